@@ -1,0 +1,369 @@
+// Foundation: health and readiness, request ids, the process model (worker crash, reload,
+// graceful stop), bad input, spawn-fcgi and migrations. Runs against the real stack
+// (tests/run starts it with `scripts/stack up --test`).
+
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+    api,
+    rawRequest,
+    sql,
+    sqlValue,
+    stack,
+    gatehouse,
+    waitFor,
+    sleep,
+    alive,
+    masterPid,
+    workerPids,
+    childPids,
+    loop,
+    start,
+    problemOf,
+    REPO,
+    BIN,
+    CONF,
+    RUN_DIR,
+    SPAWN_URL,
+} from './lib.mjs';
+
+const RID_RE = /^[A-Za-z0-9._-]{1,64}$/;
+
+async function counts() {
+    return {
+        audit: await sqlValue('SELECT COUNT(*) FROM audit_log'),
+        users: await sqlValue('SELECT COUNT(*) FROM users'),
+    };
+}
+
+// After a test that stops things, make sure the next one finds the stack whole again.
+async function healthy() {
+    await waitFor(async () => (await api('GET', '/readyz')).status === 200, 20000, 100);
+}
+
+describe('health and request ids', () => {
+    test('GET /healthz answers 200 JSON with a request id', async () => {
+        const r = await api('GET', '/healthz');
+        assert.equal(r.status, 200);
+        assert.match(r.headers.get('content-type') ?? '', /^application\/json/);
+        assert.ok(r.json && typeof r.json === 'object', 'body is JSON');
+        assert.match(r.headers.get('x-request-id') ?? '', RID_RE);
+    });
+
+    test('GET /readyz answers 200 {"status":"ready"}', async () => {
+        const r = await api('GET', '/readyz');
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json?.status, 'ready');
+        assert.match(r.headers.get('x-request-id') ?? '', RID_RE);
+    });
+
+    test('every response carries X-Request-Id, also errors', async () => {
+        for (const [m, p] of [
+            ['GET', '/healthz'],
+            ['GET', '/readyz'],
+            ['GET', '/api/v1/nope'],
+            ['GET', '/api/v1/me'],
+            ['GET', '/api/v1/auth/login'],
+            ['GET', '/.well-known/jwks.json'],
+        ]) {
+            const r = await api(m, p);
+            assert.match(r.headers.get('x-request-id') ?? '', RID_RE, `${m} ${p} (${r.status})`);
+        }
+    });
+
+    test('a well-formed client X-Request-Id is echoed back', async () => {
+        const rid = 'client-Req_1.2-' + Date.now();
+        const r = await api('GET', '/healthz', { headers: { 'X-Request-Id': rid } });
+        assert.equal(r.status, 200);
+        assert.equal(r.headers.get('x-request-id'), rid);
+        const p = await api('GET', '/api/v1/nope', { headers: { 'X-Request-Id': rid } });
+        assert.equal(p.headers.get('x-request-id'), rid);
+        assert.equal(p.json?.request_id, rid, 'the problem body names the same request id');
+        const max = 'a'.repeat(64);
+        const m = await api('GET', '/healthz', { headers: { 'X-Request-Id': max } });
+        assert.equal(m.headers.get('x-request-id'), max);
+    });
+
+    test('an unsafe or too long client X-Request-Id is replaced', async () => {
+        for (const bad of ['has space', 'quote"inside', 'b'.repeat(65), 'semi;colon']) {
+            const r = await api('GET', '/healthz', { headers: { 'X-Request-Id': bad } });
+            const got = r.headers.get('x-request-id') ?? '';
+            assert.notEqual(got, bad);
+            assert.match(got, RID_RE);
+        }
+    });
+});
+
+describe('bad input answers problem+json and changes nothing', () => {
+    let before;
+
+    test('counts before', async () => {
+        before = await counts();
+    });
+
+    const login = '/api/v1/auth/login';
+    const cases = [
+        {
+            name: 'malformed JSON -> 400 malformed_json',
+            send: () => api('POST', login, { raw: '{"username": "admin", "password": ', headers: { 'Content-Type': 'application/json' } }),
+            status: 400,
+            code: 'malformed_json',
+        },
+        {
+            name: 'body over 65536 bytes -> 413 body_too_large',
+            send: () =>
+                api('POST', login, {
+                    raw: JSON.stringify({ username: 'admin', password: 'x'.repeat(70000) }),
+                    headers: { 'Content-Type': 'application/json' },
+                }),
+            status: 413,
+            code: 'body_too_large',
+        },
+        {
+            name: 'Content-Type text/plain -> 415 unsupported_media_type',
+            send: () => api('POST', login, { raw: '{"username":"admin","password":"x"}', headers: { 'Content-Type': 'text/plain' } }),
+            status: 415,
+            code: 'unsupported_media_type',
+        },
+        {
+            name: 'empty body -> 400 body_required',
+            send: () => api('POST', login, { raw: '', headers: { 'Content-Type': 'application/json' } }),
+            status: 400,
+            code: 'body_required',
+        },
+        {
+            name: 'GET /api/v1/nope -> 404 not_found',
+            send: () => api('GET', '/api/v1/nope'),
+            status: 404,
+            code: 'not_found',
+        },
+        {
+            name: 'GET /api/v1/auth/login -> 405 method_not_allowed, Allow: POST',
+            send: () => api('GET', login),
+            status: 405,
+            code: 'method_not_allowed',
+            check: (r) => {
+                const allow = (r.headers.get('allow') ?? '').split(',').map((s) => s.trim());
+                assert.ok(allow.includes('POST'), `Allow: ${r.headers.get('allow')}`);
+            },
+        },
+        {
+            name: '/api/v1/me/../me (raw) -> 400 bad_path',
+            send: () => rawRequest('GET', '/api/v1/me/../me'),
+            status: 400,
+            code: 'bad_path',
+        },
+        {
+            name: 'a path with %00 -> 400 bad_path',
+            send: () => rawRequest('GET', '/api/v1/me%00'),
+            status: 400,
+            code: 'bad_path',
+        },
+        {
+            name: 'a 300-character path segment -> 400 bad_path or 414 uri_too_long',
+            send: () => rawRequest('GET', '/api/v1/' + 's'.repeat(300)),
+            status: [400, 414],
+            code: ['bad_path', 'uri_too_long'],
+        },
+    ];
+
+    for (const c of cases) {
+        test(c.name, async () => {
+            const r = await c.send();
+            const statuses = [].concat(c.status);
+            const codes = [].concat(c.code);
+            assert.ok(statuses.includes(r.status), `status ${r.status}, body ${r.text.slice(0, 300)}`);
+            const p = problemOf(r);
+            assert.ok(codes.includes(p.code), `code ${p.code}`);
+            assert.equal(p.status, r.status);
+            assert.equal(typeof p.type, 'string');
+            assert.equal(typeof p.title, 'string');
+            assert.match(p.request_id, RID_RE);
+            assert.equal(r.headers.get('x-request-id'), p.request_id);
+            if (c.check) c.check(r);
+        });
+    }
+
+    test('nothing changed in audit_log and users', async () => {
+        assert.ok(before, 'counts were taken');
+        assert.deepEqual(await counts(), before);
+    });
+});
+
+describe('migrations', () => {
+    test('migrate again is a no-op and says so', async () => {
+        const first = await gatehouse(['migrate', '-c', CONF]);
+        assert.equal(first.code, 0, first.stderr);
+        const again = await gatehouse(['migrate', '-c', CONF]);
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout + again.stderr, /up.to.date|nothing to (do|apply)|no pending|already applied|0 applied/i);
+    });
+
+    test('migrate --status lists every applied file', async () => {
+        const files = fs
+            .readdirSync(path.join(REPO, 'sql'))
+            .filter((f) => /^\d{4}_.*\.sql$/.test(f))
+            .sort();
+        assert.ok(files.length > 0, 'sql/ has migrations');
+        const r = await gatehouse(['migrate', '-c', CONF, '--status']);
+        assert.equal(r.code, 0, r.stderr);
+        for (const f of files) assert.ok(r.stdout.includes(f), `--status names ${f}:\n${r.stdout}`);
+        const rows = await sql('SELECT COUNT(*) FROM schema_migrations');
+        assert.equal(Number(rows[0][0]), files.length);
+    });
+});
+
+describe('spawn-fcgi', () => {
+    test('gatehouse worker under spawn-fcgi answers /healthz and /readyz', async () => {
+        const sock = path.join(RUN_DIR, 'spawn.sock');
+        const pidFile = path.join(RUN_DIR, 'spawn.pid');
+        fs.rmSync(sock, { force: true });
+        fs.rmSync(pidFile, { force: true });
+        const sp = start('spawn-fcgi', ['-s', sock, '-M', '0660', '-F', '2', '-P', pidFile, '--', BIN, 'worker', '-c', CONF]);
+        const spawned = () =>
+            fs.existsSync(pidFile)
+                ? fs
+                      .readFileSync(pidFile, 'utf8')
+                      .split(/\s+/)
+                      .filter(Boolean)
+                      .map(Number)
+                : [];
+        try {
+            await new Promise((resolve) => sp.on('exit', resolve));
+            assert.match(sp.output, /spawn-fcgi: child spawned successfully/, sp.output);
+            await waitFor(() => spawned().length === 2, 3000);
+            const h = await waitFor(async () => {
+                const r = await api('GET', `${SPAWN_URL}/healthz`);
+                return r.status === 200 && r;
+            }, 5000, 100);
+            assert.equal(h.status, 200);
+            const r = await api('GET', `${SPAWN_URL}/readyz`);
+            assert.equal(r.status, 200, r.text);
+            assert.equal(r.json?.status, 'ready');
+        } finally {
+            const pids = spawned();
+            for (const pid of pids) {
+                try {
+                    process.kill(pid, 'SIGTERM');
+                } catch {}
+            }
+            await waitFor(() => pids.every((p) => !alive(p)), 10000).catch(() => {
+                for (const pid of pids) {
+                    try {
+                        process.kill(pid, 'SIGKILL');
+                    } catch {}
+                }
+            });
+            fs.rmSync(sock, { force: true });
+            fs.rmSync(pidFile, { force: true });
+        }
+    });
+});
+
+describe('readiness follows MySQL and Redis', () => {
+    after(healthy);
+
+    for (const [svc, key] of [
+        ['redis', 'redis'],
+        ['mysql', 'mysql'],
+    ]) {
+        test(`stop-${svc} -> /readyz 503 naming ${key}; start-${svc} -> 200, same master`, { timeout: 120000 }, async () => {
+            const master = masterPid();
+            assert.ok(master && alive(master), 'gatehouse master is running');
+            assert.equal((await api('GET', '/readyz')).status, 200);
+            await stack(`stop-${svc}`);
+            try {
+                const r = await waitFor(async () => {
+                    const x = await api('GET', '/readyz');
+                    return x.status === 503 && x;
+                }, 5000, 100);
+                const p = problemOf(r);
+                assert.equal(p.status, 503);
+                assert.ok(r.text.includes(key), `body names ${key}: ${r.text}`);
+                assert.equal(p.checks?.[key], 'down', `checks.${key}: ${r.text}`);
+                assert.equal((await api('GET', '/healthz')).status, 200, '/healthz stays 200');
+            } finally {
+                await stack(`start-${svc}`);
+            }
+            const ok = await waitFor(async () => {
+                const x = await api('GET', '/readyz');
+                return x.status === 200 && x;
+            }, 15000, 100);
+            assert.equal(ok.json?.status, 'ready');
+            assert.equal(masterPid(), master, 'gatehouse was not restarted');
+            assert.ok(alive(master));
+        });
+    }
+});
+
+describe('process model', () => {
+    test('SIGKILL of a worker: replaced within 1 s, requests keep answering', { timeout: 60000 }, async () => {
+        await healthy();
+        const master = masterPid();
+        const workers = workerPids();
+        assert.ok(workers.length > 0, 'workers are running');
+        const l = loop(async () => (await api('GET', '/healthz')).status === 200 || { status: 'not 200' }, { concurrency: 4 });
+        await sleep(300);
+        const victim = workers[workers.length - 1];
+        process.kill(victim, 'SIGKILL');
+        const t0 = Date.now();
+        const after = await waitFor(() => {
+            const now = childPids(master);
+            return now.length === workers.length && now.some((p) => !workers.includes(p)) && now;
+        }, 1000, 10).catch((e) => {
+            throw new Error(`no replacement worker within 1 s (${e.message}); workers now ${childPids(master)}`);
+        });
+        const took = Date.now() - t0;
+        assert.ok(!after.includes(victim));
+        await sleep(700);
+        const res = await l.stop();
+        assert.ok(res.ok > 0, 'requests were answered');
+        assert.ok(res.failed <= 1, `at most the request on the killed worker fails: ${JSON.stringify(res)} (replaced in ${took} ms)`);
+        assert.equal(masterPid(), master);
+    });
+
+    test('SIGHUP reload under a steady load: no failures, all workers replaced', { timeout: 60000 }, async () => {
+        await healthy();
+        const master = masterPid();
+        const before = workerPids();
+        assert.ok(before.length > 0);
+        const l = loop(async () => {
+            const r = await api('GET', '/healthz');
+            return r.status === 200 || { status: r.status };
+        }, { concurrency: 4, durationMs: 2000 });
+        await sleep(400);
+        await stack('reload-gatehouse');
+        const res = await l.done;
+        assert.equal(res.failed, 0, `no failed request during reload: ${JSON.stringify(res.failures.slice(0, 5))}`);
+        assert.ok(res.ok > 20, `steady load ran (${res.ok} requests)`);
+        const now = await waitFor(() => {
+            const w = workerPids();
+            return w.length === before.length && w.every((p) => !before.includes(p)) && w;
+        }, 10000);
+        assert.equal(now.length, before.length);
+        assert.equal(masterPid(), master, 'same master after reload');
+    });
+
+    test('SIGTERM lets the request in flight finish', { timeout: 90000 }, async () => {
+        await healthy();
+        const master = masterPid();
+        assert.ok(master && alive(master));
+        const slow = api('GET', '/api/v1/debug/sleep?ms=1500', { timeoutMs: 20000 });
+        await sleep(200);
+        process.kill(master, 'SIGTERM');
+        const r = await slow;
+        try {
+            assert.equal(r.status, 200, `the slow request completed: ${r.status} ${r.text.slice(0, 200)}`);
+            await waitFor(() => !alive(master), 35000, 100);
+        } finally {
+            await stack('start-gatehouse');
+        }
+        const h = await api('GET', '/healthz');
+        assert.equal(h.status, 200);
+        assert.notEqual(masterPid(), master);
+        await healthy();
+    });
+});
