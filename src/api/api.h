@@ -1,0 +1,25 @@
+/*
+ * api.h: the route table and the handlers, one file per resource under api/.
+ *
+ * A handler answers with resp_json()/resp_status() and returns GH_OK, or returns an error for the
+ * dispatcher to render.  It never frees: everything belongs to req->arena.
+ */
+#ifndef GH_API_H
+#define GH_API_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "http/request.h"
+#include "http/router.h"
+
+extern const struct route	api_routes[];
+extern const size_t		api_nroutes;
+
+/* api/health.c */
+enum gh_err	api_healthz(struct request *);
+enum gh_err	api_readyz(struct request *);
+enum gh_err	api_metrics(struct request *);
+enum gh_err	api_debug_sleep(struct request *);
+
+#endif

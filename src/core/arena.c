@@ -1,0 +1,181 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+
+#define ALIGN		16
+#define ALIGN_UP(n)	(((n) + (ALIGN - 1)) & ~(size_t)(ALIGN - 1))
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 size;
+	size_t		 used;
+	_Alignas(ALIGN) unsigned char data[];
+};
+
+struct cleanup {
+	struct cleanup	*next;
+	void		(*fn)(void *);
+	void		*p;
+};
+
+struct arena {
+	struct chunk	*head;		/* current chunk; the first one is last in the list */
+	struct chunk	*first;
+	size_t		 chunk;
+	size_t		 total;
+	struct cleanup	*cleanups;
+};
+
+static struct chunk *
+chunk_new(size_t size)
+{
+	struct chunk	*c;
+
+	if ((c = malloc(sizeof(*c) + size)) == NULL) {
+		fputs("gatehouse: out of memory\n", stderr);
+		abort();
+	}
+	c->next = NULL;
+	c->size = size;
+	c->used = 0;
+	return c;
+}
+
+struct arena *
+arena_new(size_t chunk)
+{
+	struct arena	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		fputs("gatehouse: out of memory\n", stderr);
+		abort();
+	}
+	a->chunk = chunk < 1024 ? 1024 : ALIGN_UP(chunk);
+	a->first = a->head = chunk_new(a->chunk);
+	return a;
+}
+
+void
+arena_reset(struct arena *a)
+{
+	struct cleanup	*c;
+	struct chunk	*k, *next;
+
+	/* Cleanups live in the arena itself, so run them before releasing chunks. */
+	for (c = a->cleanups; c != NULL; c = c->next)
+		c->fn(c->p);
+	a->cleanups = NULL;
+	for (k = a->head; k != a->first; k = next) {
+		next = k->next;
+		free(k);
+	}
+	a->head = a->first;
+	a->first->used = 0;
+	a->total = 0;
+}
+
+void
+arena_free(struct arena *a)
+{
+	if (a == NULL)
+		return;
+	arena_reset(a);
+	free(a->first);
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct chunk	*c;
+	void		*p;
+
+	n = ALIGN_UP(n == 0 ? 1 : n);
+	if (n > SIZE_MAX / 2) {
+		fputs("gatehouse: allocation too large\n", stderr);
+		abort();
+	}
+	if (a->head->size - a->head->used < n) {
+		c = chunk_new(n > a->chunk ? n : a->chunk);
+		c->next = a->head;
+		a->head = c;
+	}
+	p = a->head->data + a->head->used;
+	a->head->used += n;
+	a->total += n;
+	return p;
+}
+
+void *
+arena_calloc(struct arena *a, size_t n)
+{
+	return memset(arena_alloc(a, n), 0, n);
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char	*p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+	va_list	 cp;
+	int	 n;
+	char	*p;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		n = 0;
+	p = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	va_start(ap, fmt);
+	p = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+arena_cleanup(struct arena *a, void (*fn)(void *), void *p)
+{
+	struct cleanup	*c;
+
+	if (p == NULL)
+		return;
+	c = arena_alloc(a, sizeof(*c));
+	c->fn = fn;
+	c->p = p;
+	c->next = a->cleanups;
+	a->cleanups = c;
+}
+
+size_t
+arena_used(const struct arena *a)
+{
+	return a->total;
+}

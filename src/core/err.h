@@ -1,0 +1,58 @@
+/*
+ * err.h: the one error enum of the program and its problem+json table.
+ *
+ * Every layer returns an enum gh_err; the dispatcher renders the single error body from
+ * gh_err_table[] (HTTP status, stable machine code, title).  Nothing here allocates.
+ */
+#ifndef GH_ERR_H
+#define GH_ERR_H
+
+enum gh_err {
+	GH_OK = 0,
+	GH_ERR_BAD_REQUEST,		/* generic 400 */
+	GH_ERR_VALIDATION,		/* 400, a field is named */
+	GH_ERR_MALFORMED_JSON,
+	GH_ERR_BODY_REQUIRED,
+	GH_ERR_BODY_TOO_LARGE,
+	GH_ERR_UNSUPPORTED_MEDIA,
+	GH_ERR_BAD_PATH,
+	GH_ERR_URI_TOO_LONG,
+	GH_ERR_NOT_FOUND,
+	GH_ERR_METHOD,
+	GH_ERR_UNAUTHORIZED,		/* no or unusable credentials */
+	GH_ERR_TOKEN_INVALID,
+	GH_ERR_TOKEN_EXPIRED,
+	GH_ERR_TOKEN_REVOKED,
+	GH_ERR_INVALID_CREDENTIALS,
+	GH_ERR_ACCOUNT_DISABLED,
+	GH_ERR_ACCOUNT_EXPIRED,
+	GH_ERR_ACCOUNT_LOCKED,
+	GH_ERR_CREDENTIALS_EXPIRED,
+	GH_ERR_REFRESH_INVALID,
+	GH_ERR_REFRESH_REUSED,
+	GH_ERR_FORBIDDEN,
+	GH_ERR_ORG_NOT_MEMBER,
+	GH_ERR_CONFLICT,
+	GH_ERR_PRECONDITION,
+	GH_ERR_PRECONDITION_REQUIRED,
+	GH_ERR_RATE_LIMITED,
+	GH_ERR_PASSWORD_POLICY,
+	GH_ERR_NOT_READY,
+	GH_ERR_DB_UNAVAILABLE,		/* MySQL unreachable: 503 */
+	GH_ERR_REDIS_UNAVAILABLE,	/* Redis unreachable: 503, fail closed */
+	GH_ERR_INTERNAL,
+	GH_ERR__MAX
+};
+
+struct gh_err_info {
+	int		 status;
+	const char	*code;
+	const char	*title;
+};
+
+extern const struct gh_err_info gh_err_table[GH_ERR__MAX];
+
+/* Status, code and title of e; out-of-range values map to GH_ERR_INTERNAL. */
+const struct gh_err_info *gh_err_info(enum gh_err e);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * log.h: one JSON line per event or request, written with a single write(2) to the log file
+ * (O_APPEND) or stderr.  The level is checked before anything is formatted.  Strings are escaped
+ * by cJSON, so control characters never reach the file raw.  Never pass a token or password.
+ */
+#ifndef GH_LOG_H
+#define GH_LOG_H
+
+enum log_level {
+	LOG_LVL_ERROR,
+	LOG_LVL_WARN,
+	LOG_LVL_INFO,
+	LOG_LVL_DEBUG,
+	LOG_LVL__MAX
+};
+
+extern enum log_level log_level_cur;
+
+/* Open path for appending (NULL or "" = stderr).  0 on success, -1 with errno. */
+int	 log_open(const char *path);
+/* Re-open the same path (after rotation).  0 or -1. */
+int	 log_reopen(void);
+/* Parse "error", "warn", "info", "debug".  0 or -1. */
+int	 log_level_parse(const char *, enum log_level *);
+/* The request id stamped on event lines until it is set again (borrowed pointer). */
+void	 log_set_request_id(const char *);
+void	 log_write(enum log_level, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#define log_error(...)	do { if (log_level_cur >= LOG_LVL_ERROR) log_write(LOG_LVL_ERROR, __VA_ARGS__); } while (0)
+#define log_warn(...)	do { if (log_level_cur >= LOG_LVL_WARN) log_write(LOG_LVL_WARN, __VA_ARGS__); } while (0)
+#define log_info(...)	do { if (log_level_cur >= LOG_LVL_INFO) log_write(LOG_LVL_INFO, __VA_ARGS__); } while (0)
+#define log_debug(...)	do { if (log_level_cur >= LOG_LVL_DEBUG) log_write(LOG_LVL_DEBUG, __VA_ARGS__); } while (0)
+
+/* The access line of one request. */
+struct log_access {
+	const char	*method;
+	const char	*path;		/* without the query string */
+	int		 status;
+	double		 ms;
+	const char	*request_id;
+	long long	 user_id;	/* 0 = anonymous */
+	const char	*client_ip;
+	const char	*code;		/* problem code or NULL */
+};
+
+void	 log_access(const struct log_access *);
+
+#endif

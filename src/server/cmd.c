@@ -1,0 +1,415 @@
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "config.h"
+
+#include "api/api.h"
+#include "auth/password.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/router.h"
+#include "server/cmd.h"
+#include "server/master.h"
+#include "server/metrics.h"
+#include "server/worker.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: gatehouse <command> [options]\n"
+	    "\n"
+	    "  serve -c FILE            run the pre-forked FastCGI server\n"
+	    "  worker -c FILE           serve FastCGI on the listening socket at fd 0 (spawn-fcgi)\n"
+	    "  migrate -c FILE [--status]  apply pending sql/ migrations (or list them)\n"
+	    "  check-config -c FILE     validate the configuration and print it\n"
+	    "  create-admin -c FILE --username U --email E [--password-file F]\n"
+	    "                           create the first platform administrator (password from F or stdin)\n"
+	    "  hash-password [-c FILE]  read a password on stdin, print its Argon2id hash\n"
+	    "  routes [-c FILE]         print the route table with each route's permissions\n"
+	    "  version                  print the version\n", f);
+}
+
+static int
+load(struct gh_config *cfg, const char *path)
+{
+	char		 err[512];
+	enum log_level	 lvl;
+
+	if (config_load(cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "gatehouse: config: %s\n", err);
+		return -1;
+	}
+	if (log_level_parse(cfg->log_level, &lvl) == 0)
+		log_level_cur = lvl;
+	return 0;
+}
+
+/* Options shared by the commands: -c FILE plus the command's own long options. */
+struct opts {
+	const char	*config;
+	const char	*username;
+	const char	*email;
+	const char	*password_file;
+	int		 status;
+};
+
+static int
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longs[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "username", required_argument, NULL, 'u' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "password-file", required_argument, NULL, 'p' },
+		{ "status", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	memset(o, 0, sizeof(*o));
+	o->config = getenv("GATEHOUSE_CONFIG");
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:", longs, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; break;
+		case 'u': o->username = optarg; break;
+		case 'e': o->email = optarg; break;
+		case 'p': o->password_file = optarg; break;
+		case 's': o->status = 1; break;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "gatehouse: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+need_config(const struct opts *o)
+{
+	if (o->config == NULL) {
+		fprintf(stderr, "gatehouse: -c FILE is required (or set GATEHOUSE_CONFIG)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_serve(const struct opts *o)
+{
+	struct gh_config	 cfg;
+
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+		return 1;
+	if (log_open(cfg.log_file) == -1) {
+		fprintf(stderr, "gatehouse: log_file %s: %s\n", cfg.log_file, strerror(errno));
+		return 1;
+	}
+	return master_run(&cfg);
+}
+
+static int
+cmd_worker(const struct opts *o)
+{
+	struct gh_config	 cfg;
+	struct metrics		*m;
+	int			 rc;
+
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+		return 1;
+	if (log_open(cfg.log_file) == -1) {
+		fprintf(stderr, "gatehouse: log_file %s: %s\n", cfg.log_file, strerror(errno));
+		return 1;
+	}
+	cfg.workers = 1;
+	m = metrics_new();
+	rc = worker_run(&cfg, 0, m);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+cmd_migrate(const struct opts *o)
+{
+	struct gh_config	 cfg;
+	struct db		*db;
+	int			 rc;
+
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+		return 1;
+	if ((db = db_new(&cfg)) == NULL)
+		return 1;
+	rc = migrate_run(db, cfg.sql_dir, o->status) == 0 ? 0 : 1;
+	db_free(db);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+cmd_check_config(const struct opts *o)
+{
+	struct gh_config	 cfg;
+	char			*s, err[256];
+	size_t			 len;
+
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+		return 1;
+	if (strcmp(cfg.jwt_alg, "HS256") == 0) {
+		if (cfg.jwt_secret_file == NULL) {
+			fprintf(stderr, "gatehouse: config: key 'jwt_secret_file': required with HS256\n");
+			config_free(&cfg);
+			return 1;
+		}
+		if ((s = config_read_secret(cfg.jwt_secret_file, &len, err, sizeof(err))) == NULL ||
+		    len < 32) {
+			fprintf(stderr, "gatehouse: config: key 'jwt_secret_file': %s\n",
+			    s == NULL ? err : "the secret is shorter than 32 bytes (256 bits)");
+			config_secret_free(s);
+			config_free(&cfg);
+			return 1;
+		}
+		config_secret_free(s);
+	} else if (cfg.jwt_key_file == NULL) {
+		fprintf(stderr, "gatehouse: config: key 'jwt_key_file': required with %s\n", cfg.jwt_alg);
+		config_free(&cfg);
+		return 1;
+	}
+	config_print(&cfg);
+	fprintf(stderr, "gatehouse: configuration %s is valid\n", o->config);
+	config_free(&cfg);
+	return 0;
+}
+
+/*
+ * Read one password line from fd (a file or stdin) into a sodium_malloc'd buffer, without echo
+ * on a terminal.  NULL on error.
+ */
+static char *
+read_password(const char *file, size_t *len)
+{
+	struct termios	 t, old;
+	FILE		*f = stdin;
+	char		*buf;
+	int		 tty = 0, c;
+	size_t		 n = 0, cap = 1024;
+
+	if (file != NULL && strcmp(file, "-") != 0 && (f = fopen(file, "r")) == NULL) {
+		fprintf(stderr, "gatehouse: %s: %s\n", file, strerror(errno));
+		return NULL;
+	}
+	if (f == stdin && isatty(STDIN_FILENO)) {
+		tty = 1;
+		fputs("password: ", stderr);
+		tcgetattr(STDIN_FILENO, &old);
+		t = old;
+		t.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+	}
+	buf = sodium_malloc(cap);
+	while (buf != NULL && (c = fgetc(f)) != EOF && c != '\n') {
+		if (n + 1 >= cap) {
+			fprintf(stderr, "gatehouse: password longer than %zu bytes\n", cap - 1);
+			sodium_free(buf);
+			buf = NULL;
+			break;
+		}
+		buf[n++] = (char)c;
+	}
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	if (f != stdin)
+		fclose(f);
+	if (buf == NULL)
+		return NULL;
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static int
+cmd_hash_password(const struct opts *o)
+{
+	struct gh_config	 cfg;
+	char			 hash[crypto_pwhash_STRBYTES], *pw;
+	size_t			 len;
+	int			 rc = 1;
+
+	if (load(&cfg, o->config) == -1)
+		return 1;
+	if ((pw = read_password(o->password_file, &len)) == NULL)
+		goto out;
+	if (password_hash(pw, len, (unsigned long long)cfg.pwhash_opslimit,
+	    (size_t)cfg.pwhash_memlimit_kib * 1024, hash) == 0) {
+		puts(hash);
+		rc = 0;
+	}
+	sodium_free(pw);
+out:
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+valid_username(const char *u)
+{
+	size_t	 i, n = strlen(u);
+
+	if (n < 3 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= 'A' && u[i] <= 'Z') ||
+		    (u[i] >= '0' && u[i] <= '9') || u[i] == '.' || u[i] == '_' || u[i] == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+cmd_create_admin(const struct opts *o)
+{
+	struct gh_config	 cfg;
+	struct db		*db = NULL;
+	struct arena		*a = NULL;
+	struct db_result	 r;
+	struct db_param		 p[4];
+	char			 hash[crypto_pwhash_STRBYTES], *pw = NULL;
+	size_t			 len;
+	long long		 id;
+	enum gh_err		 err;
+	int			 rc = 1;
+
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+		return 1;
+	if (o->username == NULL || !valid_username(o->username)) {
+		fprintf(stderr, "gatehouse: --username: 3-64 characters of A-Z a-z 0-9 . _ -\n");
+		goto out;
+	}
+	if (o->email == NULL || strchr(o->email, '@') == NULL || strlen(o->email) > 254) {
+		fprintf(stderr, "gatehouse: --email: an email address is required\n");
+		goto out;
+	}
+	if ((pw = read_password(o->password_file, &len)) == NULL)
+		goto out;
+	if ((long long)len < cfg.password_min_length || (long long)len > cfg.password_max_length) {
+		fprintf(stderr, "gatehouse: the password must have %lld to %lld characters\n",
+		    cfg.password_min_length, cfg.password_max_length);
+		goto out;
+	}
+	if (password_hash(pw, len, (unsigned long long)cfg.pwhash_opslimit,
+	    (size_t)cfg.pwhash_memlimit_kib * 1024, hash) != 0) {
+		fprintf(stderr, "gatehouse: cannot hash the password\n");
+		goto out;
+	}
+	db = db_new(&cfg);
+	a = arena_new(4096);
+	if (db_begin(db) != GH_OK) {
+		fprintf(stderr, "gatehouse: cannot reach the database\n");
+		goto out;
+	}
+	p[0] = DB_STR(o->username);
+	p[1] = DB_STR(o->email);
+	p[2] = DB_STR(o->username);
+	p[3] = DB_STR(hash);
+	if ((err = db_exec(db, a, SQL_ADMIN_USER_INSERT, p, 4, &r)) != GH_OK) {
+		db_rollback(db);
+		fprintf(stderr, "gatehouse: %s\n", err == GH_ERR_CONFLICT ?
+		    "a user with that username or email already exists" : "cannot create the user");
+		goto out;
+	}
+	id = (long long)r.insert_id;
+	p[0] = DB_INT(id);
+	if (db_exec(db, a, SQL_ADMIN_ROLE_GRANT, p, 1, &r) != GH_OK || r.affected != 1 ||
+	    db_exec(db, a, SQL_ADMIN_SET_PRIMARY_ROLE, p, 1, NULL) != GH_OK ||
+	    db_commit(db) != GH_OK) {
+		db_rollback(db);
+		fprintf(stderr, "gatehouse: cannot grant platform_admin (were the migrations run?)\n");
+		goto out;
+	}
+	printf("created platform administrator %s (id %lld)\n", o->username, id);
+	rc = 0;
+out:
+	if (pw != NULL)
+		sodium_free(pw);
+	sodium_memzero(hash, sizeof(hash));
+	arena_free(a);
+	db_free(db);
+	config_free(&cfg);
+	return rc;
+}
+
+static int
+cmd_routes(const struct opts *o)
+{
+	const struct route	*rt;
+	size_t			 i;
+
+	(void)o;
+	for (i = 0; i < api_nroutes; i++) {
+		rt = &api_routes[i];
+		printf("%-7s %-48s %s\n", http_method_names[rt->method], rt->pattern,
+		    (rt->flags & ROUTE_DEBUG) ? "debug (debug_endpoints = on)" :
+		    (rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) ? "public" : "authenticated");
+	}
+	return 0;
+}
+
+int
+cmd_main(int argc, char **argv)
+{
+	struct opts	 o;
+	const char	*cmd;
+
+	if (sodium_init() < 0) {
+		fputs("gatehouse: libsodium failed to initialise\n", stderr);
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("gatehouse %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	if (parse(argc - 1, argv + 1, &o) == -1)
+		return 2;
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(&o);
+	if (!strcmp(cmd, "worker"))
+		return cmd_worker(&o);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(&o);
+	if (!strcmp(cmd, "check-config"))
+		return cmd_check_config(&o);
+	if (!strcmp(cmd, "create-admin"))
+		return cmd_create_admin(&o);
+	if (!strcmp(cmd, "hash-password"))
+		return cmd_hash_password(&o);
+	if (!strcmp(cmd, "routes"))
+		return cmd_routes(&o);
+	fprintf(stderr, "gatehouse: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,366 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "server/master.h"
+#include "server/metrics.h"
+#include "server/worker.h"
+
+#define MAX_WORKERS	1024
+
+struct slot {
+	pid_t		 pid;		/* 0 = empty */
+	unsigned int	 gen;		/* configuration generation it runs */
+	double		 started;
+	double		 kill_at;	/* SIGKILL deadline once told to stop; 0 = none */
+};
+
+struct master {
+	struct gh_config	 cfg;
+	int			 fd;
+	unsigned int		 gen;
+	struct slot		 slots[MAX_WORKERS];
+	struct metrics		*metrics;
+	int			 quick_deaths;	/* consecutive workers that died young */
+	double			 respawn_at;	/* earliest next spawn after a crash loop */
+	int			 stopping;
+	double			 stop_deadline;
+};
+
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+master_listen(const struct gh_config *cfg)
+{
+	struct sockaddr_un	 sun;
+	struct addrinfo		 hints, *res = NULL, *ai;
+	char			 host[256], *port;
+	const char		*path;
+	int			 fd = -1, on = 1, rc;
+
+	if (strncmp(cfg->listen, "unix:", 5) == 0) {
+		path = cfg->listen + 5;
+		if (strlen(path) >= sizeof(sun.sun_path)) {
+			log_error("listen: socket path too long: %s", path);
+			return -1;
+		}
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		strcpy(sun.sun_path, path);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			goto err;
+		/* A stale socket from a crash would make bind fail: remove it, but only a socket. */
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+			unlink(path);
+		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+			goto err;
+		if (chmod(path, (mode_t)cfg->socket_mode) == -1)
+			goto err;
+	} else {
+		snprintf(host, sizeof(host), "%s", cfg->listen);
+		if ((port = strrchr(host, ':')) == NULL) {
+			log_error("listen: expected host:port");
+			return -1;
+		}
+		*port++ = '\0';
+		if (host[0] == '[' && port[-2] == ']') {
+			port[-2] = '\0';
+			memmove(host, host + 1, strlen(host));
+		}
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_PASSIVE;
+		if ((rc = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
+			log_error("listen: %s: %s", cfg->listen, gai_strerror(rc));
+			return -1;
+		}
+		for (ai = res; ai != NULL; ai = ai->ai_next) {
+			if ((fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, 0)) == -1)
+				continue;
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+			if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+				break;
+			close(fd);
+			fd = -1;
+		}
+		freeaddrinfo(res);
+		if (fd == -1)
+			goto err;
+	}
+	if (listen(fd, (int)cfg->listen_backlog) == -1)
+		goto err;
+	return fd;
+err:
+	log_error("listen: %s: %s", cfg->listen, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+static int
+alive(const struct master *m)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < MAX_WORKERS; i++)
+		if (m->slots[i].pid > 0)
+			n++;
+	return n;
+}
+
+static int
+alive_current(const struct master *m)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < MAX_WORKERS; i++)
+		if (m->slots[i].pid > 0 && m->slots[i].gen == m->gen && m->slots[i].kill_at == 0)
+			n++;
+	return n;
+}
+
+static int
+spawn(struct master *m)
+{
+	sigset_t	 all;
+	pid_t		 pid;
+	int		 i, rc;
+
+	for (i = 0; i < MAX_WORKERS; i++)
+		if (m->slots[i].pid == 0)
+			break;
+	if (i == MAX_WORKERS)
+		return -1;
+	if ((pid = fork()) == -1) {
+		log_error("master: fork: %s", strerror(errno));
+		m->respawn_at = now() + 1;
+		return -1;
+	}
+	if (pid == 0) {
+		/* The worker dies with the master rather than lingering on the socket. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(0);
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		rc = worker_run(&m->cfg, m->fd, m->metrics);
+		_exit(rc);
+	}
+	m->slots[i].pid = pid;
+	m->slots[i].gen = m->gen;
+	m->slots[i].started = now();
+	m->slots[i].kill_at = 0;
+	return 0;
+}
+
+static void
+tell_stop(struct master *m, struct slot *s)
+{
+	if (s->pid > 0 && s->kill_at == 0) {
+		kill(s->pid, SIGTERM);
+		s->kill_at = now() + (double)m->cfg.shutdown_timeout;
+	}
+}
+
+static void
+reap(struct master *m)
+{
+	struct slot	*s;
+	pid_t		 pid;
+	int		 status, i;
+	double		 lived;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < MAX_WORKERS; i++)
+			if (m->slots[i].pid == pid)
+				break;
+		if (i == MAX_WORKERS)
+			continue;
+		s = &m->slots[i];
+		lived = now() - s->started;
+		if (s->kill_at == 0 && !m->stopping) {
+			if (WIFSIGNALED(status))
+				log_error("master: worker %d killed by signal %d after %.1f s",
+				    (int)pid, WTERMSIG(status), lived);
+			else if (WEXITSTATUS(status) != 0)
+				log_error("master: worker %d exited with %d after %.1f s",
+				    (int)pid, WEXITSTATUS(status), lived);
+			metrics_add(m->metrics, worker_restarts, 1);
+			if (lived < 2.0) {
+				/* Dying young: back off exponentially, from 50 ms up to 10 s. */
+				double delay = 0.05 * (double)(1 << (m->quick_deaths < 8 ? m->quick_deaths : 8));
+				m->quick_deaths++;
+				m->respawn_at = now() + (delay > 10 ? 10 : delay);
+			} else
+				m->quick_deaths = 0;
+		}
+		s->pid = 0;
+		s->kill_at = 0;
+	}
+}
+
+static void
+reload(struct master *m)
+{
+	struct gh_config	 ncfg;
+	char			 err[512];
+	enum log_level		 lvl;
+	int			 i;
+
+	if (config_load(&ncfg, m->cfg.path, err, sizeof(err)) == -1) {
+		log_error("master: reload refused, keeping the running configuration: %s", err);
+		return;
+	}
+	if (strcmp(ncfg.listen, m->cfg.listen) != 0)
+		log_warn("master: reload: a new 'listen' takes effect only after a restart");
+	/* Old workers keep a copy of the old configuration in their own address space. */
+	config_free(&m->cfg);
+	m->cfg = ncfg;
+	if (log_level_parse(m->cfg.log_level, &lvl) == 0)
+		log_level_cur = lvl;
+	if (log_open(m->cfg.log_file) == -1)
+		log_error("master: reload: log_file %s: %s", m->cfg.log_file, strerror(errno));
+	m->gen++;
+	metrics_add(m->metrics, reloads, 1);
+	/* New workers first, so the socket is always served; then the old ones finish and go. */
+	for (i = 0; i < m->cfg.workers; i++)
+		spawn(m);
+	for (i = 0; i < MAX_WORKERS; i++)
+		if (m->slots[i].pid > 0 && m->slots[i].gen != m->gen)
+			tell_stop(m, &m->slots[i]);
+	log_info("master: reloaded, generation %u, %lld workers", m->gen, m->cfg.workers);
+}
+
+static void
+write_pid(const char *path)
+{
+	FILE	*f;
+
+	if (path == NULL)
+		return;
+	if ((f = fopen(path, "w")) == NULL) {
+		log_error("master: pid_file %s: %s", path, strerror(errno));
+		return;
+	}
+	fprintf(f, "%d\n", (int)getpid());
+	fclose(f);
+}
+
+int
+master_run(struct gh_config *cfg)
+{
+	struct master	*m;
+	sigset_t	 set;
+	siginfo_t	 si;
+	struct timespec	 ts = { 0, 200 * 1000 * 1000 };
+	int		 sig, i;
+	double		 t;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return 1;
+	m->cfg = *cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	if ((m->fd = master_listen(&m->cfg)) == -1)
+		return 1;
+	/* The listening socket is inherited by the workers. */
+	fcntl(m->fd, F_SETFD, 0);
+	if ((m->metrics = metrics_new()) == NULL) {
+		log_error("master: cannot map the metrics area");
+		return 1;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	write_pid(m->cfg.pid_file);
+	log_info("master: pid %d, listening on %s, %lld workers", (int)getpid(), m->cfg.listen,
+	    m->cfg.workers);
+	for (i = 0; i < m->cfg.workers; i++)
+		spawn(m);
+
+	for (;;) {
+		sig = sigtimedwait(&set, &si, &ts);
+		switch (sig) {
+		case SIGCHLD:
+			break;
+		case SIGTERM:
+		case SIGINT:
+		case SIGQUIT:
+			if (!m->stopping) {
+				log_info("master: stopping (signal %d), waiting for requests in flight",
+				    sig);
+				m->stopping = 1;
+				for (i = 0; i < MAX_WORKERS; i++)
+					tell_stop(m, &m->slots[i]);
+			}
+			break;
+		case SIGHUP:
+			if (!m->stopping)
+				reload(m);
+			break;
+		case SIGUSR1:
+			if (log_reopen() == -1)
+				log_error("master: reopen log: %s", strerror(errno));
+			for (i = 0; i < MAX_WORKERS; i++)
+				if (m->slots[i].pid > 0)
+					kill(m->slots[i].pid, SIGUSR1);
+			break;
+		default:
+			break;
+		}
+		reap(m);
+		t = now();
+		for (i = 0; i < MAX_WORKERS; i++)
+			if (m->slots[i].pid > 0 && m->slots[i].kill_at > 0 && t >= m->slots[i].kill_at) {
+				log_warn("master: worker %d did not finish in time, killing it",
+				    (int)m->slots[i].pid);
+				kill(m->slots[i].pid, SIGKILL);
+				m->slots[i].kill_at = t + 3600;
+			}
+		if (m->stopping) {
+			if (alive(m) == 0)
+				break;
+			continue;
+		}
+		while (alive_current(m) < m->cfg.workers && t >= m->respawn_at) {
+			if (spawn(m) == -1 || m->quick_deaths > 0)
+				break;	/* one at a time while backing off */
+		}
+	}
+	close(m->fd);
+	if (strncmp(m->cfg.listen, "unix:", 5) == 0)
+		unlink(m->cfg.listen + 5);
+	if (m->cfg.pid_file != NULL)
+		unlink(m->cfg.pid_file);
+	log_info("master: stopped");
+	config_free(&m->cfg);
+	free(m);
+	return 0;
+}

@@ -1,0 +1,94 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "server/metrics.h"
+
+const double metrics_bounds_ms[METRICS_NBUCKETS] = {
+	0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000
+};
+
+struct metrics *
+metrics_new(void)
+{
+	struct metrics	*m;
+
+	m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	memset(m, 0, sizeof(*m));
+	m->started = (uint64_t)time(NULL);
+	return m;
+}
+
+void
+metrics_request(struct metrics *m, int status, double ms)
+{
+	int	 i, cls = status / 100;
+
+	if (m == NULL)
+		return;
+	metrics_add(m, requests[cls >= 1 && cls <= 5 ? cls : 0], 1);
+	for (i = 0; i < METRICS_NBUCKETS; i++)
+		if (ms <= metrics_bounds_ms[i])
+			break;
+	metrics_add(m, duration_bucket[i], 1);
+	metrics_add(m, duration_us_sum, (uint64_t)(ms * 1000.0));
+}
+
+char *
+metrics_render(const struct metrics *m, int workers)
+{
+	static const char *const cls[6] = { "other", "1xx", "2xx", "3xx", "4xx", "5xx" };
+	char		*buf;
+	size_t		 cap = 8192, n = 0;
+	uint64_t	 cum = 0, total = 0;
+	int		 i;
+
+	if ((buf = malloc(cap)) == NULL)
+		return NULL;
+#define OUT(...) n += (size_t)snprintf(buf + n, n < cap ? cap - n : 0, __VA_ARGS__)
+	OUT("# HELP gatehouse_requests_total Requests answered, by status class.\n"
+	    "# TYPE gatehouse_requests_total counter\n");
+	for (i = 0; i < 6; i++) {
+		OUT("gatehouse_requests_total{class=\"%s\"} %llu\n", cls[i],
+		    (unsigned long long)m->requests[i]);
+		total += m->requests[i];
+	}
+	OUT("# HELP gatehouse_request_duration_seconds Time from accept to response.\n"
+	    "# TYPE gatehouse_request_duration_seconds histogram\n");
+	for (i = 0; i < METRICS_NBUCKETS; i++) {
+		cum += m->duration_bucket[i];
+		OUT("gatehouse_request_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		    metrics_bounds_ms[i] / 1000.0, (unsigned long long)cum);
+	}
+	cum += m->duration_bucket[METRICS_NBUCKETS];
+	OUT("gatehouse_request_duration_seconds_bucket{le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+	OUT("gatehouse_request_duration_seconds_sum %.6f\n", (double)m->duration_us_sum / 1e6);
+	OUT("gatehouse_request_duration_seconds_count %llu\n", (unsigned long long)cum);
+	OUT("# TYPE gatehouse_worker_restarts_total counter\n"
+	    "gatehouse_worker_restarts_total %llu\n", (unsigned long long)m->worker_restarts);
+	OUT("# TYPE gatehouse_reloads_total counter\ngatehouse_reloads_total %llu\n",
+	    (unsigned long long)m->reloads);
+	OUT("# TYPE gatehouse_logins_total counter\n"
+	    "gatehouse_logins_total{outcome=\"success\"} %llu\n"
+	    "gatehouse_logins_total{outcome=\"failure\"} %llu\n",
+	    (unsigned long long)m->logins_ok, (unsigned long long)m->logins_failed);
+	OUT("# TYPE gatehouse_token_checks_total counter\n"
+	    "gatehouse_token_checks_total{outcome=\"accepted\"} %llu\n"
+	    "gatehouse_token_checks_total{outcome=\"refused\"} %llu\n",
+	    (unsigned long long)(m->token_checks - m->token_refusals),
+	    (unsigned long long)m->token_refusals);
+	OUT("# TYPE gatehouse_workers gauge\ngatehouse_workers %d\n", workers);
+	OUT("# TYPE gatehouse_start_time_seconds gauge\ngatehouse_start_time_seconds %llu\n",
+	    (unsigned long long)m->started);
+#undef OUT
+	(void)total;
+	if (n >= cap) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

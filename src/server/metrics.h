@@ -1,0 +1,38 @@
+/*
+ * metrics.h: request counters shared by all workers of one master.
+ *
+ * The master maps one struct metrics (MAP_SHARED | MAP_ANONYMOUS) before forking, so counters
+ * survive worker restarts and reloads; workers add with relaxed atomics.  A standalone
+ * `gatehouse worker` maps its own.  Rendered as Prometheus text by GET /metrics.
+ */
+#ifndef GH_METRICS_H
+#define GH_METRICS_H
+
+#include <stdint.h>
+
+#define METRICS_NBUCKETS	10
+
+struct metrics {
+	uint64_t	 started;			/* unix time of the master start */
+	uint64_t	 requests[6];			/* by status class 1xx..5xx, [0] other */
+	uint64_t	 duration_bucket[METRICS_NBUCKETS + 1];	/* cumulative at render */
+	uint64_t	 duration_us_sum;
+	uint64_t	 worker_restarts;
+	uint64_t	 reloads;
+	uint64_t	 logins_ok;
+	uint64_t	 logins_failed;
+	uint64_t	 token_checks;
+	uint64_t	 token_refusals;
+};
+
+extern const double metrics_bounds_ms[METRICS_NBUCKETS];
+
+/* A zeroed shared mapping, or NULL. */
+struct metrics	*metrics_new(void);
+void		 metrics_request(struct metrics *, int status, double ms);
+#define metrics_add(m, field, n) \
+	__atomic_fetch_add(&(m)->field, (n), __ATOMIC_RELAXED)
+/* Prometheus text exposition into a malloc'd string. */
+char		*metrics_render(const struct metrics *, int workers);
+
+#endif

@@ -1,0 +1,252 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "auth/authn.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "server/metrics.h"
+#include "server/worker.h"
+#include "store/db.h"
+#include "store/kv.h"
+
+static volatile sig_atomic_t	 stopping;
+static volatile sig_atomic_t	 reopen;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+static void
+on_usr1(int sig)
+{
+	(void)sig;
+	reopen = 1;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void
+worker_handle(struct worker *w, struct request *req)
+{
+	const struct route	*rt;
+	enum gh_err		 err;
+	char			 allow[64];
+
+	if ((err = req_parse_uri(req)) != GH_OK)
+		goto fail;
+	if ((rt = router_match(w->router, req, &err, allow, sizeof(allow))) == NULL) {
+		if (err == GH_ERR_METHOD) {
+			resp_header(req, "Allow", arena_strdup(req->arena, allow));
+			req_fail(req, err, NULL, "%s is not allowed here; use %s",
+			    req->method_str ? req->method_str : "this method", allow);
+		} else
+			req_fail(req, err, NULL, "no route for %s", req->path);
+		goto fail;
+	}
+	if (req->err == GH_ERR_BODY_TOO_LARGE) {
+		err = req_fail(req, GH_ERR_BODY_TOO_LARGE, NULL, "the body is larger than %lld bytes",
+		    w->cfg->body_limit);
+		goto fail;
+	}
+	if ((rt->flags & ROUTE_BODY) && (err = req_parse_json(req)) != GH_OK)
+		goto fail;
+	if (!(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) &&
+	    (err = authn_request(req)) != GH_OK)
+		goto fail;
+	if ((err = rt->fn(req)) != GH_OK)
+		goto fail;
+	return;
+fail:
+	resp_problem(req, err);
+}
+
+/* Read the body into the arena, or drain it when it is over the limit. */
+static void
+read_body(struct worker *w, struct request *req, FCGX_Stream *in)
+{
+	const char	*cl = req_env(req, "CONTENT_LENGTH");
+	char		 sink[4096];
+	long long	 want;
+	int		 n;
+
+	if (cl == NULL || *cl == '\0')
+		return;
+	want = strtoll(cl, NULL, 10);
+	if (want <= 0)
+		return;
+	if (want > w->cfg->body_limit) {
+		while (FCGX_GetStr(sink, sizeof(sink), in) > 0)
+			;
+		req->err = GH_ERR_BODY_TOO_LARGE;
+		return;
+	}
+	req->body = arena_alloc(req->arena, (size_t)want + 1);
+	n = FCGX_GetStr(req->body, (int)want, in);
+	req->body_len = n > 0 ? (size_t)n : 0;
+	req->body[req->body_len] = '\0';
+}
+
+static void
+serve(struct worker *w, FCGX_Request *fr)
+{
+	struct request	 req;
+	struct log_access la;
+	char		*out;
+	size_t		 len;
+
+	req_init(&req, w->arena, fr->envp);
+	req.w = w;
+	req.t0 = now_ms();
+	req.method_str = req_env(&req, "REQUEST_METHOD");
+	req.method = http_method_parse(req.method_str);
+	if ((req.uri = req_env(&req, "REQUEST_URI")) == NULL)
+		req.uri = req_env(&req, "DOCUMENT_URI");
+	req.client_ip = req_env(&req, "REMOTE_ADDR");
+	req_set_request_id(&req, req_header(&req, "X-Request-Id"));
+	log_set_request_id(req.request_id);
+
+	read_body(w, &req, fr->in);
+	worker_handle(w, &req);
+
+	resp_header(&req, "X-Request-Id", req.request_id);
+	resp_header(&req, "X-Content-Type-Options", "nosniff");
+	if (req.status != 304)
+		resp_header(&req, "Cache-Control", req.cache_control ? req.cache_control : "no-store");
+	out = resp_render(&req, &len);
+	FCGX_PutStr(out, (int)len, fr->out);
+
+	memset(&la, 0, sizeof(la));
+	la.method = req.method_str;
+	la.path = req.path ? req.path : "";
+	la.status = req.status;
+	la.ms = now_ms() - req.t0;
+	la.request_id = req.request_id;
+	la.user_id = req.auth.user_id;
+	la.client_ip = req.client_ip;
+	la.code = req.status >= 400 ? gh_err_info(req.err)->code : NULL;
+	log_access(&la);
+	metrics_request(w->metrics, req.status, la.ms);
+	log_set_request_id(NULL);
+	/* Wipe what may hold credentials before the arena is reused. */
+	if (req.body != NULL)
+		sodium_memzero(req.body, req.body_len);
+	arena_reset(w->arena);
+}
+
+static void
+signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;	/* no SA_RESTART: accept() must return */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int
+worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
+{
+	struct worker	 w;
+	FCGX_Request	 fr;
+	sigset_t	 block, old;
+	const char	*why = NULL;
+	int		 rc, status = 0;
+
+	memset(&w, 0, sizeof(w));
+	w.cfg = cfg;
+	w.metrics = m;
+	w.nworkers = (int)cfg->workers;
+	signals();
+	if ((w.router = router_new(api_routes, api_nroutes, cfg->debug_endpoints, &why)) == NULL) {
+		log_error("worker: routes: %s", why);
+		return 1;
+	}
+	if ((w.db = db_new(cfg)) == NULL || (w.kv = kv_new(cfg)) == NULL) {
+		log_error("worker: out of memory");
+		return 1;
+	}
+	w.arena = arena_new(16384);
+	if (authn_init(&w) != 0)
+		return 1;
+	/* Connect early so the first request does not pay for it; failures retry later. */
+	(void)db_connect(w.db);
+	(void)kv_connect(w.kv);
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("worker: FCGX_Init failed");
+		return 1;
+	}
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	/* Signals wait while a request runs: it completes, then the loop sees the flag. */
+	sigprocmask(SIG_BLOCK, &block, &old);
+	log_debug("worker: ready");
+	while (!stopping) {
+		sigprocmask(SIG_UNBLOCK, &block, NULL);
+		if (stopping) {
+			sigprocmask(SIG_BLOCK, &block, NULL);
+			break;
+		}
+		rc = FCGX_Accept_r(&fr);
+		sigprocmask(SIG_BLOCK, &block, NULL);
+		if (rc < 0) {
+			if (stopping)
+				break;
+			if (rc != -EINTR) {
+				log_error("worker: accept: %s", strerror(-rc));
+				usleep(100000);
+			}
+			continue;
+		}
+		if (reopen) {
+			reopen = 0;
+			log_reopen();
+		}
+		serve(&w, &fr);
+		FCGX_Finish_r(&fr);
+		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
+			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
+			break;
+		}
+	}
+	FCGX_Free(&fr, 1);
+	authn_fini(&w);
+	router_free(w.router);
+	db_free(w.db);
+	kv_free(w.kv);
+	arena_free(w.arena);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
+}

@@ -1,0 +1,439 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "store/db.h"
+
+struct db {
+	const struct gh_config	*cfg;
+	MYSQL			*my;
+	MYSQL_STMT		*stmts[SQL__MAX];
+	int			 in_tx;
+	unsigned int		 last_errno;
+	char			 dup_key[128];
+};
+
+struct db *
+db_new(const struct gh_config *cfg)
+{
+	struct db	*db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->cfg = cfg;
+	return db;
+}
+
+static void
+disconnect(struct db *db)
+{
+	size_t	 i;
+
+	for (i = 0; i < SQL__MAX; i++)
+		if (db->stmts[i] != NULL) {
+			mysql_stmt_close(db->stmts[i]);
+			db->stmts[i] = NULL;
+		}
+	if (db->my != NULL) {
+		mysql_close(db->my);
+		db->my = NULL;
+	}
+	db->in_tx = 0;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	disconnect(db);
+	free(db);
+}
+
+static int
+gone(unsigned int e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
+	    e == CR_CONN_HOST_ERROR || e == CR_SERVER_LOST_EXTENDED || e == CR_COMMANDS_OUT_OF_SYNC ||
+	    e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN;
+}
+
+enum gh_err
+db_connect(struct db *db)
+{
+	const struct gh_config	*c = db->cfg;
+	unsigned int		 t;
+	my_bool			 off = 0;
+	char			*pw = NULL, err[256];
+	MYSQL			*ok;
+
+	if (db->my != NULL)
+		return GH_OK;
+	if ((db->my = mysql_init(NULL)) == NULL)
+		return GH_ERR_INTERNAL;
+	t = (unsigned int)c->db_connect_timeout;
+	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+	t = (unsigned int)c->db_rw_timeout;
+	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &t);
+	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &t);
+	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db->my, MYSQL_INIT_COMMAND,
+	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	if (c->db_password_file != NULL &&
+	    (pw = config_read_secret(c->db_password_file, NULL, err, sizeof(err))) == NULL) {
+		log_error("db: %s", err);
+		disconnect(db);
+		return GH_ERR_DB_UNAVAILABLE;
+	}
+	ok = mysql_real_connect(db->my, c->db_socket ? NULL : c->db_host, c->db_user, pw,
+	    c->db_name, c->db_socket ? 0 : (unsigned int)c->db_port, c->db_socket, 0);
+	config_secret_free(pw);
+	if (ok == NULL) {
+		db->last_errno = mysql_errno(db->my);
+		log_error("db: connect: %s", mysql_error(db->my));
+		disconnect(db);
+		return GH_ERR_DB_UNAVAILABLE;
+	}
+	return GH_OK;
+}
+
+static enum gh_err
+translate(struct db *db, unsigned int e, const char *msg, enum sql_id id)
+{
+	const char	*k, *q;
+
+	db->last_errno = e;
+	db->dup_key[0] = '\0';
+	switch (e) {
+	case ER_DUP_ENTRY:
+		/* "Duplicate entry 'x' for key 'users.uq_email'": keep the key name. */
+		if ((k = strstr(msg, "for key '")) != NULL) {
+			k += 9;
+			if ((q = strchr(k, '\'')) != NULL && (size_t)(q - k) < sizeof(db->dup_key)) {
+				memcpy(db->dup_key, k, (size_t)(q - k));
+				db->dup_key[q - k] = '\0';
+			}
+		}
+		return GH_ERR_CONFLICT;
+	case ER_ROW_IS_REFERENCED:
+	case ER_ROW_IS_REFERENCED_2:
+		return GH_ERR_CONFLICT;
+	case ER_NO_REFERENCED_ROW:
+	case ER_NO_REFERENCED_ROW_2:
+		return GH_ERR_VALIDATION;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		log_warn("db: %s: %s", sql_name[id], msg);
+		return GH_ERR_DB_UNAVAILABLE;
+	default:
+		break;
+	}
+	if (gone(e)) {
+		log_error("db: %s: %s", sql_name[id], msg);
+		return GH_ERR_DB_UNAVAILABLE;
+	}
+	log_error("db: %s: error %u: %s", sql_name[id], e, msg);
+	return GH_ERR_INTERNAL;
+}
+
+static MYSQL_STMT *
+prepare(struct db *db, enum sql_id id, enum gh_err *err)
+{
+	MYSQL_STMT	*st;
+	my_bool		 on = 1;
+
+	if (db->stmts[id] != NULL)
+		return db->stmts[id];
+	if ((st = mysql_stmt_init(db->my)) == NULL) {
+		*err = GH_ERR_INTERNAL;
+		return NULL;
+	}
+	if (mysql_stmt_prepare(st, sql_text[id], strlen(sql_text[id])) != 0) {
+		*err = translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+		mysql_stmt_close(st);
+		return NULL;
+	}
+	mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	db->stmts[id] = st;
+	return st;
+}
+
+static enum gh_err
+fetch(struct db *db, MYSQL_STMT *st, struct arena *a, enum sql_id id, struct db_result *out)
+{
+	MYSQL_RES	*meta;
+	MYSQL_FIELD	*f;
+	MYSQL_BIND	*b;
+	unsigned long	*lens;
+	my_bool		*nulls;
+	size_t		 ncols, i, r;
+	int		 rc;
+	enum gh_err	 err = GH_OK;
+
+	if ((meta = mysql_stmt_result_metadata(st)) == NULL)
+		return GH_OK;
+	if (mysql_stmt_store_result(st) != 0) {
+		mysql_free_result(meta);
+		return translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+	}
+	ncols = mysql_num_fields(meta);
+	f = mysql_fetch_fields(meta);
+	out->ncols = ncols;
+	out->nrows = (size_t)mysql_stmt_num_rows(st);
+	out->names = arena_alloc(a, ncols * sizeof(*out->names));
+	out->vals = arena_calloc(a, (out->nrows ? out->nrows : 1) * ncols * sizeof(*out->vals));
+	b = arena_calloc(a, ncols * sizeof(*b));
+	lens = arena_calloc(a, ncols * sizeof(*lens));
+	nulls = arena_calloc(a, ncols * sizeof(*nulls));
+	for (i = 0; i < ncols; i++) {
+		out->names[i] = arena_strdup(a, f[i].name);
+		b[i].buffer_type = MYSQL_TYPE_STRING;
+		b[i].buffer_length = f[i].max_length + 1;
+		b[i].buffer = arena_alloc(a, b[i].buffer_length);
+		b[i].length = &lens[i];
+		b[i].is_null = &nulls[i];
+	}
+	if (mysql_stmt_bind_result(st, b) != 0) {
+		err = translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+		goto done;
+	}
+	for (r = 0; r < out->nrows; r++) {
+		rc = mysql_stmt_fetch(st);
+		if (rc == 1 || rc == MYSQL_NO_DATA) {
+			if (rc == 1)
+				err = translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+			out->nrows = r;
+			break;
+		}
+		for (i = 0; i < ncols; i++) {
+			struct db_val *v = &out->vals[r * ncols + i];
+			if (nulls[i])
+				continue;
+			v->len = lens[i];
+			v->s = arena_strndup(a, b[i].buffer, lens[i]);
+		}
+	}
+done:
+	mysql_free_result(meta);
+	mysql_stmt_free_result(st);
+	return err;
+}
+
+static enum gh_err
+exec_once(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p, size_t n,
+    struct db_result *out)
+{
+	MYSQL_STMT	*st;
+	MYSQL_BIND	 b[32];
+	my_bool		 isnull = 1;
+	enum gh_err	 err = GH_OK;
+	size_t		 i;
+
+	if ((err = db_connect(db)) != GH_OK)
+		return err;
+	if ((st = prepare(db, id, &err)) == NULL)
+		return err;
+	if (n > sizeof(b) / sizeof(b[0]) || n != mysql_stmt_param_count(st)) {
+		log_error("db: %s: %zu parameters given, %lu expected", sql_name[id], n,
+		    mysql_stmt_param_count(st));
+		return GH_ERR_INTERNAL;
+	}
+	memset(b, 0, sizeof(b));
+	for (i = 0; i < n; i++) {
+		switch (p[i].type) {
+		case DBT_INT:
+			b[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			b[i].buffer = (void *)&p[i].i;
+			break;
+		case DBT_STR:
+			b[i].buffer_type = MYSQL_TYPE_STRING;
+			b[i].buffer = (void *)p[i].p;
+			b[i].buffer_length = p[i].len;
+			break;
+		case DBT_BLOB:
+			b[i].buffer_type = MYSQL_TYPE_BLOB;
+			b[i].buffer = (void *)p[i].p;
+			b[i].buffer_length = p[i].len;
+			break;
+		default:
+			b[i].buffer_type = MYSQL_TYPE_NULL;
+			b[i].is_null = &isnull;
+			break;
+		}
+	}
+	if (n > 0 && mysql_stmt_bind_param(st, b) != 0)
+		return translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+	if (mysql_stmt_execute(st) != 0)
+		return translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+	if (out != NULL) {
+		memset(out, 0, sizeof(*out));
+		out->affected = mysql_stmt_affected_rows(st);
+		out->insert_id = mysql_stmt_insert_id(st);
+	}
+	if (out != NULL && a != NULL)
+		err = fetch(db, st, a, id, out);
+	else if (mysql_stmt_field_count(st) > 0) {
+		/* Nobody wants the rows: read and drop them so the connection stays in sync. */
+		mysql_stmt_store_result(st);
+		mysql_stmt_free_result(st);
+	}
+	return err;
+}
+
+enum gh_err
+db_exec(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p, size_t n,
+    struct db_result *out)
+{
+	enum gh_err	 err;
+
+	err = exec_once(db, a, id, p, n, out);
+	if (err == GH_ERR_DB_UNAVAILABLE && gone(db->last_errno) && !db->in_tx) {
+		/* The server went away between requests: reconnect and try once more. */
+		disconnect(db);
+		err = exec_once(db, a, id, p, n, out);
+	}
+	if (err == GH_ERR_DB_UNAVAILABLE && gone(db->last_errno))
+		disconnect(db);
+	return err;
+}
+
+enum gh_err
+db_ping(struct db *db)
+{
+	struct db_result	 r;
+
+	return db_exec(db, NULL, SQL_PING, NULL, 0, &r);
+}
+
+enum gh_err
+db_begin(struct db *db)
+{
+	enum gh_err	 err;
+
+	if ((err = db_connect(db)) != GH_OK)
+		return err;
+	if (mysql_autocommit(db->my, 0) != 0) {
+		/* A dead connection shows here first; one reconnect is safe before any work. */
+		disconnect(db);
+		if ((err = db_connect(db)) != GH_OK)
+			return err;
+		if (mysql_autocommit(db->my, 0) != 0)
+			return translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
+	}
+	db->in_tx = 1;
+	return GH_OK;
+}
+
+enum gh_err
+db_commit(struct db *db)
+{
+	enum gh_err	 err = GH_OK;
+
+	if (db->my == NULL || !db->in_tx)
+		return GH_ERR_DB_UNAVAILABLE;
+	if (mysql_commit(db->my) != 0)
+		err = translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
+	if (db->my != NULL)
+		mysql_autocommit(db->my, 1);
+	db->in_tx = 0;
+	return err;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db->my == NULL || !db->in_tx)
+		return;
+	if (mysql_rollback(db->my) != 0 || mysql_autocommit(db->my, 1) != 0)
+		disconnect(db);
+	db->in_tx = 0;
+}
+
+static const struct db_val *
+val(const struct db_result *r, size_t row, size_t col)
+{
+	if (r == NULL || row >= r->nrows || col >= r->ncols)
+		return NULL;
+	return &r->vals[row * r->ncols + col];
+}
+
+const char *
+db_str(const struct db_result *r, size_t row, size_t col)
+{
+	const struct db_val	*v = val(r, row, col);
+
+	return v ? v->s : NULL;
+}
+
+long long
+db_int(const struct db_result *r, size_t row, size_t col)
+{
+	const char	*s = db_str(r, row, col);
+
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+int
+db_isnull(const struct db_result *r, size_t row, size_t col)
+{
+	return db_str(r, row, col) == NULL;
+}
+
+unsigned int
+db_errno(const struct db *db)
+{
+	return db->last_errno;
+}
+
+const char *
+db_dup_key(const struct db *db)
+{
+	return db->dup_key;
+}
+
+enum gh_err
+db_exec_script(struct db *db, const char *sql, size_t len, char *err, size_t el)
+{
+	MYSQL_RES	*res;
+	int		 status;
+	enum gh_err	 e;
+
+	if ((e = db_connect(db)) != GH_OK) {
+		snprintf(err, el, "cannot connect to the database");
+		return e;
+	}
+	if (mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+		snprintf(err, el, "%s", mysql_error(db->my));
+		return GH_ERR_INTERNAL;
+	}
+	status = mysql_real_query(db->my, sql, (unsigned long)len);
+	for (;;) {
+		if (status != 0) {
+			snprintf(err, el, "error %u: %s", mysql_errno(db->my), mysql_error(db->my));
+			/* Drain whatever is left so the connection stays usable. */
+			while (mysql_more_results(db->my) && mysql_next_result(db->my) == 0)
+				if ((res = mysql_store_result(db->my)) != NULL)
+					mysql_free_result(res);
+			mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+			return GH_ERR_INTERNAL;
+		}
+		if ((res = mysql_store_result(db->my)) != NULL)
+			mysql_free_result(res);
+		if (!mysql_more_results(db->my))
+			break;
+		status = mysql_next_result(db->my);
+		if (status == -1)
+			break;
+	}
+	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+	return GH_OK;
+}

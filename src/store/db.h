@@ -1,0 +1,103 @@
+/*
+ * db.h: the worker's MySQL/MariaDB connection and its prepared statements.
+ *
+ * One struct db per worker, connected lazily and again after the server went away.  Every query
+ * is a statement of the sql_id enum (store/sql.h), prepared once per connection: no SQL is ever
+ * built from input.  Results are copied into the caller's arena; nothing returned needs freeing.
+ * Driver errors are logged once here and come back as an enum gh_err: a duplicate key is
+ * GH_ERR_CONFLICT (db_dup_key() names the key), a lost server GH_ERR_DB_UNAVAILABLE.
+ */
+#ifndef GH_DB_H
+#define GH_DB_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "store/sql.h"
+
+enum db_type {
+	DBT_NULL,
+	DBT_INT,
+	DBT_STR,	/* text, NUL-terminated unless len is given */
+	DBT_BLOB,	/* binary, len bytes */
+	DBT__MAX
+};
+
+struct db_param {
+	enum db_type	 type;
+	long long	 i;
+	const void	*p;
+	size_t		 len;
+};
+
+#define DB_INT(v)	((struct db_param){ DBT_INT, (long long)(v), NULL, 0 })
+#define DB_STR(s)	db_param_str(s)
+#define DB_STRN(s, n)	((struct db_param){ DBT_STR, 0, (s), (n) })
+#define DB_BLOB(b, n)	((struct db_param){ DBT_BLOB, 0, (b), (n) })
+#define DB_NULL		((struct db_param){ DBT_NULL, 0, NULL, 0 })
+
+/* A text parameter; NULL binds SQL NULL. */
+static inline struct db_param
+db_param_str(const char *s)
+{
+	struct db_param	 p = { s ? DBT_STR : DBT_NULL, 0, s, s ? strlen(s) : 0 };
+
+	return p;
+}
+
+struct db_val {
+	const char	*s;		/* NULL for SQL NULL; else NUL-terminated */
+	size_t		 len;
+};
+
+struct db_result {
+	size_t			 nrows;
+	size_t			 ncols;
+	struct db_val		*vals;		/* nrows x ncols */
+	const char		**names;	/* column names */
+	unsigned long long	 affected;
+	unsigned long long	 insert_id;
+};
+
+struct db;
+
+/* A handle for cfg (borrowed for the handle's life); no connection is made yet. */
+struct db	*db_new(const struct gh_config *cfg);
+void		 db_free(struct db *);
+
+/* Connect if not connected.  GH_OK or GH_ERR_DB_UNAVAILABLE. */
+enum gh_err	 db_connect(struct db *);
+/* A round trip to the server, reconnecting if needed. */
+enum gh_err	 db_ping(struct db *);
+
+/*
+ * Run statement id with n parameters.  With out non-NULL, rows are copied into a (may be NULL for
+ * statements without a result set).  Outside a transaction a lost connection is retried once.
+ */
+enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, struct db_result *out);
+
+enum gh_err	 db_begin(struct db *);
+enum gh_err	 db_commit(struct db *);
+/* Roll back if a transaction is open; safe to call after a failed commit. */
+void		 db_rollback(struct db *);
+
+/* Value accessors; row/col out of range read as NULL. */
+const char	*db_str(const struct db_result *, size_t row, size_t col);
+long long	 db_int(const struct db_result *, size_t row, size_t col);
+int		 db_isnull(const struct db_result *, size_t row, size_t col);
+
+/* The server error number and the key name of the last duplicate-key error ("" if none). */
+unsigned int	 db_errno(const struct db *);
+const char	*db_dup_key(const struct db *);
+
+/*
+ * Run a trusted multi-statement script (a migration file) on the connection.  Only the migration
+ * command calls this; it never carries input from a request.
+ */
+enum gh_err	 db_exec_script(struct db *, const char *sql, size_t len, char *err, size_t errlen);
+
+#endif

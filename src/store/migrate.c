@@ -1,0 +1,218 @@
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "core/arena.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+struct mfile {
+	unsigned int	 version;
+	char		 name[256];
+	char		 sum[65];
+	char		*text;
+	size_t		 len;
+};
+
+static int
+cmp(const void *a, const void *b)
+{
+	const struct mfile *x = a, *y = b;
+
+	return x->version < y->version ? -1 : x->version > y->version;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE	*f;
+	char	*buf;
+	long	 n;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Read every NNNN_*.sql of dir, sorted.  Returns the count or -1. */
+static int
+scan(const char *dir, struct mfile **out)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct mfile	*v = NULL, *nv;
+	unsigned char	 h[crypto_hash_sha256_BYTES];
+	char		 path[4096];
+	size_t		 n = 0, len, i;
+
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "gatehouse: migrate: sql_dir %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len < 10 || len >= sizeof(v->name) || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		for (i = 0; i < 4; i++)
+			if (e->d_name[i] < '0' || e->d_name[i] > '9')
+				break;
+		if (i < 4 || e->d_name[4] != '_')
+			continue;
+		if ((nv = realloc(v, (n + 1) * sizeof(*v))) == NULL)
+			goto fail;
+		v = nv;
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].version = (unsigned int)strtoul(e->d_name, NULL, 10);
+		snprintf(v[n].name, sizeof(v[n].name), "%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if ((v[n].text = slurp(path, &v[n].len)) == NULL) {
+			fprintf(stderr, "gatehouse: migrate: %s: %s\n", path, strerror(errno));
+			n++;
+			goto fail;
+		}
+		crypto_hash_sha256(h, (unsigned char *)v[n].text, v[n].len);
+		sodium_bin2hex(v[n].sum, sizeof(v[n].sum), h, sizeof(h));
+		n++;
+	}
+	closedir(d);
+	qsort(v, n, sizeof(*v), cmp);
+	for (i = 1; i < n; i++)
+		if (v[i].version == v[i - 1].version) {
+			fprintf(stderr, "gatehouse: migrate: %s and %s share version %04u\n",
+			    v[i - 1].name, v[i].name, v[i].version);
+			for (i = 0; i < n; i++)
+				free(v[i].text);
+			free(v);
+			return -1;
+		}
+	*out = v;
+	return (int)n;
+fail:
+	closedir(d);
+	for (i = 0; i < n; i++)
+		free(v[i].text);
+	free(v);
+	return -1;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int
+migrate_run(struct db *db, const char *dir, int status_only)
+{
+	struct arena		*a = arena_new(8192);
+	struct mfile		*files = NULL;
+	struct db_result	 applied, r;
+	struct db_param		 p[4];
+	char			 err[1024];
+	const char		*sum;
+	int			 n, i, rc = -1, locked = 0, done = 0;
+	size_t			 k;
+	double			 t0;
+
+	if ((n = scan(dir, &files)) < 0) {
+		n = 0;
+		goto out;
+	}
+	if (db_exec(db, a, SQL_MIG_CREATE, NULL, 0, NULL) != GH_OK) {
+		fprintf(stderr, "gatehouse: migrate: cannot reach the database or create "
+		    "schema_migrations (see the log line above)\n");
+		goto out;
+	}
+	if (!status_only) {
+		if (db_exec(db, a, SQL_MIG_LOCK, NULL, 0, &r) != GH_OK || db_int(&r, 0, 0) != 1) {
+			fprintf(stderr, "gatehouse: migrate: another migration holds the lock\n");
+			goto out;
+		}
+		locked = 1;
+	}
+	if (db_exec(db, a, SQL_MIG_LIST, NULL, 0, &applied) != GH_OK)
+		goto out;
+	/* Every applied migration must still be the file that was applied. */
+	for (k = 0; k < applied.nrows; k++) {
+		unsigned int v = (unsigned int)db_int(&applied, k, 0);
+		sum = db_str(&applied, k, 2);
+		for (i = 0; i < n; i++)
+			if (files[i].version == v)
+				break;
+		if (i == n) {
+			fprintf(stderr, "gatehouse: migrate: warning: applied migration %s is not in %s\n",
+			    db_str(&applied, k, 1), dir);
+			continue;
+		}
+		if (strcmp(files[i].sum, sum) != 0) {
+			fprintf(stderr, "gatehouse: migrate: %s was changed after it was applied "
+			    "(recorded sha256 %.12s..., file %.12s...); refusing to run. Put changes "
+			    "in a new migration.\n", files[i].name, sum, files[i].sum);
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < applied.nrows; k++)
+			if ((unsigned int)db_int(&applied, k, 0) == files[i].version)
+				break;
+		if (k < applied.nrows) {
+			if (status_only)
+				printf("applied  %s  %s\n", files[i].name, db_str(&applied, k, 3));
+			continue;
+		}
+		if (status_only) {
+			printf("pending  %s\n", files[i].name);
+			continue;
+		}
+		t0 = now_ms();
+		if (db_begin(db) != GH_OK ||
+		    db_exec_script(db, files[i].text, files[i].len, err, sizeof(err)) != GH_OK) {
+			db_rollback(db);
+			fprintf(stderr, "gatehouse: migrate: %s failed: %s\n", files[i].name, err);
+			goto out;
+		}
+		p[0] = DB_INT(files[i].version);
+		p[1] = DB_STR(files[i].name);
+		p[2] = DB_STR(files[i].sum);
+		p[3] = DB_INT((long long)(now_ms() - t0));
+		if (db_exec(db, a, SQL_MIG_INSERT, p, 4, NULL) != GH_OK || db_commit(db) != GH_OK) {
+			db_rollback(db);
+			fprintf(stderr, "gatehouse: migrate: %s: cannot record it\n", files[i].name);
+			goto out;
+		}
+		printf("applied %s (%.0f ms)\n", files[i].name, now_ms() - t0);
+		done++;
+	}
+	if (!status_only && done == 0)
+		printf("up to date (%zu migrations applied)\n", applied.nrows);
+	rc = 0;
+out:
+	if (locked)
+		db_exec(db, a, SQL_MIG_UNLOCK, NULL, 0, NULL);
+	for (i = 0; i < n; i++)
+		free(files[i].text);
+	free(files);
+	arena_free(a);
+	return rc;
+}
