@@ -108,7 +108,7 @@ describe('bad input answers problem+json and changes nothing', () => {
     const cases = [
         {
             name: 'malformed JSON -> 400 malformed_json',
-            send: () => api('POST', login, { raw: '{"username": "admin", "password": ', headers: { 'Content-Type': 'application/json' } }),
+            send: () => api('POST', login, { raw: '{"login": "admin", "password": ', headers: { 'Content-Type': 'application/json' } }),
             status: 400,
             code: 'malformed_json',
         },
@@ -116,7 +116,7 @@ describe('bad input answers problem+json and changes nothing', () => {
             name: 'body over 65536 bytes -> 413 body_too_large',
             send: () =>
                 api('POST', login, {
-                    raw: JSON.stringify({ username: 'admin', password: 'x'.repeat(70000) }),
+                    raw: JSON.stringify({ login: 'admin', password: 'x'.repeat(70000) }),
                     headers: { 'Content-Type': 'application/json' },
                 }),
             status: 413,
@@ -124,7 +124,7 @@ describe('bad input answers problem+json and changes nothing', () => {
         },
         {
             name: 'Content-Type text/plain -> 415 unsupported_media_type',
-            send: () => api('POST', login, { raw: '{"username":"admin","password":"x"}', headers: { 'Content-Type': 'text/plain' } }),
+            send: () => api('POST', login, { raw: '{"login":"admin","password":"x"}', headers: { 'Content-Type': 'text/plain' } }),
             status: 415,
             code: 'unsupported_media_type',
         },

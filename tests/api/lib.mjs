@@ -175,9 +175,10 @@ export function gatehouse(args, opts = {}) {
     return run(BIN, args, opts);
 }
 
-/** POST /api/v1/auth/login. Returns the response plus token/refresh when it worked. */
-export async function login(username, password = DEV_PASSWORD, extra = {}) {
-    const res = await api('POST', '/api/v1/auth/login', { body: { username, password, ...extra } });
+/** POST /api/v1/auth/login with {login, password, ...extra} (login: username or email; extra
+ *  may name an organization). Returns the response plus token/refresh when it worked. */
+export async function login(user, password = DEV_PASSWORD, extra = {}) {
+    const res = await api('POST', '/api/v1/auth/login', { body: { login: user, password, ...extra } });
     return { ...res, token: res.json?.access_token, refresh: res.json?.refresh_token };
 }
 
