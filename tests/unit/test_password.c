@@ -1,0 +1,162 @@
+/*
+ * Unit tests for src/auth/password.c: hash and verify, wrong password, the dummy verification
+ * for users without a usable hash (same answer, comparable time), rehash detection.
+ * Parameters are the OWASP ones the server defaults to (t=2, 19 MiB), so timings are real.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <sodium.h>
+
+#include "auth/password.h"
+
+#define OPS	2ULL
+#define MEM	((size_t)19 * 1024 * 1024)
+#define PW	"gatehouse-dev-password"
+
+static char stored[crypto_pwhash_STRBYTES];
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median wall time of 5 calls of password_verify(hash, pw), checking each answer. */
+static double
+median_verify_ms(const char *hash, const char *pw, int want)
+{
+	double t[5], t0;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		t0 = now_ms();
+		assert_int_equal(password_verify(hash, pw, strlen(pw)), want);
+		t[i] = now_ms() - t0;
+	}
+	qsort(t, 5, sizeof(t[0]), cmp_double);
+	return t[2];
+}
+
+/* Runs first: before password_dummy_init() an unusable hash is an error, not a silent 0. */
+static void
+test_dummy_required(void **state)
+{
+	(void)state;
+	assert_int_equal(password_verify(NULL, PW, strlen(PW)), -1);
+	assert_int_equal(password_verify("garbage", PW, strlen(PW)), -1);
+}
+
+static void
+test_hash_verify(void **state)
+{
+	char again[crypto_pwhash_STRBYTES];
+
+	(void)state;
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, MEM, stored), 0);
+	assert_true(strncmp(stored, "$argon2id$v=19$m=19456,t=2,p=1$", 31) == 0);
+	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
+	/* Salted: the same password never hashes the same way twice. */
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, MEM, again), 0);
+	assert_string_not_equal(stored, again);
+	assert_int_equal(password_verify(again, PW, strlen(PW)), 1);
+	/* Length-delimited: bytes after len do not count, a NUL inside does. */
+	assert_int_equal(password_verify(stored, PW "tail", strlen(PW)), 1);
+	assert_int_equal(password_hash("a\0b", 3, OPS, MEM, again), 0);
+	assert_int_equal(password_verify(again, "a\0b", 3), 1);
+	assert_int_equal(password_verify(again, "a", 1), 0);
+	/* Parameters libsodium refuses. */
+	assert_int_equal(password_hash(PW, strlen(PW), 0, MEM, again), -1);
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, 1024, again), -1);
+	assert_int_equal(password_hash(NULL, 5, OPS, MEM, again), -1);
+}
+
+static void
+test_wrong_password(void **state)
+{
+	(void)state;
+	assert_int_equal(password_verify(stored, "gatehouse-dev-passwore", 22), 0);
+	assert_int_equal(password_verify(stored, "", 0), 0);
+	assert_int_equal(password_verify(stored, PW, strlen(PW) - 1), 0);
+	assert_int_equal(password_verify(stored, NULL, 3), -1);
+}
+
+static void
+test_unusable_hash(void **state)
+{
+	char truncated[crypto_pwhash_STRBYTES], unterminated[crypto_pwhash_STRBYTES];
+	double real, dummy;
+
+	(void)state;
+	assert_int_equal(password_dummy_init(OPS, MEM), 0);
+	/* The dummy is never a way in, whatever the password. */
+	assert_int_equal(password_verify(NULL, PW, strlen(PW)), 0);
+	assert_int_equal(password_verify(NULL, "", 0), 0);
+	assert_int_equal(password_verify("", PW, strlen(PW)), 0);
+	assert_int_equal(password_verify("$2y$10$abcdefghijklmnopqrstuuJ5Vd1cX6Qd7Zb8Y9a0b1c2d3e4f5g6",
+	    PW, strlen(PW)), 0);
+	assert_int_equal(password_verify("$argon2i$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2g",
+	    PW, strlen(PW)), 0);
+	memcpy(truncated, stored, sizeof(truncated));
+	truncated[40] = '\0';
+	assert_int_equal(password_verify(truncated, PW, strlen(PW)), 0);
+	memset(unterminated, 'x', sizeof(unterminated));
+	memcpy(unterminated, "$argon2id$", 10);
+	assert_int_equal(password_verify(unterminated, PW, strlen(PW)), 0);
+
+	/* An unknown user must not be cheaper than a wrong password. */
+	real = median_verify_ms(stored, "wrong password", 0);
+	dummy = median_verify_ms(NULL, "wrong password", 0);
+	printf("# argon2id t=2 m=19MiB verify: real %.1f ms, dummy %.1f ms\n", real, dummy);
+	assert_true(dummy > 0.3 * real);
+	assert_true(dummy < 3.0 * real);
+}
+
+static void
+test_needs_rehash(void **state)
+{
+	(void)state;
+	assert_int_equal(password_needs_rehash(stored, OPS, MEM), 0);
+	assert_int_equal(password_needs_rehash(stored, OPS + 1, MEM), 1);
+	assert_int_equal(password_needs_rehash(stored, OPS, MEM * 2), 1);
+	assert_int_equal(password_needs_rehash(stored, 1, MEM), 1);
+	assert_int_equal(password_needs_rehash(NULL, OPS, MEM), 1);
+	assert_int_equal(password_needs_rehash("not a hash", OPS, MEM), 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dummy_required),
+		cmocka_unit_test(test_hash_verify),
+		cmocka_unit_test(test_wrong_password),
+		cmocka_unit_test(test_unusable_hash),
+		cmocka_unit_test(test_needs_rehash),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
