@@ -141,8 +141,13 @@ describe('through nginx auth_request', () => {
 });
 
 describe('GET /api/v1/auth/check called directly', () => {
+    const DIRECT = `${RUN}-direct`;
+    before(async () => {
+        await addMapping(`${upstreamPath}/${DIRECT}/**`, 'GET', 'self.read');
+    });
+
     test('allowed -> 204 with X-Auth-User-Id, X-Auth-Org-Id, X-Auth-Roles', async () => {
-        const res = await check('GET', `${upstreamPath}/${RUN}/hello`, bob.token);
+        const res = await check('GET', `${upstreamPath}/${DIRECT}/hello`, bob.token);
         assert.equal(res.status, 204, show(res));
         assert.equal(res.headers.get('x-auth-user-id'), String(BOB));
         assert.equal(res.headers.get('x-auth-org-id'), '1');
@@ -151,11 +156,11 @@ describe('GET /api/v1/auth/check called directly', () => {
     });
 
     test('no token -> 401 unauthorized; bad token -> 401 token_invalid', async () => {
-        const none = await check('GET', `${upstreamPath}/${RUN}/hello`);
+        const none = await check('GET', `${upstreamPath}/${DIRECT}/hello`);
         assert.equal(none.status, 401, show(none));
         assert.equal(problemOf(none).code, 'unauthorized');
         assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer\b/);
-        const bad = await check('GET', `${upstreamPath}/${RUN}/hello`, 'x.y.z');
+        const bad = await check('GET', `${upstreamPath}/${DIRECT}/hello`, 'x.y.z');
         assert.equal(bad.status, 401, show(bad));
         assert.equal(problemOf(bad).code, 'token_invalid');
     });
@@ -164,7 +169,7 @@ describe('GET /api/v1/auth/check called directly', () => {
         const res = await check('GET', `${upstreamPath}/${RUN}-nothing/x`, bob.token);
         assert.equal(res.status, 403, show(res));
         assert.equal(res.headers.get('x-auth-user-id'), null);
-        const del = await check('DELETE', `${upstreamPath}/${RUN}/hello`, bob.token);
+        const del = await check('DELETE', `${upstreamPath}/${DIRECT}/hello`, bob.token);
         assert.equal(del.status, 403, show(del));
     });
 
