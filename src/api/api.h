@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <cJSON.h>
+
 #include "core/err.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -21,5 +23,19 @@ enum gh_err	api_healthz(struct request *);
 enum gh_err	api_readyz(struct request *);
 enum gh_err	api_metrics(struct request *);
 enum gh_err	api_debug_sleep(struct request *);
+
+/* api/auth.c */
+enum gh_err	api_login(struct request *);
+enum gh_err	api_refresh(struct request *);
+enum gh_err	api_logout(struct request *);
+enum gh_err	api_logout_all(struct request *);
+enum gh_err	api_auth_check(struct request *);
+enum gh_err	api_jwks(struct request *);
+
+/* api/me.c */
+enum gh_err	api_me(struct request *);
+enum gh_err	api_me_password(struct request *);
+/* The public profile of user id as a JSON object owned by the arena. */
+enum gh_err	api_user_object(struct request *, long long id, cJSON **out);
 
 #endif

@@ -1,21 +1,263 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sodium.h>
+
 #include "auth/authn.h"
+#include "auth/authz.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/token.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "http/router.h"
+#include "server/metrics.h"
 #include "server/worker.h"
+#include "store/db.h"
+#include "store/kv.h"
+
+#define AUTHZ_MAX_AGE	60	/* seconds: reload even if the generation did not move */
+
+/* Worker-lifetime authorization state beside the tables. */
+static char	 authz_gen[64];
+static time_t	 authz_loaded_at;
+
+static int
+load_keys(struct worker *w)
+{
+	const struct gh_config	*c = w->cfg;
+	struct token_key_conf	 keys[16];
+	char			 err[256], *list = NULL, *tok, *save, *kid, *alg, *path;
+	size_t			 n = 0;
+	int			 rc;
+
+	keys[0].kid = c->jwt_kid;
+	keys[0].alg = c->jwt_alg;
+	keys[0].path = strcmp(c->jwt_alg, "HS256") == 0 ? c->jwt_secret_file : c->jwt_key_file;
+	keys[0].sign = 1;
+	if (keys[0].path == NULL) {
+		log_error("config: key '%s': required with jwt_alg = %s",
+		    strcmp(c->jwt_alg, "HS256") == 0 ? "jwt_secret_file" : "jwt_key_file", c->jwt_alg);
+		return -1;
+	}
+	n = 1;
+	if (c->jwt_verify_keys != NULL) {
+		list = strdup(c->jwt_verify_keys);
+		for (tok = strtok_r(list, ",", &save); tok != NULL && n < 16;
+		    tok = strtok_r(NULL, ",", &save)) {
+			kid = tok;
+			while (*kid == ' ')
+				kid++;
+			if ((alg = strchr(kid, ':')) == NULL || (path = strchr(alg + 1, ':')) == NULL) {
+				log_error("config: key 'jwt_verify_keys': expected kid:alg:path, got %s", tok);
+				free(list);
+				return -1;
+			}
+			*alg++ = '\0';
+			*path++ = '\0';
+			keys[n].kid = kid;
+			keys[n].alg = alg;
+			keys[n].path = path;
+			keys[n].sign = 0;
+			n++;
+		}
+	}
+	rc = token_keyset_load(&w->keys, keys, n, err, sizeof(err));
+	free(list);
+	if (rc != 0) {
+		log_error("config: jwt keys: %s", err);
+		return -1;
+	}
+	return 0;
+}
 
 int
 authn_init(struct worker *w)
 {
-	(void)w;
+	if (load_keys(w) != 0)
+		return -1;
+	if (password_dummy_init((unsigned long long)w->cfg->pwhash_opslimit,
+	    (size_t)w->cfg->pwhash_memlimit_kib * 1024) != 0) {
+		log_error("password: cannot make the dummy hash");
+		return -1;
+	}
 	return 0;
 }
 
 void
 authn_fini(struct worker *w)
 {
-	(void)w;
+	token_keyset_free(w->keys);
+	w->keys = NULL;
+	authz_free(w->authz);
+	w->authz = NULL;
+}
+
+/* Reload the authorization tables when the generation moved or they are old. */
+static enum gh_err
+authz_refresh(struct request *req, const char *gen)
+{
+	struct worker	*w = req->w;
+	struct authz	*az;
+	const char	*g = gen ? gen : "";
+	time_t		 now = time(NULL);
+
+	if (w->authz != NULL && strcmp(g, authz_gen) == 0 && now - authz_loaded_at < AUTHZ_MAX_AGE)
+		return GH_OK;
+	if ((az = authz_load(w->db)) == NULL) {
+		if (w->authz != NULL && strcmp(g, authz_gen) == 0)
+			return GH_OK;	/* keep serving the tables we have until MySQL answers */
+		return GH_ERR_DB_UNAVAILABLE;
+	}
+	authz_free(w->authz);
+	w->authz = az;
+	snprintf(authz_gen, sizeof(authz_gen), "%s", g);
+	authz_loaded_at = now;
+	log_debug("authz: loaded %zu roles, %zu mappings (generation %s)", authz_nroles(az),
+	    authz_nmappings(az), *g ? g : "none");
+	return GH_OK;
+}
+
+static enum gh_err
+refuse(struct request *req, enum gh_err e, const char *why)
+{
+	metrics_add(req->w->metrics, token_refusals, 1);
+	resp_header(req, "WWW-Authenticate", e == GH_ERR_UNAUTHORIZED ?
+	    "Bearer realm=\"gatehouse\"" : "Bearer realm=\"gatehouse\", error=\"invalid_token\"");
+	return req_fail(req, e, NULL, "%s", why);
+}
+
+enum gh_err
+authn_token(struct request *req)
+{
+	struct worker		*w = req->w;
+	const char		*h = req_header(req, "Authorization"), *tok;
+	struct token_claims	 c;
+	struct token_expect	 ex;
+	enum token_result	 tr;
+	struct kv_cmd		 cmds[3];
+	redisReply		*rep[3];
+	enum gh_err		 err;
+	long long		 pv;
+	char			*pvkey, *blkey;
+
+	metrics_add(w->metrics, token_checks, 1);
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return refuse(req, GH_ERR_UNAUTHORIZED, "send Authorization: Bearer <access token>");
+	tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	ex.iss = w->cfg->jwt_issuer;
+	ex.aud = w->cfg->jwt_audience;
+	ex.typ = "access";
+	ex.leeway = w->cfg->jwt_leeway;
+	tr = token_verify(w->keys, tok, strlen(tok), &ex, (long long)time(NULL), &c);
+	if (tr == TOKEN_EXPIRED)
+		return refuse(req, GH_ERR_TOKEN_EXPIRED, "the access token has expired; refresh it");
+	if (tr != TOKEN_OK)
+		return refuse(req, GH_ERR_TOKEN_INVALID,
+		    arena_printf(req->arena, "the access token was refused (%s)", token_result_str(tr)));
+
+	req->auth.user_id = strtoll(c.sub, NULL, 10);
+	req->auth.org_id = c.org;
+	req->auth.pv = c.pv;
+	req->auth.exp = c.exp;
+	req->auth.jti = arena_strdup(req->arena, c.jti);
+	req->auth.sid = arena_strdup(req->arena, c.sid);
+	req->auth.roles = arena_strdup(req->arena, c.roles);
+	req->auth.token = tok;
+
+	/* One round trip: revoked?  current permission_version?  authorization generation? */
+	blkey = arena_printf(req->arena, "bl:%s", c.jti);
+	pvkey = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
+	kv_cmd_set(&cmds[0], 2, "EXISTS", blkey);
+	kv_cmd_set(&cmds[1], 2, "GET", pvkey);
+	kv_cmd_set(&cmds[2], 2, "GET", "authz:gen");
+	if ((err = kv_pipeline(w->kv, req->arena, cmds, 3, rep)) != GH_OK) {
+		metrics_add(w->metrics, token_refusals, 1);
+		return req_fail(req, err, NULL, "the token store is unreachable; try again");
+	}
+	if (rep[0]->type != REDIS_REPLY_INTEGER || rep[1]->type == REDIS_REPLY_ERROR) {
+		metrics_add(w->metrics, token_refusals, 1);
+		return req_fail(req, GH_ERR_REDIS_UNAVAILABLE, NULL, "the token store answered an error");
+	}
+	if (rep[0]->integer != 0)
+		return refuse(req, GH_ERR_TOKEN_REVOKED, "the access token was revoked (logout)");
+	if (rep[1]->type == REDIS_REPLY_STRING)
+		pv = strtoll(rep[1]->str, NULL, 10);
+	else if ((err = session_pv_fill(req, req->auth.user_id, &pv)) != GH_OK)
+		return req_fail(req, err, NULL, "cannot read the session state; try again");
+	if (pv < 0)
+		return refuse(req, GH_ERR_TOKEN_REVOKED, "the user no longer exists");
+	if (pv != c.pv)
+		return refuse(req, GH_ERR_TOKEN_REVOKED,
+		    "the user's sessions or permissions changed; refresh or log in again");
+	if ((err = authz_refresh(req, rep[2]->type == REDIS_REPLY_STRING ? rep[2]->str : NULL)) != GH_OK)
+		return req_fail(req, err, NULL, "cannot load the authorization tables");
+	return GH_OK;
+}
+
+size_t
+authn_roles(struct request *req, const struct authz_role **roles, size_t max)
+{
+	if (req->w->authz == NULL || req->auth.roles == NULL)
+		return 0;
+	return authz_resolve(req->w->authz, req->auth.org_id, req->auth.roles, roles, max);
+}
+
+int
+authn_has(struct request *req, const char *perm)
+{
+	const struct authz_role	*roles[AUTHZ_MAXROLES];
+	long long		 id;
+	size_t			 n;
+
+	if (req->w->authz == NULL || (id = authz_perm_id(req->w->authz, perm)) == 0)
+		return 0;
+	n = authn_roles(req, roles, AUTHZ_MAXROLES);
+	return authz_any(roles, n, &id, 1);
 }
 
 enum gh_err
 authn_request(struct request *req)
 {
-	return req_fail(req, GH_ERR_UNAUTHORIZED, NULL, "a bearer token is required");
+	const struct authz_role	*roles[AUTHZ_MAXROLES];
+	long long		 perms[AUTHZ_MAXPERMS];
+	size_t			 np, nr;
+	enum gh_err		 err;
+
+	if ((err = authn_token(req)) != GH_OK)
+		return err;
+	np = authz_route_perms(req->w->authz, req->route->method, req->route->pattern, perms,
+	    AUTHZ_MAXPERMS);
+	if (np == 0)
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
+		    "no permission is mapped to %s %s (deny by default)",
+		    http_method_names[req->route->method], req->route->pattern);
+	nr = authn_roles(req, roles, AUTHZ_MAXROLES);
+	if (!authz_any(roles, nr, perms, np))
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your roles do not grant %s",
+		    authz_perm_name(req->w->authz, perms[0]) ? authz_perm_name(req->w->authz, perms[0]) :
+		    "the permission this route needs");
+	return GH_OK;
+}
+
+int
+authn_allows_path(struct request *req, const char *method, const char *path)
+{
+	const struct authz_role	*roles[AUTHZ_MAXROLES];
+	long long		 perms[AUTHZ_MAXPERMS];
+	size_t			 np, nr;
+
+	if (req->w->authz == NULL)
+		return 0;
+	np = authz_path_perms(req->w->authz, method, path, perms, AUTHZ_MAXPERMS);
+	if (np == 0)
+		return 0;
+	nr = authn_roles(req, roles, AUTHZ_MAXROLES);
+	return authz_any(roles, nr, perms, np);
 }

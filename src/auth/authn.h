@@ -1,6 +1,7 @@
 /*
  * authn.h: authentication of a request (the token check every authenticated request pays) and
- * the worker-lifetime state it needs (keys, caches).
+ * the worker-lifetime state it needs: the token keys, the dummy password hash and the in-memory
+ * authorization tables (auth/authz.h), reloaded when the generation in Redis moves.
  */
 #ifndef GH_AUTHN_H
 #define GH_AUTHN_H
@@ -9,15 +10,32 @@
 #include "http/request.h"
 
 struct worker;
+struct authz_role;
 
 /* Load keys etc. for w; 0, or -1 after logging why. */
 int		 authn_init(struct worker *w);
 void		 authn_fini(struct worker *w);
 
 /*
- * Authenticate req from its Authorization header and authorize it for req->route.  Fills
- * req->auth.  GH_OK, a 401 error, GH_ERR_FORBIDDEN, or a 503 when Redis is down (fail closed).
+ * The token check: signature and claims, then one pipelined Redis round trip (blocklist,
+ * permission_version, authorization generation).  Fills req->auth.  GH_OK, a 401 error, or
+ * GH_ERR_REDIS_UNAVAILABLE (fail closed).  No SQL unless a cache is cold.
  */
+enum gh_err	 authn_token(struct request *req);
+
+/* authn_token, then the permission mapped to req->route.  GH_ERR_FORBIDDEN when none is held. */
 enum gh_err	 authn_request(struct request *req);
+
+/*
+ * Whether the authenticated caller may call method on path by the endpoint mappings (forward
+ * auth).  1 allowed, 0 denied.
+ */
+int		 authn_allows_path(struct request *req, const char *method, const char *path);
+
+/* The caller's roles resolved in its organization; returns the count. */
+size_t		 authn_roles(struct request *req, const struct authz_role **roles, size_t max);
+
+/* Whether the caller holds permission name (through any role). */
+int		 authn_has(struct request *req, const char *perm);
 
 #endif

@@ -27,6 +27,7 @@ const struct gh_err_info gh_err_table[GH_ERR__MAX] = {
 	[GH_ERR_REFRESH_REUSED] = { 401, "refresh_token_reused", "The refresh token was already used; the session is revoked" },
 	[GH_ERR_FORBIDDEN] = { 403, "forbidden", "Permission denied" },
 	[GH_ERR_ORG_NOT_MEMBER] = { 403, "organization_not_allowed", "The user is not a member of that organization" },
+	[GH_ERR_ORG_SUSPENDED] = { 403, "organization_suspended", "The organization is suspended" },
 	[GH_ERR_CONFLICT] = { 409, "conflict", "The resource already exists" },
 	[GH_ERR_PRECONDITION] = { 412, "precondition_failed", "The resource has changed" },
 	[GH_ERR_PRECONDITION_REQUIRED] = { 428, "precondition_required", "If-Match is required" },

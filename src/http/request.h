@@ -48,6 +48,7 @@ struct req_auth {
 	long long	 pv;
 	long long	 exp;
 	const char	*jti;
+	const char	*sid;		/* session (refresh family) id */
 	const char	*roles;		/* comma separated role names from the token */
 	const char	*token;		/* borrowed from the Authorization header */
 };

@@ -437,3 +437,11 @@ db_exec_script(struct db *db, const char *sql, size_t len, char *err, size_t el)
 	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
 	return GH_OK;
 }
+
+size_t
+db_len(const struct db_result *r, size_t row, size_t col)
+{
+	const struct db_val	*v = val(r, row, col);
+
+	return v && v->s ? v->len : 0;
+}

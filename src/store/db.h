@@ -89,6 +89,7 @@ void		 db_rollback(struct db *);
 const char	*db_str(const struct db_result *, size_t row, size_t col);
 long long	 db_int(const struct db_result *, size_t row, size_t col);
 int		 db_isnull(const struct db_result *, size_t row, size_t col);
+size_t		 db_len(const struct db_result *, size_t row, size_t col);
 
 /* The server error number and the key name of the last duplicate-key error ("" if none). */
 unsigned int	 db_errno(const struct db *);

@@ -5,6 +5,17 @@
 #ifndef GH_SQL_H
 #define GH_SQL_H
 
+/* Columns of a login lookup, in the order enum user_login_col names them. */
+#define USER_LOGIN_COLS "id, password_hash, is_enabled, is_account_non_expired," \
+	" is_account_non_locked, is_credentials_non_expired, locked_until IS NOT NULL," \
+	" GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), IFNULL(locked_until," \
+	" CURRENT_TIMESTAMP(6)))), permission_version, username, email"
+
+enum user_login_col {
+	ULC_ID, ULC_HASH, ULC_ENABLED, ULC_NON_EXPIRED, ULC_NON_LOCKED, ULC_CRED_NON_EXPIRED,
+	ULC_HAS_LOCK_END, ULC_LOCK_LEFT, ULC_PV, ULC_USERNAME, ULC_EMAIL
+};
+
 #define SQL_STATEMENTS \
 	X(SQL_PING, "SELECT 1") \
 	X(SQL_MIG_CREATE, "CREATE TABLE IF NOT EXISTS schema_migrations (" \
@@ -24,11 +35,66 @@
 	    " SELECT ?, id, NULL FROM roles WHERE name = 'platform_admin' AND organization_id IS NULL") \
 	X(SQL_ADMIN_SET_PRIMARY_ROLE, "UPDATE users SET role_id = (SELECT id FROM roles" \
 	    " WHERE name = 'platform_admin' AND organization_id IS NULL) WHERE id = ?") \
-	SQL_STATEMENTS_AUTH
-
-#ifndef SQL_STATEMENTS_AUTH
-#define SQL_STATEMENTS_AUTH
-#endif
+	X(SQL_AUTHZ_ROLES, "SELECT id, IFNULL(organization_id, 0), name, scope FROM roles") \
+	X(SQL_AUTHZ_ROLE_PERMS, "SELECT role_id, permission_id FROM role_permissions ORDER BY role_id") \
+	X(SQL_AUTHZ_PERMS, "SELECT id, name FROM permissions") \
+	X(SQL_AUTHZ_ENDPOINTS, "SELECT api_endpoint, http_method, permission_id" \
+	    " FROM permission_api_endpoints WHERE is_active = 1") \
+	X(SQL_USER_LOGIN_BY_NAME, "SELECT " USER_LOGIN_COLS " FROM users WHERE username = ? AND deleted_at IS NULL") \
+	X(SQL_USER_LOGIN_BY_EMAIL, "SELECT " USER_LOGIN_COLS " FROM users WHERE email = ? AND deleted_at IS NULL") \
+	X(SQL_USER_LOGIN_BY_ID, "SELECT " USER_LOGIN_COLS " FROM users WHERE id = ? AND deleted_at IS NULL") \
+	X(SQL_USER_PV, "SELECT permission_version FROM users WHERE id = ? AND deleted_at IS NULL") \
+	X(SQL_USER_LOGIN_OK, "UPDATE users SET last_login = CURRENT_TIMESTAMP(6), failed_login_count = 0," \
+	    " last_failed_login = NULL WHERE id = ?") \
+	X(SQL_USER_REHASH, "UPDATE users SET password_hash = ? WHERE id = ?") \
+	X(SQL_USER_LOGIN_FAIL, "UPDATE users SET failed_login_count = failed_login_count + 1," \
+	    " last_failed_login = CURRENT_TIMESTAMP(6) WHERE id = ?") \
+	X(SQL_USER_LOCK, "UPDATE users SET is_account_non_locked = 0," \
+	    " locked_until = CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND WHERE id = ?") \
+	X(SQL_USER_UNLOCK_EXPIRED, "UPDATE users SET is_account_non_locked = 1, locked_until = NULL," \
+	    " failed_login_count = 0 WHERE id = ? AND is_account_non_locked = 0" \
+	    " AND locked_until IS NOT NULL AND locked_until <= CURRENT_TIMESTAMP(6)") \
+	X(SQL_USER_BUMP_PV, "UPDATE users SET permission_version = permission_version + 1 WHERE id = ?") \
+	X(SQL_USER_SET_PASSWORD, "UPDATE users SET password_hash = ?, password_changed_at = CURRENT_TIMESTAMP(6)," \
+	    " is_credentials_non_expired = 1, permission_version = permission_version + 1 WHERE id = ?") \
+	X(SQL_USER_PROFILE, "SELECT id, username, email, first_name, last_name, full_name, phone_number," \
+	    " profile_image_ref, DATE_FORMAT(last_login, '%Y-%m-%dT%H:%i:%s.%fZ')" \
+	    " FROM users WHERE id = ? AND deleted_at IS NULL") \
+	X(SQL_USER_ORGS, "SELECT o.id, o.slug, o.name, uo.is_primary FROM user_organization uo" \
+	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
+	    " ORDER BY uo.is_primary DESC, o.name") \
+	X(SQL_ORG_PRIMARY, "SELECT o.id, o.slug, o.name, o.status FROM user_organization uo" \
+	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
+	    " ORDER BY uo.is_primary DESC, uo.joined_at, o.id LIMIT 1") \
+	X(SQL_ORG_MEMBER_BY_SLUG, "SELECT o.id, o.slug, o.name, o.status FROM organization o" \
+	    " JOIN user_organization uo ON uo.organization_id = o.id AND uo.user_id = ? WHERE o.slug = ?") \
+	X(SQL_ORG_MEMBER_BY_ID, "SELECT o.id, o.slug, o.name, o.status FROM organization o" \
+	    " JOIN user_organization uo ON uo.organization_id = o.id AND uo.user_id = ? WHERE o.id = ?") \
+	X(SQL_USER_ROLE_NAMES, "SELECT DISTINCT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
+	    " WHERE ur.user_id = ? AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
+	X(SQL_RT_INSERT_NEW, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
+	    " expires_at, session_expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?," \
+	    " CURRENT_TIMESTAMP(6) + INTERVAL LEAST(?, ?) SECOND, CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?, ?)") \
+	X(SQL_RT_INSERT_ROTATED, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
+	    " expires_at, session_expires_at, client_ip, user_agent) SELECT ?, family_id, user_id," \
+	    " organization_id, LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, session_expires_at)," \
+	    " session_expires_at, ?, ? FROM refresh_tokens WHERE id = ?") \
+	X(SQL_RT_GET_FOR_UPDATE, "SELECT id, family_id, user_id, IFNULL(organization_id, 0)," \
+	    " expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)," \
+	    " rotated_at IS NOT NULL, revoked_at IS NOT NULL" \
+	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
+	X(SQL_RT_TTL, "SELECT GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), expires_at))" \
+	    " FROM refresh_tokens WHERE id = ?") \
+	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
+	    " WHERE id = ? AND rotated_at IS NULL") \
+	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
+	    " WHERE family_id = ? AND revoked_at IS NULL") \
+	X(SQL_RT_REVOKE_USER, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
+	    " WHERE user_id = ? AND revoked_at IS NULL") \
+	X(SQL_RT_REVOKE_USER_EXCEPT, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)," \
+	    " revoke_reason = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL") \
+	X(SQL_AUDIT_INSERT, "INSERT INTO audit_log (actor_user_id, organization_id, action, target_type," \
+	    " target_id, outcome, reason, client_ip, request_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 enum sql_id {
 #define X(id, text) id,

@@ -1,0 +1,467 @@
+/*
+ * auth.c: login, refresh, logout, logout-all, forward auth and the JWKS.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "auth/authn.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "auth/token.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "http/body.h"
+#include "server/metrics.h"
+#include "server/worker.h"
+#include "store/audit.h"
+#include "store/db.h"
+#include "store/kv.h"
+
+static void
+audit(struct request *req, long long actor, long long org, const char *action, int failure,
+    const char *reason)
+{
+	struct audit_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = actor;
+	ev.org = org;
+	ev.action = action;
+	ev.target_type = actor > 0 ? "user" : NULL;
+	ev.target_id = actor > 0 ? arena_printf(req->arena, "%lld", actor) : NULL;
+	ev.failure = failure;
+	ev.reason = reason;
+	(void)audit_write(req, &ev);
+}
+
+/* 429 when the client address has failed too often; 503 when Redis is down. */
+static enum gh_err
+ip_gate(struct request *req)
+{
+	const struct gh_config	*cfg = req->w->cfg;
+	struct kv_cmd		 cmds[2];
+	redisReply		*r[2];
+	const char		*key;
+	enum gh_err		 err;
+	long long		 n, ttl;
+
+	key = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
+	kv_cmd_set(&cmds[0], 2, "GET", key);
+	kv_cmd_set(&cmds[1], 2, "TTL", key);
+	if ((err = kv_pipeline(req->w->kv, req->arena, cmds, 2, r)) != GH_OK)
+		return req_fail(req, err, NULL, "the session store is unreachable; try again");
+	n = r[0]->type == REDIS_REPLY_STRING ? strtoll(r[0]->str, NULL, 10) : 0;
+	if (n < cfg->ip_max_failures)
+		return GH_OK;
+	ttl = r[1]->type == REDIS_REPLY_INTEGER && r[1]->integer > 0 ? r[1]->integer : 1;
+	resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", ttl));
+	return req_fail(req, GH_ERR_RATE_LIMITED, NULL,
+	    "too many failed logins from this address; retry in %lld s", ttl);
+}
+
+/* Count a failure for the address and the account; lock the account past the threshold. */
+static void
+count_failure(struct request *req, long long uid, long long org)
+{
+	const struct gh_config	*cfg = req->w->cfg;
+	struct kv_cmd		 cmds[4];
+	redisReply		*r[4];
+	struct db_param		 p[2];
+	const char		*ipkey, *acctkey = NULL, *win, *per;
+	size_t			 n = 2;
+
+	ipkey = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
+	win = arena_printf(req->arena, "%lld", cfg->ip_window);
+	kv_cmd_set(&cmds[0], 2, "INCR", ipkey);
+	kv_cmd_set(&cmds[1], 4, "EXPIRE", ipkey, win, "NX");
+	if (uid > 0) {
+		acctkey = session_key(req, "fail:acct:", uid);
+		per = arena_printf(req->arena, "%lld", cfg->lockout_period);
+		kv_cmd_set(&cmds[2], 2, "INCR", acctkey);
+		kv_cmd_set(&cmds[3], 4, "EXPIRE", acctkey, per, "NX");
+		n = 4;
+	}
+	metrics_add(req->w->metrics, logins_failed, 1);
+	if (kv_pipeline(req->w->kv, req->arena, cmds, n, r) != GH_OK || uid == 0)
+		return;
+	p[0] = DB_INT(uid);
+	(void)db_exec(req->w->db, req->arena, SQL_USER_LOGIN_FAIL, p, 1, NULL);
+	if (r[2]->type == REDIS_REPLY_INTEGER && r[2]->integer >= cfg->lockout_threshold) {
+		p[0] = DB_INT(cfg->lockout_period);
+		p[1] = DB_INT(uid);
+		if (db_exec(req->w->db, req->arena, SQL_USER_LOCK, p, 2, NULL) == GH_OK) {
+			kv_run(req->w->kv, req->arena, &r[0], 2, "DEL", acctkey);
+			audit(req, uid, org, "auth.lockout", 1, "too_many_failures");
+			log_info("auth: user %lld locked for %lld s after %lld failures", uid,
+			    cfg->lockout_period, (long long)r[2]->integer);
+		}
+	}
+}
+
+/* Pick the organization of the session: the one asked for, or the primary. */
+static enum gh_err
+pick_org(struct request *req, struct session_user *u, const char *want)
+{
+	struct db_result	 r;
+	struct db_param		 p[2];
+	enum gh_err		 err;
+	enum sql_id		 q = SQL_ORG_PRIMARY;
+	size_t			 i, np = 1;
+
+	p[0] = DB_INT(u->id);
+	if (want != NULL) {
+		for (i = 0; want[i] >= '0' && want[i] <= '9'; i++)
+			;
+		q = want[i] == '\0' && i > 0 ? SQL_ORG_MEMBER_BY_ID : SQL_ORG_MEMBER_BY_SLUG;
+		p[1] = q == SQL_ORG_MEMBER_BY_ID ? DB_INT(strtoll(want, NULL, 10)) : DB_STR(want);
+		np = 2;
+	}
+	if ((err = db_exec(req->w->db, req->arena, q, p, np, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0) {
+		if (want != NULL)
+			return req_fail(req, GH_ERR_ORG_NOT_MEMBER, "organization",
+			    "you are not a member of organization %s", want);
+		u->org = 0;
+		return GH_OK;
+	}
+	u->org = db_int(&r, 0, 0);
+	u->org_slug = db_str(&r, 0, 1);
+	u->org_name = db_str(&r, 0, 2);
+	if (strcmp(db_str(&r, 0, 3), "active") != 0)
+		return req_fail(req, GH_ERR_ORG_SUSPENDED, "organization",
+		    "organization %s is suspended", u->org_slug);
+	return GH_OK;
+}
+
+/* The account flags of seed 004, checked after the password. */
+static enum gh_err
+check_flags(struct request *req, const struct db_result *r, int *unlock, const char **reason)
+{
+	long long	 left;
+
+	*unlock = 0;
+	if (db_int(r, 0, ULC_ENABLED) == 0) {
+		*reason = "disabled";
+		return req_fail(req, GH_ERR_ACCOUNT_DISABLED, NULL, "this account is disabled");
+	}
+	if (db_int(r, 0, ULC_NON_EXPIRED) == 0) {
+		*reason = "expired";
+		return req_fail(req, GH_ERR_ACCOUNT_EXPIRED, NULL, "this account has expired");
+	}
+	if (db_int(r, 0, ULC_NON_LOCKED) == 0) {
+		left = db_int(r, 0, ULC_LOCK_LEFT);
+		if (db_int(r, 0, ULC_HAS_LOCK_END) && left <= 0)
+			*unlock = 1;	/* the lock period is over */
+		else {
+			*reason = "locked";
+			if (db_int(r, 0, ULC_HAS_LOCK_END))
+				resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", left));
+			return req_fail(req, GH_ERR_ACCOUNT_LOCKED, NULL, "this account is locked%s",
+			    db_int(r, 0, ULC_HAS_LOCK_END) ? arena_printf(req->arena,
+			    " for %lld more seconds", left) : "; ask an administrator");
+		}
+	}
+	if (db_int(r, 0, ULC_CRED_NON_EXPIRED) == 0) {
+		*reason = "credentials_expired";
+		return req_fail(req, GH_ERR_CREDENTIALS_EXPIRED, NULL,
+		    "the password has expired and must be changed");
+	}
+	return GH_OK;
+}
+
+/* Add the user's profile to o. */
+static enum gh_err
+add_user(struct request *req, cJSON *o, long long id)
+{
+	cJSON		*u;
+	enum gh_err	 err;
+
+	if ((err = api_user_object(req, id, &u)) != GH_OK)
+		return err;
+	cJSON_AddItemReferenceToObject(o, "user", u);
+	return GH_OK;
+}
+
+enum gh_err
+api_login(struct request *req)
+{
+	static const char *const fields[] = { "login", "password", "organization", NULL };
+	const struct gh_config	*cfg = req->w->cfg;
+	struct session_user	 u;
+	struct db_result	 r;
+	struct db_param		 p[2];
+	const char		*login, *pw, *org, *reason = NULL;
+	char			*access, *refresh, hash[crypto_pwhash_STRBYTES];
+	long long		 attl, rttl, rid;
+	enum gh_err		 err;
+	int			 ok, unlock;
+	redisReply		*rep;
+	cJSON			*o;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "login", BODY_REQUIRED, 1, 254, &login)) != GH_OK ||
+	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK ||
+	    (err = body_str_or_int(req, "organization", BODY_OPTIONAL, 64, &org)) != GH_OK)
+		return err;
+	if ((err = ip_gate(req)) != GH_OK)
+		return err;
+
+	memset(&u, 0, sizeof(u));
+	p[0] = DB_STR(login);
+	err = db_exec(req->w->db, req->arena, strchr(login, '@') ? SQL_USER_LOGIN_BY_EMAIL :
+	    SQL_USER_LOGIN_BY_NAME, p, 1, &r);
+	if (err != GH_OK)
+		return err;
+	/* An unknown user costs one verification too (against the dummy hash). */
+	ok = password_verify(r.nrows ? db_str(&r, 0, ULC_HASH) : NULL, pw, strlen(pw));
+	if (ok != 1) {
+		u.id = r.nrows ? db_int(&r, 0, ULC_ID) : 0;
+		count_failure(req, u.id, 0);
+		audit(req, u.id, 0, "auth.login.failure", 1, u.id ? "bad_password" : "unknown_user");
+		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
+	}
+	u.id = db_int(&r, 0, ULC_ID);
+	u.pv = db_int(&r, 0, ULC_PV);
+	if ((err = check_flags(req, &r, &unlock, &reason)) != GH_OK) {
+		audit(req, u.id, 0, "auth.login.failure", 1, reason);
+		return err;
+	}
+	if ((err = pick_org(req, &u, org)) != GH_OK) {
+		if (err == GH_ERR_ORG_NOT_MEMBER || err == GH_ERR_ORG_SUSPENDED)
+			audit(req, u.id, u.org, "auth.login.failure", 1,
+			    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" : "not_member");
+		return err;
+	}
+	if ((err = session_load_roles(req, &u)) != GH_OK)
+		return err;
+
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	p[0] = DB_INT(u.id);
+	if (unlock && (err = db_exec(req->w->db, req->arena, SQL_USER_UNLOCK_EXPIRED, p, 1, NULL)) != GH_OK)
+		goto fail;
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_OK, p, 1, NULL)) != GH_OK)
+		goto fail;
+	if (password_needs_rehash(db_str(&r, 0, ULC_HASH), (unsigned long long)cfg->pwhash_opslimit,
+	    (size_t)cfg->pwhash_memlimit_kib * 1024) == 1 &&
+	    password_hash(pw, strlen(pw), (unsigned long long)cfg->pwhash_opslimit,
+	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) == 0) {
+		p[0] = DB_STR(hash);
+		p[1] = DB_INT(u.id);
+		if ((err = db_exec(req->w->db, req->arena, SQL_USER_REHASH, p, 2, NULL)) != GH_OK)
+			goto fail;
+		log_info("auth: rehashed the password of user %lld with the configured parameters", u.id);
+	}
+	if ((err = session_refresh_token(req, &u, 0, &refresh, &rid, &rttl)) != GH_OK)
+		goto fail;
+	audit(req, u.id, u.org, "auth.login.success", 0, NULL);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	sodium_memzero(hash, sizeof(hash));
+	/* A success clears the account's failure count (best effort). */
+	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", session_key(req, "fail:acct:", u.id));
+	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
+		return err;
+	metrics_add(req->w->metrics, logins_ok, 1);
+	req->auth.user_id = u.id;
+	o = session_response(req, &u, access, attl, refresh, rttl);
+	if ((err = add_user(req, o, u.id)) != GH_OK)
+		return err;
+	resp_json(req, 200, o);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	sodium_memzero(hash, sizeof(hash));
+	return err;
+}
+
+enum gh_err
+api_refresh(struct request *req)
+{
+	static const char *const fields[] = { "refresh_token", NULL };
+	struct session_user	 u;
+	struct db_result	 r, ur;
+	struct db_param		 p[2];
+	unsigned char		 hash[32];
+	const char		*tok, *reason = NULL;
+	char			*access, *refresh;
+	long long		 id, nid, attl, rttl;
+	enum gh_err		 err;
+	int			 unlock;
+	cJSON			*o;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "refresh_token", BODY_REQUIRED, 1, 128, &tok)) != GH_OK)
+		return err;
+	session_token_hash(tok, hash);
+	memset(&u, 0, sizeof(u));
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	p[0] = DB_BLOB(hash, sizeof(hash));
+	if ((err = db_exec(req->w->db, req->arena, SQL_RT_GET_FOR_UPDATE, p, 1, &r)) != GH_OK)
+		goto fail;
+	if (r.nrows == 0 || db_int(&r, 0, 6) != 0 || db_len(&r, 0, 1) != SESSION_FAMILY_LEN) {
+		db_rollback(req->w->db);
+		return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token",
+		    "the refresh token is unknown or revoked");
+	}
+	id = db_int(&r, 0, 0);
+	memcpy(u.family, db_str(&r, 0, 1), SESSION_FAMILY_LEN);
+	u.id = db_int(&r, 0, 2);
+	u.org = db_int(&r, 0, 3);
+	p[0] = DB_STR("reuse");
+	p[1] = DB_BLOB(u.family, sizeof(u.family));
+	if (db_int(&r, 0, 5) != 0) {
+		/* A retired token came back: someone holds a copy.  End the whole session. */
+		if ((err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL)) != GH_OK)
+			goto fail;
+		audit(req, u.id, u.org, "auth.refresh.reuse", 1, "reuse_detected");
+		if ((err = db_commit(req->w->db)) != GH_OK)
+			goto fail;
+		log_warn("auth: refresh token reuse for user %lld; session revoked", u.id);
+		return req_fail(req, GH_ERR_REFRESH_REUSED, "refresh_token",
+		    "this refresh token was already used; the session has been revoked");
+	}
+	if (db_int(&r, 0, 4) == 0) {
+		db_rollback(req->w->db);
+		return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token", "the session has expired");
+	}
+	p[0] = DB_INT(u.id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_ID, p, 1, &ur)) != GH_OK)
+		goto fail;
+	if (ur.nrows == 0 || (err = check_flags(req, &ur, &unlock, &reason)) != GH_OK) {
+		p[0] = DB_STR(ur.nrows == 0 ? "user_deleted" : reason);
+		p[1] = DB_BLOB(u.family, sizeof(u.family));
+		(void)db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL);
+		(void)db_commit(req->w->db);
+		if (ur.nrows == 0)
+			return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token",
+			    "the user no longer exists");
+		return req->err;
+	}
+	u.pv = db_int(&ur, 0, ULC_PV);
+	if (u.org > 0) {
+		char *want = arena_printf(req->arena, "%lld", u.org);
+		if ((err = pick_org(req, &u, want)) != GH_OK) {
+			db_rollback(req->w->db);
+			return err;
+		}
+	}
+	if ((err = session_load_roles(req, &u)) != GH_OK ||
+	    (err = session_refresh_token(req, &u, id, &refresh, &nid, &rttl)) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(nid);
+	p[1] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_RT_ROTATE, p, 2, NULL)) != GH_OK ||
+	    (err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
+		return err;
+	req->auth.user_id = u.id;
+	o = session_response(req, &u, access, attl, refresh, rttl);
+	if ((err = add_user(req, o, u.id)) != GH_OK)
+		return err;
+	resp_json(req, 200, o);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_logout(struct request *req)
+{
+	unsigned char	 family[SESSION_FAMILY_LEN];
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	if ((err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK)
+		return req_fail(req, err, NULL, "cannot revoke the token; try again");
+	if (req->auth.sid != NULL && session_sid_decode(req->auth.sid, family) == 0) {
+		p[0] = DB_STR("logout");
+		p[1] = DB_BLOB(family, sizeof(family));
+		if ((err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL)) != GH_OK)
+			return err;
+	}
+	audit(req, req->auth.user_id, req->auth.org_id, "auth.logout", 0, NULL);
+	resp_status(req, 204);
+	return GH_OK;
+}
+
+enum gh_err
+api_logout_all(struct request *req)
+{
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	p[0] = DB_STR("logout_all");
+	p[1] = DB_INT(req->auth.user_id);
+	if ((err = session_pv_bump(req, req->auth.user_id)) != GH_OK ||
+	    (err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER, p, 2, NULL)) != GH_OK) {
+		db_rollback(req->w->db);
+		return err;
+	}
+	audit(req, req->auth.user_id, req->auth.org_id, "auth.logout_all", 0, NULL);
+	if ((err = db_commit(req->w->db)) != GH_OK) {
+		db_rollback(req->w->db);
+		return err;
+	}
+	if ((err = session_pv_publish(req, req->auth.user_id)) != GH_OK ||
+	    (err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK)
+		return req_fail(req, err, NULL, "the sessions were ended in the database but the "
+		    "token store is unreachable; tokens are refused until it returns");
+	resp_status(req, 204);
+	return GH_OK;
+}
+
+enum gh_err
+api_auth_check(struct request *req)
+{
+	struct request	 orig;
+	const char	*method = req_header(req, "X-Original-Method");
+	const char	*uri = req_header(req, "X-Original-URI");
+	enum gh_err	 err;
+
+	if ((err = authn_token(req)) != GH_OK)
+		return err;
+	if (method == NULL || uri == NULL)
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
+		    "X-Original-Method and X-Original-URI are required (deny by default)");
+	req_init(&orig, req->arena, NULL);
+	orig.uri = uri;
+	if (req_parse_uri(&orig) != GH_OK)
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "the original URI is not acceptable");
+	if (!authn_allows_path(req, method, orig.path))
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your roles do not grant %s %s",
+		    method, orig.path);
+	resp_header(req, "X-Auth-User-Id", arena_printf(req->arena, "%lld", req->auth.user_id));
+	resp_header(req, "X-Auth-Org-Id", arena_printf(req->arena, "%lld", req->auth.org_id));
+	resp_header(req, "X-Auth-Roles", req->auth.roles ? req->auth.roles : "");
+	resp_status(req, 204);
+	return GH_OK;
+}
+
+enum gh_err
+api_jwks(struct request *req)
+{
+	char	*s;
+
+	if ((s = token_jwks_json(req->w->keys)) == NULL)
+		return GH_ERR_INTERNAL;
+	req->status = 200;
+	req->body_out = arena_strdup(req->arena, s);
+	req->body_out_len = strlen(s);
+	req->content_type = "application/jwk-set+json";
+	req->cache_control = "public, max-age=300";
+	free(s);
+	return GH_OK;
+}

@@ -1,0 +1,194 @@
+/*
+ * me.c: the caller's own profile and password.
+ */
+#include <string.h>
+
+#include <cJSON.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "auth/authn.h"
+#include "auth/password.h"
+#include "auth/session.h"
+#include "core/arena.h"
+#include "http/body.h"
+#include "server/worker.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+static void
+json_free(void *p)
+{
+	cJSON_Delete(p);
+}
+
+static void
+add_str_or_null(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+enum gh_err
+api_user_object(struct request *req, long long id, cJSON **out)
+{
+	struct db_result	 r;
+	struct db_param		 p[1];
+	enum gh_err		 err;
+	cJSON			*u;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PROFILE, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
+	u = cJSON_CreateObject();
+	arena_cleanup(req->arena, json_free, u);
+	cJSON_AddNumberToObject(u, "id", (double)db_int(&r, 0, 0));
+	cJSON_AddStringToObject(u, "username", db_str(&r, 0, 1));
+	cJSON_AddStringToObject(u, "email", db_str(&r, 0, 2));
+	cJSON_AddStringToObject(u, "first_name", db_str(&r, 0, 3));
+	cJSON_AddStringToObject(u, "last_name", db_str(&r, 0, 4));
+	cJSON_AddStringToObject(u, "full_name", db_str(&r, 0, 5));
+	add_str_or_null(u, "phone_number", db_str(&r, 0, 6));
+	add_str_or_null(u, "profile_image_ref", db_str(&r, 0, 7));
+	add_str_or_null(u, "last_login", db_str(&r, 0, 8));
+	*out = u;
+	return GH_OK;
+}
+
+enum gh_err
+api_me(struct request *req)
+{
+	struct session_user	 su;
+	struct db_result	 r;
+	struct db_param		 p[1];
+	enum gh_err		 err;
+	cJSON			*o, *u, *orgs, *it, *org = NULL;
+	size_t			 i;
+
+	if ((err = api_user_object(req, req->auth.user_id, &u)) != GH_OK)
+		return err;
+	memset(&su, 0, sizeof(su));
+	su.id = req->auth.user_id;
+	su.org = req->auth.org_id;
+	if ((err = session_load_roles(req, &su)) != GH_OK)
+		return err;
+	p[0] = DB_INT(req->auth.user_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_ORGS, p, 1, &r)) != GH_OK)
+		return err;
+	o = cJSON_CreateObject();
+	arena_cleanup(req->arena, json_free, o);
+	cJSON_AddItemReferenceToObject(o, "user", u);
+	orgs = cJSON_CreateArray();
+	for (i = 0; i < r.nrows; i++) {
+		it = cJSON_CreateObject();
+		cJSON_AddNumberToObject(it, "id", (double)db_int(&r, i, 0));
+		cJSON_AddStringToObject(it, "slug", db_str(&r, i, 1));
+		cJSON_AddStringToObject(it, "name", db_str(&r, i, 2));
+		cJSON_AddBoolToObject(it, "is_primary", db_int(&r, i, 3) != 0);
+		cJSON_AddItemToArray(orgs, it);
+		if (db_int(&r, i, 0) == req->auth.org_id) {
+			org = cJSON_CreateObject();
+			cJSON_AddNumberToObject(org, "id", (double)db_int(&r, i, 0));
+			cJSON_AddStringToObject(org, "slug", db_str(&r, i, 1));
+			cJSON_AddStringToObject(org, "name", db_str(&r, i, 2));
+		}
+	}
+	if (org != NULL)
+		cJSON_AddItemToObject(o, "organization", org);
+	else
+		cJSON_AddNullToObject(o, "organization");
+	cJSON_AddItemReferenceToObject(o, "roles", su.roles_json);
+	cJSON_AddItemToObject(o, "organizations", orgs);
+	resp_json(req, 200, o);
+	return GH_OK;
+}
+
+enum gh_err
+api_me_password(struct request *req)
+{
+	static const char *const fields[] = { "current_password", "new_password", NULL };
+	const struct gh_config	*cfg = req->w->cfg;
+	struct session_user	 su;
+	struct audit_event	 ev;
+	struct db_result	 r;
+	struct db_param		 p[3];
+	const char		*cur, *npw;
+	char			 hash[crypto_pwhash_STRBYTES], *access;
+	size_t			 n;
+	long long		 ttl;
+	enum gh_err		 err;
+	cJSON			*o;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "current_password", BODY_REQUIRED, 1, 1024, &cur)) != GH_OK ||
+	    (err = body_str(req, "new_password", BODY_REQUIRED, 1, 4096, &npw)) != GH_OK)
+		return err;
+	n = utf8_len(npw);
+	if ((long long)n < cfg->password_min_length || (long long)n > cfg->password_max_length)
+		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
+		    "the new password must have from %lld to %lld characters",
+		    cfg->password_min_length, cfg->password_max_length);
+	if (strcmp(cur, npw) == 0)
+		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
+		    "the new password must differ from the current one");
+	p[0] = DB_INT(req->auth.user_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_ID, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0 || password_verify(db_str(&r, 0, ULC_HASH), cur, strlen(cur)) != 1)
+		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "current_password",
+		    "the current password is wrong");
+	if (password_hash(npw, strlen(npw), (unsigned long long)cfg->pwhash_opslimit,
+	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) != 0)
+		return GH_ERR_INTERNAL;
+
+	memset(&su, 0, sizeof(su));
+	su.id = req->auth.user_id;
+	su.org = req->auth.org_id;
+	if (session_sid_decode(req->auth.sid ? req->auth.sid : "", su.family) != 0)
+		return req_fail(req, GH_ERR_TOKEN_INVALID, NULL, "the token names no session");
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		goto out;
+	p[0] = DB_STR(hash);
+	p[1] = DB_INT(su.id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_SET_PASSWORD, p, 2, NULL)) != GH_OK)
+		goto fail;
+	/* Every other session ends; this one continues with a new access token. */
+	p[0] = DB_STR("password_change");
+	p[1] = DB_INT(su.id);
+	p[2] = DB_BLOB(su.family, sizeof(su.family));
+	if ((err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER_EXCEPT, p, 3, NULL)) != GH_OK)
+		goto fail;
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = su.id;
+	ev.org = su.org;
+	ev.action = "auth.password.change";
+	ev.target_type = "user";
+	ev.target_id = arena_printf(req->arena, "%lld", su.id);
+	(void)audit_write(req, &ev);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	sodium_memzero(hash, sizeof(hash));
+	if ((err = session_pv_publish(req, su.id)) != GH_OK)
+		return req_fail(req, err, NULL, "the password was changed but the token store is "
+		    "unreachable; log in again when it returns");
+	if ((err = session_pv_fill(req, su.id, &su.pv)) != GH_OK ||
+	    (err = session_load_roles(req, &su)) != GH_OK ||
+	    (err = session_access_token(req, &su, &access, &ttl)) != GH_OK)
+		return err;
+	o = cJSON_CreateObject();
+	arena_cleanup(req->arena, json_free, o);
+	cJSON_AddStringToObject(o, "access_token", access);
+	cJSON_AddStringToObject(o, "token_type", "Bearer");
+	cJSON_AddNumberToObject(o, "expires_in", (double)ttl);
+	resp_json(req, 200, o);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	return err;
+}

@@ -1,0 +1,269 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+#include <sodium.h>
+
+#include "auth/session.h"
+#include "auth/token.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "server/worker.h"
+#include "store/db.h"
+#include "store/kv.h"
+
+/* Set KEYS[1] to ARGV[1] unless it already holds a larger number; answer the value kept. */
+static const char pv_script[] =
+	"local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
+	"local v = tonumber(ARGV[1]) "
+	"if v > c then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return v end "
+	"redis.call('EXPIRE', KEYS[1], ARGV[2]) return c";
+
+static void
+json_free(void *p)
+{
+	cJSON_Delete(p);
+}
+
+const char *
+session_key(struct request *req, const char *prefix, long long id)
+{
+	return arena_printf(req->arena, "%s%lld", prefix, id);
+}
+
+const char *
+session_sid(struct request *req, const unsigned char family[SESSION_FAMILY_LEN])
+{
+	char	*s = arena_alloc(req->arena, 32);
+
+	sodium_bin2base64(s, 32, family, SESSION_FAMILY_LEN, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return s;
+}
+
+int
+session_sid_decode(const char *sid, unsigned char family[SESSION_FAMILY_LEN])
+{
+	size_t	 n;
+
+	if (sodium_base642bin(family, SESSION_FAMILY_LEN, sid, strlen(sid), NULL, &n, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != SESSION_FAMILY_LEN)
+		return -1;
+	return 0;
+}
+
+void
+session_token_hash(const char *token, unsigned char out[32])
+{
+	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+}
+
+enum gh_err
+session_load_roles(struct request *req, struct session_user *u)
+{
+	struct db_result	 r;
+	struct db_param		 p[2];
+	enum gh_err		 err;
+	size_t			 i, len = 0;
+	char			*s;
+
+	p[0] = DB_INT(u->id);
+	p[1] = DB_INT(u->org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_ROLE_NAMES, p, 2, &r)) != GH_OK)
+		return err;
+	u->roles_json = cJSON_CreateArray();
+	arena_cleanup(req->arena, json_free, u->roles_json);
+	for (i = 0; i < r.nrows; i++)
+		len += strlen(db_str(&r, i, 0)) + 1;
+	s = arena_alloc(req->arena, len + 1);
+	s[0] = '\0';
+	for (i = 0; i < r.nrows; i++) {
+		if (i > 0)
+			strcat(s, ",");
+		strcat(s, db_str(&r, i, 0));
+		cJSON_AddItemToArray(u->roles_json, cJSON_CreateString(db_str(&r, i, 0)));
+	}
+	u->roles = s;
+	return GH_OK;
+}
+
+enum gh_err
+session_access_token(struct request *req, const struct session_user *u, char **out,
+    long long *ttl)
+{
+	const struct gh_config	*cfg = req->w->cfg;
+	struct token_claims	 c;
+	struct token_expect	 ex;
+	char			*tok = NULL;
+	long long		 now = (long long)time(NULL);
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.sub, sizeof(c.sub), "%lld", u->id);
+	c.org = u->org;
+	if (strlen(u->roles) >= sizeof(c.roles)) {
+		log_error("session: user %lld holds too many roles for one token", u->id);
+		return GH_ERR_INTERNAL;
+	}
+	snprintf(c.roles, sizeof(c.roles), "%s", u->roles);
+	c.pv = u->pv;
+	token_new_jti(c.jti);
+	snprintf(c.sid, sizeof(c.sid), "%s", session_sid(req, u->family));
+	c.iat = now;
+	c.nbf = now;
+	c.exp = now + cfg->access_token_ttl;
+	snprintf(c.typ, sizeof(c.typ), "access");
+	ex.iss = cfg->jwt_issuer;
+	ex.aud = cfg->jwt_audience;
+	ex.typ = "access";
+	ex.leeway = cfg->jwt_leeway;
+	if (token_sign(req->w->keys, &c, &ex, &tok) != 0) {
+		log_error("session: cannot sign an access token");
+		return GH_ERR_INTERNAL;
+	}
+	*out = arena_strdup(req->arena, tok);
+	sodium_memzero(tok, strlen(tok));
+	free(tok);
+	*ttl = cfg->access_token_ttl;
+	return GH_OK;
+}
+
+enum gh_err
+session_refresh_token(struct request *req, struct session_user *u, long long rotated_from,
+    char **token, long long *id, long long *ttl)
+{
+	const struct gh_config	*cfg = req->w->cfg;
+	unsigned char		 raw[SESSION_REFRESH_LEN], hash[32];
+	struct db_param		 p[9];
+	struct db_result	 r;
+	const char		*ua = req_header(req, "User-Agent");
+	char			*tok, *uacut = NULL;
+	enum gh_err		 err;
+
+	randombytes_buf(raw, sizeof(raw));
+	tok = arena_alloc(req->arena, 64);
+	sodium_bin2base64(tok, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(raw, sizeof(raw));
+	session_token_hash(tok, hash);
+	if (ua != NULL)
+		uacut = arena_strndup(req->arena, ua, strnlen(ua, 255));
+	if (rotated_from == 0) {
+		randombytes_buf(u->family, sizeof(u->family));
+		p[0] = DB_BLOB(hash, sizeof(hash));
+		p[1] = DB_BLOB(u->family, sizeof(u->family));
+		p[2] = DB_INT(u->id);
+		p[3] = u->org > 0 ? DB_INT(u->org) : DB_NULL;
+		p[4] = DB_INT(cfg->refresh_token_ttl);
+		p[5] = DB_INT(cfg->session_absolute_ttl);
+		p[6] = DB_INT(cfg->session_absolute_ttl);
+		p[7] = DB_STR(req->client_ip);
+		p[8] = DB_STR(uacut);
+		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_NEW, p, 9, &r);
+	} else {
+		p[0] = DB_BLOB(hash, sizeof(hash));
+		p[1] = DB_INT(cfg->refresh_token_ttl);
+		p[2] = DB_STR(req->client_ip);
+		p[3] = DB_STR(uacut);
+		p[4] = DB_INT(rotated_from);
+		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_ROTATED, p, 5, &r);
+	}
+	if (err != GH_OK)
+		return err;
+	*id = (long long)r.insert_id;
+	p[0] = DB_INT(*id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_RT_TTL, p, 1, &r)) != GH_OK)
+		return err;
+	*ttl = db_int(&r, 0, 0);
+	*token = tok;
+	return GH_OK;
+}
+
+enum gh_err
+session_pv_bump(struct request *req, long long user_id)
+{
+	struct db_param	 p[1];
+
+	p[0] = DB_INT(user_id);
+	return db_exec(req->w->db, req->arena, SQL_USER_BUMP_PV, p, 1, NULL);
+}
+
+static enum gh_err
+pv_store(struct request *req, long long user_id, long long pv, long long *kept)
+{
+	redisReply	*r;
+	enum gh_err	 err;
+
+	err = kv_run(req->w->kv, req->arena, &r, 6, "EVAL", pv_script, "1",
+	    session_key(req, "pv:", user_id), arena_printf(req->arena, "%lld", pv), SESSION_PV_TTL);
+	if (err != GH_OK)
+		return err;
+	if (r->type != REDIS_REPLY_INTEGER) {
+		log_error("session: pv script: %s", r->type == REDIS_REPLY_ERROR ? r->str : "bad reply");
+		return GH_ERR_REDIS_UNAVAILABLE;
+	}
+	if (kept != NULL)
+		*kept = r->integer;
+	return GH_OK;
+}
+
+enum gh_err
+session_pv_fill(struct request *req, long long user_id, long long *pv)
+{
+	struct db_result	 r;
+	struct db_param		 p[1];
+	enum gh_err		 err;
+
+	p[0] = DB_INT(user_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PV, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0) {
+		*pv = -1;
+		return GH_OK;
+	}
+	return pv_store(req, user_id, db_int(&r, 0, 0), pv);
+}
+
+enum gh_err
+session_pv_publish(struct request *req, long long user_id)
+{
+	long long	 pv;
+
+	return session_pv_fill(req, user_id, &pv);
+}
+
+enum gh_err
+session_block(struct request *req, const char *jti, long long exp)
+{
+	redisReply	*r;
+	long long	 left = exp - (long long)time(NULL) + req->w->cfg->jwt_leeway + 1;
+
+	if (left <= 0)
+		return GH_OK;
+	return kv_run(req->w->kv, req->arena, &r, 5, "SET", arena_printf(req->arena, "bl:%s", jti),
+	    "1", "EX", arena_printf(req->arena, "%lld", left));
+}
+
+cJSON *
+session_response(struct request *req, const struct session_user *u, const char *access,
+    long long access_ttl, const char *refresh, long long refresh_ttl)
+{
+	cJSON	*o = cJSON_CreateObject(), *org;
+
+	arena_cleanup(req->arena, json_free, o);
+	cJSON_AddStringToObject(o, "access_token", access);
+	cJSON_AddStringToObject(o, "token_type", "Bearer");
+	cJSON_AddNumberToObject(o, "expires_in", (double)access_ttl);
+	if (refresh != NULL) {
+		cJSON_AddStringToObject(o, "refresh_token", refresh);
+		cJSON_AddNumberToObject(o, "refresh_expires_in", (double)refresh_ttl);
+	}
+	if (u->org > 0) {
+		org = cJSON_AddObjectToObject(o, "organization");
+		cJSON_AddNumberToObject(org, "id", (double)u->org);
+		cJSON_AddStringToObject(org, "slug", u->org_slug ? u->org_slug : "");
+		cJSON_AddStringToObject(org, "name", u->org_name ? u->org_name : "");
+	} else
+		cJSON_AddNullToObject(o, "organization");
+	cJSON_AddItemReferenceToObject(o, "roles", u->roles_json);
+	return o;
+}

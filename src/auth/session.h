@@ -1,0 +1,82 @@
+/*
+ * session.h: what login, refresh, logout and password changes share: issuing the token pair,
+ * the refresh-token store, permission_version and the blocklist.
+ *
+ * Redis keys (see docs/tokens.md):
+ *	bl:<jti>	a revoked access token, expiring with it
+ *	pv:<user>	cache of users.permission_version (MySQL is the truth, written first)
+ *	authz:gen	generation of the authorization tables
+ *	fail:ip:<ip>, fail:acct:<user>	failed-login counters
+ */
+#ifndef GH_SESSION_H
+#define GH_SESSION_H
+
+#include <cJSON.h>
+
+#include "core/err.h"
+#include "http/request.h"
+
+#define SESSION_FAMILY_LEN	16	/* bytes of a refresh family (the token's sid) */
+#define SESSION_REFRESH_LEN	32	/* bytes of entropy in a refresh token */
+#define SESSION_PV_TTL		"600"	/* seconds a cached permission_version lives */
+
+struct session_user {
+	long long	 id;
+	long long	 pv;
+	long long	 org;			/* 0 = none */
+	const char	*org_slug;
+	const char	*org_name;
+	const char	*roles;			/* comma separated */
+	cJSON		*roles_json;		/* array of names */
+	unsigned char	 family[SESSION_FAMILY_LEN];
+};
+
+/* Read the user's role names in org into u->roles and u->roles_json. */
+enum gh_err	 session_load_roles(struct request *, struct session_user *u);
+
+/*
+ * Sign an access token for u into *out (arena) and set *ttl to its lifetime.  The session id is
+ * u->family.
+ */
+enum gh_err	 session_access_token(struct request *, const struct session_user *u, char **out,
+		    long long *ttl);
+
+/*
+ * Create a refresh token in u->family: a new session when rotated_from is 0 (the family gets a
+ * fresh id), else the successor of that row.  *token gets the opaque value (arena, base64url),
+ * *id the row id, *ttl its lifetime.  Runs inside the caller's transaction.
+ */
+enum gh_err	 session_refresh_token(struct request *, struct session_user *u, long long rotated_from,
+		    char **token, long long *id, long long *ttl);
+
+/* SHA-256 of a presented refresh token (raw 32 bytes into out). */
+void		 session_token_hash(const char *token, unsigned char out[32]);
+
+/*
+ * After a committed MySQL change of users.permission_version: read it and publish it to Redis
+ * (never lowering a cached value).  GH_ERR_REDIS_UNAVAILABLE when it could not be published.
+ */
+enum gh_err	 session_pv_publish(struct request *, long long user_id);
+
+/* The current permission_version: Redis, or MySQL on a miss (then cached).  -1 if no user. */
+enum gh_err	 session_pv_fill(struct request *, long long user_id, long long *pv);
+
+/* Put jti on the blocklist until exp. */
+enum gh_err	 session_block(struct request *, const char *jti, long long exp);
+
+/* Build the login/refresh response body. */
+cJSON		*session_response(struct request *, const struct session_user *u, const char *access,
+		    long long access_ttl, const char *refresh, long long refresh_ttl);
+
+/* The sid (base64url of the family) for the access token. */
+const char	*session_sid(struct request *, const unsigned char family[SESSION_FAMILY_LEN]);
+/* Decode a sid back into a family id; -1 if malformed. */
+int		 session_sid_decode(const char *sid, unsigned char family[SESSION_FAMILY_LEN]);
+
+/* Bump permission_version in MySQL (inside the caller's transaction). */
+enum gh_err	 session_pv_bump(struct request *, long long user_id);
+
+/* Redis key helpers into the arena. */
+const char	*session_key(struct request *, const char *prefix, long long id);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * audit.h: rows of audit_log.  Written on the request's MySQL connection, so an event recorded
+ * inside a transaction commits or rolls back with the change it describes.
+ */
+#ifndef GH_AUDIT_H
+#define GH_AUDIT_H
+
+#include "core/err.h"
+#include "http/request.h"
+
+struct audit_event {
+	long long	 actor;		/* 0 = none */
+	long long	 org;		/* 0 = none */
+	const char	*action;	/* e.g. "auth.login.success" */
+	const char	*target_type;
+	const char	*target_id;
+	int		 failure;	/* outcome 'failure' when set */
+	const char	*reason;
+	const char	*details;	/* JSON text or NULL */
+};
+
+/* Insert the event with the request's client address and request id.  Logs and returns errors. */
+enum gh_err	 audit_write(struct request *, const struct audit_event *);
+
+#endif
