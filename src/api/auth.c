@@ -298,7 +298,7 @@ api_refresh(struct request *req)
 	cJSON			*o;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = body_str(req, "refresh_token", BODY_REQUIRED, 1, 128, &tok)) != GH_OK)
+	    (err = body_str(req, "refresh_token", BODY_REQUIRED, 1, 4096, &tok)) != GH_OK)
 		return err;
 	session_token_hash(tok, hash);
 	memset(&u, 0, sizeof(u));
