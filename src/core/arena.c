@@ -93,11 +93,11 @@ arena_alloc(struct arena *a, size_t n)
 	struct chunk	*c;
 	void		*p;
 
-	n = ALIGN_UP(n == 0 ? 1 : n);
 	if (n > SIZE_MAX / 2) {
 		fputs("gatehouse: allocation too large\n", stderr);
 		abort();
 	}
+	n = ALIGN_UP(n == 0 ? 1 : n);
 	if (a->head->size - a->head->used < n) {
 		c = chunk_new(n > a->chunk ? n : a->chunk);
 		c->next = a->head;

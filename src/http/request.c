@@ -174,9 +174,13 @@ req_query(struct request *req, const char *name)
 		len = amp ? (size_t)(amp - s) : strlen(s);
 		eq = memchr(s, '=', len);
 		if ((eq ? (size_t)(eq - s) : len) == n && strncmp(s, name, n) == 0) {
+			size_t dl;
+			char *v;
 			if (eq == NULL)
 				return "";
-			return pct_decode(req->arena, eq + 1, len - n - 1, 1, NULL);
+			/* A bad escape or an encoded NUL makes the parameter unusable: absent. */
+			v = pct_decode(req->arena, eq + 1, len - n - 1, 1, &dl);
+			return v != NULL && strlen(v) == dl ? v : NULL;
 		}
 		s = amp ? amp + 1 : NULL;
 	}
@@ -253,7 +257,7 @@ req_parse_json(struct request *req)
 	/* Only whitespace may follow the value. */
 	while (end != NULL && end < req->body + req->body_len && isspace((unsigned char)*end))
 		end++;
-	if (end != NULL && end != req->body + req->body_len && *end != '\0')
+	if (end != NULL && end != req->body + req->body_len)
 		return req_fail(req, GH_ERR_MALFORMED_JSON, NULL,
 		    "the body has data after the JSON value");
 	if (!cJSON_IsObject(j))
@@ -384,7 +388,9 @@ resp_render(struct request *req, size_t *len)
 	char			*out;
 	int			 w;
 
-	cap = 256 + req->body_out_len;
+	cap = 128 + req->body_out_len;
+	if (req->content_type != NULL)
+		cap += strlen(req->content_type) + 64;
 	for (h = req->headers; h != NULL; h = h->next)
 		cap += strlen(h->name) + strlen(h->value) + 4;
 	out = arena_alloc(req->arena, cap);

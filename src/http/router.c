@@ -46,6 +46,12 @@ router_new(const struct route *routes, size_t n, int debug, const char **why)
 			router_free(r);
 			return NULL;
 		}
+		if (r->pats[r->n]->nparams > REQ_MAXPARAMS) {
+			*why = "a route has more parameters than REQ_MAXPARAMS";
+			pattern_free(r->pats[r->n]);
+			router_free(r);
+			return NULL;
+		}
 		r->routes[r->n++] = &routes[i];
 	}
 	return r;
