@@ -63,7 +63,7 @@ before(async () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('login', () => {
-    test('by username: response shape and a well-formed signed access token', async () => {
+    test('by username: response shape and a well-formed signed access token', async (t) => {
         const pv = Number(await sqlValue(`SELECT permission_version FROM users WHERE id = ${BOB}`));
         const res = await authLogin('bob');
         assert.equal(res.status, 200, show(res));
@@ -77,7 +77,10 @@ describe('login', () => {
         assert.notEqual(b.refresh_token, b.access_token);
         assert.equal(typeof b.refresh_expires_in, 'number');
         assert.ok(b.refresh_expires_in > 0);
-        assert.deepEqual(b.user, {
+        // The contract's user fields, exactly; extra keys only from the /me user object (the
+        // server adds phone_number, profile_image_ref, last_login), never anything else.
+        const { id, username, email, first_name, last_name, full_name, ...extra } = b.user;
+        assert.deepEqual({ id, username, email, first_name, last_name, full_name }, {
             id: BOB,
             username: 'bob',
             email: 'bob@acme.test',
@@ -85,6 +88,13 @@ describe('login', () => {
             last_name: 'Brown',
             full_name: 'Bob Brown',
         });
+        const allowedExtra = ['phone_number', 'profile_image_ref', 'last_login'];
+        for (const k of Object.keys(extra)) {
+            assert.ok(allowedExtra.includes(k), `unexpected user field in the login answer: ${k}`);
+        }
+        if (Object.keys(extra).length) t.diagnostic(`login user object also carries: ${Object.keys(extra).join(', ')}`);
+        assert.deepEqual(Object.keys(b).sort(), ['access_token', 'expires_in', 'organization', 'refresh_expires_in',
+            'refresh_token', 'roles', 'token_type', 'user']);
         assert.deepEqual(b.organization, { id: 1, slug: 'acme', name: 'Acme Corp' });
         assert.deepEqual(b.roles, ['member']);
         assert.doesNotMatch(res.text, /argon2|password_hash/i, 'no password material in the answer');
@@ -175,7 +185,7 @@ describe('login', () => {
             'username instead of login:');
     });
 
-    test('unknown user and wrong password: identical 401 bodies and similar timing', async () => {
+    test('unknown user and wrong password: identical 401 bodies and similar timing', async (t) => {
         const u = await tempUser('timing');
         const unknownName = `nobody-${crypto.randomBytes(4).toString('hex')}`;
         const tUnknown = [];
@@ -206,6 +216,7 @@ describe('login', () => {
         }
         const mu = median(tUnknown);
         const mw = median(tWrong);
+        t.diagnostic(`median unknown user ${mu.toFixed(1)} ms, wrong password ${mw.toFixed(1)} ms`);
         const ratio = Math.max(mu, mw) / Math.max(1, Math.min(mu, mw));
         assert.ok(ratio <= 3,
             `median unknown ${mu.toFixed(1)} ms vs wrong password ${mw.toFixed(1)} ms: ratio ${ratio.toFixed(2)} > 3 ` +
@@ -376,6 +387,7 @@ describe('refresh', () => {
         assert.equal(b.user.username, 'bob');
         assert.deepEqual(b.organization, { id: 1, slug: 'acme', name: 'Acme Corp' });
         assert.deepEqual(b.roles, ['member']);
+        assert.deepEqual(Object.keys(b).sort(), Object.keys(s.json).sort(), 'same shape as the login answer');
         assert.notEqual(r1.refresh, s.refresh, 'a new refresh token');
         assert.notEqual(r1.token, s.token, 'a new access token');
         const p0 = decodeJwt(s.token).payload;
