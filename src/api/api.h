@@ -38,4 +38,34 @@ enum gh_err	api_me_password(struct request *);
 /* The public profile of user id as a JSON object owned by the arena. */
 enum gh_err	api_user_object(struct request *, long long id, cJSON **out);
 
+/* api/roles.c */
+enum gh_err	api_roles_list(struct request *);
+enum gh_err	api_role_get(struct request *);
+enum gh_err	api_role_create(struct request *);
+enum gh_err	api_role_update(struct request *);
+enum gh_err	api_role_delete(struct request *);
+enum gh_err	api_role_perms_list(struct request *);
+enum gh_err	api_role_perms_replace(struct request *);
+enum gh_err	api_role_perms_add(struct request *);
+enum gh_err	api_role_perms_remove(struct request *);
+enum gh_err	api_me_permissions(struct request *);
+
+/* api/permissions.c */
+enum gh_err	api_perms_list(struct request *);
+enum gh_err	api_perm_get(struct request *);
+enum gh_err	api_perm_create(struct request *);
+enum gh_err	api_perm_update(struct request *);
+enum gh_err	api_perm_delete(struct request *);
+enum gh_err	api_eps_list(struct request *);
+enum gh_err	api_ep_get(struct request *);
+enum gh_err	api_ep_create(struct request *);
+enum gh_err	api_ep_update(struct request *);
+enum gh_err	api_ep_delete(struct request *);
+
+/* api/user_roles.c */
+enum gh_err	api_user_roles_list(struct request *);
+enum gh_err	api_user_roles_replace(struct request *);
+enum gh_err	api_user_roles_add(struct request *);
+enum gh_err	api_user_roles_remove(struct request *);
+
 #endif

@@ -261,3 +261,38 @@ authn_allows_path(struct request *req, const char *method, const char *path)
 	nr = authn_roles(req, roles, AUTHZ_MAXROLES);
 	return authz_any(roles, nr, perms, np);
 }
+
+int
+authn_platform_has(struct request *req, const char *perm)
+{
+	const struct authz_role	*roles[AUTHZ_MAXROLES], *plat[AUTHZ_MAXROLES];
+	long long		 id;
+	size_t			 n, i, k = 0;
+
+	if (req->w->authz == NULL || (id = authz_perm_id(req->w->authz, perm)) == 0)
+		return 0;
+	n = authn_roles(req, roles, AUTHZ_MAXROLES);
+	for (i = 0; i < n; i++)
+		if (roles[i]->platform)
+			plat[k++] = roles[i];
+	return authz_any(plat, k, &id, 1);
+}
+
+int
+authn_holds_role(struct request *req, const struct authz_role *role)
+{
+	const struct authz_role	*roles[AUTHZ_MAXROLES];
+	size_t			 n, i;
+
+	n = authn_roles(req, roles, AUTHZ_MAXROLES);
+	for (i = 0; i < role->nperms; i++)
+		if (!authz_any(roles, n, &role->perms[i], 1))
+			return 0;
+	return 1;
+}
+
+const struct authz_role *
+authn_role_by_id(struct request *req, long long id)
+{
+	return req->w->authz ? authz_role_by_id(req->w->authz, id) : NULL;
+}

@@ -38,4 +38,13 @@ size_t		 authn_roles(struct request *req, const struct authz_role **roles, size_
 /* Whether the caller holds permission name (through any role). */
 int		 authn_has(struct request *req, const char *perm);
 
+/* Whether the caller holds perm through a platform-scope role (acts in every organization). */
+int		 authn_platform_has(struct request *req, const char *perm);
+
+/* Whether the caller holds every permission of role (so granting it escalates nothing). */
+int		 authn_holds_role(struct request *req, const struct authz_role *role);
+
+/* The role with this id in the loaded tables, or NULL. */
+const struct authz_role *authn_role_by_id(struct request *req, long long id);
+
 #endif

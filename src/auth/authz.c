@@ -335,6 +335,16 @@ authz_role(const struct authz *az, long long org, const char *name)
 	return bsearch(&key, az->roles, az->nroles, sizeof(*az->roles), role_cmp);
 }
 
+const struct authz_role *
+authz_role_by_id(const struct authz *az, long long id)
+{
+	struct authz_role	 key, *kp = &key, **r;
+
+	key.id = id;
+	r = bsearch(&kp, az->by_id, az->nroles, sizeof(*az->by_id), role_id_cmp);
+	return r ? *r : NULL;
+}
+
 long long
 authz_perm_id(const struct authz *az, const char *name)
 {

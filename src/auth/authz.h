@@ -42,6 +42,9 @@ size_t			 authz_nmappings(const struct authz *);
 /* The role a token names in organization org: the organization's own first, then shared. */
 const struct authz_role	*authz_role(const struct authz *, long long org, const char *name);
 
+/* The role with this id, or NULL. */
+const struct authz_role	*authz_role_by_id(const struct authz *, long long id);
+
 /* Permission id by name, or 0. */
 long long		 authz_perm_id(const struct authz *, const char *name);
 /* Permission name by id, or NULL. */

@@ -267,3 +267,55 @@ session_response(struct request *req, const struct session_user *u, const char *
 	cJSON_AddItemReferenceToObject(o, "roles", u->roles_json);
 	return o;
 }
+
+enum gh_err
+session_pv_bump_role(struct request *req, long long role_id)
+{
+	struct db_param	 p[1];
+
+	p[0] = DB_INT(role_id);
+	return db_exec(req->w->db, req->arena, SQL_ROLE_HOLDERS_BUMP, p, 1, NULL);
+}
+
+enum gh_err
+session_pv_publish_rows(struct request *req, const struct db_result *rows)
+{
+	struct kv_cmd	*cmds;
+	redisReply	**rep;
+	size_t		 i, k, chunk = 256;
+	enum gh_err	 err;
+
+	cmds = arena_alloc(req->arena, chunk * sizeof(*cmds));
+	rep = arena_alloc(req->arena, chunk * sizeof(*rep));
+	/* Pipelined in chunks: a role held by many users costs a few round trips, not one each. */
+	for (i = 0; i < rows->nrows; i += chunk) {
+		for (k = 0; k < chunk && i + k < rows->nrows; k++) {
+			cmds[k].argc = 6;
+			cmds[k].argv[0] = "EVAL";
+			cmds[k].argv[1] = pv_script;
+			cmds[k].argv[2] = "1";
+			cmds[k].argv[3] = arena_printf(req->arena, "pv:%s", db_str(rows, i + k, 0));
+			cmds[k].argv[4] = db_str(rows, i + k, 1);
+			cmds[k].argv[5] = SESSION_PV_TTL;
+			for (int a = 0; a < 6; a++)
+				cmds[k].lens[a] = strlen(cmds[k].argv[a]);
+		}
+		if ((err = kv_pipeline(req->w->kv, req->arena, cmds, k, rep)) != GH_OK)
+			return req_fail(req, err, NULL, "saved, but the token store is unreachable; "
+			    "tokens are refused until it returns");
+	}
+	return GH_OK;
+}
+
+enum gh_err
+session_pv_publish_role(struct request *req, long long role_id)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(role_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_HOLDERS_PV, p, 1, &r)) != GH_OK)
+		return err;
+	return session_pv_publish_rows(req, &r);
+}

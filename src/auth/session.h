@@ -15,6 +15,7 @@
 
 #include "core/err.h"
 #include "http/request.h"
+#include "store/db.h"
 
 #define SESSION_FAMILY_LEN	16	/* bytes of a refresh family (the token's sid) */
 #define SESSION_REFRESH_LEN	32	/* bytes of entropy in a refresh token */
@@ -75,6 +76,13 @@ int		 session_sid_decode(const char *sid, unsigned char family[SESSION_FAMILY_LE
 
 /* Bump permission_version in MySQL (inside the caller's transaction). */
 enum gh_err	 session_pv_bump(struct request *, long long user_id);
+
+/* Bump permission_version of every holder of role_id (inside the caller's transaction). */
+enum gh_err	 session_pv_bump_role(struct request *, long long role_id);
+/* Publish the permission_version of every holder of role_id (after the commit). */
+enum gh_err	 session_pv_publish_role(struct request *, long long role_id);
+/* Publish (id, permission_version) rows as read by SQL_ROLE_HOLDERS_PV. */
+enum gh_err	 session_pv_publish_rows(struct request *, const struct db_result *rows);
 
 /* Redis key helpers into the arena. */
 const char	*session_key(struct request *, const char *prefix, long long id);

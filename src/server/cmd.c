@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "api/api.h"
+#include "auth/authz.h"
 #include "auth/password.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -35,7 +36,8 @@ usage(FILE *f)
 	    "  create-admin -c FILE --username U --email E [--password-file F]\n"
 	    "                           create the first platform administrator (password from F or stdin)\n"
 	    "  hash-password [-c FILE]  read a password on stdin, print its Argon2id hash\n"
-	    "  routes [-c FILE]         print the route table with each route's permissions\n"
+	    "  routes [-c FILE] [--check]  print the routes with their permissions; --check fails\n"
+	    "                           when a route that needs a permission has no active mapping\n"
 	    "  config-docs              print docs/configuration.md (every key, default, meaning)\n"
 	    "  version                  print the version\n", f);
 }
@@ -73,6 +75,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "email", required_argument, NULL, 'e' },
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "status", no_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -385,20 +388,64 @@ cmd_config_docs(void)
 	return 0;
 }
 
+/*
+ * Print every route with the permissions mapped to it.  With -c, the mappings come from the
+ * database; with --check, exit 1 when a route that needs a permission has none (deny by
+ * default would make it unusable).
+ */
 static int
 cmd_routes(const struct opts *o)
 {
+	struct gh_config	 cfg;
 	const struct route	*rt;
-	size_t			 i;
+	struct authz		*az = NULL;
+	struct db		*db = NULL;
+	long long		 perms[AUTHZ_MAXPERMS];
+	size_t			 i, k, n;
+	int			 rc = 0, needs;
 
-	(void)o;
+	if (o->config != NULL) {
+		if (load(&cfg, o->config) == -1)
+			return 1;
+		if ((db = db_new(&cfg)) == NULL || (az = authz_load(db)) == NULL) {
+			fprintf(stderr, "gatehouse: routes: cannot read the mappings from the database\n");
+			db_free(db);
+			config_free(&cfg);
+			return 1;
+		}
+	} else if (o->status) {
+		fprintf(stderr, "gatehouse: routes --check needs -c FILE\n");
+		return 2;
+	}
 	for (i = 0; i < api_nroutes; i++) {
 		rt = &api_routes[i];
-		printf("%-7s %-48s %s\n", http_method_names[rt->method], rt->pattern,
-		    (rt->flags & ROUTE_DEBUG) ? "debug (debug_endpoints = on)" :
-		    (rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) ? "public" : "authenticated");
+		needs = !(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH));
+		printf("%-7s %-44s ", http_method_names[rt->method], rt->pattern);
+		if (rt->flags & ROUTE_DEBUG)
+			printf("public (debug_endpoints = on only)\n");
+		else if (rt->flags & ROUTE_OWN_AUTH)
+			printf("token; the mappings of the original request decide\n");
+		else if (!needs)
+			printf("public\n");
+		else if (az == NULL)
+			printf("needs a mapped permission\n");
+		else {
+			n = authz_route_perms(az, rt->method, rt->pattern, perms, AUTHZ_MAXPERMS);
+			for (k = 0; k < n; k++)
+				printf("%s%s", k ? " | " : "", authz_perm_name(az, perms[k]));
+			if (n == 0) {
+				printf("NO ACTIVE MAPPING (denied to everyone)");
+				rc = o->status ? 1 : 0;
+			}
+			printf("\n");
+		}
 	}
-	return 0;
+	if (az != NULL) {
+		authz_free(az);
+		db_free(db);
+		config_free(&cfg);
+	}
+	return rc;
 }
 
 int

@@ -5,6 +5,8 @@
 #ifndef GH_SQL_H
 #define GH_SQL_H
 
+#include "store/sql_rbac.h"
+
 /* Columns of a login lookup, in the order enum user_login_col names them. */
 #define USER_LOGIN_COLS "id, password_hash, is_enabled, is_account_non_expired," \
 	" is_account_non_locked, is_credentials_non_expired, locked_until IS NOT NULL," \
@@ -94,7 +96,8 @@ enum user_login_col {
 	X(SQL_RT_REVOKE_USER_EXCEPT, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)," \
 	    " revoke_reason = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL") \
 	X(SQL_AUDIT_INSERT, "INSERT INTO audit_log (actor_user_id, organization_id, action, target_type," \
-	    " target_id, outcome, reason, client_ip, request_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	    " target_id, outcome, reason, client_ip, request_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
+	SQL_STATEMENTS_RBAC
 
 enum sql_id {
 #define X(id, text) id,

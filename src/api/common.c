@@ -1,0 +1,177 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+#include <sodium.h>
+
+#include "api/common.h"
+#include "core/arena.h"
+#include "server/worker.h"
+#include "store/kv.h"
+
+static void
+json_free(void *p)
+{
+	cJSON_Delete(p);
+}
+
+cJSON *
+api_object(struct request *req)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	arena_cleanup(req->arena, json_free, o);
+	return o;
+}
+
+cJSON *
+api_array(struct request *req)
+{
+	cJSON	*o = cJSON_CreateArray();
+
+	arena_cleanup(req->arena, json_free, o);
+	return o;
+}
+
+void
+api_add_str(cJSON *o, const char *k, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, k, v);
+	else
+		cJSON_AddNullToObject(o, k);
+}
+
+const char *
+api_cursor(struct request *req, long long id)
+{
+	char	 dec[32], *out;
+
+	snprintf(dec, sizeof(dec), "id:%lld", id);
+	out = arena_alloc(req->arena, 64);
+	sodium_bin2base64(out, 64, (unsigned char *)dec, strlen(dec),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return out;
+}
+
+enum gh_err
+api_page_parse(struct request *req, struct api_page *pg)
+{
+	const char	*l = req_query(req, "limit"), *c = req_query(req, "cursor");
+	unsigned char	 dec[32];
+	char		*end;
+	size_t		 n;
+
+	pg->limit = API_PAGE_DEFAULT;
+	pg->after = 0;
+	if (l != NULL) {
+		pg->limit = strtoll(l, &end, 10);
+		if (*l == '\0' || *end != '\0' || pg->limit < 1 || pg->limit > API_PAGE_MAX)
+			return req_fail(req, GH_ERR_VALIDATION, "limit",
+			    "limit must be an integer from 1 to %d", API_PAGE_MAX);
+	}
+	if (c != NULL) {
+		if (sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL, &n, NULL,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n < 4 ||
+		    memcmp(dec, "id:", 3) != 0)
+			return req_fail(req, GH_ERR_VALIDATION, "cursor", "cursor is not one we issued");
+		dec[n] = '\0';
+		pg->after = strtoll((char *)dec + 3, &end, 10);
+		if (*end != '\0' || pg->after < 0)
+			return req_fail(req, GH_ERR_VALIDATION, "cursor", "cursor is not one we issued");
+	}
+	return GH_OK;
+}
+
+void
+api_page_respond(struct request *req, cJSON *items, long long next_after)
+{
+	cJSON	*o = api_object(req);
+
+	cJSON_AddItemReferenceToObject(o, "items", items);
+	if (next_after > 0)
+		cJSON_AddStringToObject(o, "next_cursor", api_cursor(req, next_after));
+	else
+		cJSON_AddNullToObject(o, "next_cursor");
+	resp_json(req, 200, o);
+}
+
+enum gh_err
+api_id_param(struct request *req, size_t i, long long *id)
+{
+	const char	*s = req_param(req, i);
+	char		*end;
+
+	*id = s ? strtoll(s, &end, 10) : 0;
+	if (s == NULL || *s == '\0' || *end != '\0' || *id <= 0 || strlen(s) > 19)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such object");
+	return GH_OK;
+}
+
+const char *
+api_etag(struct request *req, const cJSON *obj)
+{
+	unsigned char	 h[16];
+	char		 hex[33], *s = cJSON_PrintUnformatted(obj);
+
+	crypto_generichash(h, sizeof(h), (unsigned char *)s, s ? strlen(s) : 0, NULL, 0);
+	cJSON_free(s);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return arena_printf(req->arena, "\"%s\"", hex);
+}
+
+enum gh_err
+api_if_match(struct request *req, const cJSON *obj)
+{
+	const char	*im = req_header(req, "If-Match"), *tag;
+	size_t		 tl;
+	const char	*p;
+
+	if (im == NULL || strcmp(im, "*") == 0)
+		return GH_OK;
+	tag = api_etag(req, obj);
+	tl = strlen(tag);
+	/* A list of tags: any match will do (weak tags never match: RFC 9110 strong comparison). */
+	for (p = im; (p = strstr(p, tag)) != NULL; p += tl)
+		if ((p == im || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[tl] == '\0' || p[tl] == ',' || p[tl] == ' '))
+			return GH_OK;
+	resp_header(req, "ETag", tag);
+	return req_fail(req, GH_ERR_PRECONDITION, NULL,
+	    "the object changed since you read it (ETag %s); read it again", tag);
+}
+
+void
+api_entity(struct request *req, int status, const cJSON *obj, const char *location)
+{
+	resp_header(req, "ETag", api_etag(req, obj));
+	if (location != NULL)
+		resp_header(req, "Location", location);
+	resp_json(req, status, obj);
+}
+
+enum gh_err
+api_authz_changed(struct request *req)
+{
+	redisReply	*r;
+
+	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", "authz:gen");
+}
+
+enum gh_err
+api_query_bool(struct request *req, const char *name, int *out)
+{
+	const char	*v = req_query(req, name);
+
+	*out = -1;
+	if (v == NULL)
+		return GH_OK;
+	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		*out = 1;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		*out = 0;
+	else
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be true or false", name);
+	return GH_OK;
+}

@@ -1,0 +1,55 @@
+/*
+ * common.h: the conventions every admin resource shares (docs/api.md): pagination with an opaque
+ * cursor, ETag and If-Match, 201 with Location, ids in paths, and announcing a change of the
+ * authorization tables to every worker.  Everything returned belongs to the request's arena.
+ */
+#ifndef GH_API_COMMON_H
+#define GH_API_COMMON_H
+
+#include <cJSON.h>
+
+#include "core/err.h"
+#include "http/request.h"
+
+/* DATE_FORMAT of a DATETIME(6) column as RFC 3339 UTC text. */
+#define SQL_TS(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+
+#define API_PAGE_DEFAULT	50
+#define API_PAGE_MAX		200
+
+struct api_page {
+	long long	 limit;		/* rows to return */
+	long long	 after;		/* last id of the previous page, 0 = start */
+};
+
+/* ?limit= and ?cursor= (400 naming the field). */
+enum gh_err	 api_page_parse(struct request *, struct api_page *);
+/* The opaque cursor that continues after id. */
+const char	*api_cursor(struct request *, long long id);
+/* Answer {"items": items, "next_cursor": ...}; next_after 0 = last page. */
+void		 api_page_respond(struct request *, cJSON *items, long long next_after);
+
+/* Route parameter i as a positive id; GH_ERR_NOT_FOUND when it is not one. */
+enum gh_err	 api_id_param(struct request *, size_t i, long long *id);
+
+/* A new JSON object or array owned by the arena. */
+cJSON		*api_object(struct request *);
+cJSON		*api_array(struct request *);
+
+/* The strong ETag of a representation: a hash of its JSON text. */
+const char	*api_etag(struct request *, const cJSON *obj);
+/* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */
+enum gh_err	 api_if_match(struct request *, const cJSON *obj);
+/* Answer status with obj and its ETag (and Location when given). */
+void		 api_entity(struct request *, int status, const cJSON *obj, const char *location);
+
+/* Tell every worker to reload the authorization tables (INCR authz:gen). */
+enum gh_err	 api_authz_changed(struct request *);
+
+/* Add a string member, or null. */
+void		 api_add_str(cJSON *o, const char *k, const char *v);
+
+/* Whether a query flag is "true"/"false"; -1 absent, 400 naming it when neither. */
+enum gh_err	 api_query_bool(struct request *, const char *name, int *out);
+
+#endif

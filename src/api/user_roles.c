@@ -1,0 +1,284 @@
+/*
+ * user_roles.c: the roles a user holds in an organization (seed 004 user_roles).
+ *
+ * A user holds organization roles per organization and platform roles everywhere.  Any change
+ * bumps the user's permission_version, so tokens issued with the old roles stop working at once
+ * and a refresh issues tokens with the new ones.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "api/api.h"
+#include "api/common.h"
+#include "auth/authn.h"
+#include "auth/authz.h"
+#include "auth/session.h"
+#include "core/arena.h"
+#include "http/body.h"
+#include "server/worker.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+/* Resolve the organization the request is about and check the caller may act in it. */
+static enum gh_err
+target(struct request *req, const char *perm, long long *user, long long *org)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	const char	*q = req_query(req, "organization_id");
+	const cJSON	*b = req->json ? cJSON_GetObjectItemCaseSensitive(req->json,
+			    "organization_id") : NULL;
+	int		 platform = authn_platform_has(req, perm);
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, user)) != GH_OK)
+		return err;
+	*org = req->auth.org_id;
+	if (b != NULL && !cJSON_IsNull(b)) {
+		if (!cJSON_IsNumber(b) || b->valuedouble < 1)
+			return req_fail(req, GH_ERR_VALIDATION, "organization_id", "an organization id");
+		*org = (long long)b->valuedouble;
+	} else if (q != NULL) {
+		*org = strtoll(q, NULL, 10);
+		if (*org < 1)
+			return req_fail(req, GH_ERR_VALIDATION, "organization_id", "an organization id");
+	}
+	if (*org != req->auth.org_id && !platform)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user in your organization");
+	p[0] = DB_INT(*user);
+	p[1] = DB_INT(*org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_UR_MEMBER, p, 2, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "user %lld is not a member of "
+		    "organization %lld", *user, *org);
+	return GH_OK;
+}
+
+static enum gh_err
+respond(struct request *req, long long user, long long org, int status)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum gh_err	 err;
+	cJSON		*items, *o;
+	size_t		 i;
+
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_UR_LIST, p, 2, &r)) != GH_OK)
+		return err;
+	items = api_array(req);
+	for (i = 0; i < r.nrows; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "role_id", (double)db_int(&r, i, 0));
+		cJSON_AddStringToObject(o, "name", db_str(&r, i, 1));
+		cJSON_AddStringToObject(o, "scope", db_str(&r, i, 2));
+		if (db_isnull(&r, i, 3))
+			cJSON_AddNullToObject(o, "organization_id");
+		else
+			cJSON_AddNumberToObject(o, "organization_id", (double)db_int(&r, i, 3));
+		cJSON_AddItemToArray(items, o);
+	}
+	if (status == 204)
+		resp_status(req, 204);
+	else
+		api_page_respond(req, items, 0);
+	return GH_OK;
+}
+
+enum gh_err
+api_user_roles_list(struct request *req)
+{
+	long long	 user, org;
+	enum gh_err	 err;
+
+	if ((err = target(req, "roles.read", &user, &org)) != GH_OK)
+		return err;
+	return respond(req, user, org, 200);
+}
+
+/*
+ * Check that the caller may grant (or take away) role id in org; *platform tells whether it is a
+ * platform role (held with no organization).
+ */
+static enum gh_err
+may_assign(struct request *req, long long id, long long org, const char *field, int *platform)
+{
+	const struct authz_role	*role = authn_role_by_id(req, id);
+	int			 plat_caller = authn_platform_has(req, "roles.assign");
+
+	if (role == NULL)
+		return req_fail(req, GH_ERR_VALIDATION, field, "no such role");
+	*platform = role->platform;
+	if (role->org_key != 0 && role->org_key != org)
+		return req_fail(req, GH_ERR_VALIDATION, field,
+		    "role %s belongs to another organization", role->name);
+	if (plat_caller)
+		return GH_OK;
+	if (role->platform)
+		return req_fail(req, GH_ERR_FORBIDDEN, field,
+		    "platform roles are granted by platform administrators");
+	if (!authn_holds_role(req, role))
+		return req_fail(req, GH_ERR_FORBIDDEN, field,
+		    "role %s grants permissions you do not hold", role->name);
+	return GH_OK;
+}
+
+static enum gh_err
+role_by_name(struct request *req, const char *name, long long org, const char *field, long long *id)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	p[0] = DB_STR(name);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_ID_BY_NAME, p, 2, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return req_fail(req, GH_ERR_VALIDATION, field, "no role named %s here", name);
+	*id = db_int(&r, 0, 0);
+	return GH_OK;
+}
+
+static enum gh_err
+add(struct request *req, long long user, long long role, long long org, int platform)
+{
+	struct db_param	 p[4];
+
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(role);
+	p[2] = platform ? DB_NULL : DB_INT(org);
+	p[3] = DB_INT(req->auth.user_id);
+	return db_exec(req->w->db, req->arena, SQL_UR_ADD, p, 4, NULL);
+}
+
+/* Bump the user's permission_version, record it, commit and publish. */
+static enum gh_err
+finish(struct request *req, long long user, long long org, int status)
+{
+	struct audit_event	 ev;
+	enum gh_err		 err;
+
+	if ((err = session_pv_bump(req, user)) != GH_OK)
+		goto fail;
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = req->auth.user_id;
+	ev.org = org;
+	ev.action = "user.roles.update";
+	ev.target_type = "user";
+	ev.target_id = arena_printf(req->arena, "%lld", user);
+	ev.details = arena_printf(req->arena, "{\"method\":\"%s\"}", req->method_str);
+	(void)audit_write(req, &ev);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	if ((err = session_pv_publish(req, user)) != GH_OK)
+		return req_fail(req, err, NULL, "saved, but the token store is unreachable; tokens "
+		    "are refused until it returns");
+	return respond(req, user, org, status);
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_user_roles_add(struct request *req)
+{
+	static const char *const fields[] = { "role", "organization_id", NULL };
+	const char	*name;
+	long long	 user, org, role;
+	int		 platform;
+	enum gh_err	 err;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "role", BODY_REQUIRED, 1, 100, &name)) != GH_OK ||
+	    (err = target(req, "roles.assign", &user, &org)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = role_by_name(req, name, org, "role", &role)) != GH_OK ||
+	    (err = may_assign(req, role, org, "role", &platform)) != GH_OK ||
+	    (err = add(req, user, role, org, platform)) != GH_OK) {
+		db_rollback(req->w->db);
+		return err;
+	}
+	return finish(req, user, org, 200);
+}
+
+enum gh_err
+api_user_roles_replace(struct request *req)
+{
+	static const char *const fields[] = { "roles", "organization_id", NULL };
+	const cJSON	*list, *it;
+	struct db_param	 p[2];
+	long long	 user, org, role;
+	int		 platform;
+	enum gh_err	 err;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = target(req, "roles.assign", &user, &org)) != GH_OK)
+		return err;
+	list = cJSON_GetObjectItemCaseSensitive(req->json, "roles");
+	if (!cJSON_IsArray(list))
+		return req_fail(req, GH_ERR_VALIDATION, "roles", "roles must be an array of names");
+	cJSON_ArrayForEach(it, list)
+		if (!cJSON_IsString(it))
+			return req_fail(req, GH_ERR_VALIDATION, "roles", "roles must hold names");
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	/* The caller must be allowed to take away what the user holds here, too. */
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_UR_CLEAR_ORG, p, 2, NULL)) != GH_OK)
+		goto fail;
+	cJSON_ArrayForEach(it, list) {
+		if ((err = role_by_name(req, it->valuestring, org, "roles", &role)) != GH_OK ||
+		    (err = may_assign(req, role, org, "roles", &platform)) != GH_OK)
+			goto fail;
+		if (platform) {
+			err = req_fail(req, GH_ERR_VALIDATION, "roles", "%s is a platform role: add it "
+			    "with POST, it is not held per organization", it->valuestring);
+			goto fail;
+		}
+		if ((err = add(req, user, role, org, 0)) != GH_OK)
+			goto fail;
+	}
+	return finish(req, user, org, 200);
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_user_roles_remove(struct request *req)
+{
+	struct db_param	 p[3];
+	struct db_result r;
+	long long	 user, org, role;
+	int		 platform;
+	enum gh_err	 err;
+
+	if ((err = target(req, "roles.assign", &user, &org)) != GH_OK)
+		return err;
+	role = strtoll(req_param(req, 1), NULL, 10);
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = may_assign(req, role, org, "role_id", &platform)) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(role);
+	p[2] = DB_INT(platform ? 0 : org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_UR_DEL, p, 3, &r)) != GH_OK)
+		goto fail;
+	if (r.affected == 0) {
+		err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "the user does not hold that role here");
+		goto fail;
+	}
+	return finish(req, user, org, 204);
+fail:
+	db_rollback(req->w->db);
+	return err;
+}

@@ -1,0 +1,75 @@
+/*
+ * sql_rbac.h: statements of the authorization admin API (roles, permissions, endpoint
+ * mappings, user roles).  Part of the SQL_STATEMENTS list in store/sql.h.
+ */
+#ifndef GH_SQL_RBAC_H
+#define GH_SQL_RBAC_H
+
+#define TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+#define ROLE_COLS "r.id, r.name, r.description, r.organization_id, r.scope, r.is_system, " \
+	TS_("r.created_at") ", " TS_("r.updated_at")
+#define PERM_COLS "p.id, p.name, p.module, p.description, p.is_system, " \
+	TS_("p.created_at") ", " TS_("p.updated_at")
+#define EP_COLS "e.id, p.name, e.permission_id, e.api_endpoint, e.http_method, e.description, " \
+	"e.is_active, " TS_("e.created_at") ", " TS_("e.updated_at")
+
+#define SQL_STATEMENTS_RBAC \
+	X(SQL_ROLE_LIST, "SELECT " ROLE_COLS " FROM roles r WHERE r.id > ?" \
+	    " AND (? = 1 OR r.organization_id IS NULL OR r.organization_id = ?)" \
+	    " AND (? = 0 OR r.org_key = ?) AND (? = '' OR r.scope = ?) ORDER BY r.id LIMIT ?") \
+	X(SQL_ROLE_GET, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ?") \
+	X(SQL_ROLE_GET_LOCK, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ? FOR UPDATE") \
+	X(SQL_ROLE_PERMS, "SELECT p.id, p.name, p.module, p.description FROM role_permissions rp" \
+	    " JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ? ORDER BY p.name") \
+	X(SQL_ROLE_INSERT, "INSERT INTO roles (name, description, organization_id, scope, created_by," \
+	    " updated_by) VALUES (?, ?, ?, ?, ?, ?)") \
+	X(SQL_ROLE_SHARED_NAME, "SELECT id FROM roles WHERE organization_id IS NULL AND name = ? AND id <> ?") \
+	X(SQL_ROLE_NAME_IN_ORGS, "SELECT id FROM roles WHERE organization_id IS NOT NULL AND name = ? AND id <> ?") \
+	X(SQL_ROLE_UPDATE, "UPDATE roles SET name = ?, description = ?, updated_by = ? WHERE id = ?") \
+	X(SQL_ROLE_TOUCH, "UPDATE roles SET updated_by = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
+	X(SQL_ROLE_DELETE, "DELETE FROM roles WHERE id = ?") \
+	X(SQL_ROLE_PERM_ADD, "INSERT INTO role_permissions (role_id, permission_id, created_by)" \
+	    " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE role_id = role_id") \
+	X(SQL_ROLE_PERM_DEL, "DELETE FROM role_permissions WHERE role_id = ? AND permission_id = ?") \
+	X(SQL_ROLE_PERM_CLEAR, "DELETE FROM role_permissions WHERE role_id = ?") \
+	X(SQL_ROLE_HOLDERS_BUMP, "UPDATE users SET permission_version = permission_version + 1" \
+	    " WHERE id IN (SELECT user_id FROM user_roles WHERE role_id = ?)") \
+	X(SQL_ROLE_HOLDERS_PV, "SELECT u.id, u.permission_version FROM users u WHERE u.id IN" \
+	    " (SELECT user_id FROM user_roles WHERE role_id = ?)") \
+	X(SQL_PERM_ID_BY_NAME, "SELECT id FROM permissions WHERE name = ?") \
+	X(SQL_PERM_LIST, "SELECT " PERM_COLS " FROM permissions p WHERE p.id > ?" \
+	    " AND (? = '' OR p.module = ?) ORDER BY p.id LIMIT ?") \
+	X(SQL_PERM_GET, "SELECT " PERM_COLS " FROM permissions p WHERE p.id = ?") \
+	X(SQL_PERM_GET_LOCK, "SELECT " PERM_COLS " FROM permissions p WHERE p.id = ? FOR UPDATE") \
+	X(SQL_PERM_INSERT, "INSERT INTO permissions (name, module, description, created_by, updated_by)" \
+	    " VALUES (?, ?, ?, ?, ?)") \
+	X(SQL_PERM_UPDATE, "UPDATE permissions SET module = ?, description = ?, updated_by = ? WHERE id = ?") \
+	X(SQL_PERM_USES, "SELECT (SELECT COUNT(*) FROM role_permissions WHERE permission_id = ?)," \
+	    " (SELECT COUNT(*) FROM permission_api_endpoints WHERE permission_id = ?)") \
+	X(SQL_PERM_DELETE, "DELETE FROM permissions WHERE id = ?") \
+	X(SQL_EP_LIST, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
+	    " ON p.id = e.permission_id WHERE e.id > ? AND (? = '' OR p.name = ?)" \
+	    " AND (? = '' OR e.http_method = ?) AND (? < 0 OR e.is_active = ?) ORDER BY e.id LIMIT ?") \
+	X(SQL_EP_GET, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
+	    " ON p.id = e.permission_id WHERE e.id = ?") \
+	X(SQL_EP_GET_LOCK, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
+	    " ON p.id = e.permission_id WHERE e.id = ? FOR UPDATE") \
+	X(SQL_EP_INSERT, "INSERT INTO permission_api_endpoints (permission_id, api_endpoint, http_method," \
+	    " description, is_active, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)") \
+	X(SQL_EP_UPDATE, "UPDATE permission_api_endpoints SET api_endpoint = ?, http_method = ?," \
+	    " description = ?, is_active = ?, updated_by = ? WHERE id = ?") \
+	X(SQL_EP_DELETE, "DELETE FROM permission_api_endpoints WHERE id = ?") \
+	X(SQL_UR_LIST, "SELECT r.id, r.name, r.scope, ur.organization_id FROM user_roles ur" \
+	    " JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ?" \
+	    " AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
+	X(SQL_UR_MEMBER, "SELECT 1 FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
+	    " WHERE uo.user_id = ? AND uo.organization_id = ? AND u.deleted_at IS NULL") \
+	X(SQL_UR_USER_EXISTS, "SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL") \
+	X(SQL_UR_ADD, "INSERT INTO user_roles (user_id, role_id, organization_id, created_by)" \
+	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE user_id = user_id") \
+	X(SQL_UR_DEL, "DELETE FROM user_roles WHERE user_id = ? AND role_id = ? AND org_key = ?") \
+	X(SQL_UR_CLEAR_ORG, "DELETE FROM user_roles WHERE user_id = ? AND organization_id = ?") \
+	X(SQL_ROLE_ID_BY_NAME, "SELECT id, organization_id, scope FROM roles WHERE name = ?" \
+	    " AND (organization_id = ? OR organization_id IS NULL) ORDER BY organization_id IS NULL LIMIT 1")
+
+#endif
