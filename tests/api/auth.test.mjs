@@ -11,7 +11,7 @@ import {
     LOGIN, REFRESH, LOGOUT, LOGOUT_ALL, ME, ME_PASSWORD,
     authLogin, mustLogin, refresh, me, newRid, decodeJwt, verifyHS256, signHS256, signRS256,
     jwtSecret, stackKid, confNumber, accessClaims, userId, createUser, deleteUser, auditRows,
-    waitAudit, median, withoutRid, show,
+    waitAudit, median, withoutRid, show, restartGatehouse, redis,
 } from './authlib.mjs';
 
 /** Asserts a problem+json answer with this status and code; returns its body. */
@@ -669,6 +669,43 @@ describe('jwks', () => {
         const res = await api('GET', '/.well-known/jwks.json');
         assert.equal(res.status, 200, show(res));
         assert.deepEqual(res.json, { keys: [] });
+    });
+});
+
+// ---------------------------------------------------------------------------------------------
+describe('rate limit per client address', () => {
+    test('past ip_max_failures -> 429 rate_limited with Retry-After, even with the right password', async () => {
+        // Restarted with a low limit through the environment (the stack's own limit is high so the
+        // other tests never meet it), and restarted with the configuration file alone afterwards.
+        const max = 3;
+        await restartGatehouse({ GATEHOUSE_IP_MAX_FAILURES: String(max) });
+        try {
+            // Earlier tests already failed from this address within the window, so the limit may
+            // be reached before `max` more failures: at most max + 1 attempts reach the 429.
+            let limited = null;
+            const seen = [];
+            for (let i = 0; i <= max && !limited; i++) {
+                const r = await authLogin(`nobody-${crypto.randomBytes(4).toString('hex')}`, 'wrong-password-123');
+                seen.push(r.status);
+                if (r.status === 429) limited = r;
+                else expectProblem(r, 401, 'invalid_credentials');
+            }
+            assert.ok(limited, `no 429 within ${max + 1} failures: ${seen}`);
+            const p = expectProblem(limited, 429, 'rate_limited');
+            assert.ok(p.detail === undefined || !/nobody-/.test(p.detail), 'the login is not echoed');
+            const ra = Number(limited.headers.get('retry-after'));
+            assert.ok(Number.isInteger(ra) && ra >= 1 && ra <= confNumber('ip_window', 300),
+                `Retry-After '${limited.headers.get('retry-after')}'`);
+            const right = await authLogin('bob');
+            expectProblem(right, 429, 'rate_limited', 'right password from a limited address:');
+            assert.ok(right.headers.get('retry-after'));
+        } finally {
+            await restartGatehouse();
+            // Best effort: give the address its failure budget back for the test files after this
+            // one (the key is Gatehouse's own naming; nothing depends on it if that changes).
+            await redis('DEL', 'fail:ip:127.0.0.1').catch(() => {});
+        }
+        assert.equal((await authLogin('bob')).status, 200, 'after the restart with the configured limit');
     });
 });
 

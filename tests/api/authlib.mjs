@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { api, sql, sqlValue, waitFor, DEV_PASSWORD, STACK_DIR, RUN_DIR, CONF } from './lib.mjs';
+import { api, sql, sqlValue, waitFor, DEV_PASSWORD, STACK, STACK_DIR, RUN_DIR, CONF } from './lib.mjs';
 
 export const LOGIN = '/api/v1/auth/login';
 export const REFRESH = '/api/v1/auth/refresh';
@@ -257,6 +257,23 @@ export function redis(...args) {
             else resolve(stdout.trim());
         });
     });
+}
+
+/**
+ * Restarts Gatehouse (stop-gatehouse, start-gatehouse) with extra environment, e.g.
+ * { GATEHOUSE_IP_MAX_FAILURES: '3' } (every config key can be overridden that way). An empty env
+ * restarts it with the configuration file alone.
+ */
+export async function restartGatehouse(env = {}) {
+    for (const cmd of ['stop-gatehouse', 'start-gatehouse']) {
+        await new Promise((resolve, reject) => {
+            execFile(STACK, ['ctl', STACK_DIR, cmd], { timeout: 120000, env: { ...process.env, ...env } },
+                (err, stdout, stderr) => {
+                    if (err) reject(new Error(`stack ctl ${cmd}: ${(stderr + stdout).trim() || err.message}`));
+                    else resolve();
+                });
+        });
+    }
 }
 
 /** Moves the authorization generation so every worker reloads the permission tables. */
