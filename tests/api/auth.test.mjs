@@ -725,6 +725,12 @@ describe('Redis down: fail closed, recover without a restart', () => {
             // A self-signed valid token is refused the same way.
             const forged = signHS256({ alg: 'HS256', typ: 'JWT', kid: stackKid() }, await accessClaims(BOB));
             assert.equal((await me(forged)).status, 503);
+            // Forward auth fails closed too.
+            const chk = await api('GET', '/api/v1/auth/check', {
+                token: s.token,
+                headers: { 'X-Original-Method': 'GET', 'X-Original-URI': '/api/v1/me' },
+            });
+            assert.equal(chk.status, 503, `auth/check with Redis down: ${show(chk)}`);
         } finally {
             await stack('start-redis');
         }
