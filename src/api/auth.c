@@ -12,6 +12,7 @@
 #include "api/api.h"
 #include "auth/authn.h"
 #include "auth/password.h"
+#include "auth/policy.h"
 #include "auth/session.h"
 #include "auth/token.h"
 #include "core/arena.h"
@@ -70,11 +71,24 @@ static void
 count_failure(struct request *req, long long uid, long long org)
 {
 	const struct gh_config	*cfg = req->w->cfg;
+	struct policy_lockout	 lp;
 	struct kv_cmd		 cmds[4];
 	redisReply		*r[4];
+	struct db_result	 o;
 	struct db_param		 p[2];
 	const char		*ipkey, *acctkey = NULL, *win, *per;
 	size_t			 n = 2;
+
+	/* The account's lockout rules are those of its primary organization. */
+	lp.threshold = cfg->lockout_threshold;
+	lp.period = cfg->lockout_period;
+	if (uid > 0 && org == 0) {
+		p[0] = DB_INT(uid);
+		if (db_exec(req->w->db, req->arena, SQL_ORG_PRIMARY, p, 1, &o) == GH_OK && o.nrows > 0)
+			org = db_int(&o, 0, 0);
+	}
+	if (uid > 0)
+		(void)policy_lockout(req, org, &lp);
 
 	ipkey = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
 	win = arena_printf(req->arena, "%lld", cfg->ip_window);
@@ -82,7 +96,7 @@ count_failure(struct request *req, long long uid, long long org)
 	kv_cmd_set(&cmds[1], 4, "EXPIRE", ipkey, win, "NX");
 	if (uid > 0) {
 		acctkey = session_key(req, "fail:acct:", uid);
-		per = arena_printf(req->arena, "%lld", cfg->lockout_period);
+		per = arena_printf(req->arena, "%lld", lp.period);
 		kv_cmd_set(&cmds[2], 2, "INCR", acctkey);
 		kv_cmd_set(&cmds[3], 4, "EXPIRE", acctkey, per, "NX");
 		n = 4;
@@ -92,14 +106,14 @@ count_failure(struct request *req, long long uid, long long org)
 		return;
 	p[0] = DB_INT(uid);
 	(void)db_exec(req->w->db, req->arena, SQL_USER_LOGIN_FAIL, p, 1, NULL);
-	if (r[2]->type == REDIS_REPLY_INTEGER && r[2]->integer >= cfg->lockout_threshold) {
-		p[0] = DB_INT(cfg->lockout_period);
+	if (r[2]->type == REDIS_REPLY_INTEGER && r[2]->integer >= lp.threshold) {
+		p[0] = DB_INT(lp.period);
 		p[1] = DB_INT(uid);
 		if (db_exec(req->w->db, req->arena, SQL_USER_LOCK, p, 2, NULL) == GH_OK) {
 			kv_run(req->w->kv, req->arena, &r[0], 2, "DEL", acctkey);
 			audit(req, uid, org, "auth.lockout", 1, "too_many_failures");
 			log_info("auth: user %lld locked for %lld s after %lld failures", uid,
-			    cfg->lockout_period, (long long)r[2]->integer);
+			    lp.period, (long long)r[2]->integer);
 		}
 	}
 }

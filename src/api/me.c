@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "auth/authn.h"
 #include "auth/password.h"
+#include "auth/policy.h"
 #include "auth/session.h"
 #include "core/arena.h"
 #include "http/body.h"
@@ -118,7 +119,6 @@ api_me_password(struct request *req)
 	struct db_param		 p[3];
 	const char		*cur, *npw;
 	char			 hash[crypto_pwhash_STRBYTES], *access;
-	size_t			 n;
 	long long		 ttl;
 	enum gh_err		 err;
 	cJSON			*o;
@@ -127,11 +127,8 @@ api_me_password(struct request *req)
 	    (err = body_str(req, "current_password", BODY_REQUIRED, 1, 1024, &cur)) != GH_OK ||
 	    (err = body_str(req, "new_password", BODY_REQUIRED, 1, 4096, &npw)) != GH_OK)
 		return err;
-	n = utf8_len(npw);
-	if ((long long)n < cfg->password_min_length || (long long)n > cfg->password_max_length)
-		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
-		    "the new password must have from %lld to %lld characters",
-		    cfg->password_min_length, cfg->password_max_length);
+	if ((err = policy_check_password(req, req->auth.org_id, npw, "new_password")) != GH_OK)
+		return err;
 	if (strcmp(cur, npw) == 0)
 		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
 		    "the new password must differ from the current one");

@@ -4,6 +4,11 @@
  * and a test fails when one is missing.
  */
 #include "api/api.h"
+#include "api/invitations.h"
+#include "api/orgs.h"
+#include "api/settings.h"
+#include "api/teams.h"
+#include "api/users.h"
 
 const struct route api_routes[] = {
 	{ HTTP_GET, "/healthz", api_healthz, ROUTE_PUBLIC, "liveness: the process answers" },
@@ -60,6 +65,12 @@ const struct route api_routes[] = {
 	  "grant a user a role" },
 	{ HTTP_DELETE, "/api/v1/users/{id}/roles/{role_id}", api_user_roles_remove, 0,
 	  "take a role from a user" },
+
+	ROUTES_ORGS
+	ROUTES_USERS
+	ROUTES_TEAMS
+	ROUTES_INVITATIONS
+	ROUTES_SETTINGS
 
 	{ HTTP_GET, "/api/v1/debug/sleep", api_debug_sleep, ROUTE_PUBLIC | ROUTE_DEBUG,
 	  "test only: answers after ?ms= milliseconds" },

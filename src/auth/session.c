@@ -6,6 +6,7 @@
 #include <cJSON.h>
 #include <sodium.h>
 
+#include "auth/policy.h"
 #include "auth/session.h"
 #include "auth/token.h"
 #include "core/arena.h"
@@ -93,10 +94,15 @@ session_access_token(struct request *req, const struct session_user *u, char **o
     long long *ttl)
 {
 	const struct gh_config	*cfg = req->w->cfg;
+	struct policy_session	 ps;
 	struct token_claims	 c;
 	struct token_expect	 ex;
 	char			*tok = NULL;
 	long long		 now = (long long)time(NULL);
+	enum gh_err		 err;
+
+	if ((err = policy_session(req, u->org, &ps)) != GH_OK)
+		return err;
 
 	memset(&c, 0, sizeof(c));
 	snprintf(c.sub, sizeof(c.sub), "%lld", u->id);
@@ -111,7 +117,7 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 	snprintf(c.sid, sizeof(c.sid), "%s", session_sid(req, u->family));
 	c.iat = now;
 	c.nbf = now;
-	c.exp = now + cfg->access_token_ttl;
+	c.exp = now + ps.access_token_ttl;
 	snprintf(c.typ, sizeof(c.typ), "access");
 	ex.iss = cfg->jwt_issuer;
 	ex.aud = cfg->jwt_audience;
@@ -124,7 +130,7 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 	*out = arena_strdup(req->arena, tok);
 	sodium_memzero(tok, strlen(tok));
 	free(tok);
-	*ttl = cfg->access_token_ttl;
+	*ttl = ps.access_token_ttl;
 	return GH_OK;
 }
 
@@ -132,7 +138,7 @@ enum gh_err
 session_refresh_token(struct request *req, struct session_user *u, long long rotated_from,
     char **token, long long *id, long long *ttl)
 {
-	const struct gh_config	*cfg = req->w->cfg;
+	struct policy_session	 ps;
 	unsigned char		 raw[SESSION_REFRESH_LEN], hash[32];
 	struct db_param		 p[9];
 	struct db_result	 r;
@@ -140,6 +146,8 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 	char			*tok, *uacut = NULL;
 	enum gh_err		 err;
 
+	if ((err = policy_session(req, u->org, &ps)) != GH_OK)
+		return err;
 	randombytes_buf(raw, sizeof(raw));
 	tok = arena_alloc(req->arena, 64);
 	sodium_bin2base64(tok, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -153,15 +161,15 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 		p[1] = DB_BLOB(u->family, sizeof(u->family));
 		p[2] = DB_INT(u->id);
 		p[3] = u->org > 0 ? DB_INT(u->org) : DB_NULL;
-		p[4] = DB_INT(cfg->refresh_token_ttl);
-		p[5] = DB_INT(cfg->session_absolute_ttl);
-		p[6] = DB_INT(cfg->session_absolute_ttl);
+		p[4] = DB_INT(ps.refresh_token_ttl);
+		p[5] = DB_INT(ps.absolute_session_ttl);
+		p[6] = DB_INT(ps.absolute_session_ttl);
 		p[7] = DB_STR(req->client_ip);
 		p[8] = DB_STR(uacut);
 		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_NEW, p, 9, &r);
 	} else {
 		p[0] = DB_BLOB(hash, sizeof(hash));
-		p[1] = DB_INT(cfg->refresh_token_ttl);
+		p[1] = DB_INT(ps.refresh_token_ttl);
 		p[2] = DB_STR(req->client_ip);
 		p[3] = DB_STR(uacut);
 		p[4] = DB_INT(rotated_from);

@@ -110,8 +110,16 @@ const struct config_key config_keys[] = {
 
 	{ "mail_command", CONF_STR, "/usr/sbin/sendmail -t -i", OFF(mail_command), 0, 0,
 	  "sendmail-compatible command that receives messages on standard input" },
+	{ "mail_from", CONF_STR, "Gatehouse <gatehouse@localhost>", OFF(mail_from), 0, 0,
+	  "From: of the mail Gatehouse sends" },
+	{ "mail_template_dir", CONF_STR, GH_PKGDATADIR "/mail", OFF(mail_template_dir), 0, 0,
+	  "directory of the plain-text mail templates" },
 	{ "public_url", CONF_STR, "http://localhost:8080", OFF(public_url), 0, 0,
 	  "base URL of the console, used in links sent by mail" },
+	{ "invitation_ttl", CONF_INT, "604800", OFF(invitation_ttl), 300, 7776000,
+	  "seconds an invitation stays valid where the organization's policy does not say" },
+	{ "password_reset_ttl", CONF_INT, "1800", OFF(password_reset_ttl), 60, 86400,
+	  "seconds a password reset link stays valid" },
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 

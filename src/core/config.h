@@ -68,7 +68,11 @@ struct gh_config {
 	long long	 ip_window;
 
 	char		*mail_command;
+	char		*mail_from;
+	char		*mail_template_dir;
 	char		*public_url;
+	long long	 invitation_ttl;
+	long long	 password_reset_ttl;
 };
 
 enum config_type {

@@ -6,6 +6,11 @@
 #define GH_SQL_H
 
 #include "store/sql_rbac.h"
+#include "store/sql_orgs.h"
+#include "store/sql_users.h"
+#include "store/sql_teams.h"
+#include "store/sql_invitations.h"
+#include "store/sql_settings.h"
 
 /* Columns of a login lookup, in the order enum user_login_col names them. */
 #define USER_LOGIN_COLS "id, password_hash, is_enabled, is_account_non_expired," \
@@ -97,7 +102,12 @@ enum user_login_col {
 	    " revoke_reason = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL") \
 	X(SQL_AUDIT_INSERT, "INSERT INTO audit_log (actor_user_id, organization_id, action, target_type," \
 	    " target_id, outcome, reason, client_ip, request_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
-	SQL_STATEMENTS_RBAC
+	SQL_STATEMENTS_RBAC \
+	SQL_STATEMENTS_ORGS \
+	SQL_STATEMENTS_USERS \
+	SQL_STATEMENTS_TEAMS \
+	SQL_STATEMENTS_INVITATIONS \
+	SQL_STATEMENTS_SETTINGS
 
 enum sql_id {
 #define X(id, text) id,

@@ -1,0 +1,50 @@
+/*
+ * policy.h: the per-organization policies of seed 000's policy table, typed.
+ *
+ * Each getter fills its struct from the organization's row (policy.kind), falling back to the
+ * configuration for anything the row does not set, or entirely when org is 0 or has no row.
+ * Strings point into the request's arena.
+ */
+#ifndef GH_POLICY_H
+#define GH_POLICY_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "http/request.h"
+
+struct policy_password {
+	long long	 min_length;	/* characters */
+	long long	 max_length;
+};
+
+struct policy_session {
+	long long	 access_token_ttl;	/* seconds */
+	long long	 refresh_token_ttl;
+	long long	 absolute_session_ttl;
+};
+
+struct policy_lockout {
+	long long	 threshold;	/* failures in a row */
+	long long	 period;	/* seconds */
+};
+
+struct policy_invitation {
+	const char	**allowed_domains;	/* empty = any */
+	size_t		 ndomains;
+	long long	 ttl;			/* seconds */
+};
+
+enum gh_err	 policy_password(struct request *, long long org, struct policy_password *);
+enum gh_err	 policy_session(struct request *, long long org, struct policy_session *);
+enum gh_err	 policy_lockout(struct request *, long long org, struct policy_lockout *);
+enum gh_err	 policy_invitation(struct request *, long long org, struct policy_invitation *);
+
+/*
+ * Check a new password against org's password policy and the shipped list of common passwords.
+ * GH_OK, or GH_ERR_PASSWORD_POLICY naming field with the reason.
+ */
+enum gh_err	 policy_check_password(struct request *, long long org, const char *pw,
+		    const char *field);
+
+#endif
