@@ -1,9 +1,95 @@
 /*
- * sql_invitations.h: statements of the invitations API.  Part of the SQL_STATEMENTS list in store/sql.h.
+ * sql_invitations.h: statements of the invitations API, the public invitation routes and the
+ * password reset.  Part of the SQL_STATEMENTS list in store/sql.h.
+ *
+ * Invitations and password resets are rows of signup_info (purpose 'invitation' or
+ * 'password_reset'); a token is never stored, only its SHA-256 (token_hash).  The status of an
+ * invitation is derived: accepted, revoked, expired or pending, in that order (INV_STATUS).
  */
 #ifndef GH_SQL_INVITATIONS_H
 #define GH_SQL_INVITATIONS_H
 
-#define SQL_STATEMENTS_INVITATIONS
+#define INV_TS(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+#define INV_STATUS "(CASE WHEN s.accepted_at IS NOT NULL THEN 'accepted'" \
+	" WHEN s.revoked_at IS NOT NULL THEN 'revoked'" \
+	" WHEN s.expires_at <= CURRENT_TIMESTAMP(6) THEN 'expired' ELSE 'pending' END)"
+/* Columns of an invitation, in the order enum inv_col (api/invitations.c) names them. */
+#define INV_COLS "s.id, s.organization_id, s.email, s.role_id, r.name, " INV_STATUS ", " \
+	"s.user_id, s.invited_by, s.updated_by, " INV_TS("s.expires_at") ", " \
+	INV_TS("s.accepted_at") ", " INV_TS("s.revoked_at") ", " INV_TS("s.last_sent_at") ", " \
+	"s.send_count, " INV_TS("s.created_at") ", " INV_TS("s.updated_at")
+#define INV_FROM " FROM signup_info s LEFT JOIN roles r ON r.id = s.role_id"
+/* The list filters: visibility (platform or own organization), organization, status, email. */
+#define INV_FILTERS " AND (? = 1 OR s.organization_id = ?) AND (? = 0 OR s.organization_id = ?)" \
+	" AND (? = '' OR " INV_STATUS " = ?) AND (? = '' OR s.email = ?)"
+
+#define SQL_STATEMENTS_INVITATIONS \
+	X(SQL_INV_IN_TX, "SELECT @@autocommit") \
+	X(SQL_INV_LIST, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation' AND s.id > ?" \
+	    INV_FILTERS " ORDER BY s.id LIMIT ?") \
+	X(SQL_INV_LIST_DESC, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation'" \
+	    " AND (? = 0 OR s.id < ?)" INV_FILTERS " ORDER BY s.id DESC LIMIT ?") \
+	X(SQL_INV_GET, "SELECT " INV_COLS INV_FROM " WHERE s.id = ? AND s.purpose = 'invitation'") \
+	X(SQL_INV_LOCK, "SELECT id FROM signup_info WHERE id = ? AND purpose = 'invitation' FOR UPDATE") \
+	X(SQL_INV_ORG, "SELECT id, slug, name, status FROM organization WHERE id = ?") \
+	X(SQL_INV_MEMBER, "SELECT u.id, u.password_hash IS NOT NULL FROM users u" \
+	    " JOIN user_organization uo ON uo.user_id = u.id AND uo.organization_id = ?" \
+	    " WHERE u.email = ? AND u.deleted_at IS NULL") \
+	X(SQL_INV_PENDING, "SELECT id FROM signup_info WHERE purpose = 'invitation'" \
+	    " AND organization_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL" \
+	    " AND expires_at > CURRENT_TIMESTAMP(6) ORDER BY id LIMIT 1") \
+	X(SQL_INV_INSERT, "INSERT INTO signup_info (purpose, organization_id, email, role_id," \
+	    " token_hash, invited_by, updated_by, expires_at, last_sent_at, send_count)" \
+	    " VALUES ('invitation', ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND," \
+	    " CURRENT_TIMESTAMP(6), 1)") \
+	X(SQL_INV_REVOKE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6), updated_by = ?" \
+	    " WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL") \
+	X(SQL_INV_RESEND, "UPDATE signup_info SET token_hash = ?," \
+	    " expires_at = CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND," \
+	    " last_sent_at = CURRENT_TIMESTAMP(6), send_count = send_count + 1, updated_by = ?" \
+	    " WHERE id = ?") \
+	X(SQL_INV_INVITER, "SELECT username, full_name FROM users WHERE id = ?") \
+	X(SQL_INV_BY_TOKEN, "SELECT s.id, " INV_STATUS ", s.email, o.name, o.slug, o.status," \
+	    " t.primary_color, t.secondary_color, t.accent_color, t.background_color, t.text_color," \
+	    " t.logo_ref, t.favicon_ref, s.organization_id FROM signup_info s" \
+	    " JOIN organization o ON o.id = s.organization_id" \
+	    " LEFT JOIN org_theme t ON t.organization_id = o.id" \
+	    " WHERE s.token_hash = ? AND s.purpose = 'invitation'") \
+	X(SQL_INV_BY_TOKEN_LOCK, "SELECT s.id, " INV_STATUS ", s.email, s.organization_id, s.role_id," \
+	    " s.invited_by FROM signup_info s WHERE s.token_hash = ? AND s.purpose = 'invitation'" \
+	    " FOR UPDATE") \
+	X(SQL_INV_MARK_ACCEPTED, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6)" \
+	    " WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL") \
+	X(SQL_INV_SET_USER, "UPDATE signup_info SET user_id = ? WHERE id = ?") \
+	X(SQL_INV_USER_INSERT, "INSERT INTO users (username, email, first_name, last_name, full_name," \
+	    " password_hash, role_id, password_changed_at, created_by, updated_by)" \
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(6), ?, ?)") \
+	X(SQL_INV_USER_CLAIM, "UPDATE users SET username = ?, first_name = ?, last_name = ?," \
+	    " full_name = ?, password_hash = ?, password_changed_at = CURRENT_TIMESTAMP(6)," \
+	    " is_credentials_non_expired = 1, role_id = IFNULL(role_id, ?), updated_by = ?" \
+	    " WHERE id = ? AND password_hash IS NULL") \
+	X(SQL_INV_USER_NAMES, "SELECT username, first_name, last_name FROM users WHERE id = ?") \
+	X(SQL_INV_HAS_PRIMARY, "SELECT COUNT(*) FROM user_organization WHERE user_id = ? AND is_primary = 1") \
+	X(SQL_INV_MEMBERSHIP_ADD, "INSERT INTO user_organization (user_id, organization_id, is_primary)" \
+	    " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE user_id = user_id") \
+	X(SQL_INV_ROLE, "SELECT id, name, scope, IFNULL(organization_id, 0) FROM roles WHERE id = ?") \
+	X(SQL_PWR_USER, "SELECT id, username, is_enabled, email FROM users WHERE email = ? AND deleted_at IS NULL") \
+	X(SQL_PWR_RETIRE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6)" \
+	    " WHERE purpose = 'password_reset' AND user_id = ? AND accepted_at IS NULL" \
+	    " AND revoked_at IS NULL") \
+	X(SQL_PWR_INSERT, "INSERT INTO signup_info (purpose, email, user_id, token_hash, expires_at," \
+	    " last_sent_at, send_count) VALUES ('password_reset', ?, ?, ?," \
+	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, CURRENT_TIMESTAMP(6), 1)") \
+	X(SQL_PWR_BY_TOKEN, "SELECT s.id, s.user_id, " INV_STATUS ", s.email FROM signup_info s" \
+	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset'") \
+	X(SQL_PWR_BY_TOKEN_LOCK, "SELECT s.id, s.user_id, " INV_STATUS ", s.email FROM signup_info s" \
+	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset' FOR UPDATE") \
+	X(SQL_PWR_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
+	X(SQL_PWR_SET_PASSWORD, "UPDATE users SET password_hash = ?," \
+	    " password_changed_at = CURRENT_TIMESTAMP(6), is_credentials_non_expired = 1," \
+	    " permission_version = permission_version + 1, failed_login_count = 0," \
+	    " last_failed_login = NULL," \
+	    " is_account_non_locked = IF(locked_until IS NOT NULL, 1, is_account_non_locked)," \
+	    " locked_until = NULL WHERE id = ? AND deleted_at IS NULL")
 
 #endif
