@@ -473,6 +473,28 @@ describe('endpoint mappings', () => {
         expectStatus(await admin.del(w.location), 204);
     });
 
+    test('every http_method of the contract is accepted (GET POST PUT PATCH DELETE HEAD OPTIONS *), by POST and PATCH', async () => {
+        const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', '*'];
+        const made = [];
+        try {
+            for (const m of methods) {
+                const r = await admin.post(ENDPOINTS, { permission: 'users.read', api_endpoint: extPath('methods'), http_method: m });
+                expectStatus(r, 201, `POST http_method ${m}`);
+                assert.equal(r.json.http_method, m);
+                made.push(r.json.id);
+            }
+            const one = expectCreated(await admin.post(ENDPOINTS, { permission: 'teams.read', api_endpoint: extPath('methods'), http_method: 'GET' }), ENDPOINTS);
+            made.push(one.id);
+            for (const m of ['HEAD', 'OPTIONS', '*', 'DELETE']) {
+                const r = await admin.patch(one.location, { http_method: m });
+                expectStatus(r, 200, `PATCH http_method ${m}`);
+                assert.equal(r.json.http_method, m);
+            }
+        } finally {
+            for (const id of made) await admin.del(`${ENDPOINTS}/${id}`);
+        }
+    });
+
     test('ETag / If-Match cycle; audit endpoint.update/endpoint.delete', async () => {
         const c = await mkEndpoint('teams.read', extPath('etag'));
         await etagCycle(
