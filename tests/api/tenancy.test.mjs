@@ -270,7 +270,6 @@ describe('escalation attempts by alice (org_admin acme), each refused', () => {
     });
 
     test('remove a role she could not grant (held by carol) with a replacing PUT -> 403',
-        { todo: 'docs/api.md "Differences from the founding design": PUT checks only the roles it grants' },
         async () => {
             await withCarolPriv(async () => {
                 const r = await alice.put(userRolesPath(UID.carol), { roles: ['member'] });
