@@ -8,7 +8,10 @@
  * per-worker cache keyed by (organization, kind): an entry is used while the Redis counter
  * policy:gen still has the value it was read under and it is younger than PCACHE_MAX_AGE
  * seconds; every change increments the counter after its commit.  When Redis cannot be asked,
- * the row is read from MySQL every time.
+ * the row is read from MySQL every time.  The read takes no lock (a refresh reads policies
+ * inside its transaction, which also locks the organization row through a foreign key, in the
+ * opposite order of a policy change); a transaction whose snapshot predates a change may thus
+ * cache the old value, for PCACHE_MAX_AGE seconds at most.
  *
  * The common-password list is read once per worker from data/common-passwords.txt beside the
  * migrations directory (the installed share directory, or the repository), sorted, and searched
