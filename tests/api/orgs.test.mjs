@@ -44,8 +44,6 @@ after(async () => {
     } finally {
         for (const id of tempUsers) await deleteUser(id).catch(() => {});
         await cleanupRun(RUN);
-        // Memberships of acme that tests changed: the seeded users keep acme as their primary.
-        await sql(`UPDATE user_organization SET is_primary = 1 WHERE organization_id = 1 AND user_id IN (1, 2, 3, 4)`);
     }
 });
 
