@@ -68,15 +68,16 @@ INSERT INTO org_theme (organization_id, primary_color, secondary_color, accent_c
     (1, '#1f6feb', '#6e7781', '#bf3989', '#ffffff', '#1f2328', 2)
 ON DUPLICATE KEY UPDATE organization_id = organization_id;
 
--- The default policies, the same for both organizations.
+-- A policy row per kind for both organizations, empty: every value comes from the server's
+-- configuration until an administrator sets one (GET .../policies shows the effective values).
 INSERT INTO policy (organization_id, kind, settings, created_by)
 SELECT o.id, d.kind, d.settings, 1
 FROM organization o
 CROSS JOIN (
-    SELECT 'password' AS kind, '{"min_length":12,"max_length":128}' AS settings
-    UNION ALL SELECT 'session',    '{"access_token_ttl":900,"refresh_token_ttl":2592000,"absolute_session_ttl":7776000}'
-    UNION ALL SELECT 'lockout',    '{"threshold":5,"period":900}'
-    UNION ALL SELECT 'invitation', '{"allowed_domains":[],"ttl":604800}'
+    SELECT 'password' AS kind, '{}' AS settings
+    UNION ALL SELECT 'session',    '{}'
+    UNION ALL SELECT 'lockout',    '{}'
+    UNION ALL SELECT 'invitation', '{}'
 ) d
 WHERE o.id IN (1, 2)
 ON DUPLICATE KEY UPDATE id = policy.id;

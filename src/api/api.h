@@ -31,6 +31,11 @@ enum gh_err	api_logout(struct request *);
 enum gh_err	api_logout_all(struct request *);
 enum gh_err	api_auth_check(struct request *);
 enum gh_err	api_jwks(struct request *);
+/*
+ * Count a failed password check of user uid (0 = unknown) from the request's address: the
+ * per-address throttle and the account's lockout both see it.
+ */
+void		auth_count_failure(struct request *, long long uid, long long org);
 
 /* api/me.c */
 enum gh_err	api_me(struct request *);

@@ -67,8 +67,8 @@ ip_gate(struct request *req)
 }
 
 /* Count a failure for the address and the account; lock the account past the threshold. */
-static void
-count_failure(struct request *req, long long uid, long long org)
+void
+auth_count_failure(struct request *req, long long uid, long long org)
 {
 	const struct gh_config	*cfg = req->w->cfg;
 	struct policy_lockout	 lp;
@@ -237,7 +237,7 @@ api_login(struct request *req)
 	ok = password_verify(r.nrows ? db_str(&r, 0, ULC_HASH) : NULL, pw, strlen(pw));
 	if (ok != 1) {
 		u.id = r.nrows ? db_int(&r, 0, ULC_ID) : 0;
-		count_failure(req, u.id, 0);
+		auth_count_failure(req, u.id, 0);
 		audit(req, u.id, 0, "auth.login.failure", 1, u.id ? "bad_password" : "unknown_user");
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
 	}
@@ -351,6 +351,14 @@ api_refresh(struct request *req)
 	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_ID, p, 1, &ur)) != GH_OK)
 		goto fail;
 	if (ur.nrows == 0 || (err = check_flags(req, &ur, &unlock, &reason)) != GH_OK) {
+		/*
+		 * A lock with an end comes from failed logins anyone can cause: refuse for now but
+		 * keep the session, or a stranger could end a victim's sessions by failing logins.
+		 */
+		if (ur.nrows > 0 && err == GH_ERR_ACCOUNT_LOCKED && db_int(&ur, 0, ULC_HAS_LOCK_END)) {
+			db_rollback(req->w->db);
+			return err;
+		}
 		p[0] = DB_STR(ur.nrows == 0 ? "user_deleted" : reason);
 		p[1] = DB_BLOB(u.family, sizeof(u.family));
 		(void)db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL);
@@ -396,7 +404,8 @@ api_logout(struct request *req)
 	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	if ((err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK)
+	if ((err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK ||
+	    (err = session_block_sid(req, req->auth.sid)) != GH_OK)
 		return req_fail(req, err, NULL, "cannot revoke the token; try again");
 	if (req->auth.sid != NULL && session_sid_decode(req->auth.sid, family) == 0) {
 		p[0] = DB_STR("logout");

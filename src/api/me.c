@@ -135,9 +135,12 @@ api_me_password(struct request *req)
 	p[0] = DB_INT(req->auth.user_id);
 	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_ID, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0 || password_verify(db_str(&r, 0, ULC_HASH), cur, strlen(cur)) != 1)
+	if (r.nrows == 0 || password_verify(db_str(&r, 0, ULC_HASH), cur, strlen(cur)) != 1) {
+		/* A stolen access token must not become an unlimited password oracle. */
+		auth_count_failure(req, req->auth.user_id, req->auth.org_id);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "current_password",
 		    "the current password is wrong");
+	}
 	if (password_hash(npw, strlen(npw), (unsigned long long)cfg->pwhash_opslimit,
 	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) != 0)
 		return GH_ERR_INTERNAL;

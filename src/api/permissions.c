@@ -20,8 +20,9 @@
 enum { PC_ID, PC_NAME, PC_MODULE, PC_DESC, PC_SYSTEM, PC_CREATED, PC_UPDATED };
 enum { EC_ID, EC_PERM, EC_PERM_ID, EC_ENDPOINT, EC_METHOD, EC_DESC, EC_ACTIVE, EC_CREATED, EC_UPDATED };
 
+/* HEAD is authorized as GET; OPTIONS (CORS preflight) carries no credentials to check. */
 static const char *const methods[] = {
-	"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "*", NULL
+	"GET", "POST", "PUT", "PATCH", "DELETE", "*", NULL
 };
 
 static void
@@ -311,7 +312,7 @@ check_endpoint(struct request *req, const char *ep, const char *method)
 				break;
 		if (methods[i] == NULL)
 			return req_fail(req, GH_ERR_VALIDATION, "http_method",
-			    "http_method is one of GET HEAD POST PUT PATCH DELETE OPTIONS *");
+			    "http_method is one of GET POST PUT PATCH DELETE * (HEAD counts as GET)");
 	}
 	return GH_OK;
 }

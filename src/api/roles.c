@@ -22,7 +22,7 @@
 #include "store/audit.h"
 #include "store/db.h"
 
-enum { RC_ID, RC_NAME, RC_DESC, RC_ORG, RC_SCOPE, RC_SYSTEM, RC_CREATED, RC_UPDATED };
+enum { RC_ID, RC_NAME, RC_DESC, RC_ORG, RC_SCOPE, RC_SYSTEM, RC_CREATED, RC_UPDATED, RC_PERMS };
 
 static int
 valid_role_name(const char *s)
@@ -52,10 +52,18 @@ role_json(struct request *req, const struct db_result *r, size_t i, const struct
 		cJSON_AddNumberToObject(o, "organization_id", (double)db_int(r, i, RC_ORG));
 	cJSON_AddStringToObject(o, "scope", db_str(r, i, RC_SCOPE));
 	cJSON_AddBoolToObject(o, "is_system", db_int(r, i, RC_SYSTEM) != 0);
+	a = cJSON_AddArrayToObject(o, "permissions");
 	if (perms != NULL) {
-		a = cJSON_AddArrayToObject(o, "permissions");
 		for (k = 0; k < perms->nrows; k++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(db_str(perms, k, 1)));
+	} else if (r->ncols > RC_PERMS && db_str(r, i, RC_PERMS) != NULL) {
+		/* The list query brings them as one comma-separated column. */
+		const char *s = db_str(r, i, RC_PERMS), *c;
+		for (; s != NULL && *s != '\0'; s = c ? c + 1 : NULL) {
+			c = strchr(s, ',');
+			cJSON_AddItemToArray(a, cJSON_CreateString(arena_strndup(req->arena, s,
+			    c ? (size_t)(c - s) : strlen(s))));
+		}
 	}
 	cJSON_AddStringToObject(o, "created_at", db_str(r, i, RC_CREATED));
 	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, RC_UPDATED));
@@ -138,7 +146,8 @@ propagate(struct request *req, long long role_id)
  * names that do not exist and, for organization callers, permissions they do not hold.
  */
 static enum gh_err
-grant(struct request *req, long long role_id, const cJSON *names, const char *field, int replace)
+grant(struct request *req, long long role_id, const cJSON *names, const char *field, int replace,
+    int *changed)
 {
 	const cJSON	*it;
 	struct db_param	 p[3];
@@ -154,8 +163,9 @@ grant(struct request *req, long long role_id, const cJSON *names, const char *fi
 			return req_fail(req, GH_ERR_VALIDATION, field, "%s must hold names", field);
 	if (replace) {
 		p[0] = DB_INT(role_id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_CLEAR, p, 1, NULL)) != GH_OK)
+		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_CLEAR, p, 1, &r)) != GH_OK)
 			return err;
+		*changed |= r.affected > 0;
 	}
 	cJSON_ArrayForEach(it, names) {
 		p[0] = DB_STR(it->valuestring);
@@ -170,8 +180,10 @@ grant(struct request *req, long long role_id, const cJSON *names, const char *fi
 		p[0] = DB_INT(role_id);
 		p[1] = DB_INT(db_int(&r, 0, 0));
 		p[2] = DB_INT(req->auth.user_id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_ADD, p, 3, NULL)) != GH_OK)
+		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_ADD, p, 3, &r)) != GH_OK)
 			return err;
+		/* 1 = inserted; 0 = it was there (ON DUPLICATE KEY with no change). */
+		*changed |= r.affected == 1;
 	}
 	return GH_OK;
 }
@@ -192,8 +204,13 @@ api_roles_list(struct request *req)
 		return err;
 	if (scope != NULL && strcmp(scope, "platform") && strcmp(scope, "organization"))
 		return req_fail(req, GH_ERR_VALIDATION, "scope", "scope is platform or organization");
-	if (org != NULL && (forg = strtoll(org, NULL, 10)) < 0)
-		return req_fail(req, GH_ERR_VALIDATION, "organization_id", "not an organization id");
+	if (org != NULL) {
+		char *end;
+		forg = strtoll(org, &end, 10);
+		if (*org == '\0' || *end != '\0' || forg < 0)
+			return req_fail(req, GH_ERR_VALIDATION, "organization_id",
+			    "organization_id is an organization id, or 0 for shared roles");
+	}
 	p[0] = DB_INT(pg.after);
 	p[1] = DB_INT(authn_platform_has(req, "roles.read"));
 	p[2] = DB_INT(req->auth.org_id);
@@ -257,7 +274,7 @@ api_role_create(struct request *req)
 	const char	*name, *desc, *scope;
 	const cJSON	*orgv, *pl;
 	long long	 org, id;
-	int		 platform = authn_platform_has(req, "roles.create");
+	int		 platform = authn_platform_has(req, "roles.create"), changed = 0;
 	enum gh_err	 err;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
@@ -313,7 +330,8 @@ api_role_create(struct request *req)
 		goto fail;
 	}
 	id = (long long)r.insert_id;
-	if (pl != NULL && !cJSON_IsNull(pl) && (err = grant(req, id, pl, "permissions", 1)) != GH_OK)
+	if (pl != NULL && !cJSON_IsNull(pl) &&
+	    (err = grant(req, id, pl, "permissions", 1, &changed)) != GH_OK)
 		goto fail;
 	audit(req, "role.create", id, org, NULL);
 	if ((err = load(req, id, 0, &r, &perms)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
@@ -458,6 +476,7 @@ change_perms(struct request *req, int mode)
 	const char	*name = NULL;
 	cJSON		*one;
 	long long	 id;
+	int		 changed = 0;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK)
@@ -479,37 +498,45 @@ change_perms(struct request *req, int mode)
 		goto fail;
 	if (mode == 0)
 		err = grant(req, id, cJSON_GetObjectItemCaseSensitive(req->json, "permissions"),
-		    "permissions", 1);
+		    "permissions", 1, &changed);
 	else if (mode == 1) {
 		one = cJSON_CreateArray();
 		cJSON_AddItemToArray(one, cJSON_CreateString(name));
-		err = grant(req, id, one, "permission", 0);
+		err = grant(req, id, one, "permission", 0, &changed);
 		cJSON_Delete(one);
 	} else {
 		p[0] = DB_STR(name);
-		if ((err = db_exec(req->w->db, req->arena, SQL_PERM_ID_BY_NAME, p, 1, &pr)) == GH_OK &&
-		    pr.nrows > 0) {
-			if (!authn_platform_has(req, "roles.update") && !authn_has(req, name))
+		if ((err = db_exec(req->w->db, req->arena, SQL_PERM_ID_BY_NAME, p, 1, &pr)) == GH_OK) {
+			if (pr.nrows == 0)
+				err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no permission named %s", name);
+			else if (!authn_platform_has(req, "roles.update") && !authn_has(req, name))
 				err = req_fail(req, GH_ERR_FORBIDDEN, "permission",
 				    "you cannot revoke %s: you do not hold it", name);
 			else {
 				p[0] = DB_INT(id);
 				p[1] = DB_INT(db_int(&pr, 0, 0));
-				err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_DEL, p, 2, NULL);
+				if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_DEL, p, 2,
+				    &pr)) == GH_OK && pr.affected == 0)
+					err = req_fail(req, GH_ERR_NOT_FOUND, NULL,
+					    "the role does not grant %s", name);
+				changed = 1;
 			}
 		}
 	}
 	if (err != GH_OK)
 		goto fail;
-	p[0] = DB_INT(req->auth.user_id);
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_TOUCH, p, 2, NULL)) != GH_OK ||
-	    (err = session_pv_bump_role(req, id)) != GH_OK)
-		goto fail;
-	audit(req, "role.permissions.update", id, db_int(&r, 0, RC_ORG), NULL);
+	if (changed) {
+		p[0] = DB_INT(req->auth.user_id);
+		p[1] = DB_INT(id);
+		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_TOUCH, p, 2, NULL)) != GH_OK ||
+		    (err = session_pv_bump_role(req, id)) != GH_OK)
+			goto fail;
+		audit(req, "role.permissions.update", id, db_int(&r, 0, RC_ORG), NULL);
+	}
 	if ((err = load(req, id, 0, &r, &perms)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	if ((err = propagate(req, id)) != GH_OK)
+	/* Holders' tokens end only when what the role grants really changed. */
+	if (changed && (err = propagate(req, id)) != GH_OK)
 		return err;
 	if (mode == 2)
 		resp_status(req, 204);

@@ -1,4 +1,692 @@
 /*
- * settings.c: the settings admin API (issue 5).  Not written yet.
+ * settings.c: the settings admin API (issue 5): an organization's policies (typed settings per
+ * kind, validated in auth/policy.c), its theme (public by slug, cacheable) and the audit log.
+ *
+ * Tenancy: a caller holding the route's permission through a platform role acts on every
+ * organization; any other caller only on its token's organization, and another organization
+ * answers 404 like one that does not exist.
  */
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cJSON.h>
+
+#include "api/common.h"
 #include "api/settings.h"
+#include "auth/authn.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "http/body.h"
+#include "server/worker.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+enum { PC_KIND, PC_SETTINGS, PC_CREATED, PC_UPDATED, PC_CREATED_BY, PC_UPDATED_BY };
+enum { TC_ORG, TC_SLUG, TC_NAME, TC_COLORS, TC_LOGO = TC_COLORS + 5, TC_FAVICON };
+enum { AC_ID, AC_AT, AC_ACTOR, AC_ORG, AC_ACTION, AC_TTYPE, AC_TID, AC_OUTCOME, AC_REASON,
+	AC_IP, AC_RID, AC_DETAILS };
+
+static const char *const theme_colors[] = {
+	"primary_color", "secondary_color", "accent_color", "background_color", "text_color",
+};
+#define NCOLORS	(sizeof(theme_colors) / sizeof(theme_colors[0]))
+
+#define THEME_MAX_AGE	"public, max-age=60"
+
+static void
+json_free(void *p)
+{
+	cJSON_Delete(p);
+}
+
+static void
+add_int_or_null(cJSON *o, const char *k, const struct db_result *r, size_t row, size_t col)
+{
+	if (db_isnull(r, row, col))
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)db_int(r, row, col));
+}
+
+static void
+audit(struct request *req, const char *action, long long org, const cJSON *details)
+{
+	struct audit_event	 ev;
+	char			*d = details ? cJSON_PrintUnformatted(details) : NULL;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = req->auth.user_id;
+	ev.org = org;
+	ev.action = action;
+	ev.target_type = "organization";
+	ev.target_id = arena_printf(req->arena, "%lld", org);
+	ev.details = d ? arena_strdup(req->arena, d) : NULL;
+	cJSON_free(d);
+	(void)audit_write(req, &ev);
+}
+
+/*
+ * The organization of route parameter 0 when the caller may act on it with perm (404 for one
+ * it may not see, or that does not exist).  lock: FOR UPDATE, inside the caller's transaction.
+ */
+static enum gh_err
+org_param(struct request *req, const char *perm, int lock, long long *org)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, org)) != GH_OK)
+		return err;
+	if (*org != req->auth.org_id && !authn_platform_has(req, perm))
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
+	p[0] = DB_INT(*org);
+	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_SETTINGS_ORG_LOCK : SQL_SETTINGS_ORG,
+	    p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
+	return GH_OK;
+}
+
+/* ---- policies ----------------------------------------------------------------------------- */
+
+/* The policy object of kind from row i of r (r NULL or i out of range: no stored row). */
+static cJSON *
+policy_json(struct request *req, long long org, enum policy_kind kind, const struct db_result *r,
+    size_t i)
+{
+	cJSON	*o = api_object(req), *stored = NULL;
+	int	 have = r != NULL && i < r->nrows;
+
+	if (have && (stored = cJSON_Parse(db_str(r, i, PC_SETTINGS))) != NULL)
+		arena_cleanup(req->arena, json_free, stored);
+	if (!cJSON_IsObject(stored))
+		stored = NULL;
+	cJSON_AddNumberToObject(o, "organization_id", (double)org);
+	cJSON_AddStringToObject(o, "kind", policy_kind_names[kind]);
+	cJSON_AddItemReferenceToObject(o, "settings", policy_settings_effective(req, kind, stored));
+	if (stored != NULL)
+		cJSON_AddItemReferenceToObject(o, "overrides", stored);
+	else
+		cJSON_AddObjectToObject(o, "overrides");
+	if (have) {
+		api_add_str(o, "created_at", db_str(r, i, PC_CREATED));
+		api_add_str(o, "updated_at", db_str(r, i, PC_UPDATED));
+		add_int_or_null(o, "created_by", r, i, PC_CREATED_BY);
+		add_int_or_null(o, "updated_by", r, i, PC_UPDATED_BY);
+	} else {
+		cJSON_AddNullToObject(o, "created_at");
+		cJSON_AddNullToObject(o, "updated_at");
+		cJSON_AddNullToObject(o, "created_by");
+		cJSON_AddNullToObject(o, "updated_by");
+	}
+	return o;
+}
+
+static enum gh_err
+kind_param(struct request *req, enum policy_kind *kind)
+{
+	if ((*kind = policy_kind_parse(req_param(req, 1))) == POLICY__MAX)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL,
+		    "no policy kind %s (password, session, lockout, invitation)", req_param(req, 1));
+	return GH_OK;
+}
+
+/* Read the stored row of (org, kind) into r, locked when lock. */
+static enum gh_err
+policy_row(struct request *req, long long org, enum policy_kind kind, int lock,
+    struct db_result *r)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_INT(org);
+	p[1] = DB_STR(policy_kind_names[kind]);
+	return db_exec(req->w->db, req->arena, lock ? SQL_POLICY_GET_LOCK : SQL_POLICY_GET, p, 2, r);
+}
+
+enum gh_err
+api_policies_list(struct request *req)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	long long	 org;
+	enum gh_err	 err;
+	cJSON		*items;
+	size_t		 i;
+	int		 k;
+
+	if ((err = org_param(req, "policies.read", 0, &org)) != GH_OK)
+		return err;
+	p[0] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_POLICY_LIST, p, 1, &r)) != GH_OK)
+		return err;
+	items = api_array(req);
+	for (k = 0; k < POLICY__MAX; k++) {
+		for (i = 0; i < r.nrows; i++)
+			if (strcmp(db_str(&r, i, PC_KIND), policy_kind_names[k]) == 0)
+				break;
+		cJSON_AddItemReferenceToArray(items, policy_json(req, org, (enum policy_kind)k, &r, i));
+	}
+	api_page_respond(req, items, 0);
+	return GH_OK;
+}
+
+enum gh_err
+api_policy_get(struct request *req)
+{
+	struct db_result r;
+	enum policy_kind kind;
+	long long	 org;
+	enum gh_err	 err;
+
+	if ((err = org_param(req, "policies.read", 0, &org)) != GH_OK ||
+	    (err = kind_param(req, &kind)) != GH_OK ||
+	    (err = policy_row(req, org, kind, 0, &r)) != GH_OK)
+		return err;
+	api_entity(req, 200, policy_json(req, org, kind, &r, 0), NULL);
+	return GH_OK;
+}
+
+enum gh_err
+api_policy_put(struct request *req)
+{
+	static const char *const fields[] = { "settings", NULL };
+	struct db_result r;
+	struct db_param	 p[5];
+	enum policy_kind kind;
+	cJSON		*stored, *d;
+	char		*text;
+	long long	 org;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &org)) != GH_OK ||
+	    (err = kind_param(req, &kind)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK ||
+	    (err = policy_settings_check(req, kind,
+	    cJSON_GetObjectItemCaseSensitive(req->json, "settings"), &stored)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
+	    (err = policy_row(req, org, kind, 1, &r)) != GH_OK ||
+	    (err = api_if_match(req, policy_json(req, org, kind, &r, 0))) != GH_OK)
+		goto fail;
+	text = cJSON_PrintUnformatted(stored);
+	p[0] = DB_INT(org);
+	p[1] = DB_STR(policy_kind_names[kind]);
+	p[2] = DB_STR(text ? arena_strdup(req->arena, text) : "{}");
+	p[3] = DB_INT(req->auth.user_id);
+	p[4] = DB_INT(req->auth.user_id);
+	cJSON_free(text);
+	if ((err = db_exec(req->w->db, req->arena, SQL_POLICY_UPSERT, p, 5, NULL)) != GH_OK)
+		goto fail;
+	d = api_object(req);
+	cJSON_AddStringToObject(d, "kind", policy_kind_names[kind]);
+	cJSON_AddItemReferenceToObject(d, "settings", stored);
+	audit(req, "policy.update", org, d);
+	if ((err = policy_row(req, org, kind, 0, &r)) != GH_OK ||
+	    (err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	/* A lost announcement only delays the change: cached policies live PCACHE_MAX_AGE s. */
+	if (policy_changed(req) != GH_OK)
+		log_warn("settings: policy %s of organization %lld saved, but workers were not told; "
+		    "they pick it up within a minute", policy_kind_names[kind], org);
+	api_entity(req, 200, policy_json(req, org, kind, &r, 0), NULL);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+/* ---- themes ------------------------------------------------------------------------------- */
+
+static cJSON *
+theme_json(struct request *req, const struct db_result *r)
+{
+	cJSON	*o = api_object(req), *org;
+	size_t	 i;
+
+	org = cJSON_AddObjectToObject(o, "organization");
+	cJSON_AddStringToObject(org, "slug", db_str(r, 0, TC_SLUG));
+	cJSON_AddStringToObject(org, "name", db_str(r, 0, TC_NAME));
+	for (i = 0; i < NCOLORS; i++)
+		api_add_str(o, theme_colors[i], db_str(r, 0, TC_COLORS + i));
+	api_add_str(o, "logo_ref", db_str(r, 0, TC_LOGO));
+	api_add_str(o, "favicon_ref", db_str(r, 0, TC_FAVICON));
+	return o;
+}
+
+/* Whether If-None-Match names tag (weak comparison, RFC 9110 13.1.2), or is "*". */
+static int
+none_match(const char *inm, const char *tag)
+{
+	const char	*p = inm, *q;
+	size_t		 tl = strlen(tag);
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		for (q = p; *q != '\0' && *q != ','; q++)
+			;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if ((size_t)(q - p) == tl && strncmp(p, tag, tl) == 0)
+			return 1;
+		p = q;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+enum gh_err
+api_theme_public(struct request *req)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	const char	*slug = req_param(req, 0), *tag, *inm;
+	enum gh_err	 err;
+	cJSON		*o;
+
+	if (slug == NULL || strlen(slug) > 64)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization with that slug");
+	p[0] = DB_STR(slug);
+	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_BY_SLUG, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %s", slug);
+	o = theme_json(req, &r);
+	tag = api_etag(req, o);
+	req->cache_control = THEME_MAX_AGE;
+	if ((inm = req_header(req, "If-None-Match")) != NULL && none_match(inm, tag)) {
+		/* The worker adds Cache-Control to every answer but 304: a 304 repeats both. */
+		resp_status(req, 304);
+		resp_header(req, "ETag", tag);
+		resp_header(req, "Cache-Control", THEME_MAX_AGE);
+		return GH_OK;
+	}
+	api_entity(req, 200, o, NULL);
+	return GH_OK;
+}
+
+static int
+valid_color(const char *s)
+{
+	size_t	 i;
+
+	if (s[0] != '#' || strlen(s) != 7)
+		return 0;
+	for (i = 1; i < 7; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* A path character we let through: unreserved, and '/'. */
+static int
+path_char(int c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+}
+
+/* No empty, "." or ".." segment in s (up to end or a '?'). */
+static int
+clean_segments(const char *s)
+{
+	const char	*seg = s, *p;
+	size_t		 n;
+
+	for (p = s;; p++) {
+		if (*p == '/' || *p == '\0' || *p == '?') {
+			n = (size_t)(p - seg);
+			if (n == 0 || (n == 1 && seg[0] == '.') ||
+			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+				return 0;
+			if (*p != '/')
+				return 1;
+			seg = p + 1;
+		}
+	}
+}
+
+/*
+ * An asset reference: a path under /assets/themes/ (served by nginx from the themes directory)
+ * or an https URL.  Anything that could leave that directory or run script is refused: other
+ * schemes, "." and ".." segments, percent escapes in paths, backslashes, quotes, spaces, user
+ * information in URLs.
+ */
+static int
+valid_asset_ref(const char *s)
+{
+	static const char	 prefix[] = "/assets/themes/";
+	static const char	 https[] = "https://";
+	const char		*p, *host;
+	int			 port = 0;
+
+	if (strncmp(s, prefix, sizeof(prefix) - 1) == 0) {
+		for (p = s; *p != '\0'; p++)
+			if (!path_char((unsigned char)*p))
+				return 0;
+		return clean_segments(s + 1);
+	}
+	if (strncmp(s, https, sizeof(https) - 1) != 0)
+		return 0;
+	host = s + sizeof(https) - 1;
+	for (p = host; *p != '\0' && *p != '/'; p++) {
+		if (*p == ':') {
+			port = 1;
+			continue;
+		}
+		if (port ? !isdigit((unsigned char)*p) :
+		    !(isalnum((unsigned char)*p) || *p == '-' || *p == '.'))
+			return 0;
+	}
+	if (p == host || host[0] == '.' || host[0] == '-' || (port && p[-1] == ':'))
+		return 0;
+	if (*p == '\0')
+		return 1;
+	for (host = p; *p != '\0'; p++)
+		if (!path_char((unsigned char)*p) && strchr("?&=+,;:@%!$*", *p) == NULL)
+			return 0;
+	if (strstr(host, "%2e") != NULL || strstr(host, "%2E") != NULL)
+		return 0;
+	return clean_segments(host + 1) || host[1] == '\0';
+}
+
+enum gh_err
+api_theme_put(struct request *req)
+{
+	static const char *const fields[] = { "primary_color", "secondary_color", "accent_color",
+	    "background_color", "text_color", "logo_ref", "favicon_ref", NULL };
+	const char	*vals[NCOLORS + 2];
+	struct db_result r;
+	struct db_param	 p[NCOLORS + 4];
+	long long	 org;
+	enum gh_err	 err;
+	char		*c;
+	size_t		 i, k;
+
+	if ((err = api_id_param(req, 0, &org)) != GH_OK || (err = body_only(req, fields)) != GH_OK)
+		return err;
+	for (i = 0; i < NCOLORS; i++) {
+		if ((err = body_str(req, theme_colors[i], BODY_OPTIONAL, 1, 7, &vals[i])) != GH_OK)
+			return err;
+		if (vals[i] == NULL)
+			continue;
+		if (!valid_color(vals[i]))
+			return req_fail(req, GH_ERR_VALIDATION, theme_colors[i],
+			    "%s must be a color #rrggbb, or null", theme_colors[i]);
+		vals[i] = c = arena_strdup(req->arena, vals[i]);
+		for (k = 0; c[k] != '\0'; k++)
+			c[k] = (char)tolower((unsigned char)c[k]);
+	}
+	for (i = 0; i < 2; i++) {
+		const char *name = i == 0 ? "logo_ref" : "favicon_ref";
+
+		if ((err = body_str(req, name, BODY_OPTIONAL, 1, 512, &vals[NCOLORS + i])) != GH_OK)
+			return err;
+		if (vals[NCOLORS + i] != NULL && !valid_asset_ref(vals[NCOLORS + i]))
+			return req_fail(req, GH_ERR_VALIDATION, name,
+			    "%s must be a path under /assets/themes/ or an https URL, without "
+			    "'..' segments", name);
+	}
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = org_param(req, "themes.update", 0, &org)) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_BY_ORG_LOCK, p, 1, &r)) != GH_OK)
+		goto fail;
+	if (r.nrows == 0) {
+		err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", org);
+		goto fail;
+	}
+	if ((err = api_if_match(req, theme_json(req, &r))) != GH_OK)
+		goto fail;
+	for (i = 0; i < NCOLORS + 2; i++)
+		p[1 + i] = DB_STR(vals[i]);
+	p[NCOLORS + 3] = DB_INT(req->auth.user_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_UPSERT, p, NCOLORS + 4, NULL)) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_BY_ORG, p, 1, &r)) != GH_OK)
+		goto fail;
+	audit(req, "theme.update", org, theme_json(req, &r));
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	api_entity(req, 200, theme_json(req, &r), NULL);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+/* ---- audit log ---------------------------------------------------------------------------- */
+
+static int
+digits(const char *s, size_t n, int *out)
+{
+	size_t	 i;
+
+	*out = 0;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+		*out = *out * 10 + (s[i] - '0');
+	}
+	return 1;
+}
+
+/*
+ * An RFC 3339 date-time (or a bare date, meaning its midnight UTC) as MySQL DATETIME(6) text in
+ * UTC; NULL when it is not one.
+ */
+static const char *
+parse_time(struct request *req, const char *s)
+{
+	struct tm	 tm, back;
+	time_t		 t;
+	int		 y, mo, d, h = 0, mi = 0, sec = 0, us = 0, oh = 0, om = 0, sign = 0, k;
+	size_t		 n = strlen(s), i = 10;
+
+	if (n < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d))
+		return NULL;
+	if (n > 10) {
+		if ((s[10] != 'T' && s[10] != 't' && s[10] != ' ') || n < 19 ||
+		    !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi) ||
+		    s[16] != ':' || !digits(s + 17, 2, &sec))
+			return NULL;
+		i = 19;
+		if (s[i] == '.') {
+			for (i++, k = 0; isdigit((unsigned char)s[i]); i++, k++)
+				if (k < 6)
+					us = us * 10 + (s[i] - '0');
+			if (k == 0)
+				return NULL;
+			for (; k < 6; k++)
+				us *= 10;
+		}
+		if (s[i] == 'Z' || s[i] == 'z')
+			i++;
+		else if (s[i] == '+' || s[i] == '-') {
+			sign = s[i] == '-' ? -1 : 1;
+			if (!digits(s + i + 1, 2, &oh) || s[i + 3] != ':' || !digits(s + i + 4, 2, &om) ||
+			    oh > 23 || om > 59)
+				return NULL;
+			i += 6;
+		} else
+			return NULL;
+		if (s[i] != '\0')
+			return NULL;
+	}
+	if (y < 1970 || y > 9999 || h > 23 || mi > 59 || sec > 59)
+		return NULL;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (gmtime_r(&t, &back) == NULL || back.tm_mday != d || back.tm_mon != mo - 1)
+		return NULL;
+	if (sign != 0)
+		t -= (time_t)sign * (oh * 3600 + om * 60);
+	if (t < 0 || gmtime_r(&t, &back) == NULL)
+		return NULL;
+	return arena_printf(req->arena, "%04d-%02d-%02d %02d:%02d:%02d.%06d", back.tm_year + 1900,
+	    back.tm_mon + 1, back.tm_mday, back.tm_hour, back.tm_min, back.tm_sec, us);
+}
+
+/* A positive integer query parameter; 0 when absent, 400 naming it when not one. */
+static enum gh_err
+query_id(struct request *req, const char *name, long long *out)
+{
+	const char	*v = req_query(req, name);
+	char		*end;
+
+	*out = 0;
+	if (v == NULL)
+		return GH_OK;
+	*out = strtoll(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || *out <= 0 || strlen(v) > 19)
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be a positive integer id",
+		    name);
+	return GH_OK;
+}
+
+/* A text query parameter of 1..max characters; NULL when absent. */
+static enum gh_err
+query_text(struct request *req, const char *name, size_t max, const char **out)
+{
+	size_t	 n;
+
+	*out = req_query(req, name);
+	if (*out == NULL)
+		return GH_OK;
+	n = utf8_len(*out);
+	if (n == 0 || n == (size_t)-1 || n > max)
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s must have 1 to %zu characters",
+		    name, max);
+	return GH_OK;
+}
+
+static cJSON *
+event_json(const struct db_result *r, size_t i)
+{
+	cJSON		*o = cJSON_CreateObject(), *d;
+	const char	*s;
+
+	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, AC_ID));
+	cJSON_AddStringToObject(o, "occurred_at", db_str(r, i, AC_AT));
+	add_int_or_null(o, "actor_user_id", r, i, AC_ACTOR);
+	add_int_or_null(o, "organization_id", r, i, AC_ORG);
+	cJSON_AddStringToObject(o, "action", db_str(r, i, AC_ACTION));
+	api_add_str(o, "target_type", db_str(r, i, AC_TTYPE));
+	api_add_str(o, "target_id", db_str(r, i, AC_TID));
+	cJSON_AddStringToObject(o, "outcome", db_str(r, i, AC_OUTCOME));
+	api_add_str(o, "reason", db_str(r, i, AC_REASON));
+	api_add_str(o, "client_ip", db_str(r, i, AC_IP));
+	api_add_str(o, "request_id", db_str(r, i, AC_RID));
+	if ((s = db_str(r, i, AC_DETAILS)) == NULL)
+		cJSON_AddNullToObject(o, "details");
+	else if ((d = cJSON_Parse(s)) != NULL)
+		cJSON_AddItemToObject(o, "details", d);
+	else
+		cJSON_AddStringToObject(o, "details", s);
+	return o;
+}
+
+enum gh_err
+api_audit_list(struct request *req)
+{
+	const char	*action, *ttype, *tid, *from = NULL, *to = NULL, *outcome, *v;
+	const char	*like = NULL;
+	struct db_param	 p[20];
+	struct db_result r;
+	struct api_page	 pg;
+	long long	 actor, org, last = 0;
+	enum gh_err	 err;
+	size_t		 i, n = 0, k;
+	char		*lk;
+	cJSON		*items;
+
+	if ((err = api_page_parse(req, &pg)) != GH_OK ||
+	    (err = query_id(req, "actor", &actor)) != GH_OK ||
+	    (err = query_id(req, "organization_id", &org)) != GH_OK ||
+	    (err = query_text(req, "action", 64, &action)) != GH_OK ||
+	    (err = query_text(req, "target_type", 32, &ttype)) != GH_OK ||
+	    (err = query_text(req, "target_id", 64, &tid)) != GH_OK ||
+	    (err = query_text(req, "outcome", 7, &outcome)) != GH_OK)
+		return err;
+	if ((v = req_query(req, "from")) != NULL && (from = parse_time(req, v)) == NULL)
+		return req_fail(req, GH_ERR_VALIDATION, "from",
+		    "from must be an RFC 3339 time such as 2026-01-31T12:00:00Z, or a date");
+	if ((v = req_query(req, "to")) != NULL && (to = parse_time(req, v)) == NULL)
+		return req_fail(req, GH_ERR_VALIDATION, "to",
+		    "to must be an RFC 3339 time such as 2026-01-31T12:00:00Z, or a date");
+	if (outcome != NULL && strcmp(outcome, "success") && strcmp(outcome, "failure"))
+		return req_fail(req, GH_ERR_VALIDATION, "outcome", "outcome is success or failure");
+	/* action=auth.* (a trailing star) matches by prefix; LIKE's own wildcards are escaped. */
+	if (action != NULL && action[strlen(action) - 1] == '*') {
+		lk = arena_alloc(req->arena, strlen(action) * 2 + 2);
+		for (i = 0, k = 0; action[i + 1] != '\0'; i++) {
+			if (action[i] == '%' || action[i] == '_' || action[i] == '!')
+				lk[k++] = '!';
+			lk[k++] = action[i];
+		}
+		lk[k++] = '%';
+		lk[k] = '\0';
+		like = lk;
+		action = NULL;
+	}
+	if (!authn_platform_has(req, "audit.read")) {
+		if (org != 0 && org != req->auth.org_id)
+			return req_fail(req, GH_ERR_FORBIDDEN, "organization_id",
+			    "you can read only your own organization's events");
+		if (req->auth.org_id <= 0)
+			return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your session has no organization");
+		org = req->auth.org_id;
+	}
+	if (org != 0)
+		p[n++] = DB_INT(org);
+	p[n++] = DB_INT(pg.after > 0 ? pg.after : LLONG_MAX);
+	p[n++] = DB_INT(actor != 0);
+	p[n++] = DB_INT(actor);
+	p[n++] = DB_INT(action != NULL);
+	p[n++] = DB_STR(action ? action : "");
+	p[n++] = DB_INT(like != NULL);
+	p[n++] = DB_STR(like ? like : "");
+	p[n++] = DB_INT(ttype != NULL);
+	p[n++] = DB_STR(ttype ? ttype : "");
+	p[n++] = DB_INT(tid != NULL);
+	p[n++] = DB_STR(tid ? tid : "");
+	p[n++] = DB_INT(from != NULL);
+	p[n++] = DB_STR(from ? from : "1970-01-01 00:00:00");
+	p[n++] = DB_INT(to != NULL);
+	p[n++] = DB_STR(to ? to : "1970-01-01 00:00:00");
+	p[n++] = DB_INT(outcome != NULL);
+	p[n++] = DB_STR(outcome ? outcome : "success");
+	p[n++] = DB_INT(pg.limit + 1);
+	if ((err = db_exec(req->w->db, req->arena, org != 0 ? SQL_AUDIT_LIST_ORG :
+	    SQL_AUDIT_LIST_ALL, p, n, &r)) != GH_OK)
+		return err;
+	items = api_array(req);
+	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
+		cJSON_AddItemToArray(items, event_json(&r, i));
+		last = db_int(&r, i, AC_ID);
+	}
+	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	return GH_OK;
+}

@@ -213,7 +213,9 @@ api_user_roles_replace(struct request *req)
 {
 	static const char *const fields[] = { "roles", "organization_id", NULL };
 	const cJSON	*list, *it;
+	struct db_result held;
 	struct db_param	 p[2];
+	size_t		 i;
 	long long	 user, org, role;
 	int		 platform;
 	enum gh_err	 err;
@@ -232,6 +234,14 @@ api_user_roles_replace(struct request *req)
 	/* The caller must be allowed to take away what the user holds here, too. */
 	p[0] = DB_INT(user);
 	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_UR_LIST, p, 2, &held)) != GH_OK)
+		goto fail;
+	for (i = 0; i < held.nrows; i++) {
+		if (db_isnull(&held, i, 3))
+			continue;	/* platform roles are not replaced here */
+		if ((err = may_assign(req, db_int(&held, i, 0), org, "roles", &platform)) != GH_OK)
+			goto fail;
+	}
 	if ((err = db_exec(req->w->db, req->arena, SQL_UR_CLEAR_ORG, p, 2, NULL)) != GH_OK)
 		goto fail;
 	cJSON_ArrayForEach(it, list) {

@@ -47,8 +47,13 @@ load_keys(struct worker *w)
 	n = 1;
 	if (c->jwt_verify_keys != NULL) {
 		list = strdup(c->jwt_verify_keys);
-		for (tok = strtok_r(list, ",", &save); tok != NULL && n < 16;
+		for (tok = strtok_r(list, ",", &save); tok != NULL;
 		    tok = strtok_r(NULL, ",", &save)) {
+			if (n == 16) {
+				log_error("config: key 'jwt_verify_keys': at most 15 keys");
+				free(list);
+				return -1;
+			}
 			kid = tok;
 			while (*kid == ' ')
 				kid++;
@@ -174,7 +179,11 @@ authn_token(struct request *req)
 	/* One round trip: revoked?  current permission_version?  authorization generation? */
 	blkey = arena_printf(req->arena, "bl:%s", c.jti);
 	pvkey = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
-	kv_cmd_set(&cmds[0], 2, "EXISTS", blkey);
+	/* The token itself, or its whole session (logout), may be on the blocklist. */
+	if (c.sid[0] != '\0')
+		kv_cmd_set(&cmds[0], 3, "EXISTS", blkey, arena_printf(req->arena, "bls:%s", c.sid));
+	else
+		kv_cmd_set(&cmds[0], 2, "EXISTS", blkey);
 	kv_cmd_set(&cmds[1], 2, "GET", pvkey);
 	kv_cmd_set(&cmds[2], 2, "GET", "authz:gen");
 	if ((err = kv_pipeline(w->kv, req->arena, cmds, 3, rep)) != GH_OK) {
@@ -232,7 +241,8 @@ authn_request(struct request *req)
 
 	if ((err = authn_token(req)) != GH_OK)
 		return err;
-	np = authz_route_perms(req->w->authz, req->route->method, req->route->pattern, perms,
+	np = authz_route_perms(req->w->authz, req->route->method == HTTP_HEAD ? HTTP_GET :
+	    req->route->method, req->route->pattern, perms,
 	    AUTHZ_MAXPERMS);
 	if (np == 0)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL,

@@ -426,6 +426,8 @@ authz_path_perms(const struct authz *az, const char *method, const char *path, l
 	int		 nsegs, m;
 
 	m = (int)http_method_parse(method);	/* unknown methods match only '*' rows */
+	if (m == HTTP_HEAD)
+		m = HTTP_GET;
 	if ((nsegs = pattern_split(path, buf, sizeof(buf), segs)) < 0)
 		return 0;
 	return walk(az->root, segs, 0, nsegs, m, out, max);

@@ -251,6 +251,21 @@ session_block(struct request *req, const char *jti, long long exp)
 	    "1", "EX", arena_printf(req->arena, "%lld", left));
 }
 
+enum gh_err
+session_block_sid(struct request *req, const char *sid)
+{
+	redisReply	*r;
+	long long	 ttl = req->w->cfg->access_token_ttl;
+
+	if (sid == NULL || *sid == '\0')
+		return GH_OK;
+	/* Organization policies may allow access tokens up to a day: cover the longest. */
+	if (ttl < 86400)
+		ttl = 86400;
+	return kv_run(req->w->kv, req->arena, &r, 5, "SET", arena_printf(req->arena, "bls:%s", sid),
+	    "1", "EX", arena_printf(req->arena, "%lld", ttl + req->w->cfg->jwt_leeway + 1));
+}
+
 cJSON *
 session_response(struct request *req, const struct session_user *u, const char *access,
     long long access_ttl, const char *refresh, long long refresh_ttl)

@@ -65,6 +65,12 @@ enum gh_err	 session_pv_fill(struct request *, long long user_id, long long *pv)
 /* Put jti on the blocklist until exp. */
 enum gh_err	 session_block(struct request *, const char *jti, long long exp);
 
+/*
+ * Revoke every access token of session sid (they may predate the last refresh) for as long as
+ * one can live.
+ */
+enum gh_err	 session_block_sid(struct request *, const char *sid);
+
 /* Build the login/refresh response body. */
 cJSON		*session_response(struct request *, const struct session_user *u, const char *access,
 		    long long access_ttl, const char *refresh, long long refresh_ttl);

@@ -245,6 +245,10 @@ req_parse_json(struct request *req)
 	if (!is_json_type(req_env(req, "CONTENT_TYPE")))
 		return req_fail(req, GH_ERR_UNSUPPORTED_MEDIA, NULL,
 		    "send the body as application/json");
+	/* cJSON would cut a string at an escaped NUL; no field of ours may hold one. */
+	if (memmem(req->body, req->body_len, "\\u0000", 6) != NULL)
+		return req_fail(req, GH_ERR_MALFORMED_JSON, NULL,
+		    "the body holds an escaped NUL character (\\u0000)");
 	j = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
 	if (j == NULL) {
 		const char *e = cJSON_GetErrorPtr();

@@ -200,7 +200,8 @@ reap(struct master *m)
 			continue;
 		s = &m->slots[i];
 		lived = now() - s->started;
-		if (s->kill_at == 0 && !m->stopping) {
+		if (s->kill_at == 0 && !m->stopping &&
+		    (WIFSIGNALED(status) || WEXITSTATUS(status) != 0)) {
 			if (WIFSIGNALED(status))
 				log_error("master: worker %d killed by signal %d after %.1f s",
 				    (int)pid, WTERMSIG(status), lived);

@@ -86,7 +86,8 @@ db_connect(struct db *db)
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND,
-	    "SET time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+	    "SET time_zone = '+00:00', group_concat_max_len = 1048576,"
+	    " sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
 	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
 	if (c->db_password_file != NULL &&
 	    (pw = config_read_secret(c->db_password_file, NULL, err, sizeof(err))) == NULL) {
@@ -296,8 +297,13 @@ db_exec(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p
 	enum gh_err	 err;
 
 	err = exec_once(db, a, id, p, n, out);
-	if (err == GH_ERR_DB_UNAVAILABLE && gone(db->last_errno) && !db->in_tx) {
-		/* The server went away between requests: reconnect and try once more. */
+	if (err == GH_ERR_DB_UNAVAILABLE && !db->in_tx && (db->last_errno == CR_SERVER_GONE_ERROR ||
+	    db->last_errno == CR_CONNECTION_ERROR || db->last_errno == CR_CONN_HOST_ERROR)) {
+		/*
+		 * The connection was dead before the statement went out (the server restarted
+		 * between requests): reconnect and try once more.  A connection lost during a
+		 * statement (CR_SERVER_LOST) is not retried: it may have run.
+		 */
 		disconnect(db);
 		err = exec_once(db, a, id, p, n, out);
 	}

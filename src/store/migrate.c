@@ -129,7 +129,7 @@ migrate_run(struct db *db, const char *dir, int status_only)
 	struct mfile		*files = NULL;
 	struct db_result	 applied, r;
 	struct db_param		 p[4];
-	char			 err[1024];
+	char			 err[1024] = "cannot start a transaction";
 	const char		*sum;
 	int			 n, i, rc = -1, locked = 0, done = 0;
 	size_t			 k;

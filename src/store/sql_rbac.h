@@ -14,7 +14,9 @@
 	"e.is_active, " TS_("e.created_at") ", " TS_("e.updated_at")
 
 #define SQL_STATEMENTS_RBAC \
-	X(SQL_ROLE_LIST, "SELECT " ROLE_COLS " FROM roles r WHERE r.id > ?" \
+	X(SQL_ROLE_LIST, "SELECT " ROLE_COLS ", (SELECT GROUP_CONCAT(p.name ORDER BY p.name SEPARATOR ',')" \
+	    " FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id" \
+	    " WHERE rp.role_id = r.id) FROM roles r WHERE r.id > ?" \
 	    " AND (? = 1 OR r.organization_id IS NULL OR r.organization_id = ?)" \
 	    " AND (? = 0 OR r.org_key = ?) AND (? = '' OR r.scope = ?) ORDER BY r.id LIMIT ?") \
 	X(SQL_ROLE_GET, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ?") \

@@ -1,9 +1,69 @@
 /*
- * sql_teams.h: statements of the teams API.  Part of the SQL_STATEMENTS list in store/sql.h.
+ * sql_teams.h: statements of the teams API (team, team_member).  Part of the SQL_STATEMENTS list
+ * in store/sql.h.
+ *
+ * Lists come in one statement per sort order (keyset pagination: the cursor carries the last
+ * row's sort key and id).  Their parameters, in order:
+ *	teams:   organization filter (0 = all), the same again, q ('' = none), LIKE pattern,
+ *	         has-cursor (0/1), cursor name (name sorts only, twice), cursor id, limit
+ *	members: team id, member_role filter ('' = any), the same again,
+ *	         has-cursor (0/1), cursor username (username sorts only, twice), cursor user id, limit
+ * A member whose account is deleted (users.deleted_at) is neither listed nor counted.
  */
 #ifndef GH_SQL_TEAMS_H
 #define GH_SQL_TEAMS_H
 
-#define SQL_STATEMENTS_TEAMS
+#define TEAM_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+
+#define TEAM_COLS "t.id, t.organization_id, t.name, t.description," \
+	" (SELECT COUNT(*) FROM team_member tm JOIN users u ON u.id = tm.user_id" \
+	" WHERE tm.team_id = t.id AND u.deleted_at IS NULL), " \
+	TEAM_TS_("t.created_at") ", " TEAM_TS_("t.updated_at") ", t.created_by, t.updated_by"
+
+#define TEAM_LIST_FROM " FROM team t WHERE (? = 0 OR t.organization_id = ?)" \
+	" AND (? = '' OR t.name LIKE ? ESCAPE '!')"
+
+#define TEAM_MEMBER_COLS "tm.user_id, u.username, u.email, u.full_name, tm.member_role, " \
+	TEAM_TS_("tm.created_at") ", tm.created_by, " TEAM_TS_("tm.updated_at") ", tm.updated_by"
+
+#define TEAM_MEMBER_FROM " FROM team_member tm JOIN users u ON u.id = tm.user_id" \
+	" AND u.deleted_at IS NULL WHERE tm.team_id = ? AND (? = '' OR tm.member_role = ?)"
+
+#define SQL_STATEMENTS_TEAMS \
+	X(SQL_TEAM_LIST_ID, "SELECT " TEAM_COLS TEAM_LIST_FROM \
+	    " AND (? = 0 OR t.id > ?) ORDER BY t.id LIMIT ?") \
+	X(SQL_TEAM_LIST_ID_DESC, "SELECT " TEAM_COLS TEAM_LIST_FROM \
+	    " AND (? = 0 OR t.id < ?) ORDER BY t.id DESC LIMIT ?") \
+	X(SQL_TEAM_LIST_NAME, "SELECT " TEAM_COLS TEAM_LIST_FROM \
+	    " AND (? = 0 OR t.name > ? OR (t.name = ? AND t.id > ?)) ORDER BY t.name, t.id LIMIT ?") \
+	X(SQL_TEAM_LIST_NAME_DESC, "SELECT " TEAM_COLS TEAM_LIST_FROM \
+	    " AND (? = 0 OR t.name < ? OR (t.name = ? AND t.id < ?))" \
+	    " ORDER BY t.name DESC, t.id DESC LIMIT ?") \
+	X(SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ?") \
+	X(SQL_TEAM_GET_LOCK, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ? FOR UPDATE") \
+	X(SQL_TEAM_ORG_EXISTS, "SELECT 1 FROM organization WHERE id = ?") \
+	X(SQL_TEAM_INSERT, "INSERT INTO team (organization_id, name, description, created_by," \
+	    " updated_by) VALUES (?, ?, ?, ?, ?)") \
+	X(SQL_TEAM_UPDATE, "UPDATE team SET name = ?, description = ?, updated_by = ? WHERE id = ?") \
+	X(SQL_TEAM_DELETE, "DELETE FROM team WHERE id = ?") \
+	X(SQL_TEAM_MEMBER_LIST_ID, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
+	    " AND (? = 0 OR tm.user_id > ?) ORDER BY tm.user_id LIMIT ?") \
+	X(SQL_TEAM_MEMBER_LIST_ID_DESC, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
+	    " AND (? = 0 OR tm.user_id < ?) ORDER BY tm.user_id DESC LIMIT ?") \
+	X(SQL_TEAM_MEMBER_LIST_NAME, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
+	    " AND (? = 0 OR u.username > ? OR (u.username = ? AND tm.user_id > ?))" \
+	    " ORDER BY u.username, tm.user_id LIMIT ?") \
+	X(SQL_TEAM_MEMBER_LIST_NAME_DESC, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
+	    " AND (? = 0 OR u.username < ? OR (u.username = ? AND tm.user_id < ?))" \
+	    " ORDER BY u.username DESC, tm.user_id DESC LIMIT ?") \
+	X(SQL_TEAM_MEMBER_GET, "SELECT " TEAM_MEMBER_COLS " FROM team_member tm JOIN users u" \
+	    " ON u.id = tm.user_id AND u.deleted_at IS NULL WHERE tm.team_id = ? AND tm.user_id = ?") \
+	X(SQL_TEAM_USER_IN_ORG, "SELECT 1 FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
+	    " WHERE uo.user_id = ? AND uo.organization_id = ? AND u.deleted_at IS NULL") \
+	X(SQL_TEAM_MEMBER_INSERT, "INSERT INTO team_member (team_id, user_id, member_role, created_by," \
+	    " updated_by) VALUES (?, ?, ?, ?, ?)") \
+	X(SQL_TEAM_MEMBER_UPDATE, "UPDATE team_member SET member_role = ?, updated_by = ?" \
+	    " WHERE team_id = ? AND user_id = ?") \
+	X(SQL_TEAM_MEMBER_DELETE, "DELETE FROM team_member WHERE team_id = ? AND user_id = ?")
 
 #endif

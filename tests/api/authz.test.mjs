@@ -7,13 +7,13 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { gatehouse, CONF } from './lib.mjs';
+import { gatehouse, rawRequest, CONF } from './lib.mjs';
 import { refresh, decodeJwt, createUser, deleteUser } from './authlib.mjs';
 import {
     Client, ROLES, PERMS, ENDPOINTS, ME_PERMS, userRolesPath, ORG, UID,
     desc, expectStatus, expectProblem, expectValidation, expectForbidden, expectNotFound, expectETag,
     expectCreated, namesField, listAll, expectAudit, expectNoSuccessAudit, roleId, permId, rolePerms, userRoleKeys,
-    userPermsSql, count, cleanupRun, restoreUserRoles, repeat, uniq, sql, bumpAuthz,
+    userPermsSql, count, cleanupRun, restoreUserRoles, acrossWorkers, expectAcrossWorkers, uniq, sql, bumpAuthz,
 } from './authzlib.mjs';
 
 const RUN = uniq();
@@ -23,7 +23,6 @@ const MODULE = `zt${RUN}`;
 const extPath = (s) => `/ext/${RUN}/${s}`;
 const MISSING = 999999999;
 const ME = '/api/v1/me';
-const ROUNDS = 16; // > 8 workers: consecutive requests reach every worker
 
 let admin;
 const tempUsers = [];
@@ -250,7 +249,11 @@ describe('roles', () => {
         assert.deepEqual(small.items.map((r) => r.id), big.items.map((r) => r.id), 'paging does not change the listing');
         assert.ok(small.pages >= small.items.length, 'one item per page');
         for (const m of made) assert.ok(small.items.some((r) => r.id === m.id), `role ${m.json.name} listed`);
-        for (const r of small.items) assertRoleShape(r);
+        for (const r of small.items) {
+            for (const k of ['id', 'name', 'description', 'organization_id', 'scope', 'is_system', 'created_at', 'updated_at']) {
+                assert.ok(k in r, `listed role has ${k}: ${JSON.stringify(r)}`);
+            }
+        }
         // Filters.
         const plat = await listAll(admin, `${ROLES}?scope=platform`);
         assert.ok(plat.items.length >= 1 && plat.items.every((r) => r.scope === 'platform'), 'scope filter');
@@ -268,6 +271,19 @@ describe('roles', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+test('roles: list items are role objects, permissions included (contract: Roles {..., permissions})', async () => {
+    const c = await mkRole('li', { permissions: ['users.read', 'teams.read'] });
+    try {
+        const { items } = await listAll(admin, `${ROLES}?organization_id=${ORG.acme}`);
+        const mine = items.find((r) => r.id === c.id);
+        assert.ok(mine, 'listed');
+        assert.deepEqual(mine.permissions, ['teams.read', 'users.read'], `listed role carries its permissions: ${JSON.stringify(mine)}`);
+        for (const r of items) assertRoleShape(r);
+    } finally {
+        expectStatus(await admin.del(c.location), 204);
+    }
+});
+
 describe('role permissions', () => {
     test('GET, PUT, POST, DELETE with audit role.permissions.update', async () => {
         const c = await mkRole('rp', { permissions: ['users.read'] });
@@ -457,6 +473,33 @@ describe('endpoint mappings', () => {
         expectStatus(await admin.del(w.location), 204);
     });
 
+    test('every http_method of the contract is accepted (GET POST PUT PATCH DELETE *) by POST and PATCH; HEAD and OPTIONS are refused naming http_method', async () => {
+        const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', '*'];
+        const made = [];
+        try {
+            for (const m of methods) {
+                const r = await admin.post(ENDPOINTS, { permission: 'users.read', api_endpoint: extPath('methods'), http_method: m });
+                expectStatus(r, 201, `POST http_method ${m}`);
+                assert.equal(r.json.http_method, m);
+                made.push(r.json.id);
+            }
+            const one = expectCreated(await admin.post(ENDPOINTS, { permission: 'teams.read', api_endpoint: extPath('methods'), http_method: 'GET' }), ENDPOINTS);
+            made.push(one.id);
+            for (const m of ['*', 'DELETE']) {
+                const r = await admin.patch(one.location, { http_method: m });
+                expectStatus(r, 200, `PATCH http_method ${m}`);
+                assert.equal(r.json.http_method, m);
+            }
+            // HEAD is authorized as GET and OPTIONS carries no credentials: neither is a mapping method.
+            for (const m of ['HEAD', 'OPTIONS', 'get']) {
+                expectValidation(await admin.post(ENDPOINTS, { permission: 'users.read', api_endpoint: extPath('methods-bad'), http_method: m }), 'http_method');
+                expectValidation(await admin.patch(one.location, { http_method: m }), 'http_method');
+            }
+        } finally {
+            for (const id of made) await admin.del(`${ENDPOINTS}/${id}`);
+        }
+    });
+
     test('ETag / If-Match cycle; audit endpoint.update/endpoint.delete', async () => {
         const c = await mkEndpoint('teams.read', extPath('etag'));
         await etagCycle(
@@ -616,15 +659,16 @@ describe('changes take effect on the next request in every worker', () => {
                 assert.equal(r.json.is_active, false);
                 await expectAudit(r, 'endpoint.update', { actor: UID.admin });
             }
-            const off = await repeat(ROUNDS, () => bob.get(ME));
-            assert.deepEqual(off, Array(ROUNDS).fill({ status: 403, code: 'forbidden' }), 'every worker denies at once');
+            const next = await bob.get(ME);
+            expectForbidden(next, 'the very next request');
+            await expectAcrossWorkers('GET', ME, { token: bob.token }, { status: 403, code: 'forbidden' }, 'every worker denies at once');
             for (const id of ids) {
                 const r = await admin.patch(`${ENDPOINTS}/${id}`, { is_active: true });
                 expectStatus(r, 200, 'reactivate');
                 assert.equal(r.json.is_active, true);
             }
-            const on = await repeat(ROUNDS, () => bob.get(ME));
-            assert.deepEqual(on, Array(ROUNDS).fill({ status: 200, code: null }), 'every worker allows at once');
+            expectStatus(await bob.get(ME), 200, 'the very next request after reactivation');
+            await expectAcrossWorkers('GET', ME, { token: bob.token }, { status: 200, code: null }, 'every worker allows at once');
         } finally {
             const left = await sql(`SELECT id FROM permission_api_endpoints WHERE is_active = 0 AND id IN (${ids.join(',') || 0})`);
             if (left.length) {
@@ -634,7 +678,46 @@ describe('changes take effect on the next request in every worker', () => {
         }
     });
 
-    test("a change of bob's roles fails his old token at once (16/16, four times in a row); refresh carries the new roles", async () => {
+    test('a mapping created through the API guards forward auth at once; deleted, it denies at once', async () => {
+        const bob = await new Client('bob').login();
+        const uri = extPath('fa/thing');
+        const check = { token: bob.token, headers: { 'X-Original-Method': 'GET', 'X-Original-URI': uri } };
+        const send = (h) => rawRequest('GET', '/api/v1/auth/check', { ...check, headers: { ...check.headers, ...h } });
+        expectForbidden(await bob.get('/api/v1/auth/check', { headers: check.headers }), 'no mapping yet');
+        const m = await mkEndpoint('self.read', extPath('fa/**'), 'GET');
+        try {
+            expectStatus(await bob.get('/api/v1/auth/check', { headers: check.headers }), 204, 'the very next check');
+            let out = await acrossWorkers(send);
+            assert.deepEqual(out.results.filter((r) => r.status !== 204), [], 'every worker allows at once');
+            const d = await admin.del(m.location);
+            expectStatus(d, 204);
+            expectForbidden(await bob.get('/api/v1/auth/check', { headers: check.headers }), 'the very next check after delete');
+            out = await acrossWorkers(send);
+            assert.deepEqual(out.results.filter((r) => r.status !== 403), [], 'every worker denies at once');
+        } finally {
+            await admin.del(m.location);
+        }
+    });
+
+    test('deleting a role a user holds takes its grants away at once', async () => {
+        const gone = await mkRole('gone', { permissions: ['roles.read'] });
+        try {
+            expectStatus(await admin.post(userRolesPath(UID.bob), { role: roleName('gone') }), 200);
+            const bob = await new Client('bob').login();
+            assert.ok(bob.loginJson.roles.includes(roleName('gone')));
+            expectStatus(await bob.get(ROLES), 200, 'the role grants roles.read');
+            expectStatus(await admin.del(gone.location), 204, 'delete a held role');
+            const next = await bob.get(ROLES);
+            assert.ok([401, 403].includes(next.status), `the very next request is refused: ${desc(next)}`);
+            const out = await acrossWorkers((h) => rawRequest('GET', ROLES, { token: bob.token, headers: h }));
+            assert.deepEqual(out.results.filter((r) => r.status !== 401 && r.status !== 403), [], 'refused by every worker');
+            assert.deepEqual(await userRoleKeys(UID.bob), [`member@${ORG.acme}`], 'the assignment went with the role');
+        } finally {
+            await restoreUserRoles(UID.bob, 'member', ORG.acme);
+        }
+    });
+
+    test("a change of bob's roles fails his old token at once (every worker, four times in a row); refresh carries the new roles", async () => {
         const reader = await mkRole('reader', { permissions: ['roles.read'] });
         const login = await new Client('bob').login();
         let token = login.token;
@@ -643,8 +726,9 @@ describe('changes take effect on the next request in every worker', () => {
         expectForbidden(await login.get(ROLES, { token }), 'member lacks roles.read');
 
         const oldFails = async (tok, what) => {
-            const out = await repeat(ROUNDS, () => login.get(ME, { token: tok }));
-            assert.deepEqual(out, Array(ROUNDS).fill({ status: 401, code: 'token_revoked' }), `${what}: old token refused by every worker`);
+            // The very next request, then at least 16 more spread until every worker answered.
+            expectProblem(await login.get(ME, { token: tok }), 401, 'token_revoked', `${what}: the very next request`);
+            await expectAcrossWorkers('GET', ME, { token: tok }, { status: 401, code: 'token_revoked' }, `${what}: old token refused by every worker`);
         };
         const renew = async (wantRoles, what) => {
             const r = await refresh(rt);

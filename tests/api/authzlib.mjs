@@ -4,8 +4,12 @@
 // The general helpers are in lib.mjs, the authentication ones in authlib.mjs (reused, not edited).
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 
-import { api, sql, sqlValue, problemOf, URL_BASE, DEV_PASSWORD } from './lib.mjs';
+import {
+    api, rawRequest, sql, sqlValue, problemOf, waitFor, workerPids, URL_BASE, DEV_PASSWORD, STACK_DIR, CONF,
+} from './lib.mjs';
 import { mustLogin, newRid, uniq, auditRows, waitAudit, bumpAuthz, show } from './authlib.mjs';
 
 export { show, uniq, waitAudit, auditRows, bumpAuthz };
@@ -276,15 +280,24 @@ export async function cleanupRun(run) {
     return before;
 }
 
-/** Puts a seeded user's roles back to exactly `role` (shared) in org, bumping their version. */
+/**
+ * Puts a seeded user's roles back to exactly `role` (shared) in org, or to a list of
+ * [role, orgId|null] pairs, bumping their version. Returns true when something had to change.
+ */
 export async function restoreUserRoles(uid, role, orgId) {
-    const want = [`${role}@${orgId}`];
+    const spec = Array.isArray(role) ? role : [[role, orgId]];
+    const want = spec.map(([r, o]) => `${r}@${o === null ? 'NULL' : o}`).sort();
     const have = await userRoleKeys(uid);
     if (JSON.stringify(have) === JSON.stringify(want)) return false;
+    const inserts = spec
+        .map(
+            ([r, o]) => `INSERT INTO user_roles (user_id, role_id, organization_id)
+         SELECT ${Number(uid)}, id, ${o === null ? 'NULL' : Number(o)} FROM roles WHERE name = '${r}' AND organization_id IS NULL;`,
+        )
+        .join('\n');
     await sql(
         `DELETE FROM user_roles WHERE user_id = ${Number(uid)};
-         INSERT INTO user_roles (user_id, role_id, organization_id)
-         SELECT ${Number(uid)}, id, ${Number(orgId)} FROM roles WHERE name = '${role}' AND organization_id IS NULL;
+         ${inserts}
          UPDATE users SET permission_version = permission_version + 1 WHERE id = ${Number(uid)};`,
     );
     await bumpAuthz();
@@ -298,6 +311,83 @@ export async function repeat(n, fn) {
         const r = await fn(i);
         out.push({ status: r.status, code: r.json?.code ?? null });
     }
+    return out;
+}
+
+/** The gatehouse log file of the stack (log_file of its config). */
+export function gatehouseLog() {
+    try {
+        const m = fs.readFileSync(CONF, 'utf8').match(/^\s*log_file\s*=\s*(\S+)\s*$/m);
+        if (m) return m[1];
+    } catch {
+        /* no config: the stack's default */
+    }
+    return path.join(STACK_DIR, 'log', 'gatehouse.log');
+}
+
+/**
+ * Sends the same request in bursts of `burst` concurrent requests, each on a fresh connection, until
+ * at least `min` were sent and the gatehouse log shows that every worker served at least one
+ * (sequential requests over keep-alive stay on one upstream connection, so on one worker).
+ * send(headers) must pass the headers on (they carry the request id). Returns
+ * {results: [{status, code, pid}], workers, served} and fails when some worker was never reached.
+ */
+export async function acrossWorkers(send, { min = 16, burst = 4, maxBursts = 60 } = {}) {
+    const log = gatehouseLog();
+    const start = fs.existsSync(log) ? fs.statSync(log).size : 0;
+    const workers = workerPids();
+    assert.ok(workers.length > 0, 'the gatehouse master has workers');
+    const tag = `aw-${uniq()}`;
+    const results = [];
+    const pidOf = new Map();
+    const served = new Set();
+    const readLog = () => {
+        const fd = fs.openSync(log, 'r');
+        try {
+            const size = fs.fstatSync(fd).size;
+            const buf = Buffer.alloc(Math.max(0, size - start));
+            fs.readSync(fd, buf, 0, buf.length, start);
+            for (const line of buf.toString('utf8').split('\n')) {
+                if (!line.includes(tag)) continue;
+                try {
+                    const j = JSON.parse(line);
+                    if (j.request_id?.startsWith(tag)) {
+                        pidOf.set(j.request_id, j.pid);
+                        served.add(j.pid);
+                    }
+                } catch {
+                    /* a partial line */
+                }
+            }
+        } finally {
+            fs.closeSync(fd);
+        }
+    };
+    for (let b = 0; b < maxBursts; b++) {
+        const rids = Array.from({ length: burst }, (_, i) => `${tag}-${b}-${i}`);
+        const rs = await Promise.all(rids.map((rid) => send({ 'X-Request-Id': rid })));
+        rs.forEach((r, i) => results.push({ rid: rids[i], status: r.status, code: r.json?.code ?? null }));
+        try {
+            await waitFor(() => (readLog(), rids.every((r) => pidOf.has(r))), 3000, 20);
+        } catch {
+            assert.fail(`the gatehouse log (${log}) lacks lines for request ids ${rids.join(' ')}`);
+        }
+        if (results.length >= min && workers.every((p) => served.has(p))) break;
+    }
+    const missed = workers.filter((p) => !served.has(p));
+    assert.deepEqual(missed, [], `every worker reached (workers ${workers.join(',')}, served by ${[...served].join(',')})`);
+    return {
+        results: results.map(({ rid, status, code }) => ({ status, code, pid: pidOf.get(rid) })),
+        workers,
+        served: [...served],
+    };
+}
+
+/** acrossWorkers with the request given as (method, path, {token, body}); every answer must match. */
+export async function expectAcrossWorkers(method, urlPath, { token, body } = {}, want, msg = '') {
+    const out = await acrossWorkers((headers) => rawRequest(method, urlPath, { token, body, headers }));
+    const bad = out.results.filter((r) => r.status !== want.status || (want.code !== undefined && r.code !== want.code));
+    assert.deepEqual(bad, [], `${msg}: every one of ${out.results.length} answers over ${out.workers.length} workers is ${JSON.stringify(want)}`);
     return out;
 }
 

@@ -44,6 +44,7 @@ after(async () => {
         await restoreUserRoles(UID.carol, 'member', ORG.acme);
         await restoreUserRoles(UID.alice, 'org_admin', ORG.acme);
         await restoreUserRoles(UID.gina, 'org_admin', ORG.globex);
+        await restoreUserRoles(UID.admin, [['platform_admin', null], ['org_admin', ORG.acme]]);
     } finally {
         await cleanupRun(RUN);
     }
@@ -235,6 +236,47 @@ describe('escalation attempts by alice (org_admin acme), each refused', () => {
             }
         }, { users: [UID.carol] });
     });
+
+    test("remove the platform admin's platform_admin -> 403", async () => {
+        const plat = await roleId('platform_admin');
+        await unchanged(async () => {
+            for (const r of [
+                await alice.del(`${userRolesPath(UID.admin)}/${plat}`),
+                await alice.del(`${userRolesPath(UID.admin)}/${plat}?organization_id=${ORG.acme}`),
+            ]) {
+                expectStatus(r, [403, 404], `${r.method} ${r.path}`);
+                if (r.status === 403) expectForbidden(r);
+                await expectNoSuccessAudit(r);
+            }
+        }, { users: [UID.admin] });
+    });
+
+    /** Grants priv (permissions.create, which alice lacks) to carol as admin, runs fn, restores carol. */
+    async function withCarolPriv(fn) {
+        expectStatus(await admin.post(userRolesPath(UID.carol), { role: roleName('priv') }), 200, 'admin grants priv to carol');
+        try {
+            await unchanged(fn, { users: [UID.carol] });
+        } finally {
+            await restoreUserRoles(UID.carol, 'member', ORG.acme);
+        }
+    }
+
+    test('remove a role she could not grant (held by carol) with DELETE -> 403', async () => {
+        await withCarolPriv(async () => {
+            const r = await alice.del(`${userRolesPath(UID.carol)}/${R.priv.id}`);
+            expectForbidden(r, 'DELETE');
+            await expectNoSuccessAudit(r);
+        });
+    });
+
+    test('remove a role she could not grant (held by carol) with a replacing PUT -> 403',
+        async () => {
+            await withCarolPriv(async () => {
+                const r = await alice.put(userRolesPath(UID.carol), { roles: ['member'] });
+                expectForbidden(r, 'PUT that would drop it');
+                await expectNoSuccessAudit(r);
+            });
+        });
 
     test("assign globex's role to carol -> 400 field role", async () => {
         await unchanged(async () => {
