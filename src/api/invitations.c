@@ -792,11 +792,12 @@ api_public_invitation_get(struct request *req)
 }
 
 /*
- * Refuse when the client address has failed too often (the login's counter, so guessing an
- * account's password here costs what it costs at login); count a failure when fail is set.
+ * Refuse when the client address has failed too often: the login's counter, which
+ * auth_count_failure() moves, so guessing an account's password here costs what it costs at
+ * login.
  */
 static enum gh_err
-ip_failures(struct request *req, int fail)
+ip_gate(struct request *req)
 {
 	const struct gh_config	*cfg = req->w->cfg;
 	struct kv_cmd		 cmds[2];
@@ -806,13 +807,6 @@ ip_failures(struct request *req, int fail)
 	long long		 n, ttl;
 
 	key = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
-	if (fail) {
-		kv_cmd_set(&cmds[0], 2, "INCR", key);
-		kv_cmd_set(&cmds[1], 4, "EXPIRE", key, arena_printf(req->arena, "%lld",
-		    cfg->ip_window), "NX");
-		(void)kv_pipeline(req->w->kv, req->arena, cmds, 2, r);
-		return GH_OK;
-	}
 	kv_cmd_set(&cmds[0], 2, "GET", key);
 	kv_cmd_set(&cmds[1], 2, "TTL", key);
 	if ((err = kv_pipeline(req->w->kv, req->arena, cmds, 2, r)) != GH_OK)
@@ -862,16 +856,19 @@ enum accept_mode {
 
 static const char *const accept_modes[] = { "created", "claimed", "joined" };
 
-/* Check the password of an existing account (mode JOIN) the way login does. */
+/*
+ * Check the password of an existing account (mode JOIN) the way login does: a failure counts
+ * for the address and toward the account's lockout; the flags are checked after the password.
+ */
 static enum gh_err
 join_check(struct request *req, const struct db_result *u, const char *pw, long long org)
 {
 	enum gh_err	 err;
 
-	if ((err = ip_failures(req, 0)) != GH_OK)
+	if ((err = ip_gate(req)) != GH_OK)
 		return err;
 	if (password_verify(db_str(u, 0, ULC_HASH), pw, strlen(pw)) != 1) {
-		(void)ip_failures(req, 1);
+		auth_count_failure(req, db_int(u, 0, ULC_ID), 0);
 		audit(req, db_int(u, 0, ULC_ID), org, "invitation.accept", "user",
 		    db_int(u, 0, ULC_ID), 1, "bad_password", NULL);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "an account with this "

@@ -288,25 +288,24 @@ describe('creating and reading invitations', () => {
     });
 
     test("the organization's allowed domains are enforced", async (t) => {
-        // policy.c reads the policy table once the settings work lands; until then config values.
-        const policySrc = fs.readFileSync(path.join(REPO, 'src', 'auth', 'policy.c'), 'utf8');
-        const saved = await sqlValue(`SELECT settings FROM policy WHERE organization_id = ${ORG.acme} AND kind = 'invitation'`);
-        await sql(`UPDATE policy SET settings = JSON_SET(settings, '$.allowed_domains', JSON_ARRAY('acme.test'))
-                   WHERE organization_id = ${ORG.acme} AND kind = 'invitation'`);
+        const POL = `/api/v1/organizations/${ORG.acme}/policies/invitation`;
+        const cur = await admin.get(POL);
+        if (cur.status === 404) {
+            t.todo('no policies API in this build (settings work not merged)');
+            return;
+        }
+        expectStatus(cur, 200, 'read the invitation policy');
+        const saved = cur.json.overrides ?? {};
+        expectStatus(await admin.put(POL, { settings: { ...saved, allowed_domains: ['acme.test'] } }), 200, 'set domains');
         try {
             const res = await alice.post(INV, { email: addr('domain') });
-            if (res.status === 201 && !/SQL_/.test(policySrc)) {
-                await sql(`DELETE FROM signup_info WHERE id = ${res.json.id}`);
-                t.todo('policy_invitation() still answers the configuration (no allowed domains)');
-                return;
-            }
-            expectValidation(res, 'email', 'a domain outside the policy');
-            await invite(alice, `inv-${RUN}-domain@acme.test`);
+            const p = expectValidation(res, 'email', 'a domain outside the policy');
+            assert.match(p.detail, /acme\.test/, 'names the allowed domains');
+            await expectNoSuccessAudit(res);
+            const ok = await invite(alice, `inv-${RUN}-domain@ACME.test`);
+            assert.equal(ok.inv.status, 'pending', 'domains compare case-insensitively');
         } finally {
-            if (saved !== undefined) {
-                await sql(`UPDATE policy SET settings = '${saved.replace(/'/g, "''")}'
-                           WHERE organization_id = ${ORG.acme} AND kind = 'invitation'`);
-            }
+            expectStatus(await admin.put(POL, { settings: saved }), 200, 'restore the policy');
             await sql(`DELETE FROM signup_info WHERE email = 'inv-${RUN}-domain@acme.test'`);
         }
     });
