@@ -41,12 +41,19 @@ enum gh_err {
 	GH_ERR_PRECONDITION_REQUIRED,
 	GH_ERR_RATE_LIMITED,
 	GH_ERR_PASSWORD_POLICY,
+	GH_ERR_INVITATION_UNKNOWN,	/* 404: no invitation has this link */
+	GH_ERR_INVITATION_EXPIRED,	/* 410 */
+	GH_ERR_INVITATION_REVOKED,	/* 410 */
+	GH_ERR_INVITATION_USED,		/* 410: already accepted */
 	GH_ERR_NOT_READY,
 	GH_ERR_DB_UNAVAILABLE,		/* MySQL unreachable: 503 */
 	GH_ERR_REDIS_UNAVAILABLE,	/* Redis unreachable: 503, fail closed */
 	GH_ERR_INTERNAL,
 	GH_ERR__MAX
 };
+
+/* api/invitations.c answers the invitation codes above (not 404 not_found + reason). */
+#define GH_ERR_HAVE_INVITATION_CODES 1
 
 struct gh_err_info {
 	int		 status;

@@ -19,7 +19,7 @@ static const char *const status_text[][2] = {
 	{ "304", "Not Modified" }, { "400", "Bad Request" }, { "401", "Unauthorized" },
 	{ "403", "Forbidden" }, { "404", "Not Found" }, { "405", "Method Not Allowed" },
 	{ "409", "Conflict" }, { "412", "Precondition Failed" }, { "413", "Content Too Large" },
-	{ "414", "URI Too Long" }, { "415", "Unsupported Media Type" }, { "423", "Locked" },
+	{ "410", "Gone" }, { "414", "URI Too Long" }, { "415", "Unsupported Media Type" }, { "423", "Locked" },
 	{ "428", "Precondition Required" }, { "429", "Too Many Requests" },
 	{ "500", "Internal Server Error" }, { "503", "Service Unavailable" },
 };
