@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,12 @@ serve(struct worker *w, FCGX_Request *fr)
 
 	read_body(w, &req, fr->in);
 	worker_handle(w, &req);
+	if (db_in_tx(w->db)) {
+		/* A handler returned inside a transaction: its row locks must not outlive it. */
+		log_error("BUG: %s %s returned with a transaction open; rolled back",
+		    req.method_str ? req.method_str : "?", req.path ? req.path : "?");
+		db_rollback(w->db);
+	}
 
 	resp_header(&req, "X-Request-Id", req.request_id);
 	resp_header(&req, "X-Content-Type-Options", "nosniff");
@@ -154,6 +161,38 @@ serve(struct worker *w, FCGX_Request *fr)
 	if (req.body != NULL)
 		sodium_memzero(req.body, req.body_len);
 	arena_reset(w->arena);
+}
+
+/*
+ * With fastcgi_keep_conn, a worker stays bound to one nginx connection between requests.  If
+ * every worker sat on an idle kept connection, a new connection from nginx would wait in the
+ * listen backlog until one of them timed out.  So wait for the next request on the kept
+ * connection and for the listening socket together: when a connection is waiting and the kept
+ * one stays idle a moment longer, let the kept one go (nginx drops an idle cached connection
+ * that closes) and accept.  Returns 1 to read the next request from the kept connection, 0 to
+ * accept, -1 when a signal interrupted the wait.
+ */
+static int
+wait_kept(int kept, int lfd)
+{
+	struct pollfd	 p[2];
+
+	p[0].fd = kept;
+	p[0].events = POLLIN;
+	p[1].fd = lfd;
+	p[1].events = POLLIN;
+	for (;;) {
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, 2, -1) == -1)
+			return errno == EINTR ? -1 : 0;
+		if (p[0].revents != 0)
+			return 1;
+		if (p[1].revents & POLLIN) {
+			if (poll(p, 1, 20) > 0)
+				return 1;
+			return 0;
+		}
+	}
 }
 
 static void
@@ -218,6 +257,16 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 		if (stopping) {
 			sigprocmask(SIG_BLOCK, &block, NULL);
 			break;
+		}
+		if (fr.ipcFd >= 0 && fr.keepConnection) {
+			while ((rc = wait_kept(fr.ipcFd, fd)) == -1 && !stopping)
+				;
+			if (stopping) {
+				sigprocmask(SIG_BLOCK, &block, NULL);
+				break;
+			}
+			if (rc == 0)
+				FCGX_Free(&fr, 1);
 		}
 		rc = FCGX_Accept_r(&fr);
 		sigprocmask(SIG_BLOCK, &block, NULL);

@@ -451,3 +451,9 @@ db_len(const struct db_result *r, size_t row, size_t col)
 
 	return v && v->s ? v->len : 0;
 }
+
+int
+db_in_tx(const struct db *db)
+{
+	return db->in_tx;
+}

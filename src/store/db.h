@@ -85,6 +85,9 @@ enum gh_err	 db_commit(struct db *);
 /* Roll back if a transaction is open; safe to call after a failed commit. */
 void		 db_rollback(struct db *);
 
+/* Whether a transaction is open on the connection. */
+int		 db_in_tx(const struct db *);
+
 /* Value accessors; row/col out of range read as NULL. */
 const char	*db_str(const struct db_result *, size_t row, size_t col);
 long long	 db_int(const struct db_result *, size_t row, size_t col);
