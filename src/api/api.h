@@ -36,6 +36,8 @@ enum gh_err	api_jwks(struct request *);
  * per-address throttle and the account's lockout both see it.
  */
 void		auth_count_failure(struct request *, long long uid, long long org);
+/* GH_OK, or 429 rate_limited (Retry-After) once the address has failed too often; 503 without Redis. */
+enum gh_err	auth_ip_gate(struct request *);
 
 /* api/me.c */
 enum gh_err	api_me(struct request *);

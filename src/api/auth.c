@@ -42,8 +42,8 @@ audit(struct request *req, long long actor, long long org, const char *action, i
 }
 
 /* 429 when the client address has failed too often; 503 when Redis is down. */
-static enum gh_err
-ip_gate(struct request *req)
+enum gh_err
+auth_ip_gate(struct request *req)
 {
 	const struct gh_config	*cfg = req->w->cfg;
 	struct kv_cmd		 cmds[2];
@@ -63,7 +63,7 @@ ip_gate(struct request *req)
 	ttl = r[1]->type == REDIS_REPLY_INTEGER && r[1]->integer > 0 ? r[1]->integer : 1;
 	resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", ttl));
 	return req_fail(req, GH_ERR_RATE_LIMITED, NULL,
-	    "too many failed logins from this address; retry in %lld s", ttl);
+	    "too many failed attempts from this address; retry in %lld s", ttl);
 }
 
 /* Count a failure for the address and the account; lock the account past the threshold. */
@@ -224,7 +224,7 @@ api_login(struct request *req)
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK ||
 	    (err = body_str_or_int(req, "organization", BODY_OPTIONAL, 64, &org)) != GH_OK)
 		return err;
-	if ((err = ip_gate(req)) != GH_OK)
+	if ((err = auth_ip_gate(req)) != GH_OK)
 		return err;
 
 	memset(&u, 0, sizeof(u));

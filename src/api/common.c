@@ -175,3 +175,28 @@ api_query_bool(struct request *req, const char *name, int *out)
 		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be true or false", name);
 	return GH_OK;
 }
+
+void
+api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c)
+{
+	if (db_isnull(r, i, c))
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)db_int(r, i, c));
+}
+
+const char *
+api_like_pattern(struct request *req, const char *q)
+{
+	char	*out = arena_alloc(req->arena, strlen(q) * 2 + 3), *o = out;
+
+	*o++ = '%';
+	for (; *q != '\0'; q++) {
+		if (*q == '%' || *q == '_' || *q == '!')
+			*o++ = '!';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}

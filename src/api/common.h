@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "http/request.h"
+#include "store/db.h"
 
 /* DATE_FORMAT of a DATETIME(6) column as RFC 3339 UTC text. */
 #define SQL_TS(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
@@ -45,6 +46,15 @@ void		 api_entity(struct request *, int status, const cJSON *obj, const char *lo
 
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
+
+/* Add column c of row i as a number member, or null. */
+void		 api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c);
+
+/*
+ * q as a LIKE pattern matching it anywhere (%q%), with % _ and the escape character ! taken
+ * literally: use it with ESCAPE '!'.
+ */
+const char	*api_like_pattern(struct request *, const char *q);
 
 /* Add a string member, or null. */
 void		 api_add_str(cJSON *o, const char *k, const char *v);

@@ -796,30 +796,6 @@ api_public_invitation_get(struct request *req)
  * auth_count_failure() moves, so guessing an account's password here costs what it costs at
  * login.
  */
-static enum gh_err
-ip_gate(struct request *req)
-{
-	const struct gh_config	*cfg = req->w->cfg;
-	struct kv_cmd		 cmds[2];
-	redisReply		*r[2];
-	const char		*key;
-	enum gh_err		 err;
-	long long		 n, ttl;
-
-	key = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
-	kv_cmd_set(&cmds[0], 2, "GET", key);
-	kv_cmd_set(&cmds[1], 2, "TTL", key);
-	if ((err = kv_pipeline(req->w->kv, req->arena, cmds, 2, r)) != GH_OK)
-		return req_fail(req, err, NULL, "the session store is unreachable; try again");
-	n = r[0]->type == REDIS_REPLY_STRING ? strtoll(r[0]->str, NULL, 10) : 0;
-	if (n < cfg->ip_max_failures)
-		return GH_OK;
-	ttl = r[1]->type == REDIS_REPLY_INTEGER && r[1]->integer > 0 ? r[1]->integer : 1;
-	resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", ttl));
-	return req_fail(req, GH_ERR_RATE_LIMITED, NULL,
-	    "too many failed attempts from this address; retry in %lld s", ttl);
-}
-
 /* The role an accepted invitation grants: its own if it is still grantable in org, else member. */
 static enum gh_err
 accept_role(struct request *req, long long role_id, long long org, long long *id,
@@ -865,7 +841,7 @@ join_check(struct request *req, const struct db_result *u, const char *pw, long 
 {
 	enum gh_err	 err;
 
-	if ((err = ip_gate(req)) != GH_OK)
+	if ((err = auth_ip_gate(req)) != GH_OK)
 		return err;
 	if (password_verify(db_str(u, 0, ULC_HASH), pw, strlen(pw)) != 1) {
 		auth_count_failure(req, db_int(u, 0, ULC_ID), 0);

@@ -91,15 +91,6 @@ valid_status(const char *s)
 	return strcmp(s, "active") == 0 || strcmp(s, "suspended") == 0;
 }
 
-static void
-add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c)
-{
-	if (db_isnull(r, i, c))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)db_int(r, i, c));
-}
-
 static cJSON *
 org_json(struct request *req, const struct db_result *r, size_t i)
 {
@@ -112,8 +103,8 @@ org_json(struct request *req, const struct db_result *r, size_t i)
 	cJSON_AddStringToObject(o, "status", db_str(r, i, OC_STATUS));
 	cJSON_AddStringToObject(o, "created_at", db_str(r, i, OC_CREATED));
 	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, OC_UPDATED));
-	add_id(o, "created_by", r, i, OC_CBY);
-	add_id(o, "updated_by", r, i, OC_UBY);
+	api_add_id(o, "created_by", r, i, OC_CBY);
+	api_add_id(o, "updated_by", r, i, OC_UBY);
 	return o;
 }
 
@@ -287,22 +278,6 @@ bad:
 }
 
 /* "%q%" for LIKE ... ESCAPE '!'. */
-static const char *
-like_pattern(struct request *req, const char *q)
-{
-	char	*out = arena_alloc(req->arena, strlen(q) * 2 + 3), *o = out;
-
-	*o++ = '%';
-	for (; *q != '\0'; q++) {
-		if (*q == '%' || *q == '_' || *q == '!')
-			*o++ = '!';
-		*o++ = *q;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return out;
-}
-
 enum gh_err
 api_orgs_list(struct request *req)
 {
@@ -333,7 +308,7 @@ api_orgs_list(struct request *req)
 		if (utf8_len(q) == (size_t)-1 || utf8_len(q) > ORG_Q_MAX)
 			return req_fail(req, GH_ERR_VALIDATION, "q",
 			    "q is up to %d characters of UTF-8", ORG_Q_MAX);
-		pat = like_pattern(req, q);
+		pat = api_like_pattern(req, q);
 	}
 	if ((err = parse_cursor(req, sort, &after, &key)) != GH_OK)
 		return err;

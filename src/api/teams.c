@@ -173,15 +173,6 @@ page_respond(struct request *req, cJSON *items, const char *next)
 	resp_json(req, 200, o);
 }
 
-static void
-add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t col)
-{
-	if (db_isnull(r, i, col))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)db_int(r, i, col));
-}
-
 static cJSON *
 team_json(struct request *req, const struct db_result *r, size_t i)
 {
@@ -194,8 +185,8 @@ team_json(struct request *req, const struct db_result *r, size_t i)
 	cJSON_AddNumberToObject(o, "member_count", (double)db_int(r, i, TC_MEMBERS));
 	cJSON_AddStringToObject(o, "created_at", db_str(r, i, TC_CREATED));
 	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, TC_UPDATED));
-	add_id(o, "created_by", r, i, TC_CBY);
-	add_id(o, "updated_by", r, i, TC_UBY);
+	api_add_id(o, "created_by", r, i, TC_CBY);
+	api_add_id(o, "updated_by", r, i, TC_UBY);
 	return o;
 }
 
@@ -211,9 +202,9 @@ member_json(struct request *req, long long team, const struct db_result *r, size
 	cJSON_AddStringToObject(o, "full_name", db_str(r, i, MC_FULLNAME));
 	cJSON_AddStringToObject(o, "member_role", db_str(r, i, MC_ROLE));
 	cJSON_AddStringToObject(o, "created_at", db_str(r, i, MC_CREATED));
-	add_id(o, "created_by", r, i, MC_CBY);
+	api_add_id(o, "created_by", r, i, MC_CBY);
 	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, MC_UPDATED));
-	add_id(o, "updated_by", r, i, MC_UBY);
+	api_add_id(o, "updated_by", r, i, MC_UBY);
 	return o;
 }
 
@@ -346,22 +337,6 @@ check_role(struct request *req, const char *field, const char *role)
 }
 
 /* "%q%" for LIKE ... ESCAPE '!'. */
-static const char *
-like_pattern(struct request *req, const char *q)
-{
-	char	*out = arena_alloc(req->arena, strlen(q) * 2 + 3), *o = out;
-
-	*o++ = '%';
-	for (; *q != '\0'; q++) {
-		if (*q == '!' || *q == '%' || *q == '_')
-			*o++ = '!';
-		*o++ = *q;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return out;
-}
-
 enum gh_err
 api_teams_list(struct request *req)
 {
@@ -385,7 +360,7 @@ api_teams_list(struct request *req)
 	p[0] = DB_INT(org);
 	p[1] = DB_INT(org);
 	p[2] = DB_STR(q ? q : "");
-	p[3] = DB_STR(q ? like_pattern(req, q) : "");
+	p[3] = DB_STR(q ? api_like_pattern(req, q) : "");
 	n = 4 + keyset_params(&ks, p + 4);
 	if ((err = db_exec(req->w->db, req->arena, team_lists[ks.sort], p, n, &r)) != GH_OK)
 		return err;

@@ -18,7 +18,7 @@
 #define ORG_LIST_SQL(key, keytext, keyparam, cmp, dir) \
 	"SELECT " ORG_COLS ", " keytext " FROM organization o" \
 	" WHERE (? = 1 OR o.id = ?) AND (? = '' OR o.status = ?)" \
-	" AND (? = '' OR o.slug LIKE ? OR o.name LIKE ?)" \
+	" AND (? = '' OR o.slug LIKE ? ESCAPE '!' OR o.name LIKE ? ESCAPE '!')" \
 	" AND (? = 0 OR " key " " cmp " " keyparam " OR (" key " = " keyparam " AND o.id " cmp " ?))" \
 	" ORDER BY " key " " dir ", o.id " dir " LIMIT ?"
 #define ORG_CREATED_KEY "DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s.%f')"
