@@ -44,8 +44,10 @@ enum user_col {
 };
 
 /*
- * A driver that starts from at most this many rows is cheaper than walking the sort index; past
+ * A driver that starts from fewer rows than this is cheaper than walking the sort index; past
  * it, walking the sort index fills a page sooner.  About sqrt(page x users) for a million users.
+ * The environment variable GATEHOUSE_USERS_PROBE_CAP overrides it (the tests set 1 to run the
+ * plans a large table gets on a small one).
  */
 #define LIST_PROBE_CAP	5000
 
@@ -624,6 +626,21 @@ list_parse(struct request *req, struct list_args *a)
 	return GH_OK;
 }
 
+static long long
+probe_cap(void)
+{
+	static long long	 cap;
+	const char		*e;
+
+	if (cap == 0) {
+		e = getenv("GATEHOUSE_USERS_PROBE_CAP");
+		cap = e != NULL ? strtoll(e, NULL, 10) : 0;
+		if (cap < 1 || cap > 1000000)
+			cap = LIST_PROBE_CAP;
+	}
+	return cap;
+}
+
 static enum gh_err
 probe(struct request *req, enum sql_id id, const struct db_param *p, size_t n, long long *out)
 {
@@ -648,7 +665,7 @@ static enum gh_err
 plan(struct request *req, const struct list_args *a, enum list_driver *drv)
 {
 	struct db_param	 p[10];
-	long long	 best = LLONG_MAX, n;
+	long long	 best = LLONG_MAX, n, cap = probe_cap();
 	enum gh_err	 err;
 	size_t		 i;
 
@@ -659,10 +676,10 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv)
 	*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_USERS;
 	if (a->org > 0) {
 		p[0] = DB_INT(a->org);
-		p[1] = DB_INT(LIST_PROBE_CAP);
+		p[1] = DB_INT(cap);
 		if ((err = probe(req, SQL_USER_PROBE_ORG, p, 2, &n)) != GH_OK)
 			return err;
-		if (n < LIST_PROBE_CAP && n < best) {
+		if (n < cap && n < best) {
 			best = n;
 			*drv = DRV_ORG;
 		}
@@ -671,10 +688,10 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv)
 		p[0] = DB_STR(a->role);
 		p[1] = DB_INT(a->org > 0);
 		p[2] = DB_INT(a->org);
-		p[3] = DB_INT(LIST_PROBE_CAP);
+		p[3] = DB_INT(cap);
 		if ((err = probe(req, SQL_USER_PROBE_ROLE, p, 4, &n)) != GH_OK)
 			return err;
-		if (n < LIST_PROBE_CAP && n < best) {
+		if (n < cap && n < best) {
 			best = n;
 			*drv = DRV_ROLE;
 		}
@@ -682,7 +699,7 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv)
 	if (a->q != NULL) {
 		for (i = 0; i < 10; i += 2) {
 			p[i] = DB_STR(a->q);
-			p[i + 1] = DB_INT(LIST_PROBE_CAP);
+			p[i + 1] = DB_INT(cap);
 		}
 		if ((err = probe(req, SQL_USER_PROBE_SEARCH, p, 10, &n)) != GH_OK)
 			return err;
