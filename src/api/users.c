@@ -474,6 +474,19 @@ cursor_of(struct request *req, const struct list_args *a, const struct db_result
 	return out;
 }
 
+/* "YYYY-MM-DD HH:MM:SS.ffffff", as SQL_USER_* select the created_at of a cursor. */
+static int
+datetime_text(const char *s)
+{
+	static const char	 shape[] = "dddd-dd-dd dd:dd:dd.dddddd";
+	size_t			 i;
+
+	for (i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return 0;
+	return s[i] == '\0';
+}
+
 static enum gh_err
 bad_cursor(struct request *req)
 {
@@ -522,6 +535,8 @@ cursor_parse(struct request *req, const char *c, struct list_args *a)
 	}
 	a->kid = (long long)v->next->valuedouble;
 	a->after = 1;
+	if (a->sort == SORT_CREATED && !datetime_text(a->k1))
+		return bad_cursor(req);
 	return GH_OK;
 }
 
@@ -817,8 +832,8 @@ api_user_get(struct request *req)
 
 /*
  * The role a new user gets in org (by name: the organization's own, then the shared one), with
- * the checks of POST /users/{id}/roles: non-platform callers grant neither platform roles nor
- * roles holding permissions they lack.
+ * the checks of POST /users/{id}/roles (may_assign in user_roles.c): callers without a platform
+ * role give neither platform roles nor roles holding permissions they lack.
  */
 static enum gh_err
 role_for(struct request *req, const char *name, long long org, long long *id, int *platform)
@@ -840,12 +855,12 @@ role_for(struct request *req, const char *name, long long org, long long *id, in
 		return req_fail(req, GH_ERR_VALIDATION, "role", "role %s is not loaded yet; retry",
 		    name);
 	*platform = role->platform;
-	if (authn_platform_has(req, "roles.assign"))
+	if (authn_platform_has(req, "users.create"))
 		return GH_OK;
 	if (role->platform)
 		return req_fail(req, GH_ERR_FORBIDDEN, "role",
 		    "platform roles are granted by platform administrators");
-	if (!authn_has(req, "roles.assign") || !authn_holds_role(req, role))
+	if (!authn_holds_role(req, role))
 		return req_fail(req, GH_ERR_FORBIDDEN, "role",
 		    "role %s grants permissions you do not hold", name);
 	return GH_OK;

@@ -434,6 +434,10 @@ describe('list and search', () => {
         expectValidation(await admin.get(`${USERS}?limit=1&sort=email&direction=desc&cursor=${cur}`), 'cursor', 'another direction');
         const forged = Buffer.from('[0,0,"a"]').toString('base64url');
         expectValidation(await admin.get(`${USERS}?cursor=${forged}`), 'cursor', 'malformed cursor');
+        const badTime = Buffer.from('[3,0,"yesterday",1]').toString('base64url');
+        expectValidation(await admin.get(`${USERS}?sort=created_at&cursor=${badTime}`), 'cursor', 'not a time');
+        const okTime = Buffer.from('[3,0,"2000-01-01 00:00:00.000000",1]').toString('base64url');
+        expectStatus(await admin.get(`${USERS}?sort=created_at&cursor=${okTime}`), 200, 'a well-formed position');
     });
 });
 
