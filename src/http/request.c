@@ -15,7 +15,7 @@ const char *const http_method_names[HTTP__MAX] = {
 };
 
 static const char *const status_text[][2] = {
-	{ "200", "OK" }, { "201", "Created" }, { "204", "No Content" },
+	{ "200", "OK" }, { "201", "Created" }, { "202", "Accepted" }, { "204", "No Content" },
 	{ "304", "Not Modified" }, { "400", "Bad Request" }, { "401", "Unauthorized" },
 	{ "403", "Forbidden" }, { "404", "Not Found" }, { "405", "Method Not Allowed" },
 	{ "409", "Conflict" }, { "412", "Precondition Failed" }, { "413", "Content Too Large" },
