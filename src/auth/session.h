@@ -30,6 +30,7 @@ struct session_user {
 	const char	*roles;			/* comma separated */
 	cJSON		*roles_json;		/* array of names */
 	unsigned char	 family[SESSION_FAMILY_LEN];
+	const char	*session_end;		/* session_expires_at of the family, when rotating */
 };
 
 /* Read the user's role names in org into u->roles and u->roles_json. */
