@@ -746,11 +746,6 @@ api_public_invitation_get(struct request *req)
 	return GH_OK;
 }
 
-/*
- * Refuse when the client address has failed too often: the login's counter, which
- * auth_count_failure() moves, so guessing an account's password here costs what it costs at
- * login.
- */
 /* The role an accepted invitation grants: its own if it is still grantable in org, else member. */
 static enum gh_err
 accept_role(struct request *req, long long role_id, long long org, long long *id,

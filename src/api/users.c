@@ -1213,7 +1213,8 @@ api_user_end_sessions(struct request *req)
  * Soft delete: the row stays (audit rows and created_by/updated_by keep pointing at it) but
  * everything personal goes: username and email become tombstones free for reuse, names, phone,
  * image, password and login times are cleared; memberships, roles, team places, refresh tokens
- * (with their addresses and user agents) and pending password resets are deleted.
+ * (with their addresses and user agents) and every signup_info row of the user (password resets
+ * and the invitations it accepted: they hold the email address) are deleted.
  */
 enum gh_err
 api_user_delete(struct request *req)
