@@ -330,6 +330,7 @@ api_refresh(struct request *req)
 	memcpy(u.family, db_str(&r, 0, 1), SESSION_FAMILY_LEN);
 	u.id = db_int(&r, 0, 2);
 	u.org = db_int(&r, 0, 3);
+	u.session_end = db_str(&r, 0, 7);
 	p[0] = DB_STR("reuse");
 	p[1] = DB_BLOB(u.family, sizeof(u.family));
 	if (db_int(&r, 0, 5) != 0) {

@@ -168,12 +168,20 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 		p[8] = DB_STR(uacut);
 		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_NEW, p, 9, &r);
 	} else {
+		/*
+		 * Plain values from the row the caller holds locked: an INSERT ... SELECT from the
+		 * same table fails under concurrency (error 1467 reading the auto-increment).
+		 */
 		p[0] = DB_BLOB(hash, sizeof(hash));
-		p[1] = DB_INT(ps.refresh_token_ttl);
-		p[2] = DB_STR(req->client_ip);
-		p[3] = DB_STR(uacut);
-		p[4] = DB_INT(rotated_from);
-		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_ROTATED, p, 5, &r);
+		p[1] = DB_BLOB(u->family, sizeof(u->family));
+		p[2] = DB_INT(u->id);
+		p[3] = u->org > 0 ? DB_INT(u->org) : DB_NULL;
+		p[4] = DB_INT(ps.refresh_token_ttl);
+		p[5] = DB_STR(u->session_end);
+		p[6] = DB_STR(u->session_end);
+		p[7] = DB_STR(req->client_ip);
+		p[8] = DB_STR(uacut);
+		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_ROTATED, p, 9, &r);
 	}
 	if (err != GH_OK)
 		return err;

@@ -84,12 +84,11 @@ enum user_login_col {
 	    " expires_at, session_expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?," \
 	    " CURRENT_TIMESTAMP(6) + INTERVAL LEAST(?, ?) SECOND, CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?, ?)") \
 	X(SQL_RT_INSERT_ROTATED, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
-	    " expires_at, session_expires_at, client_ip, user_agent) SELECT ?, family_id, user_id," \
-	    " organization_id, LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, session_expires_at)," \
-	    " session_expires_at, ?, ? FROM refresh_tokens WHERE id = ?") \
+	    " expires_at, session_expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?," \
+	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?)") \
 	X(SQL_RT_GET_FOR_UPDATE, "SELECT id, family_id, user_id, IFNULL(organization_id, 0)," \
 	    " expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)," \
-	    " rotated_at IS NOT NULL, revoked_at IS NOT NULL" \
+	    " rotated_at IS NOT NULL, revoked_at IS NOT NULL, session_expires_at" \
 	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
 	X(SQL_RT_TTL, "SELECT GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), expires_at))" \
 	    " FROM refresh_tokens WHERE id = ?") \
