@@ -134,7 +134,8 @@ export async function signIn(page, user, { org, password = DEV_PASSWORD } = {}) 
     await page.getByLabel('Username or email').fill(user);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#gh-nav a').first().waitFor();
+    // Attached, not visible: on a phone the menu is folded away.
+    await page.locator('#gh-nav a').first().waitFor({ state: 'attached' });
 }
 
 /** The newest mail in the stub's directory whose text matches `re`, waiting up to `ms`. */
