@@ -128,9 +128,15 @@ export async function shot(page, name) {
     return file;
 }
 
+/** Waits until the console has drawn the current page (#main loses aria-busy). */
+export async function settled(page) {
+    await page.locator('#main:not([aria-busy])').waitFor({ state: 'attached' });
+}
+
 /** Signs in through the login page and waits for the navigation to appear. */
 export async function signIn(page, user, { org, password = DEV_PASSWORD } = {}) {
     await page.goto(org ? `/#/login?org=${org}` : '/#/login');
+    await settled(page);
     await page.getByLabel('Username or email').fill(user);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();

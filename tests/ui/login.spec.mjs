@@ -101,10 +101,13 @@ test('a phone-sized screen (375 px): no sideways scrolling, the menu opens and c
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 375);
     await shot(page, 'phone-login');
     await signIn(page, 'alice');
-    for (const route of ['/admin/users', '/admin/roles', '/admin/theme', '/admin/audit', '/admin/teams/1']) {
+    const pages = [['/admin/users', 'Users'], ['/admin/roles', 'Roles'], ['/admin/theme', 'Branding'],
+        ['/admin/audit', 'Audit log'], ['/admin/policies', 'Policies'], ['/admin/teams/1', 'Platform']];
+    for (const [route, title] of pages) {
         await page.goto(`/#${route}`);
+        await page.locator('h1', { hasText: title }).waitFor();
         await page.waitForLoadState('networkidle');
-        await page.locator('h1').first().waitFor();
+        if (route !== '/admin/theme' && route !== '/admin/policies') await page.locator('table').first().waitFor();
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= 375, `${route} is ${width} px wide`);
     }

@@ -113,8 +113,19 @@ function notAvailable(path) {
             h('p', null, h('a', { href: `#${firstRoute() || '/account/profile'}` }, 'Go to your first page'))));
 }
 
+// aria-busy on the main region while a page is being drawn (assistive technology waits; so do
+// the browser tests).
 async function render() {
     const seq = ++renderSeq;
+    els.main.setAttribute('aria-busy', 'true');
+    try {
+        await draw(seq);
+    } finally {
+        if (seq === renderSeq) els.main.removeAttribute('aria-busy');
+    }
+}
+
+async function draw(seq) {
     const { path, query } = parseHash();
     closeMenu();
 

@@ -28,7 +28,7 @@ function roleField(names, value = 'member', hint) {
 async function createUser(ctx, onDone) {
     const names = await roleNames();
     const pw = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'new-password', maxlength: 4096,
-        hint: 'Or send an invitation below and let the person choose it.' });
+        hint: 'Or tick "Send an invitation" above and let the person choose it.' });
     const invite = field({ label: 'Send an invitation instead of setting a password', name: 'invite', type: 'checkbox',
         hint: 'The person gets a mail with a link and chooses their username, names and password.' });
     const personal = h('div', null,
