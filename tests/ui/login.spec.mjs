@@ -4,6 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launch, navigationIsReal, newPage, shot, signIn } from './lib.mjs';
 
+// Form controls and buttons with no accessible name (no <label>, aria-label(ledby) or text).
+function unlabelled(page) {
+    return page.evaluate(() => {
+        const named = (el) => (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        const bad = [...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el) => !named(el));
+        const mute = [...document.querySelectorAll('button, a[href]')].filter((el) => !el.textContent.trim() && !el.getAttribute('aria-label'));
+        return [...bad, ...mute].map((el) => el.outerHTML.slice(0, 80));
+    });
+}
+
 let browser;
 before(async () => {
     browser = await launch();
@@ -60,6 +70,7 @@ test('an administrator signs in and sees every menu; each page renders without a
         await page.locator('h1', { hasText: title }).waitFor();
         await page.waitForLoadState('networkidle');
         assert.equal(await page.locator('.problem').count(), 0, `${route}: ${await page.locator('.problem').allTextContents()}`);
+        assert.deepEqual(await unlabelled(page), [], `${route}: controls without a label`);
         await shot(page, `admin-${name}`);
     }
     // The matrix: one checkbox per role and permission, labelled for screen readers.
