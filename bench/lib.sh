@@ -17,6 +17,7 @@ THREADS=2
 CONNS=32
 DURATION=10
 WARMUP=3
+RUNS=2
 KEEP=0
 DO_BUILD=1
 
@@ -201,9 +202,9 @@ parse_bench() {
     done
 }
 
-# CPU accounting: CPU_GROUPS[name]="pid ..." (set by the caller before measure) names the
-# processes whose CPU time (utime + stime, /proc/PID/stat) is charged to each request of a run.
-# wrk's own CPU comes from bash's `time`.
+# CPU accounting: CPU_GROUPS[name]="pid ..." (set before each run) names the processes whose
+# CPU time (utime + stime from /proc/PID/stat) is charged to the requests of the run; wrk's own
+# CPU comes from bash's `time`.
 declare -A CPU_GROUPS R_CPU
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -216,51 +217,108 @@ group_ticks() {	# group_ticks PID...: summed utime + stime
     echo "$t"
 }
 
-# measure NAME CONNS SCRIPT URL [PRE-RUN-FUNCTION]: a warm-up, then two runs; keeps the better
-# (higher 2xx/s) in R_*[NAME]. The raw wrk output of each run lands in $OUT/NAME.*.txt.
-# PRE-RUN-FUNCTION (optional) is called before each wrk run with the run's label.
-# R_CPU[NAME]: CPU microseconds per request of the kept run, per group of CPU_GROUPS and wrk.
-measure() {
-    local name=$1 conns=$2 script=$3 url=$4 pre=${5:-} run f ok best=-1 runs="" g cpu wrk_cpu
+# Results of single runs, keyed "NAME:RUN" (RUN = warmup, run1, run2).
+declare -A X_OK X_RPS X_P50 X_P99 X_NON2XX X_SOCKERR X_EXTRA X_CPU
+
+# wrk_run NAME RUN CONNS SCRIPT URL: one wrk run (WARMUP seconds for RUN=warmup, else
+# DURATION) into $OUT/NAME.RUN.txt, results in X_*[NAME:RUN]. X_OK counts 2xx per second.
+wrk_run() {
+    local name=$1 run=$2 conns=$3 script=$4 url=$5 f d=$DURATION g cpu wrk_cpu k=$1:$2
     local -A t0
-    for run in warmup run1 run2; do
-        [ -n "$pre" ] && "$pre" "$run"
-        f=$OUT/$name.$run.txt
-        local d=$DURATION
-        [ "$run" = warmup ] && d=$WARMUP
-        for g in "${!CPU_GROUPS[@]}"; do
-            # shellcheck disable=SC2086
-            t0[$g]=$(group_ticks ${CPU_GROUPS[$g]})
-        done
-        wrk_cpu=$( { TIMEFORMAT='%U %S'; time BENCH_DIR=$BENCH wrk -t"$THREADS" -c"$conns" -d"${d}s" \
-            --latency -s "$BENCH/$script" "$url" >"$f" 2>&1; } 2>&1 ) \
-            || { cat "$f" >&2; die "wrk failed for $name ($run)"; }
-        [ "$run" = warmup ] && continue
-        parse_bench "$f"
-        cpu=$(awk -v t="$wrk_cpu" -v n="$B_requests" 'BEGIN { split(t, a, " "); printf "wrk=%.1f", (a[1] + a[2]) * 1e6 / n }')
-        for g in $(printf '%s\n' "${!CPU_GROUPS[@]}" | sort); do
-            # shellcheck disable=SC2086
-            cpu="$cpu $g=$(awk -v a="${t0[$g]}" -v b="$(group_ticks ${CPU_GROUPS[$g]})" -v n="$B_requests" -v hz="$CLK_TCK" \
-                'BEGIN { printf "%.1f", (b - a) * 1e6 / hz / n }')"
-        done
-        echo "CPU_US_PER_REQUEST $cpu" >>"$f"
-        ok=$(awk -v r="$B_requests" -v n="$B_non2xx" -v s="$B_seconds" 'BEGIN { printf "%.1f", (r - n) / s }')
-        runs="$runs${runs:+ / }$ok"
-        if awk -v a="$ok" -v b="$best" 'BEGIN { exit !(a > b) }'; then
-            best=$ok
-            R_RPS[$name]=$B_rps
-            R_OK[$name]=$ok
-            R_P50[$name]=$B_p50_ms
-            R_P99[$name]=$B_p99_ms
-            R_NON2XX[$name]=$B_non2xx
-            R_SOCKERR[$name]=$B_sockerr
-            R_EXTRA[$name]="parked connections $B_parked, untokened requests $B_untokened"
-            R_CPU[$name]=$cpu
+    f=$OUT/$name.$run.txt
+    [ "$run" = warmup ] && d=$WARMUP
+    for g in "${!CPU_GROUPS[@]}"; do
+        # shellcheck disable=SC2086
+        t0[$g]=$(group_ticks ${CPU_GROUPS[$g]})
+    done
+    wrk_cpu=$( { TIMEFORMAT='%U %S'; time BENCH_DIR=$BENCH wrk -t"$THREADS" -c"$conns" -d"${d}s" \
+        --latency -s "$BENCH/$script" "$url" >"$f" 2>&1; } 2>&1 ) \
+        || { cat "$f" >&2; die "wrk failed for $name ($run)"; }
+    parse_bench "$f"
+    cpu=$(awk -v t="$wrk_cpu" -v n="$B_requests" 'BEGIN { split(t, a, " "); printf "wrk=%.1f", n ? (a[1] + a[2]) * 1e6 / n : 0 }')
+    for g in $(printf '%s\n' "${!CPU_GROUPS[@]}" | sort); do
+        # shellcheck disable=SC2086
+        cpu="$cpu $g=$(awk -v a="${t0[$g]}" -v b="$(group_ticks ${CPU_GROUPS[$g]})" -v n="$B_requests" -v hz="$CLK_TCK" \
+            'BEGIN { printf "%.1f", n ? (b - a) * 1e6 / hz / n : 0 }')"
+    done
+    echo "CPU_US_PER_REQUEST $cpu" >>"$f"
+    X_OK[$k]=$(awk -v r="$B_requests" -v n="$B_non2xx" -v s="$B_seconds" 'BEGIN { printf "%.1f", (r - n) / s }')
+    X_RPS[$k]=$B_rps
+    X_P50[$k]=$B_p50_ms
+    X_P99[$k]=$B_p99_ms
+    X_NON2XX[$k]=$B_non2xx
+    X_SOCKERR[$k]=$B_sockerr
+    X_EXTRA[$k]="parked connections $B_parked, untokened requests $B_untokened"
+    X_CPU[$k]=$cpu
+}
+
+# pick NAME [RUN]: R_*[NAME] from RUN, by default the best (most 2xx/s) of run1..runRUNS;
+# R_RUNS[NAME] lists every run's 2xx/s.
+pick() {
+    local name=$1 best=${2:-} i list=""
+    for ((i = 1; i <= RUNS; i++)); do
+        list="$list${list:+ / }${X_OK[$name:run$i]}"
+        if [ $# -lt 2 ] && { [ -z "$best" ] || awk -v a="${X_OK[$name:run$i]}" -v b="${X_OK[$name:$best]}" 'BEGIN { exit !(a > b) }'; }; then
+            best=run$i
         fi
     done
-    R_RUNS[$name]=$runs
-    say "$(printf '%-14s 2xx/s %10s (runs: %s)  p50 %s ms  p99 %s ms  non-2xx %s  CPU us/req: %s' \
-        "$name" "${R_OK[$name]}" "$runs" "${R_P50[$name]}" "${R_P99[$name]}" "${R_NON2XX[$name]}" "${R_CPU[$name]}")"
+    local k=$name:$best
+    R_OK[$name]=${X_OK[$k]}
+    R_RPS[$name]=${X_RPS[$k]}
+    R_P50[$name]=${X_P50[$k]}
+    R_P99[$name]=${X_P99[$k]}
+    R_NON2XX[$name]=${X_NON2XX[$k]}
+    R_SOCKERR[$name]=${X_SOCKERR[$k]}
+    R_EXTRA[$name]=${X_EXTRA[$k]}
+    R_CPU[$name]=${X_CPU[$k]}
+    R_BEST[$name]=$best
+    R_RUNS[$name]=$list
+    say "$(printf '%-12s %10s/s (runs: %s)  p50 %s ms  p99 %s ms  non-2xx %s  CPU us/req: %s' \
+        "$name" "${R_OK[$name]}" "${R_RUNS[$name]}" "${R_P50[$name]}" "${R_P99[$name]}" \
+        "${R_NON2XX[$name]}" "${R_CPU[$name]}")"
+}
+declare -A R_BEST
+
+# measure NAME: the function m_NAME RUN does one run; a warm-up, RUNS runs, then pick.
+measure() {
+    local i
+    "m_$1" warmup
+    for ((i = 1; i <= RUNS; i++)); do "m_$1" "run$i"; done
+    pick "$1"
+}
+
+# measure_pair BASE NAME: BASE and NAME alternately (warm-ups, then BASE run1, NAME run1, BASE
+# run2, NAME run2, ...), so that each run of NAME has a run of BASE beside it on a shared, noisy
+# machine, and each ratio NAME/BASE is taken within a pair.
+# PAIR_RATIO[NAME]: every pair's ratio; PAIR_MEDIAN[NAME]: their median (the mean of the middle
+# two for an even count). The R_* rows of both come from the pair whose ratio is nearest the
+# median (the first such pair).
+declare -A PAIR_RATIO PAIR_MEDIAN
+measure_pair() {
+    local base=$1 name=$2 i list="" r med best="" bestd=""
+    local -a ratios=()
+    "m_$base" warmup
+    "m_$name" warmup
+    for ((i = 1; i <= RUNS; i++)); do
+        "m_$base" "run$i"
+        "m_$name" "run$i"
+        r=$(awk -v a="${X_OK[$name:run$i]}" -v b="${X_OK[$base:run$i]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+        ratios+=("$r")
+        list="$list${list:+ / }$r"
+    done
+    med=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }')
+    for ((i = 1; i <= RUNS; i++)); do
+        r=$(awk -v a="${ratios[i - 1]}" -v m="$med" 'BEGIN { d = a - m; printf "%.4f", (d < 0 ? -d : d) }')
+        if [ -z "$best" ] || awk -v a="$r" -v b="$bestd" 'BEGIN { exit !(a < b) }'; then
+            best=run$i
+            bestd=$r
+        fi
+    done
+    PAIR_RATIO[$name]=$list
+    PAIR_MEDIAN[$name]=$med
+    pick "$base" "$best"
+    pick "$name" "$best"
+    say "$name/$base per pair: $list; median $med (rows from $best)"
 }
 
 # The stack's processes as CPU groups: nginx workers, gatehouse workers (app), redis, mariadb.

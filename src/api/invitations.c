@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "core/valid.h"
 #include "api/common.h"
 #include "api/invitations.h"
 #include "auth/authn.h"
@@ -178,52 +179,6 @@ static void
 redact_path(struct request *req, const char *suffix)
 {
 	req->path = arena_printf(req->arena, "/api/v1/public/invitations/{token}%s", suffix);
-}
-
-/*
- * An address we send mail to: ASCII local part of atext and dots (no quoting), one '@', a
- * domain of at least two LDH labels; at most 254 characters, the local part at most 64.
- */
-static int
-valid_email(const char *s)
-{
-	const char	*at = strrchr(s, '@'), *p, *label;
-	size_t		 n = strlen(s);
-	int		 dots = 0;
-
-	if (at == NULL || at == s || n > 254 || (size_t)(at - s) > 64)
-		return 0;
-	if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL)
-		return 0;
-	for (p = s; p < at; p++)
-		if (!isalnum((unsigned char)*p) && strchr("!#$%&'*+/=?^_`{|}~.-", *p) == NULL)
-			return 0;
-	for (label = p = at + 1;; p++) {
-		if (*p == '.' || *p == '\0') {
-			if (p == label || p - label > 63 || label[0] == '-' || p[-1] == '-')
-				return 0;
-			if (*p == '\0')
-				break;
-			dots++;
-			label = p + 1;
-		} else if (!isalnum((unsigned char)*p) && *p != '-')
-			return 0;
-	}
-	return dots > 0;
-}
-
-/* A username: 3-64 of [A-Za-z0-9._-], starting with a letter or digit (never an '@'). */
-static int
-valid_username(const char *s)
-{
-	size_t	 i;
-
-	if (!isalnum((unsigned char)s[0]))
-		return 0;
-	for (i = 1; s[i] != '\0'; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_' && s[i] != '-')
-			return 0;
-	return i >= 3 && i <= 64;
 }
 
 static int
@@ -791,11 +746,6 @@ api_public_invitation_get(struct request *req)
 	return GH_OK;
 }
 
-/*
- * Refuse when the client address has failed too often: the login's counter, which
- * auth_count_failure() moves, so guessing an account's password here costs what it costs at
- * login.
- */
 /* The role an accepted invitation grants: its own if it is still grantable in org, else member. */
 static enum gh_err
 accept_role(struct request *req, long long role_id, long long org, long long *id,

@@ -4,6 +4,7 @@
  * and a test fails when one is missing.
  */
 #include "api/api.h"
+#include "api/components.h"
 #include "api/invitations.h"
 #include "api/orgs.h"
 #include "api/settings.h"
@@ -71,6 +72,7 @@ const struct route api_routes[] = {
 	ROUTES_TEAMS
 	ROUTES_INVITATIONS
 	ROUTES_SETTINGS
+	ROUTES_COMPONENTS
 
 	{ HTTP_GET, "/api/v1/debug/sleep", api_debug_sleep, ROUTE_PUBLIC | ROUTE_DEBUG,
 	  "test only: answers after ?ms= milliseconds" },

@@ -5,8 +5,11 @@
  * Redis keys (see docs/tokens.md):
  *	bl:<jti>	a revoked access token, expiring with it
  *	pv:<user>	cache of users.permission_version (MySQL is the truth, written first)
+ *	bls:<sid>	a session ended by logout: every access token naming it
  *	authz:gen	generation of the authorization tables
+ *	policy:gen	generation of the organization policies (auth/policy.c)
  *	fail:ip:<ip>, fail:acct:<user>	failed-login counters
+ *	pwreset:ip:<ip>, pwreset:email:<hash>	password-reset request counters (api/invitations.c)
  */
 #ifndef GH_SESSION_H
 #define GH_SESSION_H

@@ -16,6 +16,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/valid.h"
 #include "http/router.h"
 #include "server/cmd.h"
 #include "server/master.h"
@@ -272,20 +273,6 @@ out:
 }
 
 static int
-valid_username(const char *u)
-{
-	size_t	 i, n = strlen(u);
-
-	if (n < 3 || n > 64)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((u[i] >= 'a' && u[i] <= 'z') || (u[i] >= 'A' && u[i] <= 'Z') ||
-		    (u[i] >= '0' && u[i] <= '9') || u[i] == '.' || u[i] == '_' || u[i] == '-'))
-			return 0;
-	return 1;
-}
-
-static int
 cmd_create_admin(const struct opts *o)
 {
 	struct gh_config	 cfg;
@@ -302,10 +289,11 @@ cmd_create_admin(const struct opts *o)
 	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
 		return 1;
 	if (o->username == NULL || !valid_username(o->username)) {
-		fprintf(stderr, "gatehouse: --username: 3-64 characters of A-Z a-z 0-9 . _ -\n");
+		fprintf(stderr, "gatehouse: --username: 3-64 characters of A-Z a-z 0-9 . _ -, "
+		    "starting with a letter or a digit\n");
 		goto out;
 	}
-	if (o->email == NULL || strchr(o->email, '@') == NULL || strlen(o->email) > 254) {
+	if (o->email == NULL || !valid_email(o->email)) {
 		fprintf(stderr, "gatehouse: --email: an email address is required\n");
 		goto out;
 	}

@@ -11,6 +11,7 @@
 #include "store/sql_teams.h"
 #include "store/sql_invitations.h"
 #include "store/sql_settings.h"
+#include "store/sql_components.h"
 
 /* Columns of a login lookup, in the order enum user_login_col names them. */
 #define USER_LOGIN_COLS "id, password_hash, is_enabled, is_account_non_expired," \
@@ -106,7 +107,8 @@ enum user_login_col {
 	SQL_STATEMENTS_USERS \
 	SQL_STATEMENTS_TEAMS \
 	SQL_STATEMENTS_INVITATIONS \
-	SQL_STATEMENTS_SETTINGS
+	SQL_STATEMENTS_SETTINGS \
+	SQL_STATEMENTS_COMPONENTS
 
 enum sql_id {
 #define X(id, text) id,

@@ -1,0 +1,1327 @@
+/*
+ * components.c: the console's UI components (seed 004 ui_components, component_permissions,
+ * role_component_permissions; seed 000's menus and pages are the same rows) and the caller's
+ * navigation.
+ *
+ * Components form a tree through parent_id (menu -> page -> sub-page).  They are one catalogue
+ * for every organization, like the permission catalogue: the components.* permission of a route
+ * is all a caller needs to manage it.  Each component has up to four actions (VIEW, CREATE,
+ * EDIT, DELETE); roles are granted actions.  Granting follows the rules of role permissions
+ * (api/roles.c): platform callers change any role, organization callers only their own
+ * organization's roles (never shared or system ones) and only with actions their own roles hold.
+ *
+ * These rows only shape the console; the server enforces with role_permissions.  So no change
+ * here touches tokens, permission_version or the authorization tables: /me/navigation reads
+ * MySQL on every request and sees every change at once.
+ *
+ * Moving a component (parent_id) and deleting one lock every ui_components row in id order
+ * first, so two concurrent moves can neither build a cycle nor deadlock.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "api/api.h"
+#include "api/common.h"
+#include "api/components.h"
+#include "auth/authn.h"
+#include "auth/authz.h"
+#include "core/arena.h"
+#include "http/body.h"
+#include "server/worker.h"
+#include "store/audit.h"
+#include "store/db.h"
+
+enum { CC_ID, CC_KEY, CC_NAME, CC_DESC, CC_CATEGORY, CC_ROUTE, CC_ICON, CC_ORDER, CC_PARENT,
+	CC_ACTIVE, CC_CREATED, CC_UPDATED, CC_CBY, CC_UBY };
+enum { AC_ID, AC_COMP, AC_KEY, AC_ACTION, AC_DESC, AC_ACTIVE, AC_CREATED, AC_UPDATED, AC_CBY,
+	AC_UBY };
+enum { GC_KEY, GC_ACTION, GC_CPID, GC_ACTIVE };
+enum { NC_ID, NC_PARENT, NC_KEY, NC_NAME, NC_DESC, NC_CATEGORY, NC_ROUTE, NC_ICON, NC_ACTION };
+/* Role columns of SQL_ROLE_GET (ROLE_COLS in store/sql_rbac.h). */
+enum { RC_ID, RC_NAME, RC_DESC, RC_ORG, RC_SCOPE, RC_SYSTEM };
+
+#define KEY_MAX		100
+#define NAME_MAX_	100
+#define DESC_MAX	500
+#define CATEGORY_MAX	50
+#define ROUTE_MAX	255
+#define ICON_MAX	64
+#define ORDER_MIN	(-2147483647LL - 1)
+#define ORDER_MAX	2147483647LL
+#define TREE_DEPTH_MAX	64	/* levels /me/navigation follows; deeper nodes are not shown */
+#define GRANTS_MAX	1000	/* grants in one PUT */
+
+/* In the order of the column's ENUM, which is the order lists use. */
+static const char *const actions[] = { "VIEW", "CREATE", "EDIT", "DELETE", NULL };
+
+static int
+action_index(const char *s)
+{
+	int	 i;
+
+	for (i = 0; s != NULL && actions[i] != NULL; i++)
+		if (strcmp(s, actions[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* ^[a-z0-9][a-z0-9-]{0,99}$ */
+static int
+valid_key(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] == '-' && i > 0)))
+			return 0;
+	return i >= 1 && i <= KEY_MAX;
+}
+
+/* Text without control characters and without a space at either end. */
+static int
+valid_label(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return 0;
+	return n > 0 && !isspace(p[0]) && !isspace(p[n - 1]);
+}
+
+/*
+ * A route inside the application: "/" then URL path, query and fragment characters (RFC 3986,
+ * without quotes, backslashes or spaces), never "//" at the start (another host).
+ */
+static int
+valid_route(const char *s)
+{
+	size_t	 i;
+
+	if (s[0] != '/' || s[1] == '/')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("-._~!$&()*+,;=:@/?#%", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* An icon name: letters, digits and _ . : - */
+static int
+valid_icon(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("_.:-", s[i]) == NULL)
+			return 0;
+	return i > 0;
+}
+
+/* Both NULL, or equal text. */
+static int
+same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static cJSON *
+comp_json(struct request *req, const struct db_result *r, size_t i)
+{
+	cJSON	*o = api_object(req);
+
+	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, CC_ID));
+	cJSON_AddStringToObject(o, "key", db_str(r, i, CC_KEY));
+	cJSON_AddStringToObject(o, "display_name", db_str(r, i, CC_NAME));
+	api_add_str(o, "description", db_str(r, i, CC_DESC));
+	api_add_str(o, "category", db_str(r, i, CC_CATEGORY));
+	api_add_str(o, "route", db_str(r, i, CC_ROUTE));
+	api_add_str(o, "icon", db_str(r, i, CC_ICON));
+	cJSON_AddNumberToObject(o, "display_order", (double)db_int(r, i, CC_ORDER));
+	api_add_id(o, "parent_id", r, i, CC_PARENT);
+	cJSON_AddBoolToObject(o, "is_active", db_int(r, i, CC_ACTIVE) != 0);
+	cJSON_AddStringToObject(o, "created_at", db_str(r, i, CC_CREATED));
+	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, CC_UPDATED));
+	api_add_id(o, "created_by", r, i, CC_CBY);
+	api_add_id(o, "updated_by", r, i, CC_UBY);
+	return o;
+}
+
+static cJSON *
+action_json(struct request *req, const struct db_result *r, size_t i)
+{
+	cJSON	*o = api_object(req);
+
+	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, AC_ID));
+	cJSON_AddNumberToObject(o, "component_id", (double)db_int(r, i, AC_COMP));
+	cJSON_AddStringToObject(o, "component_key", db_str(r, i, AC_KEY));
+	cJSON_AddStringToObject(o, "action", db_str(r, i, AC_ACTION));
+	api_add_str(o, "description", db_str(r, i, AC_DESC));
+	cJSON_AddBoolToObject(o, "is_active", db_int(r, i, AC_ACTIVE) != 0);
+	cJSON_AddStringToObject(o, "created_at", db_str(r, i, AC_CREATED));
+	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, AC_UPDATED));
+	api_add_id(o, "created_by", r, i, AC_CBY);
+	api_add_id(o, "updated_by", r, i, AC_UBY);
+	return o;
+}
+
+static void
+audit(struct request *req, const char *action, const char *type, long long id, long long org,
+    const cJSON *details)
+{
+	struct audit_event	 ev;
+	char			*s = NULL;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = req->auth.user_id;
+	ev.org = org > 0 ? org : req->auth.org_id;
+	ev.action = action;
+	ev.target_type = type;
+	ev.target_id = arena_printf(req->arena, "%lld", id);
+	if (details != NULL && (s = cJSON_PrintUnformatted(details)) != NULL) {
+		ev.details = arena_strndup(req->arena, s, strlen(s));
+		cJSON_free(s);
+	}
+	(void)audit_write(req, &ev);
+}
+
+/* Add text s to the array member name of o, creating it. */
+static void
+detail_add(cJSON *o, const char *name, const char *s)
+{
+	cJSON	*a = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	if (a == NULL)
+		a = cJSON_AddArrayToObject(o, name);
+	cJSON_AddItemToArray(a, cJSON_CreateString(s));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Components */
+
+/* Read component id (locked when lock); 404 when there is none. */
+static enum gh_err
+comp_load(struct request *req, long long id, int lock, struct db_result *r)
+{
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_COMP_GET_LOCK : SQL_COMP_GET, p, 1,
+	    r)) != GH_OK)
+		return err;
+	if (r->nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no UI component %lld", id);
+	return GH_OK;
+}
+
+/* The fields of a component body; set says which were given (PATCH keeps the others). */
+struct comp_in {
+	const char	*key, *name, *desc, *cat, *route, *icon;
+	long long	 order, parent;		/* parent 0 = top level */
+	int		 active;
+	int		 set_key, set_name, set_desc, set_cat, set_route, set_icon;
+	int		 set_order, set_parent, set_active;
+};
+
+/*
+ * A nullable text member: *set when it is in the body, *out NULL when it is null.  ok checks
+ * the text (why is the message when it fails).
+ */
+static enum gh_err
+opt_text(struct request *req, const char *name, size_t min, size_t max, int (*ok)(const char *),
+    const char *why, int *set, const char **out)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(req->json, name);
+	enum gh_err	 err;
+
+	*set = v != NULL;
+	*out = NULL;
+	if (v == NULL || cJSON_IsNull(v))
+		return GH_OK;
+	if ((err = body_str(req, name, BODY_OPTIONAL, min, max, out)) != GH_OK)
+		return err;
+	if (ok != NULL && !ok(*out))
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s", why);
+	return GH_OK;
+}
+
+static enum gh_err
+comp_parse(struct request *req, int create, struct comp_in *in)
+{
+	static const char *const fields[] = { "key", "display_name", "description", "category",
+	    "route", "icon", "display_order", "parent_id", "is_active", NULL };
+	const cJSON	*v;
+	enum gh_err	 err;
+
+	memset(in, 0, sizeof(*in));
+	in->active = 1;
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = opt_text(req, "key", 1, KEY_MAX, valid_key,
+	    "a key is 1-100 characters: lower-case letters, digits and -, not starting with -",
+	    &in->set_key, &in->key)) != GH_OK ||
+	    (err = opt_text(req, "display_name", 1, NAME_MAX_, valid_label,
+	    "display_name cannot hold control characters nor start or end with a space",
+	    &in->set_name, &in->name)) != GH_OK ||
+	    (err = opt_text(req, "description", 0, DESC_MAX, NULL, NULL, &in->set_desc,
+	    &in->desc)) != GH_OK ||
+	    (err = opt_text(req, "category", 1, CATEGORY_MAX, valid_label,
+	    "category cannot hold control characters nor start or end with a space",
+	    &in->set_cat, &in->cat)) != GH_OK ||
+	    (err = opt_text(req, "route", 1, ROUTE_MAX, valid_route,
+	    "route is a path in the application: it starts with one / and holds URL characters",
+	    &in->set_route, &in->route)) != GH_OK ||
+	    (err = opt_text(req, "icon", 1, ICON_MAX, valid_icon,
+	    "icon is a name of letters, digits and _ . : -", &in->set_icon, &in->icon)) != GH_OK)
+		return err;
+	if ((in->set_key || create) && in->key == NULL)
+		return req_fail(req, GH_ERR_VALIDATION, "key", "key is required");
+	if ((in->set_name || create) && in->name == NULL)
+		return req_fail(req, GH_ERR_VALIDATION, "display_name", "display_name is required");
+	v = cJSON_GetObjectItemCaseSensitive(req->json, "display_order");
+	if (v != NULL && ((err = body_int(req, "display_order", BODY_REQUIRED, ORDER_MIN, ORDER_MAX,
+	    &in->order, &in->set_order)) != GH_OK))
+		return err;
+	v = cJSON_GetObjectItemCaseSensitive(req->json, "parent_id");
+	if (v != NULL) {
+		in->set_parent = 1;
+		if (!cJSON_IsNull(v) && (err = body_int(req, "parent_id", BODY_REQUIRED, 1,
+		    999999999999999LL, &in->parent, NULL)) != GH_OK)
+			return req_fail(req, GH_ERR_VALIDATION, "parent_id",
+			    "parent_id is a component id, or null for the top level");
+	}
+	v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active");
+	if (v != NULL) {
+		if (!cJSON_IsBool(v))
+			return req_fail(req, GH_ERR_VALIDATION, "is_active",
+			    "is_active must be true or false");
+		in->set_active = 1;
+		in->active = cJSON_IsTrue(v);
+	}
+	return GH_OK;
+}
+
+/*
+ * Check that parent exists (locking it, so that it cannot be deleted before the caller commits)
+ * and, when self is a component being moved, that self is not parent nor one of its ancestors.
+ * *category gets the parent's category.
+ */
+static enum gh_err
+parent_check(struct request *req, long long parent, long long self, const char **category)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	long long	 cur = parent;
+	enum gh_err	 err;
+	int		 steps;
+
+	*category = NULL;
+	for (steps = 0; cur > 0; steps++) {
+		if (cur == self || steps > 10000)
+			return req_fail(req, GH_ERR_VALIDATION, "parent_id",
+			    "component %lld is below this one: the tree would have a cycle", parent);
+		p[0] = DB_INT(cur);
+		if ((err = db_exec(req->w->db, req->arena, SQL_COMP_PARENT_LOCK, p, 1, &r)) != GH_OK)
+			return err;
+		if (r.nrows == 0) {
+			if (cur == parent)
+				return req_fail(req, GH_ERR_VALIDATION, "parent_id",
+				    "no UI component %lld", parent);
+			break;
+		}
+		if (cur == parent)
+			*category = db_str(&r, 0, 2);
+		if (self <= 0)
+			break;		/* a new component has no descendants */
+		cur = db_isnull(&r, 0, 1) ? 0 : db_int(&r, 0, 1);
+	}
+	return GH_OK;
+}
+
+/* Lock every component row, in id order: tree moves and deletes run one at a time. */
+static enum gh_err
+lock_tree(struct request *req)
+{
+	struct db_result r;
+
+	return db_exec(req->w->db, req->arena, SQL_COMP_LOCK_ALL, NULL, 0, &r);
+}
+
+enum gh_err
+api_components_list(struct request *req)
+{
+	struct api_page	 pg;
+	struct db_result r;
+	struct db_param	 p[10];
+	const char	*cat = req_query(req, "category"), *par = req_query(req, "parent_id");
+	long long	 parent = -1, last = 0;
+	int		 active;
+	char		*end;
+	size_t		 i;
+	enum gh_err	 err;
+	cJSON		*items;
+
+	if ((err = api_page_parse(req, &pg)) != GH_OK ||
+	    (err = api_query_bool(req, "active", &active)) != GH_OK)
+		return err;
+	if (cat != NULL && (utf8_len(cat) == (size_t)-1 || utf8_len(cat) > CATEGORY_MAX))
+		return req_fail(req, GH_ERR_VALIDATION, "category",
+		    "category is up to %d characters", CATEGORY_MAX);
+	if (par != NULL) {
+		if (strcmp(par, "null") == 0)
+			parent = 0;
+		else {
+			parent = strtoll(par, &end, 10);
+			if (!isdigit((unsigned char)*par) || *end != '\0' || strlen(par) > 18)
+				return req_fail(req, GH_ERR_VALIDATION, "parent_id",
+				    "parent_id is a component id, or 0 or null for the top level");
+		}
+	}
+	p[0] = DB_INT(pg.after);
+	p[1] = DB_STR(cat ? cat : "");
+	p[2] = DB_STR(cat ? cat : "");
+	p[3] = DB_INT(parent);
+	p[4] = DB_INT(parent);
+	p[5] = DB_INT(parent);
+	p[6] = DB_INT(active);
+	p[7] = DB_INT(active);
+	p[8] = DB_INT(pg.limit + 1);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_LIST, p, 9, &r)) != GH_OK)
+		return err;
+	items = api_array(req);
+	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
+		cJSON_AddItemReferenceToArray(items, comp_json(req, &r, i));
+		last = db_int(&r, i, CC_ID);
+	}
+	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	return GH_OK;
+}
+
+enum gh_err
+api_component_get(struct request *req)
+{
+	struct db_result r;
+	long long	 id;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &r)) != GH_OK)
+		return err;
+	api_entity(req, 200, comp_json(req, &r, 0), NULL);
+	return GH_OK;
+}
+
+enum gh_err
+api_component_create(struct request *req)
+{
+	struct comp_in	 in;
+	struct db_result r;
+	struct db_param	 p[11];
+	const char	*pcat = NULL;
+	long long	 id;
+	enum gh_err	 err;
+	cJSON		*details;
+
+	if ((err = comp_parse(req, 1, &in)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if (in.parent > 0 && (err = parent_check(req, in.parent, 0, &pcat)) != GH_OK)
+		goto fail;
+	/* A page takes its menu's category unless it names one. */
+	if (!in.set_cat)
+		in.cat = pcat;
+	p[0] = DB_STR(in.key);
+	p[1] = DB_STR(in.name);
+	p[2] = DB_STR(in.desc);
+	p[3] = DB_STR(in.cat);
+	p[4] = DB_STR(in.route);
+	p[5] = DB_STR(in.icon);
+	p[6] = DB_INT(in.order);
+	p[7] = in.parent > 0 ? DB_INT(in.parent) : DB_NULL;
+	p[8] = DB_INT(in.active);
+	p[9] = DB_INT(req->auth.user_id);
+	p[10] = DB_INT(req->auth.user_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_INSERT, p, 11, &r)) != GH_OK) {
+		if (err == GH_ERR_CONFLICT)
+			req_fail(req, err, "key", "a UI component with key %s exists", in.key);
+		goto fail;
+	}
+	id = (long long)r.insert_id;
+	details = api_object(req);
+	cJSON_AddStringToObject(details, "key", in.key);
+	audit(req, "component.create", "ui_component", id, 0, details);
+	if ((err = comp_load(req, id, 0, &r)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	api_entity(req, 201, comp_json(req, &r, 0),
+	    arena_printf(req->arena, "/api/v1/ui-components/%lld", id));
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_component_update(struct request *req)
+{
+	struct comp_in	 in;
+	struct db_result r;
+	struct db_param	 p[11];
+	const char	*key, *name, *desc, *cat, *route, *icon, *pcat;
+	long long	 id, order, parent, oldparent;
+	int		 active;
+	enum gh_err	 err;
+	cJSON		*details, *changed;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = comp_parse(req, 0, &in)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((in.set_parent && (err = lock_tree(req)) != GH_OK) ||
+	    (err = comp_load(req, id, 1, &r)) != GH_OK ||
+	    (err = api_if_match(req, comp_json(req, &r, 0))) != GH_OK)
+		goto fail;
+	details = api_object(req);
+	changed = cJSON_AddArrayToObject(details, "changed");
+#define FIELD(var, flag, col, label) \
+	var = db_str(&r, 0, col); \
+	if (in.flag && !same(in.var, var)) { \
+		var = in.var; \
+		cJSON_AddItemToArray(changed, cJSON_CreateString(label)); \
+	}
+	FIELD(key, set_key, CC_KEY, "key")
+	FIELD(name, set_name, CC_NAME, "display_name")
+	FIELD(desc, set_desc, CC_DESC, "description")
+	FIELD(cat, set_cat, CC_CATEGORY, "category")
+	FIELD(route, set_route, CC_ROUTE, "route")
+	FIELD(icon, set_icon, CC_ICON, "icon")
+#undef FIELD
+	order = db_int(&r, 0, CC_ORDER);
+	if (in.set_order && in.order != order) {
+		order = in.order;
+		cJSON_AddItemToArray(changed, cJSON_CreateString("display_order"));
+	}
+	active = db_int(&r, 0, CC_ACTIVE) != 0;
+	if (in.set_active && in.active != active) {
+		active = in.active;
+		cJSON_AddItemToArray(changed, cJSON_CreateString("is_active"));
+	}
+	parent = oldparent = db_isnull(&r, 0, CC_PARENT) ? 0 : db_int(&r, 0, CC_PARENT);
+	if (in.set_parent && in.parent != oldparent) {
+		if (in.parent > 0 && (err = parent_check(req, in.parent, id, &pcat)) != GH_OK)
+			goto fail;
+		parent = in.parent;
+		cJSON_AddItemToArray(changed, cJSON_CreateString("parent_id"));
+		cJSON_AddNumberToObject(details, "from_parent_id", (double)oldparent);
+		cJSON_AddNumberToObject(details, "to_parent_id", (double)parent);
+	}
+	if (cJSON_GetArraySize(changed) > 0) {
+		p[0] = DB_STR(key);
+		p[1] = DB_STR(name);
+		p[2] = DB_STR(desc);
+		p[3] = DB_STR(cat);
+		p[4] = DB_STR(route);
+		p[5] = DB_STR(icon);
+		p[6] = DB_INT(order);
+		p[7] = parent > 0 ? DB_INT(parent) : DB_NULL;
+		p[8] = DB_INT(active);
+		p[9] = DB_INT(req->auth.user_id);
+		p[10] = DB_INT(id);
+		if ((err = db_exec(req->w->db, req->arena, SQL_COMP_UPDATE, p, 11, NULL)) != GH_OK) {
+			if (err == GH_ERR_CONFLICT)
+				req_fail(req, err, "key", "a UI component with key %s exists", key);
+			goto fail;
+		}
+		cJSON_AddStringToObject(details, "key", key);
+		audit(req, "component.update", "ui_component", id, 0, details);
+		if ((err = comp_load(req, id, 0, &r)) != GH_OK)
+			goto fail;
+	}
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	api_entity(req, 200, comp_json(req, &r, 0), NULL);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_component_delete(struct request *req)
+{
+	struct db_result r, n;
+	struct db_param	 p[2];
+	long long	 id, children;
+	enum gh_err	 err;
+	cJSON		*details;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = lock_tree(req)) != GH_OK || (err = comp_load(req, id, 1, &r)) != GH_OK ||
+	    (err = api_if_match(req, comp_json(req, &r, 0))) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_CHILDREN, p, 1, &n)) != GH_OK)
+		goto fail;
+	if ((children = db_int(&n, 0, 0)) > 0) {
+		err = req_fail(req, GH_ERR_IN_USE, NULL, "UI component %s has %lld child component%s: "
+		    "move or delete them first", db_str(&r, 0, CC_KEY), children,
+		    children == 1 ? "" : "s");
+		goto fail;
+	}
+	p[1] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_USES, p, 2, &n)) != GH_OK)
+		goto fail;
+	details = api_object(req);
+	cJSON_AddStringToObject(details, "key", db_str(&r, 0, CC_KEY));
+	cJSON_AddNumberToObject(details, "actions", (double)db_int(&n, 0, 0));
+	cJSON_AddNumberToObject(details, "grants", (double)db_int(&n, 0, 1));
+	/* Its actions and their grants to roles go with it (ON DELETE CASCADE). */
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_DELETE, p, 1, NULL)) != GH_OK)
+		goto fail;
+	audit(req, "component.delete", "ui_component", id, 0, details);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	resp_status(req, 204);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Actions of a component (component_permissions) */
+
+/* Component id and action of the path: route parameters 0 and 1 (404 when either is wrong). */
+static enum gh_err
+action_params(struct request *req, long long *id, const char **action)
+{
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, id)) != GH_OK)
+		return err;
+	*action = req_param(req, 1);
+	if (action_index(*action) < 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL,
+		    "an action is VIEW, CREATE, EDIT or DELETE");
+	return GH_OK;
+}
+
+static enum gh_err
+action_load(struct request *req, long long comp, const char *action, int lock,
+    struct db_result *r)
+{
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(comp);
+	p[1] = DB_STR(action);
+	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_COMP_ACTION_GET_LOCK :
+	    SQL_COMP_ACTION_GET, p, 2, r)) != GH_OK)
+		return err;
+	if (r->nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "UI component %lld has no action %s",
+		    comp, action);
+	return GH_OK;
+}
+
+static cJSON *
+action_details(struct request *req, const struct db_result *r)
+{
+	cJSON	*d = api_object(req);
+
+	cJSON_AddStringToObject(d, "key", db_str(r, 0, AC_KEY));
+	cJSON_AddStringToObject(d, "action", db_str(r, 0, AC_ACTION));
+	cJSON_AddNumberToObject(d, "component_permission_id", (double)db_int(r, 0, AC_ID));
+	return d;
+}
+
+enum gh_err
+api_component_actions_list(struct request *req)
+{
+	struct db_result c, r;
+	struct db_param	 p[1];
+	long long	 id;
+	enum gh_err	 err;
+	cJSON		*items;
+	size_t		 i;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = comp_load(req, id, 0, &c)) != GH_OK)
+		return err;
+	p[0] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_LIST, p, 1, &r)) != GH_OK)
+		return err;
+	items = api_array(req);
+	for (i = 0; i < r.nrows; i++)
+		cJSON_AddItemReferenceToArray(items, action_json(req, &r, i));
+	api_page_respond(req, items, 0);
+	return GH_OK;
+}
+
+enum gh_err
+api_component_action_get(struct request *req)
+{
+	struct db_result c, r;
+	const char	*action;
+	long long	 id;
+	enum gh_err	 err;
+
+	if ((err = action_params(req, &id, &action)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
+	    (err = action_load(req, id, action, 0, &r)) != GH_OK)
+		return err;
+	api_entity(req, 200, action_json(req, &r, 0), NULL);
+	return GH_OK;
+}
+
+enum gh_err
+api_component_action_create(struct request *req)
+{
+	static const char *const fields[] = { "action", "description", "is_active", NULL };
+	struct db_result c, r;
+	struct db_param	 p[6];
+	const char	*action, *desc;
+	const cJSON	*v;
+	long long	 id;
+	int		 active = 1;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "action", BODY_REQUIRED, 1, 10, &action)) != GH_OK ||
+	    (err = body_str(req, "description", BODY_OPTIONAL, 0, DESC_MAX, &desc)) != GH_OK)
+		return err;
+	if (action_index(action) < 0)
+		return req_fail(req, GH_ERR_VALIDATION, "action",
+		    "action is VIEW, CREATE, EDIT or DELETE");
+	if ((v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active")) != NULL) {
+		if (!cJSON_IsBool(v))
+			return req_fail(req, GH_ERR_VALIDATION, "is_active",
+			    "is_active must be true or false");
+		active = cJSON_IsTrue(v);
+	}
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	/* The component's row lock keeps it from being deleted under the new action. */
+	if ((err = comp_load(req, id, 1, &c)) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(id);
+	p[1] = DB_STR(action);
+	p[2] = DB_STR(desc);
+	p[3] = DB_INT(active);
+	p[4] = DB_INT(req->auth.user_id);
+	p[5] = DB_INT(req->auth.user_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_INSERT, p, 6, NULL)) != GH_OK) {
+		if (err == GH_ERR_CONFLICT)
+			req_fail(req, err, "action", "UI component %s already has the action %s",
+			    db_str(&c, 0, CC_KEY), action);
+		goto fail;
+	}
+	if ((err = action_load(req, id, action, 0, &r)) != GH_OK)
+		goto fail;
+	audit(req, "component.action.create", "ui_component", id, 0, action_details(req, &r));
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	api_entity(req, 201, action_json(req, &r, 0),
+	    arena_printf(req->arena, "/api/v1/ui-components/%lld/actions/%s", id, action));
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_component_action_update(struct request *req)
+{
+	static const char *const fields[] = { "description", "is_active", NULL };
+	struct db_result c, r;
+	struct db_param	 p[4];
+	const char	*action, *desc, *old;
+	const cJSON	*v;
+	long long	 id;
+	int		 active;
+	enum gh_err	 err;
+	cJSON		*details, *changed;
+
+	if ((err = action_params(req, &id, &action)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "description", BODY_OPTIONAL, 0, DESC_MAX, &desc)) != GH_OK)
+		return err;
+	v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active");
+	if (v != NULL && !cJSON_IsBool(v))
+		return req_fail(req, GH_ERR_VALIDATION, "is_active", "is_active must be true or false");
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
+	    (err = action_load(req, id, action, 1, &r)) != GH_OK ||
+	    (err = api_if_match(req, action_json(req, &r, 0))) != GH_OK)
+		goto fail;
+	details = action_details(req, &r);
+	changed = cJSON_AddArrayToObject(details, "changed");
+	old = db_str(&r, 0, AC_DESC);
+	/* description: null clears it, absent keeps it. */
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL && !same(desc, old))
+		cJSON_AddItemToArray(changed, cJSON_CreateString("description"));
+	else
+		desc = old;
+	active = db_int(&r, 0, AC_ACTIVE) != 0;
+	if (v != NULL && cJSON_IsTrue(v) != active) {
+		active = cJSON_IsTrue(v);
+		cJSON_AddItemToArray(changed, cJSON_CreateString("is_active"));
+	}
+	if (cJSON_GetArraySize(changed) > 0) {
+		p[0] = DB_STR(desc);
+		p[1] = DB_INT(active);
+		p[2] = DB_INT(req->auth.user_id);
+		p[3] = DB_INT(db_int(&r, 0, AC_ID));
+		if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_UPDATE, p, 4,
+		    NULL)) != GH_OK)
+			goto fail;
+		audit(req, "component.action.update", "ui_component", id, 0, details);
+		if ((err = action_load(req, id, action, 0, &r)) != GH_OK)
+			goto fail;
+	}
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	api_entity(req, 200, action_json(req, &r, 0), NULL);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_component_action_delete(struct request *req)
+{
+	struct db_result c, r, n;
+	struct db_param	 p[1];
+	const char	*action;
+	long long	 id;
+	enum gh_err	 err;
+	cJSON		*details;
+
+	if ((err = action_params(req, &id, &action)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
+	    (err = action_load(req, id, action, 1, &r)) != GH_OK ||
+	    (err = api_if_match(req, action_json(req, &r, 0))) != GH_OK)
+		goto fail;
+	p[0] = DB_INT(db_int(&r, 0, AC_ID));
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_GRANTS, p, 1, &n)) != GH_OK)
+		goto fail;
+	details = action_details(req, &r);
+	cJSON_AddNumberToObject(details, "grants", (double)db_int(&n, 0, 0));
+	/* Its grants to roles go with it (ON DELETE CASCADE). */
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_DELETE, p, 1, NULL)) != GH_OK)
+		goto fail;
+	audit(req, "component.action.delete", "ui_component", id, 0, details);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	resp_status(req, 204);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The actions a role grants (role_component_permissions) */
+
+/* The ids of the caller's roles in its organization, comma separated ("" when none). */
+static const char *
+caller_roles(struct request *req)
+{
+	const struct authz_role	*roles[AUTHZ_MAXROLES];
+	size_t			 n, i, len = 0;
+	char			*s;
+
+	n = authn_roles(req, roles, AUTHZ_MAXROLES);
+	s = arena_alloc(req->arena, n * 21 + 1);
+	s[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(s + len, 22, "%s%lld", i ? "," : "", roles[i]->id);
+	return s;
+}
+
+/*
+ * Read role id (locked when lock); 404 when the caller may not see it: organization callers see
+ * the shared roles and their own organization's, platform callers (perm through a platform role)
+ * every role.
+ */
+static enum gh_err
+role_load(struct request *req, long long id, int lock, const char *perm, struct db_result *r)
+{
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, p, 1,
+	    r)) != GH_OK)
+		return err;
+	if (r->nrows == 0 || !(db_isnull(r, 0, RC_ORG) || (req->auth.org_id > 0 &&
+	    db_int(r, 0, RC_ORG) == req->auth.org_id) || authn_platform_has(req, perm)))
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
+	return GH_OK;
+}
+
+/* May the caller change this role's grants?  The rule of roles.c writable(). */
+static enum gh_err
+role_writable(struct request *req, const struct db_result *r)
+{
+	if (authn_platform_has(req, "components.assign"))
+		return GH_OK;
+	if (db_int(r, 0, RC_SYSTEM) || db_isnull(r, 0, RC_ORG))
+		return req_fail(req, GH_ERR_SYSTEM_ROLE, NULL,
+		    "shared and system roles are managed by platform administrators");
+	if (db_int(r, 0, RC_ORG) != req->auth.org_id)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such role");
+	return GH_OK;
+}
+
+static enum gh_err
+grants_load(struct request *req, long long role, struct db_result *g)
+{
+	struct db_param	 p[1];
+
+	p[0] = DB_INT(role);
+	return db_exec(req->w->db, req->arena, SQL_ROLE_COMP_LIST, p, 1, g);
+}
+
+/* {"items": [...], "next_cursor": null}: the representation (and ETag) of a role's grants. */
+static cJSON *
+grants_json(struct request *req, const struct db_result *g)
+{
+	cJSON	*o = api_object(req), *items, *it;
+	size_t	 i;
+
+	items = cJSON_AddArrayToObject(o, "items");
+	for (i = 0; i < g->nrows; i++) {
+		it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "component_key", db_str(g, i, GC_KEY));
+		cJSON_AddStringToObject(it, "action", db_str(g, i, GC_ACTION));
+		cJSON_AddNumberToObject(it, "component_permission_id",
+		    (double)db_int(g, i, GC_CPID));
+		cJSON_AddBoolToObject(it, "is_active", db_int(g, i, GC_ACTIVE) != 0);
+		cJSON_AddItemToArray(items, it);
+	}
+	cJSON_AddNullToObject(o, "next_cursor");
+	return o;
+}
+
+/* State shared by the changes of one request. */
+struct grant_ctx {
+	long long		 role;
+	const struct db_result	*cur;		/* the role's grants before the change */
+	int			 platform;	/* components.assign through a platform role */
+	const char		*mine;		/* the caller's role ids */
+	cJSON			*details;	/* audit details: added, removed, activated, deactivated */
+	int			 changed;
+};
+
+/*
+ * Make the role grant component permission cp (key/action) with is_active = active, or revoke
+ * it when active < 0.  Organization callers touch only actions their own roles hold through an
+ * active grant (403 naming field).
+ */
+static enum gh_err
+grant_set(struct request *req, struct grant_ctx *gc, long long cp, const char *key,
+    const char *action, int active, const char *field)
+{
+	struct db_result r;
+	struct db_param	 p[5];
+	const char	*name = arena_printf(req->arena, "%s:%s", key, action);
+	size_t		 i;
+	long long	 idx = -1;
+	enum gh_err	 err;
+
+	for (i = 0; i < gc->cur->nrows; i++)
+		if (db_int(gc->cur, i, GC_CPID) == cp)
+			idx = (long long)i;
+	if (active < 0 && idx < 0)
+		return GH_OK;
+	if (active >= 0 && idx >= 0 && (db_int(gc->cur, (size_t)idx, GC_ACTIVE) != 0) == active)
+		return GH_OK;
+	if (!gc->platform) {
+		p[0] = DB_INT(cp);
+		p[1] = DB_STR(gc->mine);
+		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_HELD, p, 2, &r)) != GH_OK)
+			return err;
+		if (r.nrows == 0)
+			return req_fail(req, GH_ERR_FORBIDDEN, field,
+			    "you cannot grant or revoke %s %s: your roles do not hold it", key, action);
+	}
+	if (active < 0) {
+		p[0] = DB_INT(gc->role);
+		p[1] = DB_INT(cp);
+		err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_DELETE, p, 2, NULL);
+		detail_add(gc->details, "removed", name);
+	} else if (idx < 0) {
+		p[0] = DB_INT(gc->role);
+		p[1] = DB_INT(cp);
+		p[2] = DB_INT(active);
+		p[3] = DB_INT(req->auth.user_id);
+		p[4] = DB_INT(req->auth.user_id);
+		err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_INSERT, p, 5, NULL);
+		detail_add(gc->details, active ? "added" : "added_inactive", name);
+	} else {
+		p[0] = DB_INT(active);
+		p[1] = DB_INT(req->auth.user_id);
+		p[2] = DB_INT(gc->role);
+		p[3] = DB_INT(cp);
+		err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_SET_ACTIVE, p, 4, NULL);
+		detail_add(gc->details, active ? "activated" : "deactivated", name);
+	}
+	gc->changed = 1;
+	return err;
+}
+
+/*
+ * The component permission of (key, action); *cp 0 when there is none, then *why says what is
+ * missing and *nokey whether it is the component itself.
+ */
+static enum gh_err
+resolve(struct request *req, const char *key, const char *action, long long *cp,
+    const char **why, int *nokey)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	*cp = 0;
+	*why = NULL;
+	p[0] = DB_STR(key);
+	p[1] = DB_STR(action);
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_BY_KEY, p, 2, &r)) != GH_OK)
+		return err;
+	if (r.nrows > 0) {
+		*cp = db_int(&r, 0, 0);
+		return GH_OK;
+	}
+	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_KEY_EXISTS, p, 1, &r)) != GH_OK)
+		return err;
+	*nokey = r.nrows == 0;
+	*why = r.nrows == 0 ? arena_printf(req->arena, "no UI component has the key %s", key) :
+	    arena_printf(req->arena, "UI component %s has no action %s", key, action);
+	return GH_OK;
+}
+
+enum gh_err
+api_role_components_list(struct request *req)
+{
+	struct db_result r, g;
+	long long	 id;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
+	    (err = role_load(req, id, 0, "components.read", &r)) != GH_OK ||
+	    (err = grants_load(req, id, &g)) != GH_OK)
+		return err;
+	api_entity(req, 200, grants_json(req, &g), NULL);
+	return GH_OK;
+}
+
+/* A grant of a PUT or POST body. */
+struct want {
+	const char	*key, *action;
+	long long	 cp;
+	int		 active;
+};
+
+/* Read one {component_key, action, is_active?} object; field names the member in errors. */
+static enum gh_err
+want_parse(struct request *req, const cJSON *o, const char *field, int nested, struct want *w)
+{
+	const cJSON	*it, *k, *a, *act;
+	const char	*fk = nested ? field : "component_key", *fa = nested ? field : "action";
+	const char	*fi = nested ? field : "is_active";
+
+	if (!cJSON_IsObject(o))
+		return req_fail(req, GH_ERR_VALIDATION, field,
+		    "each grant is an object {component_key, action}");
+	cJSON_ArrayForEach(it, o)
+		if (strcmp(it->string, "component_key") && strcmp(it->string, "action") &&
+		    strcmp(it->string, "is_active"))
+			return req_fail(req, GH_ERR_VALIDATION, nested ? field :
+			    arena_strdup(req->arena, it->string), "unknown field %s", it->string);
+	k = cJSON_GetObjectItemCaseSensitive(o, "component_key");
+	a = cJSON_GetObjectItemCaseSensitive(o, "action");
+	act = cJSON_GetObjectItemCaseSensitive(o, "is_active");
+	if (!cJSON_IsString(k) || !valid_key(k->valuestring))
+		return req_fail(req, GH_ERR_VALIDATION, fk, "component_key must be a component key");
+	if (!cJSON_IsString(a) || action_index(a->valuestring) < 0)
+		return req_fail(req, GH_ERR_VALIDATION, fa, "action is VIEW, CREATE, EDIT or DELETE");
+	if (act != NULL && !cJSON_IsBool(act))
+		return req_fail(req, GH_ERR_VALIDATION, fi, "is_active must be true or false");
+	w->key = k->valuestring;
+	w->action = a->valuestring;
+	w->active = act == NULL || cJSON_IsTrue(act);
+	w->cp = 0;
+	return GH_OK;
+}
+
+/* PUT (mode 0: replace), POST (1: add one) and DELETE (2: remove one). */
+static enum gh_err
+change_grants(struct request *req, int mode)
+{
+	static const char *const put_fields[] = { "grants", NULL };
+	struct db_result r, g;
+	struct grant_ctx gc;
+	struct want	*want = NULL;
+	const cJSON	*list = NULL, *it;
+	const char	*why;
+	long long	 id;
+	size_t		 n = 0, i, j;
+	int		 found, nokey = 0;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK)
+		return err;
+	if (mode == 0) {
+		if ((err = body_only(req, put_fields)) != GH_OK)
+			return err;
+		list = cJSON_GetObjectItemCaseSensitive(req->json, "grants");
+		if (!cJSON_IsArray(list))
+			return req_fail(req, GH_ERR_VALIDATION, "grants",
+			    "grants is an array of {component_key, action}");
+		if ((n = (size_t)cJSON_GetArraySize(list)) > GRANTS_MAX)
+			return req_fail(req, GH_ERR_VALIDATION, "grants",
+			    "grants holds at most %d entries", GRANTS_MAX);
+		want = arena_calloc(req->arena, (n ? n : 1) * sizeof(*want));
+		i = 0;
+		cJSON_ArrayForEach(it, list)
+			if ((err = want_parse(req, it, "grants", 1, &want[i++])) != GH_OK)
+				return err;
+	} else if (mode == 1) {
+		n = 1;
+		want = arena_calloc(req->arena, sizeof(*want));
+		if ((err = want_parse(req, req->json, NULL, 0, want)) != GH_OK)
+			return err;
+	} else {
+		n = 1;
+		want = arena_calloc(req->arena, sizeof(*want));
+		want->key = req_param(req, 1);
+		want->action = req_param(req, 2);
+		if (want->key == NULL || !valid_key(want->key) || action_index(want->action) < 0)
+			return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such component action");
+	}
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	/* The role's row lock serialises every change of its grants. */
+	if ((err = role_load(req, id, 1, "components.assign", &r)) != GH_OK ||
+	    (err = grants_load(req, id, &g)) != GH_OK ||
+	    (err = api_if_match(req, grants_json(req, &g))) != GH_OK ||
+	    (err = role_writable(req, &r)) != GH_OK)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if ((err = resolve(req, want[i].key, want[i].action, &want[i].cp, &why,
+		    &nokey)) != GH_OK)
+			goto fail;
+		if (want[i].cp == 0) {
+			if (mode == 2)
+				err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "%s", why);
+			else
+				err = req_fail(req, GH_ERR_VALIDATION, mode == 0 ? "grants" :
+				    nokey ? "component_key" : "action", "%s", why);
+			goto fail;
+		}
+		for (j = 0; j < i; j++)
+			if (want[j].cp == want[i].cp) {
+				err = req_fail(req, GH_ERR_VALIDATION, "grants",
+				    "%s %s is listed twice", want[i].key, want[i].action);
+				goto fail;
+			}
+	}
+	memset(&gc, 0, sizeof(gc));
+	gc.role = id;
+	gc.cur = &g;
+	gc.platform = authn_platform_has(req, "components.assign");
+	gc.mine = caller_roles(req);
+	gc.details = api_object(req);
+	if (mode == 2) {
+		for (found = 0, i = 0; i < g.nrows; i++)
+			found |= db_int(&g, i, GC_CPID) == want->cp;
+		if (!found) {
+			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s %s",
+			    want->key, want->action);
+			goto fail;
+		}
+		if ((err = grant_set(req, &gc, want->cp, want->key, want->action, -1,
+		    NULL)) != GH_OK)
+			goto fail;
+	} else {
+		for (i = 0; i < n; i++)
+			if ((err = grant_set(req, &gc, want[i].cp, want[i].key, want[i].action,
+			    want[i].active, mode == 0 ? "grants" : "component_key")) != GH_OK)
+				goto fail;
+		/* Replace: what the list does not name goes. */
+		for (i = 0; mode == 0 && i < g.nrows; i++) {
+			for (found = 0, j = 0; j < n; j++)
+				found |= want[j].cp == db_int(&g, i, GC_CPID);
+			if (!found && (err = grant_set(req, &gc, db_int(&g, i, GC_CPID),
+			    db_str(&g, i, GC_KEY), db_str(&g, i, GC_ACTION), -1, "grants")) != GH_OK)
+				goto fail;
+		}
+	}
+	if (gc.changed) {
+		cJSON_AddStringToObject(gc.details, "role", db_str(&r, 0, RC_NAME));
+		audit(req, "role.components.update", "role", id,
+		    db_isnull(&r, 0, RC_ORG) ? 0 : db_int(&r, 0, RC_ORG), gc.details);
+		if ((err = grants_load(req, id, &g)) != GH_OK)
+			goto fail;
+	}
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	if (mode == 2)
+		resp_status(req, 204);
+	else
+		api_entity(req, 200, grants_json(req, &g), NULL);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_role_components_replace(struct request *req)
+{
+	return change_grants(req, 0);
+}
+
+enum gh_err
+api_role_components_add(struct request *req)
+{
+	return change_grants(req, 1);
+}
+
+enum gh_err
+api_role_components_remove(struct request *req)
+{
+	return change_grants(req, 2);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GET /api/v1/me/navigation */
+
+struct nav {
+	long long	 id, parent;	/* parent 0 = top level */
+	size_t		 row;		/* first row of the component in the result */
+	unsigned int	 acts;		/* bit i = actions[i] held */
+	int		 state;		/* 0 unknown, 1 shown, 2 hidden, 3 being decided */
+};
+
+static long long
+nav_find(const struct nav *nv, size_t n, long long id)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (nv[i].id == id)
+			return (long long)i;
+	return -1;
+}
+
+/* Shown: VIEW held and the parent shown (a parent inactive or without VIEW hides its subtree). */
+static int
+nav_shown(struct nav *nv, size_t n, size_t i, int depth)
+{
+	long long	 p;
+
+	if (nv[i].state == 1 || nv[i].state == 2)
+		return nv[i].state == 1;
+	if (nv[i].state == 3 || depth > TREE_DEPTH_MAX || !(nv[i].acts & 1))
+		return (nv[i].state = 2) == 1;	/* a cycle, too deep, or no VIEW */
+	if (nv[i].parent == 0) {
+		nv[i].state = 1;
+		return 1;
+	}
+	nv[i].state = 3;
+	p = nav_find(nv, n, nv[i].parent);
+	nv[i].state = p >= 0 && nav_shown(nv, n, (size_t)p, depth + 1) ? 1 : 2;
+	return nv[i].state == 1;
+}
+
+/* The node of nv[i] and, in order, its shown children. */
+static cJSON *
+nav_node(const struct nav *nv, size_t n, size_t i, const struct db_result *r)
+{
+	cJSON	*o = cJSON_CreateObject(), *a, *kids;
+	size_t	 k, row = nv[i].row;
+
+	cJSON_AddStringToObject(o, "key", db_str(r, row, NC_KEY));
+	cJSON_AddStringToObject(o, "display_name", db_str(r, row, NC_NAME));
+	api_add_str(o, "description", db_str(r, row, NC_DESC));
+	api_add_str(o, "category", db_str(r, row, NC_CATEGORY));
+	api_add_str(o, "route", db_str(r, row, NC_ROUTE));
+	api_add_str(o, "icon", db_str(r, row, NC_ICON));
+	a = cJSON_AddArrayToObject(o, "actions");
+	for (k = 0; actions[k] != NULL; k++)
+		if (nv[i].acts & (1u << k))
+			cJSON_AddItemToArray(a, cJSON_CreateString(actions[k]));
+	kids = cJSON_AddArrayToObject(o, "children");
+	for (k = 0; k < n; k++)
+		if (nv[k].parent == nv[i].id && nv[k].state == 1)
+			cJSON_AddItemToArray(kids, nav_node(nv, n, k, r));
+	return o;
+}
+
+enum gh_err
+api_me_navigation(struct request *req)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	struct nav	*nv;
+	const char	*mine = caller_roles(req);
+	size_t		 i, n = 0;
+	int		 a;
+	enum gh_err	 err;
+	cJSON		*o = api_object(req), *items, *node, *kids;
+
+	if (req->auth.org_id > 0)
+		cJSON_AddNumberToObject(o, "organization_id", (double)req->auth.org_id);
+	else
+		cJSON_AddNullToObject(o, "organization_id");
+	items = cJSON_AddArrayToObject(o, "items");
+	if (*mine != '\0') {
+		p[0] = DB_STR(mine);
+		if ((err = db_exec(req->w->db, req->arena, SQL_NAV_ROWS, p, 1, &r)) != GH_OK)
+			return err;
+		/* One row per (component, action held), a component's rows together, in order. */
+		nv = arena_calloc(req->arena, (r.nrows ? r.nrows : 1) * sizeof(*nv));
+		for (i = 0; i < r.nrows; i++) {
+			if (n == 0 || nv[n - 1].id != db_int(&r, i, NC_ID)) {
+				nv[n].id = db_int(&r, i, NC_ID);
+				nv[n].parent = db_isnull(&r, i, NC_PARENT) ? 0 : db_int(&r, i, NC_PARENT);
+				nv[n].row = i;
+				n++;
+			}
+			if ((a = action_index(db_str(&r, i, NC_ACTION))) >= 0)
+				nv[n - 1].acts |= 1u << a;
+		}
+		for (i = 0; i < n; i++)
+			(void)nav_shown(nv, n, i, 0);
+		for (i = 0; i < n; i++) {
+			if (nv[i].parent != 0 || nv[i].state != 1)
+				continue;
+			node = nav_node(nv, n, i, &r);
+			/* A menu with nothing to open: no route of its own and no child shown. */
+			kids = cJSON_GetObjectItemCaseSensitive(node, "children");
+			if (db_isnull(&r, nv[i].row, NC_ROUTE) && cJSON_GetArraySize(kids) == 0) {
+				cJSON_Delete(node);
+				continue;
+			}
+			cJSON_AddItemToArray(items, node);
+		}
+	}
+	resp_json(req, 200, o);
+	return GH_OK;
+}

@@ -1,0 +1,88 @@
+/*
+ * valid.c: the syntax of usernames, email addresses and phone numbers, one definition for the
+ * whole program.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/valid.h"
+
+int
+valid_username(const char *s)
+{
+	size_t	 n;
+
+	if (!isalnum((unsigned char)s[0]))
+		return 0;
+	for (n = 1; s[n] != '\0'; n++)
+		if (!isalnum((unsigned char)s[n]) && s[n] != '.' && s[n] != '_' && s[n] != '-')
+			return 0;
+	return n >= 3 && n <= 64;
+}
+
+static int
+atext(int c)
+{
+	return isalnum(c) || (c != '\0' && strchr("!#$%&'*+/=?^_`{|}~-", c) != NULL);
+}
+
+/*
+ * local@domain: a dot-atom local part of 1-64 ASCII characters (RFC 5322 atext, no leading,
+ * trailing or double dot), a domain of at least two labels of letters, digits and inner
+ * hyphens, 1-63 each, an alphabetic top-level label, 254 characters in all.  The reserved
+ * top-level domain "invalid" is refused: deleted users' tombstones use it.
+ */
+int
+valid_email(const char *s)
+{
+	const char	*at = strrchr(s, '@'), *d, *label, *p;
+	size_t		 len = strlen(s), n, labels = 0;
+	int		 alpha;
+
+	if (at == NULL || len > 254 || at == s || at - s > 64)
+		return 0;
+	for (p = s; p < at; p++) {
+		if (*p == '.') {
+			if (p == s || p[1] == '.' || p + 1 == at)
+				return 0;
+		} else if (!atext((unsigned char)*p))
+			return 0;
+	}
+	d = at + 1;
+	if (*d == '\0' || strlen(d) > 253)
+		return 0;
+	label = d;
+	for (;;) {
+		for (p = label, alpha = 0; *p != '\0' && *p != '.'; p++) {
+			if (!isalnum((unsigned char)*p) && *p != '-')
+				return 0;
+			if (isalpha((unsigned char)*p))
+				alpha = 1;
+		}
+		n = (size_t)(p - label);
+		if (n == 0 || n > 63 || label[0] == '-' || p[-1] == '-')
+			return 0;
+		labels++;
+		if (*p == '\0')
+			break;
+		label = p + 1;
+	}
+	if (labels < 2 || !alpha || strcasecmp(label, "invalid") == 0)
+		return 0;
+	return 1;
+}
+
+/* E.164: + then 2-15 digits, the first not 0. */
+int
+valid_phone(const char *s)
+{
+	size_t	 n;
+
+	if (s[0] != '+' || s[1] < '1' || s[1] > '9')
+		return 0;
+	for (n = 1; s[n] != '\0'; n++)
+		if (!isdigit((unsigned char)s[n]))
+			return 0;
+	return n >= 3 && n <= 16;
+}
