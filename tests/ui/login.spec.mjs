@@ -2,7 +2,7 @@
 // screenshots), keyboard use and a phone-sized screen.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, newPage, shot, signIn } from './lib.mjs';
+import { launch, newPage, settled, shot, signIn } from './lib.mjs';
 
 // Form controls and buttons with no accessible name (no <label>, aria-label(ledby) or text).
 function unlabelled(page) {
@@ -92,6 +92,11 @@ test('keyboard: the skip link comes first and moves focus to the page', async ()
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
     await page.keyboard.press('Enter');
     assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    // ... and stays on the page (the hash belongs to the router; give a hash change time to act).
+    await page.waitForTimeout(200);
+    await settled(page);
+    assert.match(page.url(), /#\/admin\/teams$/);
+    assert.equal(await page.locator('h1').first().textContent(), 'Teams');
     // The navigation is reached with Tab and followed with Enter.
     await page.locator('#gh-nav a', { hasText: 'Users' }).focus();
     await page.keyboard.press('Enter');

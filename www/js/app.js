@@ -233,6 +233,11 @@ function boot() {
     els.userName = document.getElementById('gh-user-name');
     els.toggle = document.getElementById('gh-menu-toggle');
 
+    // The skip link moves focus without touching the hash (the hash is the router's).
+    document.getElementById('gh-skip').addEventListener('click', (ev) => {
+        ev.preventDefault();
+        els.main.focus();
+    });
     els.toggle.addEventListener('click', () => {
         const open = !els.app.classList.contains('app--menu-open');
         els.app.classList.toggle('app--menu-open', open);
