@@ -1,0 +1,77 @@
+// #/account/profile and #/account/security: the signed-in user's own account.
+
+import { adoptAccessToken, api, ApiError, dropSession } from '../api.js';
+import { confirmAction, field, form, fmtTime, h, notify, pageHeader, replace } from '../dom.js';
+
+async function profile(ctx) {
+    const { data } = await api('GET', '/api/v1/me');
+    if (!ctx.isCurrent()) return;
+    const u = data.user || {};
+    const row = (k, v) => [h('dt', null, k), h('dd', null, v || h('span', { class: 'muted' }, '—'))];
+    replace(ctx.main,
+        pageHeader('Profile', 'Your account as Gatehouse knows it.'),
+        h('dl', { class: 'kv' },
+            row('Username', u.username),
+            row('Email', u.email),
+            row('Name', u.full_name || [u.first_name, u.last_name].filter(Boolean).join(' ')),
+            row('Phone', u.phone_number),
+            row('Last sign-in', fmtTime(u.last_login)),
+            row('Organization', data.organization ? `${data.organization.name} (${data.organization.slug})` : null),
+            row('Roles here', (data.roles || []).join(', '))),
+        h('h2', null, 'Organizations'),
+        h('ul', null, (data.organizations || []).map((o) => h('li', null, `${o.name} (${o.slug})`, o.is_primary ? ' — primary' : ''))),
+        h('p', { class: 'notice' }, 'To change your name, email or phone number, ask an administrator of your organization. ',
+            'To sign in to another of your organizations, sign out and name it on the sign-in page.'));
+}
+
+async function security(ctx) {
+    const canEdit = ctx.can('EDIT');
+    const canEnd = ctx.can('DELETE');
+    const parts = [pageHeader('Password and sessions', null)];
+    if (canEdit) {
+        parts.push(h('h2', null, 'Change your password'),
+            form({
+                submitLabel: 'Change password',
+                fields: [
+                    field({ label: 'Current password', name: 'current_password', type: 'password', required: true, autocomplete: 'current-password', maxlength: 1024 }),
+                    field({ label: 'New password', name: 'new_password', type: 'password', required: true, autocomplete: 'new-password', maxlength: 4096,
+                        hint: 'Your organization\'s password policy applies; common passwords are refused. Every other session of yours ends.' }),
+                    field({ label: 'Repeat the new password', name: 'confirm', type: 'password', required: true, autocomplete: 'new-password', maxlength: 4096 }),
+                ],
+                onSubmit: async (v, f) => {
+                    if (v.new_password !== v.confirm) {
+                        throw new ApiError(400, { title: 'The passwords differ', detail: 'Type the same new password twice.', code: 'validation_failed', field: 'confirm' });
+                    }
+                    const r = await api('POST', '/api/v1/me/password', { body: { current_password: v.current_password, new_password: v.new_password } });
+                    adoptAccessToken(r.data);
+                    f.reset();
+                    notify('Password changed. Your other sessions have ended.');
+                },
+            }));
+    }
+    if (canEnd) {
+        parts.push(h('h2', null, 'Sign out everywhere'),
+            h('p', null, 'Ends every session of your account, this one included.'),
+            h('button', {
+                type: 'button',
+                class: 'btn btn--danger',
+                onclick: () => confirmAction({
+                    title: 'Sign out everywhere?',
+                    message: 'Every session of your account ends, on every device. You will need to sign in again.',
+                    confirmLabel: 'Sign out everywhere',
+                    action: async () => {
+                        await api('POST', '/api/v1/auth/logout-all');
+                        dropSession();
+                        ctx.navigate('/login');
+                    },
+                }),
+            }, 'Sign out everywhere'));
+    }
+    if (!canEdit && !canEnd) parts.push(h('p', { class: 'muted' }, 'Your roles allow no changes here.'));
+    replace(ctx.main, ...parts);
+}
+
+export async function render(ctx) {
+    if (ctx.route === '/account/security') return security(ctx);
+    return profile(ctx);
+}
