@@ -78,15 +78,26 @@ bench_cleanup() {
     exit "$rc"
 }
 
+# port_is_free PORT: nothing listens there and it can be bound (node, when present, tries).
 port_is_free() {
-    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 1; fi
+    if command -v node >/dev/null 2>&1; then
+        node -e '
+            const s = require("net").createServer();
+            s.once("error", () => process.exit(1));
+            s.listen(+process.argv[1], "127.0.0.1", () => s.close(() => process.exit(0)));
+        ' "$1" 2>/dev/null
+    fi
 }
 
-# free_ports N: the first of N consecutive free ports on 127.0.0.1.
+# free_ports N: the first of N consecutive free ports on 127.0.0.1, below the ephemeral range
+# (wrk's own connections take ports from it).
 free_ports() {
-    local n=$1 base i ok
+    local n=$1 base i ok lo
+    lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    [ "$lo" -gt 12000 ] || lo=32768
     for _ in $(seq 200); do
-        base=$((20000 + RANDOM % 30000))
+        base=$((10000 + RANDOM % (lo - 10000 - n)))
         ok=1
         for ((i = 0; i < n; i++)); do
             port_is_free $((base + i)) || { ok=0; break; }
@@ -128,11 +139,20 @@ bench_build() {
 # The stack
 
 bench_stack_up() {
-    PORT=$(free_ports 3)
-    say "starting a stack in $SDIR on port $PORT ($WORKERS workers, --test)"
-    STACK_UP=1
-    "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
-        >"$OUT/stack-up.log" 2>&1 || { tail -n 30 "$OUT/stack-up.log" >&2; die "scripts/stack up failed"; }
+    local try
+    for try in 1 2 3; do
+        PORT=$(free_ports 3)
+        say "starting a stack in $SDIR on port $PORT ($WORKERS workers, --test)"
+        STACK_UP=1
+        if "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
+            >"$OUT/stack-up.log" 2>&1; then
+            return 0
+        fi
+        # another process may have taken the port in between: try other ports
+        grep -q "is taken" "$OUT/stack-up.log" || break
+    done
+    tail -n 30 "$OUT/stack-up.log" >&2
+    die "scripts/stack up failed"
 }
 
 sql() {
