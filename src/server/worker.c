@@ -168,8 +168,10 @@ serve(struct worker *w, FCGX_Request *fr)
  * every worker sat on an idle kept connection, a new connection from nginx would wait in the
  * listen backlog until one of them timed out.  So wait for the next request on the kept
  * connection and for the listening socket together: when a connection is waiting and the kept
- * one stays idle 2 ms longer (under load the next request on a kept connection comes sooner),
- * let the kept one go (nginx drops an idle cached connection that closes) and accept.  Returns 1 to read the next request from the kept connection, 0 to
+ * one stays idle 200 ms longer, let the kept one go (nginx drops an idle cached connection that
+ * closes) and accept.  Not sooner: nginx may pick the cached connection for a request at the
+ * moment it closes, and a POST lost that way is not retried (502); the benchmark saw that with a
+ * 2 ms grace under saturation.  Returns 1 to read the next request from the kept connection, 0 to
  * accept, -1 when a signal interrupted the wait.
  */
 static int
@@ -188,7 +190,7 @@ wait_kept(int kept, int lfd)
 		if (p[0].revents != 0)
 			return 1;
 		if (p[1].revents & POLLIN) {
-			if (poll(p, 1, 2) > 0)
+			if (poll(p, 1, 200) > 0)
 				return 1;
 			return 0;
 		}
