@@ -696,8 +696,15 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv, long
 			*drv = DRV_ROLE;
 		}
 	}
-	if (a->q == NULL)
+	if (a->q == NULL) {
+		/*
+		 * A rare state in a large organization: the users of that state (ix_users_state,
+		 * which the optimizer picks for them) with the membership probed, sorted.
+		 */
+		if (*drv == DRV_ORG_ORDERED && a->status > 1)
+			*drv = DRV_USERS;
 		return GH_OK;
+	}
 	lim = min_ll(min_ll(cap, best), SEARCH_SORT_MAX);
 	p[0] = DB_STR(a->qraw);
 	p[1] = DB_INT(lim);

@@ -188,14 +188,17 @@
 /*
  * The users having q's first GRAM_K (4) characters as a prefix of a searchable field, in
  * username order (user_search's primary key); q's five LIKEs (UL_FILTERS) keep the matches.
- * GRAM_ORG probes the membership before reading the user.  Driver parameters: q (GRAM);
+ * GRAM_ORG probes the membership before reading the user, in (organization_id, user_id): the
+ * probes of one organization stay in its few leaf pages, where the primary key (user_id, ...)
+ * would scatter them over the whole table (2-3 times faster for the largest organization).  Driver parameters: q (GRAM);
  * organization, q (GRAM_ORG).
  */
 #define ULD_GRAM " FROM user_search s FORCE INDEX (PRIMARY)" \
 	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.prefix = LEFT(?, 4)" \
 	" AND u.deleted_at IS NULL"
 #define ULD_GRAM_ORG " FROM user_search s FORCE INDEX (PRIMARY)" \
-	" STRAIGHT_JOIN user_organization uo ON uo.user_id = s.user_id AND uo.organization_id = ?" \
+	" STRAIGHT_JOIN user_organization uo FORCE INDEX (ix_user_organization_org_user)" \
+	" ON uo.user_id = s.user_id AND uo.organization_id = ?" \
 	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.prefix = LEFT(?, 4)" \
 	" AND u.deleted_at IS NULL"
 #define UL_GRAM(NAME, drv) \
