@@ -59,12 +59,15 @@ enum user_col {
 #define GRAM_K		4
 
 /*
- * Matches sorted (SEARCH) when q has fewer candidates than this: sorting them costs about 5 us
- * each.  Past it a walk in sort order under a budget of rows examined (WALK_BUDGET), which
- * finds a page quickly when the matches are not rare, with the sorted matches as the fallback.
+ * The sorted matches of q (SEARCH, about 5 us per match) against a walk in sort order that
+ * keeps the matches (GRAM for the username sort, the sort index for the others).  The username
+ * sort's walk is exact and cheap, so the matches are sorted only below SEARCH_SORT_MAX; the
+ * other sorts' walks run under a budget of WALK_BUDGET rows examined and fall back to the
+ * sorted matches, so those are sorted up to the probe cap.  A q longer than GRAM_K is counted
+ * on its five ranges (each capped at SEARCH_SORT_MAX): its prefix rows may be far more.
  */
 #define SEARCH_SORT_MAX	1000
-#define WALK_BUDGET	4000
+#define WALK_BUDGET	10000
 #define NO_BUDGET	1000000000000LL
 
 #define Q_MIN		2
@@ -645,9 +648,10 @@ min_ll(long long a, long long b)
  *  - a team: its members, sorted (teams are small);
  *  - no filter that thins the rows out (only an organization, status enabled or none): a walk
  *    of the sort index, of users or of the organization's memberships: a page is ~51 rows;
+ *  - a q of at most GRAM_K characters sorted by username, nothing else: its prefix rows;
  *  - otherwise the smallest of the organization's members, the holders of the role and q's
- *    candidates (user_search rows of its prefix), when below the cap, sorted; every capped
- *    count stops at the best so far;
+ *    candidates, when below its cap, sorted; every capped count stops at the best so far;
+ *  - a rare state: its accounts (ix_users_state), sorted;
  *  - a q with many candidates and no small driver: for the username sort, its prefix rows in
  *    username order (exact when q has at most GRAM_K characters; a longer q gets a budget);
  *    for the other sorts, the sort index under a budget.  A walk that runs out of budget falls
@@ -656,9 +660,10 @@ min_ll(long long a, long long b)
 static enum gh_err
 plan(struct request *req, const struct list_args *a, enum list_driver *drv, long long *budget)
 {
-	struct db_param	 p[4];
+	struct db_param	 p[10];
 	long long	 best = LLONG_MAX, n, lim, cap = probe_cap();
 	enum gh_err	 err;
+	int		 k;
 
 	*budget = 0;
 	if (a->team > 0) {
@@ -705,20 +710,37 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv, long
 			*drv = DRV_USERS;
 		return GH_OK;
 	}
-	lim = min_ll(min_ll(cap, best), SEARCH_SORT_MAX);
-	p[0] = DB_STR(a->qraw);
-	p[1] = DB_INT(lim);
-	if ((err = probe(req, SQL_USER_PROBE_GRAM, p, 2, &n)) != GH_OK)
-		return err;
+	if (a->qlen > GRAM_K) {
+		lim = min_ll(min_ll(cap, best), SEARCH_SORT_MAX);
+		for (k = 0; k < 10; k += 2) {
+			p[k] = DB_STR(a->q);
+			p[k + 1] = DB_INT(lim);
+		}
+		if ((err = probe(req, SQL_USER_PROBE_SEARCH, p, 10, &n)) != GH_OK)
+			return err;
+	} else {
+		lim = min_ll(cap, best);
+		if (a->sort == SORT_USERNAME)
+			lim = min_ll(lim, SEARCH_SORT_MAX);
+		p[0] = DB_STR(a->qraw);
+		p[1] = DB_INT(lim);
+		if ((err = probe(req, SQL_USER_PROBE_GRAM, p, 2, &n)) != GH_OK)
+			return err;
+	}
 	if (n < lim) {
 		*drv = DRV_SEARCH;
 		return GH_OK;
 	}
 	if (best != LLONG_MAX)
 		return GH_OK;
+	if (a->status > 1) {
+		/* the accounts of a rare state (ix_users_state, chosen by the optimizer), sorted */
+		*drv = DRV_USERS;
+		return GH_OK;
+	}
 	if (a->sort == SORT_USERNAME) {
 		*drv = a->org > 0 ? DRV_GRAM_ORG : DRV_GRAM;
-		if (a->qlen > GRAM_K || a->status > 1)
+		if (a->qlen > GRAM_K)
 			*budget = WALK_BUDGET;
 	} else {
 		*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_WALK;

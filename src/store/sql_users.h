@@ -207,6 +207,7 @@
 	    KO_1("s.username", " DESC")))
 
 /* Capped counts: how many rows a driver would start from, up to the cap (last parameter). */
+#define UP_LIKE(col) "(SELECT id FROM users WHERE" UL_LIKE(col) " LIMIT ?)"
 
 #define SQL_STATEMENTS_USERS \
 	UL_DRIVER(USERS, UL_, ULD_USERS) \
@@ -223,6 +224,9 @@
 	X(SQL_USER_PROBE_ROLE, "SELECT COUNT(*) FROM (SELECT 1 " U_HOLDERS " LIMIT ?) c") \
 	X(SQL_USER_PROBE_GRAM, "SELECT COUNT(*) FROM (SELECT 1 FROM user_search" \
 	    " WHERE prefix = LEFT(?, 4) LIMIT ?) c") \
+	X(SQL_USER_PROBE_SEARCH, "SELECT COUNT(*) FROM (" UP_LIKE("username") " UNION ALL " \
+	    UP_LIKE("email") " UNION ALL " UP_LIKE("first_name") " UNION ALL " \
+	    UP_LIKE("last_name") " UNION ALL " UP_LIKE("full_name") ") c") \
 	X(SQL_USER_GET, "SELECT " USER_COLS " FROM users u WHERE u.id = ? AND u.deleted_at IS NULL") \
 	X(SQL_USER_GET_LOCK, "SELECT " USER_COLS " FROM users u WHERE u.id = ?" \
 	    " AND u.deleted_at IS NULL FOR UPDATE") \
