@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -164,37 +165,53 @@ serve(struct worker *w, FCGX_Request *fr)
 }
 
 /*
- * With fastcgi_keep_conn, a worker stays bound to one nginx connection between requests.  If
- * every worker sat on an idle kept connection, a new connection from nginx would wait in the
- * listen backlog until one of them timed out.  So wait for the next request on the kept
- * connection and for the listening socket together: when a connection is waiting and the kept
- * one stays idle 200 ms longer, let the kept one go (nginx drops an idle cached connection that
- * closes) and accept.  Not sooner: nginx may pick the cached connection for a request at the
- * moment it closes, and a POST lost that way is not retried (502); the benchmark saw that with a
- * 2 ms grace under saturation.  Returns 1 to read the next request from the kept connection, 0 to
- * accept, -1 when a signal interrupted the wait.
+ * With fastcgi_keep_conn, nginx keeps a few idle connections per worker process and sends the
+ * next request on one of them.  A worker that waited on one kept connection would sit idle while
+ * new connections queued in the listen backlog (nginx opens them when it has no idle one), and a
+ * worker that closed an idle kept connection to accept races nginx, which may be writing a request
+ * on it at that moment: a POST lost that way is not retried (502).  So a worker holds up to
+ * worker_connections connections at once, never closes an idle one itself (nginx does, after its
+ * keepalive_timeout, and the worker sees the end of file), and waits on all of them and on the
+ * listening socket together, serving one request at a time.  The listening socket is non-blocking:
+ * several workers wake for one connection and the losers go back to waiting.
+ *
+ * Signals are blocked except inside ppoll(), so a request is never interrupted and a stop or a log
+ * reopen is seen between requests.  Returns the slot to serve (a kept connection with a request,
+ * or a free slot to accept into), or -1 when a signal interrupted the wait.
  */
 static int
-wait_kept(int kept, int lfd)
+wait_next(FCGX_Request *fr, int nslots, int lfd, const sigset_t *waitmask)
 {
-	struct pollfd	 p[2];
+	static unsigned	 turn;
+	struct pollfd	 p[64 + 1];
+	int		 slot[64 + 1];
+	int		 n = 0, i, j, free_slot = -1;
 
-	p[0].fd = kept;
-	p[0].events = POLLIN;
-	p[1].fd = lfd;
-	p[1].events = POLLIN;
-	for (;;) {
-		p[0].revents = p[1].revents = 0;
-		if (poll(p, 2, -1) == -1)
-			return errno == EINTR ? -1 : 0;
-		if (p[0].revents != 0)
-			return 1;
-		if (p[1].revents & POLLIN) {
-			if (poll(p, 1, 200) > 0)
-				return 1;
-			return 0;
-		}
+	for (i = 0; i < nslots; i++) {
+		if (fr[i].ipcFd >= 0) {
+			p[n].fd = fr[i].ipcFd;
+			p[n].events = POLLIN;
+			slot[n++] = i;
+		} else if (free_slot < 0)
+			free_slot = i;
 	}
+	if (free_slot >= 0) {
+		p[n].fd = lfd;
+		p[n].events = POLLIN;
+		slot[n++] = -1;
+	}
+	for (i = 0; i < n; i++)
+		p[i].revents = 0;
+	if (ppoll(p, (nfds_t)n, NULL, waitmask) == -1)
+		return -1;
+	/* Requests already sent to us first, in turn; then a new connection. */
+	turn++;
+	for (j = 0; j < n; j++) {
+		i = (int)((turn + (unsigned)j) % (unsigned)n);
+		if (slot[i] >= 0 && p[i].revents != 0)
+			return slot[i];
+	}
+	return free_slot >= 0 && p[n - 1].revents != 0 ? free_slot : -1;
 }
 
 static void
@@ -219,21 +236,24 @@ int
 worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 {
 	struct worker	 w;
-	FCGX_Request	 fr;
-	sigset_t	 block, old;
+	FCGX_Request	*fr;
+	sigset_t	 block, old, waitmask;
 	const char	*why = NULL;
-	int		 rc, status = 0;
+	int		 rc, k, i, nslots = (int)cfg->worker_connections, status = 0, fl;
 
 	memset(&w, 0, sizeof(w));
 	w.cfg = cfg;
 	w.metrics = m;
 	w.nworkers = (int)cfg->workers;
 	signals();
+	if (nslots < 1 || nslots > 64)
+		nslots = 4;
 	if ((w.router = router_new(api_routes, api_nroutes, cfg->debug_endpoints, &why)) == NULL) {
 		log_error("worker: routes: %s", why);
 		return 1;
 	}
-	if ((w.db = db_new(cfg)) == NULL || (w.kv = kv_new(cfg)) == NULL) {
+	if ((w.db = db_new(cfg)) == NULL || (w.kv = kv_new(cfg)) == NULL ||
+	    (fr = calloc((size_t)nslots, sizeof(*fr))) == NULL) {
 		log_error("worker: out of memory");
 		return 1;
 	}
@@ -244,55 +264,58 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 	(void)db_connect(w.db);
 	(void)kv_connect(w.kv);
 
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	if (FCGX_Init() != 0) {
 		log_error("worker: FCGX_Init failed");
+		return 1;
+	}
+	for (i = 0; i < nslots; i++)
+		if (FCGX_InitRequest(&fr[i], fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+			log_error("worker: FCGX_InitRequest failed");
+			return 1;
+		}
+	/* Accepted connections do not inherit O_NONBLOCK; the listening socket must have it. */
+	if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
+		log_error("worker: listening socket: %s", strerror(errno));
 		return 1;
 	}
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGUSR1);
 	/* Signals wait while a request runs: it completes, then the loop sees the flag. */
 	sigprocmask(SIG_BLOCK, &block, &old);
-	log_debug("worker: ready");
+	/* ...and are let in only while waiting, whatever mask we were started with. */
+	waitmask = old;
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGUSR1);
+	log_debug("worker: ready (%d connections)", nslots);
 	while (!stopping) {
-		sigprocmask(SIG_UNBLOCK, &block, NULL);
-		if (stopping) {
-			sigprocmask(SIG_BLOCK, &block, NULL);
-			break;
+		if (reopen) {
+			reopen = 0;
+			log_reopen();
 		}
-		if (fr.ipcFd >= 0 && fr.keepConnection) {
-			while ((rc = wait_kept(fr.ipcFd, fd)) == -1 && !stopping)
-				;
-			if (stopping) {
-				sigprocmask(SIG_BLOCK, &block, NULL);
-				break;
-			}
-			if (rc == 0)
-				FCGX_Free(&fr, 1);
-		}
-		rc = FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &block, NULL);
+		if ((k = wait_next(fr, nslots, fd, &waitmask)) < 0)
+			continue;
+		/* A kept connection: its next request (or its end, then an accept); a free slot: accept. */
+		rc = FCGX_Accept_r(&fr[k]);
 		if (rc < 0) {
-			if (stopping)
-				break;
-			if (rc != -EINTR) {
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR && !stopping) {
 				log_error("worker: accept: %s", strerror(-rc));
 				usleep(100000);
 			}
 			continue;
 		}
-		if (reopen) {
-			reopen = 0;
-			log_reopen();
-		}
-		serve(&w, &fr);
-		FCGX_Finish_r(&fr);
+		serve(&w, &fr[k]);
+		FCGX_Finish_r(&fr[k]);
 		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
 			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
 			break;
 		}
 	}
-	FCGX_Free(&fr, 1);
+	for (i = 0; i < nslots; i++)
+		FCGX_Free(&fr[i], 1);
+	free(fr);
 	authn_fini(&w);
 	router_free(w.router);
 	db_free(w.db);
