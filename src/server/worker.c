@@ -1,6 +1,4 @@
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +16,7 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "server/conns.h"
 #include "server/metrics.h"
 #include "server/worker.h"
 #include "store/db.h"
@@ -164,56 +163,6 @@ serve(struct worker *w, FCGX_Request *fr)
 	arena_reset(w->arena);
 }
 
-/*
- * With fastcgi_keep_conn, nginx keeps a few idle connections per worker process and sends the
- * next request on one of them.  A worker that waited on one kept connection would sit idle while
- * new connections queued in the listen backlog (nginx opens them when it has no idle one), and a
- * worker that closed an idle kept connection to accept races nginx, which may be writing a request
- * on it at that moment: a POST lost that way is not retried (502).  So a worker holds up to
- * worker_connections connections at once, never closes an idle one itself (nginx does, after its
- * keepalive_timeout, and the worker sees the end of file), and waits on all of them and on the
- * listening socket together, serving one request at a time.  The listening socket is non-blocking:
- * several workers wake for one connection and the losers go back to waiting.
- *
- * Signals are blocked except inside ppoll(), so a request is never interrupted and a stop or a log
- * reopen is seen between requests.  Returns the slot to serve (a kept connection with a request,
- * or a free slot to accept into), or -1 when a signal interrupted the wait.
- */
-static int
-wait_next(FCGX_Request *fr, int nslots, int lfd, const sigset_t *waitmask)
-{
-	static unsigned	 turn;
-	struct pollfd	 p[64 + 1];
-	int		 slot[64 + 1];
-	int		 n = 0, i, j, free_slot = -1;
-
-	for (i = 0; i < nslots; i++) {
-		if (fr[i].ipcFd >= 0) {
-			p[n].fd = fr[i].ipcFd;
-			p[n].events = POLLIN;
-			slot[n++] = i;
-		} else if (free_slot < 0)
-			free_slot = i;
-	}
-	if (free_slot >= 0) {
-		p[n].fd = lfd;
-		p[n].events = POLLIN;
-		slot[n++] = -1;
-	}
-	for (i = 0; i < n; i++)
-		p[i].revents = 0;
-	if (ppoll(p, (nfds_t)n, NULL, waitmask) == -1)
-		return -1;
-	/* Requests already sent to us first, in turn; then a new connection. */
-	turn++;
-	for (j = 0; j < n; j++) {
-		i = (int)((turn + (unsigned)j) % (unsigned)n);
-		if (slot[i] >= 0 && p[i].revents != 0)
-			return slot[i];
-	}
-	return free_slot >= 0 && p[n - 1].revents != 0 ? free_slot : -1;
-}
-
 static void
 signals(void)
 {
@@ -236,24 +185,23 @@ int
 worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 {
 	struct worker	 w;
+	struct conns	*c;
 	FCGX_Request	*fr;
 	sigset_t	 block, old, waitmask;
 	const char	*why = NULL;
-	int		 rc, k, i, nslots = (int)cfg->worker_connections, status = 0, fl;
+	int		 rc, status = 0;
 
 	memset(&w, 0, sizeof(w));
 	w.cfg = cfg;
 	w.metrics = m;
 	w.nworkers = (int)cfg->workers;
 	signals();
-	if (nslots < 1 || nslots > 64)
-		nslots = 4;
 	if ((w.router = router_new(api_routes, api_nroutes, cfg->debug_endpoints, &why)) == NULL) {
 		log_error("worker: routes: %s", why);
 		return 1;
 	}
 	if ((w.db = db_new(cfg)) == NULL || (w.kv = kv_new(cfg)) == NULL ||
-	    (fr = calloc((size_t)nslots, sizeof(*fr))) == NULL) {
+	    (c = malloc(sizeof(*c))) == NULL) {
 		log_error("worker: out of memory");
 		return 1;
 	}
@@ -264,58 +212,45 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 	(void)db_connect(w.db);
 	(void)kv_connect(w.kv);
 
-	if (FCGX_Init() != 0) {
-		log_error("worker: FCGX_Init failed");
+	if (FCGX_Init() != 0 || conns_init(c, fd, (int)cfg->worker_connections) != 0) {
+		log_error("worker: FastCGI setup: %s", strerror(errno));
 		return 1;
 	}
-	for (i = 0; i < nslots; i++)
-		if (FCGX_InitRequest(&fr[i], fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-			log_error("worker: FCGX_InitRequest failed");
-			return 1;
-		}
-	/* Accepted connections do not inherit O_NONBLOCK; the listening socket must have it. */
-	if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1) {
-		log_error("worker: listening socket: %s", strerror(errno));
-		return 1;
-	}
+	/*
+	 * Signals wait while a request runs: it completes, then the loop sees the flag.  They are
+	 * let in only while waiting for the next request, whatever mask we were started with.
+	 */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
-	/* Signals wait while a request runs: it completes, then the loop sees the flag. */
 	sigprocmask(SIG_BLOCK, &block, &old);
-	/* ...and are let in only while waiting, whatever mask we were started with. */
 	waitmask = old;
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGUSR1);
-	log_debug("worker: ready (%d connections)", nslots);
+	log_debug("worker: ready (%d connections)", c->n);
 	while (!stopping) {
 		if (reopen) {
 			reopen = 0;
 			log_reopen();
 		}
-		if ((k = wait_next(fr, nslots, fd, &waitmask)) < 0)
-			continue;
-		/* A kept connection: its next request (or its end, then an accept); a free slot: accept. */
-		rc = FCGX_Accept_r(&fr[k]);
-		if (rc < 0) {
-			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR && !stopping) {
+		if ((fr = conns_next(c, &waitmask, &rc)) == NULL) {
+			if (rc < 0 && !stopping) {
 				log_error("worker: accept: %s", strerror(-rc));
 				usleep(100000);
 			}
 			continue;
 		}
-		serve(&w, &fr[k]);
-		FCGX_Finish_r(&fr[k]);
+		serve(&w, fr);
+		FCGX_Finish_r(fr);
 		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
 			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
 			break;
 		}
 	}
-	for (i = 0; i < nslots; i++)
-		FCGX_Free(&fr[i], 1);
-	free(fr);
+	conns_close(c);
+	free(c);
 	authn_fini(&w);
 	router_free(w.router);
 	db_free(w.db);
