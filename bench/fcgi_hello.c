@@ -2,12 +2,19 @@
  * fcgi_hello: the ceiling for bench/run.  A bare libfcgi responder that answers every request
  * with a tiny JSON body and does nothing else, so nginx -> FastCGI -> nginx is all that is
  * measured.  Run it the way Gatehouse workers run: pre-forked, accepting on an inherited
- * listening socket (fd 0, as spawn-fcgi passes it).
+ * listening socket (fd 0, as spawn-fcgi passes it), holding up to FCGI_HELLO_CONNECTIONS
+ * (default 4, as Gatehouse's worker_connections) FastCGI connections with the very code the
+ * Gatehouse worker uses (src/server/conns.c), so the ceiling handles kept connections as
+ * Gatehouse does and the ratio measures only what Gatehouse does with a request.
  *
- *   gcc -O2 -o fcgi_hello fcgi_hello.c $(pkg-config --libs fcgi)
+ *   gcc -O2 -Isrc -o fcgi_hello bench/fcgi_hello.c src/server/conns.c $(pkg-config --libs fcgi)
  *   spawn-fcgi -F 8 -s /tmp/hello.sock -- ./fcgi_hello
  */
+#include <stdlib.h>
+
 #include <fcgiapp.h>
+
+#include "server/conns.h"
 
 static const char reply[] =
     "Status: 200 OK\r\n"
@@ -19,13 +26,20 @@ static const char reply[] =
 int
 main(void)
 {
-	FCGX_Request	 r;
+	static struct conns	 c;
+	FCGX_Request		*r;
+	const char		*e = getenv("FCGI_HELLO_CONNECTIONS");
+	int			 rc;
 
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&r, 0, 0) != 0)
+	if (FCGX_Init() != 0 || conns_init(&c, 0, e != NULL ? atoi(e) : 4) != 0)
 		return 1;
-	while (FCGX_Accept_r(&r) >= 0) {
-		FCGX_PutStr(reply, (int)sizeof(reply) - 1, r.out);
-		FCGX_Finish_r(&r);
+	for (;;) {
+		if ((r = conns_next(&c, NULL, &rc)) == NULL) {
+			if (rc < 0)
+				return 1;
+			continue;
+		}
+		FCGX_PutStr(reply, (int)sizeof(reply) - 1, r->out);
+		FCGX_Finish_r(r);
 	}
-	return 0;
 }

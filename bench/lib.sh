@@ -128,7 +128,8 @@ bench_build() {
     local fcgi_libs
     fcgi_libs=$(pkg-config --libs fcgi 2>/dev/null || echo -lfcgi)
     # shellcheck disable=SC2086
-    gcc -O2 -Wall -Wextra -o "$BENCH/out/bin/fcgi_hello" "$BENCH/fcgi_hello.c" $fcgi_libs \
+    gcc -O2 -Wall -Wextra -D_GNU_SOURCE -I"$REPO/src" -o "$BENCH/out/bin/fcgi_hello" \
+        "$BENCH/fcgi_hello.c" "$REPO/src/server/conns.c" $fcgi_libs \
         || die "cannot build bench/fcgi_hello.c"
     # shellcheck disable=SC2046
     gcc -O2 -Wall -Wextra -o "$BENCH/out/bin/argon2_rate" "$BENCH/argon2_rate.c" \

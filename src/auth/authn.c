@@ -144,8 +144,8 @@ authn_token(struct request *req)
 	struct token_claims	 c;
 	struct token_expect	 ex;
 	enum token_result	 tr;
-	struct kv_cmd		 cmds[3];
-	redisReply		*rep[3];
+	struct kv_cmd		 cmd;
+	redisReply		*rep, **v;
 	enum gh_err		 err;
 	long long		 pv;
 	char			*pvkey, *blkey;
@@ -176,28 +176,28 @@ authn_token(struct request *req)
 	req->auth.roles = arena_strdup(req->arena, c.roles);
 	req->auth.token = tok;
 
-	/* One round trip: revoked?  current permission_version?  authorization generation? */
+	/*
+	 * One round trip, one command: is the token, or its whole session (logout), on the
+	 * blocklist; the user's current permission_version; the authorization generation.  The
+	 * blocklist entries are strings (session.c), so MGET answers nil exactly when one is absent.
+	 */
 	blkey = arena_printf(req->arena, "bl:%s", c.jti);
 	pvkey = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
-	/* The token itself, or its whole session (logout), may be on the blocklist. */
-	if (c.sid[0] != '\0')
-		kv_cmd_set(&cmds[0], 3, "EXISTS", blkey, arena_printf(req->arena, "bls:%s", c.sid));
-	else
-		kv_cmd_set(&cmds[0], 2, "EXISTS", blkey);
-	kv_cmd_set(&cmds[1], 2, "GET", pvkey);
-	kv_cmd_set(&cmds[2], 2, "GET", "authz:gen");
-	if ((err = kv_pipeline(w->kv, req->arena, cmds, 3, rep)) != GH_OK) {
+	kv_cmd_set(&cmd, 5, "MGET", blkey, c.sid[0] != '\0' ?
+	    arena_printf(req->arena, "bls:%s", c.sid) : blkey, pvkey, "authz:gen");
+	if ((err = kv_pipeline(w->kv, req->arena, &cmd, 1, &rep)) != GH_OK) {
 		metrics_add(w->metrics, token_refusals, 1);
 		return req_fail(req, err, NULL, "the token store is unreachable; try again");
 	}
-	if (rep[0]->type != REDIS_REPLY_INTEGER || rep[1]->type == REDIS_REPLY_ERROR) {
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 4) {
 		metrics_add(w->metrics, token_refusals, 1);
 		return req_fail(req, GH_ERR_REDIS_UNAVAILABLE, NULL, "the token store answered an error");
 	}
-	if (rep[0]->integer != 0)
+	v = rep->element;
+	if (v[0]->type != REDIS_REPLY_NIL || v[1]->type != REDIS_REPLY_NIL)
 		return refuse(req, GH_ERR_TOKEN_REVOKED, "the access token was revoked (logout)");
-	if (rep[1]->type == REDIS_REPLY_STRING)
-		pv = strtoll(rep[1]->str, NULL, 10);
+	if (v[2]->type == REDIS_REPLY_STRING)
+		pv = strtoll(v[2]->str, NULL, 10);
 	else if ((err = session_pv_fill(req, req->auth.user_id, &pv)) != GH_OK)
 		return req_fail(req, err, NULL, "cannot read the session state; try again");
 	if (pv < 0)
@@ -205,7 +205,7 @@ authn_token(struct request *req)
 	if (pv != c.pv)
 		return refuse(req, GH_ERR_TOKEN_REVOKED,
 		    "the user's sessions or permissions changed; refresh or log in again");
-	if ((err = authz_refresh(req, rep[2]->type == REDIS_REPLY_STRING ? rep[2]->str : NULL)) != GH_OK)
+	if ((err = authz_refresh(req, v[3]->type == REDIS_REPLY_STRING ? v[3]->str : NULL)) != GH_OK)
 		return req_fail(req, err, NULL, "cannot load the authorization tables");
 	return GH_OK;
 }

@@ -88,11 +88,32 @@ struct token_key {
 	size_t sig_len;		/* exact length of a raw signature for this key */
 };
 
+/*
+ * Tokens this keyset verified, so that the next request with the same token skips the JWS parse
+ * and the signature (what the revocation check in Redis does not depend on).  Direct-mapped by a
+ * BLAKE2b-256 digest of the token and of what it was checked against; a hit is the same token
+ * bytes, and its time claims are checked again against the current time.  Only accepted tokens
+ * are remembered.  Allocated on the first accepted token; wiped when the keyset is freed.
+ */
+#define TOKEN_CACHE_SLOTS	256
+
+struct token_cache_slot {
+	unsigned char digest[crypto_generichash_BYTES];
+	int used;
+	struct token_claims claims;
+};
+
+struct token_cache {
+	struct token_cache_slot slot[TOKEN_CACHE_SLOTS];
+	unsigned long long hits, misses;
+};
+
 struct token_keyset {
 	struct token_key *keys;
 	size_t n;
 	const struct token_key *signer;
 	char *jwks;		/* malloc: the JWKS document, built once at load */
+	struct token_cache *cache;	/* NULL until a token was accepted */
 };
 
 static void seterr(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -586,6 +607,10 @@ token_keyset_free(struct token_keyset *ks)
 	}
 	free(ks->keys);
 	free(ks->jwks);
+	if (ks->cache != NULL) {
+		sodium_memzero(ks->cache, sizeof(*ks->cache));
+		free(ks->cache);
+	}
 	free(ks);
 }
 
@@ -737,6 +762,19 @@ copy(char *dst, size_t dstlen, const char *src)
 	return 0;
 }
 
+/* The time claims against now: exp, then nbf (0 = not set), then iat. */
+static enum token_result
+times(const struct token_claims *c, long long leeway, long long now)
+{
+	if (now >= c->exp + leeway)
+		return TOKEN_EXPIRED;
+	if (c->nbf != 0 && now < c->nbf - leeway)
+		return TOKEN_NOT_YET_VALID;
+	if (now < c->iat - leeway)
+		return TOKEN_NOT_YET_VALID;
+	return TOKEN_OK;
+}
+
 static enum token_result
 claims(const cJSON *p, const struct token_expect *e, long long now, struct token_claims *out)
 {
@@ -744,20 +782,19 @@ claims(const cJSON *p, const struct token_expect *e, long long now, struct token
 	const char *s;
 	long long leeway = e->leeway < 0 ? 0 : e->leeway > LEEWAY_MAX ? LEEWAY_MAX : e->leeway;
 	size_t used = 0, len;
+	enum token_result tr;
 	int r;
 
 	if (claim_int(p, "exp", &out->exp) != 1)
 		return TOKEN_BAD_CLAIMS;
-	if (now >= out->exp + leeway)
-		return TOKEN_EXPIRED;
 	if ((r = claim_int(p, "nbf", &out->nbf)) == -1)
 		return TOKEN_BAD_CLAIMS;
-	if (r == 1 && now < out->nbf - leeway)
-		return TOKEN_NOT_YET_VALID;
+	if (r == 0)
+		out->nbf = 0;
 	if (claim_int(p, "iat", &out->iat) != 1 || out->iat > out->exp)
 		return TOKEN_BAD_CLAIMS;
-	if (now < out->iat - leeway)
-		return TOKEN_NOT_YET_VALID;
+	if ((tr = times(out, leeway, now)) != TOKEN_OK)
+		return tr;
 
 	if (e->iss == NULL || (s = claim_str(p, "iss")) == NULL || strcmp(s, e->iss) != 0)
 		return TOKEN_BAD_ISSUER;
@@ -868,6 +905,50 @@ header(const struct token_keyset *ks, const cJSON *h, const struct token_key **k
 	return TOKEN_OK;
 }
 
+/* What a verification depends on besides the keys: the token and the expected iss, aud, typ. */
+static void
+cache_digest(unsigned char d[crypto_generichash_BYTES], const char *jwt, size_t len,
+    const struct token_expect *e)
+{
+	crypto_generichash_state st;
+	const char *parts[3] = { e->iss, e->aud, e->typ };
+	size_t i;
+
+	crypto_generichash_init(&st, NULL, 0, crypto_generichash_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)jwt, len);
+	for (i = 0; i < 3; i++) {
+		/* NUL-separated, and a missing value differs from an empty one. */
+		crypto_generichash_update(&st, (const unsigned char *)(parts[i] ? "\1" : "\2"), 1);
+		if (parts[i] != NULL)
+			crypto_generichash_update(&st, (const unsigned char *)parts[i],
+			    strlen(parts[i]) + 1);
+	}
+	crypto_generichash_final(&st, d, crypto_generichash_BYTES);
+}
+
+static void
+cache_put(const struct token_keyset *cks, const unsigned char *digest, const struct token_claims *c)
+{
+	struct token_keyset *ks = (struct token_keyset *)cks;	/* the cache only; keys stay const */
+	struct token_cache_slot *slot;
+
+	if (ks->cache == NULL && (ks->cache = calloc(1, sizeof(*ks->cache))) == NULL)
+		return;
+	ks->cache->misses++;
+	slot = &ks->cache->slot[(digest[0] | digest[1] << 8) % TOKEN_CACHE_SLOTS];
+	memcpy(slot->digest, digest, sizeof(slot->digest));
+	slot->claims = *c;
+	slot->used = 1;
+}
+
+void
+token_cache_stats(const struct token_keyset *ks, unsigned long long *hits,
+    unsigned long long *misses)
+{
+	*hits = ks != NULL && ks->cache != NULL ? ks->cache->hits : 0;
+	*misses = ks != NULL && ks->cache != NULL ? ks->cache->misses : 0;
+}
+
 enum token_result
 token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
     const struct token_expect *e, long long now, struct token_claims *out)
@@ -880,6 +961,8 @@ token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
 	cJSON *h, *p = NULL;
 	jwt_t *j = NULL;
 	enum token_result r;
+	unsigned char digest[crypto_generichash_BYTES];
+	struct token_cache_slot *slot;
 
 	if (out == NULL)
 		return TOKEN_MALFORMED;
@@ -897,6 +980,17 @@ token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
 	}
 	if (dots != 2 || dot1 == 0 || dot1 > HEADER_B64_MAX || dot2 == dot1 + 1)
 		return TOKEN_MALFORMED;
+
+	cache_digest(digest, jwt, len, e);
+	slot = ks->cache != NULL ? &ks->cache->slot[(digest[0] | digest[1] << 8) % TOKEN_CACHE_SLOTS] : NULL;
+	if (slot != NULL && slot->used && sodium_memcmp(slot->digest, digest, sizeof(digest)) == 0) {
+		ks->cache->hits++;
+		if ((r = times(&slot->claims, e->leeway < 0 ? 0 : e->leeway > LEEWAY_MAX ?
+		    LEEWAY_MAX : e->leeway, now)) != TOKEN_OK)
+			return r;
+		*out = slot->claims;
+		return TOKEN_OK;
+	}
 
 	if ((h = segment(hbuf, sizeof(hbuf), jwt, dot1)) == NULL)
 		return TOKEN_MALFORMED;
@@ -929,7 +1023,10 @@ token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
 done:
 	jwt_free(j);
 	cJSON_Delete(p);
-	if (r != TOKEN_OK)
+	if (r != TOKEN_OK) {
 		memset(out, 0, sizeof(*out));
+		return r;
+	}
+	cache_put(ks, digest, out);
 	return r;
 }

@@ -101,6 +101,14 @@ int token_sign(const struct token_keyset *ks, const struct token_claims *claims,
 enum token_result token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
     const struct token_expect *expect, long long now, struct token_claims *out);
 
+/*
+ * token_verify() remembers the tokens it accepted (per keyset, 256 entries, a digest of the token
+ * as the key) and answers a token it accepted before from there, checking its time claims again.
+ * How many verifications were answered that way and how many went the full way and were kept.
+ */
+void token_cache_stats(const struct token_keyset *ks, unsigned long long *hits,
+    unsigned long long *misses);
+
 /* Stable lower-case name of a result ("ok", "expired", ...); "unknown" when out of range. */
 const char *token_result_str(enum token_result r);
 

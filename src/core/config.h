@@ -20,6 +20,7 @@ struct gh_config {
 	long long	 socket_mode;
 	long long	 workers;		/* 0 = number of CPUs, resolved by config_load */
 	long long	 max_requests;
+	long long	 worker_connections;
 	long long	 shutdown_timeout;
 	char		*pid_file;
 	char		*log_file;

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <cJSON.h>
 
 #include "core/log.h"
@@ -18,6 +20,28 @@ enum log_level		 log_level_cur = LOG_LVL_INFO;
 static int		 log_fd = STDERR_FILENO;
 static char		*log_path;
 static const char	*log_rid;
+static pid_t		 log_pid;	/* 0 until first used, and again in a forked child */
+
+static void
+forgot_pid(void)
+{
+	log_pid = 0;
+}
+
+/* getpid() once per process rather than once per line. */
+static double
+pid_now(void)
+{
+	static int	 hooked;
+
+	if (!hooked) {
+		hooked = 1;
+		pthread_atfork(NULL, NULL, forgot_pid);
+	}
+	if (log_pid == 0)
+		log_pid = getpid();
+	return (double)log_pid;
+}
 
 static const char *const levels[LOG_LVL__MAX] = { "error", "warn", "info", "debug" };
 
@@ -115,7 +139,7 @@ log_write(enum log_level lvl, const char *fmt, ...)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "ts", ts);
 	cJSON_AddStringToObject(o, "level", levels[lvl]);
-	cJSON_AddNumberToObject(o, "pid", (double)getpid());
+	cJSON_AddNumberToObject(o, "pid", pid_now());
 	if (log_rid != NULL)
 		cJSON_AddStringToObject(o, "request_id", log_rid);
 	cJSON_AddStringToObject(o, "msg", msg);
@@ -134,7 +158,7 @@ log_access(const struct log_access *a)
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "ts", ts);
 	cJSON_AddStringToObject(o, "level", "info");
-	cJSON_AddNumberToObject(o, "pid", (double)getpid());
+	cJSON_AddNumberToObject(o, "pid", pid_now());
 	cJSON_AddStringToObject(o, "request_id", a->request_id ? a->request_id : "");
 	cJSON_AddStringToObject(o, "method", a->method ? a->method : "");
 	cJSON_AddStringToObject(o, "path", a->path ? a->path : "");

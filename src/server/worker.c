@@ -1,5 +1,4 @@
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "core/log.h"
 #include "http/request.h"
 #include "http/router.h"
+#include "server/conns.h"
 #include "server/metrics.h"
 #include "server/worker.h"
 #include "store/db.h"
@@ -163,40 +163,6 @@ serve(struct worker *w, FCGX_Request *fr)
 	arena_reset(w->arena);
 }
 
-/*
- * With fastcgi_keep_conn, a worker stays bound to one nginx connection between requests.  If
- * every worker sat on an idle kept connection, a new connection from nginx would wait in the
- * listen backlog until one of them timed out.  So wait for the next request on the kept
- * connection and for the listening socket together: when a connection is waiting and the kept
- * one stays idle 200 ms longer, let the kept one go (nginx drops an idle cached connection that
- * closes) and accept.  Not sooner: nginx may pick the cached connection for a request at the
- * moment it closes, and a POST lost that way is not retried (502); the benchmark saw that with a
- * 2 ms grace under saturation.  Returns 1 to read the next request from the kept connection, 0 to
- * accept, -1 when a signal interrupted the wait.
- */
-static int
-wait_kept(int kept, int lfd)
-{
-	struct pollfd	 p[2];
-
-	p[0].fd = kept;
-	p[0].events = POLLIN;
-	p[1].fd = lfd;
-	p[1].events = POLLIN;
-	for (;;) {
-		p[0].revents = p[1].revents = 0;
-		if (poll(p, 2, -1) == -1)
-			return errno == EINTR ? -1 : 0;
-		if (p[0].revents != 0)
-			return 1;
-		if (p[1].revents & POLLIN) {
-			if (poll(p, 1, 200) > 0)
-				return 1;
-			return 0;
-		}
-	}
-}
-
 static void
 signals(void)
 {
@@ -219,8 +185,9 @@ int
 worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 {
 	struct worker	 w;
-	FCGX_Request	 fr;
-	sigset_t	 block, old;
+	struct conns	*c;
+	FCGX_Request	*fr;
+	sigset_t	 block, old, waitmask;
 	const char	*why = NULL;
 	int		 rc, status = 0;
 
@@ -233,7 +200,8 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 		log_error("worker: routes: %s", why);
 		return 1;
 	}
-	if ((w.db = db_new(cfg)) == NULL || (w.kv = kv_new(cfg)) == NULL) {
+	if ((w.db = db_new(cfg)) == NULL || (w.kv = kv_new(cfg)) == NULL ||
+	    (c = malloc(sizeof(*c))) == NULL) {
 		log_error("worker: out of memory");
 		return 1;
 	}
@@ -244,55 +212,45 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 	(void)db_connect(w.db);
 	(void)kv_connect(w.kv);
 
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-		log_error("worker: FCGX_Init failed");
+	if (FCGX_Init() != 0 || conns_init(c, fd, (int)cfg->worker_connections) != 0) {
+		log_error("worker: FastCGI setup: %s", strerror(errno));
 		return 1;
 	}
+	/*
+	 * Signals wait while a request runs: it completes, then the loop sees the flag.  They are
+	 * let in only while waiting for the next request, whatever mask we were started with.
+	 */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
-	/* Signals wait while a request runs: it completes, then the loop sees the flag. */
+	sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	log_debug("worker: ready");
+	waitmask = old;
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGUSR1);
+	log_debug("worker: ready (%d connections)", c->n);
 	while (!stopping) {
-		sigprocmask(SIG_UNBLOCK, &block, NULL);
-		if (stopping) {
-			sigprocmask(SIG_BLOCK, &block, NULL);
-			break;
+		if (reopen) {
+			reopen = 0;
+			log_reopen();
 		}
-		if (fr.ipcFd >= 0 && fr.keepConnection) {
-			while ((rc = wait_kept(fr.ipcFd, fd)) == -1 && !stopping)
-				;
-			if (stopping) {
-				sigprocmask(SIG_BLOCK, &block, NULL);
-				break;
-			}
-			if (rc == 0)
-				FCGX_Free(&fr, 1);
-		}
-		rc = FCGX_Accept_r(&fr);
-		sigprocmask(SIG_BLOCK, &block, NULL);
-		if (rc < 0) {
-			if (stopping)
-				break;
-			if (rc != -EINTR) {
+		if ((fr = conns_next(c, &waitmask, &rc)) == NULL) {
+			if (rc < 0 && !stopping) {
 				log_error("worker: accept: %s", strerror(-rc));
 				usleep(100000);
 			}
 			continue;
 		}
-		if (reopen) {
-			reopen = 0;
-			log_reopen();
-		}
-		serve(&w, &fr);
-		FCGX_Finish_r(&fr);
+		serve(&w, fr);
+		FCGX_Finish_r(fr);
 		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
 			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
 			break;
 		}
 	}
-	FCGX_Free(&fr, 1);
+	conns_close(c);
+	free(c);
 	authn_fini(&w);
 	router_free(w.router);
 	db_free(w.db);

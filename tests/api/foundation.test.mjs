@@ -347,6 +347,56 @@ describe('process model', () => {
         assert.equal(masterPid(), master, 'same master after reload');
     });
 
+    test('kept connections: a burst of POSTs beside slow requests loses none and starves none', { timeout: 60000 }, async () => {
+        // nginx keeps idle FastCGI connections (fastcgi_keep_conn) and opens new ones in a burst.
+        // A worker holds several at once and never closes an idle one itself: a POST that nginx
+        // writes on a connection the worker just closed would come back 502, and a new connection
+        // waiting behind idle kept ones would wait until nginx lets them go.
+        await healthy();
+        const slow = loop(async () => (await api('GET', '/api/v1/debug/sleep?ms=200')).status === 200 || { status: 'slow not 200' },
+            { concurrency: 2, durationMs: 3000 });
+        let worst = 0;
+        const burst = loop(async () => {
+            const t0 = Date.now();
+            const r = await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-token' } });
+            worst = Math.max(worst, Date.now() - t0);
+            return r.status === 401 || { status: r.status, text: r.text.slice(0, 120) };
+        }, { concurrency: 24, durationMs: 3000 });
+        const [s, b] = await Promise.all([slow.done, burst.done]);
+        assert.equal(b.failed, 0, `every POST answered 401: ${JSON.stringify(b.failures.slice(0, 5))}`);
+        assert.equal(s.failed, 0, `slow requests answered: ${JSON.stringify(s.failures.slice(0, 5))}`);
+        assert.ok(b.ok > 100, `the burst ran (${b.ok} requests)`);
+        // Not a speed target: a starved connection used to wait for seconds, up to nginx's timeout.
+        assert.ok(worst < 5000, `no request waited behind idle kept connections (worst ${worst} ms)`);
+    });
+
+    test('SIGUSR1: every worker reopens the log file, idle ones included', { timeout: 30000 }, async () => {
+        await healthy();
+        const log = path.join(path.dirname(RUN_DIR), 'log', 'gatehouse.log');
+        const rotated = `${log}.${process.pid}.rotated`;
+        const workers = workerPids();
+        const logFds = (pid) => fs.readdirSync(`/proc/${pid}/fd`).map((fd) => {
+            try { return fs.readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { return ''; }
+        }).filter((l) => l.startsWith(path.dirname(log)));
+        assert.ok(workers.every((w) => logFds(w).includes(log)), 'workers write gatehouse.log');
+        fs.renameSync(log, rotated);
+        try {
+            assert.ok(workers.every((w) => logFds(w).includes(rotated)), 'after the rename the workers hold the old file');
+            process.kill(masterPid(), 'SIGUSR1');
+            await waitFor(() => workers.every((w) => logFds(w).includes(log) && !logFds(w).includes(rotated)), 5000, 50)
+                .catch(() => assert.fail(`workers still on the rotated file: ${workers.map((w) => `${w}: ${logFds(w)}`).join('; ')}`));
+            const rid = `usr1-${process.pid}-${Date.now()}`;
+            assert.equal((await api('GET', '/healthz', { headers: { 'X-Request-Id': rid } })).status, 200);
+            await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(rid), 3000, 50);
+            assert.deepEqual(workerPids().sort(), workers.sort(), 'no worker was restarted');
+        } finally {
+            // Keep the stack's log whole for the tests that read it.
+            const now = fs.existsSync(log) ? fs.readFileSync(log) : Buffer.alloc(0);
+            fs.writeFileSync(log, Buffer.concat([fs.readFileSync(rotated), now]), { flag: 'w' });
+            fs.unlinkSync(rotated);
+        }
+    });
+
     test('SIGTERM lets the request in flight finish', { timeout: 90000 }, async () => {
         await healthy();
         const master = masterPid();

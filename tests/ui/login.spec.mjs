@@ -102,7 +102,10 @@ test('keyboard: the skip link comes first and moves focus to the page', async ()
     await page.keyboard.press('Enter');
     await page.locator('h1', { hasText: 'Users' }).waitFor();
     assert.match(page.url(), /#\/admin\/users$/);
-    // After a page change the focus is on its heading.
+    // After a page change the focus moves to its heading (once the page has rendered: wait for
+    // it rather than sample it at once, which a loaded machine can beat).
+    await page.waitForFunction(() => document.activeElement.tagName === 'H1', null, { timeout: 5000 })
+        .catch(() => {});
     assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
     await context.close();
 });

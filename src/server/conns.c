@@ -1,0 +1,85 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "server/conns.h"
+
+int
+conns_init(struct conns *c, int lfd, int n)
+{
+	int	 i, fl;
+
+	memset(c, 0, sizeof(*c));
+	c->n = n < 1 ? 1 : n > CONNS_MAX ? CONNS_MAX : n;
+	c->lfd = lfd;
+	for (i = 0; i < c->n; i++)
+		if (FCGX_InitRequest(&c->fr[i], lfd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+	/* Accepted sockets do not inherit O_NONBLOCK: only accept() stops blocking. */
+	if ((fl = fcntl(lfd, F_GETFL)) == -1 || fcntl(lfd, F_SETFL, fl | O_NONBLOCK) == -1)
+		return -1;
+	return 0;
+}
+
+FCGX_Request *
+conns_next(struct conns *c, const sigset_t *waitmask, int *rc)
+{
+	struct pollfd	 p[CONNS_MAX + 1];
+	int		 slot[CONNS_MAX + 1];
+	int		 n = 0, i, j, k = -1, free_slot = -1, r;
+
+	*rc = 0;
+	for (i = 0; i < c->n; i++) {
+		if (c->fr[i].ipcFd >= 0) {
+			p[n].fd = c->fr[i].ipcFd;
+			slot[n++] = i;
+		} else if (free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot >= 0) {
+		p[n].fd = c->lfd;
+		slot[n++] = free_slot;
+	}
+	for (i = 0; i < n; i++) {
+		p[i].events = POLLIN;
+		p[i].revents = 0;
+	}
+	if (ppoll(p, (nfds_t)n, NULL, waitmask) <= 0)
+		return NULL;
+	c->turn++;
+	for (j = 0; j < n && k < 0; j++) {
+		i = (int)((c->turn + (unsigned)j) % (unsigned)n);
+		if (p[i].fd != c->lfd && p[i].revents != 0)
+			k = slot[i];
+	}
+	if (k < 0 && free_slot >= 0 && p[n - 1].revents != 0)
+		k = free_slot;
+	if (k < 0)
+		return NULL;
+	/*
+	 * A held connection: its next request, or its end of file (then libfcgi closes it and tries
+	 * to accept in the same slot).  A free slot: accept, which fails with EAGAIN when another
+	 * process was quicker.
+	 */
+	if ((r = FCGX_Accept_r(&c->fr[k])) < 0) {
+		if (r != -EAGAIN && r != -EWOULDBLOCK && r != -EINTR)
+			*rc = r;
+		return NULL;
+	}
+	return &c->fr[k];
+}
+
+void
+conns_close(struct conns *c)
+{
+	int	 i;
+
+	for (i = 0; i < c->n; i++)
+		FCGX_Free(&c->fr[i], 1);
+}

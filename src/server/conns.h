@@ -1,0 +1,48 @@
+/*
+ * conns.h: the FastCGI connections one single-threaded process serves, one request at a time.
+ *
+ * With nginx's fastcgi_keep_conn, nginx keeps idle connections open and sends its next request on
+ * one of them, and opens new connections when it has none idle.  A process bound to one kept
+ * connection would sit idle while new connections queue in the listen backlog, and a process
+ * that closes an idle kept connection to accept races nginx, which may be writing a request on it
+ * at that moment (a POST lost that way is not retried: 502).  So a process holds up to n
+ * connections, never closes an idle one itself (nginx does, after its keepalive_timeout; the end
+ * of file is then read like a request), and waits on all of them and on the listening socket
+ * together.  The listening socket is made non-blocking: several processes wake for one new
+ * connection and the ones that lose the race go back to waiting.
+ *
+ * The Gatehouse worker and bench/fcgi_hello.c (the benchmark's ceiling) share this code, so the
+ * ceiling pays for exactly the same connection handling.
+ */
+#ifndef GH_CONNS_H
+#define GH_CONNS_H
+
+#include <signal.h>
+
+#include <fcgiapp.h>
+
+#define CONNS_MAX	64
+
+struct conns {
+	FCGX_Request	 fr[CONNS_MAX];
+	int		 n;		/* slots in use: 1..CONNS_MAX */
+	int		 lfd;		/* the listening socket */
+	unsigned	 turn;		/* round robin among connections with a request */
+};
+
+/* Prepare n slots on the listening socket lfd (after FCGX_Init).  0, or -1 with errno. */
+int		 conns_init(struct conns *, int lfd, int n);
+
+/*
+ * Wait for the next request and read it (FCGX_Accept_r): requests already sent on a held
+ * connection first, in turn, then a new connection.  Signals not in waitmask stay blocked;
+ * waitmask NULL keeps the caller's mask.  Returns the request to serve (FCGX_Finish_r it after),
+ * or NULL with *rc = 0 when a signal interrupted the wait or another process took the
+ * connection, or with *rc < 0 (a negative errno) when accepting failed.
+ */
+FCGX_Request	*conns_next(struct conns *, const sigset_t *waitmask, int *rc);
+
+/* Close every connection. */
+void		 conns_close(struct conns *);
+
+#endif
