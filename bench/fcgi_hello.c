@@ -3,7 +3,7 @@
  * with a tiny JSON body and does nothing else, so nginx -> FastCGI -> nginx is all that is
  * measured.  Run it the way Gatehouse workers run: pre-forked, accepting on an inherited
  * listening socket (fd 0, as spawn-fcgi passes it), holding up to FCGI_HELLO_CONNECTIONS
- * (default 4, as Gatehouse's worker_connections) FastCGI connections with the very code the
+ * (default 8, as Gatehouse's worker_connections) FastCGI connections with the very code the
  * Gatehouse worker uses (src/server/conns.c), so the ceiling handles kept connections as
  * Gatehouse does and the ratio measures only what Gatehouse does with a request.
  *
@@ -31,7 +31,7 @@ main(void)
 	const char		*e = getenv("FCGI_HELLO_CONNECTIONS");
 	int			 rc;
 
-	if (FCGX_Init() != 0 || conns_init(&c, 0, e != NULL ? atoi(e) : 4) != 0)
+	if (FCGX_Init() != 0 || conns_init(&c, 0, e != NULL ? atoi(e) : 8) != 0)
 		return 1;
 	for (;;) {
 		if ((r = conns_next(&c, NULL, &rc)) == NULL) {

@@ -31,7 +31,7 @@ const struct config_key config_keys[] = {
 	  "worker processes; 0 = number of CPUs" },
 	{ "max_requests", CONF_INT, "0", OFF(max_requests), 0, BIG,
 	  "requests a worker serves before it is replaced; 0 = no limit" },
-	{ "worker_connections", CONF_INT, "4", OFF(worker_connections), 1, 64,
+	{ "worker_connections", CONF_INT, "8", OFF(worker_connections), 1, 64,
 	  "FastCGI connections a worker holds open at once (nginx fastcgi_keep_conn): it serves "
 	  "them one request at a time and accepts new ones while the others are idle" },
 	{ "shutdown_timeout", CONF_INT, "30", OFF(shutdown_timeout), 1, 3600,
