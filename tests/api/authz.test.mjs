@@ -682,7 +682,7 @@ describe('changes take effect on the next request in every worker', () => {
         const bob = await new Client('bob').login();
         const uri = extPath('fa/thing');
         const check = { token: bob.token, headers: { 'X-Original-Method': 'GET', 'X-Original-URI': uri } };
-        const send = (h) => rawRequest('GET', '/api/v1/auth/check', { ...check, headers: { ...check.headers, ...h } });
+        const send = (h, base) => rawRequest('GET', '/api/v1/auth/check', { ...check, base, headers: { ...check.headers, ...h } });
         expectForbidden(await bob.get('/api/v1/auth/check', { headers: check.headers }), 'no mapping yet');
         const m = await mkEndpoint('self.read', extPath('fa/**'), 'GET');
         try {
@@ -709,7 +709,7 @@ describe('changes take effect on the next request in every worker', () => {
             expectStatus(await admin.del(gone.location), 204, 'delete a held role');
             const next = await bob.get(ROLES);
             assert.ok([401, 403].includes(next.status), `the very next request is refused: ${desc(next)}`);
-            const out = await acrossWorkers((h) => rawRequest('GET', ROLES, { token: bob.token, headers: h }));
+            const out = await acrossWorkers((h, base) => rawRequest('GET', ROLES, { token: bob.token, headers: h, base }));
             assert.deepEqual(out.results.filter((r) => r.status !== 401 && r.status !== 403), [], 'refused by every worker');
             assert.deepEqual(await userRoleKeys(UID.bob), [`member@${ORG.acme}`], 'the assignment went with the role');
         } finally {

@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import {
     api, rawRequest, sql, sqlValue, problemOf, waitFor, workerPids, URL_BASE, DEV_PASSWORD, STACK_DIR, CONF,
+    DIRECT_URL,
 } from './lib.mjs';
 import { mustLogin, newRid, uniq, auditRows, waitAudit, bumpAuthz, show } from './authlib.mjs';
 
@@ -327,12 +328,13 @@ export function gatehouseLog() {
 
 /**
  * Sends the same request in bursts of `burst` concurrent requests, each on a fresh connection, until
- * at least `min` were sent and the gatehouse log shows that every worker served at least one
- * (sequential requests over keep-alive stay on one upstream connection, so on one worker).
- * send(headers) must pass the headers on (they carry the request id). Returns
+ * at least `min` were sent and the gatehouse log shows that every worker served at least one.
+ * The requests go to the stack's server without kept FastCGI connections (DIRECT_URL): through
+ * the main server nginx reuses its kept connections, held by a few workers.
+ * send(headers, base) must pass the headers on (they carry the request id) and send to base. Returns
  * {results: [{status, code, pid}], workers, served} and fails when some worker was never reached.
  */
-export async function acrossWorkers(send, { min = 16, burst = 4, maxBursts = 60 } = {}) {
+export async function acrossWorkers(send, { min = 16, burst = 8, maxBursts = 60 } = {}) {
     const log = gatehouseLog();
     const start = fs.existsSync(log) ? fs.statSync(log).size : 0;
     const workers = workerPids();
@@ -365,7 +367,7 @@ export async function acrossWorkers(send, { min = 16, burst = 4, maxBursts = 60 
     };
     for (let b = 0; b < maxBursts; b++) {
         const rids = Array.from({ length: burst }, (_, i) => `${tag}-${b}-${i}`);
-        const rs = await Promise.all(rids.map((rid) => send({ 'X-Request-Id': rid })));
+        const rs = await Promise.all(rids.map((rid) => send({ 'X-Request-Id': rid }, DIRECT_URL)));
         rs.forEach((r, i) => results.push({ rid: rids[i], status: r.status, code: r.json?.code ?? null }));
         try {
             await waitFor(() => (readLog(), rids.every((r) => pidOf.has(r))), 3000, 20);
@@ -385,7 +387,7 @@ export async function acrossWorkers(send, { min = 16, burst = 4, maxBursts = 60 
 
 /** acrossWorkers with the request given as (method, path, {token, body}); every answer must match. */
 export async function expectAcrossWorkers(method, urlPath, { token, body } = {}, want, msg = '') {
-    const out = await acrossWorkers((headers) => rawRequest(method, urlPath, { token, body, headers }));
+    const out = await acrossWorkers((headers, base) => rawRequest(method, urlPath, { token, body, headers, base }));
     const bad = out.results.filter((r) => r.status !== want.status || (want.code !== undefined && r.code !== want.code));
     assert.deepEqual(bad, [], `${msg}: every one of ${out.results.length} answers over ${out.workers.length} workers is ${JSON.stringify(want)}`);
     return out;

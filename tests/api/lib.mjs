@@ -21,6 +21,8 @@ export const BIN = process.env.GH_BIN ?? path.join(REPO, 'gatehouse');
 export const CONF = process.env.GH_CONF ?? path.join(STACK_DIR, 'gatehouse.conf');
 export const URL_BASE = (process.env.GH_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
 export const SPAWN_URL = (process.env.GH_SPAWN_URL ?? 'http://127.0.0.1:8081').replace(/\/+$/, '');
+/** The stack's Gatehouse without kept connections (PORT+3): concurrent requests reach many workers. */
+export const DIRECT_URL = (process.env.GH_DIRECT_URL ?? 'http://127.0.0.1:8083').replace(/\/+$/, '');
 export const UPSTREAM_URL = process.env.GH_UPSTREAM_URL ?? `${URL_BASE}/upstream/`;
 export const RUN_DIR = path.join(STACK_DIR, 'run');
 

@@ -83,6 +83,11 @@ test('keyboard: the skip link comes first and moves focus to the page', async ()
     await signIn(page, 'alice');
     await page.goto('/#/admin/teams');
     await page.locator('h1', { hasText: 'Teams' }).waitFor();
+    // The page moves the focus to its heading once rendered; let it, so it cannot happen
+    // between the key presses below.
+    await page.waitForFunction(() => document.activeElement.tagName === 'H1', null, { timeout: 5000 })
+        .catch(() => {});
+    await settled(page);
     // The skip link precedes everything else in the focus order: one Shift+Tab back from the
     // top bar's first control reaches it.
     await page.locator('#gh-brand-name').click();
