@@ -25,6 +25,10 @@
 -- Password for every generated user: gatehouse-dev-password, as in the dev seed (the same
 -- Argon2id hash, copied from sql/dev/seed.sql).
 --
+-- The triggers of sql/0010 fire on these inserts: each user's membership gets copies of its sort
+-- keys, and user_search the user's 2-4 character prefixes (about 6.5 rows per user).  That about
+-- doubles the time of the users phase (docs/benchmarks-users.md).
+--
 -- Deterministic: the random draws are slices of MD5(salt, index), so two loads are the same.
 -- Inserts go in batches of @gen_batch rows (default 50,000), one transaction each.  The staging
 -- tables gen_* are dropped at the end.
@@ -351,10 +355,11 @@ SELECT 'gen-users: users loaded' AS phase, NOW() AS at;
 DROP TABLE gen_first, gen_last, gen_word, gen_people, gen_rn;
 
 -- Fresh statistics for the optimizer (the benchmark's plans depend on them).
-ANALYZE TABLE users, user_organization, user_roles, organization, policy;
+ANALYZE TABLE users, user_organization, user_roles, user_search, organization, policy;
 
 SELECT 'gen-users: done' AS phase, NOW() AS at,
        (SELECT COUNT(*) FROM users) AS users,
        (SELECT COUNT(*) FROM organization) AS organizations,
        (SELECT COUNT(*) FROM user_organization) AS memberships,
-       (SELECT COUNT(*) FROM user_roles) AS role_grants;
+       (SELECT COUNT(*) FROM user_roles) AS role_grants,
+       (SELECT COUNT(*) FROM user_search) AS search_prefixes;

@@ -52,6 +52,24 @@ enum user_col {
  */
 #define LIST_PROBE_CAP	5000
 
+/*
+ * user_search holds prefixes of up to GRAM_K characters (sql/0010): a q of at most GRAM_K
+ * characters is exactly the rows of its prefix, a longer one is among those of its first GRAM_K.
+ */
+#define GRAM_K		4
+
+/*
+ * The sorted matches of q (SEARCH, about 5 us per match) against a walk in sort order that
+ * keeps the matches (GRAM for the username sort, the sort index for the others).  The username
+ * sort's walk is exact and cheap, so the matches are sorted only below SEARCH_SORT_MAX; the
+ * other sorts' walks run under a budget of WALK_BUDGET rows examined and fall back to the
+ * sorted matches, so those are sorted up to the probe cap.  A q longer than GRAM_K is counted
+ * on its five ranges (each capped at SEARCH_SORT_MAX): its prefix rows may be far more.
+ */
+#define SEARCH_SORT_MAX	1000
+#define WALK_BUDGET	10000
+#define NO_BUDGET	1000000000000LL
+
 #define Q_MIN		2
 #define Q_MAX		100
 
@@ -320,7 +338,15 @@ publish(struct request *req, long long id)
  */
 
 enum list_sort { SORT_USERNAME, SORT_EMAIL, SORT_LAST_NAME, SORT_CREATED, SORT__MAX };
-enum list_driver { DRV_USERS, DRV_ORG_ORDERED, DRV_ORG, DRV_TEAM, DRV_SEARCH, DRV_ROLE, DRV__MAX };
+/*
+ * Where a plan starts (sql_users.h): USERS, WALK and ORG_ORDERED walk a sort index (of users,
+ * of the organization's memberships); ORG, TEAM, SEARCH and ROLE sort the rows of a selective
+ * driver; GRAM and GRAM_ORG walk q's prefix rows in username order.
+ */
+enum list_driver {
+	DRV_USERS, DRV_ORG_ORDERED, DRV_ORG, DRV_TEAM, DRV_SEARCH, DRV_ROLE, DRV_WALK, DRV__SORTS,
+	DRV_GRAM = DRV__SORTS, DRV_GRAM_ORG, DRV__MAX
+};
 
 static const char *const sort_names[SORT__MAX] = { "username", "email", "last_name", "created_at" };
 
@@ -329,9 +355,23 @@ static const char *const sort_names[SORT__MAX] = { "username", "email", "last_na
 	SQL_USER_LIST_##N##_LAST_NAME_ASC, SQL_USER_LIST_##N##_LAST_NAME_DESC, \
 	SQL_USER_LIST_##N##_CREATED_ASC, SQL_USER_LIST_##N##_CREATED_DESC }
 
-static const enum sql_id list_sql[DRV__MAX][SORT__MAX * 2] = {
+static const enum sql_id list_sql[DRV__SORTS][SORT__MAX * 2] = {
 	UL_ROW(USERS), UL_ROW(ORG_ORDERED), UL_ROW(ORG), UL_ROW(TEAM), UL_ROW(SEARCH), UL_ROW(ROLE),
+	UL_ROW(WALK),
 };
+
+/* GRAM and GRAM_ORG: username order only. */
+static const enum sql_id gram_sql[2][2] = {
+	{ SQL_USER_LIST_GRAM_ASC, SQL_USER_LIST_GRAM_DESC },
+	{ SQL_USER_LIST_GRAM_ORG_ASC, SQL_USER_LIST_GRAM_ORG_DESC },
+};
+
+/* Drivers whose statement takes a budget of rows examined after the limit. */
+static int
+drv_walks(enum list_driver d)
+{
+	return d == DRV_ORG_ORDERED || d == DRV_WALK || d == DRV_GRAM || d == DRV_GRAM_ORG;
+}
 
 struct list_args {
 	long long	 limit;
@@ -341,6 +381,8 @@ struct list_args {
 	const char	*k1, *k2;	/* cursor keys (username/email/last_name/created_at, first_name) */
 	long long	 kid;		/* cursor id */
 	const char	*q;		/* LIKE pattern, escaped, with the final % */
+	const char	*qraw;		/* q as given */
+	size_t		 qlen;		/* its length in characters */
 	long long	 org;		/* organization context, 0 = every user */
 	const char	*role;		/* name */
 	long long	 team;
@@ -509,6 +551,8 @@ list_parse(struct request *req, struct list_args *a)
 			return req_fail(req, GH_ERR_VALIDATION, "q",
 			    "q must have from %d to %d characters", Q_MIN, Q_MAX);
 		a->q = like_prefix(req, q);
+		a->qraw = q;
+		a->qlen = n;
 	}
 	if (st != NULL) {
 		for (i = 0; i < 4 && strcmp(st, statuses[i]) != 0; i++)
@@ -592,137 +636,222 @@ probe(struct request *req, enum sql_id id, const struct db_param *p, size_t n, l
 	return GH_OK;
 }
 
+static long long
+min_ll(long long a, long long b)
+{
+	return a < b ? a : b;
+}
+
 /*
- * Choose where the plan starts: the team when one is named; otherwise the most selective of
- * the organization's members, the holders of the role (there) and the users matching q, when it
- * starts from fewer than LIST_PROBE_CAP rows (then sorted); otherwise the sort index itself,
- * joined to the organization, which fills a page after a few rows.  A broad q still starts from
- * its matches: they cluster in username and email order, so walking the sort index can read a
- * long way before the first one.
+ * Choose where the plan starts, and the budget of a walk (0: none).  Every choice reads a
+ * bounded number of rows (docs/api-users.md, "Performance"):
+ *  - a team: its members, sorted (teams are small);
+ *  - no filter that thins the rows out (only an organization, status enabled or none): a walk
+ *    of the sort index, of users or of the organization's memberships: a page is ~51 rows;
+ *  - a q of at most GRAM_K characters sorted by username, nothing else: its prefix rows;
+ *  - otherwise the smallest of the organization's members, the holders of the role and q's
+ *    candidates, when below its cap, sorted; every capped count stops at the best so far;
+ *  - a rare state: its accounts (ix_users_state), sorted;
+ *  - a q with many candidates and no small driver: for the username sort, its prefix rows in
+ *    username order (exact when q has at most GRAM_K characters; a longer q gets a budget);
+ *    for the other sorts, the sort index under a budget.  A walk that runs out of budget falls
+ *    back to the matches, sorted (api_users_list).
  */
 static enum gh_err
-plan(struct request *req, const struct list_args *a, enum list_driver *drv)
+plan(struct request *req, const struct list_args *a, enum list_driver *drv, long long *budget)
 {
 	struct db_param	 p[10];
-	long long	 best = LLONG_MAX, n, cap = probe_cap();
+	long long	 best = LLONG_MAX, n, lim, cap = probe_cap();
 	enum gh_err	 err;
-	size_t		 i;
+	int		 k;
 
+	*budget = 0;
 	if (a->team > 0) {
 		*drv = DRV_TEAM;
 		return GH_OK;
 	}
 	*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_USERS;
+	if (a->role == NULL && a->q == NULL && a->status <= 1)
+		return GH_OK;
+	if (a->q != NULL && a->role == NULL && a->org == 0 && a->status <= 1 &&
+	    a->sort == SORT_USERNAME && a->qlen <= GRAM_K) {
+		*drv = DRV_GRAM;
+		return GH_OK;
+	}
 	if (a->org > 0) {
 		p[0] = DB_INT(a->org);
 		p[1] = DB_INT(cap);
 		if ((err = probe(req, SQL_USER_PROBE_ORG, p, 2, &n)) != GH_OK)
 			return err;
-		if (n < cap && n < best) {
+		if (n < cap) {
 			best = n;
 			*drv = DRV_ORG;
 		}
 	}
 	if (a->role != NULL) {
+		lim = min_ll(cap, best);
 		p[0] = DB_STR(a->role);
 		p[1] = DB_INT(a->org > 0);
 		p[2] = DB_INT(a->org);
-		p[3] = DB_INT(cap);
+		p[3] = DB_INT(lim);
 		if ((err = probe(req, SQL_USER_PROBE_ROLE, p, 4, &n)) != GH_OK)
 			return err;
-		if (n < cap && n < best) {
+		if (n < lim) {
 			best = n;
 			*drv = DRV_ROLE;
 		}
 	}
-	if (a->q != NULL) {
-		for (i = 0; i < 10; i += 2) {
-			p[i] = DB_STR(a->q);
-			p[i + 1] = DB_INT(cap);
+	if (a->q == NULL) {
+		/*
+		 * A rare state in a large organization: the users of that state (ix_users_state,
+		 * which the optimizer picks for them) with the membership probed, sorted.
+		 */
+		if (*drv == DRV_ORG_ORDERED && a->status > 1)
+			*drv = DRV_USERS;
+		return GH_OK;
+	}
+	if (a->qlen > GRAM_K) {
+		lim = min_ll(min_ll(cap, best), SEARCH_SORT_MAX);
+		for (k = 0; k < 10; k += 2) {
+			p[k] = DB_STR(a->q);
+			p[k + 1] = DB_INT(lim);
 		}
 		if ((err = probe(req, SQL_USER_PROBE_SEARCH, p, 10, &n)) != GH_OK)
 			return err;
-		if (n < best || best == LLONG_MAX)
-			*drv = DRV_SEARCH;
+	} else {
+		lim = min_ll(cap, best);
+		if (a->sort == SORT_USERNAME)
+			lim = min_ll(lim, SEARCH_SORT_MAX);
+		p[0] = DB_STR(a->qraw);
+		p[1] = DB_INT(lim);
+		if ((err = probe(req, SQL_USER_PROBE_GRAM, p, 2, &n)) != GH_OK)
+			return err;
+	}
+	if (n < lim) {
+		*drv = DRV_SEARCH;
+		return GH_OK;
+	}
+	if (best != LLONG_MAX)
+		return GH_OK;
+	if (a->status > 1) {
+		/* the accounts of a rare state (ix_users_state, chosen by the optimizer), sorted */
+		*drv = DRV_USERS;
+		return GH_OK;
+	}
+	if (a->sort == SORT_USERNAME) {
+		*drv = a->org > 0 ? DRV_GRAM_ORG : DRV_GRAM;
+		if (a->qlen > GRAM_K)
+			*budget = WALK_BUDGET;
+	} else {
+		*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_WALK;
+		*budget = WALK_BUDGET;
 	}
 	return GH_OK;
+}
+
+/* Run the list statement of driver drv into r. */
+static enum gh_err
+list_run(struct request *req, const struct list_args *a, enum list_driver drv, long long budget,
+    struct db_result *r)
+{
+	struct db_param	 p[40];
+	enum sql_id	 id;
+	size_t		 n = 0;
+	int		 k, org_in_driver;
+
+	/* The driver's own parameters. */
+	switch (drv) {
+	case DRV_ORG_ORDERED:
+	case DRV_ORG:
+		p[n++] = DB_INT(a->org);
+		break;
+	case DRV_TEAM:
+		p[n++] = DB_INT(a->team);
+		break;
+	case DRV_SEARCH:
+		for (k = 0; k < 5; k++)
+			p[n++] = DB_STR(a->q);
+		break;
+	case DRV_ROLE:
+		p[n++] = DB_STR(a->role);
+		p[n++] = DB_INT(a->org > 0);
+		p[n++] = DB_INT(a->org);
+		break;
+	case DRV_GRAM_ORG:
+		p[n++] = DB_INT(a->org);
+		/* FALLTHROUGH */
+	case DRV_GRAM:
+		p[n++] = DB_STR(a->qraw);
+		break;
+	default:
+		break;
+	}
+	org_in_driver = drv == DRV_ORG_ORDERED || drv == DRV_ORG || drv == DRV_GRAM_ORG;
+
+	/* UL_FILTERS */
+	p[n++] = DB_INT(a->q != NULL && drv != DRV_SEARCH);
+	for (k = 0; k < 5; k++)
+		p[n++] = DB_STR(a->q ? a->q : "");
+	p[n++] = DB_INT(a->org > 0 && !org_in_driver);
+	p[n++] = DB_INT(a->org);
+	p[n++] = DB_STR(a->role ? a->role : "");
+	p[n++] = DB_STR(a->role ? a->role : "");
+	p[n++] = DB_INT(a->org > 0);
+	p[n++] = DB_INT(a->org);
+	for (k = 0; k < 5; k++)
+		p[n++] = DB_INT(a->status);
+
+	/* The keyset. */
+	p[n++] = DB_INT(a->after);
+	switch (a->sort) {
+	case SORT_LAST_NAME:
+		p[n++] = DB_STR(a->after ? a->k1 : "");
+		p[n++] = DB_STR(a->after ? a->k1 : "");
+		p[n++] = DB_STR(a->after ? a->k2 : "");
+		p[n++] = DB_STR(a->after ? a->k2 : "");
+		p[n++] = DB_INT(a->kid);
+		break;
+	case SORT_CREATED:
+		p[n++] = DB_STR(a->after ? a->k1 : "1970-01-01 00:00:00");
+		p[n++] = DB_STR(a->after ? a->k1 : "1970-01-01 00:00:00");
+		p[n++] = DB_INT(a->kid);
+		break;
+	default:
+		p[n++] = DB_STR(a->after ? a->k1 : "");
+		break;
+	}
+	p[n++] = DB_INT(a->limit + 1);
+	if (drv_walks(drv))
+		p[n++] = DB_INT(budget > 0 ? budget : NO_BUDGET);
+
+	if (drv == DRV_GRAM || drv == DRV_GRAM_ORG)
+		id = gram_sql[drv == DRV_GRAM_ORG][a->desc];
+	else
+		id = list_sql[drv][a->sort * 2 + a->desc];
+	return db_exec(req->w->db, req->arena, id, p, n, r);
 }
 
 enum gh_err
 api_users_list(struct request *req)
 {
 	struct list_args a;
-	struct db_param	 p[32];
 	struct db_result r;
 	enum list_driver drv;
 	enum gh_err	 err;
-	size_t		 n = 0, i;
-	int		 k, org_in_driver;
+	long long	 budget;
+	size_t		 i;
 	cJSON		*items, *o;
 	const char	*next = NULL;
 
-	if ((err = list_parse(req, &a)) != GH_OK || (err = plan(req, &a, &drv)) != GH_OK)
+	if ((err = list_parse(req, &a)) != GH_OK || (err = plan(req, &a, &drv, &budget)) != GH_OK ||
+	    (err = list_run(req, &a, drv, budget, &r)) != GH_OK)
 		return err;
-
-	/* The driver's own parameters. */
-	switch (drv) {
-	case DRV_ORG_ORDERED:
-	case DRV_ORG:
-		p[n++] = DB_INT(a.org);
-		break;
-	case DRV_TEAM:
-		p[n++] = DB_INT(a.team);
-		break;
-	case DRV_SEARCH:
-		for (k = 0; k < 5; k++)
-			p[n++] = DB_STR(a.q);
-		break;
-	case DRV_ROLE:
-		p[n++] = DB_STR(a.role);
-		p[n++] = DB_INT(a.org > 0);
-		p[n++] = DB_INT(a.org);
-		break;
-	default:
-		break;
-	}
-	org_in_driver = drv == DRV_ORG_ORDERED || drv == DRV_ORG;
-
-	/* UL_FILTERS */
-	p[n++] = DB_INT(a.q != NULL && drv != DRV_SEARCH);
-	for (k = 0; k < 5; k++)
-		p[n++] = DB_STR(a.q ? a.q : "");
-	p[n++] = DB_INT(a.org > 0 && !org_in_driver);
-	p[n++] = DB_INT(a.org);
-	p[n++] = DB_STR(a.role ? a.role : "");
-	p[n++] = DB_STR(a.role ? a.role : "");
-	p[n++] = DB_INT(a.org > 0);
-	p[n++] = DB_INT(a.org);
-	for (k = 0; k < 5; k++)
-		p[n++] = DB_INT(a.status);
-
-	/* The keyset. */
-	p[n++] = DB_INT(a.after);
-	switch (a.sort) {
-	case SORT_LAST_NAME:
-		p[n++] = DB_STR(a.after ? a.k1 : "");
-		p[n++] = DB_STR(a.after ? a.k1 : "");
-		p[n++] = DB_STR(a.after ? a.k2 : "");
-		p[n++] = DB_STR(a.after ? a.k2 : "");
-		p[n++] = DB_INT(a.kid);
-		break;
-	case SORT_CREATED:
-		p[n++] = DB_STR(a.after ? a.k1 : "1970-01-01 00:00:00");
-		p[n++] = DB_STR(a.after ? a.k1 : "1970-01-01 00:00:00");
-		p[n++] = DB_INT(a.kid);
-		break;
-	default:
-		p[n++] = DB_STR(a.after ? a.k1 : "");
-		break;
-	}
-	p[n++] = DB_INT(a.limit + 1);
-
-	if ((err = db_exec(req->w->db, req->arena, list_sql[drv][a.sort * 2 + a.desc], p, n,
-	    &r)) != GH_OK)
+	/*
+	 * A walk under a budget that did not fill the page either ran out of budget or reached
+	 * the end: the sorted matches answer both.
+	 */
+	if (budget > 0 && (long long)r.nrows <= a.limit &&
+	    (err = list_run(req, &a, DRV_SEARCH, 0, &r)) != GH_OK)
 		return err;
 	items = api_array(req);
 	for (i = 0; i < r.nrows && (long long)i < a.limit; i++)

@@ -67,8 +67,6 @@
 
 /* Where a plan starts. */
 #define ULD_USERS " FROM users u WHERE u.deleted_at IS NULL"
-#define ULD_ORG_ORDERED " FROM users u STRAIGHT_JOIN user_organization uo ON uo.user_id = u.id" \
-	" AND uo.organization_id = ? WHERE u.deleted_at IS NULL"
 #define ULD_ORG " FROM user_organization uo STRAIGHT_JOIN users u ON u.id = uo.user_id" \
 	" WHERE uo.organization_id = ? AND u.deleted_at IS NULL"
 #define ULD_TEAM " FROM team_member tm STRAIGHT_JOIN users u ON u.id = tm.user_id" \
@@ -84,48 +82,148 @@
 #define ULD_ROLE " FROM (SELECT DISTINCT ur.user_id " U_HOLDERS ") rr" \
 	" STRAIGHT_JOIN users u ON u.id = rr.user_id WHERE u.deleted_at IS NULL"
 
-/* Keyset conditions (first parameter: 0 on the first page) and orders. */
-#define ULK_USERNAME_ASC " AND (? = 0 OR u.username > ?) ORDER BY u.username"
-#define ULK_USERNAME_DESC " AND (? = 0 OR u.username < ?) ORDER BY u.username DESC"
-#define ULK_EMAIL_ASC " AND (? = 0 OR u.email > ?) ORDER BY u.email"
-#define ULK_EMAIL_DESC " AND (? = 0 OR u.email < ?) ORDER BY u.email DESC"
-#define ULK_LAST_NAME_ASC " AND (? = 0 OR (u.last_name >= ? AND (u.last_name > ?" \
-	" OR u.first_name > ? OR (u.first_name = ? AND u.id > ?))))" \
-	" ORDER BY u.last_name, u.first_name, u.id"
-#define ULK_LAST_NAME_DESC " AND (? = 0 OR (u.last_name <= ? AND (u.last_name < ?" \
-	" OR u.first_name < ? OR (u.first_name = ? AND u.id < ?))))" \
-	" ORDER BY u.last_name DESC, u.first_name DESC, u.id DESC"
-#define ULK_CREATED_ASC " AND (? = 0 OR (u.created_at >= ? AND (u.created_at > ? OR u.id > ?)))" \
-	" ORDER BY u.created_at, u.id"
-#define ULK_CREATED_DESC " AND (? = 0 OR (u.created_at <= ? AND (u.created_at < ? OR u.id < ?)))" \
-	" ORDER BY u.created_at DESC, u.id DESC"
+/*
+ * Keyset conditions (first parameter: 0 on the first page) and orders, on the columns a driver
+ * walks: the user's own (u.), the membership's copies (uo.u_*) or the search prefixes'
+ * (s.username).  The copies hold the same values in the same collation, so every driver gives
+ * the same order.
+ */
+#define KC_1(c, op) " AND (? = 0 OR " c " " op " ?)"
+#define KC_NAME(l, f, id, op) " AND (? = 0 OR (" l " " op "= ? AND (" l " " op " ? OR " f " " op \
+	" ? OR (" f " = ? AND " id " " op " ?))))"
+#define KC_TIME(c, id, op) " AND (? = 0 OR (" c " " op "= ? AND (" c " " op " ? OR " id " " op \
+	" ?)))"
+#define KO_1(c, d) " ORDER BY " c d
+#define KO_2(a, b, d) " ORDER BY " a d ", " b d
+#define KO_3(a, b, c, d) " ORDER BY " a d ", " b d ", " c d
 
-#define UL_(drv, key) "SELECT " USER_COLS drv UL_FILTERS key " LIMIT ?"
+#define ULC_USERNAME_ASC KC_1("u.username", ">")
+#define ULC_USERNAME_DESC KC_1("u.username", "<")
+#define ULC_EMAIL_ASC KC_1("u.email", ">")
+#define ULC_EMAIL_DESC KC_1("u.email", "<")
+#define ULC_LAST_NAME_ASC KC_NAME("u.last_name", "u.first_name", "u.id", ">")
+#define ULC_LAST_NAME_DESC KC_NAME("u.last_name", "u.first_name", "u.id", "<")
+#define ULC_CREATED_ASC KC_TIME("u.created_at", "u.id", ">")
+#define ULC_CREATED_DESC KC_TIME("u.created_at", "u.id", "<")
+#define ULO_USERNAME_ASC KO_1("u.username", "")
+#define ULO_USERNAME_DESC KO_1("u.username", " DESC")
+#define ULO_EMAIL_ASC KO_1("u.email", "")
+#define ULO_EMAIL_DESC KO_1("u.email", " DESC")
+#define ULO_LAST_NAME_ASC KO_3("u.last_name", "u.first_name", "u.id", "")
+#define ULO_LAST_NAME_DESC KO_3("u.last_name", "u.first_name", "u.id", " DESC")
+#define ULO_CREATED_ASC KO_2("u.created_at", "u.id", "")
+#define ULO_CREATED_DESC KO_2("u.created_at", "u.id", " DESC")
+
+/* The same on the membership's copies, with the index each sort walks. */
+#define UOC_USERNAME_ASC KC_1("uo.u_username", ">")
+#define UOC_USERNAME_DESC KC_1("uo.u_username", "<")
+#define UOC_EMAIL_ASC KC_1("uo.u_email", ">")
+#define UOC_EMAIL_DESC KC_1("uo.u_email", "<")
+#define UOC_LAST_NAME_ASC KC_NAME("uo.u_last_name", "uo.u_first_name", "uo.user_id", ">")
+#define UOC_LAST_NAME_DESC KC_NAME("uo.u_last_name", "uo.u_first_name", "uo.user_id", "<")
+#define UOC_CREATED_ASC KC_TIME("uo.u_created_at", "uo.user_id", ">")
+#define UOC_CREATED_DESC KC_TIME("uo.u_created_at", "uo.user_id", "<")
+#define UOO_USERNAME_ASC KO_1("uo.u_username", "")
+#define UOO_USERNAME_DESC KO_1("uo.u_username", " DESC")
+#define UOO_EMAIL_ASC KO_1("uo.u_email", "")
+#define UOO_EMAIL_DESC KO_1("uo.u_email", " DESC")
+#define UOO_LAST_NAME_ASC KO_3("uo.u_last_name", "uo.u_first_name", "uo.user_id", "")
+#define UOO_LAST_NAME_DESC KO_3("uo.u_last_name", "uo.u_first_name", "uo.user_id", " DESC")
+#define UOO_CREATED_ASC KO_2("uo.u_created_at", "uo.user_id", "")
+#define UOO_CREATED_DESC KO_2("uo.u_created_at", "uo.user_id", " DESC")
+#define UOX_USERNAME "ix_uo_org_username"
+#define UOX_EMAIL "ix_uo_org_email"
+#define UOX_LAST_NAME "ix_uo_org_name"
+#define UOX_CREATED "ix_uo_org_created"
+
+/* The users index each sort walks (WALK). */
+#define UX_USERNAME "uq_users_username"
+#define UX_EMAIL "uq_users_email"
+#define UX_LAST_NAME "ix_users_name"
+#define UX_CREATED "ix_users_created_at"
+
+/*
+ * Walks: the rows come in index order and the statement stops after the page (LIMIT ?) or
+ * after a budget of rows examined (ROWS EXAMINED ?: api/users.c passes a huge one when it wants
+ * no budget).  A walk stopped by its budget returns fewer rows than asked and api/users.c falls
+ * back to the matches; FORCE INDEX makes sure no filesort could reorder a partial result.
+ */
+#define UL_WALK(drv, c, o) "SELECT " USER_COLS drv UL_FILTERS c o " LIMIT ? ROWS EXAMINED ?"
+
+/*
+ * Sorted plans: the ids that pass, sorted, LIMIT ?; then the 51 rows' output columns.  Sorting
+ * only ids and keys keeps the sort's rows small (the wide USER_COLS rows of every match made
+ * the sort spill to disk for a common q).
+ */
+#define UL_SORTED(drv, c, o) "SELECT " USER_COLS " FROM (SELECT u.id" drv UL_FILTERS c o \
+	" LIMIT ?) t STRAIGHT_JOIN users u ON u.id = t.id" o
+
+#define UL_(drv, c, o) "SELECT " USER_COLS drv UL_FILTERS c o " LIMIT ?"
 
 /* The eight sorts of one driver, in the order api/users.c indexes them (sort * 2 + desc). */
-#define UL_DRIVER(NAME, drv) \
-	X(SQL_USER_LIST_##NAME##_USERNAME_ASC, UL_(drv, ULK_USERNAME_ASC)) \
-	X(SQL_USER_LIST_##NAME##_USERNAME_DESC, UL_(drv, ULK_USERNAME_DESC)) \
-	X(SQL_USER_LIST_##NAME##_EMAIL_ASC, UL_(drv, ULK_EMAIL_ASC)) \
-	X(SQL_USER_LIST_##NAME##_EMAIL_DESC, UL_(drv, ULK_EMAIL_DESC)) \
-	X(SQL_USER_LIST_##NAME##_LAST_NAME_ASC, UL_(drv, ULK_LAST_NAME_ASC)) \
-	X(SQL_USER_LIST_##NAME##_LAST_NAME_DESC, UL_(drv, ULK_LAST_NAME_DESC)) \
-	X(SQL_USER_LIST_##NAME##_CREATED_ASC, UL_(drv, ULK_CREATED_ASC)) \
-	X(SQL_USER_LIST_##NAME##_CREATED_DESC, UL_(drv, ULK_CREATED_DESC))
+#define UL_DRIVER(NAME, F, drv) \
+	X(SQL_USER_LIST_##NAME##_USERNAME_ASC, F(drv, ULC_USERNAME_ASC, ULO_USERNAME_ASC)) \
+	X(SQL_USER_LIST_##NAME##_USERNAME_DESC, F(drv, ULC_USERNAME_DESC, ULO_USERNAME_DESC)) \
+	X(SQL_USER_LIST_##NAME##_EMAIL_ASC, F(drv, ULC_EMAIL_ASC, ULO_EMAIL_ASC)) \
+	X(SQL_USER_LIST_##NAME##_EMAIL_DESC, F(drv, ULC_EMAIL_DESC, ULO_EMAIL_DESC)) \
+	X(SQL_USER_LIST_##NAME##_LAST_NAME_ASC, F(drv, ULC_LAST_NAME_ASC, ULO_LAST_NAME_ASC)) \
+	X(SQL_USER_LIST_##NAME##_LAST_NAME_DESC, F(drv, ULC_LAST_NAME_DESC, ULO_LAST_NAME_DESC)) \
+	X(SQL_USER_LIST_##NAME##_CREATED_ASC, F(drv, ULC_CREATED_ASC, ULO_CREATED_ASC)) \
+	X(SQL_USER_LIST_##NAME##_CREATED_DESC, F(drv, ULC_CREATED_DESC, ULO_CREATED_DESC))
+
+/* A walk of the organization's members in the membership index of the sort. */
+#define ULD_ORG_WALK(ix) " FROM user_organization uo FORCE INDEX (" ix ")" \
+	" STRAIGHT_JOIN users u ON u.id = uo.user_id WHERE uo.organization_id = ?" \
+	" AND u.deleted_at IS NULL"
+#define UL_ORG_WALK(S, D) \
+	X(SQL_USER_LIST_ORG_ORDERED_##S##_##D, UL_WALK(ULD_ORG_WALK(UOX_##S), UOC_##S##_##D, \
+	    UOO_##S##_##D))
+/* A walk of every user in the users index of the sort. */
+#define ULD_WALK(ix) " FROM users u FORCE INDEX (" ix ") WHERE u.deleted_at IS NULL"
+#define UL_USERS_WALK(S, D) \
+	X(SQL_USER_LIST_WALK_##S##_##D, UL_WALK(ULD_WALK(UX_##S), ULC_##S##_##D, ULO_##S##_##D))
+#define UL_WALKS(F) F(USERNAME, ASC) F(USERNAME, DESC) F(EMAIL, ASC) F(EMAIL, DESC) \
+	F(LAST_NAME, ASC) F(LAST_NAME, DESC) F(CREATED, ASC) F(CREATED, DESC)
+
+/*
+ * The users having q's first GRAM_K (4) characters as a prefix of a searchable field, in
+ * username order (user_search's primary key); q's five LIKEs (UL_FILTERS) keep the matches.
+ * GRAM_ORG probes the membership before reading the user, in (organization_id, user_id): the
+ * probes of one organization stay in its few leaf pages, where the primary key (user_id, ...)
+ * would scatter them over the whole table (2-3 times faster for the largest organization).  Driver parameters: q (GRAM);
+ * organization, q (GRAM_ORG).
+ */
+#define ULD_GRAM " FROM user_search s FORCE INDEX (PRIMARY)" \
+	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.prefix = LEFT(?, 4)" \
+	" AND u.deleted_at IS NULL"
+#define ULD_GRAM_ORG " FROM user_search s FORCE INDEX (PRIMARY)" \
+	" STRAIGHT_JOIN user_organization uo FORCE INDEX (ix_user_organization_org_user)" \
+	" ON uo.user_id = s.user_id AND uo.organization_id = ?" \
+	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.prefix = LEFT(?, 4)" \
+	" AND u.deleted_at IS NULL"
+#define UL_GRAM(NAME, drv) \
+	X(SQL_USER_LIST_##NAME##_ASC, UL_WALK(drv, KC_1("s.username", ">"), KO_1("s.username", ""))) \
+	X(SQL_USER_LIST_##NAME##_DESC, UL_WALK(drv, KC_1("s.username", "<"), \
+	    KO_1("s.username", " DESC")))
 
 /* Capped counts: how many rows a driver would start from, up to the cap (last parameter). */
 #define UP_LIKE(col) "(SELECT id FROM users WHERE" UL_LIKE(col) " LIMIT ?)"
 
 #define SQL_STATEMENTS_USERS \
-	UL_DRIVER(USERS, ULD_USERS) \
-	UL_DRIVER(ORG_ORDERED, ULD_ORG_ORDERED) \
-	UL_DRIVER(ORG, ULD_ORG) \
-	UL_DRIVER(TEAM, ULD_TEAM) \
-	UL_DRIVER(SEARCH, ULD_SEARCH) \
-	UL_DRIVER(ROLE, ULD_ROLE) \
+	UL_DRIVER(USERS, UL_, ULD_USERS) \
+	UL_WALKS(UL_ORG_WALK) \
+	UL_DRIVER(ORG, UL_SORTED, ULD_ORG) \
+	UL_DRIVER(TEAM, UL_SORTED, ULD_TEAM) \
+	UL_DRIVER(SEARCH, UL_SORTED, ULD_SEARCH) \
+	UL_DRIVER(ROLE, UL_SORTED, ULD_ROLE) \
+	UL_WALKS(UL_USERS_WALK) \
+	UL_GRAM(GRAM, ULD_GRAM) \
+	UL_GRAM(GRAM_ORG, ULD_GRAM_ORG) \
 	X(SQL_USER_PROBE_ORG, "SELECT COUNT(*) FROM (SELECT 1 FROM user_organization" \
 	    " WHERE organization_id = ? LIMIT ?) c") \
 	X(SQL_USER_PROBE_ROLE, "SELECT COUNT(*) FROM (SELECT 1 " U_HOLDERS " LIMIT ?) c") \
+	X(SQL_USER_PROBE_GRAM, "SELECT COUNT(*) FROM (SELECT 1 FROM user_search" \
+	    " WHERE prefix = LEFT(?, 4) LIMIT ?) c") \
 	X(SQL_USER_PROBE_SEARCH, "SELECT COUNT(*) FROM (" UP_LIKE("username") " UNION ALL " \
 	    UP_LIKE("email") " UNION ALL " UP_LIKE("first_name") " UNION ALL " \
 	    UP_LIKE("last_name") " UNION ALL " UP_LIKE("full_name") ") c") \
