@@ -142,7 +142,7 @@ bench_build() {
 bench_stack_up() {
     local try
     for try in 1 2 3; do
-        PORT=$(free_ports 3)
+        PORT=$(free_ports 4)	# the stack uses PORT to PORT+3
         say "starting a stack in $SDIR on port $PORT ($WORKERS workers, --test)"
         STACK_UP=1
         if "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
