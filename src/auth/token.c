@@ -93,7 +93,8 @@ struct token_key {
  * and the signature (what the revocation check in Redis does not depend on).  Direct-mapped by a
  * BLAKE2b-256 digest of the token and of what it was checked against; a hit is the same token
  * bytes, and its time claims are checked again against the current time.  Only accepted tokens
- * are remembered.  Allocated on the first accepted token; wiped when the keyset is freed.
+ * are remembered.  Allocated with the keyset (calloc: its pages become resident only as slots
+ * are used); wiped when the keyset is freed.
  */
 #define TOKEN_CACHE_SLOTS	256
 
@@ -113,7 +114,7 @@ struct token_keyset {
 	size_t n;
 	const struct token_key *signer;
 	char *jwks;		/* malloc: the JWKS document, built once at load */
-	struct token_cache *cache;	/* NULL until a token was accepted */
+	struct token_cache *cache;	/* verified tokens: the one part token_verify() writes */
 };
 
 static void seterr(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
@@ -529,6 +530,7 @@ token_keyset_load(struct token_keyset **out, const struct token_key_conf *keys, 
 		return -1;
 	}
 	if ((ks = calloc(1, sizeof(*ks))) == NULL || (ks->keys = calloc(n, sizeof(*k))) == NULL ||
+	    (ks->cache = calloc(1, sizeof(*ks->cache))) == NULL ||
 	    (jwks = cJSON_CreateObject()) == NULL ||
 	    (arr = cJSON_AddArrayToObject(jwks, "keys")) == NULL) {
 		seterr(err, errlen, "out of memory");
@@ -927,15 +929,10 @@ cache_digest(unsigned char d[crypto_generichash_BYTES], const char *jwt, size_t 
 }
 
 static void
-cache_put(const struct token_keyset *cks, const unsigned char *digest, const struct token_claims *c)
+cache_put(const struct token_keyset *ks, struct token_cache_slot *slot, const unsigned char *digest,
+    const struct token_claims *c)
 {
-	struct token_keyset *ks = (struct token_keyset *)cks;	/* the cache only; keys stay const */
-	struct token_cache_slot *slot;
-
-	if (ks->cache == NULL && (ks->cache = calloc(1, sizeof(*ks->cache))) == NULL)
-		return;
 	ks->cache->misses++;
-	slot = &ks->cache->slot[(digest[0] | digest[1] << 8) % TOKEN_CACHE_SLOTS];
 	memcpy(slot->digest, digest, sizeof(slot->digest));
 	slot->claims = *c;
 	slot->used = 1;
@@ -945,8 +942,8 @@ void
 token_cache_stats(const struct token_keyset *ks, unsigned long long *hits,
     unsigned long long *misses)
 {
-	*hits = ks != NULL && ks->cache != NULL ? ks->cache->hits : 0;
-	*misses = ks != NULL && ks->cache != NULL ? ks->cache->misses : 0;
+	*hits = ks != NULL ? ks->cache->hits : 0;
+	*misses = ks != NULL ? ks->cache->misses : 0;
 }
 
 enum token_result
@@ -982,8 +979,8 @@ token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
 		return TOKEN_MALFORMED;
 
 	cache_digest(digest, jwt, len, e);
-	slot = ks->cache != NULL ? &ks->cache->slot[(digest[0] | digest[1] << 8) % TOKEN_CACHE_SLOTS] : NULL;
-	if (slot != NULL && slot->used && sodium_memcmp(slot->digest, digest, sizeof(digest)) == 0) {
+	slot = &ks->cache->slot[(digest[0] | digest[1] << 8) % TOKEN_CACHE_SLOTS];
+	if (slot->used && sodium_memcmp(slot->digest, digest, sizeof(digest)) == 0) {
 		ks->cache->hits++;
 		if ((r = times(&slot->claims, e->leeway < 0 ? 0 : e->leeway > LEEWAY_MAX ?
 		    LEEWAY_MAX : e->leeway, now)) != TOKEN_OK)
@@ -1027,6 +1024,6 @@ done:
 		memset(out, 0, sizeof(*out));
 		return r;
 	}
-	cache_put(ks, digest, out);
+	cache_put(ks, slot, digest, out);
 	return r;
 }
