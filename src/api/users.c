@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <cJSON.h>
 #include <sodium.h>
@@ -637,44 +636,6 @@ probe(struct request *req, enum sql_id id, const struct db_param *p, size_t n, l
 	return GH_OK;
 }
 
-/*
- * The capped member count of an organization, for plan() only: remembered per worker for
- * ORG_SIZE_TTL seconds, so that a large organization's searches do not count 5,000 members each
- * time.  A stale count can only pick a slower plan for a while, never a different answer: every
- * driver returns the same page.
- */
-#define ORG_SIZE_SLOTS	256
-#define ORG_SIZE_TTL	60
-
-static struct {
-	long long	 org, cap, n;
-	time_t		 at;
-} org_sizes[ORG_SIZE_SLOTS];
-
-static enum gh_err
-org_size(struct request *req, long long org, long long cap, long long *n)
-{
-	struct db_param	 p[2];
-	time_t		 now = time(NULL);
-	unsigned	 k = (unsigned)((unsigned long long)org % ORG_SIZE_SLOTS);
-	enum gh_err	 err;
-
-	if (org_sizes[k].org == org && org_sizes[k].cap == cap && now >= org_sizes[k].at &&
-	    now - org_sizes[k].at < ORG_SIZE_TTL) {
-		*n = org_sizes[k].n;
-		return GH_OK;
-	}
-	p[0] = DB_INT(org);
-	p[1] = DB_INT(cap);
-	if ((err = probe(req, SQL_USER_PROBE_ORG, p, 2, n)) != GH_OK)
-		return err;
-	org_sizes[k].org = org;
-	org_sizes[k].cap = cap;
-	org_sizes[k].n = *n;
-	org_sizes[k].at = now;
-	return GH_OK;
-}
-
 static long long
 min_ll(long long a, long long b)
 {
@@ -718,7 +679,9 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv, long
 		return GH_OK;
 	}
 	if (a->org > 0) {
-		if ((err = org_size(req, a->org, cap, &n)) != GH_OK)
+		p[0] = DB_INT(a->org);
+		p[1] = DB_INT(cap);
+		if ((err = probe(req, SQL_USER_PROBE_ORG, p, 2, &n)) != GH_OK)
 			return err;
 		if (n < cap) {
 			best = n;
