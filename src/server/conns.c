@@ -52,14 +52,18 @@ conns_next(struct conns *c, const sigset_t *waitmask, int *rc)
 	}
 	if (ppoll(p, (nfds_t)n, NULL, waitmask) <= 0)
 		return NULL;
+	/*
+	 * Round robin over everything ready, the listening socket included: nginx opens a
+	 * connection only to send a request on it, so a connection waiting in the backlog is a
+	 * request waiting too.  Served last, it starved for seconds while held connections always
+	 * had a request ready (nginx's extra connections at the start of a burst).
+	 */
 	c->turn++;
 	for (j = 0; j < n && k < 0; j++) {
 		i = (int)((c->turn + (unsigned)j) % (unsigned)n);
-		if (p[i].fd != c->lfd && p[i].revents != 0)
+		if (p[i].revents != 0)
 			k = slot[i];
 	}
-	if (k < 0 && free_slot >= 0 && p[n - 1].revents != 0)
-		k = free_slot;
 	if (k < 0)
 		return NULL;
 	/*

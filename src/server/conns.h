@@ -34,8 +34,8 @@ struct conns {
 int		 conns_init(struct conns *, int lfd, int n);
 
 /*
- * Wait for the next request and read it (FCGX_Accept_r): requests already sent on a held
- * connection first, in turn, then a new connection.  Signals not in waitmask stay blocked;
+ * Wait for the next request and read it (FCGX_Accept_r): the held connections with a request
+ * and a new connection on the listening socket take turns.  Signals not in waitmask stay blocked;
  * waitmask NULL keeps the caller's mask.  Returns the request to serve (FCGX_Finish_r it after),
  * or NULL with *rc = 0 when a signal interrupted the wait or another process took the
  * connection, or with *rc < 0 (a negative errno) when accepting failed.
