@@ -5,11 +5,20 @@
  * state is the dummy hash set by password_dummy_init(), held for the worker's lifetime and
  * replaced by a later call (a reload with new parameters).
  * Not thread-safe with respect to password_dummy_init(); workers are single-threaded.
+ *
+ * The gate.  Argon2id is memory-hard: run on more processes than there are cores, the
+ * verifications evict each other's 19 MiB from the caches and the machine does fewer of them
+ * (bench: 2 processes on 2 cores 70.5/s, 4 processes 60.7/s, 28.4 vs 32.8 ms CPU each).  So the
+ * master opens a gate of n slots before it forks, and every hash and verification of every
+ * worker takes a slot first, waiting when all are taken.  It also bounds the memory hashing
+ * takes to n x pwhash_memlimit_kib.  Without password_gate_open() (the CLI, a standalone
+ * worker) nothing waits.
  */
 #ifndef GATEHOUSE_AUTH_PASSWORD_H
 #define GATEHOUSE_AUTH_PASSWORD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sodium.h>
 
@@ -40,5 +49,26 @@ int password_verify(const char *hash, const char *pw, size_t len);
  * (so the next successful login should store a fresh hash), else 0.
  */
 int password_needs_rehash(const char *hash, unsigned long long opslimit, size_t memlimit);
+
+/*
+ * Open the gate with slots free hashing slots, replacing any open one; waits and wait_us, when
+ * not NULL, count the hashes that had to wait and the microseconds they waited (shared
+ * counters).  Returns 0 or -1 with errno.  Call before forking the processes that hash.
+ */
+int password_gate_open(int slots, uint64_t *waits, uint64_t *wait_us);
+
+/* Remove the gate (the process that opened it, at exit). */
+void password_gate_close(void);
+
+/* Free slots now, or -1 without a gate. */
+int password_gate_free(void);
+
+/*
+ * Take a slot, waiting for one; returns 1 when one was taken, 0 when there is no gate (or it
+ * was removed under us), and then hashing goes ahead ungated.  Pass the result to
+ * password_gate_leave().  A process that dies holding a slot gives it back (SEM_UNDO).
+ */
+int password_gate_enter(void);
+void password_gate_leave(int entered);
 
 #endif

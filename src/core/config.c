@@ -97,6 +97,9 @@ const struct config_key config_keys[] = {
 	  "Argon2id iterations (t)" },
 	{ "pwhash_memlimit_kib", CONF_INT, "19456", OFF(pwhash_memlimit_kib), 8, 4194304,
 	  "Argon2id memory in KiB (m); 19456 = 19 MiB, the OWASP minimum" },
+	{ "pwhash_concurrency", CONF_INT, "0", OFF(pwhash_concurrency), 0, 1024,
+	  "password hashes and verifications running at once across all workers (the others wait "
+	  "their turn); 0 = number of CPUs.  Takes effect at start, not on reload" },
 	{ "password_min_length", CONF_INT, "12", OFF(password_min_length), 8, 128,
 	  "shortest password accepted (characters) where no organization policy says otherwise" },
 	{ "password_max_length", CONF_INT, "128", OFF(password_max_length), 64, 1024,
@@ -305,10 +308,11 @@ check(struct gh_config *c, char *err, size_t el)
 		snprintf(err, el, "key '%s': must not be empty", c->db_name == NULL ? "db_name" : "db_user");
 		return -1;
 	}
-	if (c->workers == 0) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (c->workers == 0)
 		c->workers = ncpu > 0 ? ncpu : 1;
-	}
+	if (c->pwhash_concurrency == 0)
+		c->pwhash_concurrency = ncpu > 0 ? ncpu : 1;
 	return 0;
 }
 

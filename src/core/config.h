@@ -60,6 +60,7 @@ struct gh_config {
 
 	long long	 pwhash_opslimit;
 	long long	 pwhash_memlimit_kib;
+	long long	 pwhash_concurrency;	/* 0 = number of CPUs, resolved by config_load */
 	long long	 password_min_length;
 	long long	 password_max_length;
 

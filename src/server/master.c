@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "auth/password.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "server/master.h"
@@ -236,6 +237,10 @@ reload(struct master *m)
 	}
 	if (strcmp(ncfg.listen, m->cfg.listen) != 0)
 		log_warn("master: reload: a new 'listen' takes effect only after a restart");
+	if (ncfg.pwhash_concurrency != m->cfg.pwhash_concurrency) {
+		log_warn("master: reload: a new 'pwhash_concurrency' takes effect only after a restart");
+		ncfg.pwhash_concurrency = m->cfg.pwhash_concurrency;
+	}
 	/* Old workers keep a copy of the old configuration in their own address space. */
 	config_free(&m->cfg);
 	m->cfg = ncfg;
@@ -291,6 +296,12 @@ master_run(struct gh_config *cfg)
 		log_error("master: cannot map the metrics area");
 		return 1;
 	}
+	if (password_gate_open((int)m->cfg.pwhash_concurrency, &m->metrics->pwhash_waits,
+	    &m->metrics->pwhash_wait_us) == 0)
+		m->metrics->pwhash_slots = (uint64_t)m->cfg.pwhash_concurrency;
+	else
+		log_warn("master: no gate for password hashing (%s): hashes run unlimited",
+		    strerror(errno));
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
@@ -355,6 +366,7 @@ master_run(struct gh_config *cfg)
 				break;	/* one at a time while backing off */
 		}
 	}
+	password_gate_close();
 	close(m->fd);
 	if (strncmp(m->cfg.listen, "unix:", 5) == 0)
 		unlink(m->cfg.listen + 5);

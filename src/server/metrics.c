@@ -81,6 +81,14 @@ metrics_render(const struct metrics *m, int workers)
 	    "gatehouse_token_checks_total{outcome=\"refused\"} %llu\n",
 	    (unsigned long long)(m->token_checks - m->token_refusals),
 	    (unsigned long long)m->token_refusals);
+	OUT("# HELP gatehouse_pwhash_slots Password hashes that may run at once (0: no limit).\n"
+	    "# TYPE gatehouse_pwhash_slots gauge\ngatehouse_pwhash_slots %llu\n"
+	    "# HELP gatehouse_pwhash_waits_total Password hashes that waited for a free slot.\n"
+	    "# TYPE gatehouse_pwhash_waits_total counter\ngatehouse_pwhash_waits_total %llu\n"
+	    "# TYPE gatehouse_pwhash_wait_seconds_total counter\n"
+	    "gatehouse_pwhash_wait_seconds_total %.6f\n",
+	    (unsigned long long)m->pwhash_slots, (unsigned long long)m->pwhash_waits,
+	    (double)m->pwhash_wait_us / 1e6);
 	OUT("# TYPE gatehouse_workers gauge\ngatehouse_workers %d\n", workers);
 	OUT("# TYPE gatehouse_start_time_seconds gauge\ngatehouse_start_time_seconds %llu\n",
 	    (unsigned long long)m->started);

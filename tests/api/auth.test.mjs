@@ -6,7 +6,9 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import { api, sql, sqlValue, stack, sleep, waitFor, masterPid, problemOf, DEV_PASSWORD } from './lib.mjs';
+import {
+    api, sql, sqlValue, stack, sleep, waitFor, masterPid, problemOf, DEV_PASSWORD, DIRECT_URL,
+} from './lib.mjs';
 import {
     LOGIN, REFRESH, LOGOUT, LOGOUT_ALL, ME, ME_PASSWORD,
     authLogin, mustLogin, refresh, me, newRid, decodeJwt, verifyHS256, signHS256, signRS256,
@@ -271,6 +273,38 @@ describe('login', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+describe('password hashing gate', () => {
+    /** One sample of /metrics by name (a line 'name value'). */
+    async function metric(name) {
+        const res = await api('GET', '/metrics');
+        assert.equal(res.status, 200, show(res));
+        const m = res.text.match(new RegExp(`^${name} ([0-9.e+]+)$`, 'm'));
+        assert.ok(m, `no ${name} in /metrics`);
+        return Number(m[1]);
+    }
+
+    test('more logins at once than pwhash_concurrency slots: the extra ones wait, all succeed', async () => {
+        const slots = await metric('gatehouse_pwhash_slots');
+        const workers = await metric('gatehouse_workers');
+        assert.ok(slots >= 1, `the master opens a gate of at least one slot, got ${slots}`);
+        const n = Math.min(workers, slots + 4);
+        if (n <= slots) return; // as many slots as workers: nothing can wait
+        const u = await createUser('gate');
+        const waits0 = await metric('gatehouse_pwhash_waits_total');
+        const secs0 = await metric('gatehouse_pwhash_wait_seconds_total');
+        // Straight to Gatehouse without kept connections: every login goes to its own worker,
+        // so n verifications (about 25 ms each) are asked for at once.
+        const all = await Promise.all(Array.from({ length: n }, () =>
+            api('POST', `${DIRECT_URL}${LOGIN}`, { body: { login: u.username, password: DEV_PASSWORD } })));
+        for (const r of all) assert.equal(r.status, 200, show(r));
+        const waits = (await metric('gatehouse_pwhash_waits_total')) - waits0;
+        const secs = (await metric('gatehouse_pwhash_wait_seconds_total')) - secs0;
+        assert.ok(waits >= 1, `${n} logins on ${slots} slots: ${waits} waited`);
+        assert.ok(secs > 0, `the waits took time: ${secs} s`);
+        await deleteUser(u.id);
+    });
+});
+
 describe('account flags: their code only after the right password', () => {
     let unknownBody;
     before(async () => {

@@ -220,8 +220,12 @@ test_defaults_match_table(void **state)
 
 		switch (k->type) {
 		case CONF_INT:
-			if (strcmp(k->key, "workers") == 0)
+			if (strcmp(k->key, "workers") == 0 ||
+			    strcmp(k->key, "pwhash_concurrency") == 0) {
+				/* 0 = the number of CPUs, resolved by config_load. */
+				assert_true(*(long long *)((char *)&c + k->off) >= 1);
 				break;
+			}
 			assert_int_equal(*(long long *)((char *)&c + k->off),
 			    strtoll(k->def, NULL, strcmp(k->key, "socket_mode") ? 10 : 8));
 			break;

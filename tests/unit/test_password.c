@@ -2,6 +2,8 @@
  * Unit tests for src/auth/password.c: hash and verify, wrong password, the dummy verification
  * for users without a usable hash (same answer, comparable time), rehash detection.
  * Parameters are the OWASP ones the server defaults to (t=2, 19 MiB), so timings are real.
+ * The gate: slots counted, a waiter counted and timed, a dead holder's slot given back, and a
+ * verification that waits while another process holds the only slot.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -13,6 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -137,6 +143,114 @@ test_unusable_hash(void **state)
 	assert_true(dummy < 3.0 * real);
 }
 
+static double
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+test_gate_counts(void **state)
+{
+	int	 a, b;
+
+	(void)state;
+	assert_int_equal(password_gate_free(), -1);
+	assert_int_equal(password_gate_enter(), 0);	/* no gate: nothing to take */
+	assert_int_equal(password_gate_open(0, NULL, NULL), -1);
+	assert_int_equal(password_gate_open(2, NULL, NULL), 0);
+	assert_int_equal(password_gate_free(), 2);
+	a = password_gate_enter();
+	b = password_gate_enter();
+	assert_int_equal(a, 1);
+	assert_int_equal(b, 1);
+	assert_int_equal(password_gate_free(), 0);
+	password_gate_leave(a);
+	assert_int_equal(password_gate_free(), 1);
+	password_gate_leave(b);
+	password_gate_leave(0);				/* nothing was taken: no change */
+	assert_int_equal(password_gate_free(), 2);
+	password_gate_close();
+	assert_int_equal(password_gate_free(), -1);
+}
+
+/* A child holds the only slot for hold_ms (or dies holding it when hold_ms < 0). */
+static pid_t
+hold_slot(int hold_ms)
+{
+	char	 c;
+	int	 fd[2];
+	pid_t	 pid;
+
+	assert_int_equal(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		if (password_gate_enter() != 1)
+			_exit(2);
+		if (write(fd[1], "x", 1) != 1)
+			_exit(3);
+		if (hold_ms > 0) {
+			usleep((useconds_t)hold_ms * 1000);
+			password_gate_leave(1);
+		}
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(read(fd[0], &c, 1), 1);
+	close(fd[0]);
+	close(fd[1]);
+	return pid;
+}
+
+static void
+test_gate_dead_holder(void **state)
+{
+	int	 st;
+	pid_t	 pid;
+
+	(void)state;
+	assert_int_equal(password_gate_open(1, NULL, NULL), 0);
+	pid = hold_slot(-1);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* The child exited holding the slot; the kernel gave it back. */
+	assert_int_equal(password_gate_free(), 1);
+	password_gate_close();
+}
+
+static void
+test_gate_verify_waits(void **state)
+{
+	uint64_t	*c;
+	double		 t0, waited;
+	int		 st;
+	pid_t		 pid;
+
+	(void)state;
+	c = mmap(NULL, 2 * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(c != MAP_FAILED);
+	c[0] = c[1] = 0;
+	assert_int_equal(password_gate_open(1, &c[0], &c[1]), 0);
+	pid = hold_slot(150);
+	t0 = wall_ms();
+	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
+	waited = wall_ms() - t0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* The verification started only once the child left: it waited most of the 150 ms. */
+	assert_int_equal(c[0], 1);
+	assert_true(c[1] >= 100 * 1000);
+	assert_true(waited >= 100.0);
+	assert_int_equal(password_gate_free(), 1);
+	/* With the slot free, nothing waits. */
+	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
+	assert_int_equal(c[0], 1);
+	password_gate_close();
+	munmap(c, 2 * sizeof(*c));
+}
+
 static void
 test_needs_rehash(void **state)
 {
@@ -158,6 +272,9 @@ main(void)
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_unusable_hash),
 		cmocka_unit_test(test_needs_rehash),
+		cmocka_unit_test(test_gate_counts),
+		cmocka_unit_test(test_gate_dead_holder),
+		cmocka_unit_test(test_gate_verify_waits),
 	};
 
 	if (sodium_init() < 0)
