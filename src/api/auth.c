@@ -331,6 +331,7 @@ api_refresh(struct request *req)
 	u.id = db_int(&r, 0, 2);
 	u.org = db_int(&r, 0, 3);
 	u.session_end = db_str(&r, 0, 7);
+	u.session_left = db_int(&r, 0, 8);
 	p[0] = DB_STR("reuse");
 	p[1] = DB_BLOB(u.family, sizeof(u.family));
 	if (db_int(&r, 0, 5) != 0) {

@@ -439,10 +439,8 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 		    "address exists (id %lld): resend it instead", db_int(&r, 0, 0));
 	}
 
-	/* The caller's transaction, if it has one (db_begin turns autocommit off), else ours. */
-	if ((err = db_exec(req->w->db, req->arena, SQL_INV_IN_TX, NULL, 0, &r)) != GH_OK)
-		return err;
-	own = db_int(&r, 0, 0) != 0;
+	/* The caller's transaction, if it has one, else ours. */
+	own = !db_in_tx(req->w->db);
 	if (own && (err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	tok = token_new(req, hash);

@@ -144,6 +144,7 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 	struct db_result	 r;
 	const char		*ua = req_header(req, "User-Agent");
 	char			*tok, *uacut = NULL;
+	long long		 left;
 	enum gh_err		 err;
 
 	if ((err = policy_session(req, u->org, &ps)) != GH_OK)
@@ -186,10 +187,9 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 	if (err != GH_OK)
 		return err;
 	*id = (long long)r.insert_id;
-	p[0] = DB_INT(*id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_RT_TTL, p, 1, &r)) != GH_OK)
-		return err;
-	*ttl = db_int(&r, 0, 0);
+	/* What the INSERT computed: the idle lifetime, cut at the end of the session. */
+	left = rotated_from == 0 ? ps.absolute_session_ttl : u->session_left;
+	*ttl = ps.refresh_token_ttl < left ? ps.refresh_token_ttl : left;
 	*token = tok;
 	return GH_OK;
 }

@@ -34,6 +34,7 @@ struct session_user {
 	cJSON		*roles_json;		/* array of names */
 	unsigned char	 family[SESSION_FAMILY_LEN];
 	const char	*session_end;		/* session_expires_at of the family, when rotating */
+	long long	 session_left;		/* and the seconds left until then */
 };
 
 /* Read the user's role names in org into u->roles and u->roles_json. */

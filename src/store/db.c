@@ -327,12 +327,16 @@ db_begin(struct db *db)
 
 	if ((err = db_connect(db)) != GH_OK)
 		return err;
-	if (mysql_autocommit(db->my, 0) != 0) {
+	/*
+	 * START TRANSACTION, not autocommit off: the session stays in autocommit mode, so COMMIT
+	 * or ROLLBACK ends the transaction without a third round trip to turn autocommit back on.
+	 */
+	if (mysql_real_query(db->my, "START TRANSACTION", 17) != 0) {
 		/* A dead connection shows here first; one reconnect is safe before any work. */
 		disconnect(db);
 		if ((err = db_connect(db)) != GH_OK)
 			return err;
-		if (mysql_autocommit(db->my, 0) != 0)
+		if (mysql_real_query(db->my, "START TRANSACTION", 17) != 0)
 			return translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
 	}
 	db->in_tx = 1;
@@ -348,8 +352,6 @@ db_commit(struct db *db)
 		return GH_ERR_DB_UNAVAILABLE;
 	if (mysql_commit(db->my) != 0)
 		err = translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
-	if (db->my != NULL)
-		mysql_autocommit(db->my, 1);
 	db->in_tx = 0;
 	return err;
 }
@@ -359,7 +361,7 @@ db_rollback(struct db *db)
 {
 	if (db->my == NULL || !db->in_tx)
 		return;
-	if (mysql_rollback(db->my) != 0 || mysql_autocommit(db->my, 1) != 0)
+	if (mysql_rollback(db->my) != 0)
 		disconnect(db);
 	db->in_tx = 0;
 }

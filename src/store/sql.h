@@ -88,10 +88,9 @@ enum user_login_col {
 	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?)") \
 	X(SQL_RT_GET_FOR_UPDATE, "SELECT id, family_id, user_id, IFNULL(organization_id, 0)," \
 	    " expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)," \
-	    " rotated_at IS NOT NULL, revoked_at IS NOT NULL, session_expires_at" \
+	    " rotated_at IS NOT NULL, revoked_at IS NOT NULL, session_expires_at," \
+	    " GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), session_expires_at))" \
 	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
-	X(SQL_RT_TTL, "SELECT GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), expires_at))" \
-	    " FROM refresh_tokens WHERE id = ?") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
 	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \

@@ -24,7 +24,6 @@
 	" AND (? = '' OR " INV_STATUS " = ?) AND (? = '' OR s.email = ?)"
 
 #define SQL_STATEMENTS_INVITATIONS \
-	X(SQL_INV_IN_TX, "SELECT @@autocommit") \
 	X(SQL_INV_LIST, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation' AND s.id > ?" \
 	    INV_FILTERS " ORDER BY s.id LIMIT ?") \
 	X(SQL_INV_LIST_DESC, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation'" \
