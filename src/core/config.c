@@ -42,6 +42,10 @@ const struct config_key config_keys[] = {
 	  "log file (JSON lines); empty = standard error; reopened on SIGUSR1" },
 	{ "log_level", CONF_STR, "info", OFF(log_level), 0, 0,
 	  "error, warn, info (one line per request) or debug" },
+	{ "log_buffer", CONF_INT, "16384", OFF(log_buffer), 0, 1048576,
+	  "bytes of access lines a worker gathers for one write; they are written when the worker "
+	  "runs out of requests to serve, when the buffer is full, after a second at most, and on a "
+	  "crash; other lines go out at once.  0 = one write per line" },
 	{ "body_limit", CONF_INT, "65536", OFF(body_limit), 1024, 64 * 1024 * 1024,
 	  "largest request body in bytes; larger answers 413" },
 	{ "debug_endpoints", CONF_BOOL, "off", OFF(debug_endpoints), 0, 0,

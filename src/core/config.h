@@ -25,6 +25,7 @@ struct gh_config {
 	char		*pid_file;
 	char		*log_file;
 	char		*log_level;
+	long long	 log_buffer;
 	long long	 body_limit;
 	int		 debug_endpoints;
 

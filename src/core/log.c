@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,13 @@ static int		 log_fd = STDERR_FILENO;
 static char		*log_path;
 static const char	*log_rid;
 static pid_t		 log_pid;	/* 0 until first used, and again in a forked child */
+
+/* Gathered access lines (log_buffer_init); cap 0 = none. */
+static char		*lbuf;
+static size_t		 buf_cap, buf_len;
+static double		 buf_since;	/* monotonic seconds of the oldest line in lbuf */
+
+#define BUF_MAX_AGE	1.0
 
 static void
 forgot_pid(void)
@@ -71,7 +79,70 @@ log_open(const char *path)
 int
 log_reopen(void)
 {
+	log_flush();	/* the old file gets the lines of its time */
 	return log_path == NULL ? 0 : log_open(log_path);
+}
+
+int
+log_buffer_init(size_t size)
+{
+	char	*b = NULL;
+
+	log_flush();
+	if (size > 0 && (b = malloc(size)) == NULL)
+		return -1;
+	free(lbuf);
+	lbuf = b;
+	buf_cap = size;
+	buf_len = 0;
+	return 0;
+}
+
+size_t
+log_pending(void)
+{
+	return buf_len;
+}
+
+/* One write(2) and a store: safe in a signal handler too. */
+void
+log_flush(void)
+{
+	if (buf_len > 0)
+		(void)!write(log_fd, lbuf, buf_len);
+	buf_len = 0;
+}
+
+/* SA_RESETHAND put the default action back: raising again ends the process as it would have. */
+static void
+on_crash(int sig)
+{
+	log_flush();
+	raise(sig);
+}
+
+void
+log_flush_on_crash(void)
+{
+	static const int	 sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_crash;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static double
+mono_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int
@@ -106,22 +177,44 @@ stamp(char *buf, size_t sz)
 	snprintf(buf + n, sz - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
 }
 
-/* Print the object as one line and write it in one call; frees o. */
+/*
+ * Print the object as one line and write it in one call, or add it to the buffer when it may
+ * wait (an access line and a buffer); frees o.
+ */
 static void
-emit(cJSON *o)
+emit(cJSON *o, int may_wait)
 {
 	struct iovec	 iov[2];
+	size_t		 n;
+	double		 t;
 	char		*s;
 
-	if ((s = cJSON_PrintUnformatted(o)) != NULL) {
+	if ((s = cJSON_PrintUnformatted(o)) == NULL) {
+		cJSON_Delete(o);
+		return;
+	}
+	n = strlen(s);
+	if (may_wait && buf_cap > 0 && n + 1 <= buf_cap) {
+		t = mono_s();
+		if (buf_len + n + 1 > buf_cap)
+			log_flush();
+		if (buf_len == 0)
+			buf_since = t;
+		memcpy(lbuf + buf_len, s, n);
+		lbuf[buf_len + n] = '\n';
+		buf_len += n + 1;
+		if (t - buf_since >= BUF_MAX_AGE)
+			log_flush();
+	} else {
+		log_flush();	/* lines keep their order */
 		iov[0].iov_base = s;
-		iov[0].iov_len = strlen(s);
+		iov[0].iov_len = n;
 		iov[1].iov_base = (void *)"\n";
 		iov[1].iov_len = 1;
 		/* One writev on an O_APPEND file keeps lines from workers whole. */
 		(void)!writev(log_fd, iov, 2);
-		cJSON_free(s);
 	}
+	cJSON_free(s);
 	cJSON_Delete(o);
 }
 
@@ -143,7 +236,7 @@ log_write(enum log_level lvl, const char *fmt, ...)
 	if (log_rid != NULL)
 		cJSON_AddStringToObject(o, "request_id", log_rid);
 	cJSON_AddStringToObject(o, "msg", msg);
-	emit(o);
+	emit(o, 0);
 }
 
 void
@@ -170,5 +263,5 @@ log_access(const struct log_access *a)
 		cJSON_AddStringToObject(o, "client_ip", a->client_ip);
 	if (a->code != NULL)
 		cJSON_AddStringToObject(o, "code", a->code);
-	emit(o);
+	emit(o, 1);
 }

@@ -2,6 +2,12 @@
  * log.h: one JSON line per event or request, written with a single write(2) to the log file
  * (O_APPEND) or stderr.  The level is checked before anything is formatted.  Strings are escaped
  * by cJSON, so control characters never reach the file raw.  Never pass a token or password.
+ *
+ * Access lines may be gathered (log_buffer_init): a busy worker then writes many in one call.
+ * Whole lines only, so lines of different processes never interleave.  The buffer is written
+ * before any other line (order kept), when full, when its oldest line is a second old, and by
+ * log_flush(): the worker calls it before it sleeps and at exit, and log_flush_on_crash() has
+ * a fatal signal do it before the process dies.
  */
 #ifndef GH_LOG_H
 #define GH_LOG_H
@@ -31,6 +37,15 @@ void	 log_write(enum log_level, const char *fmt, ...)
 #define log_warn(...)	do { if (log_level_cur >= LOG_LVL_WARN) log_write(LOG_LVL_WARN, __VA_ARGS__); } while (0)
 #define log_info(...)	do { if (log_level_cur >= LOG_LVL_INFO) log_write(LOG_LVL_INFO, __VA_ARGS__); } while (0)
 #define log_debug(...)	do { if (log_level_cur >= LOG_LVL_DEBUG) log_write(LOG_LVL_DEBUG, __VA_ARGS__); } while (0)
+
+/* Gather access lines in a buffer of size bytes (0 = write each at once).  0 or -1. */
+int	 log_buffer_init(size_t size);
+/* Bytes of access lines waiting. */
+size_t	 log_pending(void);
+/* Write the waiting lines now: one write(2), nothing else, so a signal handler may call it. */
+void	 log_flush(void);
+/* On SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT: write the waiting lines, then die of it. */
+void	 log_flush_on_crash(void);
 
 /* The access line of one request. */
 struct log_access {

@@ -50,7 +50,16 @@ conns_next(struct conns *c, const sigset_t *waitmask, int *rc)
 		p[i].events = POLLIN;
 		p[i].revents = 0;
 	}
-	if (ppoll(p, (nfds_t)n, NULL, waitmask) <= 0)
+	if (c->pending != NULL && c->pending() > 0) {
+		static const struct timespec zero = { 0, 0 };
+
+		if ((r = ppoll(p, (nfds_t)n, &zero, waitmask)) == 0) {
+			c->flush();
+			r = ppoll(p, (nfds_t)n, NULL, waitmask);
+		}
+	} else
+		r = ppoll(p, (nfds_t)n, NULL, waitmask);
+	if (r <= 0)
 		return NULL;
 	/*
 	 * Round robin over everything ready, the listening socket included: nginx opens a

@@ -18,6 +18,7 @@
 #define GH_CONNS_H
 
 #include <signal.h>
+#include <stddef.h>
 
 #include <fcgiapp.h>
 
@@ -28,6 +29,13 @@ struct conns {
 	int		 n;		/* slots in use: 1..CONNS_MAX */
 	int		 lfd;		/* the listening socket */
 	unsigned	 turn;		/* round robin among connections with a request */
+	/*
+	 * Work to finish before sleeping (the worker's gathered log lines), or NULL: while
+	 * pending() says there is some, the wait first only looks, and runs flush() before it
+	 * sleeps when nothing is ready.
+	 */
+	size_t		(*pending)(void);
+	void		(*flush)(void);
 };
 
 /* Prepare n slots on the listening socket lfd (after FCGX_Init).  0, or -1 with errno. */

@@ -145,15 +145,18 @@ serve(struct worker *w, FCGX_Request *fr)
 	out = resp_render(&req, &len);
 	FCGX_PutStr(out, (int)len, fr->out);
 
+	/* The request's parameters go with FCGX_Finish_r: the log line keeps copies. */
 	memset(&la, 0, sizeof(la));
-	la.method = req.method_str;
+	la.method = req.method_str ? arena_strdup(w->arena, req.method_str) : NULL;
 	la.path = req.path ? req.path : "";
 	la.status = req.status;
 	la.ms = now_ms() - req.t0;
-	la.request_id = req.request_id;
+	la.request_id = arena_strdup(w->arena, req.request_id);
 	la.user_id = req.auth.user_id;
-	la.client_ip = req.client_ip;
+	la.client_ip = req.client_ip ? arena_strdup(w->arena, req.client_ip) : NULL;
 	la.code = req.status >= 400 ? gh_err_info(req.err)->code : NULL;
+	/* The answer leaves before the bookkeeping. */
+	FCGX_Finish_r(fr);
 	log_access(&la);
 	metrics_request(w->metrics, req.status, la.ms);
 	log_set_request_id(NULL);
@@ -179,6 +182,7 @@ signals(void)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	log_flush_on_crash();
 }
 
 int
@@ -216,6 +220,10 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 		log_error("worker: FastCGI setup: %s", strerror(errno));
 		return 1;
 	}
+	if (cfg->log_buffer > 0 && log_buffer_init((size_t)cfg->log_buffer) == 0) {
+		c->pending = log_pending;
+		c->flush = log_flush;
+	}
 	/*
 	 * Signals wait while a request runs: it completes, then the loop sees the flag.  They are
 	 * let in only while waiting for the next request, whatever mask we were started with.
@@ -243,12 +251,12 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 			continue;
 		}
 		serve(&w, fr);
-		FCGX_Finish_r(fr);
 		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
 			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
 			break;
 		}
 	}
+	log_flush();
 	conns_close(c);
 	free(c);
 	authn_fini(&w);
