@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "core/clock.h"
 #include "auth/password.h"
 
 /* Hash of a random password nobody knows; verified against when the user has no usable hash. */
@@ -71,15 +72,6 @@ password_gate_free(void)
 	return gate == -1 ? -1 : semctl(gate, 0, GETVAL);
 }
 
-static double
-mono_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
 int
 password_gate_enter(void)
 {
@@ -92,7 +84,7 @@ password_gate_enter(void)
 		return 1;
 	if (errno != EAGAIN)
 		return 0;	/* the set is gone (removed by hand): hash without it */
-	t0 = mono_us();
+	t0 = clock_ms();
 	op.sem_flg = SEM_UNDO;
 	while (semop(gate, &op, 1) == -1)
 		if (errno != EINTR)
@@ -100,7 +92,7 @@ password_gate_enter(void)
 	if (gate_waits != NULL)
 		__atomic_fetch_add(gate_waits, 1, __ATOMIC_RELAXED);
 	if (gate_wait_us != NULL)
-		__atomic_fetch_add(gate_wait_us, (uint64_t)(mono_us() - t0), __ATOMIC_RELAXED);
+		__atomic_fetch_add(gate_wait_us, (uint64_t)((clock_ms() - t0) * 1e3), __ATOMIC_RELAXED);
 	return 1;
 }
 

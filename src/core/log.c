@@ -14,6 +14,7 @@
 
 #include <cJSON.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 enum log_level		 log_level_cur = LOG_LVL_INFO;
@@ -136,15 +137,6 @@ log_flush_on_crash(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-static double
-mono_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 log_level_parse(const char *s, enum log_level *out)
 {
@@ -195,7 +187,7 @@ emit(cJSON *o, int may_wait)
 	}
 	n = strlen(s);
 	if (may_wait && buf_cap > 0 && n + 1 <= buf_cap) {
-		t = mono_s();
+		t = clock_ms() / 1e3;
 		if (buf_len + n + 1 > buf_cap)
 			log_flush();
 		if (buf_len == 0)

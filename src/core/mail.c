@@ -31,6 +31,7 @@
 
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/mail.h"
 #include "server/worker.h"
@@ -320,15 +321,6 @@ compose(struct request *req, struct sbuf *b, const char *to, const char *name,
 	return GH_OK;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* In the child: the message on stdin, stdout to /dev/null, stderr to errfd, nothing else. */
 static void
 child(const char *cmd, int infd, int errfd)
@@ -378,7 +370,7 @@ run(const char *cmd, const char *msg, size_t len, char *err, size_t errlen)
 	int		 in[2], ep[2], status = 0, exited = 0, wdone = 0, edone = 0, r;
 	char		 ebuf[MAIL_ERR_MAX + 1];
 	size_t		 off = 0, elen = 0;
-	long long	 deadline = now_ms() + MAIL_TIMEOUT_MS, left;
+	long long	 deadline = (long long)clock_ms() + MAIL_TIMEOUT_MS, left;
 	struct pollfd	 pf[2];
 	nfds_t		 np;
 	ssize_t		 k;
@@ -415,7 +407,7 @@ run(const char *cmd, const char *msg, size_t len, char *err, size_t errlen)
 	 * stderr may stay open in a process it left behind, so the exit, not EOF, ends the wait.
 	 */
 	while (!exited || !wdone) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - (long long)clock_ms()) <= 0)
 			break;
 		np = 0;
 		if (!wdone)
@@ -478,7 +470,7 @@ mail_send(struct request *req, const char *to, const char *name, const char *con
 	struct sbuf		 msg = { NULL, 0, 0 };
 	char			 why[512];
 	enum gh_err		 err;
-	long long		 t0 = now_ms();
+	long long		 t0 = (long long)clock_ms();
 
 	if (to == NULL || *to == '\0' || has_ctl(to) || strchr(to, ',') != NULL ||
 	    !valid_name(name)) {
@@ -505,6 +497,6 @@ mail_send(struct request *req, const char *to, const char *name, const char *con
 		    "the mail could not be sent; try again later");
 	}
 	sb_free(&msg);
-	log_info("mail: %s handed to the mail command in %lld ms", name, now_ms() - t0);
+	log_info("mail: %s handed to the mail command in %lld ms", name, (long long)clock_ms() - t0);
 	return GH_OK;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "auth/password.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "server/master.h"
@@ -40,15 +41,6 @@ struct master {
 	int			 stopping;
 	double			 stop_deadline;
 };
-
-static double
-now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int
 master_listen(const struct gh_config *cfg)
@@ -156,7 +148,7 @@ spawn(struct master *m)
 		return -1;
 	if ((pid = fork()) == -1) {
 		log_error("master: fork: %s", strerror(errno));
-		m->respawn_at = now() + 1;
+		m->respawn_at = clock_ms() / 1e3 + 1;
 		return -1;
 	}
 	if (pid == 0) {
@@ -171,7 +163,7 @@ spawn(struct master *m)
 	}
 	m->slots[i].pid = pid;
 	m->slots[i].gen = m->gen;
-	m->slots[i].started = now();
+	m->slots[i].started = clock_ms() / 1e3;
 	m->slots[i].kill_at = 0;
 	return 0;
 }
@@ -181,7 +173,7 @@ tell_stop(struct master *m, struct slot *s)
 {
 	if (s->pid > 0 && s->kill_at == 0) {
 		kill(s->pid, SIGTERM);
-		s->kill_at = now() + (double)m->cfg.shutdown_timeout;
+		s->kill_at = clock_ms() / 1e3 + (double)m->cfg.shutdown_timeout;
 	}
 }
 
@@ -200,7 +192,7 @@ reap(struct master *m)
 		if (i == MAX_WORKERS)
 			continue;
 		s = &m->slots[i];
-		lived = now() - s->started;
+		lived = clock_ms() / 1e3 - s->started;
 		if (s->kill_at == 0 && !m->stopping &&
 		    (WIFSIGNALED(status) || WEXITSTATUS(status) != 0)) {
 			if (WIFSIGNALED(status))
@@ -214,7 +206,7 @@ reap(struct master *m)
 				/* Dying young: back off exponentially, from 50 ms up to 10 s. */
 				double delay = 0.05 * (double)(1 << (m->quick_deaths < 8 ? m->quick_deaths : 8));
 				m->quick_deaths++;
-				m->respawn_at = now() + (delay > 10 ? 10 : delay);
+				m->respawn_at = clock_ms() / 1e3 + (delay > 10 ? 10 : delay);
 			} else
 				m->quick_deaths = 0;
 		}
@@ -348,7 +340,7 @@ master_run(struct gh_config *cfg)
 			break;
 		}
 		reap(m);
-		t = now();
+		t = clock_ms() / 1e3;
 		for (i = 0; i < MAX_WORKERS; i++)
 			if (m->slots[i].pid > 0 && m->slots[i].kill_at > 0 && t >= m->slots[i].kill_at) {
 				log_warn("master: worker %d did not finish in time, killing it",

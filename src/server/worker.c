@@ -13,6 +13,7 @@
 #include "auth/authn.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -38,15 +39,6 @@ on_usr1(int sig)
 {
 	(void)sig;
 	reopen = 1;
-}
-
-static double
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
 void
@@ -120,7 +112,7 @@ serve(struct worker *w, FCGX_Request *fr)
 
 	req_init(&req, w->arena, fr->envp);
 	req.w = w;
-	req.t0 = now_ms();
+	req.t0 = clock_ms();
 	req.method_str = req_env(&req, "REQUEST_METHOD");
 	req.method = http_method_parse(req.method_str);
 	if ((req.uri = req_env(&req, "REQUEST_URI")) == NULL)
@@ -150,7 +142,7 @@ serve(struct worker *w, FCGX_Request *fr)
 	la.method = req.method_str ? arena_strdup(w->arena, req.method_str) : NULL;
 	la.path = req.path ? req.path : "";
 	la.status = req.status;
-	la.ms = now_ms() - req.t0;
+	la.ms = clock_ms() - req.t0;
 	la.request_id = arena_strdup(w->arena, req.request_id);
 	la.user_id = req.auth.user_id;
 	la.client_ip = req.client_ip ? arena_strdup(w->arena, req.client_ip) : NULL;

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -113,15 +114,6 @@ fail:
 	return -1;
 }
 
-static double
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 int
 migrate_run(struct db *db, const char *dir, int status_only)
 {
@@ -185,7 +177,7 @@ migrate_run(struct db *db, const char *dir, int status_only)
 			printf("pending  %s\n", files[i].name);
 			continue;
 		}
-		t0 = now_ms();
+		t0 = clock_ms();
 		if (db_begin(db) != GH_OK ||
 		    db_exec_script(db, files[i].text, files[i].len, err, sizeof(err)) != GH_OK) {
 			db_rollback(db);
@@ -195,13 +187,13 @@ migrate_run(struct db *db, const char *dir, int status_only)
 		p[0] = DB_INT(files[i].version);
 		p[1] = DB_STR(files[i].name);
 		p[2] = DB_STR(files[i].sum);
-		p[3] = DB_INT((long long)(now_ms() - t0));
+		p[3] = DB_INT((long long)(clock_ms() - t0));
 		if (db_exec(db, a, SQL_MIG_INSERT, p, 4, NULL) != GH_OK || db_commit(db) != GH_OK) {
 			db_rollback(db);
 			fprintf(stderr, "gatehouse: migrate: %s: cannot record it\n", files[i].name);
 			goto out;
 		}
-		printf("applied %s (%.0f ms)\n", files[i].name, now_ms() - t0);
+		printf("applied %s (%.0f ms)\n", files[i].name, clock_ms() - t0);
 		done++;
 	}
 	if (!status_only && done == 0)
