@@ -21,9 +21,18 @@ struct cleanup {
 	void		*p;
 };
 
+/*
+ * Chunks of the standard size a reset keeps for the next request, instead of handing them back
+ * to malloc: a large answer (a page of 50 users) takes several, every request, and freeing and
+ * allocating them again made glibc consolidate its free lists each time.
+ */
+#define SPARE_MAX	32
+
 struct arena {
 	struct chunk	*head;		/* current chunk; the first one is last in the list */
 	struct chunk	*first;
+	struct chunk	*spare;		/* kept standard chunks, at most SPARE_MAX */
+	size_t		 nspare;
 	size_t		 chunk;
 	size_t		 total;
 	struct cleanup	*cleanups;
@@ -70,7 +79,12 @@ arena_reset(struct arena *a)
 	a->cleanups = NULL;
 	for (k = a->head; k != a->first; k = next) {
 		next = k->next;
-		free(k);
+		if (k->size == a->chunk && a->nspare < SPARE_MAX) {
+			k->next = a->spare;
+			a->spare = k;
+			a->nspare++;
+		} else
+			free(k);
 	}
 	a->head = a->first;
 	a->first->used = 0;
@@ -82,7 +96,13 @@ arena_free(struct arena *a)
 {
 	if (a == NULL)
 		return;
+	struct chunk	*k;
+
 	arena_reset(a);
+	while ((k = a->spare) != NULL) {
+		a->spare = k->next;
+		free(k);
+	}
 	free(a->first);
 	free(a);
 }
@@ -99,7 +119,13 @@ arena_alloc(struct arena *a, size_t n)
 	}
 	n = ALIGN_UP(n == 0 ? 1 : n);
 	if (a->head->size - a->head->used < n) {
-		c = chunk_new(n > a->chunk ? n : a->chunk);
+		if (n <= a->chunk && a->spare != NULL) {
+			c = a->spare;
+			a->spare = c->next;
+			a->nspare--;
+			c->used = 0;
+		} else
+			c = chunk_new(n > a->chunk ? n : a->chunk);
 		c->next = a->head;
 		a->head = c;
 	}

@@ -17,7 +17,10 @@ struct arena;
 /* A new arena whose first chunk holds chunk bytes; arena_free(NULL) is a no-op. */
 struct arena	*arena_new(size_t chunk);
 void		 arena_free(struct arena *);
-/* Run the cleanups, release all chunks but the first, and start over. */
+/*
+ * Run the cleanups and start over in the first chunk.  Up to 32 more chunks of the standard size
+ * are kept for the next request (no malloc and free per request); the rest are released.
+ */
 void		 arena_reset(struct arena *);
 
 /* Memory aligned for any type, valid until the next reset.  Never NULL. */

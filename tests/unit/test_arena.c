@@ -1,6 +1,7 @@
 /*
  * Unit tests for src/core/arena.c: alignment, growth past a chunk, large allocations, reset
- * (cleanups in reverse order, chunks released, first chunk reused), the string helpers.
+ * (cleanups in reverse order, chunks released, first chunk reused, standard chunks kept for the
+ * next request), the string helpers.
  */
 #define _GNU_SOURCE
 
@@ -289,6 +290,30 @@ test_reset_releases_chunks(void **state)
 	assert_true(m2.uordblks + m2.hblkhd < m0.uordblks + m0.hblkhd + 256 * 1024);
 }
 
+/* Standard chunks are kept over a reset and used again, not freed and allocated anew. */
+static void
+test_reset_keeps_spare_chunks(void **state)
+{
+	struct arena	*a = *state;
+	void		*p[4], *q[4];
+	size_t		 i;
+
+	/* setup's arena has 1024-byte chunks: each of these takes a chunk of its own. */
+	for (i = 0; i < 4; i++)
+		p[i] = arena_alloc(a, 1000);
+	arena_reset(a);
+	for (i = 0; i < 4; i++)
+		q[i] = arena_alloc(a, 1000);
+	assert_ptr_equal(q[0], p[0]);	/* the first chunk */
+	/* The three others come from the kept chunks, in the same order as before. */
+	assert_ptr_equal(q[1], p[1]);
+	assert_ptr_equal(q[2], p[2]);
+	assert_ptr_equal(q[3], p[3]);
+	/* And they start empty: what was written before is not in the way. */
+	memset(q[3], 0x5a, 1000);
+	assert_int_equal(arena_used(a), 4 * 1008);
+}
+
 static void
 test_strdup(void **state)
 {
@@ -395,6 +420,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reset_reuses_first_chunk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_calloc_zeroes_dirty_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_releases_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_keeps_spare_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strdup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strndup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf, setup, teardown),
