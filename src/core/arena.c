@@ -205,3 +205,15 @@ arena_used(const struct arena *a)
 {
 	return a->total;
 }
+
+int
+arena_owns(const struct arena *a, const void *p)
+{
+	const struct chunk	*k;
+	const unsigned char	*b = p;
+
+	for (k = a->head; k != NULL; k = k->next)
+		if (b >= k->data && b < k->data + k->size)
+			return 1;
+	return 0;
+}

@@ -37,5 +37,7 @@ void		 arena_cleanup(struct arena *, void (*fn)(void *), void *p);
 
 /* Bytes handed out since the last reset (for tests and metrics). */
 size_t		 arena_used(const struct arena *);
+/* Whether p points into memory the arena handed out since the last reset (chunks in use). */
+int		 arena_owns(const struct arena *, const void *p);
 
 #endif

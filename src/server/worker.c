@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/clock.h"
+#include "core/jsonmem.h"
 #include "core/log.h"
 #include "http/request.h"
 #include "http/router.h"
@@ -110,6 +111,7 @@ serve(struct worker *w, FCGX_Request *fr)
 	char		*out;
 	size_t		 len;
 
+	jsonmem_use(w->arena);
 	req_init(&req, w->arena, fr->envp);
 	req.w = w;
 	req.t0 = clock_ms();
@@ -155,7 +157,8 @@ serve(struct worker *w, FCGX_Request *fr)
 	/* Wipe what may hold credentials before the arena is reused. */
 	if (req.body != NULL)
 		sodium_memzero(req.body, req.body_len);
-	arena_reset(w->arena);
+	arena_reset(w->arena);	/* runs the cJSON_Delete cleanups while cJSON still uses the arena */
+	jsonmem_use(NULL);
 }
 
 static void
@@ -188,6 +191,7 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 	int		 rc, status = 0;
 
 	memset(&w, 0, sizeof(w));
+	jsonmem_init();
 	w.cfg = cfg;
 	w.metrics = m;
 	w.nworkers = (int)cfg->workers;

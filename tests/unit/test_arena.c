@@ -1,7 +1,7 @@
 /*
  * Unit tests for src/core/arena.c: alignment, growth past a chunk, large allocations, reset
  * (cleanups in reverse order, chunks released, first chunk reused, standard chunks kept for the
- * next request), the string helpers.
+ * next request), ownership, cJSON's memory from the arena (core/jsonmem.c), the string helpers.
  */
 #define _GNU_SOURCE
 
@@ -19,7 +19,10 @@
 
 #include <cmocka.h>
 
+#include <cJSON.h>
+
 #include "core/arena.h"
+#include "core/jsonmem.h"
 
 #define ALIGNMENT	_Alignof(max_align_t)
 
@@ -314,6 +317,39 @@ test_reset_keeps_spare_chunks(void **state)
 	assert_int_equal(arena_used(a), 4 * 1008);
 }
 
+/* cJSON's memory comes from the arena while one is in use, from malloc otherwise. */
+static void
+test_jsonmem(void **state)
+{
+	struct arena	*a = *state;
+	cJSON		*before, *o;
+	char		*s;
+	size_t		 used;
+
+	jsonmem_init();
+	before = cJSON_CreateString("made before the request");	/* malloc */
+	assert_false(arena_owns(a, before));
+	jsonmem_use(a);
+	used = arena_used(a);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", "gatehouse");
+	cJSON_AddNumberToObject(o, "n", 42);
+	assert_true(arena_owns(a, o));
+	assert_true(arena_used(a) > used);
+	s = cJSON_PrintUnformatted(o);
+	assert_true(arena_owns(a, s));
+	assert_string_equal(s, "{\"name\":\"gatehouse\",\"n\":42}");
+	cJSON_free(s);			/* arena memory: nothing to do */
+	cJSON_Delete(o);
+	cJSON_Delete(before);		/* malloc'd before: really freed (ASan would see a leak) */
+	arena_reset(a);
+	jsonmem_use(NULL);
+	o = cJSON_CreateObject();
+	assert_false(arena_owns(a, o));
+	cJSON_Delete(o);
+	cJSON_InitHooks(NULL);
+}
+
 static void
 test_strdup(void **state)
 {
@@ -421,6 +457,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reset_calloc_zeroes_dirty_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_releases_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_keeps_spare_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jsonmem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strdup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strndup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf, setup, teardown),
