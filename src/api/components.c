@@ -175,20 +175,7 @@ static void
 audit(struct request *req, const char *action, const char *type, long long id, long long org,
     const cJSON *details)
 {
-	struct audit_event	 ev;
-	char			*s = NULL;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org > 0 ? org : req->auth.org_id;
-	ev.action = action;
-	ev.target_type = type;
-	ev.target_id = arena_printf(req->arena, "%lld", id);
-	if (details != NULL && (s = cJSON_PrintUnformatted(details)) != NULL) {
-		ev.details = arena_strndup(req->arena, s, strlen(s));
-		cJSON_free(s);
-	}
-	(void)audit_write(req, &ev);
+	(void)audit_change(req, action, type, id, org > 0 ? org : req->auth.org_id, details);
 }
 
 /* Add text s to the array member name of o, creating it. */

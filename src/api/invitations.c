@@ -206,16 +206,6 @@ domain_list(struct request *req, const struct policy_invitation *pi)
 	return i < pi->ndomains ? arena_printf(req->arena, "%s, ...", s) : s;
 }
 
-/* JSON text of o for audit details (arena). */
-static const char *
-json_text(struct request *req, const cJSON *o)
-{
-	char		*s = cJSON_PrintUnformatted(o);
-	const char	*a = arena_strdup(req->arena, s ? s : "{}");
-
-	cJSON_free(s);
-	return a;
-}
 
 static void
 audit(struct request *req, long long actor, long long org, const char *action,
@@ -231,7 +221,7 @@ audit(struct request *req, long long actor, long long org, const char *action,
 	ev.target_id = target > 0 ? arena_printf(req->arena, "%lld", target) : NULL;
 	ev.failure = failure;
 	ev.reason = reason;
-	ev.details = details ? json_text(req, details) : NULL;
+	ev.details = audit_json(req, details);
 	(void)audit_write(req, &ev);
 }
 

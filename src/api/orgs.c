@@ -130,31 +130,11 @@ member_json(struct request *req, long long org, const struct db_result *r, size_
 	return o;
 }
 
-/* The JSON text of o, copied into the arena. */
-static const char *
-json_text(struct request *req, const cJSON *o)
-{
-	char		*s = cJSON_PrintUnformatted(o);
-	const char	*c = s ? arena_strdup(req->arena, s) : NULL;
-
-	cJSON_free(s);
-	return c;
-}
-
 static enum gh_err
 audit(struct request *req, const char *action, long long org, const char *type, long long target,
     const cJSON *details)
 {
-	struct audit_event	 ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org;
-	ev.action = action;
-	ev.target_type = type;
-	ev.target_id = arena_printf(req->arena, "%lld", target);
-	ev.details = details ? json_text(req, details) : NULL;
-	return audit_write(req, &ev);
+	return audit_change(req, action, type, target, org, details);
 }
 
 /*

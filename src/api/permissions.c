@@ -28,15 +28,7 @@ static const char *const methods[] = {
 static void
 audit(struct request *req, const char *action, const char *type, long long id)
 {
-	struct audit_event	 ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = req->auth.org_id;
-	ev.action = action;
-	ev.target_type = type;
-	ev.target_id = arena_printf(req->arena, "%lld", id);
-	(void)audit_write(req, &ev);
+	(void)audit_change(req, action, type, id, req->auth.org_id, NULL);
 }
 
 /* lowercase dotted name: module.action[.more] */

@@ -55,18 +55,7 @@ add_int_or_null(cJSON *o, const char *k, const struct db_result *r, size_t row, 
 static void
 audit(struct request *req, const char *action, long long org, const cJSON *details)
 {
-	struct audit_event	 ev;
-	char			*d = details ? cJSON_PrintUnformatted(details) : NULL;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org;
-	ev.action = action;
-	ev.target_type = "organization";
-	ev.target_id = arena_printf(req->arena, "%lld", org);
-	ev.details = d ? arena_strdup(req->arena, d) : NULL;
-	cJSON_free(d);
-	(void)audit_write(req, &ev);
+	(void)audit_change(req, action, "organization", org, org, details);
 }
 
 /*

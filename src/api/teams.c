@@ -251,20 +251,7 @@ member_load(struct request *req, long long team, long long user, struct db_resul
 static void
 audit(struct request *req, const char *action, long long team, long long org, const cJSON *details)
 {
-	struct audit_event	 ev;
-	char			*s = NULL;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org;
-	ev.action = action;
-	ev.target_type = "team";
-	ev.target_id = arena_printf(req->arena, "%lld", team);
-	if (details != NULL && (s = cJSON_PrintUnformatted(details)) != NULL) {
-		ev.details = arena_strndup(req->arena, s, strlen(s));
-		cJSON_free(s);
-	}
-	(void)audit_write(req, &ev);
+	(void)audit_change(req, action, "team", team, org, details);
 }
 
 /*

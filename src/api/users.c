@@ -302,20 +302,7 @@ event_org(struct request *req, const char *perm, long long id)
 static void
 audit(struct request *req, const char *action, long long id, long long org, const cJSON *details)
 {
-	struct audit_event	 ev;
-	char			*s = NULL;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org;
-	ev.action = action;
-	ev.target_type = "user";
-	ev.target_id = id > 0 ? arena_printf(req->arena, "%lld", id) : NULL;
-	if (details != NULL && (s = cJSON_PrintUnformatted(details)) != NULL) {
-		ev.details = arena_strdup(req->arena, s);
-		cJSON_free(s);
-	}
-	(void)audit_write(req, &ev);
+	(void)audit_change(req, action, "user", id, org, details);
 }
 
 /* After the commit: publish the user's new permission_version (deleted users included). */

@@ -1,5 +1,9 @@
+#include <stdio.h>
 #include <string.h>
 
+#include <cJSON.h>
+
+#include "core/arena.h"
 #include "core/log.h"
 #include "server/worker.h"
 #include "store/audit.h"
@@ -24,4 +28,33 @@ audit_write(struct request *req, const struct audit_event *ev)
 	if ((err = db_exec(req->w->db, req->arena, SQL_AUDIT_INSERT, p, 10, NULL)) != GH_OK)
 		log_error("audit: cannot record %s", ev->action);
 	return err;
+}
+
+const char *
+audit_json(struct request *req, const cJSON *o)
+{
+	char		*s;
+	const char	*c;
+
+	if (o == NULL || (s = cJSON_PrintUnformatted(o)) == NULL)
+		return NULL;
+	c = arena_strdup(req->arena, s);
+	cJSON_free(s);
+	return c;
+}
+
+enum gh_err
+audit_change(struct request *req, const char *action, const char *type, long long id,
+    long long org, const cJSON *details)
+{
+	struct audit_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = req->auth.user_id;
+	ev.org = org;
+	ev.action = action;
+	ev.target_type = type;
+	ev.target_id = id > 0 ? arena_printf(req->arena, "%lld", id) : NULL;
+	ev.details = audit_json(req, details);
+	return audit_write(req, &ev);
 }

@@ -5,6 +5,8 @@
 #ifndef GH_AUDIT_H
 #define GH_AUDIT_H
 
+#include <cJSON.h>
+
 #include "core/err.h"
 #include "http/request.h"
 
@@ -21,5 +23,15 @@ struct audit_event {
 
 /* Insert the event with the request's client address and request id.  Logs and returns errors. */
 enum gh_err	 audit_write(struct request *, const struct audit_event *);
+
+/*
+ * The common case: the caller (req->auth.user_id) did action, successfully, to the target of
+ * type with id (none when id <= 0), in org (0 = none), with details (NULL = none).
+ */
+enum gh_err	 audit_change(struct request *, const char *action, const char *type, long long id,
+		    long long org, const cJSON *details);
+
+/* o as JSON text in the request's arena; NULL for NULL. */
+const char	*audit_json(struct request *, const cJSON *o);
 
 #endif
