@@ -215,10 +215,11 @@ api_login(struct request *req)
 	char			*access, *refresh, hash[crypto_pwhash_STRBYTES];
 	long long		 attl, rttl, rid;
 	enum gh_err		 err;
-	int			 ok, unlock;
+	int			 ok, unlock, rehash;
 	redisReply		*rep;
 	cJSON			*o;
 
+	hash[0] = '\0';
 	if ((err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "login", BODY_REQUIRED, 1, 254, &login)) != GH_OK ||
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK ||
@@ -255,18 +256,20 @@ api_login(struct request *req)
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK)
 		return err;
+	/* A rehash (its own Argon2id, maybe waiting for a slot) before any row is locked. */
+	rehash = password_needs_rehash(db_str(&r, 0, ULC_HASH),
+	    (unsigned long long)cfg->pwhash_opslimit, (size_t)cfg->pwhash_memlimit_kib * 1024) == 1 &&
+	    password_hash(pw, strlen(pw), (unsigned long long)cfg->pwhash_opslimit,
+	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) == 0;
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
+		goto fail;
 	p[0] = DB_INT(u.id);
 	if (unlock && (err = db_exec(req->w->db, req->arena, SQL_USER_UNLOCK_EXPIRED, p, 1, NULL)) != GH_OK)
 		goto fail;
 	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_OK, p, 1, NULL)) != GH_OK)
 		goto fail;
-	if (password_needs_rehash(db_str(&r, 0, ULC_HASH), (unsigned long long)cfg->pwhash_opslimit,
-	    (size_t)cfg->pwhash_memlimit_kib * 1024) == 1 &&
-	    password_hash(pw, strlen(pw), (unsigned long long)cfg->pwhash_opslimit,
-	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) == 0) {
+	if (rehash) {
 		p[0] = DB_STR(hash);
 		p[1] = DB_INT(u.id);
 		if ((err = db_exec(req->w->db, req->arena, SQL_USER_REHASH, p, 2, NULL)) != GH_OK)

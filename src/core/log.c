@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -31,22 +32,33 @@ static double		 buf_since;	/* monotonic seconds of the oldest line in lbuf */
 
 #define BUF_MAX_AGE	1.0
 
+/*
+ * In a forked child (a mail command, a worker): its own pid, and none of the parent's gathered
+ * lines, which the parent writes itself.
+ */
 static void
-forgot_pid(void)
+in_child(void)
 {
 	log_pid = 0;
+	buf_len = 0;
+}
+
+static void
+hook_fork(void)
+{
+	static int	 hooked;
+
+	if (!hooked) {
+		hooked = 1;
+		pthread_atfork(NULL, NULL, in_child);
+	}
 }
 
 /* getpid() once per process rather than once per line. */
 static double
 pid_now(void)
 {
-	static int	 hooked;
-
-	if (!hooked) {
-		hooked = 1;
-		pthread_atfork(NULL, NULL, forgot_pid);
-	}
+	hook_fork();
 	if (log_pid == 0)
 		log_pid = getpid();
 	return (double)log_pid;
@@ -87,9 +99,18 @@ log_reopen(void)
 int
 log_buffer_init(size_t size)
 {
-	char	*b = NULL;
+	struct stat	 st;
+	char		*b = NULL;
 
 	log_flush();
+	hook_fork();
+	/*
+	 * Only on a regular file opened O_APPEND is a write of many lines placed whole; on a pipe or
+	 * socket (stderr under journald or docker) writes over PIPE_BUF from several workers may
+	 * interleave, so there every line keeps its own write.
+	 */
+	if (size > 0 && (fstat(log_fd, &st) == -1 || !S_ISREG(st.st_mode)))
+		size = 0;
 	if (size > 0 && (b = malloc(size)) == NULL)
 		return -1;
 	free(lbuf);
@@ -105,12 +126,21 @@ log_pending(void)
 	return buf_len;
 }
 
-/* One write(2) and a store: safe in a signal handler too. */
+/* write(2) until done or failed, and a store: safe in a signal handler too. */
 void
 log_flush(void)
 {
-	if (buf_len > 0)
-		(void)!write(log_fd, lbuf, buf_len);
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < buf_len) {
+		if ((n = write(log_fd, lbuf + off, buf_len - off)) > 0)
+			off += (size_t)n;
+		else if (n == -1 && errno == EINTR)
+			continue;
+		else
+			break;
+	}
 	buf_len = 0;
 }
 

@@ -4,7 +4,9 @@
  * by cJSON, so control characters never reach the file raw.  Never pass a token or password.
  *
  * Access lines may be gathered (log_buffer_init): a busy worker then writes many in one call.
- * Whole lines only, so lines of different processes never interleave.  The buffer is written
+ * Whole lines only, and only to a regular file (O_APPEND places each write whole; on a pipe or
+ * socket every line keeps its own write), so lines of different processes never interleave.
+ * A forked child drops what its parent had gathered.  The buffer is written
  * before any other line (order kept), when full, when its oldest line is a second old, and by
  * log_flush(): the worker calls it before it sleeps and at exit, and log_flush_on_crash() has
  * a fatal signal do it before the process dies.

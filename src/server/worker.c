@@ -149,7 +149,8 @@ serve(struct worker *w, FCGX_Request *fr)
 	la.user_id = req.auth.user_id;
 	la.client_ip = req.client_ip ? arena_strdup(w->arena, req.client_ip) : NULL;
 	la.code = req.status >= 400 ? gh_err_info(req.err)->code : NULL;
-	/* The answer leaves before the bookkeeping. */
+	/* The answer leaves before the bookkeeping; the request id may point into its parameters. */
+	log_set_request_id(la.request_id);
 	FCGX_Finish_r(fr);
 	log_access(&la);
 	metrics_request(w->metrics, req.status, la.ms);

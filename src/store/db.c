@@ -16,6 +16,7 @@ struct db {
 	MYSQL			*my;
 	MYSQL_STMT		*stmts[SQL__MAX];
 	int			 in_tx;
+	int			 ac_off;	/* db_begin_script: autocommit off until the end */
 	unsigned int		 last_errno;
 	char			 dup_key[128];
 };
@@ -344,6 +345,20 @@ db_begin(struct db *db)
 }
 
 enum gh_err
+db_begin_script(struct db *db)
+{
+	enum gh_err	 err;
+
+	if ((err = db_connect(db)) != GH_OK)
+		return err;
+	if (mysql_autocommit(db->my, 0) != 0)
+		return translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
+	db->in_tx = 1;
+	db->ac_off = 1;
+	return GH_OK;
+}
+
+enum gh_err
 db_commit(struct db *db)
 {
 	enum gh_err	 err = GH_OK;
@@ -352,7 +367,10 @@ db_commit(struct db *db)
 		return GH_ERR_DB_UNAVAILABLE;
 	if (mysql_commit(db->my) != 0)
 		err = translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
+	if (db->ac_off && db->my != NULL && mysql_autocommit(db->my, 1) != 0)
+		disconnect(db);
 	db->in_tx = 0;
+	db->ac_off = 0;
 	return err;
 }
 
@@ -361,9 +379,10 @@ db_rollback(struct db *db)
 {
 	if (db->my == NULL || !db->in_tx)
 		return;
-	if (mysql_rollback(db->my) != 0)
+	if (mysql_rollback(db->my) != 0 || (db->ac_off && mysql_autocommit(db->my, 1) != 0))
 		disconnect(db);
 	db->in_tx = 0;
+	db->ac_off = 0;
 }
 
 static const struct db_val *

@@ -81,6 +81,12 @@ enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
 
 enum gh_err	 db_begin(struct db *);
+/*
+ * For a migration script: autocommit off until db_commit or db_rollback, so that statements
+ * after a DDL statement's implicit commit still run in one transaction with what follows them
+ * (the schema_migrations row).  db_begin's START TRANSACTION would end at the first DDL.
+ */
+enum gh_err	 db_begin_script(struct db *);
 enum gh_err	 db_commit(struct db *);
 /* Roll back if a transaction is open; safe to call after a failed commit. */
 void		 db_rollback(struct db *);

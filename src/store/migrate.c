@@ -178,7 +178,7 @@ migrate_run(struct db *db, const char *dir, int status_only)
 			continue;
 		}
 		t0 = clock_ms();
-		if (db_begin(db) != GH_OK ||
+		if (db_begin_script(db) != GH_OK ||
 		    db_exec_script(db, files[i].text, files[i].len, err, sizeof(err)) != GH_OK) {
 			db_rollback(db);
 			fprintf(stderr, "gatehouse: migrate: %s failed: %s\n", files[i].name, err);

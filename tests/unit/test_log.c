@@ -2,7 +2,8 @@
  * Unit tests for src/core/log.c's gathered access lines: nothing reaches the file until a
  * flush, a full buffer or an old line writes them; any other line writes them first (order
  * kept); a line longer than the buffer goes straight out; a crash writes them before the
- * process dies; without a buffer every line is written at once.
+ * process dies; without a buffer, or on a pipe, every line is written at once; a forked child
+ * does not write its parent's lines again.
  */
 
 #include <setjmp.h>
@@ -227,6 +228,59 @@ test_crash(void **state)
 	free(s);
 }
 
+/* On a pipe (stderr under journald or docker) nothing is gathered: each line is its own write. */
+static void
+test_pipe_unbuffered(void **state)
+{
+	char	 got[512];
+	int	 fd[2], saved;
+	ssize_t	 n;
+
+	(void)state;
+	assert_int_equal(pipe(fd), 0);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd[1], STDERR_FILENO), STDERR_FILENO);
+	assert_int_equal(log_open(NULL), 0);		/* stderr: the pipe */
+	assert_int_equal(log_buffer_init(4096), 0);
+	access_line("rid-p1");
+	assert_int_equal(log_pending(), 0);
+	n = read(fd[0], got, sizeof(got) - 1);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd[0]);
+	close(fd[1]);
+	assert_true(n > 0);
+	got[n] = '\0';
+	assert_non_null(strstr(got, "rid-p1"));
+	assert_int_equal(log_open(path), 0);
+}
+
+/* A forked child (the mail command) does not write the parent's gathered lines again. */
+static void
+test_fork_child_drops_lines(void **state)
+{
+	char	*s;
+	int	 st;
+	pid_t	 pid;
+
+	(void)state;
+	assert_int_equal(log_buffer_init(4096), 0);
+	access_line("rid-k1");
+	if ((pid = fork()) == 0) {
+		log_write(LOG_LVL_ERROR, "child line");	/* flushes first: its buffer must be empty */
+		_exit(log_pending() == 0 ? 0 : 4);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	log_flush();
+	s = slurp();
+	assert_int_equal(count(s, "rid-k1"), 1);
+	assert_int_equal(count(s, "child line"), 1);
+	free(s);
+}
+
 int
 main(void)
 {
@@ -237,6 +291,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_full_buffer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipe_unbuffered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_child_drops_lines, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
