@@ -77,6 +77,13 @@ arena_reset(struct arena *a)
 	for (c = a->cleanups; c != NULL; c = c->next)
 		c->fn(c->p);
 	a->cleanups = NULL;
+	/*
+	 * Wipe what the request wrote: its body, the parsed password or token strings (cJSON's
+	 * nodes live here too), the answer.  Kept chunks would otherwise hold them until
+	 * overwritten, freed ones until malloc hands them out again.
+	 */
+	for (k = a->head; k != NULL; k = k->next)
+		explicit_bzero(k->data, k->used);
 	for (k = a->head; k != a->first; k = next) {
 		next = k->next;
 		if (k->size == a->chunk && a->nspare < SPARE_MAX) {

@@ -18,7 +18,8 @@ struct arena;
 struct arena	*arena_new(size_t chunk);
 void		 arena_free(struct arena *);
 /*
- * Run the cleanups and start over in the first chunk.  Up to 32 more chunks of the standard size
+ * Run the cleanups, wipe every byte handed out (explicit_bzero), and start over in the first
+ * chunk.  Up to 32 more chunks of the standard size
  * are kept for the next request (no malloc and free per request); the rest are released.
  */
 void		 arena_reset(struct arena *);

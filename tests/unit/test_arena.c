@@ -317,6 +317,27 @@ test_reset_keeps_spare_chunks(void **state)
 	assert_int_equal(arena_used(a), 4 * 1008);
 }
 
+/* A reset wipes what requests wrote, in the first chunk and in the kept ones. */
+static void
+test_reset_wipes(void **state)
+{
+	struct arena	*a = *state;
+	unsigned char	*p, *q;
+	size_t		 i;
+
+	p = arena_alloc(a, 600);
+	memset(p, 'S', 600);			/* "secret" in the first chunk */
+	q = arena_alloc(a, 900);		/* a second chunk, kept over the reset */
+	memset(q, 'T', 900);
+	arena_reset(a);
+	for (i = 0; i < 600; i++)
+		if (p[i] != 0)
+			fail_msg("byte %zu of the first chunk is 0x%02x after reset", i, p[i]);
+	for (i = 0; i < 900; i++)
+		if (q[i] != 0)
+			fail_msg("byte %zu of a kept chunk is 0x%02x after reset", i, q[i]);
+}
+
 /* cJSON's memory comes from the arena while one is in use, from malloc otherwise. */
 static void
 test_jsonmem(void **state)
@@ -458,6 +479,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reset_releases_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reset_keeps_spare_chunks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jsonmem, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_wipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strdup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_strndup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printf, setup, teardown),
