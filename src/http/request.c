@@ -300,8 +300,13 @@ static void
 set_body(struct request *req, const char *ctype, char *s)
 {
 	req->body_out_len = strlen(s);
-	req->body_out = arena_strndup(req->arena, s, req->body_out_len);
 	req->content_type = ctype;
+	/* During a request cJSON prints into the arena (core/jsonmem.c): no copy needed then. */
+	if (arena_owns(req->arena, s)) {
+		req->body_out = s;
+		return;
+	}
+	req->body_out = arena_strndup(req->arena, s, req->body_out_len);
 	cJSON_free(s);
 }
 

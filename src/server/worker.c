@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
-#include <sodium.h>
 
 #include "api/api.h"
 #include "auth/authn.h"
@@ -155,10 +154,11 @@ serve(struct worker *w, FCGX_Request *fr)
 	log_access(&la);
 	metrics_request(w->metrics, req.status, la.ms);
 	log_set_request_id(NULL);
-	/* Wipe what may hold credentials before the arena is reused. */
-	if (req.body != NULL)
-		sodium_memzero(req.body, req.body_len);
-	arena_reset(w->arena);	/* runs the cJSON_Delete cleanups while cJSON still uses the arena */
+	/*
+	 * Wipes everything the request was handed, its body with the credentials included, and
+	 * runs the cJSON_Delete cleanups while cJSON still uses the arena.
+	 */
+	arena_reset(w->arena);
 	jsonmem_use(NULL);
 }
 
