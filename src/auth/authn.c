@@ -83,6 +83,9 @@ load_keys(struct worker *w)
 int
 authn_init(struct worker *w)
 {
+	static const char *const kept[] = { "bl:", "bls:", "pv:", "authz:gen" };
+
+	kv_cache_setup(w->kv, kept, sizeof(kept) / sizeof(kept[0]));
 	if (load_keys(w) != 0)
 		return -1;
 	if (password_dummy_init((unsigned long long)w->cfg->pwhash_opslimit,
@@ -144,11 +147,12 @@ authn_token(struct request *req)
 	struct token_claims	 c;
 	struct token_expect	 ex;
 	enum token_result	 tr;
-	struct kv_cmd		 cmd;
-	redisReply		*rep, **v;
+	const char		*keys[4], *v[4];
 	enum gh_err		 err;
+	static unsigned long long inv_seen;
+	unsigned long long	 inv;
 	long long		 pv;
-	char			*pvkey, *blkey;
+	int			 hit;
 
 	metrics_add(w->metrics, token_checks, 1);
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
@@ -177,27 +181,29 @@ authn_token(struct request *req)
 	req->auth.token = tok;
 
 	/*
-	 * One round trip, one command: is the token, or its whole session (logout), on the
-	 * blocklist; the user's current permission_version; the authorization generation.  The
-	 * blocklist entries are strings (session.c), so MGET answers nil exactly when one is absent.
+	 * One round trip at most, one command: is the token, or its whole session (logout), on
+	 * the blocklist; the user's current permission_version; the authorization generation.
+	 * The blocklist entries are strings (session.c), so an absent one reads as NULL.  The
+	 * worker keeps these keys between requests while Redis tells it of every change to them
+	 * (kv_mget), so a token used again is usually checked without asking Redis.
 	 */
-	blkey = arena_printf(req->arena, "bl:%s", c.jti);
-	pvkey = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
-	kv_cmd_set(&cmd, 5, "MGET", blkey, c.sid[0] != '\0' ?
-	    arena_printf(req->arena, "bls:%s", c.sid) : blkey, pvkey, "authz:gen");
-	if ((err = kv_pipeline(w->kv, req->arena, &cmd, 1, &rep)) != GH_OK) {
+	keys[0] = arena_printf(req->arena, "bl:%s", c.jti);
+	keys[1] = c.sid[0] != '\0' ? arena_printf(req->arena, "bls:%s", c.sid) : keys[0];
+	keys[2] = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
+	keys[3] = "authz:gen";
+	if ((err = kv_mget(w->kv, req->arena, 4, keys, v, &hit)) != GH_OK) {
 		metrics_add(w->metrics, token_refusals, 1);
 		return req_fail(req, err, NULL, "the token store is unreachable; try again");
 	}
-	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 4) {
-		metrics_add(w->metrics, token_refusals, 1);
-		return req_fail(req, GH_ERR_REDIS_UNAVAILABLE, NULL, "the token store answered an error");
-	}
-	v = rep->element;
-	if (v[0]->type != REDIS_REPLY_NIL || v[1]->type != REDIS_REPLY_NIL)
+	metrics_add(w->metrics, kv_cache_hits, hit);
+	metrics_add(w->metrics, kv_cache_misses, !hit);
+	inv = kv_cache_stats(w->kv)->invalidations;
+	metrics_add(w->metrics, kv_cache_invalidations, inv - inv_seen);
+	inv_seen = inv;
+	if (v[0] != NULL || v[1] != NULL)
 		return refuse(req, GH_ERR_TOKEN_REVOKED, "the access token was revoked (logout)");
-	if (v[2]->type == REDIS_REPLY_STRING)
-		pv = strtoll(v[2]->str, NULL, 10);
+	if (v[2] != NULL)
+		pv = strtoll(v[2], NULL, 10);
 	else if ((err = session_pv_fill(req, req->auth.user_id, &pv)) != GH_OK)
 		return req_fail(req, err, NULL, "cannot read the session state; try again");
 	if (pv < 0)
@@ -205,7 +211,7 @@ authn_token(struct request *req)
 	if (pv != c.pv)
 		return refuse(req, GH_ERR_TOKEN_REVOKED,
 		    "the user's sessions or permissions changed; refresh or log in again");
-	if ((err = authz_refresh(req, v[3]->type == REDIS_REPLY_STRING ? v[3]->str : NULL)) != GH_OK)
+	if ((err = authz_refresh(req, v[3])) != GH_OK)
 		return req_fail(req, err, NULL, "cannot load the authorization tables");
 	return GH_OK;
 }

@@ -73,6 +73,12 @@ const struct config_key config_keys[] = {
 	{ "redis_db", CONF_INT, "0", OFF(redis_db), 0, 1024, "Redis database number" },
 	{ "redis_timeout_ms", CONF_INT, "500", OFF(redis_timeout_ms), 10, 60000,
 	  "connect and command timeout for Redis in milliseconds" },
+	{ "redis_cache_slots", CONF_INT, "4096", OFF(redis_cache_slots), 0, 1048576,
+	  "keys of the token check (blocklist, permission version, authorization generation) each "
+	  "worker keeps between requests, invalidated by Redis (CLIENT TRACKING); 0 = ask Redis "
+	  "on every check" },
+	{ "redis_cache_max_age_ms", CONF_INT, "1000", OFF(redis_cache_max_age_ms), 1, 3600000,
+	  "a kept key is read again from Redis after this long, even without an invalidation" },
 
 	{ "sql_dir", CONF_STR, GH_PKGDATADIR "/sql", OFF(sql_dir), 0, 0,
 	  "directory of the numbered migrations applied by `gatehouse migrate`" },

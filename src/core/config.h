@@ -44,6 +44,8 @@ struct gh_config {
 	char		*redis_password_file;
 	long long	 redis_db;
 	long long	 redis_timeout_ms;
+	long long	 redis_cache_slots;
+	long long	 redis_cache_max_age_ms;
 
 	char		*sql_dir;
 

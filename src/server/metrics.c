@@ -81,6 +81,17 @@ metrics_render(const struct metrics *m, int workers)
 	    "gatehouse_token_checks_total{outcome=\"refused\"} %llu\n",
 	    (unsigned long long)(m->token_checks - m->token_refusals),
 	    (unsigned long long)m->token_refusals);
+	OUT("# HELP gatehouse_token_store_reads_total Token checks by where their Redis keys came "
+	    "from: the worker's tracked copy (hit) or Redis (miss).\n"
+	    "# TYPE gatehouse_token_store_reads_total counter\n"
+	    "gatehouse_token_store_reads_total{source=\"hit\"} %llu\n"
+	    "gatehouse_token_store_reads_total{source=\"miss\"} %llu\n"
+	    "# HELP gatehouse_token_store_invalidations_total Kept keys dropped because Redis "
+	    "said they changed.\n"
+	    "# TYPE gatehouse_token_store_invalidations_total counter\n"
+	    "gatehouse_token_store_invalidations_total %llu\n",
+	    (unsigned long long)m->kv_cache_hits, (unsigned long long)m->kv_cache_misses,
+	    (unsigned long long)m->kv_cache_invalidations);
 	OUT("# HELP gatehouse_pwhash_slots Password hashes that may run at once (0: no limit).\n"
 	    "# TYPE gatehouse_pwhash_slots gauge\ngatehouse_pwhash_slots %llu\n"
 	    "# HELP gatehouse_pwhash_waits_total Password hashes that waited for a free slot.\n"

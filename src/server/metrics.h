@@ -23,6 +23,9 @@ struct metrics {
 	uint64_t	 logins_failed;
 	uint64_t	 token_checks;
 	uint64_t	 token_refusals;
+	uint64_t	 kv_cache_hits;			/* token checks answered without Redis */
+	uint64_t	 kv_cache_misses;		/* token checks that asked Redis */
+	uint64_t	 kv_cache_invalidations;	/* kept keys dropped on Redis's word */
 	uint64_t	 pwhash_slots;			/* the gate's size; 0 = no gate */
 	uint64_t	 pwhash_waits;			/* hashes that waited for a slot */
 	uint64_t	 pwhash_wait_us;		/* and how long, in all */

@@ -1,20 +1,56 @@
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <hiredis.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "store/kv.h"
+
+/*
+ * The cache.  Keys under the prefixes given to kv_cache_setup are kept in a direct-mapped table
+ * (a key's hash picks its slot; a newcomer replaces whatever was there).  They are only kept
+ * while Redis tracks them for us: the command connection has CLIENT TRACKING on in broadcast
+ * mode for those prefixes, redirected to a second connection subscribed to
+ * __redis__:invalidate, so every change of such a key, by anyone, expiry and eviction
+ * included, sends that connection the key's name.  kv_mget reads whatever has arrived there
+ * before it looks at the table.  When either connection is lost the whole table is dropped
+ * and nothing is kept until tracking is set up again.
+ */
+#define KV_CKEY		88	/* longest key kept, NUL included */
+#define KV_CVAL		40	/* longest value kept, NUL included */
+
+struct kv_slot {
+	uint64_t	 hash;
+	double		 at;		/* clock_ms() when read from Redis; 0 = empty */
+	int		 nil;		/* the key did not exist */
+	char		 key[KV_CKEY];
+	char		 val[KV_CVAL];
+};
 
 struct kv {
 	const struct gh_config	*cfg;
 	redisContext		*c;
 	int			 logged_down;	/* log the outage once, not per request */
+
+	redisContext		*sub;		/* subscribed to __redis__:invalidate */
+	int			 tracking;	/* c is tracked, redirected to sub */
+	int			 logged_nocache; /* log a refused setup once */
+	const char *const	*prefixes;
+	size_t			 nprefixes;
+	struct kv_slot		*slots;
+	size_t			 nslots;	/* a power of two, or 0: no cache */
+	double			 max_age_ms;
+	struct kv_cache_stats	 stats;
 };
 
 struct kv *
@@ -29,8 +65,31 @@ kv_new(const struct gh_config *cfg)
 }
 
 static void
+cache_clear(struct kv *kv)
+{
+	size_t	 i;
+
+	for (i = 0; i < kv->nslots; i++)
+		kv->slots[i].at = 0;
+}
+
+/* Stop keeping keys: nothing tells us of changes any more. */
+static void
+cache_off(struct kv *kv)
+{
+	if (kv->sub != NULL) {
+		redisFree(kv->sub);
+		kv->sub = NULL;
+	}
+	if (kv->tracking)
+		cache_clear(kv);
+	kv->tracking = 0;
+}
+
+static void
 drop(struct kv *kv)
 {
+	cache_off(kv);
 	if (kv->c != NULL) {
 		redisFree(kv->c);
 		kv->c = NULL;
@@ -43,8 +102,11 @@ kv_free(struct kv *kv)
 	if (kv == NULL)
 		return;
 	drop(kv);
+	free(kv->slots);
 	free(kv);
 }
+
+static void	forget_written(struct kv *, const struct kv_cmd *, size_t);
 
 static void
 down(struct kv *kv, const char *what)
@@ -68,44 +130,131 @@ simple(redisContext *c, int argc, const char **argv, const size_t *lens)
 	return ok;
 }
 
+/* A connection with the timeouts, authenticated; NULL with why filled. */
+static redisContext *
+open_conn(const struct gh_config *cfg, char *why, size_t whysz)
+{
+	redisContext	*c;
+	struct timeval	 tv;
+	char		*pw;
+	const char	*argv[2];
+	size_t		 lens[2];
+
+	tv.tv_sec = cfg->redis_timeout_ms / 1000;
+	tv.tv_usec = (cfg->redis_timeout_ms % 1000) * 1000;
+	if (cfg->redis_socket != NULL)
+		c = redisConnectUnixWithTimeout(cfg->redis_socket, tv);
+	else
+		c = redisConnectWithTimeout(cfg->redis_host, (int)cfg->redis_port, tv);
+	if (c == NULL || c->err) {
+		snprintf(why, whysz, "connect: %s", c ? c->errstr : "out of memory");
+		goto fail;
+	}
+	redisSetTimeout(c, tv);
+	if (cfg->redis_password_file != NULL) {
+		if ((pw = config_read_secret(cfg->redis_password_file, &lens[1], why,
+		    whysz)) == NULL)
+			goto fail;
+		argv[0] = "AUTH";
+		lens[0] = 4;
+		argv[1] = pw;
+		if (!simple(c, 2, argv, lens)) {
+			config_secret_free(pw);
+			snprintf(why, whysz, "AUTH refused");
+			goto fail;
+		}
+		config_secret_free(pw);
+	}
+	return c;
+fail:
+	if (c != NULL)
+		redisFree(c);
+	return NULL;
+}
+
+/*
+ * Set up tracking for the cache on a fresh command connection: a second connection subscribed
+ * to the invalidation channel, then CLIENT TRACKING on the first, redirected to it.  On any
+ * failure the cache stays off (every kv_mget asks Redis) and the reason is logged once.
+ */
+static void
+cache_on(struct kv *kv)
+{
+	const char	*argv[6 + 2 * KV_MAXPREFIXES];
+	size_t		 lens[6 + 2 * KV_MAXPREFIXES], i;
+	redisReply	*r;
+	char		 why[256], id[32];
+	int		 argc;
+
+	if (kv->nslots == 0 || kv->nprefixes == 0)
+		return;
+	if ((kv->sub = open_conn(kv->cfg, why, sizeof(why))) == NULL)
+		goto fail;
+	if ((r = redisCommand(kv->sub, "CLIENT ID")) == NULL || r->type != REDIS_REPLY_INTEGER) {
+		snprintf(why, sizeof(why), "CLIENT ID: %s", r != NULL && r->type ==
+		    REDIS_REPLY_ERROR ? r->str : kv->sub->errstr);
+		goto freefail;
+	}
+	snprintf(id, sizeof(id), "%lld", r->integer);
+	freeReplyObject(r);
+	/* The confirmation is the first array on the connection; messages follow it. */
+	if ((r = redisCommand(kv->sub, "SUBSCRIBE __redis__:invalidate")) == NULL ||
+	    r->type != REDIS_REPLY_ARRAY) {
+		snprintf(why, sizeof(why), "SUBSCRIBE: %s", r != NULL && r->type ==
+		    REDIS_REPLY_ERROR ? r->str : kv->sub->errstr);
+		goto freefail;
+	}
+	freeReplyObject(r);
+	argc = 0;
+	argv[argc++] = "CLIENT";
+	argv[argc++] = "TRACKING";
+	argv[argc++] = "on";
+	argv[argc++] = "REDIRECT";
+	argv[argc++] = id;
+	argv[argc++] = "BCAST";
+	for (i = 0; i < kv->nprefixes; i++) {
+		argv[argc++] = "PREFIX";
+		argv[argc++] = kv->prefixes[i];
+	}
+	for (i = 0; i < (size_t)argc; i++)
+		lens[i] = strlen(argv[i]);
+	if ((r = redisCommandArgv(kv->c, argc, argv, lens)) == NULL ||
+	    r->type == REDIS_REPLY_ERROR) {
+		snprintf(why, sizeof(why), "CLIENT TRACKING: %s", r != NULL ? r->str :
+		    kv->c->errstr);
+		goto freefail;
+	}
+	freeReplyObject(r);
+	cache_clear(kv);
+	kv->tracking = 1;
+	if (kv->logged_nocache)
+		log_info("redis: keeping the token check's keys again");
+	kv->logged_nocache = 0;
+	return;
+freefail:
+	if (r != NULL)
+		freeReplyObject(r);
+fail:
+	if (!kv->logged_nocache)
+		log_error("redis: the token check's keys are not kept (%s); every check asks Redis",
+		    why);
+	kv->logged_nocache = 1;
+	cache_off(kv);
+}
+
 enum gh_err
 kv_connect(struct kv *kv)
 {
 	const struct gh_config	*cfg = kv->cfg;
-	struct timeval		 tv;
-	char			*pw, err[256], db[16];
+	char			 err[256], db[16];
 	const char		*argv[2];
 	size_t			 lens[2];
 
 	if (kv->c != NULL)
 		return GH_OK;
-	tv.tv_sec = cfg->redis_timeout_ms / 1000;
-	tv.tv_usec = (cfg->redis_timeout_ms % 1000) * 1000;
-	if (cfg->redis_socket != NULL)
-		kv->c = redisConnectUnixWithTimeout(cfg->redis_socket, tv);
-	else
-		kv->c = redisConnectWithTimeout(cfg->redis_host, (int)cfg->redis_port, tv);
-	if (kv->c == NULL || kv->c->err) {
-		snprintf(err, sizeof(err), "connect: %s", kv->c ? kv->c->errstr : "out of memory");
+	if ((kv->c = open_conn(cfg, err, sizeof(err))) == NULL) {
 		down(kv, err);
 		return GH_ERR_REDIS_UNAVAILABLE;
-	}
-	redisSetTimeout(kv->c, tv);
-	if (cfg->redis_password_file != NULL) {
-		if ((pw = config_read_secret(cfg->redis_password_file, &lens[1], err,
-		    sizeof(err))) == NULL) {
-			down(kv, err);
-			return GH_ERR_REDIS_UNAVAILABLE;
-		}
-		argv[0] = "AUTH";
-		lens[0] = 4;
-		argv[1] = pw;
-		if (!simple(kv->c, 2, argv, lens)) {
-			config_secret_free(pw);
-			down(kv, "AUTH refused");
-			return GH_ERR_REDIS_UNAVAILABLE;
-		}
-		config_secret_free(pw);
 	}
 	if (cfg->redis_db != 0) {
 		snprintf(db, sizeof(db), "%lld", cfg->redis_db);
@@ -121,6 +270,7 @@ kv_connect(struct kv *kv)
 	if (kv->logged_down)
 		log_info("redis: connected again");
 	kv->logged_down = 0;
+	cache_on(kv);
 	return GH_OK;
 }
 
@@ -175,6 +325,8 @@ kv_pipeline(struct kv *kv, struct arena *a, const struct kv_cmd *cmds, size_t n,
 	int	 try;
 	char	 msg[256];
 
+	if (kv->tracking)
+		forget_written(kv, cmds, n);
 	for (try = 0; try < 2; try++) {
 		if (kv_connect(kv) != GH_OK)
 			return GH_ERR_REDIS_UNAVAILABLE;
@@ -202,6 +354,228 @@ kv_run(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
 	}
 	va_end(ap);
 	return kv_pipeline(kv, a, &cmd, 1, reply);
+}
+
+static uint64_t
+key_hash(const char *k, size_t len)
+{
+	uint64_t	 h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (len-- > 0) {
+		h ^= (unsigned char)*k++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+cacheable(const struct kv *kv, const char *key, size_t len)
+{
+	size_t	 i, pl;
+
+	if (len >= KV_CKEY)
+		return 0;
+	for (i = 0; i < kv->nprefixes; i++) {
+		pl = strlen(kv->prefixes[i]);
+		if (len >= pl && memcmp(key, kv->prefixes[i], pl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static struct kv_slot *
+slot_of(struct kv *kv, const char *key, size_t len, uint64_t *hash)
+{
+	*hash = key_hash(key, len);
+	return &kv->slots[*hash & (kv->nslots - 1)];
+}
+
+static void
+forget(struct kv *kv, const char *key, size_t len)
+{
+	struct kv_slot	*sl;
+	uint64_t	 h;
+
+	if (kv->nslots == 0 || len >= KV_CKEY)
+		return;
+	sl = slot_of(kv, key, len, &h);
+	if (sl->at != 0 && sl->hash == h && strncmp(sl->key, key, len) == 0 &&
+	    sl->key[len] == '\0') {
+		sl->at = 0;
+		kv->stats.invalidations++;
+	}
+}
+
+/*
+ * What this worker writes it forgets at once, without waiting for the invalidation of its own
+ * write: every argument of a command that names a kept key.
+ */
+static void
+forget_written(struct kv *kv, const struct kv_cmd *cmds, size_t n)
+{
+	size_t	 i;
+	int	 j;
+
+	for (i = 0; i < n; i++)
+		for (j = 1; j < cmds[i].argc; j++)
+			if (cacheable(kv, cmds[i].argv[j], cmds[i].lens[j]))
+				forget(kv, cmds[i].argv[j], cmds[i].lens[j]);
+}
+
+/* One message from the invalidation channel: a list of keys, or nil for "all" (FLUSHALL). */
+static void
+invalidated(struct kv *kv, const redisReply *r)
+{
+	const redisReply	*keys;
+	size_t			 i;
+
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING ||
+	    strcmp(r->element[0]->str, "message") != 0) {
+		/* Not what the channel sends: keep nothing we cannot vouch for. */
+		cache_clear(kv);
+		return;
+	}
+	keys = r->element[2];
+	if (keys->type != REDIS_REPLY_ARRAY) {
+		cache_clear(kv);
+		kv->stats.invalidations++;
+		return;
+	}
+	for (i = 0; i < keys->elements; i++)
+		if (keys->element[i]->type == REDIS_REPLY_STRING)
+			forget(kv, keys->element[i]->str, keys->element[i]->len);
+}
+
+/*
+ * Read, without waiting, every invalidation Redis has sent so far.  A closed or broken
+ * connection turns the cache off and drops the command connection with it, so the next
+ * command connects again and sets tracking up anew.
+ */
+static void
+drain(struct kv *kv)
+{
+	char	 buf[4096];
+	ssize_t	 n;
+	void	*r;
+
+	for (;;) {
+		n = recv(kv->sub->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n > 0) {
+			if (redisReaderFeed(kv->sub->reader, buf, (size_t)n) != REDIS_OK)
+				goto broken;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		goto broken;
+	}
+	for (;;) {
+		if (redisReaderGetReply(kv->sub->reader, &r) != REDIS_OK)
+			goto broken;
+		if (r == NULL)
+			return;
+		invalidated(kv, r);
+		freeReplyObject(r);
+	}
+broken:
+	down(kv, "the invalidation connection was lost");
+}
+
+void
+kv_cache_setup(struct kv *kv, const char *const *prefixes, size_t n)
+{
+	size_t	 want = (size_t)kv->cfg->redis_cache_slots, slots;
+
+	if (want == 0 || n == 0 || n > KV_MAXPREFIXES)
+		return;
+	for (slots = 1; slots < want; slots <<= 1)
+		;
+	if ((kv->slots = calloc(slots, sizeof(*kv->slots))) == NULL)
+		return;
+	kv->nslots = slots;
+	kv->prefixes = prefixes;
+	kv->nprefixes = n;
+	kv->max_age_ms = (double)kv->cfg->redis_cache_max_age_ms;
+	/* Tracking is set up with the next connection. */
+	drop(kv);
+}
+
+const struct kv_cache_stats *
+kv_cache_stats(const struct kv *kv)
+{
+	return &kv->stats;
+}
+
+enum gh_err
+kv_mget(struct kv *kv, struct arena *a, size_t n, const char *const *keys, const char **vals,
+    int *hit)
+{
+	struct kv_cmd	 cmd;
+	struct kv_slot	*sl, *slot[KV_MAXARGS];
+	redisReply	*rep, *v;
+	enum gh_err	 err;
+	uint64_t	 hash[KV_MAXARGS];
+	size_t		 i, len, miss[KV_MAXARGS], nmiss = 0;
+	double		 now = 0;
+
+	*hit = 0;
+	if (n == 0 || n >= KV_MAXARGS)
+		return GH_ERR_INTERNAL;
+	if (kv->tracking)
+		drain(kv);
+	if (kv->tracking)
+		now = clock_ms();
+	cmd.argc = 1;
+	cmd.argv[0] = "MGET";
+	cmd.lens[0] = 4;
+	for (i = 0; i < n; i++) {
+		len = strlen(keys[i]);
+		slot[i] = NULL;
+		if (kv->tracking && cacheable(kv, keys[i], len)) {
+			sl = slot[i] = slot_of(kv, keys[i], len, &hash[i]);
+			if (sl->at != 0 && now - sl->at < kv->max_age_ms && sl->hash == hash[i] &&
+			    strcmp(sl->key, keys[i]) == 0) {
+				vals[i] = sl->nil ? NULL : arena_strdup(a, sl->val);
+				continue;
+			}
+		}
+		miss[nmiss++] = i;
+		cmd.argv[cmd.argc] = keys[i];
+		cmd.lens[cmd.argc++] = len;
+	}
+	if (nmiss == 0) {
+		*hit = 1;
+		kv->stats.hits++;
+		return GH_OK;
+	}
+	kv->stats.misses++;
+	if ((err = kv_pipeline(kv, a, &cmd, 1, &rep)) != GH_OK)
+		return err;
+	if (rep->type != REDIS_REPLY_ARRAY || rep->elements != nmiss)
+		return GH_ERR_REDIS_UNAVAILABLE;
+	for (i = 0; i < nmiss; i++) {
+		v = rep->element[i];
+		if (v->type != REDIS_REPLY_NIL && v->type != REDIS_REPLY_STRING)
+			return GH_ERR_REDIS_UNAVAILABLE;
+		vals[miss[i]] = v->type == REDIS_REPLY_NIL ? NULL : v->str;
+		/*
+		 * Kept only if tracking covered the read (a connection lost in kv_pipeline has
+		 * turned it off) and the value fits.
+		 */
+		if ((sl = slot[miss[i]]) == NULL || !kv->tracking ||
+		    (v->type == REDIS_REPLY_STRING && v->len >= KV_CVAL))
+			continue;
+		sl->hash = hash[miss[i]];
+		sl->nil = v->type == REDIS_REPLY_NIL;
+		memcpy(sl->key, keys[miss[i]], strlen(keys[miss[i]]) + 1);
+		if (!sl->nil)
+			memcpy(sl->val, v->str, v->len + 1);
+		sl->at = now;
+	}
+	return GH_OK;
 }
 
 enum gh_err

@@ -18,6 +18,7 @@
 #include "core/err.h"
 
 #define KV_MAXARGS	16
+#define KV_MAXPREFIXES	8
 
 struct kv_cmd {
 	int		 argc;
@@ -26,6 +27,12 @@ struct kv_cmd {
 };
 
 struct kv;
+
+struct kv_cache_stats {
+	unsigned long long	 hits;		/* kv_mget answered without Redis */
+	unsigned long long	 misses;	/* kv_mget asked Redis */
+	unsigned long long	 invalidations;	/* kept keys dropped because they changed */
+};
 
 struct kv	*kv_new(const struct gh_config *cfg);
 void		 kv_free(struct kv *);
@@ -42,6 +49,26 @@ void		 kv_cmd_set(struct kv_cmd *, int argc, ...);
  */
 enum gh_err	 kv_pipeline(struct kv *, struct arena *a, const struct kv_cmd *cmds, size_t n,
 		    redisReply **replies);
+
+/*
+ * Let this worker keep, between requests, the values of keys that start with one of the
+ * prefixes (at most KV_MAXPREFIXES; the array must outlive kv): redis_cache_slots of them, each
+ * for at most redis_cache_max_age_ms, and only while Redis tells us of every change to them
+ * (CLIENT TRACKING in broadcast mode, invalidations read on a second connection before each
+ * kv_mget).  A change reaches the worker in the same pass of Redis's event loop that answers the
+ * command making it; a lost connection drops everything kept.  redis_cache_slots = 0: nothing is
+ * kept.  Call once, before the first command.
+ */
+void		 kv_cache_setup(struct kv *, const char *const *prefixes, size_t n);
+const struct kv_cache_stats *kv_cache_stats(const struct kv *);
+
+/*
+ * GET of n keys (n < KV_MAXARGS) in one MGET, or none when every key is kept: vals[i] is the
+ * value (valid until the arena's reset) or NULL when the key does not exist.  *hit = 1 when
+ * Redis was not asked.
+ */
+enum gh_err	 kv_mget(struct kv *, struct arena *a, size_t n, const char *const *keys,
+		    const char **vals, int *hit);
 
 /* One command, printf-free: kv_run(kv, a, &reply, 3, "SET", key, value). */
 enum gh_err	 kv_run(struct kv *, struct arena *a, redisReply **reply, int argc, ...);
