@@ -13,6 +13,7 @@ say() { echo "bench: $*" >&2; }
 
 # Settings every measurement shares (overridable by options of the callers).
 WORKERS=8
+WORKER_CONNS=8	# worker_connections of Gatehouse, and fcgi_hello's held connections
 THREADS=2
 CONNS=32
 DURATION=10
@@ -143,9 +144,9 @@ bench_stack_up() {
     local try
     for try in 1 2 3; do
         PORT=$(free_ports 4)	# the stack uses PORT to PORT+3
-        say "starting a stack in $SDIR on port $PORT ($WORKERS workers, --test)"
+        say "starting a stack in $SDIR on port $PORT ($WORKERS workers x $WORKER_CONNS connections, --test)"
         STACK_UP=1
-        if "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
+        if GATEHOUSE_WORKER_CONNECTIONS=$WORKER_CONNS "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
             >"$OUT/stack-up.log" 2>&1; then
             return 0
         fi
