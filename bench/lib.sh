@@ -13,7 +13,9 @@ say() { echo "bench: $*" >&2; }
 
 # Settings every measurement shares (overridable by options of the callers).
 WORKERS=8
-WORKER_CONNS=8	# worker_connections of Gatehouse, and fcgi_hello's held connections
+WORKER_CONNS=8	# worker_connections of Gatehouse's main pool
+CHECK_WORKERS=$(nproc)	# the check pool (check_workers = 0: one per CPU) and the ceiling's processes
+CHECK_CONNS=32	# check_worker_connections, and fcgi_hello's held connections
 THREADS=2
 CONNS=32
 DURATION=10
@@ -144,9 +146,10 @@ bench_stack_up() {
     local try
     for try in 1 2 3; do
         PORT=$(free_ports 4)	# the stack uses PORT to PORT+3
-        say "starting a stack in $SDIR on port $PORT ($WORKERS workers x $WORKER_CONNS connections, --test)"
+        say "starting a stack in $SDIR on port $PORT ($WORKERS workers x $WORKER_CONNS connections, check pool $CHECK_WORKERS x $CHECK_CONNS, --test)"
         STACK_UP=1
-        if GATEHOUSE_WORKER_CONNECTIONS=$WORKER_CONNS "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
+        if GATEHOUSE_WORKER_CONNECTIONS=$WORKER_CONNS GATEHOUSE_CHECK_WORKERS=$CHECK_WORKERS \
+            GATEHOUSE_CHECK_WORKER_CONNECTIONS=$CHECK_CONNS "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
             >"$OUT/stack-up.log" 2>&1; then
             return 0
         fi

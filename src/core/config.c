@@ -34,6 +34,15 @@ const struct config_key config_keys[] = {
 	{ "worker_connections", CONF_INT, "8", OFF(worker_connections), 1, 64,
 	  "FastCGI connections a worker holds open at once (nginx fastcgi_keep_conn): it serves "
 	  "them one request at a time and accepts new ones while the others are idle" },
+	{ "check_listen", CONF_STR, NULL, OFF(check_listen), 0, 0,
+	  "a second FastCGI socket, served by a pool of its own (check_workers): route the token "
+	  "check there (/api/v1/auth/check, nginx auth_request) so it never waits behind a "
+	  "password hash or a slow request of the other workers; empty = no check pool" },
+	{ "check_workers", CONF_INT, "0", OFF(check_workers), 0, 1024,
+	  "worker processes of the check pool; 0 = number of CPUs" },
+	{ "check_worker_connections", CONF_INT, "32", OFF(check_worker_connections), 1, 64,
+	  "FastCGI connections a check-pool worker holds open at once (worker_connections of the "
+	  "check pool)" },
 	{ "shutdown_timeout", CONF_INT, "30", OFF(shutdown_timeout), 1, 3600,
 	  "seconds a graceful stop or reload waits for requests in flight before SIGKILL" },
 	{ "pid_file", CONF_STR, NULL, OFF(pid_file), 0, 0,
@@ -301,6 +310,14 @@ check(struct gh_config *c, char *err, size_t el)
 		snprintf(err, el, "key 'listen': expected unix:/absolute/path or host:port");
 		return -1;
 	}
+	if (c->check_listen != NULL &&
+	    ((strncmp(c->check_listen, "unix:", 5) != 0 && strrchr(c->check_listen, ':') == NULL) ||
+	    (strncmp(c->check_listen, "unix:", 5) == 0 && c->check_listen[5] != '/') ||
+	    strcmp(c->check_listen, c->listen) == 0)) {
+		snprintf(err, el, "key 'check_listen': expected unix:/absolute/path or host:port, "
+		    "other than listen");
+		return -1;
+	}
 	if (c->log_level == NULL || log_level_parse(c->log_level, &lvl) == -1) {
 		snprintf(err, el, "key 'log_level': expected error, warn, info or debug");
 		return -1;
@@ -321,6 +338,8 @@ check(struct gh_config *c, char *err, size_t el)
 	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (c->workers == 0)
 		c->workers = ncpu > 0 ? ncpu : 1;
+	if (c->check_workers == 0)
+		c->check_workers = ncpu > 0 ? ncpu : 1;
 	if (c->pwhash_concurrency == 0)
 		c->pwhash_concurrency = ncpu > 0 ? ncpu : 1;
 	return 0;

@@ -21,6 +21,9 @@ struct gh_config {
 	long long	 workers;		/* 0 = number of CPUs, resolved by config_load */
 	long long	 max_requests;
 	long long	 worker_connections;
+	char		*check_listen;		/* the check pool's socket, or NULL: no check pool */
+	long long	 check_workers;		/* 0 = number of CPUs, resolved by config_load */
+	long long	 check_worker_connections;
 	long long	 shutdown_timeout;
 	char		*pid_file;
 	char		*log_file;

@@ -142,7 +142,7 @@ cmd_worker(const struct opts *o)
 	}
 	cfg.workers = 1;
 	m = metrics_new();
-	rc = worker_run(&cfg, 0, m);
+	rc = worker_run(&cfg, 0, m, cfg.worker_connections);
 	config_free(&cfg);
 	return rc;
 }

@@ -23,8 +23,12 @@
 
 #define MAX_WORKERS	1024
 
+/* The pools: every worker serves one socket. */
+enum pool { POOL_MAIN, POOL_CHECK, POOL_N };
+
 struct slot {
 	pid_t		 pid;		/* 0 = empty */
+	enum pool	 pool;
 	unsigned int	 gen;		/* configuration generation it runs */
 	double		 started;
 	double		 kill_at;	/* SIGKILL deadline once told to stop; 0 = none */
@@ -32,7 +36,7 @@ struct slot {
 
 struct master {
 	struct gh_config	 cfg;
-	int			 fd;
+	int			 fd[POOL_N];	/* -1: the pool does not exist */
 	unsigned int		 gen;
 	struct slot		 slots[MAX_WORKERS];
 	struct metrics		*metrics;
@@ -43,7 +47,7 @@ struct master {
 };
 
 int
-master_listen(const struct gh_config *cfg)
+master_listen(const struct gh_config *cfg, const char *addr)
 {
 	struct sockaddr_un	 sun;
 	struct addrinfo		 hints, *res = NULL, *ai;
@@ -51,8 +55,8 @@ master_listen(const struct gh_config *cfg)
 	const char		*path;
 	int			 fd = -1, on = 1, rc;
 
-	if (strncmp(cfg->listen, "unix:", 5) == 0) {
-		path = cfg->listen + 5;
+	if (strncmp(addr, "unix:", 5) == 0) {
+		path = addr + 5;
 		if (strlen(path) >= sizeof(sun.sun_path)) {
 			log_error("listen: socket path too long: %s", path);
 			return -1;
@@ -71,7 +75,7 @@ master_listen(const struct gh_config *cfg)
 		if (chmod(path, (mode_t)cfg->socket_mode) == -1)
 			goto err;
 	} else {
-		snprintf(host, sizeof(host), "%s", cfg->listen);
+		snprintf(host, sizeof(host), "%s", addr);
 		if ((port = strrchr(host, ':')) == NULL) {
 			log_error("listen: expected host:port");
 			return -1;
@@ -86,7 +90,7 @@ master_listen(const struct gh_config *cfg)
 		hints.ai_socktype = SOCK_STREAM;
 		hints.ai_flags = AI_PASSIVE;
 		if ((rc = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
-			log_error("listen: %s: %s", cfg->listen, gai_strerror(rc));
+			log_error("listen: %s: %s", addr, gai_strerror(rc));
 			return -1;
 		}
 		for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -106,7 +110,7 @@ master_listen(const struct gh_config *cfg)
 		goto err;
 	return fd;
 err:
-	log_error("listen: %s: %s", cfg->listen, strerror(errno));
+	log_error("listen: %s: %s", addr, strerror(errno));
 	if (fd != -1)
 		close(fd);
 	return -1;
@@ -124,19 +128,29 @@ alive(const struct master *m)
 }
 
 static int
-alive_current(const struct master *m)
+alive_current(const struct master *m, enum pool p)
 {
 	int	 i, n = 0;
 
 	for (i = 0; i < MAX_WORKERS; i++)
-		if (m->slots[i].pid > 0 && m->slots[i].gen == m->gen && m->slots[i].kill_at == 0)
+		if (m->slots[i].pid > 0 && m->slots[i].pool == p && m->slots[i].gen == m->gen &&
+		    m->slots[i].kill_at == 0)
 			n++;
 	return n;
 }
 
-static int
-spawn(struct master *m)
+static long long
+pool_size(const struct master *m, enum pool p)
 {
+	if (m->fd[p] == -1)
+		return 0;
+	return p == POOL_CHECK ? m->cfg.check_workers : m->cfg.workers;
+}
+
+static int
+spawn(struct master *m, enum pool p)
+{
+	enum pool	 q;
 	sigset_t	 all;
 	pid_t		 pid;
 	int		 i, rc;
@@ -154,14 +168,22 @@ spawn(struct master *m)
 	if (pid == 0) {
 		/* The worker dies with the master rather than lingering on the socket. */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/* ps, top and the tests tell the pools apart by the process name. */
+		if (p == POOL_CHECK)
+			prctl(PR_SET_NAME, "gatehouse-check");
 		if (getppid() == 1)
 			_exit(0);
 		sigemptyset(&all);
 		sigprocmask(SIG_SETMASK, &all, NULL);
-		rc = worker_run(&m->cfg, m->fd, m->metrics);
+		for (q = 0; q < POOL_N; q++)
+			if (q != p && m->fd[q] != -1)
+				close(m->fd[q]);	/* another pool's socket */
+		rc = worker_run(&m->cfg, m->fd[p], m->metrics, p == POOL_CHECK ?
+		    m->cfg.check_worker_connections : m->cfg.worker_connections);
 		_exit(rc);
 	}
 	m->slots[i].pid = pid;
+	m->slots[i].pool = p;
 	m->slots[i].gen = m->gen;
 	m->slots[i].started = clock_ms() / 1e3;
 	m->slots[i].kill_at = 0;
@@ -215,20 +237,36 @@ reap(struct master *m)
 	}
 }
 
+/* A setting that needs a restart keeps its running value over a reload. */
+static void
+keep_str(char **dst, const char *running)
+{
+	free(*dst);
+	*dst = running != NULL ? strdup(running) : NULL;
+}
+
 static void
 reload(struct master *m)
 {
 	struct gh_config	 ncfg;
 	char			 err[512];
 	enum log_level		 lvl;
+	enum pool		 p;
 	int			 i;
 
 	if (config_load(&ncfg, m->cfg.path, err, sizeof(err)) == -1) {
 		log_error("master: reload refused, keeping the running configuration: %s", err);
 		return;
 	}
-	if (strcmp(ncfg.listen, m->cfg.listen) != 0)
+	if (strcmp(ncfg.listen, m->cfg.listen) != 0) {
 		log_warn("master: reload: a new 'listen' takes effect only after a restart");
+		keep_str(&ncfg.listen, m->cfg.listen);
+	}
+	if ((ncfg.check_listen == NULL) != (m->cfg.check_listen == NULL) ||
+	    (ncfg.check_listen != NULL && strcmp(ncfg.check_listen, m->cfg.check_listen) != 0)) {
+		log_warn("master: reload: a new 'check_listen' takes effect only after a restart");
+		keep_str(&ncfg.check_listen, m->cfg.check_listen);
+	}
 	if (ncfg.pwhash_concurrency != m->cfg.pwhash_concurrency) {
 		log_warn("master: reload: a new 'pwhash_concurrency' takes effect only after a restart");
 		ncfg.pwhash_concurrency = m->cfg.pwhash_concurrency;
@@ -242,13 +280,15 @@ reload(struct master *m)
 		log_error("master: reload: log_file %s: %s", m->cfg.log_file, strerror(errno));
 	m->gen++;
 	metrics_add(m->metrics, reloads, 1);
-	/* New workers first, so the socket is always served; then the old ones finish and go. */
-	for (i = 0; i < m->cfg.workers; i++)
-		spawn(m);
+	/* New workers first, so the sockets are always served; then the old ones finish and go. */
+	for (p = 0; p < POOL_N; p++)
+		for (i = 0; i < pool_size(m, p); i++)
+			spawn(m, p);
 	for (i = 0; i < MAX_WORKERS; i++)
 		if (m->slots[i].pid > 0 && m->slots[i].gen != m->gen)
 			tell_stop(m, &m->slots[i]);
-	log_info("master: reloaded, generation %u, %lld workers", m->gen, m->cfg.workers);
+	log_info("master: reloaded, generation %u, %lld workers, %lld in the check pool", m->gen,
+	    pool_size(m, POOL_MAIN), pool_size(m, POOL_CHECK));
 }
 
 static void
@@ -273,6 +313,7 @@ master_run(struct gh_config *cfg)
 	sigset_t	 set;
 	siginfo_t	 si;
 	struct timespec	 ts = { 0, 200 * 1000 * 1000 };
+	enum pool	 p;
 	int		 sig, i;
 	double		 t;
 
@@ -280,10 +321,16 @@ master_run(struct gh_config *cfg)
 		return 1;
 	m->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
-	if ((m->fd = master_listen(&m->cfg)) == -1)
+	m->fd[POOL_CHECK] = -1;
+	if ((m->fd[POOL_MAIN] = master_listen(&m->cfg, m->cfg.listen)) == -1)
 		return 1;
-	/* The listening socket is inherited by the workers. */
-	fcntl(m->fd, F_SETFD, 0);
+	if (m->cfg.check_listen != NULL &&
+	    (m->fd[POOL_CHECK] = master_listen(&m->cfg, m->cfg.check_listen)) == -1)
+		return 1;
+	/* The listening sockets are inherited by the workers. */
+	for (p = 0; p < POOL_N; p++)
+		if (m->fd[p] != -1)
+			fcntl(m->fd[p], F_SETFD, 0);
 	if ((m->metrics = metrics_new()) == NULL) {
 		log_error("master: cannot map the metrics area");
 		return 1;
@@ -306,8 +353,12 @@ master_run(struct gh_config *cfg)
 	write_pid(m->cfg.pid_file);
 	log_info("master: pid %d, listening on %s, %lld workers", (int)getpid(), m->cfg.listen,
 	    m->cfg.workers);
-	for (i = 0; i < m->cfg.workers; i++)
-		spawn(m);
+	if (m->cfg.check_listen != NULL)
+		log_info("master: check pool on %s, %lld workers x %lld connections",
+		    m->cfg.check_listen, m->cfg.check_workers, m->cfg.check_worker_connections);
+	for (p = 0; p < POOL_N; p++)
+		for (i = 0; i < pool_size(m, p); i++)
+			spawn(m, p);
 
 	for (;;) {
 		sig = sigtimedwait(&set, &si, &ts);
@@ -353,15 +404,20 @@ master_run(struct gh_config *cfg)
 				break;
 			continue;
 		}
-		while (alive_current(m) < m->cfg.workers && t >= m->respawn_at) {
-			if (spawn(m) == -1 || m->quick_deaths > 0)
-				break;	/* one at a time while backing off */
-		}
+		for (p = 0; p < POOL_N; p++)
+			while (alive_current(m, p) < pool_size(m, p) && t >= m->respawn_at) {
+				if (spawn(m, p) == -1 || m->quick_deaths > 0)
+					break;	/* one at a time while backing off */
+			}
 	}
 	password_gate_close();
-	close(m->fd);
+	for (p = 0; p < POOL_N; p++)
+		if (m->fd[p] != -1)
+			close(m->fd[p]);
 	if (strncmp(m->cfg.listen, "unix:", 5) == 0)
 		unlink(m->cfg.listen + 5);
+	if (m->cfg.check_listen != NULL && strncmp(m->cfg.check_listen, "unix:", 5) == 0)
+		unlink(m->cfg.check_listen + 5);
 	if (m->cfg.pid_file != NULL)
 		unlink(m->cfg.pid_file);
 	log_info("master: stopped");

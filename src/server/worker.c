@@ -182,7 +182,7 @@ signals(void)
 }
 
 int
-worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
+worker_run(const struct gh_config *cfg, int fd, struct metrics *m, long long connections)
 {
 	struct worker	 w;
 	struct conns	*c;
@@ -213,7 +213,7 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m)
 	(void)db_connect(w.db);
 	(void)kv_connect(w.kv);
 
-	if (FCGX_Init() != 0 || conns_init(c, fd, (int)cfg->worker_connections) != 0) {
+	if (FCGX_Init() != 0 || conns_init(c, fd, (int)connections) != 0) {
 		log_error("worker: FastCGI setup: %s", strerror(errno));
 		return 1;
 	}

@@ -36,7 +36,7 @@ struct worker {
  * Serve requests on the listening socket fd until SIGTERM/SIGINT (after the request in flight) or
  * max_requests.  Returns the process exit status.
  */
-int	 worker_run(const struct gh_config *cfg, int fd, struct metrics *m);
+int	 worker_run(const struct gh_config *cfg, int fd, struct metrics *m, long long connections);
 
 /* Handle one request already parsed into req (used by worker_run and by tests). */
 void	 worker_handle(struct worker *w, struct request *req);

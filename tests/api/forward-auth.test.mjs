@@ -5,7 +5,10 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, sql, problemOf, UPSTREAM_URL } from './lib.mjs';
+import fs from 'node:fs';
+
+import { api, sql, problemOf, waitFor, UPSTREAM_URL, workerPids, checkWorkerPids } from './lib.mjs';
+import { gatehouseLog } from './authzlib.mjs';
 import { CHECK, LOGOUT, mustLogin, userId, bumpAuthz, uniq, show } from './authlib.mjs';
 
 const RUN = `fa-${uniq()}`;
@@ -177,5 +180,44 @@ describe('GET /api/v1/auth/check called directly', () => {
         const res = await check('GET', '/api/v1/me', bob.token);
         assert.equal(res.status, 204, show(res));
         assert.equal(res.headers.get('x-auth-user-id'), String(BOB));
+    });
+});
+
+describe('the check pool (check_listen)', () => {
+    test('forward auth and /auth/check are answered while every other worker is stopped', { timeout: 60000 }, async () => {
+        const main = workerPids();
+        const pool = checkWorkerPids();
+        assert.ok(main.length > 0, 'main workers');
+        assert.ok(pool.length > 0, 'the stack runs a check pool (process name gatehouse-check)');
+        assert.equal(main.filter((p) => pool.includes(p)).length, 0);
+        const POOL = `${RUN}-pool`;
+        await addMapping(`${upstreamPath}/${POOL}/**`, 'GET', 'self.read');
+        assert.equal((await upstream(`${POOL}/hello`, bob.token)).status, 200, 'mapped');
+        // Stopped main workers stand for workers busy with password hashes or slow requests.
+        for (const p of main) process.kill(p, 'SIGSTOP');
+        try {
+            for (let i = 0; i < 20; i++) {
+                const rid = `pool-${RUN}-${i}`;
+                const res = await upstream(`${POOL}/hello`, bob.token, { 'X-Request-Id': rid });
+                assert.equal(res.status, 200, `forward auth with the main workers stopped: ${show(res)}`);
+                assert.equal(res.json.x_auth_user_id, String(BOB));
+                const chk = await api('GET', CHECK, {
+                    token: bob.token, timeoutMs: 5000,
+                    headers: { 'X-Original-Method': 'GET', 'X-Original-URI': '/api/v1/me' },
+                });
+                assert.equal(chk.status, 204, show(chk));
+            }
+            // And it refuses on its own.
+            const bad = await check('GET', '/api/v1/me', 'x.y.z');
+            assert.equal(bad.status, 401, show(bad));
+        } finally {
+            for (const p of main) process.kill(p, 'SIGCONT');
+        }
+        // The log (written within a second) names the pool's workers as the ones that answered.
+        const ours = () => fs.readFileSync(gatehouseLog(), 'utf8').split('\n').filter((l) => l.includes(`pool-${RUN}-`));
+        await waitFor(() => ours().length >= 20, 5000, 100).catch(() => assert.fail(`log lines of the checks: ${ours().length}`));
+        const lines = ours();
+        for (const l of lines) assert.ok(pool.includes(JSON.parse(l).pid), `served by a check-pool worker: ${l}`);
+        assert.equal((await api('GET', '/api/v1/me', { token: bob.token })).status, 200, 'main workers serve again');
     });
 });

@@ -311,10 +311,10 @@ describe('process model', () => {
         process.kill(victim, 'SIGKILL');
         const t0 = Date.now();
         const after = await waitFor(() => {
-            const now = childPids(master);
+            const now = childPids(master, 'gatehouse');
             return now.length === workers.length && now.some((p) => !workers.includes(p)) && now;
         }, 1000, 10).catch((e) => {
-            throw new Error(`no replacement worker within 1 s (${e.message}); workers now ${childPids(master)}`);
+            throw new Error(`no replacement worker within 1 s (${e.message}); workers now ${childPids(master, 'gatehouse')}`);
         });
         const took = Date.now() - t0;
         assert.ok(!after.includes(victim));

@@ -209,7 +209,7 @@ function procStat(pid) {
     try {
         const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
         const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
-        return { state: rest[0], ppid: Number(rest[1]) };
+        return { state: rest[0], ppid: Number(rest[1]), comm: s.slice(s.indexOf('(') + 1, s.lastIndexOf(')')) };
     } catch {
         return null;
     }
@@ -232,20 +232,28 @@ export function masterPid() {
 }
 
 /** Live child processes of pid (the workers, for the master), sorted. */
-export function childPids(pid) {
+export function childPids(pid, comm = null) {
     const out = [];
     for (const name of fs.readdirSync('/proc')) {
         if (!/^\d+$/.test(name)) continue;
         const st = procStat(name);
-        if (st && st.ppid === pid && st.state !== 'Z' && st.state !== 'X') out.push(Number(name));
+        if (st && st.ppid === pid && st.state !== 'Z' && st.state !== 'X' && (comm === null || st.comm === comm)) {
+            out.push(Number(name));
+        }
     }
     return out.sort((a, b) => a - b);
 }
 
-/** Worker pids of the current master ([] when there is none). */
+/** Worker pids of the current master's main pool, the one behind `listen` ([] when there is none). */
 export function workerPids() {
     const m = masterPid();
-    return m && alive(m) ? childPids(m) : [];
+    return m && alive(m) ? childPids(m, 'gatehouse') : [];
+}
+
+/** Worker pids of the check pool (check_listen; process name gatehouse-check). */
+export function checkWorkerPids() {
+    const m = masterPid();
+    return m && alive(m) ? childPids(m, 'gatehouse-check') : [];
 }
 
 /**

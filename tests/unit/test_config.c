@@ -221,6 +221,7 @@ test_defaults_match_table(void **state)
 		switch (k->type) {
 		case CONF_INT:
 			if (strcmp(k->key, "workers") == 0 ||
+			    strcmp(k->key, "check_workers") == 0 ||
 			    strcmp(k->key, "pwhash_concurrency") == 0) {
 				/* 0 = the number of CPUs, resolved by config_load. */
 				assert_true(*(long long *)((char *)&c + k->off) >= 1);
@@ -603,6 +604,36 @@ test_workers(void **state)
 }
 
 static void
+test_check_pool(void **state)
+{
+	struct gh_config	 c;
+	char			 err[256] = "";
+
+	(void)state;
+	/* No check pool unless asked for; its size defaults to the CPUs, 32 connections each. */
+	assert_int_equal(config_load(&c, write_tmp("workers = 3\n"), err, sizeof(err)), 0);
+	assert_null(c.check_listen);
+	assert_int_equal(c.check_workers, ncpu());
+	assert_int_equal(c.check_worker_connections, 32);
+	config_free(&c);
+	assert_int_equal(config_load(&c, write_tmp("check_listen = unix:/tmp/c.sock\n"
+	    "check_workers = 5\ncheck_worker_connections = 64\n"), err, sizeof(err)), 0);
+	assert_string_equal(c.check_listen, "unix:/tmp/c.sock");
+	assert_int_equal(c.check_workers, 5);
+	assert_int_equal(c.check_worker_connections, 64);
+	config_free(&c);
+	expect_fail("listen = unix:/tmp/a.sock\ncheck_listen = unix:/tmp/a.sock\n", err, sizeof(err));
+	assert_contains(err, "check_listen");
+	assert_contains(err, "other than listen");
+	expect_fail("check_listen = unix:relative.sock\n", err, sizeof(err));
+	assert_contains(err, "check_listen");
+	expect_fail("check_listen = nocolon\n", err, sizeof(err));
+	assert_contains(err, "check_listen");
+	expect_fail("check_worker_connections = 65\n", err, sizeof(err));
+	assert_contains(err, "check_worker_connections");
+}
+
+static void
 check_secret(const char *content, size_t clen, const char *want, size_t wlen)
 {
 	char	 err[256] = "";
@@ -703,6 +734,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_conf_file_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret_errors, setup, teardown),
 	};
