@@ -285,6 +285,17 @@ fail:
 	return -1;
 }
 
+/* unix:/absolute/path or host:port. */
+static int
+socket_addr_ok(const char *a)
+{
+	if (a == NULL)
+		return 0;
+	if (strncmp(a, "unix:", 5) == 0)
+		return a[5] == '/';
+	return strrchr(a, ':') != NULL;
+}
+
 static int
 check(struct gh_config *c, char *err, size_t el)
 {
@@ -304,16 +315,12 @@ check(struct gh_config *c, char *err, size_t el)
 			return -1;
 		}
 	}
-	if (c->listen == NULL ||
-	    (strncmp(c->listen, "unix:", 5) != 0 && strrchr(c->listen, ':') == NULL) ||
-	    (strncmp(c->listen, "unix:", 5) == 0 && c->listen[5] != '/')) {
+	if (!socket_addr_ok(c->listen)) {
 		snprintf(err, el, "key 'listen': expected unix:/absolute/path or host:port");
 		return -1;
 	}
 	if (c->check_listen != NULL &&
-	    ((strncmp(c->check_listen, "unix:", 5) != 0 && strrchr(c->check_listen, ':') == NULL) ||
-	    (strncmp(c->check_listen, "unix:", 5) == 0 && c->check_listen[5] != '/') ||
-	    strcmp(c->check_listen, c->listen) == 0)) {
+	    (!socket_addr_ok(c->check_listen) || strcmp(c->check_listen, c->listen) == 0)) {
 		snprintf(err, el, "key 'check_listen': expected unix:/absolute/path or host:port, "
 		    "other than listen");
 		return -1;
