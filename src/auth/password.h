@@ -11,8 +11,9 @@
  * (bench: 2 processes on 2 cores 70.5/s, 4 processes 60.7/s, 28.4 vs 32.8 ms CPU each).  So the
  * master opens a gate of n slots before it forks, and every hash and verification of every
  * worker takes a slot first, waiting when all are taken.  It also bounds the memory hashing
- * takes to n x pwhash_memlimit_kib.  Without password_gate_open() (the CLI, a standalone
- * worker) nothing waits.
+ * takes to n x pwhash_memlimit_kib, and that memory is mapped once, shared, one part per slot,
+ * and used by every hash run in the slot.  Without password_gate_open() (the CLI, a standalone
+ * worker) nothing waits and libsodium maps each hash's memory itself.
  */
 #ifndef GATEHOUSE_AUTH_PASSWORD_H
 #define GATEHOUSE_AUTH_PASSWORD_H
@@ -50,12 +51,28 @@ int password_verify(const char *hash, const char *pw, size_t len);
  */
 int password_needs_rehash(const char *hash, unsigned long long opslimit, size_t memlimit);
 
+/* Shared counters the gate adds to; any may be NULL. */
+struct password_stats {
+	uint64_t	*waits;		/* hashes that waited for a free slot */
+	uint64_t	*wait_us;	/* the microseconds they waited, in all */
+	uint64_t	*in_slot;	/* hashes that ran in their slot's memory */
+	uint64_t	*mapped;	/* hashes for which libsodium mapped memory of its own */
+};
+
 /*
- * Open the gate with slots free hashing slots, replacing any open one; waits and wait_us, when
- * not NULL, count the hashes that had to wait and the microseconds they waited (shared
- * counters).  Returns 0 or -1 with errno.  Call before forking the processes that hash.
+ * Open the gate with slots free hashing slots (1 to 1024), replacing any open one, and reserve
+ * memlimit bytes of shared memory for each slot (0: none), in which every hash of up to that
+ * size runs (see "slot memory" in password.c; without the memory, hashes run as libsodium maps
+ * them, which is slower but the same).  Counts into st's counters (copied; st may be NULL).
+ * Returns 0 or -1 with errno.  Call before forking the processes that hash.
  */
-int password_gate_open(int slots, uint64_t *waits, uint64_t *wait_us);
+int password_gate_open(int slots, size_t memlimit, const struct password_stats *st);
+
+/*
+ * The slots' memory (slot i at base + i x *len), or NULL when they have none; *slots and *len
+ * (either may be NULL) get their number and each one's size.
+ */
+const unsigned char *password_gate_memory(int *slots, size_t *len);
 
 /* Remove the gate (the process that opened it, at exit). */
 void password_gate_close(void);

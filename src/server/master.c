@@ -311,6 +311,7 @@ master_run(struct gh_config *cfg)
 {
 	struct master	*m;
 	sigset_t	 set;
+	struct password_stats pst;
 	siginfo_t	 si;
 	struct timespec	 ts = { 0, 200 * 1000 * 1000 };
 	enum pool	 p;
@@ -335,10 +336,17 @@ master_run(struct gh_config *cfg)
 		log_error("master: cannot map the metrics area");
 		return 1;
 	}
-	if (password_gate_open((int)m->cfg.pwhash_concurrency, &m->metrics->pwhash_waits,
-	    &m->metrics->pwhash_wait_us) == 0)
+	pst.waits = &m->metrics->pwhash_waits;
+	pst.wait_us = &m->metrics->pwhash_wait_us;
+	pst.in_slot = &m->metrics->pwhash_in_slot;
+	pst.mapped = &m->metrics->pwhash_mapped;
+	if (password_gate_open((int)m->cfg.pwhash_concurrency,
+	    (size_t)m->cfg.pwhash_memlimit_kib * 1024, &pst) == 0) {
 		m->metrics->pwhash_slots = (uint64_t)m->cfg.pwhash_concurrency;
-	else
+		if (password_gate_memory(NULL, NULL) == NULL)
+			log_warn("master: no memory of their own for the hashing slots (%s): "
+			    "each hash maps its own", strerror(errno));
+	} else
 		log_warn("master: no gate for password hashing (%s): hashes run unlimited",
 		    strerror(errno));
 	sigemptyset(&set);

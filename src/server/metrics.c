@@ -97,9 +97,15 @@ metrics_render(const struct metrics *m, int workers)
 	    "# HELP gatehouse_pwhash_waits_total Password hashes that waited for a free slot.\n"
 	    "# TYPE gatehouse_pwhash_waits_total counter\ngatehouse_pwhash_waits_total %llu\n"
 	    "# TYPE gatehouse_pwhash_wait_seconds_total counter\n"
-	    "gatehouse_pwhash_wait_seconds_total %.6f\n",
+	    "gatehouse_pwhash_wait_seconds_total %.6f\n"
+	    "# HELP gatehouse_pwhash_total Password hashes in a slot, by the memory they ran in: "
+	    "the slot's own (slot) or mapped for the hash (mapped).\n"
+	    "# TYPE gatehouse_pwhash_total counter\n"
+	    "gatehouse_pwhash_total{memory=\"slot\"} %llu\n"
+	    "gatehouse_pwhash_total{memory=\"mapped\"} %llu\n",
 	    (unsigned long long)m->pwhash_slots, (unsigned long long)m->pwhash_waits,
-	    (double)m->pwhash_wait_us / 1e6);
+	    (double)m->pwhash_wait_us / 1e6, (unsigned long long)m->pwhash_in_slot,
+	    (unsigned long long)m->pwhash_mapped);
 	OUT("# TYPE gatehouse_workers gauge\ngatehouse_workers %d\n", workers);
 	OUT("# TYPE gatehouse_start_time_seconds gauge\ngatehouse_start_time_seconds %llu\n",
 	    (unsigned long long)m->started);

@@ -29,6 +29,8 @@ struct metrics {
 	uint64_t	 pwhash_slots;			/* the gate's size; 0 = no gate */
 	uint64_t	 pwhash_waits;			/* hashes that waited for a slot */
 	uint64_t	 pwhash_wait_us;		/* and how long, in all */
+	uint64_t	 pwhash_in_slot;		/* hashes run in their slot's memory */
+	uint64_t	 pwhash_mapped;			/* hashes in memory libsodium mapped */
 };
 
 extern const double metrics_bounds_ms[METRICS_NBUCKETS];

@@ -3,7 +3,7 @@
  * for users without a usable hash (same answer, comparable time), rehash detection.
  * Parameters are the OWASP ones the server defaults to (t=2, 19 MiB), so timings are real.
  * The gate: slots counted, a waiter counted and timed, a dead holder's slot given back, and a
- * verification that waits while another process holds the only slot.
+ * verification that waits while another process holds the only slot; the slots' own memory.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -160,8 +160,8 @@ test_gate_counts(void **state)
 	(void)state;
 	assert_int_equal(password_gate_free(), -1);
 	assert_int_equal(password_gate_enter(), 0);	/* no gate: nothing to take */
-	assert_int_equal(password_gate_open(0, NULL, NULL), -1);
-	assert_int_equal(password_gate_open(2, NULL, NULL), 0);
+	assert_int_equal(password_gate_open(0, 0, NULL), -1);
+	assert_int_equal(password_gate_open(2, 0, NULL), 0);
 	assert_int_equal(password_gate_free(), 2);
 	a = password_gate_enter();
 	b = password_gate_enter();
@@ -211,7 +211,7 @@ test_gate_dead_holder(void **state)
 	pid_t	 pid;
 
 	(void)state;
-	assert_int_equal(password_gate_open(1, NULL, NULL), 0);
+	assert_int_equal(password_gate_open(1, 0, NULL), 0);
 	pid = hold_slot(-1);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -223,16 +223,21 @@ test_gate_dead_holder(void **state)
 static void
 test_gate_verify_waits(void **state)
 {
-	uint64_t	*c;
-	double		 t0, waited;
-	int		 st;
-	pid_t		 pid;
+	struct password_stats	 ps;
+	uint64_t		*c;
+	double			 t0, waited;
+	int			 st;
+	pid_t			 pid;
 
 	(void)state;
+
 	c = mmap(NULL, 2 * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	assert_true(c != MAP_FAILED);
 	c[0] = c[1] = 0;
-	assert_int_equal(password_gate_open(1, &c[0], &c[1]), 0);
+	memset(&ps, 0, sizeof(ps));
+	ps.waits = &c[0];
+	ps.wait_us = &c[1];
+	assert_int_equal(password_gate_open(1, 0, &ps), 0);
 	pid = hold_slot(150);
 	t0 = wall_ms();
 	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
@@ -249,6 +254,93 @@ test_gate_verify_waits(void **state)
 	assert_int_equal(c[0], 1);
 	password_gate_close();
 	munmap(c, 2 * sizeof(*c));
+}
+
+/* Pages of [p, p + len) resident in memory. */
+static size_t
+resident(const unsigned char *p, size_t len)
+{
+	size_t		 pg = (size_t)sysconf(_SC_PAGESIZE), n = (len + pg - 1) / pg, i, r = 0;
+	unsigned char	*v = calloc(n, 1);
+
+	assert_non_null(v);
+	assert_int_equal(mincore((void *)p, len, v), 0);
+	for (i = 0; i < n; i++)
+		r += v[i] & 1;
+	free(v);
+	return r;
+}
+
+static int
+all_zero(const unsigned char *p, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Slot memory: hashes and verifications run in the slot's memory (it is resident afterwards and
+ * they are counted there), which is wiped after each; a hash bigger than a slot, or one without
+ * a slot, runs in memory libsodium maps, with the same results.
+ */
+static void
+test_gate_slot_memory(void **state)
+{
+	struct password_stats	 ps;
+	const unsigned char	*base;
+	uint64_t		 c[4] = { 0, 0, 0, 0 };
+	char			 big[crypto_pwhash_STRBYTES], fresh[crypto_pwhash_STRBYTES];
+	size_t			 len;
+	int			 slots;
+
+	(void)state;
+	memset(&ps, 0, sizeof(ps));
+	ps.in_slot = &c[0];
+	ps.mapped = &c[1];
+	assert_int_equal(password_gate_open(2, MEM, &ps), 0);
+	base = password_gate_memory(&slots, &len);
+	assert_non_null(base);
+	assert_int_equal(slots, 2);
+	assert_int_equal(len, MEM);
+	assert_int_equal(resident(base, 2 * len), 0);		/* reserved, not yet used */
+
+	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
+	assert_int_equal(c[0], 1);
+	assert_int_equal(c[1], 0);
+	/* The verification's 19 MiB were the first slot's, and nothing of it is left. */
+	assert_true(resident(base, len) >= len / (size_t)sysconf(_SC_PAGESIZE) * 9 / 10);
+	assert_int_equal(resident(base + len, len), 0);
+	assert_true(all_zero(base, len));
+	assert_int_equal(password_verify(stored, "not-the-password", 16), 0);
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, MEM, fresh), 0);
+	assert_int_equal(password_verify(fresh, PW, strlen(PW)), 1);
+	assert_int_equal(c[0], 4);
+	assert_int_equal(c[1], 0);
+	assert_true(all_zero(base, 2 * len));
+
+	/* Twice a slot's size: libsodium maps its own, and the answers are the same. */
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, MEM * 2, big), 0);
+	assert_int_equal(password_verify(big, PW, strlen(PW)), 1);
+	assert_int_equal(password_verify(big, "not-the-password", 16), 0);
+	assert_int_equal(c[0], 4);
+	assert_int_equal(c[1], 3);
+	/* Smaller than a slot: runs in it. */
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, MEM / 2, big), 0);
+	assert_int_equal(password_verify(big, PW, strlen(PW)), 1);
+	assert_int_equal(c[0], 6);
+	assert_int_equal(password_gate_free(), 2);
+	password_gate_close();
+	assert_null(password_gate_memory(&slots, NULL));
+	assert_int_equal(slots, 0);
+
+	/* No gate: libsodium's own mapping, nothing counted. */
+	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
+	assert_int_equal(c[0], 6);
+	assert_int_equal(c[1], 3);
 }
 
 static void
@@ -275,6 +367,7 @@ main(void)
 		cmocka_unit_test(test_gate_counts),
 		cmocka_unit_test(test_gate_dead_holder),
 		cmocka_unit_test(test_gate_verify_waits),
+		cmocka_unit_test(test_gate_slot_memory),
 	};
 
 	if (sodium_init() < 0)
