@@ -135,7 +135,8 @@ bench_build() {
         "$BENCH/fcgi_hello.c" "$REPO/src/server/conns.c" $fcgi_libs \
         || die "cannot build bench/fcgi_hello.c"
     # shellcheck disable=SC2046
-    gcc -O2 -Wall -Wextra -o "$BENCH/out/bin/argon2_rate" "$BENCH/argon2_rate.c" \
+    gcc -O2 -Wall -Wextra -D_GNU_SOURCE -I"$REPO/src" -o "$BENCH/out/bin/argon2_rate" \
+        "$BENCH/argon2_rate.c" "$REPO/src/auth/password.c" \
         $(pkg-config --cflags --libs libsodium) || die "cannot build bench/argon2_rate.c"
 }
 
@@ -361,6 +362,14 @@ stack_cpu_groups() {
 # rss_of PID: VmRSS in kB.
 rss_of() {
     awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}
+
+# rss_split PID: "VmRSS kB (own X kB + shared memory Y kB)": shared memory (RssShmem) is the
+# metrics area and the hashing slots, one copy for all processes.
+rss_split() {
+    awk '/^VmRSS:/ { t = $2 } /^RssShmem:/ { s = $2 }
+         END { if (t == "") print "?"; else printf "%s kB (own %d kB + shared %d kB)", t, t - s, s }' \
+        "/proc/$1/status" 2>/dev/null || echo "?"
 }
 
 children_of() {
