@@ -118,7 +118,8 @@ const struct config_key config_keys[] = {
 	  "Argon2id memory in KiB (m); 19456 = 19 MiB, the OWASP minimum" },
 	{ "pwhash_concurrency", CONF_INT, "0", OFF(pwhash_concurrency), 0, 1024,
 	  "password hashes and verifications running at once across all workers (the others wait "
-	  "their turn); 0 = number of CPUs.  Takes effect at start, not on reload" },
+	  "their turn), each in memory of its own mapped once (pwhash_memlimit_kib per slot, "
+	  "shared); 0 = number of CPUs.  Takes effect at start, not on reload" },
 	{ "password_min_length", CONF_INT, "12", OFF(password_min_length), 8, 128,
 	  "shortest password accepted (characters) where no organization policy says otherwise" },
 	{ "password_max_length", CONF_INT, "128", OFF(password_max_length), 64, 1024,

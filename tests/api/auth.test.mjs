@@ -278,7 +278,8 @@ describe('password hashing gate', () => {
     async function metric(name) {
         const res = await api('GET', '/metrics');
         assert.equal(res.status, 200, show(res));
-        const m = res.text.match(new RegExp(`^${name} ([0-9.e+]+)$`, 'm'));
+        const esc = name.replace(/[{}"]/g, '\\$&');
+        const m = res.text.match(new RegExp(`^${esc} ([0-9.e+]+)$`, 'm'));
         assert.ok(m, `no ${name} in /metrics`);
         return Number(m[1]);
     }
@@ -302,6 +303,18 @@ describe('password hashing gate', () => {
         assert.ok(waits >= 1, `${n} logins on ${slots} slots: ${waits} waited`);
         assert.ok(secs > 0, `the waits took time: ${secs} s`);
         await deleteUser(u.id);
+    });
+
+    test('logins hash in their slot\'s own memory, not in memory mapped for each hash', async () => {
+        const slot0 = await metric('gatehouse_pwhash_total{memory="slot"}');
+        const mapped0 = await metric('gatehouse_pwhash_total{memory="mapped"}');
+        const ok = await api('POST', LOGIN, { body: { login: 'bob', password: DEV_PASSWORD } });
+        assert.equal(ok.status, 200, show(ok));
+        const bad = await api('POST', LOGIN, { body: { login: 'nobody-at-all', password: DEV_PASSWORD } });
+        assert.equal(bad.status, 401, show(bad));
+        assert.equal(await metric('gatehouse_pwhash_total{memory="slot"}') - slot0, 2,
+            'the login and the unknown user\'s dummy verification ran in slot memory');
+        assert.equal(await metric('gatehouse_pwhash_total{memory="mapped"}'), mapped0);
     });
 });
 
