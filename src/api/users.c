@@ -635,7 +635,8 @@ min_ll(long long a, long long b)
  *  - a team: its members, sorted (teams are small);
  *  - no filter that thins the rows out (only an organization, status enabled or none): a walk
  *    of the sort index, of users or of the organization's memberships: a page is ~51 rows;
- *  - a q of at most GRAM_K characters sorted by username, nothing else: its prefix rows;
+ *  - a q of at most GRAM_K characters sorted by username, nothing else but an organization:
+ *    its prefix rows (of that organization: org_user_search);
  *  - otherwise the smallest of the organization's members, the holders of the role and q's
  *    candidates, when below its cap, sorted; every capped count stops at the best so far;
  *  - a rare state: its accounts (ix_users_state), sorted;
@@ -660,9 +661,9 @@ plan(struct request *req, const struct list_args *a, enum list_driver *drv, long
 	*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_USERS;
 	if (a->role == NULL && a->q == NULL && a->status <= 1)
 		return GH_OK;
-	if (a->q != NULL && a->role == NULL && a->org == 0 && a->status <= 1 &&
+	if (a->q != NULL && a->role == NULL && a->status <= 1 &&
 	    a->sort == SORT_USERNAME && a->qlen <= GRAM_K) {
-		*drv = DRV_GRAM;
+		*drv = a->org > 0 ? DRV_GRAM_ORG : DRV_GRAM;
 		return GH_OK;
 	}
 	if (a->org > 0) {

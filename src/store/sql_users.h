@@ -187,20 +187,19 @@
 
 /*
  * The users having q's first GRAM_K (4) characters as a prefix of a searchable field, in
- * username order (user_search's primary key); q's five LIKEs (UL_FILTERS) keep the matches.
- * GRAM_ORG probes the membership before reading the user, in (organization_id, user_id): the
- * probes of one organization stay in its few leaf pages, where the primary key (user_id, ...)
- * would scatter them over the whole table (2-3 times faster for the largest organization).  Driver parameters: q (GRAM);
- * organization, q (GRAM_ORG).
+ * username order (user_search's primary key; org_user_search's within one organization, sql/0011);
+ * q's five LIKEs (UL_FILTERS) keep the matches.  GRAM_ORG still probes each row's membership
+ * (in the organization's leaf pages of (organization_id, user_id)), so that a row no trigger
+ * removed could not show a non-member.  Driver parameters: q (GRAM); organization, q (GRAM_ORG).
  */
 #define ULD_GRAM " FROM user_search s FORCE INDEX (PRIMARY)" \
 	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.prefix = LEFT(?, 4)" \
 	" AND u.deleted_at IS NULL"
-#define ULD_GRAM_ORG " FROM user_search s FORCE INDEX (PRIMARY)" \
+#define ULD_GRAM_ORG " FROM org_user_search s FORCE INDEX (PRIMARY)" \
 	" STRAIGHT_JOIN user_organization uo FORCE INDEX (ix_user_organization_org_user)" \
-	" ON uo.user_id = s.user_id AND uo.organization_id = ?" \
-	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.prefix = LEFT(?, 4)" \
-	" AND u.deleted_at IS NULL"
+	" ON uo.organization_id = s.organization_id AND uo.user_id = s.user_id" \
+	" STRAIGHT_JOIN users u ON u.id = s.user_id WHERE s.organization_id = ?" \
+	" AND s.prefix = LEFT(?, 4) AND u.deleted_at IS NULL"
 #define UL_GRAM(NAME, drv) \
 	X(SQL_USER_LIST_##NAME##_ASC, UL_WALK(drv, KC_1("s.username", ">"), KO_1("s.username", ""))) \
 	X(SQL_USER_LIST_##NAME##_DESC, UL_WALK(drv, KC_1("s.username", "<"), \

@@ -6,9 +6,10 @@
 //  - Search through user_search (2-4 character prefixes, kept by triggers), the sorted matches and
 //    the budgeted walks: the same items for accents, apostrophes, mixed case, literal % and _,
 //    q longer than the prefixes, and deep pages.
-//  - Triggers: a rename, a new e-mail, new names, a created_at change, a soft delete, a create
-//    and an accepted invitation are seen by the lists and the search at once, and the copies and
-//    the prefix rows equal what the users table says (checked for every user).
+//  - Triggers: a rename, a new e-mail, new names, a created_at change, a soft delete, a create,
+//    an accepted invitation and a member's removal are seen by the lists and the search at once,
+//    and the copies and the prefix rows (user_search, and org_user_search per membership) equal
+//    what the users table says (checked for every user).
 // The plans are forced by GATEHOUSE_USERS_PROBE_CAP: the default on this small database sorts
 // the few candidates; 1 makes every count look large, so the walks run.
 
@@ -119,6 +120,19 @@ async function expectConsistent(label) {
         LEFT JOIN (${want}) w ON s.prefix = w.p AND s.username = w.username AND s.user_id = w.id
         WHERE w.id IS NULL`);
     assert.equal(Number(extra), 0, `${label}: user_search holds nothing else`);
+    // org_user_search: the same prefixes once per membership (sql/0011).
+    const wantOrg = `SELECT w.p, w.username, w.id, uo.organization_id AS org FROM (${want}) w
+        JOIN user_organization uo ON uo.user_id = w.id`;
+    const missingOrg = await sqlValue(`SELECT COUNT(*) FROM (${wantOrg}) w
+        LEFT JOIN org_user_search s ON s.organization_id = w.org AND s.prefix = w.p AND s.username = w.username
+         AND s.user_id = w.id
+        WHERE s.user_id IS NULL`);
+    assert.equal(Number(missingOrg), 0, `${label}: every prefix of every membership of a live user is in org_user_search`);
+    const extraOrg = await sqlValue(`SELECT COUNT(*) FROM org_user_search s
+        LEFT JOIN (${wantOrg}) w ON s.organization_id = w.org AND s.prefix = w.p AND s.username = w.username
+         AND s.user_id = w.id
+        WHERE w.id IS NULL`);
+    assert.equal(Number(extraOrg), 0, `${label}: org_user_search holds nothing else`);
 }
 
 async function withCap(cap, fn) {
@@ -254,5 +268,26 @@ describe('triggers keep the copies and the prefixes right', () => {
         await expectConsistent('after the delete, the create and the invitation');
         await expectSame([...ORG_CASES, { q: 'mars' }, { q: 'Márq' }, { q: 'ines' }], 3, 'after the new members');
         await withCap(1, () => expectSame([...ORG_CASES, { q: 'mars' }, { q: 'Márq' }, { q: 'ines' }], 2, 'after the new members, cap 1'));
+    });
+
+    test('a member removed from an organization leaves its search at once; added back, returns', async () => {
+        const u = made.find((m) => m.username === `${R}.newbie`);
+        const inAcme = async () => (await listed(alice, { q: 'Newb', org: ORG.acme }, 10)).includes(u.id);
+        assert.ok(await inAcme(), 'found in acme before');
+        const rm = await admin.del(`/api/v1/organizations/${ORG.acme}/members/${u.id}`);
+        assert.ok(rm.status === 200 || rm.status === 204, `remove: ${rm.status} ${rm.text?.slice(0, 200)}`);
+        assert.equal(Number(await sqlValue(`SELECT COUNT(*) FROM org_user_search WHERE organization_id = ${ORG.acme} AND user_id = ${u.id}`)), 0,
+            'no prefix rows left in acme');
+        assert.ok(Number(await sqlValue(`SELECT COUNT(*) FROM org_user_search WHERE organization_id = ${ORG.globex} AND user_id = ${u.id}`)) > 0,
+            'its rows in globex stay');
+        assert.ok(!(await inAcme()), 'not found in acme after the removal');
+        // A row no trigger saw (written by hand) does not show a non-member: the list probes membership.
+        await sql(`INSERT INTO org_user_search (organization_id, prefix, username, user_id) VALUES (${ORG.acme}, 'newb', '${R}.newbie', ${u.id})`);
+        assert.ok(!(await inAcme()), 'a stray row shows nobody');
+        await sql(`DELETE FROM org_user_search WHERE organization_id = ${ORG.acme} AND user_id = ${u.id}`);
+        await sql(`INSERT INTO user_organization (user_id, organization_id, is_primary) VALUES (${u.id}, ${ORG.acme}, 0)`);
+        assert.ok(await inAcme(), 'found in acme again');
+        await expectConsistent('after the removal and the return');
+        await expectSame([{ q: 'newb' }, { q: 'mars' }, { q: 'ma' }], 2, 'after the removal and the return');
     });
 });
