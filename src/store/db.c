@@ -81,9 +81,11 @@ db_connect(struct db *db)
 		return GH_ERR_INTERNAL;
 	t = (unsigned int)c->db_connect_timeout;
 	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
-	t = (unsigned int)c->db_rw_timeout;
-	mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &t);
-	mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &t);
+	/* 0 (the migrate command): none. */
+	if ((t = (unsigned int)c->db_rw_timeout) > 0) {
+		mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &t);
+		mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &t);
+	}
 	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
 	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db->my, MYSQL_INIT_COMMAND,
