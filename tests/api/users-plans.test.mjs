@@ -290,4 +290,33 @@ describe('triggers keep the copies and the prefixes right', () => {
         await expectConsistent('after the removal and the return');
         await expectSame([{ q: 'newb' }, { q: 'mars' }, { q: 'ma' }], 2, 'after the removal and the return');
     });
+
+    test('a restored user, an organization deleted with its members, a case-only rename: org_user_search follows', async () => {
+        const u = made.find((m) => m.username === `${R}.newbie`);
+        const rows = async (org) => Number(await sqlValue(`SELECT COUNT(*) FROM org_user_search WHERE user_id = ${u.id}` +
+            (org ? ` AND organization_id = ${org}` : '')));
+        // Soft delete and restore, in SQL (the API has no restore): the rows go, then come back.
+        await sql(`UPDATE users SET deleted_at = NOW(6) WHERE id = ${u.id}`);
+        assert.equal(await rows(), 0, 'no rows for a deleted user');
+        await sql(`UPDATE users SET deleted_at = NULL WHERE id = ${u.id}`);
+        assert.ok(await rows(ORG.acme) > 0 && await rows(ORG.globex) > 0, 'rows back in both organizations');
+        await expectConsistent('after a restore');
+        // A case-only rename of the last name: the rows are replaced, not left with the old case.
+        await sql(`UPDATE users SET last_name = 'MARSH' WHERE id = ${u.id}`);
+        assert.equal(Number(await sqlValue(`SELECT COUNT(*) FROM org_user_search WHERE user_id = ${u.id} AND BINARY prefix = 'MAR'`)), 2,
+            'the new prefix, in its case, in both organizations');
+        assert.equal(Number(await sqlValue(`SELECT COUNT(*) FROM org_user_search WHERE user_id = ${u.id} AND BINARY prefix = 'Mar'`)), 0,
+            'no row of the old case left');
+        await sql(`UPDATE users SET last_name = 'Marsh' WHERE id = ${u.id}`);
+        // An organization deleted (SQL: the API refuses while it has members) takes its memberships
+        // and its search rows with it, by foreign key.
+        await sql(`INSERT INTO organization (slug, name) VALUES ('ous-${RUN}', 'Search ${RUN}')`);
+        const org = Number(await sqlValue(`SELECT id FROM organization WHERE slug = 'ous-${RUN}'`));
+        await sql(`INSERT INTO user_organization (user_id, organization_id, is_primary) VALUES (${u.id}, ${org}, 0)`);
+        assert.ok(await rows(org) > 0, 'rows in the new organization');
+        await sql(`DELETE FROM organization WHERE id = ${org}`);
+        assert.equal(Number(await sqlValue(`SELECT COUNT(*) FROM org_user_search WHERE organization_id = ${org}`)), 0,
+            'none left for the deleted organization');
+        await expectConsistent('after the organization\'s delete');
+    });
 });
