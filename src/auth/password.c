@@ -2,6 +2,10 @@
  * password.c: Argon2id via libsodium. Contract in password.h.
  */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* RTLD_NEXT */
+#endif
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
@@ -34,6 +38,7 @@ static int			 gate = -1;
 static int			 nslots;
 static struct password_stats	 stats;
 static int			 held = -1;	/* the slot this process holds, or -1 */
+static int			 depth;		/* gate_enter()s not yet left */
 
 /*
  * Slot memory.  libsodium maps fresh memory for every Argon2id (mmap with MAP_POPULATE) and
@@ -48,6 +53,13 @@ static int			 held = -1;	/* the slot this process holds, or -1 */
  */
 static unsigned char	*slot_base;	/* nslots x slot_len bytes, or NULL */
 static size_t		 slot_len;
+/*
+ * After the slots, one byte per slot, shared: 1 from the moment the slot's memory is lent until
+ * it is wiped.  A process killed in between (the master's timeout, the OOM killer) leaves it 1,
+ * and the next holder wipes the slot before using it: what a hash leaves is derived from the
+ * password.
+ */
+static volatile unsigned char *slot_dirty;
 static size_t		 lend_len;	/* armed: the next mmap of exactly this size gets the slot */
 static unsigned char	*lent;		/* the slot's memory while libsodium has it */
 static size_t		 lent_len;
@@ -96,6 +108,7 @@ slot_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		lent_len = len;
 		lend_len = 0;
 		took = 1;
+		slot_dirty[held] = 1;
 		return lent;
 	}
 	return real_mmap(addr, len, prot, flags, fd, off);
@@ -106,6 +119,7 @@ slot_munmap(void *addr, size_t len)
 {
 	if (lent != NULL && addr == lent) {
 		sodium_memzero(lent, lent_len);
+		slot_dirty[held] = 0;
 		lent = NULL;
 		return 0;
 	}
@@ -148,19 +162,23 @@ password_gate_open(int slots, size_t memlimit, const struct password_stats *st)
 		(void)semctl(id, 0, IPC_RMID);
 		return -1;
 	}
-	/* Reserved, not committed: a slot's pages exist once a hash has run in it. */
+	/*
+	 * Reserved, not committed: a slot's pages exist once a hash has run in it.  One more page
+	 * holds the dirty bytes.
+	 */
 	len = memlimit == 0 ? 0 : (memlimit + pg - 1) / pg * pg;
-	if (len != 0 && (size_t)slots <= SIZE_MAX / len &&
-	    (mem = real_mmap(NULL, len * (size_t)slots, PROT_READ | PROT_WRITE,
+	if (len != 0 && (size_t)slots <= (SIZE_MAX - pg) / len &&
+	    (mem = real_mmap(NULL, len * (size_t)slots + pg, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED)
 		mem = NULL;
 	if (mem != NULL)
-		(void)madvise(mem, len * (size_t)slots, MADV_DONTDUMP);
+		(void)madvise(mem, len * (size_t)slots + pg, MADV_DONTDUMP);
 	password_gate_close();
 	gate = id;
 	nslots = slots;
 	slot_base = mem;
 	slot_len = mem == NULL ? 0 : len;
+	slot_dirty = mem == NULL ? NULL : (unsigned char *)mem + len * (size_t)slots;
 	if (st != NULL)
 		stats = *st;
 	else
@@ -174,12 +192,15 @@ password_gate_close(void)
 	if (gate != -1)
 		(void)semctl(gate, 0, IPC_RMID);
 	if (slot_base != NULL)
-		(void)real_munmap(slot_base, slot_len * (size_t)nslots);
+		(void)real_munmap(slot_base, slot_len * (size_t)nslots +
+		    (size_t)sysconf(_SC_PAGESIZE));
 	gate = -1;
 	nslots = 0;
 	slot_base = NULL;
+	slot_dirty = NULL;
 	slot_len = 0;
 	held = -1;
+	depth = 0;
 }
 
 int
@@ -227,8 +248,11 @@ password_gate_enter(void)
 	}
 	/*
 	 * Past semaphore 0 at most nslots processes hold or look for a slot, so one of them is
-	 * free; another process may take the one tried first, never all of them.
+	 * free; another process may take the one tried first, never all of them.  A process that
+	 * enters again before leaving (nothing does; the header allows it) keeps its slot.
 	 */
+	if (depth++ > 0)
+		return 1;
 	held = -1;
 	for (i = 0; i < nslots && held == -1; i++) {
 		struct sembuf	 s = { (unsigned short)(1 + i), -1, SEM_UNDO | IPC_NOWAIT };
@@ -243,13 +267,17 @@ void
 password_gate_leave(int entered)
 {
 	struct sembuf	 op[2] = { { 0, 1, SEM_UNDO }, { 0, 1, SEM_UNDO } };
+	int		 n = 1;
 
 	if (!entered || gate == -1)
 		return;
-	if (held != -1)
+	if (--depth == 0 && held != -1) {
 		op[1].sem_num = (unsigned short)(1 + held);
-	(void)semop(gate, op, held != -1 ? 2 : 1);
-	held = -1;
+		n = 2;
+	}
+	(void)semop(gate, op, n);
+	if (depth == 0)
+		held = -1;
 }
 
 /*
@@ -269,8 +297,13 @@ lend_begin(unsigned long long m_kib, unsigned long long p)
 		return;
 	blocks = m_kib < 8 * p ? 8 * p : m_kib;
 	blocks = blocks / (4 * p) * (4 * p);
-	if (blocks * 1024 <= slot_len)
-		lend_len = (size_t)blocks * 1024;
+	if (blocks * 1024 > slot_len)
+		return;
+	lend_len = (size_t)blocks * 1024;
+	if (slot_dirty[held]) {		/* its last holder died before the wipe */
+		sodium_memzero(slot_base + (size_t)held * slot_len, slot_len);
+		slot_dirty[held] = 0;
+	}
 }
 
 static void
@@ -280,6 +313,7 @@ lend_end(int entered)
 		count(took ? stats.in_slot : stats.mapped, 1);
 	if (lent != NULL) {	/* not unmapped (libsodium failed): wipe it all the same */
 		sodium_memzero(lent, lent_len);
+		slot_dirty[held] = 0;
 		lent = NULL;
 	}
 	lend_len = 0;

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -343,6 +344,79 @@ test_gate_slot_memory(void **state)
 	assert_int_equal(c[1], 3);
 }
 
+/*
+ * Nested enters keep one slot and give it back on the last leave: with a child holding the
+ * other slot, the parent's next hash still finds one (before the fix, the first slot stayed
+ * taken and the hash ran in mapped memory).
+ */
+static void
+test_gate_nested(void **state)
+{
+	struct password_stats	 ps;
+	uint64_t		*c;
+	int			 a, b, st;
+	pid_t			 pid;
+
+	(void)state;
+	c = mmap(NULL, 2 * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(c != MAP_FAILED);
+	c[0] = c[1] = 0;
+	memset(&ps, 0, sizeof(ps));
+	ps.in_slot = &c[0];
+	ps.mapped = &c[1];
+	assert_int_equal(password_gate_open(2, MEM, &ps), 0);
+	a = password_gate_enter();
+	b = password_gate_enter();
+	assert_int_equal(password_gate_free(), 0);
+	password_gate_leave(b);
+	password_gate_leave(a);
+	assert_int_equal(password_gate_free(), 2);
+	pid = hold_slot(400);
+	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
+	assert_int_equal(c[0], 1);
+	assert_int_equal(c[1], 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	password_gate_close();
+	munmap(c, 2 * sizeof(*c));
+}
+
+/*
+ * A process killed in the middle of a hash leaves the slot dirty; the next holder wipes all of
+ * it before use, even when its own hash needs only half.
+ */
+static void
+test_gate_dead_hasher_wiped(void **state)
+{
+	const unsigned char	*base;
+	char			 half[crypto_pwhash_STRBYTES], out[crypto_pwhash_STRBYTES];
+	size_t			 len, i;
+	double			 t0;
+	int			 st, seen = 0;
+	pid_t			 pid;
+
+	(void)state;
+	/* Made before the gate opens: no slot memory touched. */
+	assert_int_equal(password_hash(PW, strlen(PW), OPS, MEM / 2, half), 0);
+	assert_int_equal(password_gate_open(1, MEM, NULL), 0);
+	base = password_gate_memory(NULL, &len);
+	assert_non_null(base);
+	if ((pid = fork()) == 0) {
+		for (;;)
+			(void)password_hash(PW, strlen(PW), 8, MEM, out);
+	}
+	assert_true(pid > 0);
+	/* Wait until the child's hash has written the last quarter of the slot. */
+	for (t0 = wall_ms(); !seen && wall_ms() - t0 < 10000; )
+		for (i = len - len / 4; i < len && !seen; i += 4096)
+			seen = base[i] != 0;
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(seen);
+	assert_int_equal(password_verify(half, PW, strlen(PW)), 1);
+	assert_true(all_zero(base, len));
+	password_gate_close();
+}
+
 static void
 test_needs_rehash(void **state)
 {
@@ -368,6 +442,8 @@ main(void)
 		cmocka_unit_test(test_gate_dead_holder),
 		cmocka_unit_test(test_gate_verify_waits),
 		cmocka_unit_test(test_gate_slot_memory),
+		cmocka_unit_test(test_gate_nested),
+		cmocka_unit_test(test_gate_dead_hasher_wiped),
 	};
 
 	if (sodium_init() < 0)
