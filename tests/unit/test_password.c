@@ -221,24 +221,37 @@ test_gate_dead_holder(void **state)
 	password_gate_close();
 }
 
+/*
+ * Open a gate of slots (mem bytes each) that counts into shared counters: waits, wait_us,
+ * in_slot, mapped.
+ */
+static uint64_t *
+gate_with_counters(int slots, size_t mem)
+{
+	struct password_stats	 ps;
+	uint64_t		*c;
+
+	c = mmap(NULL, 4 * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(c != MAP_FAILED);
+	memset(c, 0, 4 * sizeof(*c));
+	ps.waits = &c[0];
+	ps.wait_us = &c[1];
+	ps.in_slot = &c[2];
+	ps.mapped = &c[3];
+	assert_int_equal(password_gate_open(slots, mem, &ps), 0);
+	return c;
+}
+
 static void
 test_gate_verify_waits(void **state)
 {
-	struct password_stats	 ps;
 	uint64_t		*c;
 	double			 t0, waited;
 	int			 st;
 	pid_t			 pid;
 
 	(void)state;
-
-	c = mmap(NULL, 2 * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(c != MAP_FAILED);
-	c[0] = c[1] = 0;
-	memset(&ps, 0, sizeof(ps));
-	ps.waits = &c[0];
-	ps.wait_us = &c[1];
-	assert_int_equal(password_gate_open(1, 0, &ps), 0);
+	c = gate_with_counters(1, 0);
 	pid = hold_slot(150);
 	t0 = wall_ms();
 	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
@@ -254,7 +267,7 @@ test_gate_verify_waits(void **state)
 	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
 	assert_int_equal(c[0], 1);
 	password_gate_close();
-	munmap(c, 2 * sizeof(*c));
+	munmap(c, 4 * sizeof(*c));
 }
 
 /* Pages of [p, p + len) resident in memory. */
@@ -352,19 +365,12 @@ test_gate_slot_memory(void **state)
 static void
 test_gate_nested(void **state)
 {
-	struct password_stats	 ps;
 	uint64_t		*c;
 	int			 a, b, st;
 	pid_t			 pid;
 
 	(void)state;
-	c = mmap(NULL, 2 * sizeof(*c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(c != MAP_FAILED);
-	c[0] = c[1] = 0;
-	memset(&ps, 0, sizeof(ps));
-	ps.in_slot = &c[0];
-	ps.mapped = &c[1];
-	assert_int_equal(password_gate_open(2, MEM, &ps), 0);
+	c = gate_with_counters(2, MEM);
 	a = password_gate_enter();
 	b = password_gate_enter();
 	assert_int_equal(password_gate_free(), 0);
@@ -373,11 +379,11 @@ test_gate_nested(void **state)
 	assert_int_equal(password_gate_free(), 2);
 	pid = hold_slot(400);
 	assert_int_equal(password_verify(stored, PW, strlen(PW)), 1);
-	assert_int_equal(c[0], 1);
-	assert_int_equal(c[1], 0);
+	assert_int_equal(c[2], 1);
+	assert_int_equal(c[3], 0);
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	password_gate_close();
-	munmap(c, 2 * sizeof(*c));
+	munmap(c, 4 * sizeof(*c));
 }
 
 /*
