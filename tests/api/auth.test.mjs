@@ -312,7 +312,8 @@ describe('password hashing gate', () => {
         assert.equal(ok.status, 200, show(ok));
         const bad = await api('POST', LOGIN, { body: { login: 'nobody-at-all', password: DEV_PASSWORD } });
         assert.equal(bad.status, 401, show(bad));
-        assert.equal(await metric('gatehouse_pwhash_total{memory="slot"}') - slot0, 2,
+        // At least: a worker (re)starting meanwhile hashes its dummy in a slot too.
+        assert.ok(await metric('gatehouse_pwhash_total{memory="slot"}') - slot0 >= 2,
             'the login and the unknown user\'s dummy verification ran in slot memory');
         assert.equal(await metric('gatehouse_pwhash_total{memory="mapped"}'), mapped0);
     });
