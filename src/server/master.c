@@ -311,7 +311,7 @@ master_run(struct gh_config *cfg)
 {
 	struct master	*m;
 	sigset_t	 set;
-	struct password_stats pst;
+	struct password_stats	 pst;
 	siginfo_t	 si;
 	struct timespec	 ts = { 0, 200 * 1000 * 1000 };
 	enum pool	 p;
