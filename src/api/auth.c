@@ -145,12 +145,16 @@ pick_org(struct request *req, struct session_user *u, const char *want)
 		u->org = 0;
 		return GH_OK;
 	}
-	u->org = db_int(&r, 0, 0);
-	u->org_slug = db_str(&r, 0, 1);
-	u->org_name = db_str(&r, 0, 2);
-	if (strcmp(db_str(&r, 0, 3), "active") != 0)
+	u->org = db_int(&r, 0, SOC_ID);
+	u->org_slug = db_str(&r, 0, SOC_SLUG);
+	u->org_name = db_str(&r, 0, SOC_NAME);
+	u->mv = db_int(&r, 0, SOC_MEMBER_SV);
+	if (strcmp(db_str(&r, 0, SOC_STATUS), "active") != 0)
 		return req_fail(req, GH_ERR_ORG_SUSPENDED, "organization",
 		    "organization %s is suspended", u->org_slug);
+	if (strcmp(db_str(&r, 0, SOC_MEMBER_STATUS), "active") != 0)
+		return req_fail(req, GH_ERR_MEMBERSHIP_SUSPENDED, "organization",
+		    "your membership in organization %s is suspended", u->org_slug);
 	return GH_OK;
 }
 
@@ -249,9 +253,11 @@ api_login(struct request *req)
 		return err;
 	}
 	if ((err = pick_org(req, &u, org)) != GH_OK) {
-		if (err == GH_ERR_ORG_NOT_MEMBER || err == GH_ERR_ORG_SUSPENDED)
+		if (err == GH_ERR_ORG_NOT_MEMBER || err == GH_ERR_ORG_SUSPENDED ||
+		    err == GH_ERR_MEMBERSHIP_SUSPENDED)
 			audit(req, u.id, u.org, "auth.login.failure", 1,
-			    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" : "not_member");
+			    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" :
+			    err == GH_ERR_MEMBERSHIP_SUSPENDED ? "membership_suspended" : "not_member");
 		return err;
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK)

@@ -31,7 +31,10 @@
 
 enum { OC_ID, OC_SLUG, OC_NAME, OC_DESC, OC_STATUS, OC_CREATED, OC_UPDATED, OC_CBY, OC_UBY,
     OC_KEY };
-enum { MC_ID, MC_USERNAME, MC_EMAIL, MC_FULL, MC_PRIMARY, MC_JOINED, MC_ROLES };
+enum {
+	MC_ID, MC_USERNAME, MC_EMAIL, MC_FULL, MC_PRIMARY, MC_JOINED, MC_ROLES, MC_STATUS,
+	MC_STATUS_AT, MC_STATUS_BY
+};
 enum { UC_LIVE, UC_MEMBERSHIPS, UC_GRANTS, UC_ROLES, UC_TEAMS, UC_INVITATIONS, UC_POLICIES,
     UC_THEME };
 
@@ -121,6 +124,9 @@ member_json(struct request *req, long long org, const struct db_result *r, size_
 	cJSON_AddStringToObject(o, "full_name", db_str(r, i, MC_FULL));
 	cJSON_AddBoolToObject(o, "is_primary", db_int(r, i, MC_PRIMARY) != 0);
 	cJSON_AddStringToObject(o, "joined_at", db_str(r, i, MC_JOINED));
+	cJSON_AddStringToObject(o, "status", db_str(r, i, MC_STATUS));
+	api_add_str(o, "status_changed_at", db_str(r, i, MC_STATUS_AT));
+	api_add_id(o, "status_changed_by", r, i, MC_STATUS_BY);
 	a = cJSON_AddArrayToObject(o, "roles");
 	for (p = roles; p != NULL && *p != '\0'; p = comma ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
@@ -675,7 +681,7 @@ api_org_member_remove(struct request *req)
 {
 	struct db_result r, u, m;
 	struct db_param	 p[2];
-	long long	 id, user;
+	long long	 id, user, mv;
 	enum gh_err	 err;
 	cJSON		*d;
 
@@ -691,11 +697,15 @@ api_org_member_remove(struct request *req)
 		goto fail;
 	p[0] = DB_INT(user);
 	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_ROLES_DEL, p, 2, NULL)) != GH_OK ||
+	/*
+	 * The membership's version moves before its row goes, and is published after the commit:
+	 * the tokens issued for this organization end, those of the user's others do not.
+	 */
+	if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
+	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_ROLES_DEL, p, 2, NULL)) != GH_OK ||
 	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_TEAMS_DEL, p, 2, NULL)) != GH_OK ||
 	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_DEL, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_RT_REVOKE, p, 2, NULL)) != GH_OK ||
-	    (err = session_pv_bump(req, user)) != GH_OK)
+	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_RT_REVOKE, p, 2, NULL)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
@@ -705,10 +715,84 @@ api_org_member_remove(struct request *req)
 	if ((err = audit(req, "organization.member.remove", id, "user", user, d)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	if ((err = session_pv_publish(req, user)) != GH_OK)
+	if ((err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "removed, but the token store is unreachable; "
 		    "tokens are refused until it returns");
 	resp_status(req, 204);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+/*
+ * PATCH /organizations/{id}/members/{user_id} {"status": "suspended" | "active"}.  A suspension
+ * refuses tokens for this organization only: the membership's session_version moves (every
+ * access token issued for it fails at once, on every worker) and the refresh tokens issued for
+ * it are revoked; login and refresh into it answer 403 membership_suspended until it is active
+ * again.  The account and the user's other organizations are untouched.
+ */
+enum gh_err
+api_org_member_update(struct request *req)
+{
+	static const char *const fields[] = { "status", NULL };
+	struct db_result r, u, m;
+	struct db_param	 p[4];
+	const char	*status;
+	long long	 id, user, mv = -1;
+	enum gh_err	 err;
+	int		 suspend;
+	cJSON		*d;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
+	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "status", BODY_REQUIRED, 1, 16, &status)) != GH_OK)
+		return err;
+	if (strcmp(status, "active") != 0 && strcmp(status, "suspended") != 0)
+		return req_fail(req, GH_ERR_VALIDATION, "status",
+		    "status is \"active\" or \"suspended\"");
+	suspend = strcmp(status, "suspended") == 0;
+	if (suspend && user == req->auth.user_id)
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
+		    "you cannot suspend your own membership");
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = load(req, id, "organizations.members", 1, &r)) != GH_OK ||
+	    (err = lock_user(req, user, &u)) != GH_OK ||
+	    (err = load_member(req, id, user, &m)) != GH_OK ||
+	    (err = api_if_match(req, member_json(req, id, &m, 0))) != GH_OK)
+		goto fail;
+	if (strcmp(db_str(&m, 0, MC_STATUS), status) != 0) {
+		p[0] = DB_STR(status);
+		p[1] = DB_INT(req->auth.user_id);
+		p[2] = DB_INT(user);
+		p[3] = DB_INT(id);
+		if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_STATUS, p, 4, NULL)) != GH_OK)
+			goto fail;
+		if (suspend) {
+			p[0] = DB_INT(user);
+			p[1] = DB_INT(id);
+			if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
+			    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_RT_REVOKE, p, 2,
+			    NULL)) != GH_OK)
+				goto fail;
+		}
+		d = api_object(req);
+		cJSON_AddNumberToObject(d, "user_id", (double)user);
+		cJSON_AddStringToObject(d, "from", db_str(&m, 0, MC_STATUS));
+		cJSON_AddStringToObject(d, "to", status);
+		if ((err = audit(req, suspend ? "organization.member.suspend" :
+		    "organization.member.reactivate", id, "user", user, d)) != GH_OK ||
+		    (err = load_member(req, id, user, &m)) != GH_OK)
+			goto fail;
+	}
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	if (mv >= 0 && (err = session_mv_publish(req, user, id, mv)) != GH_OK)
+		return req_fail(req, err, NULL, "suspended, but the token store is unreachable; "
+		    "tokens are refused until it returns");
+	api_entity(req, 200, member_json(req, id, &m, 0), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);

@@ -18,6 +18,7 @@ enum gh_err	 api_org_members_list(struct request *);
 enum gh_err	 api_org_member_get(struct request *);
 enum gh_err	 api_org_member_add(struct request *);
 enum gh_err	 api_org_member_remove(struct request *);
+enum gh_err	 api_org_member_update(struct request *);
 enum gh_err	 api_org_member_primary(struct request *);
 
 #define ROUTES_ORGS \
@@ -35,6 +36,8 @@ enum gh_err	 api_org_member_primary(struct request *);
 	  "add a user to an organization" }, \
 	{ HTTP_GET, "/api/v1/organizations/{id}/members/{user_id}", api_org_member_get, 0, \
 	  "read one membership" }, \
+	{ HTTP_PATCH, "/api/v1/organizations/{id}/members/{user_id}", api_org_member_update, \
+	  ROUTE_BODY, "suspend or reactivate a membership (this organization's tokens only)" }, \
 	{ HTTP_DELETE, "/api/v1/organizations/{id}/members/{user_id}", api_org_member_remove, 0, \
 	  "remove a member with the roles held there" }, \
 	{ HTTP_PUT, "/api/v1/organizations/{id}/members/{user_id}/primary", api_org_member_primary, 0, \

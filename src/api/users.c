@@ -4,10 +4,13 @@
  * end sessions) and a soft delete that scrubs personal data.  Contract: docs/api-users.md.
  *
  * Tenancy: a caller holding the route's permission through a platform role acts on every user;
- * any other caller sees only members of its token's organization (others answer 404) and may
- * not change a user who holds a platform role (403).  Changes that must end access (disable,
- * lock, delete, end sessions) bump permission_version and revoke the refresh tokens in the same
- * transaction, then publish the new version to Redis after the commit.
+ * any other caller sees only members of its token's organization (others answer 404) and makes
+ * account-level changes (profile, flags, deletion) only to accounts its organization manages:
+ * no platform role, no other organization (403 account_not_managed; docs/authorization.md).
+ * Changes that must end access (disable, lock, delete, end sessions) bump permission_version
+ * and revoke the refresh tokens in the same transaction, then publish the new version to Redis
+ * after the commit; an organization caller's "end sessions" ends only the sessions of its
+ * organization (the membership's session_version).
  *
  * Everything returned belongs to the request's arena.
  */
@@ -258,28 +261,103 @@ load(struct request *req, const char *perm, long long id, int lock, struct db_re
 }
 
 /*
- * May the caller change user id?  Organization callers may not change a platform
- * administrator; nobody may do what ends their own access (self_ok 0) to themselves.
+ * Why the caller's organization does not manage user id's account (docs/authorization.md,
+ * "Accounts and memberships"), or NULL when it does: the account holds no platform role and
+ * belongs to no other organization.  The memberships are read with a shared lock, and load()
+ * locked the user row, which every membership insert locks too: the answer holds until the
+ * commit.
  */
 static enum gh_err
-changeable(struct request *req, const char *perm, long long id, int self_ok)
+unmanaged_why(struct request *req, long long id, const char **why)
 {
 	struct db_result r;
-	struct db_param	 p[1];
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	*why = NULL;
+	p[0] = DB_INT(id);
+	p[1] = DB_INT(req->auth.org_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_IS_PLATFORM, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows > 0) {
+		*why = "holds a platform role";
+		return GH_OK;
+	}
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_OTHER_ORGS, p, 2, &r)) != GH_OK)
+		return err;
+	if (db_int(&r, 0, 0) > 0)
+		*why = "also belongs to another organization";
+	return GH_OK;
+}
+
+/*
+ * May the caller make an account-level change to user id?  Nobody does what ends their own
+ * access to themselves (self_ok 0).  The user themself and a caller holding perm through a
+ * platform role may; any other caller only when its organization manages the account
+ * (unmanaged_why), else 403 account_not_managed.
+ */
+static enum gh_err
+account_rule(struct request *req, const char *perm, long long id, int self_ok)
+{
+	const char	*why;
 	enum gh_err	 err;
 
 	if (!self_ok && id == req->auth.user_id)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "you cannot do this to your own account");
-	if (authn_platform_has(req, perm))
+	if (id == req->auth.user_id || authn_platform_has(req, perm))
 		return GH_OK;
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_IS_PLATFORM, p, 1, &r)) != GH_OK)
+	if ((err = unmanaged_why(req, id, &why)) != GH_OK)
 		return err;
-	if (r.nrows > 0)
-		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
-		    "user %lld is a platform administrator; only platform administrators change "
-		    "them", id);
+	if (why != NULL)
+		return req_fail(req, GH_ERR_ACCOUNT_NOT_MANAGED, NULL,
+		    "user %lld %s, so your organization does not manage the account: only the user "
+		    "or a platform administrator changes it; suspend the membership, end its "
+		    "sessions here or remove it from your organization instead", id, why);
+	return GH_OK;
+}
+
+/*
+ * Roll back a refused or failed change; a refusal by the account rule is audited as refused
+ * (after the rollback, or it would go with it).
+ */
+static enum gh_err
+refused(struct request *req, enum gh_err err, const char *action, long long id)
+{
+	db_rollback(req->w->db);
+	if (err == GH_ERR_ACCOUNT_NOT_MANAGED)
+		(void)audit_refusal(req, action, "user", id, req->auth.org_id,
+		    "account_not_managed", NULL);
+	return err;
+}
+
+/*
+ * Answer user row i of r with its ETag, plus what the account rule says of the caller:
+ * account_editable (may it make account-level changes, given the permission) and why not.
+ * The two are not part of the ETag: they depend on the caller, not on the user.
+ */
+static enum gh_err
+user_entity(struct request *req, int status, const struct db_result *r, const char *location)
+{
+	cJSON		*o = user_json(req, r, 0);
+	const char	*why = NULL;
+	long long	 id = db_int(r, 0, UC_ID);
+	enum gh_err	 err;
+
+	resp_header(req, "ETag", api_etag(req, o));
+	if (location != NULL)
+		resp_header(req, "Location", location);
+	if (id != req->auth.user_id && !authn_platform_has(req, "users.read") &&
+	    (err = unmanaged_why(req, id, &why)) != GH_OK)
+		return err;
+	cJSON_AddBoolToObject(o, "account_editable", why == NULL);
+	if (why != NULL)
+		cJSON_AddStringToObject(o, "account_editable_reason", arena_printf(req->arena,
+		    "this user %s: only the user or a platform administrator changes the account",
+		    why));
+	else
+		cJSON_AddNullToObject(o, "account_editable_reason");
+	resp_json(req, status, o);
 	return GH_OK;
 }
 
@@ -863,8 +941,7 @@ api_user_get(struct request *req)
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = load(req, "users.read", id, 0, &r)) != GH_OK)
 		return err;
-	api_entity(req, 200, user_json(req, &r, 0), NULL);
-	return GH_OK;
+	return user_entity(req, 200, &r, NULL);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1114,9 +1191,7 @@ api_user_create(struct request *req)
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	sodium_memzero(hash, sizeof(hash));
-	api_entity(req, 201, user_json(req, &r, 0), arena_printf(req->arena, "/api/v1/users/%lld",
-	    id));
-	return GH_OK;
+	return user_entity(req, 201, &r, arena_printf(req->arena, "/api/v1/users/%lld", id));
 fail:
 	db_rollback(req->w->db);
 out:
@@ -1171,7 +1246,7 @@ api_user_update(struct request *req)
 		return err;
 	if ((err = load(req, "users.update", id, 1, &r)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
-	    (err = changeable(req, "users.update", id, 1)) != GH_OK)
+	    (err = account_rule(req, "users.update", id, 1)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
@@ -1204,11 +1279,9 @@ api_user_update(struct request *req)
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, user_json(req, &r, 0), NULL);
-	return GH_OK;
+	return user_entity(req, 200, &r, NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return refused(req, err, "user.update", id);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1234,23 +1307,47 @@ static const struct {
 	[ACT_END_SESSIONS] = { "user.end_sessions", SQL_PING, 1, 1, "admin_end_sessions" },
 };
 
+/*
+ * An organization caller's "end sessions": the membership's session_version moves and the
+ * refresh tokens issued for its organization are revoked, so the user's other organizations
+ * keep working (sql/0013).  *mv gets the new version to publish after the commit.
+ */
+static enum gh_err
+end_org_sessions(struct request *req, long long id, long long *mv)
+{
+	struct db_param	 p[3];
+	enum gh_err	 err;
+
+	if ((err = session_mv_bump(req, id, req->auth.org_id, mv)) != GH_OK)
+		return err;
+	p[0] = DB_STR("admin_end_sessions");
+	p[1] = DB_INT(id);
+	p[2] = DB_INT(req->auth.org_id);
+	return db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER_ORG, p, 3, NULL);
+}
+
 static enum gh_err
 act(struct request *req, enum user_action what)
 {
 	struct db_result r;
 	struct db_param	 p[3];
 	redisReply	*rep;
-	long long	 id;
+	long long	 id, mv = -1;
 	size_t		 n = 0;
 	enum gh_err	 err;
+	int		 org_scope;
+	cJSON		*d = NULL;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK)
 		return err;
+	/* Sessions are the account's, but an organization ends only those it issued. */
+	org_scope = what == ACT_END_SESSIONS && !authn_platform_has(req, "users.manage");
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = load(req, "users.manage", id, 1, &r)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
-	    (err = changeable(req, "users.manage", id, actions[what].self_ok)) != GH_OK)
+	    (!org_scope &&
+	    (err = account_rule(req, "users.manage", id, actions[what].self_ok)) != GH_OK))
 		goto fail;
 	if (what == ACT_DISABLE || what == ACT_ENABLE)
 		p[n++] = DB_INT(what == ACT_ENABLE);
@@ -1259,31 +1356,38 @@ act(struct request *req, enum user_action what)
 	if (actions[what].stmt != SQL_PING &&
 	    (err = db_exec(req->w->db, req->arena, actions[what].stmt, p, n, NULL)) != GH_OK)
 		goto fail;
-	if (actions[what].ends_access) {
+	if (org_scope) {
+		if ((err = end_org_sessions(req, id, &mv)) != GH_OK)
+			goto fail;
+		d = api_object(req);
+		cJSON_AddStringToObject(d, "scope", "organization");
+	} else if (actions[what].ends_access) {
 		p[0] = DB_STR(actions[what].reason);
 		p[1] = DB_INT(id);
 		if ((err = session_pv_bump(req, id)) != GH_OK ||
 		    (err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER, p, 2, NULL)) != GH_OK)
 			goto fail;
 	}
-	audit(req, actions[what].audit, id, event_org(req, "users.manage", id), NULL);
+	audit(req, actions[what].audit, id, event_org(req, "users.manage", id), d);
 	p[0] = DB_INT(id);
 	if ((err = db_exec(req->w->db, req->arena, SQL_USER_GET, p, 1, &r)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	if (actions[what].ends_access && (err = publish(req, id)) != GH_OK)
+	if (org_scope && (err = session_mv_publish(req, id, req->auth.org_id, mv)) != GH_OK)
+		return req_fail(req, err, NULL, "the sessions were ended in the database but the "
+		    "token store is unreachable; tokens are refused until it returns");
+	if (!org_scope && actions[what].ends_access && (err = publish(req, id)) != GH_OK)
 		return err;
 	if (what == ACT_UNLOCK)	/* the login failure counter, best effort */
 		(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL",
 		    session_key(req, "fail:acct:", id));
-	if (what == ACT_END_SESSIONS)
+	if (what == ACT_END_SESSIONS) {
 		resp_status(req, 204);
-	else
-		api_entity(req, 200, user_json(req, &r, 0), NULL);
-	return GH_OK;
+		return GH_OK;
+	}
+	return user_entity(req, 200, &r, NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return refused(req, err, actions[what].audit, id);
 }
 
 enum gh_err
@@ -1350,19 +1454,8 @@ api_user_delete(struct request *req)
 		return err;
 	if ((err = load(req, "users.delete", id, 1, &r)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
-	    (err = changeable(req, "users.delete", id, 0)) != GH_OK)
+	    (err = account_rule(req, "users.delete", id, 0)) != GH_OK)
 		goto fail;
-	if (!authn_platform_has(req, "users.delete")) {
-		p[0] = DB_INT(id);
-		p[1] = DB_INT(req->auth.org_id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_USER_OTHER_ORGS, p, 2, &r)) != GH_OK)
-			goto fail;
-		if (db_int(&r, 0, 0) > 0) {
-			err = req_fail(req, GH_ERR_IN_USE, NULL, "user %lld is also a member of other "
-			    "organizations; remove them from yours instead", id);
-			goto fail;
-		}
-	}
 	org = event_org(req, "users.delete", id);
 	p[0] = DB_INT(req->auth.user_id);
 	p[1] = DB_INT(id);
@@ -1380,6 +1473,5 @@ api_user_delete(struct request *req)
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return refused(req, err, "user.delete", id);
 }

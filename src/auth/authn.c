@@ -83,7 +83,7 @@ load_keys(struct worker *w)
 int
 authn_init(struct worker *w)
 {
-	static const char *const kept[] = { "bl:", "bls:", "pv:", "authz:gen" };
+	static const char *const kept[] = { "bl:", "bls:", "pv:", "mv:", "authz:gen" };
 
 	kv_cache_setup(w->kv, kept, sizeof(kept) / sizeof(kept[0]));
 	if (load_keys(w) != 0)
@@ -147,11 +147,11 @@ authn_token(struct request *req)
 	struct token_claims	 c;
 	struct token_expect	 ex;
 	enum token_result	 tr;
-	const char		*keys[4], *v[4];
+	const char		*keys[5], *v[5];
 	enum gh_err		 err;
 	static unsigned long long inv_seen;
 	unsigned long long	 inv;
-	long long		 pv;
+	long long		 pv, mv;
 	int			 hit;
 
 	metrics_add(w->metrics, token_checks, 1);
@@ -182,7 +182,9 @@ authn_token(struct request *req)
 
 	/*
 	 * One round trip at most, one command: is the token, or its whole session (logout), on
-	 * the blocklist; the user's current permission_version; the authorization generation.
+	 * the blocklist; the user's current permission_version; the authorization generation;
+	 * the session_version of the membership in the token's organization (an organization ends
+	 * or suspends only its own sessions: sql/0013).
 	 * The blocklist entries are strings (session.c), so an absent one reads as NULL.  The
 	 * worker keeps these keys between requests while Redis tells it of every change to them
 	 * (kv_mget), so a token used again is usually checked without asking Redis.
@@ -191,7 +193,8 @@ authn_token(struct request *req)
 	keys[1] = c.sid[0] != '\0' ? arena_printf(req->arena, "bls:%s", c.sid) : keys[0];
 	keys[2] = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
 	keys[3] = "authz:gen";
-	if ((err = kv_mget(w->kv, req->arena, 4, keys, v, &hit)) != GH_OK) {
+	keys[4] = c.org > 0 ? session_mv_key(req, req->auth.user_id, c.org) : keys[0];
+	if ((err = kv_mget(w->kv, req->arena, 5, keys, v, &hit)) != GH_OK) {
 		metrics_add(w->metrics, token_refusals, 1);
 		return req_fail(req, err, NULL, "the token store is unreachable; try again");
 	}
@@ -211,6 +214,18 @@ authn_token(struct request *req)
 	if (pv != c.pv)
 		return refuse(req, GH_ERR_TOKEN_REVOKED,
 		    "the user's sessions or permissions changed; refresh or log in again");
+	if (c.org > 0) {
+		if (v[4] != NULL)
+			mv = strtoll(v[4], NULL, 10);
+		else if ((err = session_mv_fill(req, req->auth.user_id, c.org, &mv)) != GH_OK)
+			return req_fail(req, err, NULL, "cannot read the session state; try again");
+		if (mv < 0)
+			return refuse(req, GH_ERR_TOKEN_REVOKED,
+			    "you are no longer a member of the token's organization");
+		if (mv != c.mv)
+			return refuse(req, GH_ERR_TOKEN_REVOKED, "your sessions in this organization "
+			    "were ended or the membership was suspended; log in again");
+	}
 	if ((err = authz_refresh(req, v[3])) != GH_OK)
 		return req_fail(req, err, NULL, "cannot load the authorization tables");
 	return GH_OK;

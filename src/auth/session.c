@@ -113,6 +113,7 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 	}
 	snprintf(c.roles, sizeof(c.roles), "%s", u->roles);
 	c.pv = u->pv;
+	c.mv = u->org > 0 ? u->mv : 0;
 	token_new_jti(c.jti);
 	snprintf(c.sid, sizeof(c.sid), "%s", session_sid(req, u->family));
 	c.iat = now;
@@ -203,14 +204,15 @@ session_pv_bump(struct request *req, long long user_id)
 	return db_exec(req->w->db, req->arena, SQL_USER_BUMP_PV, p, 1, NULL);
 }
 
+/* Store version v under key unless a higher one is there; *kept gets what the key holds. */
 static enum gh_err
-pv_store(struct request *req, long long user_id, long long pv, long long *kept)
+version_store(struct request *req, const char *key, long long v, long long *kept)
 {
 	redisReply	*r;
 	enum gh_err	 err;
 
-	err = kv_run(req->w->kv, req->arena, &r, 6, "EVAL", pv_script, "1",
-	    session_key(req, "pv:", user_id), arena_printf(req->arena, "%lld", pv), SESSION_PV_TTL);
+	err = kv_run(req->w->kv, req->arena, &r, 6, "EVAL", pv_script, "1", key,
+	    arena_printf(req->arena, "%lld", v), SESSION_PV_TTL);
 	if (err != GH_OK)
 		return err;
 	if (r->type != REDIS_REPLY_INTEGER) {
@@ -220,6 +222,12 @@ pv_store(struct request *req, long long user_id, long long pv, long long *kept)
 	if (kept != NULL)
 		*kept = r->integer;
 	return GH_OK;
+}
+
+static enum gh_err
+pv_store(struct request *req, long long user_id, long long pv, long long *kept)
+{
+	return version_store(req, session_key(req, "pv:", user_id), pv, kept);
 }
 
 enum gh_err
@@ -245,6 +253,55 @@ session_pv_publish(struct request *req, long long user_id)
 	long long	 pv;
 
 	return session_pv_fill(req, user_id, &pv);
+}
+
+const char *
+session_mv_key(struct request *req, long long user_id, long long org)
+{
+	return arena_printf(req->arena, "mv:%lld:%lld", user_id, org);
+}
+
+enum gh_err
+session_mv_bump(struct request *req, long long user_id, long long org, long long *mv)
+{
+	struct db_result	 r;
+	struct db_param		 p[2];
+	enum gh_err		 err;
+
+	p[0] = DB_INT(user_id);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_BUMP, p, 2, NULL)) != GH_OK ||
+	    (err = db_exec(req->w->db, req->arena, SQL_MEMBER_SV, p, 2, &r)) != GH_OK)
+		return err;
+	if (mv != NULL)
+		*mv = r.nrows > 0 ? db_int(&r, 0, 0) : -1;
+	return GH_OK;
+}
+
+enum gh_err
+session_mv_fill(struct request *req, long long user_id, long long org, long long *mv)
+{
+	struct db_result	 r;
+	struct db_param		 p[2];
+	enum gh_err		 err;
+
+	p[0] = DB_INT(user_id);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_SV, p, 2, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0) {
+		*mv = -1;	/* not a member (any more): nothing to keep */
+		return GH_OK;
+	}
+	return version_store(req, session_mv_key(req, user_id, org), db_int(&r, 0, 0), mv);
+}
+
+enum gh_err
+session_mv_publish(struct request *req, long long user_id, long long org, long long mv)
+{
+	if (mv < 0)
+		return session_mv_fill(req, user_id, org, &mv);
+	return version_store(req, session_mv_key(req, user_id, org), mv, NULL);
 }
 
 enum gh_err

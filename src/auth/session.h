@@ -5,6 +5,7 @@
  * Redis keys (see docs/tokens.md):
  *	bl:<jti>	a revoked access token, expiring with it
  *	pv:<user>	cache of users.permission_version (MySQL is the truth, written first)
+ *	mv:<user>:<org>	cache of user_organization.session_version (the same way)
  *	bls:<sid>	a session ended by logout: every access token naming it
  *	authz:gen	generation of the authorization tables
  *	policy:gen	generation of the organization policies (auth/policy.c)
@@ -28,6 +29,7 @@ struct session_user {
 	long long	 id;
 	long long	 pv;
 	long long	 org;			/* 0 = none */
+	long long	 mv;			/* the membership's session_version in org */
 	const char	*org_slug;
 	const char	*org_name;
 	const char	*roles;			/* comma separated */
@@ -66,6 +68,25 @@ enum gh_err	 session_pv_publish(struct request *, long long user_id);
 
 /* The current permission_version: Redis, or MySQL on a miss (then cached).  -1 if no user. */
 enum gh_err	 session_pv_fill(struct request *, long long user_id, long long *pv);
+
+/* The Redis key of the membership version of user_id in org (arena). */
+const char	*session_mv_key(struct request *, long long user_id, long long org);
+
+/*
+ * Move the membership's session_version (inside the caller's transaction): every access token
+ * issued for org to user_id fails once it is published.  *mv (may be NULL) gets the new value,
+ * -1 if there is no such membership.
+ */
+enum gh_err	 session_mv_bump(struct request *, long long user_id, long long org, long long *mv);
+
+/* The membership's session_version: MySQL, then cached in Redis.  -1 (not cached) if none. */
+enum gh_err	 session_mv_fill(struct request *, long long user_id, long long org, long long *mv);
+
+/*
+ * After the commit: publish mv as the membership's version (never lowering a cached value);
+ * with mv < 0, read it from MySQL first.
+ */
+enum gh_err	 session_mv_publish(struct request *, long long user_id, long long org, long long mv);
 
 /* Put jti on the blocklist until exp. */
 enum gh_err	 session_block(struct request *, const char *jti, long long exp);

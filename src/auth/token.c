@@ -692,9 +692,9 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 	    memchr(c->sub, '\0', sizeof(c->sub)) == NULL || !sub_ok(c->sub) ||
 	    memchr(c->jti, '\0', sizeof(c->jti)) == NULL || !id_ok(c->jti) ||
 	    memchr(c->sid, '\0', sizeof(c->sid)) == NULL || (c->sid[0] != '\0' && !id_ok(c->sid)) ||
-	    c->org < 0 || c->pv < 0 || c->iat < 0 || c->nbf < 0 || c->exp <= c->iat ||
+	    c->org < 0 || c->pv < 0 || c->mv < 0 || c->iat < 0 || c->nbf < 0 || c->exp <= c->iat ||
 	    (double)c->exp > JSON_INT_MAX || (double)c->org > JSON_INT_MAX ||
-	    (double)c->pv > JSON_INT_MAX)
+	    (double)c->pv > JSON_INT_MAX || (double)c->mv > JSON_INT_MAX)
 		return -1;
 	if ((roles = roles_json(c->roles)) == NULL)
 		return -1;
@@ -712,6 +712,7 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 	     jwt_add_grants_json(j, "{\"org\":null}")) != 0 ||
 	    jwt_add_grants_json(j, roles) != 0 ||
 	    jwt_add_grant_int(j, "pv", (long)c->pv) != 0 ||
+	    (c->mv > 0 && jwt_add_grant_int(j, "mv", (long)c->mv) != 0) ||
 	    (c->sid[0] != '\0' && jwt_add_grant(j, "sid", c->sid) != 0) ||
 	    jwt_add_grant(j, "jti", c->jti) != 0 ||
 	    jwt_add_grant_int(j, "iat", (long)c->iat) != 0 ||
@@ -826,6 +827,8 @@ claims(const cJSON *p, const struct token_expect *e, long long now, struct token
 	    (claim_int(p, "org", &out->org) != 1 || out->org == 0))
 		return TOKEN_BAD_CLAIMS;
 	if (claim_int(p, "pv", &out->pv) != 1)
+		return TOKEN_BAD_CLAIMS;
+	if (claim_int(p, "mv", &out->mv) == -1)
 		return TOKEN_BAD_CLAIMS;
 	if (!id_ok(s = claim_str(p, "jti")) || copy(out->jti, sizeof(out->jti), s) == -1)
 		return TOKEN_BAD_CLAIMS;

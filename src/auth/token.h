@@ -43,6 +43,7 @@ struct token_claims {
 	long long org;		/* active organization id; 0 = none (JSON null) */
 	char roles[512];	/* role names joined by ',' (names never contain ',') */
 	long long pv;		/* the user's permission_version */
+	long long mv;		/* the membership's session_version in org; 0 = none (absent) */
 	char jti[48];		/* base64url token id, see token_new_jti() */
 	char sid[48];		/* base64url session id (the refresh family); "" = none */
 	long long iat, nbf, exp;	/* seconds since the epoch; nbf 0 = not set */
@@ -95,7 +96,8 @@ int token_sign(const struct token_keyset *ks, const struct token_claims *claims,
 /*
  * Verify the len bytes at jwt (need not be NUL-terminated) against the keyset at time now.
  * Returns TOKEN_OK and fills *out, or the first failed check with *out zeroed.
- * Required claims: exp, iat, iss, aud, typ, sub, pv, jti, roles; optional: nbf, org, sid.
+ * Required claims: exp, iat, iss, aud, typ, sub, pv, jti, roles; optional: nbf, org, sid, mv
+ * (the membership session_version, only with org).
  * Does no file IO and no allocation of its own beyond libjwt's and cJSON's.
  */
 enum token_result token_verify(const struct token_keyset *ks, const char *jwt, size_t len,

@@ -33,6 +33,8 @@ enum gh_err {
 	GH_ERR_FORBIDDEN,
 	GH_ERR_ORG_NOT_MEMBER,
 	GH_ERR_ORG_SUSPENDED,
+	GH_ERR_MEMBERSHIP_SUSPENDED,	/* 403: the user's membership there is suspended */
+	GH_ERR_ACCOUNT_NOT_MANAGED,	/* 403: an account-level change the caller may not make */
 	GH_ERR_CONFLICT,
 	GH_ERR_IN_USE,
 	GH_ERR_SYSTEM_ROLE,

@@ -47,6 +47,13 @@ enum gh_err
 audit_change(struct request *req, const char *action, const char *type, long long id,
     long long org, const cJSON *details)
 {
+	return audit_refusal(req, action, type, id, org, NULL, details);
+}
+
+enum gh_err
+audit_refusal(struct request *req, const char *action, const char *type, long long id,
+    long long org, const char *reason, const cJSON *details)
+{
 	struct audit_event	 ev;
 
 	memset(&ev, 0, sizeof(ev));
@@ -55,6 +62,8 @@ audit_change(struct request *req, const char *action, const char *type, long lon
 	ev.action = action;
 	ev.target_type = type;
 	ev.target_id = id > 0 ? arena_printf(req->arena, "%lld", id) : NULL;
+	ev.failure = reason != NULL;
+	ev.reason = reason;
 	ev.details = audit_json(req, details);
 	return audit_write(req, &ev);
 }

@@ -31,6 +31,13 @@ enum gh_err	 audit_write(struct request *, const struct audit_event *);
 enum gh_err	 audit_change(struct request *, const char *action, const char *type, long long id,
 		    long long org, const cJSON *details);
 
+/*
+ * audit_change with outcome 'failure' and reason when reason is not NULL (a refused change;
+ * write it outside the transaction that was rolled back, or it goes with it).
+ */
+enum gh_err	 audit_refusal(struct request *, const char *action, const char *type, long long id,
+		    long long org, const char *reason, const cJSON *details);
+
 /* o as JSON text in the request's arena; NULL for NULL. */
 const char	*audit_json(struct request *, const cJSON *o);
 

@@ -24,6 +24,16 @@ enum user_login_col {
 	ULC_HAS_LOCK_END, ULC_LOCK_LEFT, ULC_PV, ULC_USERNAME, ULC_EMAIL
 };
 
+/* The organization of a session and the membership there (auth.c pick_org). */
+#define SESSION_ORG_COLS "o.id, o.slug, o.name, o.status, uo.status, uo.session_version"
+
+enum session_org_col {
+	SOC_ID, SOC_SLUG, SOC_NAME, SOC_STATUS, SOC_MEMBER_STATUS, SOC_MEMBER_SV
+};
+
+/* A membership session_version is at least the current time in microseconds (sql/0013). */
+#define MEMBER_SV_NOW "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(6)) * 1000000 AS UNSIGNED)"
+
 #define SQL_STATEMENTS \
 	X(SQL_PING, "SELECT 1") \
 	X(SQL_MIG_CREATE, "CREATE TABLE IF NOT EXISTS schema_migrations (" \
@@ -71,13 +81,19 @@ enum user_login_col {
 	X(SQL_USER_ORGS, "SELECT o.id, o.slug, o.name, uo.is_primary FROM user_organization uo" \
 	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
 	    " ORDER BY uo.is_primary DESC, o.name") \
-	X(SQL_ORG_PRIMARY, "SELECT o.id, o.slug, o.name, o.status FROM user_organization uo" \
+	X(SQL_ORG_PRIMARY, "SELECT " SESSION_ORG_COLS " FROM user_organization uo" \
 	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
-	    " ORDER BY uo.is_primary DESC, uo.joined_at, o.id LIMIT 1") \
-	X(SQL_ORG_MEMBER_BY_SLUG, "SELECT o.id, o.slug, o.name, o.status FROM organization o" \
+	    " ORDER BY uo.status = 'active' DESC, uo.is_primary DESC, uo.joined_at, o.id LIMIT 1") \
+	X(SQL_ORG_MEMBER_BY_SLUG, "SELECT " SESSION_ORG_COLS " FROM organization o" \
 	    " JOIN user_organization uo ON uo.organization_id = o.id AND uo.user_id = ? WHERE o.slug = ?") \
-	X(SQL_ORG_MEMBER_BY_ID, "SELECT o.id, o.slug, o.name, o.status FROM organization o" \
+	X(SQL_ORG_MEMBER_BY_ID, "SELECT " SESSION_ORG_COLS " FROM organization o" \
 	    " JOIN user_organization uo ON uo.organization_id = o.id AND uo.user_id = ? WHERE o.id = ?") \
+	X(SQL_MEMBER_SV, "SELECT session_version FROM user_organization" \
+	    " WHERE user_id = ? AND organization_id = ?") \
+	X(SQL_MEMBER_BUMP, "UPDATE user_organization SET session_version =" \
+	    " GREATEST(session_version + 1, " MEMBER_SV_NOW ") WHERE user_id = ? AND organization_id = ?") \
+	X(SQL_RT_REVOKE_USER_ORG, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)," \
+	    " revoke_reason = ? WHERE user_id = ? AND organization_id = ? AND revoked_at IS NULL") \
 	X(SQL_USER_ROLE_NAMES, "SELECT DISTINCT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
 	    " WHERE ur.user_id = ? AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
 	X(SQL_RT_INSERT_NEW, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \

@@ -23,11 +23,12 @@
 	" ORDER BY " key " " dir ", o.id " dir " LIMIT ?"
 #define ORG_CREATED_KEY "DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s.%f')"
 
-/* Members: user id, username, email, full name, primary, joined, roles held there. */
+/* Members: user id, username, email, full name, primary, joined, roles held there, status. */
 #define ORG_MEMBER_COLS "u.id, u.username, u.email, u.full_name, uo.is_primary, " \
 	ORG_TS_("uo.joined_at") ", (SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
 	" FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
-	" WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id)"
+	" WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id), uo.status, " \
+	ORG_TS_("uo.status_changed_at") ", uo.status_changed_by"
 
 /* Users whose tokens an organization's removal or suspension concerns. */
 #define ORG_AFFECTED_USERS "(SELECT user_id FROM user_organization WHERE organization_id = ?" \
@@ -81,6 +82,9 @@
 	X(SQL_ORG_MEMBER_ROLES_DEL, "DELETE FROM user_roles WHERE user_id = ? AND organization_id = ?") \
 	X(SQL_ORG_MEMBER_TEAMS_DEL, "DELETE tm FROM team_member tm JOIN team t ON t.id = tm.team_id" \
 	    " WHERE tm.user_id = ? AND t.organization_id = ?") \
+	X(SQL_ORG_MEMBER_STATUS, "UPDATE user_organization SET status = ?," \
+	    " status_changed_at = CURRENT_TIMESTAMP(6), status_changed_by = ?" \
+	    " WHERE user_id = ? AND organization_id = ?") \
 	X(SQL_ORG_MEMBER_DEL, "DELETE FROM user_organization WHERE user_id = ? AND organization_id = ?") \
 	X(SQL_ORG_MEMBER_RT_REVOKE, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)," \
 	    " revoke_reason = 'membership_removed' WHERE user_id = ? AND organization_id = ?" \

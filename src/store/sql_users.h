@@ -231,7 +231,7 @@
 	    " AND u.deleted_at IS NULL FOR UPDATE") \
 	X(SQL_USER_IN_ORG, "SELECT 1 FROM user_organization WHERE user_id = ? AND organization_id = ?") \
 	X(SQL_USER_OTHER_ORGS, "SELECT COUNT(*) FROM user_organization WHERE user_id = ?" \
-	    " AND organization_id <> ?") \
+	    " AND organization_id <> ? LOCK IN SHARE MODE") \
 	X(SQL_USER_PRIMARY_ORG, "SELECT organization_id FROM user_organization WHERE user_id = ?" \
 	    " ORDER BY is_primary DESC, joined_at, organization_id LIMIT 1") \
 	X(SQL_USER_IS_PLATFORM, "SELECT 1 FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
