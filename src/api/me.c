@@ -75,6 +75,7 @@ api_me(struct request *req)
 	memset(&su, 0, sizeof(su));
 	su.id = req->auth.user_id;
 	su.org = req->auth.org_id;
+	su.mv = req->auth.mv;
 	if ((err = session_load_roles(req, &su)) != GH_OK)
 		return err;
 	p[0] = DB_INT(req->auth.user_id);
@@ -148,6 +149,7 @@ api_me_password(struct request *req)
 	memset(&su, 0, sizeof(su));
 	su.id = req->auth.user_id;
 	su.org = req->auth.org_id;
+	su.mv = req->auth.mv;
 	if (session_sid_decode(req->auth.sid ? req->auth.sid : "", su.family) != 0)
 		return req_fail(req, GH_ERR_TOKEN_INVALID, NULL, "the token names no session");
 	if ((err = db_begin(req->w->db)) != GH_OK)

@@ -174,6 +174,7 @@ authn_token(struct request *req)
 	req->auth.user_id = strtoll(c.sub, NULL, 10);
 	req->auth.org_id = c.org;
 	req->auth.pv = c.pv;
+	req->auth.mv = c.mv;
 	req->auth.exp = c.exp;
 	req->auth.jti = arena_strdup(req->arena, c.jti);
 	req->auth.sid = arena_strdup(req->arena, c.sid);

@@ -46,6 +46,7 @@ struct req_auth {
 	long long	 user_id;
 	long long	 org_id;
 	long long	 pv;
+	long long	 mv;		/* its membership session_version (0 = none) */
 	long long	 exp;
 	const char	*jti;
 	const char	*sid;		/* session (refresh family) id */

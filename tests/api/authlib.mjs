@@ -140,8 +140,8 @@ export function confNumber(key, def) {
 }
 
 /**
- * Claims of a valid access token for the user, built here: right iss/aud/typ, pv from the
- * database, random jti and sid, iat/nbf now, exp in 10 minutes. over replaces or adds claims
+ * Claims of a valid access token for the user, built here: right iss/aud/typ, pv and the
+ * membership's session_version (mv, when not 0) from the database, random jti and sid, iat/nbf now, exp in 10 minutes. over replaces or adds claims
  * (a value of undefined removes the claim).
  */
 export async function accessClaims(userId, over = {}) {
@@ -155,15 +155,16 @@ export async function accessClaims(userId, over = {}) {
              ORDER BY r.name`,
         )
     ).map((r) => r[0]);
-    const org = await sqlValue(
-        `SELECT organization_id FROM user_organization WHERE user_id = ${Number(userId)} AND is_primary = 1`,
-    );
+    const [org, mv] = (await sql(
+        `SELECT organization_id, session_version FROM user_organization WHERE user_id = ${Number(userId)} AND is_primary = 1`,
+    ))[0] ?? [];
     const now = Math.floor(Date.now() / 1000);
     const claims = {
         sub: String(userId),
         org: org === undefined ? null : Number(org),
         roles,
         pv,
+        ...(Number(mv) > 0 ? { mv: Number(mv) } : {}),
         sid: crypto.randomBytes(16).toString('base64url'),
         jti: crypto.randomBytes(16).toString('base64url'),
         iat: now,
