@@ -352,9 +352,8 @@ user_entity(struct request *req, int status, const struct db_result *r, const ch
 		return err;
 	cJSON_AddBoolToObject(o, "account_editable", why == NULL);
 	if (why != NULL)
-		cJSON_AddStringToObject(o, "account_editable_reason", arena_printf(req->arena,
-		    "this user %s: only the user or a platform administrator changes the account",
-		    why));
+		cJSON_AddStringToObject(o, "account_editable_reason",
+		    arena_printf(req->arena, "this user %s", why));
 	else
 		cJSON_AddNullToObject(o, "account_editable_reason");
 	resp_json(req, status, o);

@@ -1,6 +1,6 @@
 // #/admin/users (list, search, create) and #/admin/users/{id} (profile, account actions, roles).
 
-import { api, listAll } from '../api.js';
+import { api, listAll, session } from '../api.js';
 import { badge, confirmAction, dialog, field, fmtTime, form, h, notify, pagedList, pageHeader, problemBox, replace, showProblem, table } from '../dom.js';
 import { can } from '../nav.js';
 
@@ -158,14 +158,25 @@ async function detail(ctx, id) {
             row('Last sign-in', fmtTime(u.last_login)), row('Password changed', fmtTime(u.password_changed_at)),
             row('Created', fmtTime(u.created_at)), row('Updated', fmtTime(u.updated_at))));
         const btns = [];
-        if (ctx.can('EDIT')) {
+        // Account-level actions only where the account rule allows them (docs/authorization.md).
+        const account = u.account_editable !== false;
+        if (ctx.can('EDIT') && account) {
             btns.push(h('button', { type: 'button', class: 'btn btn--primary', onclick: edit }, 'Edit'));
             btns.push(u.is_enabled ? act('Disable', 'disable', { confirmText: 'The user cannot sign in and every session ends now.' }) : act('Enable', 'enable'));
             btns.push(u.is_account_non_locked ? act('Lock', 'lock', { confirmText: 'The account is locked until someone unlocks it; every session ends now.' }) : act('Unlock', 'unlock'));
             btns.push(act('Expire password', 'expire-credentials', { confirmText: 'The user must choose a new password (by a reset) before the next sign-in.' }));
-            btns.push(act('End sessions', 'end-sessions', { confirmText: 'Every session of this user ends now.' }));
         }
-        if (ctx.can('DELETE')) {
+        if (ctx.can('EDIT')) {
+            btns.push(act('End sessions', 'end-sessions', { confirmText: account
+                ? 'The sessions of this user end now (an organization administrator ends those of this organization).'
+                : 'The sessions of this user in this organization end now; those in other organizations go on.' }));
+        }
+        if (membership && ctx.can('EDIT')) {
+            btns.push(membership.status === 'suspended'
+                ? memberAct('Reactivate in this organization', 'active')
+                : memberAct('Suspend in this organization', 'suspended', 'The user can no longer use this organization: its sessions here end now and sign-in here is refused until reactivated. Other organizations are not affected.'));
+        }
+        if (ctx.can('DELETE') && account) {
             btns.push(h('button', {
                 type: 'button',
                 class: 'btn btn--danger',
@@ -180,7 +191,55 @@ async function detail(ctx, id) {
                 }),
             }, 'Delete'));
         }
-        replace(actions, btns);
+        const notes = [];
+        if (!account) {
+            notes.push(h('p', { class: 'notice', role: 'note', 'data-test': 'account-not-managed' },
+                `Your organization does not manage this account (${u.account_editable_reason || 'it is shared'}): only the user or a platform administrator `
+                + 'changes its details, status or password. Here you can change the roles held in this organization, end its sessions in this organization, '
+                + 'or suspend the membership.'));
+        }
+        if (membership && membership.status === 'suspended') {
+            notes.push(h('p', { class: 'notice', role: 'status' }, 'This membership is suspended: the user cannot sign in to this organization.'));
+        }
+        replace(actions, notes, btns);
+    }
+
+    const memberAct = (label, status, confirmText) => h('button', {
+        type: 'button',
+        class: `btn${status === 'suspended' ? ' btn--danger' : ''}`,
+        onclick: async () => {
+            const run = async () => {
+                const res = await api('PATCH', `/api/v1/organizations/${orgId}/members/${id}`, { body: { status }, ifMatch: memberEtag });
+                membership = res.data;
+                memberEtag = res.etag;
+                notify(`${label}: done.`);
+                draw();
+            };
+            if (confirmText) {
+                await confirmAction({ title: `${label}?`, message: confirmText, confirmLabel: label, action: run });
+                return;
+            }
+            replace(slot);
+            try {
+                await run();
+            } catch (err) {
+                showProblem(slot, err);
+            }
+        },
+    }, label);
+
+    // The membership in the signed-in organization (its status), when the caller may read it.
+    const orgId = session() && session().organization ? session().organization.id : null;
+    let membership = null;
+    let memberEtag = null;
+    if (orgId) {
+        try {
+            const m = await api('GET', `/api/v1/organizations/${orgId}/members/${id}`);
+            membership = m.data;
+            memberEtag = m.etag;
+        } catch {
+            membership = null;
+        }
     }
 
     function edit() {
