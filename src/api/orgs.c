@@ -771,10 +771,11 @@ api_org_member_update(struct request *req)
 		if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_STATUS, p, 4, NULL)) != GH_OK)
 			goto fail;
 		if (suspend) {
-			p[0] = DB_INT(user);
-			p[1] = DB_INT(id);
+			p[0] = DB_STR("membership_suspended");
+			p[1] = DB_INT(user);
+			p[2] = DB_INT(id);
 			if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
-			    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_RT_REVOKE, p, 2,
+			    (err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER_ORG, p, 3,
 			    NULL)) != GH_OK)
 				goto fail;
 		}
