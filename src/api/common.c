@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "api/common.h"
+#include "auth/authn.h"
 #include "core/arena.h"
 #include "server/worker.h"
 #include "store/kv.h"
@@ -199,4 +200,61 @@ api_like_pattern(struct request *req, const char *q)
 	*o++ = '%';
 	*o = '\0';
 	return out;
+}
+
+/*
+ * Why the caller's organization does not manage user id's account (docs/authorization.md,
+ * "Accounts and memberships"), or NULL when it does: the account holds no platform role and
+ * belongs to no other organization.  The memberships are read with a shared lock, and load()
+ * locked the user row, which every membership insert locks too: the answer holds until the
+ * commit.
+ */
+enum gh_err
+api_account_unmanaged(struct request *req, long long id, const char **why)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	*why = NULL;
+	p[0] = DB_INT(id);
+	p[1] = DB_INT(req->auth.org_id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_IS_PLATFORM, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows > 0) {
+		*why = "holds a platform role";
+		return GH_OK;
+	}
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_OTHER_ORGS, p, 2, &r)) != GH_OK)
+		return err;
+	if (db_int(&r, 0, 0) > 0)
+		*why = "also belongs to another organization";
+	return GH_OK;
+}
+
+/*
+ * May the caller make an account-level change to user id?  Nobody does what ends their own
+ * access to themselves (self_ok 0).  The user themself and a caller holding perm through a
+ * platform role may; any other caller only when its organization manages the account
+ * (api_account_unmanaged), else 403 account_not_managed.
+ */
+enum gh_err
+api_account_rule(struct request *req, const char *perm, long long id, int self_ok)
+{
+	const char	*why;
+	enum gh_err	 err;
+
+	if (!self_ok && id == req->auth.user_id)
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
+		    "you cannot do this to your own account");
+	if (id == req->auth.user_id || authn_platform_has(req, perm))
+		return GH_OK;
+	if ((err = api_account_unmanaged(req, id, &why)) != GH_OK)
+		return err;
+	if (why != NULL)
+		return req_fail(req, GH_ERR_ACCOUNT_NOT_MANAGED, NULL,
+		    "user %lld %s, so your organization does not manage the account: only the user "
+		    "or a platform administrator changes it; suspend the membership, end its "
+		    "sessions here or remove it from your organization instead", id, why);
+	return GH_OK;
 }

@@ -56,6 +56,20 @@ void		 api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, 
  */
 const char	*api_like_pattern(struct request *, const char *q);
 
+/*
+ * The account rule (docs/authorization.md, "Accounts and memberships").  *why gets the reason
+ * the caller's organization does not manage user id's account (a platform role, another
+ * organization), or NULL when it does.  Call it with the user's row locked.
+ */
+enum gh_err	 api_account_unmanaged(struct request *, long long id, const char **why);
+
+/*
+ * May the caller make an account-level change to user id?  The user themself (unless self_ok
+ * is 0: 403 forbidden) and callers holding perm through a platform role may; others only when
+ * their organization manages the account, else 403 account_not_managed.
+ */
+enum gh_err	 api_account_rule(struct request *, const char *perm, long long id, int self_ok);
+
 /* Add a string member, or null. */
 void		 api_add_str(cJSON *o, const char *k, const char *v);
 

@@ -817,6 +817,7 @@ api_org_member_primary(struct request *req)
 	    (err = lock_user(req, user, &u)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK ||
 	    (err = api_if_match(req, member_json(req, id, &m, 0))) != GH_OK ||
+	    (err = api_account_rule(req, "organizations.members", user, 1)) != GH_OK ||
 	    (err = set_primary(req, id, user)) != GH_OK)
 		goto fail;
 	d = api_object(req);
@@ -830,5 +831,8 @@ api_org_member_primary(struct request *req)
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
+	if (err == GH_ERR_ACCOUNT_NOT_MANAGED)
+		(void)audit_refusal(req, "organization.member.primary", "user", user, id,
+		    "account_not_managed", NULL);
 	return err;
 }

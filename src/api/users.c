@@ -261,63 +261,6 @@ load(struct request *req, const char *perm, long long id, int lock, struct db_re
 }
 
 /*
- * Why the caller's organization does not manage user id's account (docs/authorization.md,
- * "Accounts and memberships"), or NULL when it does: the account holds no platform role and
- * belongs to no other organization.  The memberships are read with a shared lock, and load()
- * locked the user row, which every membership insert locks too: the answer holds until the
- * commit.
- */
-static enum gh_err
-unmanaged_why(struct request *req, long long id, const char **why)
-{
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	*why = NULL;
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(req->auth.org_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_IS_PLATFORM, p, 1, &r)) != GH_OK)
-		return err;
-	if (r.nrows > 0) {
-		*why = "holds a platform role";
-		return GH_OK;
-	}
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_OTHER_ORGS, p, 2, &r)) != GH_OK)
-		return err;
-	if (db_int(&r, 0, 0) > 0)
-		*why = "also belongs to another organization";
-	return GH_OK;
-}
-
-/*
- * May the caller make an account-level change to user id?  Nobody does what ends their own
- * access to themselves (self_ok 0).  The user themself and a caller holding perm through a
- * platform role may; any other caller only when its organization manages the account
- * (unmanaged_why), else 403 account_not_managed.
- */
-static enum gh_err
-account_rule(struct request *req, const char *perm, long long id, int self_ok)
-{
-	const char	*why;
-	enum gh_err	 err;
-
-	if (!self_ok && id == req->auth.user_id)
-		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
-		    "you cannot do this to your own account");
-	if (id == req->auth.user_id || authn_platform_has(req, perm))
-		return GH_OK;
-	if ((err = unmanaged_why(req, id, &why)) != GH_OK)
-		return err;
-	if (why != NULL)
-		return req_fail(req, GH_ERR_ACCOUNT_NOT_MANAGED, NULL,
-		    "user %lld %s, so your organization does not manage the account: only the user "
-		    "or a platform administrator changes it; suspend the membership, end its "
-		    "sessions here or remove it from your organization instead", id, why);
-	return GH_OK;
-}
-
-/*
  * Roll back a refused or failed change; a refusal by the account rule is audited as refused
  * (after the rollback, or it would go with it).
  */
@@ -348,7 +291,7 @@ user_entity(struct request *req, int status, const struct db_result *r, const ch
 	if (location != NULL)
 		resp_header(req, "Location", location);
 	if (id != req->auth.user_id && !authn_platform_has(req, "users.read") &&
-	    (err = unmanaged_why(req, id, &why)) != GH_OK)
+	    (err = api_account_unmanaged(req, id, &why)) != GH_OK)
 		return err;
 	cJSON_AddBoolToObject(o, "account_editable", why == NULL);
 	if (why != NULL)
@@ -1245,7 +1188,7 @@ api_user_update(struct request *req)
 		return err;
 	if ((err = load(req, "users.update", id, 1, &r)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
-	    (err = account_rule(req, "users.update", id, 1)) != GH_OK)
+	    (err = api_account_rule(req, "users.update", id, 1)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
@@ -1346,7 +1289,7 @@ act(struct request *req, enum user_action what)
 	if ((err = load(req, "users.manage", id, 1, &r)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
 	    (!org_scope &&
-	    (err = account_rule(req, "users.manage", id, actions[what].self_ok)) != GH_OK))
+	    (err = api_account_rule(req, "users.manage", id, actions[what].self_ok)) != GH_OK))
 		goto fail;
 	if (what == ACT_DISABLE || what == ACT_ENABLE)
 		p[n++] = DB_INT(what == ACT_ENABLE);
@@ -1453,7 +1396,7 @@ api_user_delete(struct request *req)
 		return err;
 	if ((err = load(req, "users.delete", id, 1, &r)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
-	    (err = account_rule(req, "users.delete", id, 0)) != GH_OK)
+	    (err = api_account_rule(req, "users.delete", id, 0)) != GH_OK)
 		goto fail;
 	org = event_org(req, "users.delete", id);
 	p[0] = DB_INT(req->auth.user_id);

@@ -96,6 +96,14 @@ describe('account-level changes need an account the organization manages', () =>
         await mustLogin(v.username, DEV_PASSWORD, { organization: 'globex' });
     });
 
+    test('the primary organization is the account\'s: acme cannot make itself a shared account\'s primary', async () => {
+        const v = await sharedAdmin('primary');
+        const r = await alice.put(`${mPath(ORG.acme, v.id)}/primary`);
+        await expectRefusal(r, 'organization.member.primary', 'primary');
+        assert.equal(await sqlValue(`SELECT organization_id FROM user_organization WHERE user_id = ${v.id} AND is_primary = 1`), String(ORG.globex));
+        expectStatus(await admin.put(`${mPath(ORG.acme, v.id)}/primary`), 200, 'a platform administrator may');
+    });
+
     test('a platform administrator\'s account is not managed by an organization either', async () => {
         expectProblem(await alice.patch(uPath(UID.admin), { first_name: 'X' }), 403, 'account_not_managed');
         expectProblem(await alice.post(`${uPath(UID.admin)}/lock`), 403, 'account_not_managed');

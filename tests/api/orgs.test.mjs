@@ -629,8 +629,12 @@ describe('organizations: members', () => {
         // Again: idempotent.
         expectStatus(await admin.req('PUT', `${memberPath(ORG.acme, u.id)}/primary`), 200);
         assert.deepEqual(await primaryOrgs(u.id), [ORG.acme]);
-        // An org admin may do it in its own organization.
+        // An org admin may not move the primary of an account shared with another organization
+        // (the primary is account-level, issue 13), but may once the account is acme's alone.
         expectStatus(await admin.req('PUT', `${memberPath(c.id, u.id)}/primary`), 200);
+        expectProblem(await alice.req('PUT', `${memberPath(ORG.acme, u.id)}/primary`), 403, 'account_not_managed', 'shared account');
+        assert.deepEqual(await primaryOrgs(u.id), [c.id]);
+        expectStatus(await admin.del(memberPath(c.id, u.id)), 204);
         const a = await alice.req('PUT', `${memberPath(ORG.acme, u.id)}/primary`);
         expectStatus(a, 200, 'alice in acme');
         await expectAudit(a, 'organization.member.primary', { actor: UID.alice });
