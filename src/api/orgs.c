@@ -189,6 +189,27 @@ lock_user(struct request *req, long long user, struct db_result *r)
 	return db_exec(req->w->db, req->arena, SQL_ORG_USER_LOCK, p, 1, r);
 }
 
+/*
+ * Begin the transaction of a change to user's membership in org: the organization (visible to
+ * the caller, locked), the user's row locked, the membership read into m, If-Match checked
+ * against it.  On failure the transaction is rolled back.
+ */
+static enum gh_err
+member_begin(struct request *req, long long org, long long user, struct db_result *m)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = load(req, org, "organizations.members", 1, &r)) != GH_OK ||
+	    (err = lock_user(req, user, &r)) != GH_OK ||
+	    (err = load_member(req, org, user, m)) != GH_OK ||
+	    (err = api_if_match(req, member_json(req, org, m, 0))) != GH_OK)
+		db_rollback(req->w->db);
+	return err;
+}
+
 /* ?limit= as everywhere (1..API_PAGE_MAX). */
 static enum gh_err
 parse_limit(struct request *req, long long *limit)
@@ -679,7 +700,7 @@ fail:
 enum gh_err
 api_org_member_remove(struct request *req)
 {
-	struct db_result r, u, m;
+	struct db_result m;
 	struct db_param	 p[2];
 	long long	 id, user, mv;
 	enum gh_err	 err;
@@ -688,13 +709,8 @@ api_org_member_remove(struct request *req)
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_id_param(req, 1, &user)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.members", 1, &r)) != GH_OK ||
-	    (err = lock_user(req, user, &u)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, id, &m, 0))) != GH_OK)
-		goto fail;
 	p[0] = DB_INT(user);
 	p[1] = DB_INT(id);
 	/*
@@ -736,7 +752,7 @@ enum gh_err
 api_org_member_update(struct request *req)
 {
 	static const char *const fields[] = { "status", NULL };
-	struct db_result r, u, m;
+	struct db_result m;
 	struct db_param	 p[4];
 	const char	*status;
 	long long	 id, user, mv = -1;
@@ -756,13 +772,8 @@ api_org_member_update(struct request *req)
 	if (suspend && user == req->auth.user_id)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "you cannot suspend your own membership");
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.members", 1, &r)) != GH_OK ||
-	    (err = lock_user(req, user, &u)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, id, &m, 0))) != GH_OK)
-		goto fail;
 	if (strcmp(db_str(&m, 0, MC_STATUS), status) != 0) {
 		p[0] = DB_STR(status);
 		p[1] = DB_INT(req->auth.user_id);
@@ -803,7 +814,7 @@ fail:
 enum gh_err
 api_org_member_primary(struct request *req)
 {
-	struct db_result r, u, m;
+	struct db_result m;
 	long long	 id, user;
 	enum gh_err	 err;
 	cJSON		*d;
@@ -811,13 +822,9 @@ api_org_member_primary(struct request *req)
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_id_param(req, 1, &user)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.members", 1, &r)) != GH_OK ||
-	    (err = lock_user(req, user, &u)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, id, &m, 0))) != GH_OK ||
-	    (err = api_account_rule(req, "organizations.members", user, 1)) != GH_OK ||
+	if ((err = api_account_rule(req, "organizations.members", user, 1)) != GH_OK ||
 	    (err = set_primary(req, id, user)) != GH_OK)
 		goto fail;
 	d = api_object(req);

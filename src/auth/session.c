@@ -261,25 +261,9 @@ session_mv_key(struct request *req, long long user_id, long long org)
 	return arena_printf(req->arena, "mv:%lld:%lld", user_id, org);
 }
 
-enum gh_err
-session_mv_bump(struct request *req, long long user_id, long long org, long long *mv)
-{
-	struct db_result	 r;
-	struct db_param		 p[2];
-	enum gh_err		 err;
-
-	p[0] = DB_INT(user_id);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_BUMP, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_MEMBER_SV, p, 2, &r)) != GH_OK)
-		return err;
-	if (mv != NULL)
-		*mv = r.nrows > 0 ? db_int(&r, 0, 0) : -1;
-	return GH_OK;
-}
-
-enum gh_err
-session_mv_fill(struct request *req, long long user_id, long long org, long long *mv)
+/* The membership's session_version from MySQL into *mv, -1 when there is no membership. */
+static enum gh_err
+mv_read(struct request *req, long long user_id, long long org, long long *mv)
 {
 	struct db_result	 r;
 	struct db_param		 p[2];
@@ -289,11 +273,35 @@ session_mv_fill(struct request *req, long long user_id, long long org, long long
 	p[1] = DB_INT(org);
 	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_SV, p, 2, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0) {
-		*mv = -1;	/* not a member (any more): nothing to keep */
-		return GH_OK;
-	}
-	return version_store(req, session_mv_key(req, user_id, org), db_int(&r, 0, 0), mv);
+	*mv = r.nrows > 0 ? db_int(&r, 0, 0) : -1;
+	return GH_OK;
+}
+
+enum gh_err
+session_mv_bump(struct request *req, long long user_id, long long org, long long *mv)
+{
+	struct db_param		 p[2];
+	long long		 v;
+	enum gh_err		 err;
+
+	p[0] = DB_INT(user_id);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_BUMP, p, 2, NULL)) != GH_OK ||
+	    (err = mv_read(req, user_id, org, &v)) != GH_OK)
+		return err;
+	if (mv != NULL)
+		*mv = v;
+	return GH_OK;
+}
+
+enum gh_err
+session_mv_fill(struct request *req, long long user_id, long long org, long long *mv)
+{
+	enum gh_err	 err;
+
+	if ((err = mv_read(req, user_id, org, mv)) != GH_OK || *mv < 0)
+		return err;	/* not a member (any more): nothing to keep */
+	return version_store(req, session_mv_key(req, user_id, org), *mv, mv);
 }
 
 enum gh_err

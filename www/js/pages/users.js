@@ -126,16 +126,11 @@ async function detail(ctx, id) {
         etag = res.etag;
         draw();
     };
-    const act = (label, pathPart, { danger, confirmText } = {}) => h('button', {
+    // A button that runs `run` (after a confirmation when confirmText is given) and shows its problem.
+    const button = (label, run, { danger, confirmText } = {}) => h('button', {
         type: 'button',
         class: `btn${danger ? ' btn--danger' : ''}`,
         onclick: async () => {
-            const run = async () => {
-                const res = await api('POST', `/api/v1/users/${id}/${pathPart}`, { ifMatch: etag });
-                notify(`${label}: done.`);
-                if (res.status === 204) refresh(await api('GET', `/api/v1/users/${id}`));
-                else refresh(res);
-            };
             if (confirmText) {
                 await confirmAction({ title: `${label}?`, message: confirmText, confirmLabel: label, action: run });
                 return;
@@ -148,6 +143,12 @@ async function detail(ctx, id) {
             }
         },
     }, label);
+    const act = (label, pathPart, opts) => button(label, async () => {
+        const res = await api('POST', `/api/v1/users/${id}/${pathPart}`, { ifMatch: etag });
+        notify(`${label}: done.`);
+        if (res.status === 204) refresh(await api('GET', `/api/v1/users/${id}`));
+        else refresh(res);
+    }, opts);
 
     function draw() {
         const row = (k, v) => [h('dt', null, k), h('dd', null, v === null || v === undefined || v === '' ? h('span', { class: 'muted' }, '—') : v)];
@@ -204,29 +205,13 @@ async function detail(ctx, id) {
         replace(actions, notes, btns);
     }
 
-    const memberAct = (label, status, confirmText) => h('button', {
-        type: 'button',
-        class: `btn${status === 'suspended' ? ' btn--danger' : ''}`,
-        onclick: async () => {
-            const run = async () => {
-                const res = await api('PATCH', `/api/v1/organizations/${orgId}/members/${id}`, { body: { status }, ifMatch: memberEtag });
-                membership = res.data;
-                memberEtag = res.etag;
-                notify(`${label}: done.`);
-                draw();
-            };
-            if (confirmText) {
-                await confirmAction({ title: `${label}?`, message: confirmText, confirmLabel: label, action: run });
-                return;
-            }
-            replace(slot);
-            try {
-                await run();
-            } catch (err) {
-                showProblem(slot, err);
-            }
-        },
-    }, label);
+    const memberAct = (label, status, confirmText) => button(label, async () => {
+        const res = await api('PATCH', `/api/v1/organizations/${orgId}/members/${id}`, { body: { status }, ifMatch: memberEtag });
+        membership = res.data;
+        memberEtag = res.etag;
+        notify(`${label}: done.`);
+        draw();
+    }, { danger: status === 'suspended', confirmText });
 
     // The membership in the signed-in organization (its status), when the caller may read it.
     const orgId = session() && session().organization ? session().organization.id : null;
