@@ -55,10 +55,9 @@ enum user_login_col {
 	X(SQL_USER_LOGIN_OK, "UPDATE users SET last_login = CURRENT_TIMESTAMP(6), failed_login_count = 0," \
 	    " last_failed_login = NULL WHERE id = ?") \
 	X(SQL_USER_REHASH, "UPDATE users SET password_hash = ? WHERE id = ?") \
-	X(SQL_USER_LOGIN_FAIL, "UPDATE users SET failed_login_count = failed_login_count + 1," \
-	    " last_failed_login = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_USER_LOCK, "UPDATE users SET is_account_non_locked = 0," \
-	    " locked_until = CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND WHERE id = ?") \
+	    " locked_until = CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, failed_login_count = ?," \
+	    " last_failed_login = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_USER_UNLOCK_EXPIRED, "UPDATE users SET is_account_non_locked = 1, locked_until = NULL," \
 	    " failed_login_count = 0 WHERE id = ? AND is_account_non_locked = 0" \
 	    " AND locked_until IS NOT NULL AND locked_until <= CURRENT_TIMESTAMP(6)") \
