@@ -37,6 +37,13 @@ enum user_login_col {
 	X(SQL_MIG_UNLOCK, "SELECT RELEASE_LOCK('gatehouse_migrate')") \
 	X(SQL_MIG_LIST, "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version") \
 	X(SQL_MIG_INSERT, "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (?, ?, ?, ?)") \
+	X(SQL_MIG_IDENT_ROWS, "SELECT id, username, email FROM users" \
+	    " WHERE CAST(username AS BINARY) <> CAST(LOWER(TRIM(username)) AS BINARY)" \
+	    " OR LENGTH(username) <> CHAR_LENGTH(username)" \
+	    " OR CAST(email AS BINARY) <> CAST(LOWER(TRIM(email)) AS BINARY)" \
+	    " OR LENGTH(email) <> CHAR_LENGTH(email) ORDER BY id") \
+	X(SQL_MIG_IDENT_SET_USERNAME, "UPDATE users SET username = ? WHERE id = ?") \
+	X(SQL_MIG_IDENT_SET_EMAIL, "UPDATE users SET email = ? WHERE id = ?") \
 	X(SQL_ADMIN_USER_INSERT, "INSERT INTO users (username, email, full_name, password_hash," \
 	    " password_changed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP(6))") \
 	X(SQL_ADMIN_ROLE_GRANT, "INSERT INTO user_roles (user_id, role_id, organization_id)" \
