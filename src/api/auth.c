@@ -17,6 +17,7 @@
 #include "auth/token.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/valid.h"
 #include "http/body.h"
 #include "server/metrics.h"
 #include "server/worker.h"
@@ -66,50 +67,55 @@ auth_ip_gate(struct request *req)
 	    "too many failed attempts from this address; retry in %lld s", ttl);
 }
 
-/* Count a failure for the address and the account; lock the account past the threshold. */
+/*
+ * Count a failure for the address and the account; lock the account past the threshold.  An
+ * unknown user (uid 0) costs the same work as an account (tokens.md, "Equal time"): the same
+ * organization lookup (it finds nothing), a lookup of a cached policy, the same four Redis
+ * commands (on fail:acct:0) and no SQL write; only the failure that locks an account does more.
+ */
 void
 auth_count_failure(struct request *req, long long uid, long long org)
 {
+	static long long	 decoy;	/* an organization this worker looked up, for uid 0 */
 	const struct gh_config	*cfg = req->w->cfg;
 	struct policy_lockout	 lp;
 	struct kv_cmd		 cmds[4];
 	redisReply		*r[4];
 	struct db_result	 o;
-	struct db_param		 p[2];
-	const char		*ipkey, *acctkey = NULL, *win, *per;
-	size_t			 n = 2;
+	struct db_param		 p[3];
+	const char		*ipkey, *acctkey, *win, *per;
 
 	/* The account's lockout rules are those of its primary organization. */
-	lp.threshold = cfg->lockout_threshold;
-	lp.period = cfg->lockout_period;
-	if (uid > 0 && org == 0) {
+	if (org == 0) {
 		p[0] = DB_INT(uid);
 		if (db_exec(req->w->db, req->arena, SQL_ORG_PRIMARY, p, 1, &o) == GH_OK && o.nrows > 0)
 			org = db_int(&o, 0, 0);
 	}
-	if (uid > 0)
-		(void)policy_lockout(req, org, &lp);
+	if (uid > 0 && org > 0)
+		decoy = org;
+	(void)policy_lockout(req, uid > 0 ? org : decoy, &lp);
+	if (uid == 0) {
+		lp.threshold = cfg->lockout_threshold;
+		lp.period = cfg->lockout_period;
+	}
 
 	ipkey = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
 	win = arena_printf(req->arena, "%lld", cfg->ip_window);
+	acctkey = session_key(req, "fail:acct:", uid);
+	per = arena_printf(req->arena, "%lld", lp.period);
 	kv_cmd_set(&cmds[0], 2, "INCR", ipkey);
 	kv_cmd_set(&cmds[1], 4, "EXPIRE", ipkey, win, "NX");
-	if (uid > 0) {
-		acctkey = session_key(req, "fail:acct:", uid);
-		per = arena_printf(req->arena, "%lld", lp.period);
-		kv_cmd_set(&cmds[2], 2, "INCR", acctkey);
-		kv_cmd_set(&cmds[3], 4, "EXPIRE", acctkey, per, "NX");
-		n = 4;
-	}
+	kv_cmd_set(&cmds[2], 2, "INCR", acctkey);
+	kv_cmd_set(&cmds[3], 4, "EXPIRE", acctkey, per, "NX");
 	metrics_add(req->w->metrics, logins_failed, 1);
-	if (kv_pipeline(req->w->kv, req->arena, cmds, n, r) != GH_OK || uid == 0)
+	if (kv_pipeline(req->w->kv, req->arena, cmds, 4, r) != GH_OK || uid == 0)
 		return;
-	p[0] = DB_INT(uid);
-	(void)db_exec(req->w->db, req->arena, SQL_USER_LOGIN_FAIL, p, 1, NULL);
+	/* users.failed_login_count is written at the lock: a write per failure would show. */
 	if (r[2]->type == REDIS_REPLY_INTEGER && r[2]->integer >= lp.threshold) {
 		p[0] = DB_INT(lp.period);
-		p[1] = DB_INT(uid);
-		if (db_exec(req->w->db, req->arena, SQL_USER_LOCK, p, 2, NULL) == GH_OK) {
+		p[1] = DB_INT(r[2]->integer);
+		p[2] = DB_INT(uid);
+		if (db_exec(req->w->db, req->arena, SQL_USER_LOCK, p, 3, NULL) == GH_OK) {
 			kv_run(req->w->kv, req->arena, &r[0], 2, "DEL", acctkey);
 			audit(req, uid, org, "auth.lockout", 1, "too_many_failures");
 			log_info("auth: user %lld locked for %lld s after %lld failures", uid,
@@ -217,9 +223,10 @@ api_login(struct request *req)
 	struct db_param		 p[2];
 	const char		*login, *pw, *org, *reason = NULL;
 	char			*access, *refresh, hash[crypto_pwhash_STRBYTES];
+	char			 canon[VALID_IDENT_SIZE];
 	long long		 attl, rttl, rid;
 	enum gh_err		 err;
-	int			 ok, unlock, rehash;
+	int			 ok, unlock, rehash, email;
 	redisReply		*rep;
 	cJSON			*o;
 
@@ -232,9 +239,18 @@ api_login(struct request *req)
 	if ((err = auth_ip_gate(req)) != GH_OK)
 		return err;
 
+	/*
+	 * The login in the one form of identifiers (valid_ident), letter case aside.  A form that
+	 * needs more (fullwidth letters, white space at an end, a non-printing character) names
+	 * no account: the same lookup runs for "", which no row holds.
+	 */
 	memset(&u, 0, sizeof(u));
-	p[0] = DB_STR(login);
-	err = db_exec(req->w->db, req->arena, strchr(login, '@') ? SQL_USER_LOGIN_BY_EMAIL :
+	email = strchr(login, '@') != NULL;
+	if (valid_ident(email ? VALID_EMAIL : VALID_USERNAME, login, canon, sizeof(canon)) !=
+	    IDENT_OK)
+		canon[0] = '\0';
+	p[0] = DB_STR(canon);
+	err = db_exec(req->w->db, req->arena, email ? SQL_USER_LOGIN_BY_EMAIL :
 	    SQL_USER_LOGIN_BY_NAME, p, 1, &r);
 	if (err != GH_OK)
 		return err;

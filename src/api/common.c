@@ -258,3 +258,34 @@ api_account_rule(struct request *req, const char *perm, long long id, int self_o
 		    "sessions here or remove it from your organization instead", id, why);
 	return GH_OK;
 }
+
+enum gh_err
+api_printable(struct request *req, const char *name, const char *s)
+{
+	if (s != NULL && !valid_printable(s))
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s holds a non-printing character "
+		    "(a control, format, bidirectional or zero-width character)", name);
+	return GH_OK;
+}
+
+enum gh_err
+api_ident(struct request *req, const char *name, enum valid_ident_kind kind, const char *in,
+    const char *why, const char **out)
+{
+	char	 buf[VALID_IDENT_SIZE];
+
+	*out = NULL;
+	switch (valid_ident(kind, in, buf, sizeof(buf))) {
+	case IDENT_OK:
+	case IDENT_MAPPED:
+		*out = arena_strdup(req->arena, buf);
+		return GH_OK;
+	case IDENT_NONPRINT:
+		return api_printable(req, name, in);
+	case IDENT_SPACE:
+		return req_fail(req, GH_ERR_VALIDATION, name,
+		    "%s cannot start or end with white space", name);
+	default:
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s", why);
+	}
+}

@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "core/err.h"
+#include "core/valid.h"
 #include "http/request.h"
 #include "store/db.h"
 
@@ -75,5 +76,17 @@ void		 api_add_str(cJSON *o, const char *k, const char *v);
 
 /* Whether a query flag is "true"/"false"; -1 absent, 400 naming it when neither. */
 enum gh_err	 api_query_bool(struct request *, const char *name, int *out);
+
+/*
+ * The canonical form of identifier field name (valid_ident; docs/api-users.md, "Identifiers")
+ * whose value is in, copied to the arena in *out.  A non-printing character, white space at
+ * either end or a canonical form that fails the syntax answers 400 validation_failed naming
+ * the field; why is the message for the syntax.
+ */
+enum gh_err	 api_ident(struct request *, const char *name, enum valid_ident_kind,
+		    const char *in, const char *why, const char **out);
+
+/* 400 validation_failed naming field name when s holds a non-printing character. */
+enum gh_err	 api_printable(struct request *, const char *name, const char *s);
 
 #endif

@@ -26,6 +26,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "core/valid.h"
 #include "api/components.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
@@ -82,16 +83,15 @@ valid_key(const char *s)
 	return i >= 1 && i <= KEY_MAX;
 }
 
-/* Text without control characters and without a space at either end. */
+/* Text without non-printing characters (valid_printable) and without a space at either end. */
 static int
 valid_label(const char *s)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i, n = strlen(s);
+	size_t			 n = strlen(s);
 
-	for (i = 0; i < n; i++)
-		if (p[i] < 0x20 || p[i] == 0x7f)
-			return 0;
+	if (!valid_printable(s))
+		return 0;
 	return n > 0 && !isspace(p[0]) && !isspace(p[n - 1]);
 }
 
@@ -254,12 +254,12 @@ comp_parse(struct request *req, int create, struct comp_in *in)
 	    "a key is 1-100 characters: lower-case letters, digits and -, not starting with -",
 	    &in->set_key, &in->key)) != GH_OK ||
 	    (err = opt_text(req, "display_name", 1, NAME_MAX_, valid_label,
-	    "display_name cannot hold control characters nor start or end with a space",
+	    "display_name cannot hold non-printing characters nor start or end with a space",
 	    &in->set_name, &in->name)) != GH_OK ||
 	    (err = opt_text(req, "description", 0, DESC_MAX, NULL, NULL, &in->set_desc,
 	    &in->desc)) != GH_OK ||
 	    (err = opt_text(req, "category", 1, CATEGORY_MAX, valid_label,
-	    "category cannot hold control characters nor start or end with a space",
+	    "category cannot hold non-printing characters nor start or end with a space",
 	    &in->set_cat, &in->cat)) != GH_OK ||
 	    (err = opt_text(req, "route", 1, ROUTE_MAX, valid_route,
 	    "route is a path in the application: it starts with one / and holds URL characters",

@@ -566,8 +566,9 @@ api_invitation_create(struct request *req)
 	if (org <= 0)
 		return req_fail(req, GH_ERR_VALIDATION, "organization_id",
 		    "organization_id is required: your session has no organization");
-	if (!valid_email(email))
-		return req_fail(req, GH_ERR_VALIDATION, "email", "email is not a valid address");
+	if ((err = api_ident(req, "email", VALID_EMAIL, email, "email is not a valid address",
+	    &email)) != GH_OK)
+		return err;
 	if (role != NULL) {
 		if ((err = role_named(req, role, org, &role_id)) != GH_OK)
 			return err;
@@ -815,7 +816,7 @@ api_public_invitation_accept(struct request *req)
 	enum accept_mode	 mode;
 	enum inv_state		 st = INV_UNKNOWN;
 	unsigned char		 th[32];
-	char			 hash[crypto_pwhash_STRBYTES];
+	char			 hash[crypto_pwhash_STRBYTES], canon[VALID_IDENT_SIZE];
 	long long		 iid, org, uid = 0, role_id, inviter;
 	enum gh_err		 err;
 	cJSON			*o, *uo, *d;
@@ -826,7 +827,9 @@ api_public_invitation_accept(struct request *req)
 	    (err = body_str(req, "username", BODY_OPTIONAL, 1, 64, &username)) != GH_OK ||
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 4096, &pw)) != GH_OK ||
 	    (err = body_str(req, "first_name", BODY_OPTIONAL, 0, 100, &first)) != GH_OK ||
-	    (err = body_str(req, "last_name", BODY_OPTIONAL, 0, 100, &last)) != GH_OK)
+	    (err = body_str(req, "last_name", BODY_OPTIONAL, 0, 100, &last)) != GH_OK ||
+	    (err = api_printable(req, "first_name", first)) != GH_OK ||
+	    (err = api_printable(req, "last_name", last)) != GH_OK)
 		return err;
 	if ((err = by_token(req, tok, th, &inv)) != GH_OK)
 		return err;
@@ -834,6 +837,9 @@ api_public_invitation_accept(struct request *req)
 	org_slug = db_str(&inv, 0, TC_ORG_SLUG);
 	org_name = db_str(&inv, 0, TC_ORG_NAME);
 	email = db_str(&inv, 0, TC_EMAIL);
+	/* An invitation written before migration 0014 may hold another form of the address. */
+	if (valid_ident(VALID_EMAIL, email, canon, sizeof(canon)) <= IDENT_MAPPED)
+		email = arena_strdup(req->arena, canon);
 
 	p[0] = DB_STR(email);
 	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_EMAIL, p, 1, &u)) != GH_OK)
@@ -849,9 +855,10 @@ api_public_invitation_accept(struct request *req)
 		if (mode == ACCEPT_CREATE && username == NULL)
 			return req_fail(req, GH_ERR_VALIDATION, "username",
 			    "username is required to create your account");
-		if (username != NULL && !valid_username(username))
-			return req_fail(req, GH_ERR_VALIDATION, "username", "a username has 3 to 64 "
-			    "letters, digits, '.', '_' or '-' and starts with a letter or digit");
+		if (username != NULL && (err = api_ident(req, "username", VALID_USERNAME, username,
+		    "a username has 3 to 64 letters, digits, '.', '_' or '-' and starts with a "
+		    "letter or digit", &username)) != GH_OK)
+			return err;
 		if ((err = policy_check_password(req, org, pw, "password")) != GH_OK)
 			return err;
 		if (mode == ACCEPT_CLAIM) {
@@ -1083,8 +1090,9 @@ api_password_reset_request(struct request *req)
 	if ((err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "email", BODY_REQUIRED, 3, 254, &email)) != GH_OK)
 		return err;
-	if (!valid_email(email))
-		return req_fail(req, GH_ERR_VALIDATION, "email", "email is not a valid address");
+	if ((err = api_ident(req, "email", VALID_EMAIL, email, "email is not a valid address",
+	    &email)) != GH_OK)
+		return err;
 	if ((err = reset_gate(req, email)) != GH_OK)
 		return err;
 	p[0] = DB_STR(email);

@@ -20,6 +20,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "core/valid.h"
 #include "api/orgs.h"
 #include "auth/authn.h"
 #include "auth/session.h"
@@ -72,20 +73,17 @@ valid_slug(const char *s)
 	return i >= 2 && i <= 63 && letter;
 }
 
-/* Not blank, no control characters. */
+/* Not blank, no non-printing characters (valid_printable). */
 static int
 valid_name(const char *s)
 {
 	const unsigned char	*p;
 	int			 seen = 0;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		if (!isspace(*p))
 			seen = 1;
-	}
-	return seen;
+	return seen && valid_printable(s);
 }
 
 static int
@@ -384,7 +382,7 @@ api_org_create(struct request *req)
 		    "0-9 and -, starting with a letter or digit, and not only digits");
 	if (!valid_name(name))
 		return req_fail(req, GH_ERR_VALIDATION, "name",
-		    "name must not be blank nor hold control characters");
+		    "name must not be blank nor hold non-printing characters");
 	if (status == NULL)
 		status = "active";
 	if (!valid_status(status))
@@ -446,7 +444,7 @@ api_org_update(struct request *req)
 		return err;
 	if (name != NULL && !valid_name(name))
 		return req_fail(req, GH_ERR_VALIDATION, "name",
-		    "name must not be blank nor hold control characters");
+		    "name must not be blank nor hold non-printing characters");
 	if (status != NULL && !valid_status(status))
 		return req_fail(req, GH_ERR_VALIDATION, "status", "status is active or suspended");
 	has_desc = cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL;

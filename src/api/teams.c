@@ -298,17 +298,16 @@ target_org(struct request *req, const char *perm, int create, long long *org)
 	return GH_OK;
 }
 
-/* A team name: 1-100 characters, no control characters, no space at either end. */
+/* A team name: 1-100 characters, no non-printing characters, no space at either end. */
 static enum gh_err
 check_name(struct request *req, const char *name)
 {
 	const unsigned char	*s = (const unsigned char *)name;
-	size_t			 i, n = strlen(name);
+	size_t			 n = strlen(name);
+	enum gh_err		 err;
 
-	for (i = 0; i < n; i++)
-		if (s[i] < 0x20 || s[i] == 0x7f)
-			return req_fail(req, GH_ERR_VALIDATION, "name",
-			    "a team name cannot hold control characters");
+	if ((err = api_printable(req, "name", name)) != GH_OK)
+		return err;
 	if (n == 0 || isspace(s[0]) || isspace(s[n - 1]))
 		return req_fail(req, GH_ERR_VALIDATION, "name",
 		    "a team name cannot start or end with a space");

@@ -73,6 +73,9 @@ enum user_col {
 #define WALK_BUDGET	10000
 #define NO_BUDGET	1000000000000LL
 
+#define USERNAME_WHY	"a username has 3 to 64 letters, digits, '.', '_' or '-'"
+#define EMAIL_WHY	"email is not a valid address"
+
 #define Q_MIN		2
 #define Q_MAX		100
 
@@ -118,16 +121,6 @@ valid_image_ref(const char *s)
 	return 1;
 }
 
-/* No control characters (names are shown in consoles and mails). */
-static int
-printable(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* The body field name a duplicate key names. */
 static const char *
 dup_field(struct request *req)
@@ -155,7 +148,8 @@ conflict(struct request *req)
 
 /*
  * An optional member that may be null: *present tells whether it was sent, *out is the string
- * or NULL for null.  Strings are min..max characters without control characters.
+ * or NULL for null.  Strings are min..max characters without non-printing characters (names
+ * are shown in consoles and mails).
  */
 static enum gh_err
 nullable_str(struct request *req, const char *name, size_t min, size_t max, int *present,
@@ -170,9 +164,7 @@ nullable_str(struct request *req, const char *name, size_t min, size_t max, int 
 		return GH_OK;
 	if ((err = body_str(req, name, BODY_REQUIRED, min, max, out)) != GH_OK)
 		return err;
-	if (!printable(*out))
-		return req_fail(req, GH_ERR_VALIDATION, name, "%s holds control characters", name);
-	return GH_OK;
+	return api_printable(req, name, *out);
 }
 
 /* A JSON boolean; absent or null leaves *out at 0. */
@@ -1039,8 +1031,8 @@ api_user_create(struct request *req)
 	    (err = body_str(req, "email", BODY_REQUIRED, 3, 254, &email)) != GH_OK ||
 	    (err = body_str(req, "role", BODY_OPTIONAL, 1, 100, &rolename)) != GH_OK)
 		return err;
-	if (!valid_email(email))
-		return req_fail(req, GH_ERR_VALIDATION, "email", "email is not a valid address");
+	if ((err = api_ident(req, "email", VALID_EMAIL, email, EMAIL_WHY, &email)) != GH_OK)
+		return err;
 	if (rolename == NULL)
 		rolename = "member";
 	if ((err = target_org(req, &org)) != GH_OK)
@@ -1055,9 +1047,9 @@ api_user_create(struct request *req)
 	    (err = nullable_str(req, "full_name", 0, 200, &present, &full)) != GH_OK ||
 	    (err = nullable_str(req, "profile_image_ref", 1, 512, &present, &image)) != GH_OK)
 		return err;
-	if (!valid_username(username))
-		return req_fail(req, GH_ERR_VALIDATION, "username",
-		    "a username has 3 to 64 letters, digits, '.', '_' or '-'");
+	if ((err = api_ident(req, "username", VALID_USERNAME, username, USERNAME_WHY,
+	    &username)) != GH_OK)
+		return err;
 	if (phone != NULL && !valid_phone(phone))
 		return req_fail(req, GH_ERR_VALIDATION, "phone_number",
 		    "phone_number must be in E.164 form, like +14155550123");
@@ -1172,11 +1164,12 @@ api_user_update(struct request *req)
 		if ((err = nullable_str(req, f[i].name, f[i].min, f[i].max, &given[i], &v[i])) !=
 		    GH_OK)
 			return err;
-	if (given[0] && (v[0] == NULL || !valid_username(v[0])))
-		return req_fail(req, GH_ERR_VALIDATION, "username",
-		    "a username has 3 to 64 letters, digits, '.', '_' or '-'");
-	if (given[1] && (v[1] == NULL || !valid_email(v[1])))
-		return req_fail(req, GH_ERR_VALIDATION, "email", "email is not a valid address");
+	if (given[0] && (err = api_ident(req, "username", VALID_USERNAME, v[0] ? v[0] : "",
+	    USERNAME_WHY, &v[0])) != GH_OK)
+		return err;
+	if (given[1] && (err = api_ident(req, "email", VALID_EMAIL, v[1] ? v[1] : "", EMAIL_WHY,
+	    &v[1])) != GH_OK)
+		return err;
 	if (v[2] != NULL && !valid_phone(v[2]))
 		return req_fail(req, GH_ERR_VALIDATION, "phone_number",
 		    "phone_number must be in E.164 form, like +14155550123");

@@ -1,10 +1,15 @@
 /*
- * valid.c: the syntax of usernames, email addresses and phone numbers, one definition for the
- * whole program.
+ * valid.c: the syntax of usernames, email addresses, phone numbers and names, and the normal
+ * form of identifiers, one definition for the whole program.
  */
+#include <sys/types.h>
+
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <utf8proc.h>
 
 #include "core/valid.h"
 
@@ -85,4 +90,78 @@ valid_phone(const char *s)
 		if (!isdigit((unsigned char)s[n]))
 			return 0;
 	return n >= 3 && n <= 16;
+}
+
+int
+valid_printable(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c;
+	utf8proc_ssize_t	 n;
+
+	while (*p != '\0') {
+		if ((n = utf8proc_iterate(p, -1, &c)) <= 0)
+			return 0;
+		switch (utf8proc_category(c)) {
+		case UTF8PROC_CATEGORY_CC:
+		case UTF8PROC_CATEGORY_CF:
+		case UTF8PROC_CATEGORY_ZL:
+		case UTF8PROC_CATEGORY_ZP:
+			return 0;
+		default:
+			break;
+		}
+		p += n;
+	}
+	return 1;
+}
+
+/* 1 when the first or the last code point of s (valid UTF-8) is a space separator. */
+static int
+edge_space(const char *s)
+{
+	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;
+	utf8proc_int32_t	 c, last = 0;
+	utf8proc_ssize_t	 n;
+
+	if (*p == '\0')
+		return 0;
+	if (utf8proc_iterate(p, -1, &c) <= 0 || utf8proc_category(c) == UTF8PROC_CATEGORY_ZS)
+		return 1;
+	while (*p != '\0') {
+		if ((n = utf8proc_iterate(p, -1, &last)) <= 0)
+			return 1;
+		p += n;
+	}
+	return utf8proc_category(last) == UTF8PROC_CATEGORY_ZS;
+}
+
+enum valid_ident_res
+valid_ident(enum valid_ident_kind kind, const char *in, char *out, size_t outsz)
+{
+	const utf8proc_option_t	 nfc_fold = UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+				    UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;
+	utf8proc_uint8_t	*k = NULL, *c = NULL;
+	utf8proc_ssize_t	 nk, nc;
+	enum valid_ident_res	 res = IDENT_SYNTAX;
+
+	if (outsz > 0)
+		out[0] = '\0';
+	if (!valid_printable(in))
+		return IDENT_NONPRINT;
+	if (edge_space(in))
+		return IDENT_SPACE;
+	/* The canonical form, and the same without compatibility mapping (to tell IDENT_MAPPED). */
+	nk = utf8proc_map((const utf8proc_uint8_t *)in, 0, &k, nfc_fold | UTF8PROC_COMPAT);
+	nc = utf8proc_map((const utf8proc_uint8_t *)in, 0, &c, nfc_fold);
+	if (nk >= 0 && nc >= 0 && (size_t)nk < outsz) {
+		memcpy(out, k, (size_t)nk + 1);
+		if (kind == VALID_EMAIL ? valid_email(out) : valid_username(out))
+			res = nk == nc && memcmp(k, c, (size_t)nk) == 0 ? IDENT_OK : IDENT_MAPPED;
+		else
+			out[0] = '\0';
+	}
+	free(k);
+	free(c);
+	return res;
 }

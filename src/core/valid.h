@@ -1,6 +1,8 @@
 /*
- * valid.h: syntax checks shared by every place that takes a username, an email address or a
- * phone number (users, invitations, the create-admin command).  Pure functions; 1 = valid.
+ * valid.h: syntax checks shared by every place that takes a username, an email address, a
+ * phone number or a name (users, invitations, organizations, teams, components, the
+ * create-admin command), and the one normal form of usernames and email addresses.  Pure
+ * functions; 1 = valid unless said otherwise.  Nothing is allocated that the caller frees.
  */
 #ifndef GH_VALID_H
 #define GH_VALID_H
@@ -15,5 +17,44 @@ int	 valid_email(const char *);
 
 /* E.164: '+', then 2-15 digits, the first not 0. */
 int	 valid_phone(const char *);
+
+/*
+ * Valid UTF-8 without a non-printing character: none of Unicode general categories Cc
+ * (controls), Cf (format: bidirectional embeddings, overrides and isolates U+202A-U+202E and
+ * U+2066-U+2069, zero-width U+200B-U+200F, U+FEFF, the soft hyphen...), Zl or Zp (line and
+ * paragraph separators).  Every name and identifier the API stores passes it.
+ */
+int	 valid_printable(const char *);
+
+/* The kinds of identifier valid_ident normalizes. */
+enum valid_ident_kind {
+	VALID_USERNAME,
+	VALID_EMAIL,
+	VALID_IDENT__MAX
+};
+
+/* What valid_ident made of its input. */
+enum valid_ident_res {
+	IDENT_OK,	/* the canonical form; the input differed from it in letter case at most */
+	IDENT_MAPPED,	/* the canonical form; the input needed compatibility mapping too
+			 * (fullwidth letters, ligatures...): stored so, but never a login */
+	IDENT_NONPRINT,	/* a non-printing character (valid_printable) */
+	IDENT_SPACE,	/* white space (category Zs) at either end */
+	IDENT_SYNTAX,	/* the canonical form fails valid_username or valid_email */
+	IDENT__MAX
+};
+
+/* Room for any canonical identifier and its NUL (an email address has at most 254 bytes). */
+#define VALID_IDENT_SIZE	255
+
+/*
+ * The one form in which usernames and email addresses are stored, compared and kept unique
+ * (docs/api-users.md, "Identifiers"): no non-printing character and no white space at either
+ * end, then NFKC (which maps fullwidth to ASCII), Unicode full case folding and NFC
+ * (utf8proc), then the syntax of valid_username or valid_email.  Writes the canonical form to
+ * out (outsz bytes; VALID_IDENT_SIZE suffices) for IDENT_OK and IDENT_MAPPED, "" otherwise.
+ */
+enum valid_ident_res	 valid_ident(enum valid_ident_kind, const char *in, char *out,
+			    size_t outsz);
 
 #endif

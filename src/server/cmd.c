@@ -286,6 +286,7 @@ cmd_create_admin(const struct opts *o)
 	struct db_result	 r;
 	struct db_param		 p[4];
 	char			 hash[crypto_pwhash_STRBYTES], *pw = NULL;
+	char			 user[VALID_IDENT_SIZE], email[VALID_IDENT_SIZE];
 	size_t			 len;
 	long long		 id;
 	enum gh_err		 err;
@@ -293,12 +294,15 @@ cmd_create_admin(const struct opts *o)
 
 	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
 		return 1;
-	if (o->username == NULL || !valid_username(o->username)) {
+	/* Stored in the one canonical form (valid_ident), as the API stores them. */
+	if (o->username == NULL ||
+	    valid_ident(VALID_USERNAME, o->username, user, sizeof(user)) > IDENT_MAPPED) {
 		fprintf(stderr, "gatehouse: --username: 3-64 characters of A-Z a-z 0-9 . _ -, "
-		    "starting with a letter or a digit\n");
+		    "starting with a letter or a digit (stored in lower case)\n");
 		goto out;
 	}
-	if (o->email == NULL || !valid_email(o->email)) {
+	if (o->email == NULL || valid_ident(VALID_EMAIL, o->email, email, sizeof(email)) >
+	    IDENT_MAPPED) {
 		fprintf(stderr, "gatehouse: --email: an email address is required\n");
 		goto out;
 	}
@@ -320,8 +324,8 @@ cmd_create_admin(const struct opts *o)
 		fprintf(stderr, "gatehouse: cannot reach the database\n");
 		goto out;
 	}
-	p[0] = DB_STR(o->username);
-	p[1] = DB_STR(o->email);
+	p[0] = DB_STR(user);
+	p[1] = DB_STR(email);
 	p[2] = DB_STR(o->username);
 	p[3] = DB_STR(hash);
 	if ((err = db_exec(db, a, SQL_ADMIN_USER_INSERT, p, 4, &r)) != GH_OK) {
@@ -339,7 +343,7 @@ cmd_create_admin(const struct opts *o)
 		fprintf(stderr, "gatehouse: cannot grant platform_admin (were the migrations run?)\n");
 		goto out;
 	}
-	printf("created platform administrator %s (id %lld)\n", o->username, id);
+	printf("created platform administrator %s (id %lld)\n", user, id);
 	rc = 0;
 out:
 	if (pw != NULL)

@@ -9,6 +9,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/valid.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -18,6 +19,74 @@ struct mfile {
 	char		 sum[65];
 	char		*text;
 	size_t		 len;
+};
+
+/*
+ * The second half of sql/0014_identifiers.sql: each row whose username or email is still not
+ * in canonical form (non-ASCII, or skipped by the file's UPDATE IGNORE) gets the form
+ * valid_ident computes; one that collides with another row's or has none is left and printed.
+ * 0 on success, -1 when the database fails (the migration is then rolled back).
+ */
+static int
+mig_identifiers(struct db *db, struct arena *a)
+{
+	static const struct {
+		const char		*name;
+		enum valid_ident_kind	 kind;
+		size_t			 col;
+		enum sql_id		 set;
+	} f[] = {
+		{ "username", VALID_USERNAME, 1, SQL_MIG_IDENT_SET_USERNAME },
+		{ "email", VALID_EMAIL, 2, SQL_MIG_IDENT_SET_EMAIL },
+	};
+	struct db_result	 r;
+	struct db_param		 p[2];
+	char			 canon[VALID_IDENT_SIZE];
+	const char		*v, *t;
+	enum valid_ident_res	 res;
+	enum gh_err		 err;
+	size_t			 i, k, n;
+	long long		 id;
+
+	if (db_exec(db, a, SQL_MIG_IDENT_ROWS, NULL, 0, &r) != GH_OK)
+		return -1;
+	for (i = 0; i < r.nrows; i++) {
+		id = db_int(&r, i, 0);
+		for (k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
+			v = db_str(&r, i, f[k].col);
+			/* The spaces at the ends go, as the file's TRIM takes them. */
+			for (t = v; *t == ' '; t++)
+				;
+			n = strlen(t);
+			while (n > 0 && t[n - 1] == ' ')
+				n--;
+			res = valid_ident(f[k].kind, arena_strndup(a, t, n), canon, sizeof(canon));
+			if (res > IDENT_MAPPED) {
+				fprintf(stderr, "gatehouse: migrate: 0014: user %lld: %s '%s' has no "
+				    "valid form; left as it is\n", id, f[k].name, v);
+				continue;
+			}
+			if (strcmp(canon, v) == 0)
+				continue;
+			p[0] = DB_STR(canon);
+			p[1] = DB_INT(id);
+			if ((err = db_exec(db, a, f[k].set, p, 2, NULL)) == GH_ERR_CONFLICT)
+				fprintf(stderr, "gatehouse: migrate: 0014: user %lld: %s '%s' left as "
+				    "it is: its form '%s' belongs to another user\n", id, f[k].name, v,
+				    canon);
+			else if (err != GH_OK)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Steps in C that run after a migration's file, in its transaction. */
+static const struct {
+	unsigned int	 version;
+	int		(*fn)(struct db *, struct arena *);
+} steps[] = {
+	{ 14, mig_identifiers },
 };
 
 static int
@@ -184,6 +253,13 @@ migrate_run(struct db *db, const char *dir, int status_only)
 			fprintf(stderr, "gatehouse: migrate: %s failed: %s\n", files[i].name, err);
 			goto out;
 		}
+		for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
+			if (steps[k].version == files[i].version && steps[k].fn(db, a) != 0) {
+				db_rollback(db);
+				fprintf(stderr, "gatehouse: migrate: %s failed in its C step (see the "
+				    "log)\n", files[i].name);
+				goto out;
+			}
 		p[0] = DB_INT(files[i].version);
 		p[1] = DB_STR(files[i].name);
 		p[2] = DB_STR(files[i].sum);

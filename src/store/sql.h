@@ -47,6 +47,13 @@ enum session_org_col {
 	X(SQL_MIG_UNLOCK, "SELECT RELEASE_LOCK('gatehouse_migrate')") \
 	X(SQL_MIG_LIST, "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version") \
 	X(SQL_MIG_INSERT, "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (?, ?, ?, ?)") \
+	X(SQL_MIG_IDENT_ROWS, "SELECT id, username, email FROM users" \
+	    " WHERE CAST(username AS BINARY) <> CAST(LOWER(TRIM(username)) AS BINARY)" \
+	    " OR LENGTH(username) <> CHAR_LENGTH(username)" \
+	    " OR CAST(email AS BINARY) <> CAST(LOWER(TRIM(email)) AS BINARY)" \
+	    " OR LENGTH(email) <> CHAR_LENGTH(email) ORDER BY id") \
+	X(SQL_MIG_IDENT_SET_USERNAME, "UPDATE users SET username = ? WHERE id = ?") \
+	X(SQL_MIG_IDENT_SET_EMAIL, "UPDATE users SET email = ? WHERE id = ?") \
 	X(SQL_ADMIN_USER_INSERT, "INSERT INTO users (username, email, full_name, password_hash," \
 	    " password_changed_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP(6))") \
 	X(SQL_ADMIN_ROLE_GRANT, "INSERT INTO user_roles (user_id, role_id, organization_id)" \
@@ -65,10 +72,9 @@ enum session_org_col {
 	X(SQL_USER_LOGIN_OK, "UPDATE users SET last_login = CURRENT_TIMESTAMP(6), failed_login_count = 0," \
 	    " last_failed_login = NULL WHERE id = ?") \
 	X(SQL_USER_REHASH, "UPDATE users SET password_hash = ? WHERE id = ?") \
-	X(SQL_USER_LOGIN_FAIL, "UPDATE users SET failed_login_count = failed_login_count + 1," \
-	    " last_failed_login = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_USER_LOCK, "UPDATE users SET is_account_non_locked = 0," \
-	    " locked_until = CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND WHERE id = ?") \
+	    " locked_until = CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, failed_login_count = ?," \
+	    " last_failed_login = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_USER_UNLOCK_EXPIRED, "UPDATE users SET is_account_non_locked = 1, locked_until = NULL," \
 	    " failed_login_count = 0 WHERE id = ? AND is_account_non_locked = 0" \
 	    " AND locked_until IS NOT NULL AND locked_until <= CURRENT_TIMESTAMP(6)") \

@@ -1,8 +1,12 @@
-/* Unit tests for src/core/valid.c: usernames, email addresses, E.164 phone numbers. */
+/*
+ * Unit tests for src/core/valid.c: usernames, email addresses, E.164 phone numbers, non-printing
+ * characters and the normal form of identifiers.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -57,6 +61,88 @@ test_phone(void **state)
 	assert_false(valid_phone(""));
 }
 
+static void
+test_printable(void **state)
+{
+	static const char *const good[] = { "", "Bob", "Zoë Ångström", "山田 太郎", "O'Brien-Smith",
+	    "\xf0\x9f\x99\x82" /* U+1F642 */, "a\xc2\xa0" "b" /* U+00A0 inside */ };
+	static const char *const bad[] = {
+		"a\tb", "a\nb", "\x7f", "a\xc2\x85" /* U+0085 NEL, Cc */,
+		"\xe2\x80\xae" "evil" /* U+202E RLO */, "\xe2\x80\xaa" /* U+202A */,
+		"\xe2\x81\xa6x" /* U+2066 LRI */, "x\xe2\x81\xa9" /* U+2069 PDI */,
+		"ad\xe2\x80\x8bmin" /* U+200B */, "a\xe2\x80\x8f" "b" /* U+200F RLM */,
+		"\xef\xbb\xbf" "admin" /* U+FEFF */, "a\xc2\xad" "b" /* U+00AD soft hyphen */,
+		"a\xe2\x80\xa8" "b" /* U+2028 Zl */, "a\xe2\x80\xa9" "b" /* U+2029 Zp */,
+		"\xff", "\xc3", "\xed\xa0\x80" /* a surrogate */,
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_true(valid_printable(good[i]));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(valid_printable(bad[i]));
+}
+
+static void
+ident_is(enum valid_ident_kind k, const char *in, enum valid_ident_res want, const char *canon)
+{
+	char	 out[VALID_IDENT_SIZE];
+
+	assert_int_equal(valid_ident(k, in, out, sizeof(out)), want);
+	assert_string_equal(out, canon);
+}
+
+static void
+test_ident(void **state)
+{
+	(void)state;
+	ident_is(VALID_USERNAME, "admin", IDENT_OK, "admin");
+	ident_is(VALID_USERNAME, "Admin", IDENT_OK, "admin");
+	ident_is(VALID_USERNAME, "ADMIN.Ops-1", IDENT_OK, "admin.ops-1");
+	/* Fullwidth ａｄｍｉｎ and Ａｄｍｉｎ: width mapping, then case folding. */
+	ident_is(VALID_USERNAME, "\xef\xbd\x81\xef\xbd\x84\xef\xbd\x8d\xef\xbd\x89\xef\xbd\x8e",
+	    IDENT_MAPPED, "admin");
+	ident_is(VALID_USERNAME, "\xef\xbc\xa1" "dmin", IDENT_MAPPED, "admin");
+	ident_is(VALID_USERNAME, "admin\xe2\x91\xa0" /* U+2460 circled 1 */, IDENT_MAPPED,
+	    "admin1");
+	/* Case folding alone maps the ligature U+FB01 and the Kelvin sign U+212A. */
+	ident_is(VALID_USERNAME, "\xef\xac\x81" "nance", IDENT_OK, "finance");
+	ident_is(VALID_USERNAME, "\xe2\x84\xaa" "elvin" /* U+212A Kelvin sign */, IDENT_OK,
+	    "kelvin");
+	ident_is(VALID_USERNAME, "admin ", IDENT_SPACE, "");
+	ident_is(VALID_USERNAME, " admin", IDENT_SPACE, "");
+	ident_is(VALID_USERNAME, "admin\xe3\x80\x80" /* U+3000 ideographic space */, IDENT_SPACE,
+	    "");
+	ident_is(VALID_USERNAME, "ad\xe2\x80\x8bmin", IDENT_NONPRINT, "");
+	ident_is(VALID_USERNAME, "\xe2\x80\xaenimda", IDENT_NONPRINT, "");
+	ident_is(VALID_USERNAME, "admin\t", IDENT_NONPRINT, "");
+	ident_is(VALID_USERNAME, "b\xc3\xb8" "b", IDENT_SYNTAX, "");
+	ident_is(VALID_USERNAME, "a b", IDENT_SYNTAX, "");
+	ident_is(VALID_USERNAME, "", IDENT_SYNTAX, "");
+	ident_is(VALID_USERNAME, "bob@acme.test", IDENT_SYNTAX, "");
+	ident_is(VALID_EMAIL, "Bob.Smith@ACME.test", IDENT_OK, "bob.smith@acme.test");
+	ident_is(VALID_EMAIL, "bob\xef\xbc\xa0" "acme.test" /* fullwidth @ */, IDENT_MAPPED,
+	    "bob@acme.test");
+	ident_is(VALID_EMAIL, "bob@acme.test ", IDENT_SPACE, "");
+	ident_is(VALID_EMAIL, "b\xc3\xb6" "b@acme.test", IDENT_SYNTAX, "");
+	ident_is(VALID_EMAIL, "bob", IDENT_SYNTAX, "");
+	/* Idempotent: the canonical form is its own canonical form. */
+	ident_is(VALID_EMAIL, "bob.smith@acme.test", IDENT_OK, "bob.smith@acme.test");
+}
+
+static void
+test_ident_small_buffer(void **state)
+{
+	char	 out[4];
+
+	(void)state;
+	assert_int_equal(valid_ident(VALID_USERNAME, "alice", out, sizeof(out)), IDENT_SYNTAX);
+	assert_string_equal(out, "");
+	assert_int_equal(valid_ident(VALID_USERNAME, "Bob", out, sizeof(out)), IDENT_OK);
+	assert_string_equal(out, "bob");
+}
+
 int
 main(void)
 {
@@ -64,6 +150,9 @@ main(void)
 		cmocka_unit_test(test_username),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_phone),
+		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_ident),
+		cmocka_unit_test(test_ident_small_buffer),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
