@@ -137,7 +137,7 @@ bench_build() {
     # shellcheck disable=SC2046
     gcc -O2 -Wall -Wextra -D_GNU_SOURCE -I"$REPO/src" -o "$BENCH/out/bin/argon2_rate" \
         "$BENCH/argon2_rate.c" "$REPO/src/auth/password.c" \
-        $(pkg-config --cflags --libs libsodium) || die "cannot build bench/argon2_rate.c"
+        $(pkg-config --cflags --libs libsodium libutf8proc) || die "cannot build bench/argon2_rate.c"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -226,7 +226,7 @@ api_login(struct request *req)
 	char			 canon[VALID_IDENT_SIZE];
 	long long		 attl, rttl, rid;
 	enum gh_err		 err;
-	int			 ok, unlock, rehash, email;
+	int			 ok, unlock, rehash, email, legacy;
 	redisReply		*rep;
 	cJSON			*o;
 
@@ -255,7 +255,7 @@ api_login(struct request *req)
 	if (err != GH_OK)
 		return err;
 	/* An unknown user costs one verification too (against the dummy hash). */
-	ok = password_verify(r.nrows ? db_str(&r, 0, ULC_HASH) : NULL, pw, strlen(pw));
+	ok = password_check(r.nrows ? db_str(&r, 0, ULC_HASH) : NULL, pw, strlen(pw), &legacy);
 	if (ok != 1) {
 		u.id = r.nrows ? db_int(&r, 0, ULC_ID) : 0;
 		auth_count_failure(req, u.id, 0);
@@ -278,9 +278,12 @@ api_login(struct request *req)
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK)
 		return err;
-	/* A rehash (its own Argon2id, maybe waiting for a slot) before any row is locked. */
-	rehash = password_needs_rehash(db_str(&r, 0, ULC_HASH),
-	    (unsigned long long)cfg->pwhash_opslimit, (size_t)cfg->pwhash_memlimit_kib * 1024) == 1 &&
+	/*
+	 * A rehash (its own Argon2id, maybe waiting for a slot) before any row is locked: other
+	 * parameters, or a hash of the password as typed rather than in its normal form.
+	 */
+	rehash = (legacy || password_needs_rehash(db_str(&r, 0, ULC_HASH),
+	    (unsigned long long)cfg->pwhash_opslimit, (size_t)cfg->pwhash_memlimit_kib * 1024) == 1) &&
 	    password_hash(pw, strlen(pw), (unsigned long long)cfg->pwhash_opslimit,
 	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) == 0;
 
@@ -296,7 +299,8 @@ api_login(struct request *req)
 		p[1] = DB_INT(u.id);
 		if ((err = db_exec(req->w->db, req->arena, SQL_USER_REHASH, p, 2, NULL)) != GH_OK)
 			goto fail;
-		log_info("auth: rehashed the password of user %lld with the configured parameters", u.id);
+		log_info("auth: rehashed the password of user %lld (%s)", u.id, legacy ?
+		    "its normal form" : "the configured parameters");
 	}
 	if ((err = session_refresh_token(req, &u, 0, &refresh, &rid, &rttl)) != GH_OK)
 		goto fail;

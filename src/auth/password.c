@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 
 #include <sodium.h>
+#include <utf8proc.h>
 
 #include "core/clock.h"
 #include "auth/password.h"
@@ -344,20 +345,73 @@ usable(const char *hash)
 	    crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN) != -1;
 }
 
+/* RFC 8265 OpaqueString's additional mapping: every non-ASCII space becomes U+0020. */
+static utf8proc_int32_t
+space_map(utf8proc_int32_t c, void *data)
+{
+	(void)data;
+	return c != 0x20 && utf8proc_category(c) == UTF8PROC_CATEGORY_ZS ? 0x20 : c;
+}
+
+/*
+ * The form a password is hashed in (docs/tokens.md, "Passwords"): RFC 8265 OpaqueString, that
+ * is non-ASCII spaces mapped to U+0020, then NFC (utf8proc).  Returns a malloc'd copy in that
+ * form (*outlen bytes; wipe it, then free it) when it differs from pw, else NULL: pw is in form
+ * already (every ASCII password is), or is not valid UTF-8 and is taken as it is.
+ */
+static char *
+password_form(const char *pw, size_t len, size_t *outlen)
+{
+	utf8proc_uint8_t	*dst = NULL;
+	utf8proc_ssize_t	 n;
+	size_t			 i;
+
+	for (i = 0; i < len && (unsigned char)pw[i] < 0x80; i++)
+		;
+	if (i == len)
+		return NULL;
+	n = utf8proc_map_custom((const utf8proc_uint8_t *)pw, (utf8proc_ssize_t)len, &dst,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE, space_map, NULL);
+	if (n < 0)
+		return NULL;
+	if ((size_t)n == len && memcmp(dst, pw, len) == 0) {
+		sodium_memzero(dst, (size_t)n);
+		free(dst);
+		return NULL;
+	}
+	*outlen = (size_t)n;
+	return (char *)dst;
+}
+
+static void
+form_free(char *f, size_t len)
+{
+	if (f != NULL) {
+		sodium_memzero(f, len);
+		free(f);
+	}
+}
+
 int
 password_hash(const char *pw, size_t len, unsigned long long opslimit, size_t memlimit,
     char out[crypto_pwhash_STRBYTES])
 {
+	char	*f;
+	size_t	 flen = 0;
 	int	 in, rc;
 
 	if ((pw == NULL && len > 0) || out == NULL || sodium_init() < 0)
 		return -1;
+	if (pw == NULL)
+		pw = "";
+	f = password_form(pw, len, &flen);
 	in = password_gate_enter();
 	lend_begin(memlimit / 1024, 1);
-	rc = crypto_pwhash_str_alg(out, pw == NULL ? "" : pw, len, opslimit, memlimit,
-	    crypto_pwhash_ALG_ARGON2ID13);
+	rc = crypto_pwhash_str_alg(out, f != NULL ? f : pw, f != NULL ? flen : len, opslimit,
+	    memlimit, crypto_pwhash_ALG_ARGON2ID13);
 	lend_end(in);
 	password_gate_leave(in);
+	form_free(f, flen);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -382,16 +436,13 @@ password_dummy_init(unsigned long long opslimit, size_t memlimit)
 	return 0;
 }
 
-int
-password_verify(const char *hash, const char *pw, size_t len)
+/* One Argon2id verification of exactly len bytes of pw (the body of password_check). */
+static int
+verify_one(const char *hash, const char *pw, size_t len)
 {
 	unsigned long long	 m, p;
 	int			 real, in, rc, e;
 
-	if (pw == NULL && len > 0)
-		return -1;
-	if (pw == NULL)
-		pw = "";
 	if (!(real = usable(hash))) {
 		if (dummy[0] == '\0')
 			return -1;
@@ -411,6 +462,39 @@ password_verify(const char *hash, const char *pw, size_t len)
 	if (e == EINVAL || e == EFBIG)
 		return 0;
 	return -1;
+}
+
+int
+password_check(const char *hash, const char *pw, size_t len, int *legacy)
+{
+	char	*f;
+	size_t	 flen = 0;
+	int	 rc;
+
+	if (legacy != NULL)
+		*legacy = 0;
+	if (pw == NULL && len > 0)
+		return -1;
+	if (pw == NULL)
+		pw = "";
+	if ((f = password_form(pw, len, &flen)) == NULL)
+		return verify_one(hash, pw, len);
+	/*
+	 * A hash made before passwords were normalized holds the bytes as they were typed: try
+	 * those too when the normal form fails.  The second try depends on the password sent, never
+	 * on the account, so an unknown user costs the same.
+	 */
+	if ((rc = verify_one(hash, f, flen)) == 0 && (rc = verify_one(hash, pw, len)) == 1 &&
+	    legacy != NULL)
+		*legacy = 1;
+	form_free(f, flen);
+	return rc;
+}
+
+int
+password_verify(const char *hash, const char *pw, size_t len)
+{
+	return password_check(hash, pw, len, NULL);
 }
 
 int

@@ -25,7 +25,9 @@
 
 /*
  * Hash len bytes of pw with Argon2id at (opslimit, memlimit bytes) into out, a NUL-terminated
- * "$argon2id$..." string. Returns 0, or -1 (parameters out of range, out of memory).
+ * "$argon2id$..." string. The password is hashed in its normal form (RFC 8265 OpaqueString:
+ * non-ASCII spaces to U+0020, then NFC; the whole string, never truncated). Returns 0, or -1
+ * (parameters out of range, out of memory).
  */
 int password_hash(const char *pw, size_t len, unsigned long long opslimit, size_t memlimit,
     char out[crypto_pwhash_STRBYTES]);
@@ -44,6 +46,14 @@ int password_dummy_init(unsigned long long opslimit, size_t memlimit);
  * the dummy hash) and returns 0.
  */
 int password_verify(const char *hash, const char *pw, size_t len);
+
+/*
+ * password_verify, and *legacy (may be NULL) set to 1 when pw matched only in the form it was
+ * typed, not in its normal form: a hash made before normalization, which the caller should
+ * replace with password_hash(pw).  A password not in normal form costs two verifications, for
+ * an unknown user too.
+ */
+int password_check(const char *hash, const char *pw, size_t len, int *legacy);
 
 /*
  * 1 if hash was not made with exactly (opslimit, memlimit) or is not a valid argon2id string

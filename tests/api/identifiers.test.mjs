@@ -53,6 +53,21 @@ describe('login', () => {
     });
 });
 
+describe('passwords', () => {
+    test('compared in their normal form: set decomposed, sign in precomposed (and with a no-break space as a space); never truncated', async () => {
+        const u = `pw${RUN}`;
+        const nfd = `cafe\u0301 cre\u0300me ${RUN}`;
+        const nfc = `caf\u00e9 cr\u00e8me ${RUN}`;
+        expectStatus(await admin.post(USERS, body(u, { password: nfd })), 201);
+        expectStatus(await authLogin(u, nfc), 200, 'NFC form of the password');
+        expectStatus(await authLogin(u, nfd), 200, 'as typed');
+        expectStatus(await authLogin(u, nfc.replace(' ', '\u00a0')), 200, 'a no-break space is a space');
+        expectProblem(await authLogin(u, `cafe creme ${RUN}`), 401, 'invalid_credentials', 'accents count');
+        expectProblem(await authLogin(u, nfc.slice(0, -1)), 401, 'invalid_credentials', 'a prefix is not the password');
+        expectProblem(await authLogin(u, `${nfc}x`), 401, 'invalid_credentials', 'nothing is cut off');
+    });
+});
+
 describe('create and update', () => {
     test('white space at either end is refused, naming the field', async () => {
         expectValidation(await admin.post(USERS, body(` sp${RUN}`)), 'username');

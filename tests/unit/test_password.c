@@ -103,6 +103,37 @@ test_hash_verify(void **state)
 	assert_int_equal(password_hash(NULL, 5, OPS, MEM, again), -1);
 }
 
+/* Passwords are hashed in their normal form (RFC 8265 OpaqueString: spaces, then NFC). */
+static void
+test_normal_form(void **state)
+{
+	static const char nfc[] = "caf\xc3\xa9 cr\xc3\xa8me";	/* precomposed e-acute, e-grave */
+	static const char nfd[] = "cafe\xcc\x81 cre\xcc\x80me";	/* e + combining accents */
+	static const char nbsp[] = "caf\xc3\xa9\xc2\xa0" "cr\xc3\xa8me";	/* a no-break space */
+	char	 h[crypto_pwhash_STRBYTES], raw[crypto_pwhash_STRBYTES];
+	int	 legacy;
+
+	(void)state;
+	assert_int_equal(password_hash(nfd, strlen(nfd), OPS, MEM, h), 0);
+	assert_int_equal(password_check(h, nfc, strlen(nfc), &legacy), 1);
+	assert_int_equal(legacy, 0);
+	assert_int_equal(password_check(h, nfd, strlen(nfd), &legacy), 1);
+	assert_int_equal(legacy, 0);
+	assert_int_equal(password_verify(h, nbsp, strlen(nbsp)), 1);
+	assert_int_equal(password_verify(h, "cafe creme", 10), 0);
+	/* A hash of the bytes as typed (made before normalization) still verifies, marked legacy. */
+	assert_int_equal(crypto_pwhash_str_alg(raw, nfd, strlen(nfd), OPS, MEM,
+	    crypto_pwhash_ALG_ARGON2ID13), 0);
+	assert_int_equal(password_check(raw, nfd, strlen(nfd), &legacy), 1);
+	assert_int_equal(legacy, 1);
+	/* ... and not in another form than the one it was made from. */
+	assert_int_equal(password_check(raw, nfc, strlen(nfc), &legacy), 0);
+	assert_int_equal(legacy, 0);
+	/* Not UTF-8: taken as it is. */
+	assert_int_equal(password_hash("\xff\xfe", 2, OPS, MEM, h), 0);
+	assert_int_equal(password_verify(h, "\xff\xfe", 2), 1);
+}
+
 static void
 test_wrong_password(void **state)
 {
@@ -441,6 +472,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dummy_required),
 		cmocka_unit_test(test_hash_verify),
+		cmocka_unit_test(test_normal_form),
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_unusable_hash),
 		cmocka_unit_test(test_needs_rehash),
