@@ -8,6 +8,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "http/body.h"
 #include "http/request.h"
 
 const char *const http_method_names[HTTP__MAX] = {
@@ -228,46 +229,15 @@ is_json_type(const char *ct)
 	return *ct == '\0' || *ct == ';';
 }
 
-static void
-json_delete(void *p)
-{
-	cJSON_Delete(p);
-}
-
 enum gh_err
 req_parse_json(struct request *req)
 {
-	const char	*end = NULL;
-	cJSON		*j;
-
 	if (req->body_len == 0)
 		return req_fail(req, GH_ERR_BODY_REQUIRED, NULL, "this request needs a JSON body");
 	if (!is_json_type(req_env(req, "CONTENT_TYPE")))
 		return req_fail(req, GH_ERR_UNSUPPORTED_MEDIA, NULL,
 		    "send the body as application/json");
-	/* cJSON would cut a string at an escaped NUL; no field of ours may hold one. */
-	if (memmem(req->body, req->body_len, "\\u0000", 6) != NULL)
-		return req_fail(req, GH_ERR_MALFORMED_JSON, NULL,
-		    "the body holds an escaped NUL character (\\u0000)");
-	j = cJSON_ParseWithLengthOpts(req->body, req->body_len, &end, 0);
-	if (j == NULL) {
-		const char *e = cJSON_GetErrorPtr();
-		long off = (e != NULL && e >= req->body && e <= req->body + req->body_len) ?
-		    (long)(e - req->body) : -1;
-		return req_fail(req, GH_ERR_MALFORMED_JSON, NULL,
-		    "the body is not valid JSON (near byte %ld)", off);
-	}
-	arena_cleanup(req->arena, json_delete, j);
-	/* Only whitespace may follow the value. */
-	while (end != NULL && end < req->body + req->body_len && isspace((unsigned char)*end))
-		end++;
-	if (end != NULL && end != req->body + req->body_len)
-		return req_fail(req, GH_ERR_MALFORMED_JSON, NULL,
-		    "the body has data after the JSON value");
-	if (!cJSON_IsObject(j))
-		return req_fail(req, GH_ERR_VALIDATION, NULL, "the body must be a JSON object");
-	req->json = j;
-	return GH_OK;
+	return body_parse(req);
 }
 
 enum gh_err

@@ -1,10 +1,9 @@
-/* Unit tests for src/core/valid.c: usernames, email addresses, E.164 phone numbers. */
+/* Unit tests for src/core/valid.c: usernames, email addresses, E.164 phone numbers, integers. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include <limits.h>
 
 #include <cmocka.h>
 
