@@ -118,6 +118,41 @@ pct_decode(struct arena *a, const char *s, size_t n, int plus_space, size_t *out
 	return out;
 }
 
+/*
+ * Every query parameter must decode: a bad escape or an encoded NUL would otherwise make it
+ * silently absent (a garbage cursor read as the first page).  The name is given when it decodes
+ * to printable UTF-8.
+ */
+static enum gh_err
+query_check(struct request *req)
+{
+	const char	*s = req->query, *amp, *eq;
+	char		*name, *val;
+	size_t		 len, nl, dl, vl, i;
+
+	for (; *s != '\0'; s = amp ? amp + 1 : s + len) {
+		amp = strchr(s, '&');
+		len = amp ? (size_t)(amp - s) : strlen(s);
+		eq = memchr(s, '=', len);
+		nl = eq ? (size_t)(eq - s) : len;
+		name = pct_decode(req->arena, s, nl, 1, &dl);
+		val = eq ? pct_decode(req->arena, eq + 1, len - nl - 1, 1, &vl) : "";
+		if (name != NULL && val != NULL && strlen(name) == dl && strlen(val) == (eq ? vl : 0))
+			continue;
+		if (name != NULL && strlen(name) == dl && utf8_len(name) != (size_t)-1) {
+			for (i = 0; i < dl && (unsigned char)name[i] >= 0x20 && name[i] != 0x7f; i++)
+				;
+			if (i == dl)
+				return req_fail(req, GH_ERR_VALIDATION, name,
+				    "the query parameter %s has a bad percent escape or an encoded NUL",
+				    name);
+		}
+		return req_fail(req, GH_ERR_VALIDATION, NULL,
+		    "a query parameter has a bad percent escape or an encoded NUL");
+	}
+	return GH_OK;
+}
+
 enum gh_err
 req_parse_uri(struct request *req)
 {
@@ -161,7 +196,7 @@ req_parse_uri(struct request *req)
 		*p++ = '/';
 	*p = '\0';
 	req->path = path;
-	return GH_OK;
+	return query_check(req);
 }
 
 const char *

@@ -158,8 +158,8 @@ test_uri_ok(void **state)
 	expect_path(f, "/a+b", "/a+b", "");	/* '+' is a space only in queries */
 	expect_path(f, "/.../.a/a./..b", "/.../.a/a./..b", "");
 	expect_path(f, "/caf%C3%A9", "/caf\xc3\xa9", "");
-	/* The query is kept raw and not validated here. */
-	expect_path(f, "/a?x=%zz&y=%00", "/a", "x=%zz&y=%00");
+	/* The query is kept raw; only its escapes are checked here (test_query). */
+	expect_path(f, "/a?x=%41&y=+%20", "/a", "x=%41&y=+%20");
 	assert_ptr_equal(f->req.uri + 3, f->req.query);
 }
 
@@ -348,6 +348,18 @@ test_query(void **state)
 	assert_null(req_query(r, "a"));
 	assert_int_equal(parse(f, "/s?&&a=7&"), GH_OK);
 	assert_string_equal(req_query(r, "a"), "7");
+
+	/* A parameter that does not decode is refused, not taken as absent. */
+	assert_int_equal(parse(f, "/s?limit=5&cursor=%zz"), GH_ERR_VALIDATION);
+	assert_string_equal(r->field, "cursor");
+	assert_int_equal(parse(f, "/s?a=x%00y"), GH_ERR_VALIDATION);
+	assert_string_equal(r->field, "a");
+	assert_int_equal(parse(f, "/s?a=%4"), GH_ERR_VALIDATION);
+	assert_string_equal(r->field, "a");
+	assert_int_equal(parse(f, "/s?a%zz=1"), GH_ERR_VALIDATION);
+	assert_null(r->field);
+	assert_int_equal(parse(f, "/s?%01=%zz"), GH_ERR_VALIDATION);
+	assert_null(r->field);
 }
 
 /* ---- headers and environment ---- */
