@@ -190,9 +190,10 @@ api_user_roles_add(struct request *req)
 	int		 platform;
 	enum gh_err	 err;
 
-	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = body_str(req, "role", BODY_REQUIRED, 1, 100, &name)) != GH_OK ||
-	    (err = target(req, "roles.assign", &user, &org)) != GH_OK)
+	/* The user in the path first: a bad id is 404 whatever the body holds. */
+	if ((err = target(req, "roles.assign", &user, &org)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "role", BODY_REQUIRED, 1, 100, &name)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
@@ -217,8 +218,8 @@ api_user_roles_replace(struct request *req)
 	int		 platform;
 	enum gh_err	 err;
 
-	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = target(req, "roles.assign", &user, &org)) != GH_OK)
+	if ((err = target(req, "roles.assign", &user, &org)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK)
 		return err;
 	list = cJSON_GetObjectItemCaseSensitive(req->json, "roles");
 	if (!cJSON_IsArray(list))
