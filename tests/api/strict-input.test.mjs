@@ -76,6 +76,20 @@ async function snapshot() {
     return Object.fromEntries(sums.map((r) => [r[0], r[1]]));
 }
 
+/** A describe() whose tests are framed by a snapshot and a check that nothing was stored. */
+function unchanged(name, body) {
+    describe(name, () => {
+        let before_;
+        test('snapshot', async () => {
+            before_ = await snapshot();
+        });
+        body();
+        test('nothing was stored', async () => {
+            assert.deepEqual(await snapshot(), before_);
+        });
+    });
+}
+
 function expectProblem(res, status, code, field, what) {
     assert.equal(res.status, status, `${what}: ${res.status} ${res.text.slice(0, 300)}`);
     const p = problemOf(res);
@@ -105,12 +119,7 @@ describe('the route table', () => {
     });
 });
 
-describe('strict JSON on every route with a body', () => {
-    let before_;
-    test('snapshot', async () => {
-        before_ = await snapshot();
-    });
-
+unchanged('strict JSON on every route with a body', () => {
     for (const r of ROUTES.filter((x) => x.body)) {
         test(`${r.method} ${r.pattern}`, async () => {
             for (const c of BAD_JSON) {
@@ -122,18 +131,9 @@ describe('strict JSON on every route with a body', () => {
             expectProblem(res, 400, 'malformed_json', undefined, `${r.method} ${r.pattern} with a leading zero`);
         });
     }
-
-    test('nothing was stored', async () => {
-        assert.deepEqual(await snapshot(), before_);
-    });
 });
 
-describe('strict numbers: ids in paths', () => {
-    let before_;
-    test('snapshot', async () => {
-        before_ = await snapshot();
-    });
-
+unchanged('strict numbers: ids in paths', () => {
     for (const r of ROUTES.filter((x) => params(x.pattern).some(isId))) {
         test(`${r.method} ${r.pattern}`, async () => {
             for (const p of params(r.pattern).filter(isId)) {
@@ -146,18 +146,9 @@ describe('strict numbers: ids in paths', () => {
             }
         });
     }
-
-    test('nothing was stored', async () => {
-        assert.deepEqual(await snapshot(), before_);
-    });
 });
 
-describe('strict numbers: query parameters', () => {
-    let before_;
-    test('snapshot', async () => {
-        before_ = await snapshot();
-    });
-
+unchanged('strict numbers: query parameters', () => {
     for (const [key, names] of Object.entries(QUERY_NUMBERS)) {
         const [method, pattern] = key.split(' ');
         test(`${key}: ${names.join(', ')}`, async () => {
@@ -202,10 +193,6 @@ describe('strict numbers: query parameters', () => {
             }
         });
     }
-
-    test('nothing was stored', async () => {
-        assert.deepEqual(await snapshot(), before_);
-    });
 });
 
 describe('explicit cases', () => {
