@@ -80,9 +80,10 @@ enum bad {
 	BAD_NUL,		/* \u0000 */
 	BAD_SURROGATE,		/* a \ud800-\udfff escape not in a high-low pair */
 	BAD_ESCAPE,		/* not a JSON escape: a syntax error */
+	BAD__MAX
 };
 
-static const char *const bad_text[] = {
+static const char *const bad_text[BAD__MAX] = {
 	NULL,
 	"holds a raw control character (escape it)",
 	"is not valid UTF-8",
@@ -91,7 +92,10 @@ static const char *const bad_text[] = {
 	NULL,
 };
 
-/* One step of a member's path: a name (not NUL-terminated) or an array index. */
+/*
+ * One step of a member's path: a name or an array index.  The name is raw JSON text in the
+ * body, len bytes, while scanning; a NUL-terminated cJSON name while walking the tree.
+ */
 struct seg {
 	const char	*name;		/* NULL in an array */
 	size_t		 len;
@@ -313,7 +317,8 @@ scan(struct request *req, unsigned char **exact, size_t *nnum)
 	enum bad		 why;
 	int			 name, ex;
 
-	*exact = arena_alloc(req->arena, n / 2 + 1);
+	/* Every number takes a byte at least. */
+	*exact = arena_alloc(req->arena, n);
 	*nnum = 0;
 	for (i = 0; i < n; ) {
 		top = depth > 0 ? &f[depth - 1] : NULL;
@@ -404,6 +409,7 @@ walk(struct walk *w, cJSON *v, size_t d)
 {
 	struct request	*req = w->req;
 	cJSON		*c, **kids;
+	const char	*field;
 	size_t		 n = 0, i;
 	enum gh_err	 err;
 
@@ -411,9 +417,11 @@ walk(struct walk *w, cJSON *v, size_t d)
 		/* The scan saw the same numbers in the same order, or cJSON would have failed. */
 		if (w->num < w->nnum && w->exact[w->num++])
 			v->type |= BODY_JSON_EXACT;
-		if (!isfinite(v->valuedouble))
-			return req_fail(req, GH_ERR_VALIDATION, path_text(req, w->segs, d, 0),
-			    "%s is a number out of range", path_text(req, w->segs, d, 0));
+		if (!isfinite(v->valuedouble)) {
+			field = path_text(req, w->segs, d, 0);
+			return req_fail(req, GH_ERR_VALIDATION, field, "%s is a number out of range",
+			    field);
+		}
 		return GH_OK;
 	}
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
@@ -428,11 +436,9 @@ walk(struct walk *w, cJSON *v, size_t d)
 		for (i = 1; i < n; i++)
 			if (strcmp(kids[i - 1]->string, kids[i]->string) == 0) {
 				w->segs[d].name = kids[i]->string;
-				w->segs[d].index = 0;
-				return req_fail(req, GH_ERR_VALIDATION,
-				    path_text(req, w->segs, d + 1, 0),
-				    "%s appears twice (names in an object are unique)",
-				    path_text(req, w->segs, d + 1, 0));
+				field = path_text(req, w->segs, d + 1, 0);
+				return req_fail(req, GH_ERR_VALIDATION, field,
+				    "%s appears twice (names in an object are unique)", field);
 			}
 	}
 	for (c = v->child, i = 0; c != NULL; c = c->next, i++) {
