@@ -1,6 +1,7 @@
 /*
  * auth.c: login, refresh, logout, logout-all, forward auth and the JWKS.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,14 +133,15 @@ pick_org(struct request *req, struct session_user *u, const char *want)
 	struct db_param		 p[2];
 	enum gh_err		 err;
 	enum sql_id		 q = SQL_ORG_PRIMARY;
-	size_t			 i, np = 1;
+	size_t			 np = 1;
+	long long		 id;
 
 	p[0] = DB_INT(u->id);
 	if (want != NULL) {
-		for (i = 0; want[i] >= '0' && want[i] <= '9'; i++)
-			;
-		q = want[i] == '\0' && i > 0 ? SQL_ORG_MEMBER_BY_ID : SQL_ORG_MEMBER_BY_SLUG;
-		p[1] = q == SQL_ORG_MEMBER_BY_ID ? DB_INT(strtoll(want, NULL, 10)) : DB_STR(want);
+		/* An id as the strict parser reads it; anything else is a slug. */
+		q = valid_int_text(want, 1, LLONG_MAX, &id) ? SQL_ORG_MEMBER_BY_ID :
+		    SQL_ORG_MEMBER_BY_SLUG;
+		p[1] = q == SQL_ORG_MEMBER_BY_ID ? DB_INT(id) : DB_STR(want);
 		np = 2;
 	}
 	if ((err = db_exec(req->w->db, req->arena, q, p, np, &r)) != GH_OK)

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "api/common.h"
 #include "auth/authn.h"
 #include "core/arena.h"
+#include "core/valid.h"
 #include "server/worker.h"
 #include "store/kv.h"
 
@@ -59,30 +61,44 @@ api_cursor(struct request *req, long long id)
 enum gh_err
 api_page_parse(struct request *req, struct api_page *pg)
 {
-	const char	*l = req_query(req, "limit"), *c = req_query(req, "cursor");
+	const char	*c = req_query(req, "cursor");
 	unsigned char	 dec[32];
-	char		*end;
 	size_t		 n;
+	enum gh_err	 err;
 
-	pg->limit = API_PAGE_DEFAULT;
 	pg->after = 0;
-	if (l != NULL) {
-		pg->limit = strtoll(l, &end, 10);
-		if (*l == '\0' || *end != '\0' || pg->limit < 1 || pg->limit > API_PAGE_MAX)
-			return req_fail(req, GH_ERR_VALIDATION, "limit",
-			    "limit must be an integer from 1 to %d", API_PAGE_MAX);
-	}
-	if (c != NULL) {
-		if (sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL, &n, NULL,
-		    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n < 4 ||
-		    memcmp(dec, "id:", 3) != 0)
-			return req_fail(req, GH_ERR_VALIDATION, "cursor", "cursor is not one we issued");
-		dec[n] = '\0';
-		pg->after = strtoll((char *)dec + 3, &end, 10);
-		if (*end != '\0' || pg->after < 0)
-			return req_fail(req, GH_ERR_VALIDATION, "cursor", "cursor is not one we issued");
-	}
+	if ((err = api_limit_parse(req, &pg->limit)) != GH_OK)
+		return err;
+	if (c != NULL && (sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL, &n, NULL,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n < 4 ||
+	    memcmp(dec, "id:", 3) != 0 ||
+	    !valid_int_mem((char *)dec + 3, n - 3, 1, LLONG_MAX, &pg->after)))
+		return req_fail(req, GH_ERR_VALIDATION, "cursor", "cursor is not one we issued");
 	return GH_OK;
+}
+
+enum gh_err
+api_limit_parse(struct request *req, long long *limit)
+{
+	*limit = API_PAGE_DEFAULT;
+	return api_query_int(req, "limit", 1, API_PAGE_MAX, NULL, limit);
+}
+
+enum gh_err
+api_query_int(struct request *req, const char *name, long long min, long long max,
+    const char *why, long long *out)
+{
+	const char	*v = req_query(req, name);
+
+	if (v == NULL || valid_int_text(v, min, max, out))
+		return GH_OK;
+	if (why != NULL)
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s", why);
+	if (max == LLONG_MAX)
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be an integer of at least %lld",
+		    name, min);
+	return req_fail(req, GH_ERR_VALIDATION, name, "%s must be an integer from %lld to %lld",
+	    name, min, max);
 }
 
 void
@@ -101,11 +117,8 @@ api_page_respond(struct request *req, cJSON *items, long long next_after)
 enum gh_err
 api_id_param(struct request *req, size_t i, long long *id)
 {
-	const char	*s = req_param(req, i);
-	char		*end;
-
-	*id = s ? strtoll(s, &end, 10) : 0;
-	if (s == NULL || *s == '\0' || *end != '\0' || *id <= 0 || strlen(s) > 19)
+	*id = 0;
+	if (!valid_int_text(req_param(req, i), 1, LLONG_MAX, id))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such object");
 	return GH_OK;
 }

@@ -26,12 +26,23 @@ struct api_page {
 
 /* ?limit= and ?cursor= (400 naming the field). */
 enum gh_err	 api_page_parse(struct request *, struct api_page *);
+/* ?limit= alone: 1..API_PAGE_MAX, API_PAGE_DEFAULT when absent. */
+enum gh_err	 api_limit_parse(struct request *, long long *limit);
+/*
+ * Query parameter name as a plain decimal integer within [min, max] (valid_int_text): *out is
+ * left alone when it is absent; else 400 naming it, detail why (or a generic text when NULL).
+ */
+enum gh_err	 api_query_int(struct request *, const char *name, long long min, long long max,
+		    const char *why, long long *out);
 /* The opaque cursor that continues after id. */
 const char	*api_cursor(struct request *, long long id);
 /* Answer {"items": items, "next_cursor": ...}; next_after 0 = last page. */
 void		 api_page_respond(struct request *, cJSON *items, long long next_after);
 
-/* Route parameter i as a positive id; GH_ERR_NOT_FOUND when it is not one. */
+/*
+ * Route parameter i as a positive id (digits, no leading zero, at most 2^63 - 1); anything else
+ * is GH_ERR_NOT_FOUND, like an id that does not exist.
+ */
 enum gh_err	 api_id_param(struct request *, size_t i, long long *id);
 
 /* A new JSON object or array owned by the arena. */

@@ -18,6 +18,7 @@
  * first, so two concurrent moves can neither build a cycle nor deadlock.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,7 +350,6 @@ api_components_list(struct request *req)
 	const char	*cat = req_query(req, "category"), *par = req_query(req, "parent_id");
 	long long	 parent = -1, last = 0;
 	int		 active;
-	char		*end;
 	size_t		 i;
 	enum gh_err	 err;
 	cJSON		*items;
@@ -360,16 +360,11 @@ api_components_list(struct request *req)
 	if (cat != NULL && (utf8_len(cat) == (size_t)-1 || utf8_len(cat) > CATEGORY_MAX))
 		return req_fail(req, GH_ERR_VALIDATION, "category",
 		    "category is up to %d characters", CATEGORY_MAX);
-	if (par != NULL) {
-		if (strcmp(par, "null") == 0)
-			parent = 0;
-		else {
-			parent = strtoll(par, &end, 10);
-			if (!isdigit((unsigned char)*par) || *end != '\0' || strlen(par) > 18)
-				return req_fail(req, GH_ERR_VALIDATION, "parent_id",
-				    "parent_id is a component id, or 0 or null for the top level");
-		}
-	}
+	if (par != NULL && strcmp(par, "null") == 0)
+		parent = 0;
+	else if ((err = api_query_int(req, "parent_id", 0, LLONG_MAX,
+	    "parent_id is a component id, or 0 or null for the top level", &parent)) != GH_OK)
+		return err;
 	p[0] = DB_INT(pg.after);
 	p[1] = DB_STR(cat ? cat : "");
 	p[2] = DB_STR(cat ? cat : "");

@@ -5,6 +5,7 @@
 #include <cJSON.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "core/arena.h"
 #include "server/metrics.h"
 #include "server/worker.h"
@@ -69,12 +70,12 @@ api_metrics(struct request *req)
 enum gh_err
 api_debug_sleep(struct request *req)
 {
-	const char	*v = req_query(req, "ms");
-	long		 ms = v ? strtol(v, NULL, 10) : 0;
+	long long	 ms = 0;
 	struct timespec	 ts;
+	enum gh_err	 err;
 
-	if (ms < 0 || ms > 10000)
-		return req_fail(req, GH_ERR_VALIDATION, "ms", "ms must be from 0 to 10000");
+	if ((err = api_query_int(req, "ms", 0, 10000, "ms must be from 0 to 10000", &ms)) != GH_OK)
+		return err;
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	/* Signals are blocked while a request runs, so this sleeps the whole time. */

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -473,10 +474,9 @@ api_invitations_list(struct request *req)
 	struct api_page	 pg;
 	struct db_result r;
 	struct db_param	 p[11];
-	const char	*status = req_query(req, "status"), *orgq = req_query(req, "organization_id");
+	const char	*status = req_query(req, "status");
 	const char	*email = req_query(req, "email"), *sort = req_query(req, "sort");
 	long long	 org = 0, last = 0;
-	char		*end;
 	int		 desc = 0;
 	size_t		 i, n = 0;
 	enum gh_err	 err;
@@ -491,12 +491,9 @@ api_invitations_list(struct request *req)
 			return req_fail(req, GH_ERR_VALIDATION, "status",
 			    "status is pending, accepted, revoked or expired");
 	}
-	if (orgq != NULL) {
-		org = strtoll(orgq, &end, 10);
-		if (*orgq == '\0' || *end != '\0' || org < 1)
-			return req_fail(req, GH_ERR_VALIDATION, "organization_id",
-			    "organization_id is an organization id");
-	}
+	if ((err = api_query_int(req, "organization_id", 1, LLONG_MAX,
+	    "organization_id is an organization id", &org)) != GH_OK)
+		return err;
 	if (sort != NULL) {
 		if (strcmp(sort, "-id") == 0 || strcmp(sort, "-created_at") == 0)
 			desc = 1;

@@ -12,6 +12,7 @@
  * then refuse a suspended organization (organization_suspended) or a lost membership.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@
 #include "auth/authn.h"
 #include "auth/session.h"
 #include "core/arena.h"
+#include "core/valid.h"
 #include "http/body.h"
 #include "server/worker.h"
 #include "store/audit.h"
@@ -208,23 +210,6 @@ member_begin(struct request *req, long long org, long long user, struct db_resul
 	return err;
 }
 
-/* ?limit= as everywhere (1..API_PAGE_MAX). */
-static enum gh_err
-parse_limit(struct request *req, long long *limit)
-{
-	const char	*l = req_query(req, "limit");
-	char		*end;
-
-	*limit = API_PAGE_DEFAULT;
-	if (l == NULL)
-		return GH_OK;
-	*limit = strtoll(l, &end, 10);
-	if (*l == '\0' || *end != '\0' || *limit < 1 || *limit > API_PAGE_MAX)
-		return req_fail(req, GH_ERR_VALIDATION, "limit",
-		    "limit must be an integer from 1 to %d", API_PAGE_MAX);
-	return GH_OK;
-}
-
 /*
  * The list cursor: base64url of "sort\nid\nkey", the last row's sort order, id and sort key.  A
  * cursor made for another sort order is refused.
@@ -247,7 +232,7 @@ parse_cursor(struct request *req, const char *sort, long long *id, const char **
 {
 	const char	*c = req_query(req, "cursor");
 	unsigned char	*dec;
-	char		*s, *nl, *end;
+	char		*s, *nl;
 	size_t		 n;
 
 	*id = 0;
@@ -271,8 +256,7 @@ parse_cursor(struct request *req, const char *sort, long long *id, const char **
 	if ((nl = strchr(s, '\n')) == NULL)
 		goto bad;
 	*nl = '\0';
-	*id = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || *id < 1)
+	if (!valid_int_text(s, 1, LLONG_MAX, id))
 		goto bad;
 	*key = nl + 1;
 	if (utf8_len(*key) == (size_t)-1)
@@ -296,7 +280,7 @@ api_orgs_list(struct request *req)
 	cJSON		*items, *o;
 	size_t		 i, k;
 
-	if ((err = parse_limit(req, &limit)) != GH_OK)
+	if ((err = api_limit_parse(req, &limit)) != GH_OK)
 		return err;
 	if (sort == NULL || *sort == '\0')
 		sort = "id";

@@ -6,6 +6,7 @@
  * organization's own, and never grant a permission they do not hold.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,13 +205,9 @@ api_roles_list(struct request *req)
 		return err;
 	if (scope != NULL && strcmp(scope, "platform") && strcmp(scope, "organization"))
 		return req_fail(req, GH_ERR_VALIDATION, "scope", "scope is platform or organization");
-	if (org != NULL) {
-		char *end;
-		forg = strtoll(org, &end, 10);
-		if (*org == '\0' || *end != '\0' || forg < 0)
-			return req_fail(req, GH_ERR_VALIDATION, "organization_id",
-			    "organization_id is an organization id, or 0 for shared roles");
-	}
+	if ((err = api_query_int(req, "organization_id", 0, LLONG_MAX,
+	    "organization_id is an organization id, or 0 for shared roles", &forg)) != GH_OK)
+		return err;
 	p[0] = DB_INT(pg.after);
 	p[1] = DB_INT(authn_platform_has(req, "roles.read"));
 	p[2] = DB_INT(req->auth.org_id);
@@ -273,7 +270,7 @@ api_role_create(struct request *req)
 	struct db_param	 p[6];
 	const char	*name, *desc, *scope;
 	const cJSON	*orgv, *pl;
-	long long	 org, id;
+	long long	 org, id, want;
 	int		 platform = authn_platform_has(req, "roles.create"), changed = 0;
 	enum gh_err	 err;
 
@@ -290,13 +287,14 @@ api_role_create(struct request *req)
 	if (strcmp(scope, "organization") && strcmp(scope, "platform"))
 		return req_fail(req, GH_ERR_VALIDATION, "scope", "scope is platform or organization");
 	orgv = cJSON_GetObjectItemCaseSensitive(req->json, "organization_id");
-	if (orgv != NULL && !cJSON_IsNull(orgv) && (!cJSON_IsNumber(orgv) || orgv->valuedouble < 1))
+	want = 0;
+	if (orgv != NULL && !cJSON_IsNull(orgv) && body_int_value(req, orgv, "organization_id", 1,
+	    LLONG_MAX, &want) != GH_OK)
 		return req_fail(req, GH_ERR_VALIDATION, "organization_id", "an organization id or null");
 	if (platform)
-		org = (orgv == NULL || cJSON_IsNull(orgv)) ? 0 : (long long)orgv->valuedouble;
+		org = want;
 	else {
-		if (orgv != NULL && !cJSON_IsNull(orgv) &&
-		    (long long)orgv->valuedouble != req->auth.org_id)
+		if (want != 0 && want != req->auth.org_id)
 			return req_fail(req, GH_ERR_FORBIDDEN, "organization_id",
 			    "you can create roles only in your own organization");
 		if (orgv != NULL && cJSON_IsNull(orgv))

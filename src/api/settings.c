@@ -542,17 +542,8 @@ parse_time(struct request *req, const char *s)
 static enum gh_err
 query_id(struct request *req, const char *name, long long *out)
 {
-	const char	*v = req_query(req, name);
-	char		*end;
-
 	*out = 0;
-	if (v == NULL)
-		return GH_OK;
-	*out = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || *out <= 0 || strlen(v) > 19)
-		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be a positive integer id",
-		    name);
-	return GH_OK;
+	return api_query_int(req, name, 1, LLONG_MAX, NULL, out);
 }
 
 /* A text query parameter of 1..max characters; NULL when absent. */

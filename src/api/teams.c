@@ -8,6 +8,7 @@
  * Teams grant no permissions, so no change here touches tokens or the authorization tables.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "api/teams.h"
 #include "auth/authn.h"
 #include "core/arena.h"
+#include "core/valid.h"
 #include "http/body.h"
 #include "server/worker.h"
 #include "store/audit.h"
@@ -57,22 +59,6 @@ static const enum sql_id member_lists[] = {
 	SQL_TEAM_MEMBER_LIST_NAME_DESC
 };
 
-static enum gh_err
-limit_parse(struct request *req, long long *limit)
-{
-	const char	*l = req_query(req, "limit");
-	char		*end;
-
-	*limit = API_PAGE_DEFAULT;
-	if (l == NULL)
-		return GH_OK;
-	*limit = strtoll(l, &end, 10);
-	if (*l == '\0' || *end != '\0' || *limit < 1 || *limit > API_PAGE_MAX)
-		return req_fail(req, GH_ERR_VALIDATION, "limit", "limit must be an integer from 1 to %d",
-		    API_PAGE_MAX);
-	return GH_OK;
-}
-
 /* ?sort=, ?limit= and ?cursor= against sorts (4 names: id, -id, text, -text). */
 static enum gh_err
 keyset_parse(struct request *req, const char *const *sorts, struct keyset *ks)
@@ -81,7 +67,6 @@ keyset_parse(struct request *req, const char *const *sorts, struct keyset *ks)
 	struct api_page	 pg;
 	unsigned char	 dec[CURSOR_MAX];
 	size_t		 n, sl;
-	char		*end;
 	enum gh_err	 err;
 
 	memset(ks, 0, sizeof(*ks));
@@ -101,7 +86,7 @@ keyset_parse(struct request *req, const char *const *sorts, struct keyset *ks)
 		ks->has = pg.after > 0;
 		return GH_OK;
 	}
-	if ((err = limit_parse(req, &ks->limit)) != GH_OK)
+	if ((err = api_limit_parse(req, &ks->limit)) != GH_OK)
 		return err;
 	if ((c = req_query(req, "cursor")) == NULL)
 		return GH_OK;
@@ -113,10 +98,11 @@ keyset_parse(struct request *req, const char *const *sorts, struct keyset *ks)
 	if (strlen((char *)dec) != n || n < sl + 3 || memcmp(dec, sorts[ks->sort], sl) != 0 ||
 	    dec[sl] != ':' || !isdigit(dec[sl + 1]))
 		goto bad;
-	ks->after = strtoll((char *)dec + sl + 1, &end, 10);
-	if (*end != ':' || ks->after < 1)
+	if ((p = strchr((char *)dec + sl + 1, ':')) == NULL ||
+	    !valid_int_mem((char *)dec + sl + 1, (size_t)(p - (char *)dec) - sl - 1, 1, LLONG_MAX,
+	    &ks->after))
 		goto bad;
-	p = end + 1;
+	p++;
 	if (utf8_len(p) == (size_t)-1)
 		goto bad;
 	ks->key = arena_strndup(req->arena, p, strlen(p));
@@ -264,26 +250,19 @@ static enum gh_err
 target_org(struct request *req, const char *perm, int create, long long *org)
 {
 	const cJSON	*v;
-	const char	*q;
-	char		*end;
 	long long	 want = 0;
 	int		 platform = authn_platform_has(req, perm);
+	enum gh_err	 err;
 
 	if (create) {
 		v = cJSON_GetObjectItemCaseSensitive(req->json, "organization_id");
-		if (v != NULL && !cJSON_IsNull(v)) {
-			if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9.0e15 ||
-			    v->valuedouble != (double)(long long)v->valuedouble)
-				return req_fail(req, GH_ERR_VALIDATION, "organization_id",
-				    "organization_id must be an organization id");
-			want = (long long)v->valuedouble;
-		}
-	} else if ((q = req_query(req, "organization_id")) != NULL) {
-		want = strtoll(q, &end, 10);
-		if (!isdigit((unsigned char)*q) || *end != '\0' || want < 1 || strlen(q) > 18)
+		if (v != NULL && !cJSON_IsNull(v) && body_int_value(req, v, "organization_id", 1,
+		    LLONG_MAX, &want) != GH_OK)
 			return req_fail(req, GH_ERR_VALIDATION, "organization_id",
 			    "organization_id must be an organization id");
-	}
+	} else if ((err = api_query_int(req, "organization_id", 1, LLONG_MAX,
+	    "organization_id must be an organization id", &want)) != GH_OK)
+		return err;
 	if (want > 0 && want != req->auth.org_id && !platform)
 		return req_fail(req, GH_ERR_FORBIDDEN, "organization_id",
 		    "you manage teams only in your own organization");

@@ -5,6 +5,7 @@
  * bumps the user's permission_version, so tokens issued with the old roles stop working at once
  * and a refresh issues tokens with the new ones.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +28,6 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 {
 	struct db_result r;
 	struct db_param	 p[2];
-	const char	*q = req_query(req, "organization_id");
 	const cJSON	*b = req->json ? cJSON_GetObjectItemCaseSensitive(req->json,
 			    "organization_id") : NULL;
 	int		 platform = authn_platform_has(req, perm);
@@ -37,14 +37,11 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 		return err;
 	*org = req->auth.org_id;
 	if (b != NULL && !cJSON_IsNull(b)) {
-		if (!cJSON_IsNumber(b) || b->valuedouble < 1)
+		if (body_int_value(req, b, "organization_id", 1, LLONG_MAX, org) != GH_OK)
 			return req_fail(req, GH_ERR_VALIDATION, "organization_id", "an organization id");
-		*org = (long long)b->valuedouble;
-	} else if (q != NULL) {
-		*org = strtoll(q, NULL, 10);
-		if (*org < 1)
-			return req_fail(req, GH_ERR_VALIDATION, "organization_id", "an organization id");
-	}
+	} else if ((err = api_query_int(req, "organization_id", 1, LLONG_MAX,
+	    "an organization id", org)) != GH_OK)
+		return err;
 	if (*org != req->auth.org_id && !platform)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user in your organization");
 	p[0] = DB_INT(*user);
@@ -193,9 +190,10 @@ api_user_roles_add(struct request *req)
 	int		 platform;
 	enum gh_err	 err;
 
-	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = body_str(req, "role", BODY_REQUIRED, 1, 100, &name)) != GH_OK ||
-	    (err = target(req, "roles.assign", &user, &org)) != GH_OK)
+	/* The user in the path first: a bad id is 404 whatever the body holds. */
+	if ((err = target(req, "roles.assign", &user, &org)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "role", BODY_REQUIRED, 1, 100, &name)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
@@ -220,8 +218,8 @@ api_user_roles_replace(struct request *req)
 	int		 platform;
 	enum gh_err	 err;
 
-	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = target(req, "roles.assign", &user, &org)) != GH_OK)
+	if ((err = target(req, "roles.assign", &user, &org)) != GH_OK ||
+	    (err = body_only(req, fields)) != GH_OK)
 		return err;
 	list = cJSON_GetObjectItemCaseSensitive(req->json, "roles");
 	if (!cJSON_IsArray(list))
@@ -273,7 +271,8 @@ api_user_roles_remove(struct request *req)
 
 	if ((err = target(req, "roles.assign", &user, &org)) != GH_OK)
 		return err;
-	role = strtoll(req_param(req, 1), NULL, 10);
+	if ((err = api_id_param(req, 1, &role)) != GH_OK)
+		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = may_assign(req, role, org, "role_id", &platform)) != GH_OK)

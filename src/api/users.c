@@ -16,6 +16,7 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -483,7 +484,8 @@ cursor_parse(struct request *req, const char *c, struct list_args *a)
 		return bad_cursor(req);
 	for (i = 0, v = j->child; v != NULL; v = v->next, i++) {
 		if (i < 2 || v->next == NULL) {
-			if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9e15)
+			if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9e15 ||
+			    v->valuedouble != floor(v->valuedouble))
 				return bad_cursor(req);
 		} else if (!cJSON_IsString(v) || v->valuestring == NULL ||
 		    utf8_len(v->valuestring) == (size_t)-1)
@@ -510,24 +512,18 @@ static enum gh_err
 list_parse(struct request *req, struct list_args *a)
 {
 	static const char *const statuses[] = { "enabled", "disabled", "locked", "expired" };
-	const char	*l = req_query(req, "limit"), *c = req_query(req, "cursor");
+	const char	*c = req_query(req, "cursor");
 	const char	*q = req_query(req, "q"), *org = req_query(req, "organization_id");
 	const char	*team = req_query(req, "team"), *st = req_query(req, "status");
 	const char	*sort = req_query(req, "sort"), *dir = req_query(req, "direction");
 	struct db_result r;
 	struct db_param	 p[2];
 	enum gh_err	 err;
-	char		*end;
 	size_t		 i, n;
 
 	memset(a, 0, sizeof(*a));
-	a->limit = API_PAGE_DEFAULT;
-	if (l != NULL) {
-		a->limit = strtoll(l, &end, 10);
-		if (*l == '\0' || *end != '\0' || a->limit < 1 || a->limit > API_PAGE_MAX)
-			return req_fail(req, GH_ERR_VALIDATION, "limit",
-			    "limit must be an integer from 1 to %d", API_PAGE_MAX);
-	}
+	if ((err = api_limit_parse(req, &a->limit)) != GH_OK)
+		return err;
 	a->sort = SORT_USERNAME;
 	if (sort != NULL) {
 		for (i = 0; i < SORT__MAX && strcmp(sort, sort_names[i]) != 0; i++)
@@ -563,12 +559,9 @@ list_parse(struct request *req, struct list_args *a)
 	}
 
 	/* The organization context. */
-	if (org != NULL) {
-		a->org = strtoll(org, &end, 10);
-		if (*org == '\0' || *end != '\0' || a->org < 1)
-			return req_fail(req, GH_ERR_VALIDATION, "organization_id",
-			    "organization_id must be a positive integer");
-	}
+	if ((err = api_query_int(req, "organization_id", 1, LLONG_MAX,
+	    "organization_id must be a positive integer", &a->org)) != GH_OK)
+		return err;
 	if (!authn_platform_has(req, "users.read")) {
 		if (req->auth.org_id <= 0)
 			return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your session has no organization");
@@ -578,10 +571,10 @@ list_parse(struct request *req, struct list_args *a)
 		a->org = req->auth.org_id;
 	}
 
+	if ((err = api_query_int(req, "team", 1, LLONG_MAX, "team must be a team id",
+	    &a->team)) != GH_OK)
+		return err;
 	if (team != NULL) {
-		a->team = strtoll(team, &end, 10);
-		if (*team == '\0' || *end != '\0' || a->team < 1)
-			return req_fail(req, GH_ERR_VALIDATION, "team", "team must be a team id");
 		p[0] = DB_INT(a->team);
 		if ((err = db_exec(req->w->db, req->arena, SQL_USER_TEAM_ORG, p, 1, &r)) != GH_OK)
 			return err;
@@ -928,13 +921,10 @@ target_org(struct request *req, long long *org)
 	long long	 want = 0;
 	enum gh_err	 err;
 
-	if (v != NULL && !cJSON_IsNull(v)) {
-		if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 9e15 ||
-		    v->valuedouble != (double)(long long)v->valuedouble)
-			return req_fail(req, GH_ERR_VALIDATION, "organization_id",
-			    "organization_id must be an organization id");
-		want = (long long)v->valuedouble;
-	}
+	if (v != NULL && !cJSON_IsNull(v) && body_int_value(req, v, "organization_id", 1,
+	    LLONG_MAX, &want) != GH_OK)
+		return req_fail(req, GH_ERR_VALIDATION, "organization_id",
+		    "organization_id must be an organization id");
 	if (authn_platform_has(req, "users.create"))
 		*org = want > 0 ? want : req->auth.org_id;
 	else {

@@ -255,9 +255,8 @@ policy_settings_check(struct request *req, enum policy_kind kind, const cJSON *i
 				return err;
 			continue;
 		}
-		if (!json_int(v, &n) || n < pk->min || n > pk->max)
-			return req_fail(req, GH_ERR_VALIDATION, field,
-			    "%s must be an integer from %lld to %lld", field, pk->min, pk->max);
+		if ((err = body_int_value(req, v, field, pk->min, pk->max, &n)) != GH_OK)
+			return err;
 		cJSON_AddNumberToObject(o, pk->name, (double)n);
 	}
 	/* Rules between keys hold for the values in force: what is stored over the defaults. */

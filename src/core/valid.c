@@ -1,11 +1,12 @@
 /*
- * valid.c: the syntax of usernames, email addresses, phone numbers and names, and the normal
- * form of identifiers, one definition for the whole program.
+ * valid.c: the syntax of usernames, email addresses, phone numbers, names and integers in
+ * text, and the normal form of identifiers, one definition for the whole program.
  */
 #include <sys/types.h>
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
 
@@ -164,4 +165,45 @@ valid_ident(enum valid_ident_kind kind, const char *in, char *out, size_t outsz)
 	free(k);
 	free(c);
 	return res;
+}
+
+int
+valid_int_mem(const char *s, size_t n, long long min, long long max, long long *out)
+{
+	unsigned long long	 v = 0, lim;
+	long long		 r;
+	size_t			 i = 0;
+	int			 neg = 0;
+
+	if (n > 0 && s[0] == '-') {
+		if (min >= 0)
+			return 0;
+		neg = 1;
+		i = 1;
+	}
+	/* Digits, and no leading zero: one spelling per number ("-0" is not one either). */
+	if (i == n || (s[i] == '0' && (n - i > 1 || neg)))
+		return 0;
+	lim = neg ? (unsigned long long)LLONG_MAX + 1 : (unsigned long long)LLONG_MAX;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		if (v > (lim - (unsigned long long)(s[i] - '0')) / 10)
+			return 0;
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	}
+	if (neg)
+		r = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN : -(long long)v;
+	else
+		r = (long long)v;
+	if (r < min || r > max)
+		return 0;
+	*out = r;
+	return 1;
+}
+
+int
+valid_int_text(const char *s, long long min, long long max, long long *out)
+{
+	return s != NULL && valid_int_mem(s, strlen(s), min, max, out);
 }

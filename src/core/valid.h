@@ -1,11 +1,14 @@
 /*
  * valid.h: syntax checks shared by every place that takes a username, an email address, a
  * phone number or a name (users, invitations, organizations, teams, components, the
- * create-admin command), and the one normal form of usernames and email addresses.  Pure
- * functions; 1 = valid unless said otherwise.  Nothing is allocated that the caller frees.
+ * create-admin command), the one normal form of usernames and email addresses, and the one
+ * parser of integers written as text (ids in paths, query parameters, cursors, JSON numbers).
+ * Pure functions; 1 = valid unless said otherwise.  Nothing is allocated that the caller frees.
  */
 #ifndef GH_VALID_H
 #define GH_VALID_H
+
+#include <stddef.h>
 
 /* 3-64 of [A-Za-z0-9._-], starting with a letter or a digit (so never an '@', which tells a
  * login by email from one by username). */
@@ -56,5 +59,16 @@ enum valid_ident_res {
  */
 enum valid_ident_res	 valid_ident(enum valid_ident_kind, const char *in, char *out,
 			    size_t outsz);
+
+/*
+ * The n bytes at s as a plain decimal integer within [min, max]: digits without a leading zero
+ * ("0" itself excepted), after a '-' only when min < 0.  No '+', space, fraction, exponent,
+ * other base or trailing byte; overflow is out of range.  1 and *out set when it is one, else 0
+ * and *out untouched.
+ */
+int	 valid_int_mem(const char *s, size_t n, long long min, long long max, long long *out);
+
+/* valid_int_mem() of a NUL-terminated string; 0 for NULL. */
+int	 valid_int_text(const char *s, long long min, long long max, long long *out);
 
 #endif

@@ -120,9 +120,9 @@ enum gh_err	 req_parse_uri(struct request *);
 void		 req_set_request_id(struct request *, const char *candidate);
 
 /*
- * The body as JSON: GH_ERR_UNSUPPORTED_MEDIA unless Content-Type is application/json (with
- * optional parameters), GH_ERR_BODY_REQUIRED when empty, GH_ERR_MALFORMED_JSON, and
- * GH_ERR_VALIDATION unless it is an object.  On success req->json is set.
+ * The body as JSON: GH_ERR_BODY_REQUIRED when empty, GH_ERR_UNSUPPORTED_MEDIA unless
+ * Content-Type is application/json (with optional parameters), then body_parse() (strict JSON,
+ * http/body.h).  On success req->json is set.
  */
 enum gh_err	 req_parse_json(struct request *);
 

@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cJSON.h>
 #include <sodium.h>
 
 #include "config.h"
@@ -39,6 +40,7 @@ usage(FILE *f)
 	    "  hash-password [-c FILE]  read a password on stdin, print its Argon2id hash\n"
 	    "  routes [-c FILE] [--check]  print the routes with their permissions; --check fails\n"
 	    "                           when a route that needs a permission has no active mapping\n"
+	    "  routes --json            print the route table as JSON (method, pattern, body, auth)\n"
 	    "  config-docs              print docs/configuration.md (every key, default, meaning)\n"
 	    "  version                  print the version\n", f);
 }
@@ -65,6 +67,7 @@ struct opts {
 	const char	*email;
 	const char	*password_file;
 	int		 status;
+	int		 json;
 };
 
 static int
@@ -77,6 +80,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "password-file", required_argument, NULL, 'p' },
 		{ "status", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -91,6 +95,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'e': o->email = optarg; break;
 		case 'p': o->password_file = optarg; break;
 		case 's': o->status = 1; break;
+		case 'j': o->json = 1; break;
 		default:
 			usage(stderr);
 			return -1;
@@ -386,6 +391,39 @@ cmd_config_docs(void)
 }
 
 /*
+ * The route table as one JSON array, for tools and tests: each route's method, pattern,
+ * whether it takes a JSON body, and its authentication ("public", "own" when the handler
+ * authenticates itself, "token" when a mapped permission is needed, "debug").
+ */
+static int
+routes_json(void)
+{
+	const struct route	*rt;
+	cJSON			*a = cJSON_CreateArray(), *o;
+	char			*s;
+	size_t			 i;
+
+	for (i = 0; i < api_nroutes; i++) {
+		rt = &api_routes[i];
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "method", http_method_names[rt->method]);
+		cJSON_AddStringToObject(o, "pattern", rt->pattern);
+		cJSON_AddBoolToObject(o, "body", (rt->flags & ROUTE_BODY) != 0);
+		cJSON_AddStringToObject(o, "auth", (rt->flags & ROUTE_DEBUG) ? "debug" :
+		    (rt->flags & ROUTE_OWN_AUTH) ? "own" : (rt->flags & ROUTE_PUBLIC) ? "public" :
+		    "token");
+		cJSON_AddItemToArray(a, o);
+	}
+	s = cJSON_PrintUnformatted(a);
+	cJSON_Delete(a);
+	if (s == NULL)
+		return 1;
+	printf("%s\n", s);
+	cJSON_free(s);
+	return 0;
+}
+
+/*
  * Print every route with the permissions mapped to it.  With -c, the mappings come from the
  * database; with --check, exit 1 when a route that needs a permission has none (deny by
  * default would make it unusable).
@@ -401,6 +439,8 @@ cmd_routes(const struct opts *o)
 	size_t			 i, k, n;
 	int			 rc = 0, needs;
 
+	if (o->json)
+		return routes_json();
 	if (o->config != NULL) {
 		if (load(&cfg, o->config) == -1)
 			return 1;

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "http/body.h"
 #include "http/request.h"
 
 struct fixture {
@@ -156,8 +158,8 @@ test_uri_ok(void **state)
 	expect_path(f, "/a+b", "/a+b", "");	/* '+' is a space only in queries */
 	expect_path(f, "/.../.a/a./..b", "/.../.a/a./..b", "");
 	expect_path(f, "/caf%C3%A9", "/caf\xc3\xa9", "");
-	/* The query is kept raw and not validated here. */
-	expect_path(f, "/a?x=%zz&y=%00", "/a", "x=%zz&y=%00");
+	/* The query is kept raw; only its escapes are checked here (test_query). */
+	expect_path(f, "/a?x=%41&y=+%20", "/a", "x=%41&y=+%20");
 	assert_ptr_equal(f->req.uri + 3, f->req.query);
 }
 
@@ -346,6 +348,18 @@ test_query(void **state)
 	assert_null(req_query(r, "a"));
 	assert_int_equal(parse(f, "/s?&&a=7&"), GH_OK);
 	assert_string_equal(req_query(r, "a"), "7");
+
+	/* A parameter that does not decode is refused, not taken as absent. */
+	assert_int_equal(parse(f, "/s?limit=5&cursor=%zz"), GH_ERR_VALIDATION);
+	assert_string_equal(r->field, "cursor");
+	assert_int_equal(parse(f, "/s?a=x%00y"), GH_ERR_VALIDATION);
+	assert_string_equal(r->field, "a");
+	assert_int_equal(parse(f, "/s?a=%4"), GH_ERR_VALIDATION);
+	assert_string_equal(r->field, "a");
+	assert_int_equal(parse(f, "/s?a%zz=1"), GH_ERR_VALIDATION);
+	assert_null(r->field);
+	assert_int_equal(parse(f, "/s?%01=%zz"), GH_ERR_VALIDATION);
+	assert_null(r->field);
 }
 
 /* ---- headers and environment ---- */
@@ -614,6 +628,127 @@ test_json_ok(void **state)
 	    cJSON_GetObjectItemCaseSensitive(j, "c"), "d")->valuestring, "\xc3\xa9");
 	/* The tree belongs to the arena: reset deletes it (checked under valgrind/ASan). */
 	arena_reset(f->arena);
+}
+
+/* Each class of issue 13 is a 400 validation_failed naming the member, never malformed_json. */
+static void
+test_json_strict_strings(void **state)
+{
+	struct fixture	*f = *state;
+	static const struct {
+		const char	*body, *field, *why;
+	} bad[] = {
+		{ "{\"a\":\"x\ty\"}", "a", "control" },
+		{ "{\"a\":\"x\001\"}", "a", "control" },
+		{ "{\"a\":{\"b\":[1,\"\n\"]}}", "a.b[1]", "control" },
+		{ "{\"a\":\"\xff\"}", "a", "UTF-8" },
+		{ "{\"a\":\"\xc0\xaf\"}", "a", "UTF-8" },		/* overlong '/' */
+		{ "{\"a\":\"\xed\xa0\x80\"}", "a", "UTF-8" },	/* an encoded surrogate */
+		{ "{\"a\":\"\xf4\x90\x80\x80\"}", "a", "UTF-8" },	/* past U+10FFFF */
+		{ "{\"a\":\"\xe2\x82\"}", "a", "UTF-8" },		/* cut short */
+		{ "{\"ok\":1,\"a\xff\":1}", "a\xef\xbf\xbd", "UTF-8" },
+		{ "{\"login\":\"admin\\u0000x\"}", "login", "NUL" },
+		{ "{\"password\":\"pw\\u0000\"}", "password", "NUL" },
+		{ "{\"lo\\u0000gin\":\"admin\"}", "lo\xef\xbf\xbdgin", "NUL" },
+		{ "{\"a\":[{\"b\":\"\\u0000\"}]}", "a[0].b", "NUL" },
+		{ "{\"a\":\"\\ud800\"}", "a", "surrogate" },
+		{ "{\"a\":\"\\udc00\"}", "a", "surrogate" },
+		{ "{\"a\":\"\\ud800\\u0041\"}", "a", "surrogate" },
+		{ "{\"a\":\"\\uD800x\"}", "a", "surrogate" },
+		{ "{\"a\":\"\\ud800\\ud800\"}", "a", "surrogate" },
+		{ "{\"a\":1,\"b\":\"\\ude00\\ud83d\"}", "b", "surrogate" },
+	};
+	const char	*ok = "{\"a\":\"\\ud83d\\ude00 \\\" \\\\ \\/ \\b\\f\\n\\r\\t "
+			    "\\u0001 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f\"}";
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (pjson(f, env_json, bad[i].body, strlen(bad[i].body)) != GH_ERR_VALIDATION)
+			fail_msg("body %s: got %d", bad[i].body, f->req.err);
+		assert_null(f->req.json);
+		assert_non_null(f->req.field);
+		if (strcmp(f->req.field, bad[i].field) != 0)
+			fail_msg("body %s: field %s, want %s", bad[i].body, f->req.field,
+			    bad[i].field);
+		assert_contains(f->req.detail, bad[i].why);
+	}
+	/* A raw NUL byte in a string is a control character, not the end of the body. */
+	assert_int_equal(pjson(f, env_json, "{\"a\":\"x\0y\"}", 11), GH_ERR_VALIDATION);
+	assert_string_equal(f->req.field, "a");
+	/* A pair, other escapes and characters of every length are fine. */
+	assert_int_equal(pjson(f, env_json, ok, strlen(ok)), GH_OK);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(f->req.json, "a")->valuestring,
+	    "\xf0\x9f\x98\x80 \" \\ / \b\f\n\r\t \001 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f");
+	/* A bad escape is a syntax error; so is anything but an object, whatever it holds. */
+	assert_int_equal(pjson(f, env_json, "{\"a\":\"\\x41\"}", 12), GH_ERR_MALFORMED_JSON);
+	assert_int_equal(pjson(f, env_json, "{\"a\":\"\\u12\"}", 12), GH_ERR_MALFORMED_JSON);
+	assert_int_equal(pjson(f, env_json, "[\"\\u0000\"]", 10), GH_ERR_VALIDATION);
+	assert_null(f->req.field);
+}
+
+static void
+test_json_strict_duplicates(void **state)
+{
+	struct fixture	*f = *state;
+	static const struct {
+		const char	*body, *field;
+	} bad[] = {
+		{ "{\"login\":\"admin\",\"login\":\"x\"}", "login" },
+		{ "{\"a\":1,\"b\":2,\"a\":null}", "a" },
+		{ "{\"a\":1,\"\\u0061\":2}", "a" },
+		{ "{\"x\":{\"b\":1,\"c\":2,\"b\":2}}", "x.b" },
+		{ "{\"x\":[{},{\"k\":1,\"k\":1}]}", "x[1].k" },
+	};
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (pjson(f, env_json, bad[i].body, strlen(bad[i].body)) != GH_ERR_VALIDATION)
+			fail_msg("body %s: got %d", bad[i].body, f->req.err);
+		assert_null(f->req.json);
+		assert_string_equal(f->req.field, bad[i].field);
+		assert_contains(f->req.detail, "twice");
+	}
+	/* The same name in different objects is fine. */
+	assert_int_equal(pjson(f, env_json, "{\"a\":{\"a\":1},\"b\":{\"a\":2}}", 25), GH_OK);
+}
+
+static void
+test_json_strict_numbers(void **state)
+{
+	struct fixture	*f = *state;
+	const char	*bad[] = { "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":1.e3}",
+			    "{\"a\":-01}", "{\"a\":1e}", "{\"a\":.5}", "{\"a\":+1}" };
+	const char	*body = "{\"a\":1,\"b\":1.0,\"c\":1e3,\"d\":9007199254740993,"
+			    "\"e\":-5,\"f\":9007199254740991,\"g\":1.5,\"h\":-0,\"i\":0}";
+	long long	 v;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pjson(f, env_json, bad[i], strlen(bad[i])) != GH_ERR_MALFORMED_JSON)
+			fail_msg("body %s: got %d", bad[i], f->req.err);
+	assert_int_equal(pjson(f, env_json, "{\"x\":[1e400]}", 13), GH_ERR_VALIDATION);
+	assert_string_equal(f->req.field, "x[0]");
+
+	assert_int_equal(pjson(f, env_json, body, strlen(body)), GH_OK);
+	assert_int_equal(body_int(&f->req, "a", BODY_REQUIRED, 0, 10, &v, NULL), GH_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(body_int(&f->req, "e", BODY_REQUIRED, -10, 10, &v, NULL), GH_OK);
+	assert_int_equal(v, -5);
+	assert_int_equal(body_int(&f->req, "f", BODY_REQUIRED, 0, LLONG_MAX, &v, NULL), GH_OK);
+	assert_true(v == 9007199254740991LL);
+	assert_int_equal(body_int(&f->req, "i", BODY_REQUIRED, 0, 1, &v, NULL), GH_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(body_int(&f->req, "a", BODY_REQUIRED, 2, 10, &v, NULL), GH_ERR_VALIDATION);
+	assert_string_equal(f->req.field, "a");
+	/* A fraction, an exponent or more than 2^53 - 1 is not an integer, whatever its value. */
+	assert_int_equal(body_int(&f->req, "b", BODY_REQUIRED, 0, 10, &v, NULL), GH_ERR_VALIDATION);
+	assert_string_equal(f->req.field, "b");
+	assert_int_equal(body_int(&f->req, "c", BODY_REQUIRED, 0, 10000, &v, NULL),
+	    GH_ERR_VALIDATION);
+	assert_int_equal(body_int(&f->req, "d", BODY_REQUIRED, 0, LLONG_MAX, &v, NULL),
+	    GH_ERR_VALIDATION);
+	assert_int_equal(body_int(&f->req, "g", BODY_REQUIRED, 0, 10, &v, NULL), GH_ERR_VALIDATION);
+	assert_int_equal(body_int(&f->req, "h", BODY_REQUIRED, -1, 1, &v, NULL), GH_ERR_VALIDATION);
 }
 
 /* ---- req_fail ---- */
@@ -941,6 +1076,9 @@ main(void)
 		T(test_json_nul_then_garbage),
 		T(test_json_not_object),
 		T(test_json_ok),
+		T(test_json_strict_strings),
+		T(test_json_strict_duplicates),
+		T(test_json_strict_numbers),
 		T(test_fail),
 		T(test_problem_fields),
 		T(test_problem_minimal),

@@ -1,7 +1,8 @@
 /*
  * Unit tests for src/core/valid.c: usernames, email addresses, E.164 phone numbers, non-printing
- * characters and the normal form of identifiers.
+ * characters, the normal form of identifiers and integers in text.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,6 +144,46 @@ test_ident_small_buffer(void **state)
 	assert_string_equal(out, "bob");
 }
 
+static void
+test_int_text(void **state)
+{
+	static const char *const bad[] = { "", "+3", " 3", "3 ", "1abc", "1.9", "1.5", "-1",
+	    "0x10", "1e3", "01", "00", "-", "--1", "9223372036854775808",
+	    "99999999999999999999999", "\t1", "1\n", "\xd9\xa3" };
+	long long	 v;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 42;
+		assert_false(valid_int_text(bad[i], 0, LLONG_MAX, &v));
+		assert_int_equal(v, 42);
+	}
+	assert_false(valid_int_text(NULL, 0, 10, &v));
+	assert_true(valid_int_text("0", 0, 10, &v));
+	assert_int_equal(v, 0);
+	assert_true(valid_int_text("10", 0, 10, &v));
+	assert_int_equal(v, 10);
+	assert_false(valid_int_text("11", 0, 10, &v));
+	assert_false(valid_int_text("0", 1, 10, &v));
+	assert_true(valid_int_text("9223372036854775807", 1, LLONG_MAX, &v));
+	assert_true(v == LLONG_MAX);
+	/* A sign only where the range has negative numbers, and never "-0". */
+	assert_true(valid_int_text("-5", -10, 10, &v));
+	assert_int_equal(v, -5);
+	assert_false(valid_int_text("-11", -10, 10, &v));
+	assert_false(valid_int_text("-0", -10, 10, &v));
+	assert_false(valid_int_text("-3", -10, -5, &v));
+	assert_true(valid_int_text("-9223372036854775808", LLONG_MIN, 0, &v));
+	assert_true(v == LLONG_MIN);
+	assert_false(valid_int_text("-9223372036854775809", LLONG_MIN, 0, &v));
+	/* The length bounds the text: no NUL needed, none looked past. */
+	assert_true(valid_int_mem("123abc", 3, 0, 1000, &v));
+	assert_int_equal(v, 123);
+	assert_false(valid_int_mem("12\0", 3, 0, 1000, &v));
+	assert_false(valid_int_mem("1", 0, 0, 1000, &v));
+}
+
 int
 main(void)
 {
@@ -153,6 +194,7 @@ main(void)
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_ident_small_buffer),
+		cmocka_unit_test(test_int_text),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
