@@ -17,8 +17,9 @@
 #include "store/kv.h"
 
 /*
- * The cache.  Keys under the prefixes given to kv_cache_setup are kept in a direct-mapped table
- * (a key's hash picks its slot; a newcomer replaces whatever was there).  They are only kept
+ * The cache.  Keys under the prefixes given to kv_cache_setup are kept in a two-way table (a
+ * key's hash picks two slots; a newcomer takes an empty one, else the one read longest ago), so
+ * the five keys of one token check do not evict each other when two share a slot.  They are only kept
  * while Redis tracks them for us: the command connection has CLIENT TRACKING on in broadcast
  * mode for those prefixes, redirected to a second connection subscribed to
  * __redis__:invalidate, so every change of such a key, by anyone, expiry and eviction
@@ -383,11 +384,45 @@ cacheable(const struct kv *kv, const char *key, size_t len)
 	return 0;
 }
 
+/*
+ * Two places a key may be kept in (two-way: two keys of one check that share their first place
+ * do not push each other out on every request): the low bits of its hash and the high bits.
+ */
 static struct kv_slot *
-slot_of(struct kv *kv, const char *key, size_t len, uint64_t *hash)
+slot_at(struct kv *kv, uint64_t hash, int way)
 {
-	*hash = key_hash(key, len);
-	return &kv->slots[*hash & (kv->nslots - 1)];
+	return &kv->slots[(way == 0 ? hash : hash >> 32) & (kv->nslots - 1)];
+}
+
+static int
+slot_holds(const struct kv_slot *sl, uint64_t hash, const char *key, size_t len)
+{
+	return sl->at != 0 && sl->hash == hash && strncmp(sl->key, key, len) == 0 &&
+	    sl->key[len] == '\0';
+}
+
+/* The slot that keeps key, or NULL. */
+static struct kv_slot *
+slot_find(struct kv *kv, const char *key, size_t len, uint64_t hash)
+{
+	struct kv_slot	*a = slot_at(kv, hash, 0), *b = slot_at(kv, hash, 1);
+
+	if (slot_holds(a, hash, key, len))
+		return a;
+	return slot_holds(b, hash, key, len) ? b : NULL;
+}
+
+/* Where to keep key: its slot if it has one, an empty place, else the place read longest ago. */
+static struct kv_slot *
+slot_victim(struct kv *kv, const char *key, size_t len, uint64_t hash)
+{
+	struct kv_slot	*a = slot_at(kv, hash, 0), *b = slot_at(kv, hash, 1), *sl;
+
+	if ((sl = slot_find(kv, key, len, hash)) != NULL)
+		return sl;
+	if (a->at == 0 || b->at == 0)
+		return a->at == 0 ? a : b;
+	return b->at < a->at ? b : a;
 }
 
 static void
@@ -398,9 +433,8 @@ forget(struct kv *kv, const char *key, size_t len)
 
 	if (kv->nslots == 0 || len >= KV_CKEY)
 		return;
-	sl = slot_of(kv, key, len, &h);
-	if (sl->at != 0 && sl->hash == h && strncmp(sl->key, key, len) == 0 &&
-	    sl->key[len] == '\0') {
+	h = key_hash(key, len);
+	if ((sl = slot_find(kv, key, len, h)) != NULL) {
 		sl->at = 0;
 		kv->stats.invalidations++;
 	}
@@ -535,9 +569,10 @@ kv_mget(struct kv *kv, struct arena *a, size_t n, const char *const *keys, const
 		len = strlen(keys[i]);
 		slot[i] = NULL;
 		if (kv->tracking && cacheable(kv, keys[i], len)) {
-			sl = slot[i] = slot_of(kv, keys[i], len, &hash[i]);
-			if (sl->at != 0 && now - sl->at < kv->max_age_ms && sl->hash == hash[i] &&
-			    strcmp(sl->key, keys[i]) == 0) {
+			hash[i] = key_hash(keys[i], len);
+			slot[i] = &kv->slots[0];	/* kept after the read (below) */
+			sl = slot_find(kv, keys[i], len, hash[i]);
+			if (sl != NULL && now - sl->at < kv->max_age_ms) {
 				vals[i] = sl->nil ? NULL : arena_strdup(a, sl->val);
 				continue;
 			}
@@ -565,9 +600,10 @@ kv_mget(struct kv *kv, struct arena *a, size_t n, const char *const *keys, const
 		 * Kept only if tracking covered the read (a connection lost in kv_pipeline has
 		 * turned it off) and the value fits.
 		 */
-		if ((sl = slot[miss[i]]) == NULL || !kv->tracking ||
+		if (slot[miss[i]] == NULL || !kv->tracking ||
 		    (v->type == REDIS_REPLY_STRING && v->len >= KV_CVAL))
 			continue;
+		sl = slot_victim(kv, keys[miss[i]], strlen(keys[miss[i]]), hash[miss[i]]);
 		sl->hash = hash[miss[i]];
 		sl->nil = v->type == REDIS_REPLY_NIL;
 		memcpy(sl->key, keys[miss[i]], strlen(keys[miss[i]]) + 1);

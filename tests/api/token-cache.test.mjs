@@ -8,7 +8,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api } from './lib.mjs';
+import { api, sql, sqlValue, DEV_PASSWORD } from './lib.mjs';
 import {
     LOGOUT, CHECK, mustLogin, decodeJwt, createUser, deleteUser, redis, show,
 } from './authlib.mjs';
@@ -62,6 +62,33 @@ describe('kept keys of the token check', () => {
         assert.equal(dh + dm, 100, `hits ${dh} + misses ${dm} = the 100 checks`);
         // At most one miss per worker (8 by default) plus a re-read per worker if a second passed.
         assert.ok(dh >= 70, `100 checks of one token: ${dh} answered from the workers' copies, ${dm} from Redis`);
+    });
+
+    test('two keys of one check that share a slot are both kept (two-way table)', async () => {
+        // FNV-1a as src/store/kv.c computes it (its start value included); the stack keeps
+        // 4,096 slots (the default).
+        const fnv = (str) => {
+            let h = 1469598103934665603n;
+            for (const b of Buffer.from(str)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+            return h;
+        };
+        let id = Number(await sqlValue('SELECT MAX(id) FROM users')) + 1;
+        while ((fnv(`pv:${id}`) & 4095n) !== (fnv(`mv:${id}:1`) & 4095n)) id++;
+        const name = `kvpair-${id}`;
+        await sql(`INSERT INTO users (id, username, email, first_name, last_name, full_name, password_hash, password_changed_at)
+                   SELECT ${id}, '${name}', '${name}@acme.test', 'K', 'V', 'K V', password_hash, CURRENT_TIMESTAMP(6) FROM users WHERE username = 'bob';
+                   INSERT INTO user_organization (user_id, organization_id, is_primary) VALUES (${id}, 1, 1);
+                   INSERT INTO user_roles (user_id, role_id, organization_id)
+                   SELECT ${id}, id, 1 FROM roles WHERE name = 'member' AND organization_id IS NULL`);
+        try {
+            const s = await mustLogin(name, DEV_PASSWORD);
+            const hits = await metric('gatehouse_token_store_reads_total', '{source="hit"}');
+            for (let i = 0; i < 100; i++) assert.equal((await api('GET', '/api/v1/me', { token: s.token })).status, 200);
+            const dh = (await metric('gatehouse_token_store_reads_total', '{source="hit"}')) - hits;
+            assert.ok(dh >= 70, `user ${id} (pv: and mv: share a slot): ${dh} of 100 checks answered from the workers' copies`);
+        } finally {
+            await deleteUser(id);
+        }
     });
 
     test('logout is seen by every worker at once', async () => {
