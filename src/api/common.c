@@ -9,8 +9,8 @@
 #include "api/common.h"
 #include "auth/authn.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "core/valid.h"
-#include "server/worker.h"
 #include "store/kv.h"
 
 static void

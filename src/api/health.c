@@ -7,8 +7,8 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "core/arena.h"
-#include "server/metrics.h"
-#include "server/worker.h"
+#include "core/ctx.h"
+#include "core/metrics.h"
 #include "store/db.h"
 #include "store/kv.h"
 

@@ -12,8 +12,8 @@
 #include "auth/policy.h"
 #include "auth/session.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

@@ -21,14 +21,14 @@
 
 #include "api/api.h"
 #include "api/common.h"
-#include "core/valid.h"
 #include "api/orgs.h"
 #include "auth/authn.h"
 #include "auth/session.h"
 #include "core/arena.h"
+#include "core/ctx.h"
+#include "core/valid.h"
 #include "core/valid.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

@@ -11,9 +11,9 @@
 #include "api/common.h"
 #include "auth/authn.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "http/body.h"
 #include "http/pattern.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

@@ -19,9 +19,9 @@
 #include "api/settings.h"
 #include "auth/authn.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "core/log.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

@@ -20,9 +20,9 @@
 #include "api/teams.h"
 #include "auth/authn.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "core/valid.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

@@ -17,8 +17,8 @@
 #include "auth/authz.h"
 #include "auth/session.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

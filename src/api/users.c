@@ -25,7 +25,6 @@
 #include <sodium.h>
 
 #include "api/api.h"
-#include "core/valid.h"
 #include "api/common.h"
 #include "api/invitations.h"
 #include "api/users.h"
@@ -35,8 +34,9 @@
 #include "auth/policy.h"
 #include "auth/session.h"
 #include "core/arena.h"
+#include "core/ctx.h"
+#include "core/valid.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/kv.h"

@@ -13,10 +13,10 @@
 #include "auth/token.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/ctx.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "http/router.h"
-#include "server/metrics.h"
-#include "server/worker.h"
 #include "store/db.h"
 #include "store/kv.h"
 

@@ -23,8 +23,8 @@
 #include <sodium.h>
 #include <utf8proc.h>
 
-#include "core/clock.h"
 #include "auth/password.h"
+#include "core/clock.h"
 
 /* Hash of a random password nobody knows; verified against when the user has no usable hash. */
 static char dummy[crypto_pwhash_STRBYTES];

@@ -31,9 +31,9 @@
 #include "auth/policy.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/ctx.h"
 #include "core/log.h"
 #include "http/body.h"
-#include "server/worker.h"
 #include "store/db.h"
 #include "store/kv.h"
 

@@ -10,8 +10,8 @@
 #include "auth/session.h"
 #include "auth/token.h"
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "core/log.h"
-#include "server/worker.h"
 #include "store/db.h"
 #include "store/kv.h"
 

@@ -30,11 +30,11 @@
 #include <sodium.h>
 
 #include "core/arena.h"
-#include "core/config.h"
 #include "core/clock.h"
+#include "core/config.h"
+#include "core/ctx.h"
 #include "core/log.h"
 #include "core/mail.h"
-#include "server/worker.h"
 
 #define MAIL_TIMEOUT_MS		10000	/* the command's time to take the message and exit */
 #define MAIL_TEMPLATE_MAX	65536	/* bytes of one template */

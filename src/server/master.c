@@ -17,8 +17,8 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "server/master.h"
-#include "server/metrics.h"
 #include "server/worker.h"
 
 #define MAX_WORKERS	1024

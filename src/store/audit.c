@@ -4,8 +4,8 @@
 #include <cJSON.h>
 
 #include "core/arena.h"
+#include "core/ctx.h"
 #include "core/log.h"
-#include "server/worker.h"
 #include "store/audit.h"
 #include "store/db.h"
 

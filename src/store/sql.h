@@ -5,13 +5,13 @@
 #ifndef GH_SQL_H
 #define GH_SQL_H
 
-#include "store/sql_rbac.h"
-#include "store/sql_orgs.h"
-#include "store/sql_users.h"
-#include "store/sql_teams.h"
-#include "store/sql_invitations.h"
-#include "store/sql_settings.h"
 #include "store/sql_components.h"
+#include "store/sql_invitations.h"
+#include "store/sql_orgs.h"
+#include "store/sql_rbac.h"
+#include "store/sql_settings.h"
+#include "store/sql_teams.h"
+#include "store/sql_users.h"
 
 /* Columns of a login lookup, in the order enum user_login_col names them. */
 #define USER_LOGIN_COLS "id, password_hash, is_enabled, is_account_non_expired," \

@@ -4,7 +4,7 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#include "server/metrics.h"
+#include "core/metrics.h"
 
 const double metrics_bounds_ms[METRICS_NBUCKETS] = {
 	0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000
