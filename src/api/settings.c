@@ -18,6 +18,7 @@
 #include "api/common.h"
 #include "api/settings.h"
 #include "auth/authn.h"
+#include "auth/policy.h"
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/log.h"

@@ -27,7 +27,6 @@
 #include <cJSON.h>
 #include <sodium.h>
 
-#include "api/settings.h"
 #include "auth/policy.h"
 #include "core/arena.h"
 #include "core/config.h"

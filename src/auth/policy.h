@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <cJSON.h>
+
 #include "core/err.h"
 #include "http/request.h"
 
@@ -46,5 +48,37 @@ enum gh_err	 policy_invitation(struct request *, long long org, struct policy_in
  */
 enum gh_err	 policy_check_password(struct request *, long long org, const char *pw,
 		    const char *field);
+
+/* --- The typed settings, as the policies admin API (api/settings.c) reads and writes them ---- */
+
+enum policy_kind {
+	POLICY_PASSWORD,
+	POLICY_SESSION,
+	POLICY_LOCKOUT,
+	POLICY_INVITATION,
+	POLICY__MAX
+};
+
+/* "password", "session", "lockout", "invitation": the values of policy.kind. */
+extern const char *const policy_kind_names[POLICY__MAX];
+
+/* The kind named s, or POLICY__MAX. */
+enum policy_kind policy_kind_parse(const char *s);
+
+/*
+ * Validate in (the "settings" member of a request body) for kind: an object of known keys with
+ * values in range, null meaning "the default".  Errors are 400 validation_failed naming
+ * "settings.<key>" (or "settings").  On success *out is the object to store: only the keys set,
+ * normalized (domain names in lower case, no duplicates).
+ */
+enum gh_err	 policy_settings_check(struct request *, enum policy_kind kind, const cJSON *in,
+		    cJSON **out);
+
+/* Every key of kind with its effective value: stored (may be NULL) over the configuration. */
+cJSON		*policy_settings_effective(struct request *, enum policy_kind kind,
+		    const cJSON *stored);
+
+/* Tell every worker to drop its cached policies (INCR policy:gen). */
+enum gh_err	 policy_changed(struct request *);
 
 #endif
