@@ -369,8 +369,13 @@ mail_invitation(struct request *req, const struct db_result *r, const char *org_
 		"expires_at", human_time(req, db_str(r, 0, IC_EXPIRES)),
 		NULL, NULL
 	};
+	const char	*why;
+	enum gh_err	 err;
 
-	return mail_send(req, db_str(r, 0, IC_EMAIL), "invitation", vars);
+	if ((err = mail_send(req->w->cfg, req->arena, db_str(r, 0, IC_EMAIL), "invitation", vars,
+	    &why)) != GH_OK)
+		return req_fail(req, err, NULL, "%s", why);
+	return GH_OK;
 }
 
 enum gh_err
@@ -1050,8 +1055,9 @@ reset_gate(struct request *req, const char *email)
 static void
 send_detached(struct request *req, const char *to, const char *name, const char *const *vars)
 {
-	pid_t	 pid;
-	int	 null;
+	const char	*why;
+	pid_t		 pid;
+	int		 null;
 
 	while (waitpid(-1, NULL, WNOHANG) > 0)
 		;
@@ -1067,7 +1073,7 @@ send_detached(struct request *req, const char *to, const char *name, const char 
 		close(null);
 	}
 	if (to != NULL)
-		(void)mail_send(req, to, name, vars);
+		(void)mail_send(req->w->cfg, req->arena, to, name, vars, &why);
 	_exit(0);
 }
 

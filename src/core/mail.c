@@ -7,8 +7,9 @@
  * Content-Type text/plain; charset=utf-8.  The command runs as `/bin/sh -c mail_command` in its
  * own process group with the message on its standard input, no other descriptor of the worker,
  * and MAIL_TIMEOUT_MS to finish; then the group is killed.  Nothing here logs a message, a
- * recipient or a value: links carry tokens.  Everything allocated belongs to the request's
- * arena except the message buffer, freed before returning.
+ * recipient or a value: links carry tokens.  Everything allocated belongs to the caller's arena
+ * except the message buffer, freed before returning.  It knows nothing of HTTP: a failure comes
+ * back as an error and a sentence the caller may show.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* pipe2, close_range */
@@ -21,6 +22,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +34,6 @@
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/ctx.h"
 #include "core/log.h"
 #include "core/mail.h"
 
@@ -97,21 +98,35 @@ has_ctl(const char *s)
 	return 0;
 }
 
+/* Set *why to the message (in a) and return e. */
+static enum gh_err
+fail(struct arena *a, const char **why, enum gh_err e, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 buf[256];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	*why = arena_strdup(a, buf);
+	return e;
+}
+
 /* Read the template into the arena; NULL after logging why. */
 static char *
-read_template(struct request *req, const char *name, size_t *len)
+read_template(const struct gh_config *cfg, struct arena *a, const char *name, size_t *len)
 {
-	const char	*dir = req->w->cfg->mail_template_dir;
+	const char	*dir = cfg->mail_template_dir;
 	char		*path, *buf;
 	FILE		*f;
 	size_t		 n;
 
-	path = arena_printf(req->arena, "%s/%s.txt", dir ? dir : ".", name);
+	path = arena_printf(a, "%s/%s.txt", dir ? dir : ".", name);
 	if ((f = fopen(path, "re")) == NULL) {
 		log_error("mail: cannot open template %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = arena_alloc(req->arena, MAIL_TEMPLATE_MAX + 1);
+	buf = arena_alloc(a, MAIL_TEMPLATE_MAX + 1);
 	n = fread(buf, 1, MAIL_TEMPLATE_MAX + 1, f);
 	if (ferror(f) || n > MAIL_TEMPLATE_MAX) {
 		log_error("mail: template %s is unreadable or larger than %d bytes", path,
@@ -224,7 +239,7 @@ subject(struct sbuf *b, const char *v)
 
 /* The domain of the From address, for Message-ID. */
 static const char *
-from_domain(struct request *req, const char *from)
+from_domain(struct arena *a, const char *from)
 {
 	const char	*at = strrchr(from, '@');
 	size_t		 n;
@@ -233,15 +248,14 @@ from_domain(struct request *req, const char *from)
 		return "gatehouse.invalid";
 	at++;
 	n = strcspn(at, "> \t");
-	return n > 0 ? arena_strndup(req->arena, at, n) : "gatehouse.invalid";
+	return n > 0 ? arena_strndup(a, at, n) : "gatehouse.invalid";
 }
 
-/* Build the whole message into b.  GH_OK, or an error already recorded on req. */
+/* Build the whole message into b.  GH_OK, or an error with *why set (in a). */
 static enum gh_err
-compose(struct request *req, struct sbuf *b, const char *to, const char *name,
-    const char *const *vars)
+compose(const struct gh_config *cfg, struct arena *a, struct sbuf *b, const char *to,
+    const char *name, const char *const *vars, const char **why)
 {
-	const struct gh_config	*cfg = req->w->cfg;
 	const char		*tpl, *end, *line, *nl, *body;
 	struct sbuf		 h = { NULL, 0, 0 };
 	unsigned char		 id[16];
@@ -251,8 +265,8 @@ compose(struct request *req, struct sbuf *b, const char *to, const char *name,
 	time_t			 now = time(NULL);
 	int			 have_subject = 0;
 
-	if ((tpl = read_template(req, name, &len)) == NULL)
-		return req_fail(req, GH_ERR_INTERNAL, NULL, "the %s mail template is missing", name);
+	if ((tpl = read_template(cfg, a, name, &len)) == NULL)
+		return fail(a, why, GH_ERR_INTERNAL, "the %s mail template is missing", name);
 	end = tpl + len;
 	/* The header block: lines up to the first empty one. */
 	for (line = tpl, body = NULL; line < end; line = nl + 1) {
@@ -269,7 +283,7 @@ compose(struct request *req, struct sbuf *b, const char *to, const char *name,
 			log_error("mail: template %s: the header block has a line that is not "
 			    "\"Name: value\"", name);
 			sb_free(&h);
-			return req_fail(req, GH_ERR_INTERNAL, NULL, "the %s mail template is broken",
+			return fail(a, why, GH_ERR_INTERNAL, "the %s mail template is broken",
 			    name);
 		}
 		if (reserved_header(line, n))
@@ -293,7 +307,7 @@ compose(struct request *req, struct sbuf *b, const char *to, const char *name,
 		log_error("mail: template %s needs a Subject: line and a blank line before the body",
 		    name);
 		sb_free(&h);
-		return req_fail(req, GH_ERR_INTERNAL, NULL, "the %s mail template is broken", name);
+		return fail(a, why, GH_ERR_INTERNAL, "the %s mail template is broken", name);
 	}
 
 	randombytes_buf(id, sizeof(id));
@@ -312,7 +326,7 @@ compose(struct request *req, struct sbuf *b, const char *to, const char *name,
 	sb_str(b, "\nMessage-ID: <");
 	sb_str(b, hex);
 	sb_str(b, "@");
-	sb_str(b, from_domain(req, cfg->mail_from));
+	sb_str(b, from_domain(a, cfg->mail_from));
 	sb_str(b, ">\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
 	    "Content-Transfer-Encoding: 8bit\n\n");
 	render(b, body, (size_t)(end - body), vars, 0, name);
@@ -464,37 +478,36 @@ run(const char *cmd, const char *msg, size_t len, char *err, size_t errlen)
 }
 
 enum gh_err
-mail_send(struct request *req, const char *to, const char *name, const char *const *vars)
+mail_send(const struct gh_config *cfg, struct arena *a, const char *to, const char *name,
+    const char *const *vars, const char **why)
 {
-	const struct gh_config	*cfg = req->w->cfg;
 	struct sbuf		 msg = { NULL, 0, 0 };
-	char			 why[512];
+	char			 cmd_err[512];
 	enum gh_err		 err;
 	long long		 t0 = (long long)clock_ms();
 
 	if (to == NULL || *to == '\0' || has_ctl(to) || strchr(to, ',') != NULL ||
 	    !valid_name(name)) {
 		log_error("mail: refusing to send %s: bad recipient or template name", name);
-		return req_fail(req, GH_ERR_INTERNAL, NULL, "the mail could not be composed");
+		return fail(a, why, GH_ERR_INTERNAL, "the mail could not be composed");
 	}
 	if (cfg->mail_command == NULL || *cfg->mail_command == '\0') {
 		log_error("mail: cannot send %s: mail_command is empty", name);
-		return req_fail(req, GH_ERR_NOT_READY, NULL, "mail delivery is not configured");
+		return fail(a, why, GH_ERR_NOT_READY, "mail delivery is not configured");
 	}
 	if (cfg->mail_from == NULL || has_ctl(cfg->mail_from)) {
 		log_error("mail: cannot send %s: mail_from is empty or holds control characters",
 		    name);
-		return req_fail(req, GH_ERR_NOT_READY, NULL, "mail delivery is not configured");
+		return fail(a, why, GH_ERR_NOT_READY, "mail delivery is not configured");
 	}
-	if ((err = compose(req, &msg, to, name, vars)) != GH_OK) {
+	if ((err = compose(cfg, a, &msg, to, name, vars, why)) != GH_OK) {
 		sb_free(&msg);
 		return err;
 	}
-	if (run(cfg->mail_command, msg.p, msg.len, why, sizeof(why)) != 0) {
+	if (run(cfg->mail_command, msg.p, msg.len, cmd_err, sizeof(cmd_err)) != 0) {
 		sb_free(&msg);
-		log_error("mail: %s not sent: %s", name, why);
-		return req_fail(req, GH_ERR_NOT_READY, NULL,
-		    "the mail could not be sent; try again later");
+		log_error("mail: %s not sent: %s", name, cmd_err);
+		return fail(a, why, GH_ERR_NOT_READY, "the mail could not be sent; try again later");
 	}
 	sb_free(&msg);
 	log_info("mail: %s handed to the mail command in %lld ms", name, (long long)clock_ms() - t0);
