@@ -31,19 +31,10 @@ enum gh_err	api_logout(struct request *);
 enum gh_err	api_logout_all(struct request *);
 enum gh_err	api_auth_check(struct request *);
 enum gh_err	api_jwks(struct request *);
-/*
- * Count a failed password check of user uid (0 = unknown) from the request's address: the
- * per-address throttle and the account's lockout both see it.
- */
-void		auth_count_failure(struct request *, long long uid, long long org);
-/* GH_OK, or 429 rate_limited (Retry-After) once the address has failed too often; 503 without Redis. */
-enum gh_err	auth_ip_gate(struct request *);
 
 /* api/me.c */
 enum gh_err	api_me(struct request *);
 enum gh_err	api_me_password(struct request *);
-/* The public profile of user id as a JSON object owned by the arena. */
-enum gh_err	api_user_object(struct request *, long long id, cJSON **out);
 
 /* api/roles.c */
 enum gh_err	api_roles_list(struct request *);

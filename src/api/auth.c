@@ -11,7 +11,9 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "auth/authn.h"
+#include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "auth/session.h"
@@ -41,88 +43,6 @@ audit(struct request *req, long long actor, long long org, const char *action, i
 	ev.failure = failure;
 	ev.reason = reason;
 	(void)audit_write(req, &ev);
-}
-
-/* 429 when the client address has failed too often; 503 when Redis is down. */
-enum gh_err
-auth_ip_gate(struct request *req)
-{
-	const struct gh_config	*cfg = req->w->cfg;
-	struct kv_cmd		 cmds[2];
-	redisReply		*r[2];
-	const char		*key;
-	enum gh_err		 err;
-	long long		 n, ttl;
-
-	key = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
-	kv_cmd_set(&cmds[0], 2, "GET", key);
-	kv_cmd_set(&cmds[1], 2, "TTL", key);
-	if ((err = kv_pipeline(req->w->kv, req->arena, cmds, 2, r)) != GH_OK)
-		return req_fail(req, err, NULL, "the session store is unreachable; try again");
-	n = r[0]->type == REDIS_REPLY_STRING ? strtoll(r[0]->str, NULL, 10) : 0;
-	if (n < cfg->ip_max_failures)
-		return GH_OK;
-	ttl = r[1]->type == REDIS_REPLY_INTEGER && r[1]->integer > 0 ? r[1]->integer : 1;
-	resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", ttl));
-	return req_fail(req, GH_ERR_RATE_LIMITED, NULL,
-	    "too many failed attempts from this address; retry in %lld s", ttl);
-}
-
-/*
- * Count a failure for the address and the account; lock the account past the threshold.  An
- * unknown user (uid 0) costs the same work as an account (tokens.md, "Equal time"): the same
- * organization lookup (it finds nothing), a lookup of a cached policy, the same four Redis
- * commands (on fail:acct:0) and no SQL write; only the failure that locks an account does more.
- */
-void
-auth_count_failure(struct request *req, long long uid, long long org)
-{
-	static long long	 decoy;	/* an organization this worker looked up, for uid 0 */
-	const struct gh_config	*cfg = req->w->cfg;
-	struct policy_lockout	 lp;
-	struct kv_cmd		 cmds[4];
-	redisReply		*r[4];
-	struct db_result	 o;
-	struct db_param		 p[3];
-	const char		*ipkey, *acctkey, *win, *per;
-
-	/* The account's lockout rules are those of its primary organization. */
-	if (org == 0) {
-		p[0] = DB_INT(uid);
-		if (db_exec(req->w->db, req->arena, SQL_ORG_PRIMARY, p, 1, &o) == GH_OK && o.nrows > 0)
-			org = db_int(&o, 0, 0);
-	}
-	if (uid > 0 && org > 0)
-		decoy = org;
-	(void)policy_lockout(req, uid > 0 ? org : decoy, &lp);
-	if (uid == 0) {
-		lp.threshold = cfg->lockout_threshold;
-		lp.period = cfg->lockout_period;
-	}
-
-	ipkey = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
-	win = arena_printf(req->arena, "%lld", cfg->ip_window);
-	acctkey = session_key(req, "fail:acct:", uid);
-	per = arena_printf(req->arena, "%lld", lp.period);
-	kv_cmd_set(&cmds[0], 2, "INCR", ipkey);
-	kv_cmd_set(&cmds[1], 4, "EXPIRE", ipkey, win, "NX");
-	kv_cmd_set(&cmds[2], 2, "INCR", acctkey);
-	kv_cmd_set(&cmds[3], 4, "EXPIRE", acctkey, per, "NX");
-	metrics_add(req->w->metrics, logins_failed, 1);
-	if (kv_pipeline(req->w->kv, req->arena, cmds, 4, r) != GH_OK || uid == 0)
-		return;
-	/* users.failed_login_count is written at the lock: a write per failure would show. */
-	if (r[2]->type == REDIS_REPLY_INTEGER && r[2]->integer >= lp.threshold) {
-		p[0] = DB_INT(lp.period);
-		p[1] = DB_INT(r[2]->integer);
-		p[2] = DB_INT(uid);
-		if (db_exec(req->w->db, req->arena, SQL_USER_LOCK, p, 3, NULL) == GH_OK) {
-			kv_run(req->w->kv, req->arena, &r[0], 2, "DEL", acctkey);
-			audit(req, uid, org, "auth.lockout", 1, "too_many_failures");
-			log_info("auth: user %lld locked for %lld s after %lld failures", uid,
-			    lp.period, (long long)r[2]->integer);
-		}
-	}
 }
 
 /* Pick the organization of the session: the one asked for, or the primary. */
@@ -238,7 +158,7 @@ api_login(struct request *req)
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK ||
 	    (err = body_str_or_int(req, "organization", BODY_OPTIONAL, 64, &org)) != GH_OK)
 		return err;
-	if ((err = auth_ip_gate(req)) != GH_OK)
+	if ((err = lockout_ip_gate(req)) != GH_OK)
 		return err;
 
 	/*
@@ -260,7 +180,7 @@ api_login(struct request *req)
 	ok = password_check(r.nrows ? db_str(&r, 0, ULC_HASH) : NULL, pw, strlen(pw), &legacy);
 	if (ok != 1) {
 		u.id = r.nrows ? db_int(&r, 0, ULC_ID) : 0;
-		auth_count_failure(req, u.id, 0);
+		lockout_failure(req, u.id, 0);
 		audit(req, u.id, 0, "auth.login.failure", 1, u.id ? "bad_password" : "unknown_user");
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
 	}

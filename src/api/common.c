@@ -302,3 +302,30 @@ api_ident(struct request *req, const char *name, enum valid_ident_kind kind, con
 		return req_fail(req, GH_ERR_VALIDATION, name, "%s", why);
 	}
 }
+
+enum gh_err
+api_user_object(struct request *req, long long id, cJSON **out)
+{
+	struct db_result	 r;
+	struct db_param		 p[1];
+	enum gh_err		 err;
+	cJSON			*u;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PROFILE, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
+	u = api_object(req);
+	cJSON_AddNumberToObject(u, "id", (double)db_int(&r, 0, 0));
+	cJSON_AddStringToObject(u, "username", db_str(&r, 0, 1));
+	cJSON_AddStringToObject(u, "email", db_str(&r, 0, 2));
+	cJSON_AddStringToObject(u, "first_name", db_str(&r, 0, 3));
+	cJSON_AddStringToObject(u, "last_name", db_str(&r, 0, 4));
+	cJSON_AddStringToObject(u, "full_name", db_str(&r, 0, 5));
+	api_add_str(u, "phone_number", db_str(&r, 0, 6));
+	api_add_str(u, "profile_image_ref", db_str(&r, 0, 7));
+	api_add_str(u, "last_login", db_str(&r, 0, 8));
+	*out = u;
+	return GH_OK;
+}

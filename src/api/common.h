@@ -82,6 +82,9 @@ enum gh_err	 api_account_unmanaged(struct request *, long long id, const char **
  */
 enum gh_err	 api_account_rule(struct request *, const char *perm, long long id, int self_ok);
 
+/* The public profile of user id (login, refresh, /me) as a JSON object owned by the arena. */
+enum gh_err	 api_user_object(struct request *, long long id, cJSON **out);
+
 /* Add a string member, or null. */
 void		 api_add_str(cJSON *o, const char *k, const char *v);
 

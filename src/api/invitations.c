@@ -27,6 +27,7 @@
 #include "api/common.h"
 #include "api/invitations.h"
 #include "auth/authn.h"
+#include "auth/lockout.h"
 #include "auth/authz.h"
 #include "auth/password.h"
 #include "auth/policy.h"
@@ -782,10 +783,10 @@ join_check(struct request *req, const struct db_result *u, const char *pw, long 
 {
 	enum gh_err	 err;
 
-	if ((err = auth_ip_gate(req)) != GH_OK)
+	if ((err = lockout_ip_gate(req)) != GH_OK)
 		return err;
 	if (password_verify(db_str(u, 0, ULC_HASH), pw, strlen(pw)) != 1) {
-		auth_count_failure(req, db_int(u, 0, ULC_ID), 0);
+		lockout_failure(req, db_int(u, 0, ULC_ID), 0);
 		audit(req, db_int(u, 0, ULC_ID), org, "invitation.accept", "user",
 		    db_int(u, 0, ULC_ID), 1, "bad_password", NULL);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "an account with this "

@@ -7,7 +7,9 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "auth/authn.h"
+#include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "auth/session.h"
@@ -21,43 +23,6 @@ static void
 json_free(void *p)
 {
 	cJSON_Delete(p);
-}
-
-static void
-add_str_or_null(cJSON *o, const char *k, const char *v)
-{
-	if (v != NULL)
-		cJSON_AddStringToObject(o, k, v);
-	else
-		cJSON_AddNullToObject(o, k);
-}
-
-enum gh_err
-api_user_object(struct request *req, long long id, cJSON **out)
-{
-	struct db_result	 r;
-	struct db_param		 p[1];
-	enum gh_err		 err;
-	cJSON			*u;
-
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PROFILE, p, 1, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-	u = cJSON_CreateObject();
-	arena_cleanup(req->arena, json_free, u);
-	cJSON_AddNumberToObject(u, "id", (double)db_int(&r, 0, 0));
-	cJSON_AddStringToObject(u, "username", db_str(&r, 0, 1));
-	cJSON_AddStringToObject(u, "email", db_str(&r, 0, 2));
-	cJSON_AddStringToObject(u, "first_name", db_str(&r, 0, 3));
-	cJSON_AddStringToObject(u, "last_name", db_str(&r, 0, 4));
-	cJSON_AddStringToObject(u, "full_name", db_str(&r, 0, 5));
-	add_str_or_null(u, "phone_number", db_str(&r, 0, 6));
-	add_str_or_null(u, "profile_image_ref", db_str(&r, 0, 7));
-	add_str_or_null(u, "last_login", db_str(&r, 0, 8));
-	*out = u;
-	return GH_OK;
 }
 
 enum gh_err
@@ -138,7 +103,7 @@ api_me_password(struct request *req)
 		return err;
 	if (r.nrows == 0 || password_verify(db_str(&r, 0, ULC_HASH), cur, strlen(cur)) != 1) {
 		/* A stolen access token must not become an unlimited password oracle. */
-		auth_count_failure(req, req->auth.user_id, req->auth.org_id);
+		lockout_failure(req, req->auth.user_id, req->auth.org_id);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "current_password",
 		    "the current password is wrong");
 	}
