@@ -191,6 +191,15 @@ api_query_bool(struct request *req, const char *name, int *out)
 }
 
 void
+api_add_idv(cJSON *o, const char *k, long long id)
+{
+	if (id <= 0)
+		cJSON_AddNullToObject(o, k);
+	else
+		cJSON_AddNumberToObject(o, k, (double)id);
+}
+
+void
 api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c)
 {
 	if (db_isnull(r, i, c))

@@ -59,6 +59,9 @@ void		 api_entity(struct request *, int status, const cJSON *obj, const char *lo
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 
+/* Add id as a number member, or null when it is 0 (none). */
+void		 api_add_idv(cJSON *o, const char *k, long long id);
+
 /* Add column c of row i as a number member, or null. */
 void		 api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c);
 

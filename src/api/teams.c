@@ -25,10 +25,8 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/team.h"
 
-enum { TC_ID, TC_ORG, TC_NAME, TC_DESC, TC_MEMBERS, TC_CREATED, TC_UPDATED, TC_CBY, TC_UBY };
-enum { MC_USER, MC_USERNAME, MC_EMAIL, MC_FULLNAME, MC_ROLE, MC_CREATED, MC_CBY, MC_UPDATED,
-	MC_UBY };
 
 #define TEAM_NAME_MAX	100
 #define TEAM_DESC_MAX	500
@@ -39,29 +37,14 @@ enum { MC_USER, MC_USERNAME, MC_EMAIL, MC_FULLNAME, MC_ROLE, MC_CREATED, MC_CBY,
  * Keyset pagination.  Sorting by id uses the shared "id:N" cursor (api/common.c); sorting by a
  * text column (team name, member username) needs that text too, so those cursors carry
  * "<sort>:<id>:<text>" in base64url, and a cursor is only accepted with the sort it came from.
+ * The sorts are in the order of enum team_sort.
  */
-struct keyset {
-	long long	 limit;
-	int		 sort;		/* index into the resource's sorts[]: id, -id, text, -text */
-	int		 has;		/* a cursor was given */
-	long long	 after;		/* id of the last row of the previous page */
-	const char	*key;		/* its text, for text sorts */
-};
-
 static const char *const team_sorts[] = { "id", "-id", "name", "-name", NULL };
 static const char *const member_sorts[] = { "user_id", "-user_id", "username", "-username", NULL };
 
-static const enum sql_id team_lists[] = {
-	SQL_TEAM_LIST_ID, SQL_TEAM_LIST_ID_DESC, SQL_TEAM_LIST_NAME, SQL_TEAM_LIST_NAME_DESC
-};
-static const enum sql_id member_lists[] = {
-	SQL_TEAM_MEMBER_LIST_ID, SQL_TEAM_MEMBER_LIST_ID_DESC, SQL_TEAM_MEMBER_LIST_NAME,
-	SQL_TEAM_MEMBER_LIST_NAME_DESC
-};
-
 /* ?sort=, ?limit= and ?cursor= against sorts (4 names: id, -id, text, -text). */
 static enum gh_err
-keyset_parse(struct request *req, const char *const *sorts, struct keyset *ks)
+keyset_parse(struct request *req, const char *const *sorts, struct db_keyset *ks)
 {
 	const char	*s = req_query(req, "sort"), *c, *p;
 	struct api_page	 pg;
@@ -113,25 +96,9 @@ bad:
 	    "cursor is not one we issued for sort=%s", sorts[ks->sort]);
 }
 
-/* Bind the keyset parameters of a list statement at p; returns how many. */
-static size_t
-keyset_params(const struct keyset *ks, struct db_param *p)
-{
-	size_t	 n = 0;
-
-	p[n++] = DB_INT(ks->has);
-	if (ks->sort >= 2) {
-		p[n++] = DB_STR(ks->key ? ks->key : "");
-		p[n++] = DB_STR(ks->key ? ks->key : "");
-	}
-	p[n++] = DB_INT(ks->after);
-	p[n++] = DB_INT(ks->limit + 1);
-	return n;
-}
-
 /* The cursor that continues after row (id, text) in this sort. */
 static const char *
-keyset_cursor(struct request *req, const char *const *sorts, const struct keyset *ks,
+keyset_cursor(struct request *req, const char *const *sorts, const struct db_keyset *ks,
     long long id, const char *text)
 {
 	const char	*plain;
@@ -160,37 +127,37 @@ page_respond(struct request *req, cJSON *items, const char *next)
 }
 
 static cJSON *
-team_json(struct request *req, const struct db_result *r, size_t i)
+team_json(struct request *req, const struct team *t)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, TC_ID));
-	cJSON_AddNumberToObject(o, "organization_id", (double)db_int(r, i, TC_ORG));
-	cJSON_AddStringToObject(o, "name", db_str(r, i, TC_NAME));
-	api_add_str(o, "description", db_str(r, i, TC_DESC));
-	cJSON_AddNumberToObject(o, "member_count", (double)db_int(r, i, TC_MEMBERS));
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, TC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, TC_UPDATED));
-	api_add_id(o, "created_by", r, i, TC_CBY);
-	api_add_id(o, "updated_by", r, i, TC_UBY);
+	cJSON_AddNumberToObject(o, "id", (double)t->id);
+	cJSON_AddNumberToObject(o, "organization_id", (double)t->organization_id);
+	cJSON_AddStringToObject(o, "name", t->name);
+	api_add_str(o, "description", t->description);
+	cJSON_AddNumberToObject(o, "member_count", (double)t->member_count);
+	cJSON_AddStringToObject(o, "created_at", t->created_at);
+	cJSON_AddStringToObject(o, "updated_at", t->updated_at);
+	api_add_idv(o, "created_by", t->created_by);
+	api_add_idv(o, "updated_by", t->updated_by);
 	return o;
 }
 
 static cJSON *
-member_json(struct request *req, long long team, const struct db_result *r, size_t i)
+member_json(struct request *req, const struct team_member *m)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "team_id", (double)team);
-	cJSON_AddNumberToObject(o, "user_id", (double)db_int(r, i, MC_USER));
-	cJSON_AddStringToObject(o, "username", db_str(r, i, MC_USERNAME));
-	cJSON_AddStringToObject(o, "email", db_str(r, i, MC_EMAIL));
-	cJSON_AddStringToObject(o, "full_name", db_str(r, i, MC_FULLNAME));
-	cJSON_AddStringToObject(o, "member_role", db_str(r, i, MC_ROLE));
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, MC_CREATED));
-	api_add_id(o, "created_by", r, i, MC_CBY);
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, MC_UPDATED));
-	api_add_id(o, "updated_by", r, i, MC_UBY);
+	cJSON_AddNumberToObject(o, "team_id", (double)m->team_id);
+	cJSON_AddNumberToObject(o, "user_id", (double)m->user_id);
+	cJSON_AddStringToObject(o, "username", m->username);
+	cJSON_AddStringToObject(o, "email", m->email);
+	cJSON_AddStringToObject(o, "full_name", m->full_name);
+	cJSON_AddStringToObject(o, "member_role", m->member_role);
+	cJSON_AddStringToObject(o, "created_at", m->created_at);
+	api_add_idv(o, "created_by", m->created_by);
+	cJSON_AddStringToObject(o, "updated_at", m->updated_at);
+	api_add_idv(o, "updated_by", m->updated_by);
 	return o;
 }
 
@@ -203,41 +170,27 @@ in_scope(struct request *req, long long org, const char *perm)
 
 /* Read team id (locked for update when lock); 404 when it is out of the caller's scope. */
 static enum gh_err
-team_load(struct request *req, long long id, int lock, const char *perm, struct db_result *r)
+team_load(struct request *req, long long id, int lock, const char *perm, struct team *t)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_TEAM_GET_LOCK : SQL_TEAM_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0 || !in_scope(req, db_int(r, 0, TC_ORG), perm))
+	err = store_team_get(req->w->db, req->arena, id, lock, t);
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !in_scope(req, t->organization_id, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no team %lld", id);
-	return GH_OK;
+	return err;
 }
 
 /* Read the membership of user in team; 404 when there is none. */
 static enum gh_err
-member_load(struct request *req, long long team, long long user, struct db_result *r)
+member_load(struct request *req, long long team, long long user, struct team_member *m)
 {
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(team);
-	p[1] = DB_INT(user);
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_MEMBER_GET, p, 2, r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "user %lld is not a member of team %lld",
-		    user, team);
-	return GH_OK;
-}
-
-static void
-audit(struct request *req, const char *action, long long team, long long org, const cJSON *details)
-{
-	(void)audit_change(req, action, "team", team, org, details);
+	if ((err = store_team_member_get(req->w->db, req->arena, team, user, m)) ==
+	    GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "user %lld is not a member of team %lld", user,
+		    team);
+	return err;
 }
 
 /*
@@ -301,13 +254,11 @@ check_role(struct request *req, const char *field, const char *role)
 	return GH_OK;
 }
 
-/* "%q%" for LIKE ... ESCAPE '!'. */
 enum gh_err
 api_teams_list(struct request *req)
 {
-	struct keyset	 ks;
-	struct db_result r;
-	struct db_param	 p[9];
+	struct db_keyset ks;
+	struct team	*t;
 	const char	*q = req_query(req, "q"), *next = NULL;
 	long long	 org;
 	size_t		 i, n, len;
@@ -322,19 +273,14 @@ api_teams_list(struct request *req)
 	if (q != NULL && ((len = utf8_len(q)) == (size_t)-1 || len > TEAM_Q_MAX))
 		return req_fail(req, GH_ERR_VALIDATION, "q", "q must be up to %d characters",
 		    TEAM_Q_MAX);
-	p[0] = DB_INT(org);
-	p[1] = DB_INT(org);
-	p[2] = DB_STR(q ? q : "");
-	p[3] = DB_STR(q ? api_like_pattern(req, q) : "");
-	n = 4 + keyset_params(&ks, p + 4);
-	if ((err = db_exec(req->w->db, req->arena, team_lists[ks.sort], p, n, &r)) != GH_OK)
+	if ((err = store_team_list(req->w->db, req->arena, org,
+	    q ? api_like_pattern(req, q) : NULL, &ks, &t, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < ks.limit; i++)
-		cJSON_AddItemReferenceToArray(items, team_json(req, &r, i));
-	if ((long long)r.nrows > ks.limit)
-		next = keyset_cursor(req, team_sorts, &ks, db_int(&r, i - 1, TC_ID),
-		    db_str(&r, i - 1, TC_NAME));
+	for (i = 0; i < n && (long long)i < ks.limit; i++)
+		cJSON_AddItemReferenceToArray(items, team_json(req, &t[i]));
+	if ((long long)n > ks.limit)
+		next = keyset_cursor(req, team_sorts, &ks, t[i - 1].id, t[i - 1].name);
 	page_respond(req, items, next);
 	return GH_OK;
 }
@@ -342,14 +288,14 @@ api_teams_list(struct request *req)
 enum gh_err
 api_team_get(struct request *req)
 {
-	struct db_result r;
+	struct team	 t;
 	long long	 id;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = team_load(req, id, 0, "teams.read", &r)) != GH_OK)
+	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK)
 		return err;
-	api_entity(req, 200, team_json(req, &r, 0), NULL);
+	api_entity(req, 200, team_json(req, &t), NULL);
 	return GH_OK;
 }
 
@@ -357,43 +303,35 @@ enum gh_err
 api_team_create(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", "organization_id", NULL };
-	struct db_result r;
-	struct db_param	 p[5];
-	const char	*name, *desc;
-	long long	 org, id;
+	struct team	 t;
+	long long	 id;
 	enum gh_err	 err;
 
+	memset(&t, 0, sizeof(t));
 	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = body_str(req, "name", BODY_REQUIRED, 1, TEAM_NAME_MAX, &name)) != GH_OK ||
-	    (err = check_name(req, name)) != GH_OK ||
-	    (err = body_str(req, "description", BODY_OPTIONAL, 0, TEAM_DESC_MAX, &desc)) != GH_OK ||
-	    (err = target_org(req, "teams.create", 1, &org)) != GH_OK)
+	    (err = body_str(req, "name", BODY_REQUIRED, 1, TEAM_NAME_MAX, &t.name)) != GH_OK ||
+	    (err = check_name(req, t.name)) != GH_OK ||
+	    (err = body_str(req, "description", BODY_OPTIONAL, 0, TEAM_DESC_MAX,
+	    &t.description)) != GH_OK ||
+	    (err = target_org(req, "teams.create", 1, &t.organization_id)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	p[0] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_ORG_EXISTS, p, 1, &r)) != GH_OK)
-		goto fail;
-	if (r.nrows == 0) {
-		err = req_fail(req, GH_ERR_VALIDATION, "organization_id", "no organization %lld", org);
-		goto fail;
-	}
-	p[1] = DB_STR(name);
-	p[2] = DB_STR(desc);
-	p[3] = DB_INT(req->auth.user_id);
-	p[4] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_INSERT, p, 5, &r)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
+	if ((err = store_team_insert(req->w->db, req->arena, &t, req->auth.user_id, &id)) !=
+	    GH_OK) {
+		if (err == GH_ERR_NOT_FOUND)
+			err = req_fail(req, GH_ERR_VALIDATION, "organization_id",
+			    "no organization %lld", t.organization_id);
+		else if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "the organization already has a team named %s",
-			    name);
+			    t.name);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
-	audit(req, "team.create", id, org, NULL);
-	if ((err = team_load(req, id, 0, "teams.create", &r)) != GH_OK ||
+	(void)audit_change(req, "team.create", "team", id, t.organization_id, NULL);
+	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, team_json(req, &r, 0),
+	api_entity(req, 201, team_json(req, &t),
 	    arena_printf(req->arena, "/api/v1/teams/%lld", id));
 	return GH_OK;
 fail:
@@ -405,10 +343,9 @@ enum gh_err
 api_team_update(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", NULL };
-	struct db_result r;
-	struct db_param	 p[4];
-	const char	*name, *desc, *olddesc;
-	long long	 id, org;
+	struct team	 t;
+	const char	*name, *desc;
+	long long	 id;
 	int		 setdesc;
 	enum gh_err	 err;
 	cJSON		*details, *changed;
@@ -423,39 +360,35 @@ api_team_update(struct request *req)
 	setdesc = cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = team_load(req, id, 1, "teams.update", &r)) != GH_OK ||
-	    (err = api_if_match(req, team_json(req, &r, 0))) != GH_OK)
+	if ((err = team_load(req, id, 1, "teams.update", &t)) != GH_OK ||
+	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)
 		goto fail;
-	org = db_int(&r, 0, TC_ORG);
-	olddesc = db_str(&r, 0, TC_DESC);
 	details = api_object(req);
 	changed = cJSON_AddArrayToObject(details, "changed");
-	if (name != NULL && strcmp(name, db_str(&r, 0, TC_NAME)) != 0)
+	if (name != NULL && strcmp(name, t.name) != 0) {
 		cJSON_AddItemToArray(changed, cJSON_CreateString("name"));
-	else
-		name = db_str(&r, 0, TC_NAME);
-	if (setdesc && (desc == NULL ? olddesc != NULL : olddesc == NULL || strcmp(desc, olddesc)))
+		t.name = name;
+	}
+	if (setdesc && (desc == NULL ? t.description != NULL : t.description == NULL ||
+	    strcmp(desc, t.description))) {
 		cJSON_AddItemToArray(changed, cJSON_CreateString("description"));
-	else
-		desc = olddesc;
+		t.description = desc;
+	}
 	if (cJSON_GetArraySize(changed) > 0) {
-		p[0] = DB_STR(name);
-		p[1] = DB_STR(desc);
-		p[2] = DB_INT(req->auth.user_id);
-		p[3] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_UPDATE, p, 4, NULL)) != GH_OK) {
+		if ((err = store_team_update(req->w->db, req->arena, &t, req->auth.user_id)) !=
+		    GH_OK) {
 			if (err == GH_ERR_CONFLICT)
 				req_fail(req, err, "name",
-				    "the organization already has a team named %s", name);
+				    "the organization already has a team named %s", t.name);
 			goto fail;
 		}
-		audit(req, "team.update", id, org, details);
-		if ((err = team_load(req, id, 0, "teams.update", &r)) != GH_OK)
+		(void)audit_change(req, "team.update", "team", id, t.organization_id, details);
+		if ((err = team_load(req, id, 0, "teams.update", &t)) != GH_OK)
 			goto fail;
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, team_json(req, &r, 0), NULL);
+	api_entity(req, 200, team_json(req, &t), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -465,8 +398,7 @@ fail:
 enum gh_err
 api_team_delete(struct request *req)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct team	 t;
 	long long	 id;
 	enum gh_err	 err;
 	cJSON		*details;
@@ -475,17 +407,16 @@ api_team_delete(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = team_load(req, id, 1, "teams.delete", &r)) != GH_OK ||
-	    (err = api_if_match(req, team_json(req, &r, 0))) != GH_OK)
+	if ((err = team_load(req, id, 1, "teams.delete", &t)) != GH_OK ||
+	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
 	/* The memberships go with the team (ON DELETE CASCADE); the audit row says how many. */
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_DELETE, p, 1, NULL)) != GH_OK)
+	if ((err = store_team_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
 	details = api_object(req);
-	cJSON_AddStringToObject(details, "name", db_str(&r, 0, TC_NAME));
-	cJSON_AddNumberToObject(details, "member_count", (double)db_int(&r, 0, TC_MEMBERS));
-	audit(req, "team.delete", id, db_int(&r, 0, TC_ORG), details);
+	cJSON_AddStringToObject(details, "name", t.name);
+	cJSON_AddNumberToObject(details, "member_count", (double)t.member_count);
+	(void)audit_change(req, "team.delete", "team", id, t.organization_id, details);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	resp_status(req, 204);
@@ -498,9 +429,9 @@ fail:
 enum gh_err
 api_team_members_list(struct request *req)
 {
-	struct keyset	 ks;
-	struct db_result t, r;
-	struct db_param	 p[8];
+	struct db_keyset ks;
+	struct team	 t;
+	struct team_member *m;
 	const char	*role = req_query(req, "member_role"), *next = NULL;
 	long long	 id;
 	size_t		 i, n;
@@ -512,18 +443,13 @@ api_team_members_list(struct request *req)
 	    (role != NULL && (err = check_role(req, "member_role", role)) != GH_OK) ||
 	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK)
 		return err;
-	p[0] = DB_INT(id);
-	p[1] = DB_STR(role ? role : "");
-	p[2] = DB_STR(role ? role : "");
-	n = 3 + keyset_params(&ks, p + 3);
-	if ((err = db_exec(req->w->db, req->arena, member_lists[ks.sort], p, n, &r)) != GH_OK)
+	if ((err = store_team_member_list(req->w->db, req->arena, id, role, &ks, &m, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < ks.limit; i++)
-		cJSON_AddItemReferenceToArray(items, member_json(req, id, &r, i));
-	if ((long long)r.nrows > ks.limit)
-		next = keyset_cursor(req, member_sorts, &ks, db_int(&r, i - 1, MC_USER),
-		    db_str(&r, i - 1, MC_USERNAME));
+	for (i = 0; i < n && (long long)i < ks.limit; i++)
+		cJSON_AddItemReferenceToArray(items, member_json(req, &m[i]));
+	if ((long long)n > ks.limit)
+		next = keyset_cursor(req, member_sorts, &ks, m[i - 1].user_id, m[i - 1].username);
 	page_respond(req, items, next);
 	return GH_OK;
 }
@@ -531,16 +457,17 @@ api_team_members_list(struct request *req)
 enum gh_err
 api_team_member_get(struct request *req)
 {
-	struct db_result t, r;
+	struct team	 t;
+	struct team_member m;
 	long long	 id, user;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_id_param(req, 1, &user)) != GH_OK ||
 	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK ||
-	    (err = member_load(req, id, user, &r)) != GH_OK)
+	    (err = member_load(req, id, user, &m)) != GH_OK)
 		return err;
-	api_entity(req, 200, member_json(req, id, &r, 0), NULL);
+	api_entity(req, 200, member_json(req, &m), NULL);
 	return GH_OK;
 }
 
@@ -560,11 +487,12 @@ enum gh_err
 api_team_member_add(struct request *req)
 {
 	static const char *const fields[] = { "user_id", "member_role", NULL };
-	struct db_result t, r;
-	struct db_param	 p[5];
+	struct team	 t;
+	struct team_member m;
 	const char	*role;
-	long long	 id, user, org;
+	long long	 id, user;
 	enum gh_err	 err;
+	int		 in_org;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
@@ -578,34 +506,28 @@ api_team_member_add(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	/* The team's row lock serialises every membership change of the team. */
-	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK)
+	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
+	    (err = store_team_user_in_org(req->w->db, req->arena, user, t.organization_id,
+	    &in_org)) != GH_OK)
 		goto fail;
-	org = db_int(&t, 0, TC_ORG);
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_USER_IN_ORG, p, 2, &r)) != GH_OK)
-		goto fail;
-	if (r.nrows == 0) {
+	if (!in_org) {
 		err = req_fail(req, GH_ERR_VALIDATION, "user_id",
 		    "user %lld is not a member of the team's organization", user);
 		goto fail;
 	}
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(user);
-	p[2] = DB_STR(role);
-	p[3] = DB_INT(req->auth.user_id);
-	p[4] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_MEMBER_INSERT, p, 5, NULL)) != GH_OK) {
+	if ((err = store_team_member_insert(req->w->db, req->arena, id, user, role,
+	    req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "user_id", "user %lld is already a member of team %lld",
 			    user, id);
 		goto fail;
 	}
-	audit(req, "team.member.add", id, org, member_details(req, user, role, NULL));
-	if ((err = member_load(req, id, user, &r)) != GH_OK ||
+	(void)audit_change(req, "team.member.add", "team", id, t.organization_id,
+	    member_details(req, user, role, NULL));
+	if ((err = member_load(req, id, user, &m)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, member_json(req, id, &r, 0),
+	api_entity(req, 201, member_json(req, &m),
 	    arena_printf(req->arena, "/api/v1/teams/%lld/members/%lld", id, user));
 	return GH_OK;
 fail:
@@ -617,8 +539,8 @@ enum gh_err
 api_team_member_update(struct request *req)
 {
 	static const char *const fields[] = { "member_role", NULL };
-	struct db_result t, r;
-	struct db_param	 p[4];
+	struct team	 t;
+	struct team_member m;
 	const char	*role, *old;
 	long long	 id, user;
 	enum gh_err	 err;
@@ -632,26 +554,22 @@ api_team_member_update(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
-	    (err = member_load(req, id, user, &r)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, id, &r, 0))) != GH_OK)
+	    (err = member_load(req, id, user, &m)) != GH_OK ||
+	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
 		goto fail;
-	old = db_str(&r, 0, MC_ROLE);
+	old = m.member_role;
 	if (strcmp(old, role) != 0) {
-		p[0] = DB_STR(role);
-		p[1] = DB_INT(req->auth.user_id);
-		p[2] = DB_INT(id);
-		p[3] = DB_INT(user);
-		if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_MEMBER_UPDATE, p, 4,
-		    NULL)) != GH_OK)
+		if ((err = store_team_member_update(req->w->db, req->arena, id, user, role,
+		    req->auth.user_id)) != GH_OK)
 			goto fail;
-		audit(req, "team.member.update", id, db_int(&t, 0, TC_ORG),
+		(void)audit_change(req, "team.member.update", "team", id, t.organization_id,
 		    member_details(req, user, role, old));
-		if ((err = member_load(req, id, user, &r)) != GH_OK)
+		if ((err = member_load(req, id, user, &m)) != GH_OK)
 			goto fail;
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, member_json(req, id, &r, 0), NULL);
+	api_entity(req, 200, member_json(req, &m), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -661,8 +579,8 @@ fail:
 enum gh_err
 api_team_member_remove(struct request *req)
 {
-	struct db_result t, r;
-	struct db_param	 p[2];
+	struct team	 t;
+	struct team_member m;
 	long long	 id, user;
 	enum gh_err	 err;
 
@@ -672,15 +590,13 @@ api_team_member_remove(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
-	    (err = member_load(req, id, user, &r)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, id, &r, 0))) != GH_OK)
+	    (err = member_load(req, id, user, &m)) != GH_OK ||
+	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(user);
-	if ((err = db_exec(req->w->db, req->arena, SQL_TEAM_MEMBER_DELETE, p, 2, NULL)) != GH_OK)
+	if ((err = store_team_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
 		goto fail;
-	audit(req, "team.member.remove", id, db_int(&t, 0, TC_ORG),
-	    member_details(req, user, db_str(&r, 0, MC_ROLE), NULL));
+	(void)audit_change(req, "team.member.remove", "team", id, t.organization_id,
+	    member_details(req, user, m.member_role, NULL));
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	resp_status(req, 204);

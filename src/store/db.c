@@ -480,3 +480,18 @@ db_in_tx(const struct db *db)
 {
 	return db->in_tx;
 }
+
+size_t
+db_keyset_params(const struct db_keyset *ks, int text, struct db_param *p)
+{
+	size_t	 n = 0;
+
+	p[n++] = DB_INT(ks->has);
+	if (text) {
+		p[n++] = DB_STR(ks->key ? ks->key : "");
+		p[n++] = DB_STR(ks->key ? ks->key : "");
+	}
+	p[n++] = DB_INT(ks->after);
+	p[n++] = DB_INT(ks->limit + 1);
+	return n;
+}

@@ -62,6 +62,19 @@ struct db_result {
 	unsigned long long	 insert_id;
 };
 
+/*
+ * A keyset page of a list: the sort order (an index into the entity's list statements), the
+ * cursor (has: one was given; after: the last row's id; key: its sort key, for text sorts) and
+ * the rows wanted.  Stores fetch limit + 1 rows, so that the caller knows a next page exists.
+ */
+struct db_keyset {
+	int		 sort;
+	int		 has;
+	long long	 after;
+	const char	*key;
+	long long	 limit;
+};
+
 struct db;
 
 /* A handle for cfg (borrowed for the handle's life); no connection is made yet. */
@@ -93,6 +106,12 @@ void		 db_rollback(struct db *);
 
 /* Whether a transaction is open on the connection. */
 int		 db_in_tx(const struct db *);
+
+/*
+ * Bind the keyset part of a list statement at p: has-cursor, then the key twice when the sort
+ * is by text (text), the last id, and limit + 1.  Returns how many parameters.
+ */
+size_t		 db_keyset_params(const struct db_keyset *, int text, struct db_param *p);
 
 /* Value accessors; row/col out of range read as NULL. */
 const char	*db_str(const struct db_result *, size_t row, size_t col);

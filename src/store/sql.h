@@ -5,6 +5,30 @@
 #ifndef GH_SQL_H
 #define GH_SQL_H
 
+/*
+ * Column tables.  A store declares an entity's columns once, in its sql_<entity>.h, as an
+ * X-macro list of X(column enum, kind, struct member, "SQL expression") with kind INT (long
+ * long; SQL NULL reads 0, so nullable ids read 0 for none), STR (const char *; NULL stays NULL)
+ * or BOOL (int 0/1).  From the one list come:
+ *	enum { LIST(DB_COL_ENUM) X__NCOLS };	the column numbers
+ *	struct x { LIST(DB_COL_MEMBER) };	the struct
+ *	"SELECT " DB_SELECT(LIST) " FROM ..."	the SELECT list, in the statements
+ *	LIST(DB_COL_READ)			row i of result r into struct *o
+ * DB_SELECT ends the list with a NULL column (after the last real one) so that every
+ * expression can be followed by a comma.
+ */
+#define DB_COL_ENUM(e, k, m, sql)	e,
+#define DB_COL_SQL(e, k, m, sql)	sql ", "
+#define DB_SELECT(LIST)			LIST(DB_COL_SQL) "NULL"
+#define DB_COL_MEMBER(e, k, m, sql)	DB_MEMBER_##k m;
+#define DB_MEMBER_INT			long long
+#define DB_MEMBER_STR			const char *
+#define DB_MEMBER_BOOL			int
+#define DB_COL_READ(e, k, m, sql)	o->m = DB_READ_##k(r, i, e);
+#define DB_READ_INT(r, i, c)		db_int(r, i, c)
+#define DB_READ_STR(r, i, c)		db_str(r, i, c)
+#define DB_READ_BOOL(r, i, c)		(db_int(r, i, c) != 0)
+
 #include "store/sql_components.h"
 #include "store/sql_invitations.h"
 #include "store/sql_orgs.h"
