@@ -24,9 +24,11 @@
 #include "core/metrics.h"
 #include "core/valid.h"
 #include "http/body.h"
+#include "store/account.h"
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "store/refresh.h"
 
 static void
 audit(struct request *req, long long actor, long long org, const char *action, int failure,
@@ -49,38 +51,32 @@ audit(struct request *req, long long actor, long long org, const char *action, i
 static enum gh_err
 pick_org(struct request *req, struct session_user *u, const char *want)
 {
-	struct db_result	 r;
-	struct db_param		 p[2];
+	struct session_org	 o;
 	enum gh_err		 err;
-	enum sql_id		 q = SQL_ORG_PRIMARY;
-	size_t			 np = 1;
-	long long		 id;
+	long long		 id = 0;
 
-	p[0] = DB_INT(u->id);
-	if (want != NULL) {
-		/* An id as the strict parser reads it; anything else is a slug. */
-		q = valid_int_text(want, 1, LLONG_MAX, &id) ? SQL_ORG_MEMBER_BY_ID :
-		    SQL_ORG_MEMBER_BY_SLUG;
-		p[1] = q == SQL_ORG_MEMBER_BY_ID ? DB_INT(id) : DB_STR(want);
-		np = 2;
-	}
-	if ((err = db_exec(req->w->db, req->arena, q, p, np, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0) {
+	/* An id as the strict parser reads it; anything else is a slug. */
+	if (want != NULL && !valid_int_text(want, 1, LLONG_MAX, &id))
+		id = 0;
+	err = store_account_org(req->w->db, req->arena, u->id, id, want != NULL && id == 0 ?
+	    want : NULL, &o);
+	if (err == GH_ERR_NOT_FOUND) {
 		if (want != NULL)
 			return req_fail(req, GH_ERR_ORG_NOT_MEMBER, "organization",
 			    "you are not a member of organization %s", want);
 		u->org = 0;
 		return GH_OK;
 	}
-	u->org = db_int(&r, 0, SOC_ID);
-	u->org_slug = db_str(&r, 0, SOC_SLUG);
-	u->org_name = db_str(&r, 0, SOC_NAME);
-	u->mv = db_int(&r, 0, SOC_MEMBER_SV);
-	if (strcmp(db_str(&r, 0, SOC_STATUS), "active") != 0)
+	if (err != GH_OK)
+		return err;
+	u->org = o.id;
+	u->org_slug = o.slug;
+	u->org_name = o.name;
+	u->mv = o.session_version;
+	if (strcmp(o.status, "active") != 0)
 		return req_fail(req, GH_ERR_ORG_SUSPENDED, "organization",
 		    "organization %s is suspended", u->org_slug);
-	if (strcmp(db_str(&r, 0, SOC_MEMBER_STATUS), "active") != 0)
+	if (strcmp(o.member_status, "active") != 0)
 		return req_fail(req, GH_ERR_MEMBERSHIP_SUSPENDED, "organization",
 		    "your membership in organization %s is suspended", u->org_slug);
 	return GH_OK;
@@ -88,33 +84,33 @@ pick_org(struct request *req, struct session_user *u, const char *want)
 
 /* The account flags of seed 004, checked after the password. */
 static enum gh_err
-check_flags(struct request *req, const struct db_result *r, int *unlock, const char **reason)
+check_flags(struct request *req, const struct account *acct, int *unlock, const char **reason)
 {
 	long long	 left;
 
 	*unlock = 0;
-	if (db_int(r, 0, ULC_ENABLED) == 0) {
+	if (!acct->is_enabled) {
 		*reason = "disabled";
 		return req_fail(req, GH_ERR_ACCOUNT_DISABLED, NULL, "this account is disabled");
 	}
-	if (db_int(r, 0, ULC_NON_EXPIRED) == 0) {
+	if (!acct->is_account_non_expired) {
 		*reason = "expired";
 		return req_fail(req, GH_ERR_ACCOUNT_EXPIRED, NULL, "this account has expired");
 	}
-	if (db_int(r, 0, ULC_NON_LOCKED) == 0) {
-		left = db_int(r, 0, ULC_LOCK_LEFT);
-		if (db_int(r, 0, ULC_HAS_LOCK_END) && left <= 0)
+	if (!acct->is_account_non_locked) {
+		left = acct->lock_left;
+		if (acct->has_lock_end && left <= 0)
 			*unlock = 1;	/* the lock period is over */
 		else {
 			*reason = "locked";
-			if (db_int(r, 0, ULC_HAS_LOCK_END))
+			if (acct->has_lock_end)
 				resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", left));
 			return req_fail(req, GH_ERR_ACCOUNT_LOCKED, NULL, "this account is locked%s",
-			    db_int(r, 0, ULC_HAS_LOCK_END) ? arena_printf(req->arena,
+			    acct->has_lock_end ? arena_printf(req->arena,
 			    " for %lld more seconds", left) : "; ask an administrator");
 		}
 	}
-	if (db_int(r, 0, ULC_CRED_NON_EXPIRED) == 0) {
+	if (!acct->is_credentials_non_expired) {
 		*reason = "credentials_expired";
 		return req_fail(req, GH_ERR_CREDENTIALS_EXPIRED, NULL,
 		    "the password has expired and must be changed");
@@ -141,14 +137,13 @@ api_login(struct request *req)
 	static const char *const fields[] = { "login", "password", "organization", NULL };
 	const struct gh_config	*cfg = req->w->cfg;
 	struct session_user	 u;
-	struct db_result	 r;
-	struct db_param		 p[2];
+	struct account		 acct;
 	const char		*login, *pw, *org, *reason = NULL;
 	char			*access, *refresh, hash[crypto_pwhash_STRBYTES];
 	char			 canon[VALID_IDENT_SIZE];
 	long long		 attl, rttl, rid;
 	enum gh_err		 err;
-	int			 ok, unlock, rehash, email, legacy;
+	int			 ok, unlock, rehash, email, legacy, found;
 	redisReply		*rep;
 	cJSON			*o;
 
@@ -171,22 +166,21 @@ api_login(struct request *req)
 	if (valid_ident(email ? VALID_EMAIL : VALID_USERNAME, login, canon, sizeof(canon)) !=
 	    IDENT_OK)
 		canon[0] = '\0';
-	p[0] = DB_STR(canon);
-	err = db_exec(req->w->db, req->arena, email ? SQL_USER_LOGIN_BY_EMAIL :
-	    SQL_USER_LOGIN_BY_NAME, p, 1, &r);
-	if (err != GH_OK)
+	err = store_account_by_login(req->w->db, req->arena, canon, email, &acct);
+	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		return err;
+	found = err == GH_OK;
 	/* An unknown user costs one verification too (against the dummy hash). */
-	ok = password_check(r.nrows ? db_str(&r, 0, ULC_HASH) : NULL, pw, strlen(pw), &legacy);
+	ok = password_check(found ? acct.password_hash : NULL, pw, strlen(pw), &legacy);
 	if (ok != 1) {
-		u.id = r.nrows ? db_int(&r, 0, ULC_ID) : 0;
+		u.id = found ? acct.id : 0;
 		lockout_failure(req, u.id, 0);
 		audit(req, u.id, 0, "auth.login.failure", 1, u.id ? "bad_password" : "unknown_user");
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
 	}
-	u.id = db_int(&r, 0, ULC_ID);
-	u.pv = db_int(&r, 0, ULC_PV);
-	if ((err = check_flags(req, &r, &unlock, &reason)) != GH_OK) {
+	u.id = acct.id;
+	u.pv = acct.permission_version;
+	if ((err = check_flags(req, &acct, &unlock, &reason)) != GH_OK) {
 		audit(req, u.id, 0, "auth.login.failure", 1, reason);
 		return err;
 	}
@@ -204,22 +198,20 @@ api_login(struct request *req)
 	 * A rehash (its own Argon2id, maybe waiting for a slot) before any row is locked: other
 	 * parameters, or a hash of the password as typed rather than in its normal form.
 	 */
-	rehash = (legacy || password_needs_rehash(db_str(&r, 0, ULC_HASH),
+	rehash = (legacy || password_needs_rehash(acct.password_hash,
 	    (unsigned long long)cfg->pwhash_opslimit, (size_t)cfg->pwhash_memlimit_kib * 1024) == 1) &&
 	    password_hash(pw, strlen(pw), (unsigned long long)cfg->pwhash_opslimit,
 	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) == 0;
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(u.id);
-	if (unlock && (err = db_exec(req->w->db, req->arena, SQL_USER_UNLOCK_EXPIRED, p, 1, NULL)) != GH_OK)
+	if (unlock &&
+	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
 		goto fail;
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_OK, p, 1, NULL)) != GH_OK)
+	if ((err = store_account_login_ok(req->w->db, req->arena, u.id)) != GH_OK)
 		goto fail;
 	if (rehash) {
-		p[0] = DB_STR(hash);
-		p[1] = DB_INT(u.id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_USER_REHASH, p, 2, NULL)) != GH_OK)
+		if ((err = store_account_rehash(req->w->db, req->arena, u.id, hash)) != GH_OK)
 			goto fail;
 		log_info("auth: rehashed the password of user %lld (%s)", u.id, legacy ?
 		    "its normal form" : "the configured parameters");
@@ -231,7 +223,7 @@ api_login(struct request *req)
 		goto fail;
 	sodium_memzero(hash, sizeof(hash));
 	/* A success clears the account's failure count (best effort). */
-	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", session_key(req, "fail:acct:", u.id));
+	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", kv_key(req->arena, KV_FAIL_ACCT, "%lld", u.id));
 	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
 		return err;
 	metrics_add(req->w->metrics, logins_ok, 1);
@@ -252,14 +244,14 @@ api_refresh(struct request *req)
 {
 	static const char *const fields[] = { "refresh_token", NULL };
 	struct session_user	 u;
-	struct db_result	 r, ur;
-	struct db_param		 p[2];
+	struct refresh		 rt;
+	struct account		 acct;
 	unsigned char		 hash[32];
 	const char		*tok, *reason = NULL;
 	char			*access, *refresh;
 	long long		 id, nid, attl, rttl;
 	enum gh_err		 err;
-	int			 unlock;
+	int			 unlock, found;
 	cJSON			*o;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
@@ -269,25 +261,24 @@ api_refresh(struct request *req)
 	memset(&u, 0, sizeof(u));
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	p[0] = DB_BLOB(hash, sizeof(hash));
-	if ((err = db_exec(req->w->db, req->arena, SQL_RT_GET_FOR_UPDATE, p, 1, &r)) != GH_OK)
+	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
+	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		goto fail;
-	if (r.nrows == 0 || db_int(&r, 0, 6) != 0 || db_len(&r, 0, 1) != SESSION_FAMILY_LEN) {
+	if (err == GH_ERR_NOT_FOUND || rt.revoked) {
 		db_rollback(req->w->db);
 		return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token",
 		    "the refresh token is unknown or revoked");
 	}
-	id = db_int(&r, 0, 0);
-	memcpy(u.family, db_str(&r, 0, 1), SESSION_FAMILY_LEN);
-	u.id = db_int(&r, 0, 2);
-	u.org = db_int(&r, 0, 3);
-	u.session_end = db_str(&r, 0, 7);
-	u.session_left = db_int(&r, 0, 8);
-	p[0] = DB_STR("reuse");
-	p[1] = DB_BLOB(u.family, sizeof(u.family));
-	if (db_int(&r, 0, 5) != 0) {
+	id = rt.id;
+	memcpy(u.family, rt.family_id, SESSION_FAMILY_LEN);
+	u.id = rt.user_id;
+	u.org = rt.organization_id;
+	u.session_end = rt.session_expires_at;
+	u.session_left = rt.session_left;
+	if (rt.rotated) {
 		/* A retired token came back: someone holds a copy.  End the whole session. */
-		if ((err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL)) != GH_OK)
+		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,
+		    "reuse")) != GH_OK)
 			goto fail;
 		audit(req, u.id, u.org, "auth.refresh.reuse", 1, "reuse_detected");
 		if ((err = db_commit(req->w->db)) != GH_OK)
@@ -296,32 +287,32 @@ api_refresh(struct request *req)
 		return req_fail(req, GH_ERR_REFRESH_REUSED, "refresh_token",
 		    "this refresh token was already used; the session has been revoked");
 	}
-	if (db_int(&r, 0, 4) == 0) {
+	if (!rt.live) {
 		db_rollback(req->w->db);
 		return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token", "the session has expired");
 	}
-	p[0] = DB_INT(u.id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_ID, p, 1, &ur)) != GH_OK)
+	err = store_account_get(req->w->db, req->arena, u.id, &acct);
+	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		goto fail;
-	if (ur.nrows == 0 || (err = check_flags(req, &ur, &unlock, &reason)) != GH_OK) {
+	found = err == GH_OK;
+	if (!found || (err = check_flags(req, &acct, &unlock, &reason)) != GH_OK) {
 		/*
 		 * A lock with an end comes from failed logins anyone can cause: refuse for now but
 		 * keep the session, or a stranger could end a victim's sessions by failing logins.
 		 */
-		if (ur.nrows > 0 && err == GH_ERR_ACCOUNT_LOCKED && db_int(&ur, 0, ULC_HAS_LOCK_END)) {
+		if (found && err == GH_ERR_ACCOUNT_LOCKED && acct.has_lock_end) {
 			db_rollback(req->w->db);
 			return err;
 		}
-		p[0] = DB_STR(ur.nrows == 0 ? "user_deleted" : reason);
-		p[1] = DB_BLOB(u.family, sizeof(u.family));
-		(void)db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL);
+		(void)store_refresh_revoke_family(req->w->db, req->arena, u.family,
+		    !found ? "user_deleted" : reason);
 		(void)db_commit(req->w->db);
-		if (ur.nrows == 0)
+		if (!found)
 			return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token",
 			    "the user no longer exists");
 		return req->err;
 	}
-	u.pv = db_int(&ur, 0, ULC_PV);
+	u.pv = acct.permission_version;
 	if (u.org > 0) {
 		char *want = arena_printf(req->arena, "%lld", u.org);
 		if ((err = pick_org(req, &u, want)) != GH_OK) {
@@ -332,9 +323,7 @@ api_refresh(struct request *req)
 	if ((err = session_load_roles(req, &u)) != GH_OK ||
 	    (err = session_refresh_token(req, &u, id, &refresh, &nid, &rttl)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(nid);
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_RT_ROTATE, p, 2, NULL)) != GH_OK ||
+	if ((err = store_refresh_rotate(req->w->db, req->arena, id, nid)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
@@ -354,16 +343,14 @@ enum gh_err
 api_logout(struct request *req)
 {
 	unsigned char	 family[SESSION_FAMILY_LEN];
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
 	if ((err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK ||
 	    (err = session_block_sid(req, req->auth.sid)) != GH_OK)
 		return req_fail(req, err, NULL, "cannot revoke the token; try again");
 	if (req->auth.sid != NULL && session_sid_decode(req->auth.sid, family) == 0) {
-		p[0] = DB_STR("logout");
-		p[1] = DB_BLOB(family, sizeof(family));
-		if ((err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_FAMILY, p, 2, NULL)) != GH_OK)
+		if ((err = store_refresh_revoke_family(req->w->db, req->arena, family,
+		    "logout")) != GH_OK)
 			return err;
 	}
 	audit(req, req->auth.user_id, req->auth.org_id, "auth.logout", 0, NULL);
@@ -374,15 +361,13 @@ api_logout(struct request *req)
 enum gh_err
 api_logout_all(struct request *req)
 {
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	p[0] = DB_STR("logout_all");
-	p[1] = DB_INT(req->auth.user_id);
 	if ((err = session_pv_bump(req, req->auth.user_id)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER, p, 2, NULL)) != GH_OK) {
+	    (err = store_refresh_revoke_user(req->w->db, req->arena, req->auth.user_id,
+	    "logout_all")) != GH_OK) {
 		db_rollback(req->w->db);
 		return err;
 	}

@@ -170,7 +170,7 @@ api_authz_changed(struct request *req)
 {
 	redisReply	*r;
 
-	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", "authz:gen");
+	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_AUTHZ_GEN]);
 }
 
 enum gh_err

@@ -83,8 +83,13 @@ load_keys(struct worker *w)
 int
 authn_init(struct worker *w)
 {
-	static const char *const kept[] = { "bl:", "bls:", "pv:", "mv:", "authz:gen" };
+	/* The keys the token check reads, kept by the worker (kv_cache_setup keeps the array). */
+	static const enum kv_key kinds[] = { KV_BL, KV_BLS, KV_PV, KV_MV, KV_AUTHZ_GEN };
+	static const char	*kept[sizeof(kinds) / sizeof(kinds[0])];
+	size_t			 i;
 
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		kept[i] = kv_prefixes[kinds[i]];
 	kv_cache_setup(w->kv, kept, sizeof(kept) / sizeof(kept[0]));
 	if (load_keys(w) != 0)
 		return -1;
@@ -190,10 +195,10 @@ authn_token(struct request *req)
 	 * worker keeps these keys between requests while Redis tells it of every change to them
 	 * (kv_mget), so a token used again is usually checked without asking Redis.
 	 */
-	keys[0] = arena_printf(req->arena, "bl:%s", c.jti);
-	keys[1] = c.sid[0] != '\0' ? arena_printf(req->arena, "bls:%s", c.sid) : keys[0];
-	keys[2] = arena_printf(req->arena, "pv:%lld", req->auth.user_id);
-	keys[3] = "authz:gen";
+	keys[0] = kv_key(req->arena, KV_BL, "%s", c.jti);
+	keys[1] = c.sid[0] != '\0' ? kv_key(req->arena, KV_BLS, "%s", c.sid) : keys[0];
+	keys[2] = kv_key(req->arena, KV_PV, "%lld", req->auth.user_id);
+	keys[3] = kv_prefixes[KV_AUTHZ_GEN];
 	keys[4] = c.org > 0 ? session_mv_key(req, req->auth.user_id, c.org) : keys[0];
 	if ((err = kv_mget(w->kv, req->arena, 5, keys, v, &hit)) != GH_OK) {
 		metrics_add(w->metrics, token_refusals, 1);

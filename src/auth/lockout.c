@@ -12,6 +12,7 @@
 #include "core/ctx.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "store/account.h"
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/kv.h"
@@ -26,7 +27,7 @@ lockout_ip_gate(struct request *req)
 	enum gh_err		 err;
 	long long		 n, ttl;
 
-	key = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
+	key = kv_key(req->arena, KV_FAIL_IP, "%s", req->client_ip ? req->client_ip : "-");
 	kv_cmd_set(&cmds[0], 2, "GET", key);
 	kv_cmd_set(&cmds[1], 2, "TTL", key);
 	if ((err = kv_pipeline(req->w->kv, req->arena, cmds, 2, r)) != GH_OK)
@@ -54,17 +55,13 @@ lockout_failure(struct request *req, long long uid, long long org)
 	struct policy_lockout	 lp;
 	struct kv_cmd		 cmds[4];
 	redisReply		*r[4];
-	struct db_result	 o;
-	struct db_param		 p[3];
+	struct session_org	 o;
 	const char		*ipkey, *acctkey, *win, *per;
 	struct audit_event	 ev;
 
 	/* The account's lockout rules are those of its primary organization. */
-	if (org == 0) {
-		p[0] = DB_INT(uid);
-		if (db_exec(req->w->db, req->arena, SQL_ORG_PRIMARY, p, 1, &o) == GH_OK && o.nrows > 0)
-			org = db_int(&o, 0, 0);
-	}
+	if (org == 0 && store_account_org(req->w->db, req->arena, uid, 0, NULL, &o) == GH_OK)
+		org = o.id;
 	if (uid > 0 && org > 0)
 		decoy = org;
 	(void)policy_lockout(req, uid > 0 ? org : decoy, &lp);
@@ -73,9 +70,9 @@ lockout_failure(struct request *req, long long uid, long long org)
 		lp.period = cfg->lockout_period;
 	}
 
-	ipkey = arena_printf(req->arena, "fail:ip:%s", req->client_ip ? req->client_ip : "-");
+	ipkey = kv_key(req->arena, KV_FAIL_IP, "%s", req->client_ip ? req->client_ip : "-");
 	win = arena_printf(req->arena, "%lld", cfg->ip_window);
-	acctkey = session_key(req, "fail:acct:", uid);
+	acctkey = kv_key(req->arena, KV_FAIL_ACCT, "%lld", uid);
 	per = arena_printf(req->arena, "%lld", lp.period);
 	kv_cmd_set(&cmds[0], 2, "INCR", ipkey);
 	kv_cmd_set(&cmds[1], 4, "EXPIRE", ipkey, win, "NX");
@@ -86,10 +83,8 @@ lockout_failure(struct request *req, long long uid, long long org)
 		return;
 	/* users.failed_login_count is written at the lock: a write per failure would show. */
 	if (r[2]->type == REDIS_REPLY_INTEGER && r[2]->integer >= lp.threshold) {
-		p[0] = DB_INT(lp.period);
-		p[1] = DB_INT(r[2]->integer);
-		p[2] = DB_INT(uid);
-		if (db_exec(req->w->db, req->arena, SQL_USER_LOCK, p, 3, NULL) == GH_OK) {
+		if (store_account_lock(req->w->db, req->arena, uid, lp.period,
+		    r[2]->integer) == GH_OK) {
 			kv_run(req->w->kv, req->arena, &r[0], 2, "DEL", acctkey);
 			memset(&ev, 0, sizeof(ev));
 			ev.actor = uid;

@@ -12,8 +12,10 @@
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/log.h"
+#include "store/account.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "store/refresh.h"
 
 /* Set KEYS[1] to ARGV[1] unless it already holds a larger number; answer the value kept. */
 static const char pv_script[] =
@@ -63,27 +65,25 @@ session_token_hash(const char *token, unsigned char out[32])
 enum gh_err
 session_load_roles(struct request *req, struct session_user *u)
 {
-	struct db_result	 r;
-	struct db_param		 p[2];
-	enum gh_err		 err;
-	size_t			 i, len = 0;
-	char			*s;
+	const char	**names;
+	enum gh_err	 err;
+	size_t		 i, n, len = 0;
+	char		*s;
 
-	p[0] = DB_INT(u->id);
-	p[1] = DB_INT(u->org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_ROLE_NAMES, p, 2, &r)) != GH_OK)
+	if ((err = store_account_role_names(req->w->db, req->arena, u->id, u->org, &names,
+	    &n)) != GH_OK)
 		return err;
 	u->roles_json = cJSON_CreateArray();
 	arena_cleanup(req->arena, json_free, u->roles_json);
-	for (i = 0; i < r.nrows; i++)
-		len += strlen(db_str(&r, i, 0)) + 1;
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
 	s = arena_alloc(req->arena, len + 1);
 	s[0] = '\0';
-	for (i = 0; i < r.nrows; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			strcat(s, ",");
-		strcat(s, db_str(&r, i, 0));
-		cJSON_AddItemToArray(u->roles_json, cJSON_CreateString(db_str(&r, i, 0)));
+		strcat(s, names[i]);
+		cJSON_AddItemToArray(u->roles_json, cJSON_CreateString(names[i]));
 	}
 	u->roles = s;
 	return GH_OK;
@@ -140,11 +140,10 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
     char **token, long long *id, long long *ttl)
 {
 	struct policy_session	 ps;
+	struct refresh_new	 n;
 	unsigned char		 raw[SESSION_REFRESH_LEN], hash[32];
-	struct db_param		 p[9];
-	struct db_result	 r;
 	const char		*ua = req_header(req, "User-Agent");
-	char			*tok, *uacut = NULL;
+	char			*tok;
 	long long		 left;
 	enum gh_err		 err;
 
@@ -155,39 +154,19 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 	sodium_bin2base64(tok, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
 	session_token_hash(tok, hash);
-	if (ua != NULL)
-		uacut = arena_strndup(req->arena, ua, strnlen(ua, 255));
-	if (rotated_from == 0) {
+	memset(&n, 0, sizeof(n));
+	n.user_id = u->id;
+	n.organization_id = u->org;
+	n.ttl = ps.refresh_token_ttl;
+	n.session_ttl = ps.absolute_session_ttl;
+	n.client_ip = req->client_ip;
+	n.user_agent = ua != NULL ? arena_strndup(req->arena, ua, strnlen(ua, 255)) : NULL;
+	if (rotated_from == 0)
 		randombytes_buf(u->family, sizeof(u->family));
-		p[0] = DB_BLOB(hash, sizeof(hash));
-		p[1] = DB_BLOB(u->family, sizeof(u->family));
-		p[2] = DB_INT(u->id);
-		p[3] = u->org > 0 ? DB_INT(u->org) : DB_NULL;
-		p[4] = DB_INT(ps.refresh_token_ttl);
-		p[5] = DB_INT(ps.absolute_session_ttl);
-		p[6] = DB_INT(ps.absolute_session_ttl);
-		p[7] = DB_STR(req->client_ip);
-		p[8] = DB_STR(uacut);
-		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_NEW, p, 9, &r);
-	} else {
-		/*
-		 * Plain values from the row the caller holds locked: an INSERT ... SELECT from the
-		 * same table fails under concurrency (error 1467 reading the auto-increment).
-		 */
-		p[0] = DB_BLOB(hash, sizeof(hash));
-		p[1] = DB_BLOB(u->family, sizeof(u->family));
-		p[2] = DB_INT(u->id);
-		p[3] = u->org > 0 ? DB_INT(u->org) : DB_NULL;
-		p[4] = DB_INT(ps.refresh_token_ttl);
-		p[5] = DB_STR(u->session_end);
-		p[6] = DB_STR(u->session_end);
-		p[7] = DB_STR(req->client_ip);
-		p[8] = DB_STR(uacut);
-		err = db_exec(req->w->db, req->arena, SQL_RT_INSERT_ROTATED, p, 9, &r);
-	}
-	if (err != GH_OK)
+	else
+		n.session_end = u->session_end;
+	if ((err = store_refresh_insert(req->w->db, req->arena, hash, u->family, &n, id)) != GH_OK)
 		return err;
-	*id = (long long)r.insert_id;
 	/* What the INSERT computed: the idle lifetime, cut at the end of the session. */
 	left = rotated_from == 0 ? ps.absolute_session_ttl : u->session_left;
 	*ttl = ps.refresh_token_ttl < left ? ps.refresh_token_ttl : left;
@@ -198,10 +177,7 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 enum gh_err
 session_pv_bump(struct request *req, long long user_id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(user_id);
-	return db_exec(req->w->db, req->arena, SQL_USER_BUMP_PV, p, 1, NULL);
+	return store_account_bump_pv(req->w->db, req->arena, user_id);
 }
 
 /* Store version v under key unless a higher one is there; *kept gets what the key holds. */
@@ -227,24 +203,17 @@ version_store(struct request *req, const char *key, long long v, long long *kept
 static enum gh_err
 pv_store(struct request *req, long long user_id, long long pv, long long *kept)
 {
-	return version_store(req, session_key(req, "pv:", user_id), pv, kept);
+	return version_store(req, kv_key(req->arena, KV_PV, "%lld", user_id), pv, kept);
 }
 
 enum gh_err
 session_pv_fill(struct request *req, long long user_id, long long *pv)
 {
-	struct db_result	 r;
-	struct db_param		 p[1];
-	enum gh_err		 err;
+	enum gh_err	 err;
 
-	p[0] = DB_INT(user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PV, p, 1, &r)) != GH_OK)
+	if ((err = store_account_pv(req->w->db, req->arena, user_id, pv)) != GH_OK || *pv < 0)
 		return err;
-	if (r.nrows == 0) {
-		*pv = -1;
-		return GH_OK;
-	}
-	return pv_store(req, user_id, db_int(&r, 0, 0), pv);
+	return pv_store(req, user_id, *pv, pv);
 }
 
 enum gh_err
@@ -258,36 +227,17 @@ session_pv_publish(struct request *req, long long user_id)
 const char *
 session_mv_key(struct request *req, long long user_id, long long org)
 {
-	return arena_printf(req->arena, "mv:%lld:%lld", user_id, org);
-}
-
-/* The membership's session_version from MySQL into *mv, -1 when there is no membership. */
-static enum gh_err
-mv_read(struct request *req, long long user_id, long long org, long long *mv)
-{
-	struct db_result	 r;
-	struct db_param		 p[2];
-	enum gh_err		 err;
-
-	p[0] = DB_INT(user_id);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_SV, p, 2, &r)) != GH_OK)
-		return err;
-	*mv = r.nrows > 0 ? db_int(&r, 0, 0) : -1;
-	return GH_OK;
+	return kv_key(req->arena, KV_MV, "%lld:%lld", user_id, org);
 }
 
 enum gh_err
 session_mv_bump(struct request *req, long long user_id, long long org, long long *mv)
 {
-	struct db_param		 p[2];
-	long long		 v;
-	enum gh_err		 err;
+	long long	 v;
+	enum gh_err	 err;
 
-	p[0] = DB_INT(user_id);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_MEMBER_BUMP, p, 2, NULL)) != GH_OK ||
-	    (err = mv_read(req, user_id, org, &v)) != GH_OK)
+	if ((err = store_membership_bump(req->w->db, req->arena, user_id, org)) != GH_OK ||
+	    (err = store_membership_sv(req->w->db, req->arena, user_id, org, &v)) != GH_OK)
 		return err;
 	if (mv != NULL)
 		*mv = v;
@@ -299,7 +249,8 @@ session_mv_fill(struct request *req, long long user_id, long long org, long long
 {
 	enum gh_err	 err;
 
-	if ((err = mv_read(req, user_id, org, mv)) != GH_OK || *mv < 0)
+	if ((err = store_membership_sv(req->w->db, req->arena, user_id, org, mv)) != GH_OK ||
+	    *mv < 0)
 		return err;	/* not a member (any more): nothing to keep */
 	return version_store(req, session_mv_key(req, user_id, org), *mv, mv);
 }
@@ -320,7 +271,7 @@ session_block(struct request *req, const char *jti, long long exp)
 
 	if (left <= 0)
 		return GH_OK;
-	return kv_run(req->w->kv, req->arena, &r, 5, "SET", arena_printf(req->arena, "bl:%s", jti),
+	return kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_BL, "%s", jti),
 	    "1", "EX", arena_printf(req->arena, "%lld", left));
 }
 
@@ -335,7 +286,7 @@ session_block_sid(struct request *req, const char *sid)
 	/* Organization policies may allow access tokens up to a day: cover the longest. */
 	if (ttl < 86400)
 		ttl = 86400;
-	return kv_run(req->w->kv, req->arena, &r, 5, "SET", arena_printf(req->arena, "bls:%s", sid),
+	return kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_BLS, "%s", sid),
 	    "1", "EX", arena_printf(req->arena, "%lld", ttl + req->w->cfg->jwt_leeway + 1));
 }
 
@@ -367,14 +318,26 @@ session_response(struct request *req, const struct session_user *u, const char *
 enum gh_err
 session_pv_bump_role(struct request *req, long long role_id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(role_id);
-	return db_exec(req->w->db, req->arena, SQL_ROLE_HOLDERS_BUMP, p, 1, NULL);
+	return store_account_bump_pv_role(req->w->db, req->arena, role_id);
 }
 
 enum gh_err
 session_pv_publish_rows(struct request *req, const struct db_result *rows)
+{
+	long long	*ids, *pvs;
+	size_t		 i;
+
+	ids = arena_alloc(req->arena, (rows->nrows + 1) * sizeof(*ids));
+	pvs = arena_alloc(req->arena, (rows->nrows + 1) * sizeof(*pvs));
+	for (i = 0; i < rows->nrows; i++) {
+		ids[i] = db_int(rows, i, 0);
+		pvs[i] = db_int(rows, i, 1);
+	}
+	return session_pv_publish_ids(req, ids, pvs, rows->nrows);
+}
+
+enum gh_err
+session_pv_publish_ids(struct request *req, const long long *ids, const long long *pvs, size_t n)
 {
 	struct kv_cmd	*cmds;
 	redisReply	**rep;
@@ -384,14 +347,14 @@ session_pv_publish_rows(struct request *req, const struct db_result *rows)
 	cmds = arena_alloc(req->arena, chunk * sizeof(*cmds));
 	rep = arena_alloc(req->arena, chunk * sizeof(*rep));
 	/* Pipelined in chunks: a role held by many users costs a few round trips, not one each. */
-	for (i = 0; i < rows->nrows; i += chunk) {
-		for (k = 0; k < chunk && i + k < rows->nrows; k++) {
+	for (i = 0; i < n; i += chunk) {
+		for (k = 0; k < chunk && i + k < n; k++) {
 			cmds[k].argc = 6;
 			cmds[k].argv[0] = "EVAL";
 			cmds[k].argv[1] = pv_script;
 			cmds[k].argv[2] = "1";
-			cmds[k].argv[3] = arena_printf(req->arena, "pv:%s", db_str(rows, i + k, 0));
-			cmds[k].argv[4] = db_str(rows, i + k, 1);
+			cmds[k].argv[3] = kv_key(req->arena, KV_PV, "%lld", ids[i + k]);
+			cmds[k].argv[4] = arena_printf(req->arena, "%lld", pvs[i + k]);
 			cmds[k].argv[5] = SESSION_PV_TTL;
 			for (int a = 0; a < 6; a++)
 				cmds[k].lens[a] = strlen(cmds[k].argv[a]);
@@ -406,12 +369,12 @@ session_pv_publish_rows(struct request *req, const struct db_result *rows)
 enum gh_err
 session_pv_publish_role(struct request *req, long long role_id)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	long long	*ids, *pvs;
+	size_t		 n;
 	enum gh_err	 err;
 
-	p[0] = DB_INT(role_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_HOLDERS_PV, p, 1, &r)) != GH_OK)
+	if ((err = store_account_pv_role(req->w->db, req->arena, role_id, &ids, &pvs, &n)) !=
+	    GH_OK)
 		return err;
-	return session_pv_publish_rows(req, &r);
+	return session_pv_publish_ids(req, ids, pvs, n);
 }

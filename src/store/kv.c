@@ -627,3 +627,30 @@ kv_ping(struct kv *kv)
 	arena_free(a);
 	return err;
 }
+
+const char *const kv_prefixes[KV_KEY__MAX] = {
+	[KV_BL] = "bl:",
+	[KV_BLS] = "bls:",
+	[KV_PV] = "pv:",
+	[KV_MV] = "mv:",
+	[KV_AUTHZ_GEN] = "authz:gen",
+	[KV_POLICY_GEN] = "policy:gen",
+	[KV_FAIL_IP] = "fail:ip:",
+	[KV_FAIL_ACCT] = "fail:acct:",
+	[KV_PWRESET_IP] = "pwreset:ip:",
+	[KV_PWRESET_EMAIL] = "pwreset:email:",
+};
+
+const char *
+kv_key(struct arena *a, enum kv_key k, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 suffix[256];
+
+	if (fmt == NULL)
+		return kv_prefixes[k];
+	va_start(ap, fmt);
+	vsnprintf(suffix, sizeof(suffix), fmt, ap);
+	va_end(ap);
+	return arena_printf(a, "%s%s", kv_prefixes[k], suffix);
+}

@@ -26,6 +26,30 @@ struct kv_cmd {
 	size_t		 lens[KV_MAXARGS];
 };
 
+/*
+ * Every Redis key Gatehouse uses, as a kind and its prefix (kv_prefixes[]): the table
+ * docs/tokens.md "Redis keys" describes.  A key is the prefix and a suffix (kv_key).
+ */
+enum kv_key {
+	KV_BL,			/* bl:<jti>		a revoked access token */
+	KV_BLS,			/* bls:<sid>		a session ended by logout */
+	KV_PV,			/* pv:<user>		users.permission_version, cached */
+	KV_MV,			/* mv:<user>:<org>	a membership's session_version, cached */
+	KV_AUTHZ_GEN,		/* authz:gen		generation of the authorization tables */
+	KV_POLICY_GEN,		/* policy:gen		generation of the organization policies */
+	KV_FAIL_IP,		/* fail:ip:<address>	failed password checks of an address */
+	KV_FAIL_ACCT,		/* fail:acct:<user>	failed password checks of an account */
+	KV_PWRESET_IP,		/* pwreset:ip:<address>	password reset requests of an address */
+	KV_PWRESET_EMAIL,	/* pwreset:email:<hash>	password reset requests for an address */
+	KV_KEY__MAX
+};
+
+extern const char *const kv_prefixes[KV_KEY__MAX];
+
+/* The key of kind k: its prefix and the suffix printed from fmt (none when fmt is NULL), in a. */
+const char	*kv_key(struct arena *a, enum kv_key k, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 struct kv;
 
 struct kv_cache_stats {

@@ -37,23 +37,51 @@
 #include "store/sql_teams.h"
 #include "store/sql_users.h"
 
-/* Columns of a login lookup, in the order enum user_login_col names them. */
-#define USER_LOGIN_COLS "id, password_hash, is_enabled, is_account_non_expired," \
-	" is_account_non_locked, is_credentials_non_expired, locked_until IS NOT NULL," \
-	" GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), IFNULL(locked_until," \
-	" CURRENT_TIMESTAMP(6)))), permission_version, username, email"
+/* The columns of a user as login, refresh and password changes see it (store/account.h). */
+#define ACCOUNT_COLUMNS(X) \
+	X(ULC_ID, INT, id, "id") \
+	X(ULC_HASH, STR, password_hash, "password_hash") \
+	X(ULC_ENABLED, BOOL, is_enabled, "is_enabled") \
+	X(ULC_NON_EXPIRED, BOOL, is_account_non_expired, "is_account_non_expired") \
+	X(ULC_NON_LOCKED, BOOL, is_account_non_locked, "is_account_non_locked") \
+	X(ULC_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, "is_credentials_non_expired") \
+	X(ULC_HAS_LOCK_END, BOOL, has_lock_end, "locked_until IS NOT NULL") \
+	X(ULC_LOCK_LEFT, INT, lock_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
+	    " CURRENT_TIMESTAMP(6), IFNULL(locked_until, CURRENT_TIMESTAMP(6))))") \
+	X(ULC_PV, INT, permission_version, "permission_version") \
+	X(ULC_USERNAME, STR, username, "username") \
+	X(ULC_EMAIL, STR, email, "email")
+#define USER_LOGIN_COLS DB_SELECT(ACCOUNT_COLUMNS)
 
-enum user_login_col {
-	ULC_ID, ULC_HASH, ULC_ENABLED, ULC_NON_EXPIRED, ULC_NON_LOCKED, ULC_CRED_NON_EXPIRED,
-	ULC_HAS_LOCK_END, ULC_LOCK_LEFT, ULC_PV, ULC_USERNAME, ULC_EMAIL
-};
+enum user_login_col { ACCOUNT_COLUMNS(DB_COL_ENUM) ULC__NCOLS };
 
-/* The organization of a session and the membership there (auth.c pick_org). */
-#define SESSION_ORG_COLS "o.id, o.slug, o.name, o.status, uo.status, uo.session_version"
+/* The organization of a session and the membership there (store/account.h). */
+#define SESSION_ORG_COLUMNS(X) \
+	X(SOC_ID, INT, id, "o.id") \
+	X(SOC_SLUG, STR, slug, "o.slug") \
+	X(SOC_NAME, STR, name, "o.name") \
+	X(SOC_STATUS, STR, status, "o.status") \
+	X(SOC_MEMBER_STATUS, STR, member_status, "uo.status") \
+	X(SOC_MEMBER_SV, INT, session_version, "uo.session_version")
+#define SESSION_ORG_COLS DB_SELECT(SESSION_ORG_COLUMNS)
 
-enum session_org_col {
-	SOC_ID, SOC_SLUG, SOC_NAME, SOC_STATUS, SOC_MEMBER_STATUS, SOC_MEMBER_SV
-};
+enum session_org_col { SESSION_ORG_COLUMNS(DB_COL_ENUM) SOC__NCOLS };
+
+/* A refresh token row as a refresh reads it (store/refresh.h). */
+#define REFRESH_COLUMNS(X) \
+	X(RTC_ID, INT, id, "id") \
+	X(RTC_FAMILY, STR, family_id, "family_id") \
+	X(RTC_USER, INT, user_id, "user_id") \
+	X(RTC_ORG, INT, organization_id, "IFNULL(organization_id, 0)") \
+	X(RTC_LIVE, BOOL, live, "expires_at > CURRENT_TIMESTAMP(6)" \
+	    " AND session_expires_at > CURRENT_TIMESTAMP(6)") \
+	X(RTC_ROTATED, BOOL, rotated, "rotated_at IS NOT NULL") \
+	X(RTC_REVOKED, BOOL, revoked, "revoked_at IS NOT NULL") \
+	X(RTC_SESSION_END, STR, session_expires_at, "session_expires_at") \
+	X(RTC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
+	    " CURRENT_TIMESTAMP(6), session_expires_at))")
+
+enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 
 /* A membership session_version is at least the current time in microseconds (sql/0013). */
 #define MEMBER_SV_NOW "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(6)) * 1000000 AS UNSIGNED)"
@@ -132,10 +160,7 @@ enum session_org_col {
 	X(SQL_RT_INSERT_ROTATED, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
 	    " expires_at, session_expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?," \
 	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?)") \
-	X(SQL_RT_GET_FOR_UPDATE, "SELECT id, family_id, user_id, IFNULL(organization_id, 0)," \
-	    " expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)," \
-	    " rotated_at IS NOT NULL, revoked_at IS NOT NULL, session_expires_at," \
-	    " GREATEST(0, TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), session_expires_at))" \
+	X(SQL_RT_GET_FOR_UPDATE, "SELECT " DB_SELECT(REFRESH_COLUMNS) \
 	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \

@@ -1,0 +1,224 @@
+/*
+ * account.c: accounts, session organizations and token versions.  Contract in account.h.
+ */
+#include <string.h>
+
+#include "core/arena.h"
+#include "store/account.h"
+#include "store/db.h"
+
+static void
+account_row(const struct db_result *r, size_t i, struct account *o)
+{
+	ACCOUNT_COLUMNS(DB_COL_READ)
+}
+
+static void
+session_org_row(const struct db_result *r, size_t i, struct session_org *o)
+{
+	SESSION_ORG_COLUMNS(DB_COL_READ)
+}
+
+/* Run id with one parameter v and read row 0 into *out; GH_ERR_NOT_FOUND without one. */
+static enum gh_err
+account_one(struct db *db, struct arena *a, enum sql_id id, struct db_param v,
+    struct account *out)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, id, &v, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return GH_ERR_NOT_FOUND;
+	account_row(&r, 0, out);
+	return GH_OK;
+}
+
+enum gh_err
+store_account_by_login(struct db *db, struct arena *a, const char *login, int email,
+    struct account *out)
+{
+	return account_one(db, a, email ? SQL_USER_LOGIN_BY_EMAIL : SQL_USER_LOGIN_BY_NAME,
+	    DB_STR(login), out);
+}
+
+enum gh_err
+store_account_get(struct db *db, struct arena *a, long long id, struct account *out)
+{
+	return account_one(db, a, SQL_USER_LOGIN_BY_ID, DB_INT(id), out);
+}
+
+/* Run id with the single parameter v, no result. */
+static enum gh_err
+run_id(struct db *db, struct arena *a, enum sql_id id, long long v)
+{
+	struct db_param	 p[1];
+
+	p[0] = DB_INT(v);
+	return db_exec(db, a, id, p, 1, NULL);
+}
+
+enum gh_err
+store_account_login_ok(struct db *db, struct arena *a, long long id)
+{
+	return run_id(db, a, SQL_USER_LOGIN_OK, id);
+}
+
+enum gh_err
+store_account_unlock_expired(struct db *db, struct arena *a, long long id)
+{
+	return run_id(db, a, SQL_USER_UNLOCK_EXPIRED, id);
+}
+
+enum gh_err
+store_account_bump_pv(struct db *db, struct arena *a, long long id)
+{
+	return run_id(db, a, SQL_USER_BUMP_PV, id);
+}
+
+enum gh_err
+store_account_bump_pv_role(struct db *db, struct arena *a, long long role_id)
+{
+	return run_id(db, a, SQL_ROLE_HOLDERS_BUMP, role_id);
+}
+
+/* Set users.password_hash of id with statement sid (rehash or a new password). */
+static enum gh_err
+set_hash(struct db *db, struct arena *a, enum sql_id sid, long long id, const char *hash)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_STR(hash);
+	p[1] = DB_INT(id);
+	return db_exec(db, a, sid, p, 2, NULL);
+}
+
+enum gh_err
+store_account_rehash(struct db *db, struct arena *a, long long id, const char *hash)
+{
+	return set_hash(db, a, SQL_USER_REHASH, id, hash);
+}
+
+enum gh_err
+store_account_set_password(struct db *db, struct arena *a, long long id, const char *hash)
+{
+	return set_hash(db, a, SQL_USER_SET_PASSWORD, id, hash);
+}
+
+enum gh_err
+store_account_lock(struct db *db, struct arena *a, long long id, long long period,
+    long long failures)
+{
+	struct db_param	 p[3];
+
+	p[0] = DB_INT(period);
+	p[1] = DB_INT(failures);
+	p[2] = DB_INT(id);
+	return db_exec(db, a, SQL_USER_LOCK, p, 3, NULL);
+}
+
+enum gh_err
+store_account_pv(struct db *db, struct arena *a, long long id, long long *pv)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(db, a, SQL_USER_PV, p, 1, &r)) != GH_OK)
+		return err;
+	*pv = r.nrows > 0 ? db_int(&r, 0, 0) : -1;
+	return GH_OK;
+}
+
+enum gh_err
+store_account_pv_role(struct db *db, struct arena *a, long long role_id, long long **ids,
+    long long **pvs, size_t *n)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+	size_t		 i;
+
+	p[0] = DB_INT(role_id);
+	if ((err = db_exec(db, a, SQL_ROLE_HOLDERS_PV, p, 1, &r)) != GH_OK)
+		return err;
+	*ids = arena_alloc(a, (r.nrows + 1) * sizeof(**ids));
+	*pvs = arena_alloc(a, (r.nrows + 1) * sizeof(**pvs));
+	for (i = 0; i < r.nrows; i++) {
+		(*ids)[i] = db_int(&r, i, 0);
+		(*pvs)[i] = db_int(&r, i, 1);
+	}
+	*n = r.nrows;
+	return GH_OK;
+}
+
+enum gh_err
+store_account_role_names(struct db *db, struct arena *a, long long user, long long org,
+    const char ***names, size_t *n)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum gh_err	 err;
+	size_t		 i;
+
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(db, a, SQL_USER_ROLE_NAMES, p, 2, &r)) != GH_OK)
+		return err;
+	*names = arena_alloc(a, (r.nrows + 1) * sizeof(**names));
+	for (i = 0; i < r.nrows; i++)
+		(*names)[i] = db_str(&r, i, 0);
+	*n = r.nrows;
+	return GH_OK;
+}
+
+enum gh_err
+store_account_org(struct db *db, struct arena *a, long long user, long long id,
+    const char *slug, struct session_org *out)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum sql_id	 q = SQL_ORG_PRIMARY;
+	size_t		 np = 1;
+	enum gh_err	 err;
+
+	p[0] = DB_INT(user);
+	if (id > 0 || slug != NULL) {
+		q = id > 0 ? SQL_ORG_MEMBER_BY_ID : SQL_ORG_MEMBER_BY_SLUG;
+		p[1] = id > 0 ? DB_INT(id) : DB_STR(slug);
+		np = 2;
+	}
+	if ((err = db_exec(db, a, q, p, np, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return GH_ERR_NOT_FOUND;
+	session_org_row(&r, 0, out);
+	return GH_OK;
+}
+
+enum gh_err
+store_membership_sv(struct db *db, struct arena *a, long long user, long long org, long long *sv)
+{
+	struct db_result r;
+	struct db_param	 p[2];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(org);
+	if ((err = db_exec(db, a, SQL_MEMBER_SV, p, 2, &r)) != GH_OK)
+		return err;
+	*sv = r.nrows > 0 ? db_int(&r, 0, 0) : -1;
+	return GH_OK;
+}
+
+enum gh_err
+store_membership_bump(struct db *db, struct arena *a, long long user, long long org)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_INT(user);
+	p[1] = DB_INT(org);
+	return db_exec(db, a, SQL_MEMBER_BUMP, p, 2, NULL);
+}

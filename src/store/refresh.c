@@ -1,0 +1,118 @@
+/*
+ * refresh.c: the rows of refresh_tokens.  Contract in refresh.h.
+ */
+#include "core/arena.h"
+#include "store/db.h"
+#include "store/refresh.h"
+
+static void
+refresh_row(const struct db_result *r, size_t i, struct refresh *o)
+{
+	REFRESH_COLUMNS(DB_COL_READ)
+}
+
+enum gh_err
+store_refresh_get(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    struct refresh *out)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	if ((err = db_exec(db, a, SQL_RT_GET_FOR_UPDATE, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0 || db_len(&r, 0, RTC_FAMILY) != REFRESH_FAMILY_LEN)
+		return GH_ERR_NOT_FOUND;
+	refresh_row(&r, 0, out);
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, long long *id)
+{
+	struct db_result r;
+	struct db_param	 p[9];
+	enum gh_err	 err;
+
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	p[1] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	p[2] = DB_INT(n->user_id);
+	p[3] = n->organization_id > 0 ? DB_INT(n->organization_id) : DB_NULL;
+	p[4] = DB_INT(n->ttl);
+	p[7] = DB_STR(n->client_ip);
+	p[8] = DB_STR(n->user_agent);
+	if (n->session_end == NULL) {
+		p[5] = DB_INT(n->session_ttl);
+		p[6] = DB_INT(n->session_ttl);
+		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, 9, &r);
+	} else {
+		/*
+		 * Plain values from the row the caller holds locked: an INSERT ... SELECT from the
+		 * same table fails under concurrency (error 1467 reading the auto-increment).
+		 */
+		p[5] = DB_STR(n->session_end);
+		p[6] = DB_STR(n->session_end);
+		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, 9, &r);
+	}
+	if (err != GH_OK)
+		return err;
+	*id = (long long)r.insert_id;
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_rotate(struct db *db, struct arena *a, long long id, long long next)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_INT(next);
+	p[1] = DB_INT(id);
+	return db_exec(db, a, SQL_RT_ROTATE, p, 2, NULL);
+}
+
+enum gh_err
+store_refresh_revoke_family(struct db *db, struct arena *a,
+    const unsigned char family[REFRESH_FAMILY_LEN], const char *reason)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_STR(reason);
+	p[1] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	return db_exec(db, a, SQL_RT_REVOKE_FAMILY, p, 2, NULL);
+}
+
+enum gh_err
+store_refresh_revoke_user(struct db *db, struct arena *a, long long user, const char *reason)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_STR(reason);
+	p[1] = DB_INT(user);
+	return db_exec(db, a, SQL_RT_REVOKE_USER, p, 2, NULL);
+}
+
+enum gh_err
+store_refresh_revoke_user_except(struct db *db, struct arena *a, long long user,
+    const unsigned char family[REFRESH_FAMILY_LEN], const char *reason)
+{
+	struct db_param	 p[3];
+
+	p[0] = DB_STR(reason);
+	p[1] = DB_INT(user);
+	p[2] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	return db_exec(db, a, SQL_RT_REVOKE_USER_EXCEPT, p, 3, NULL);
+}
+
+enum gh_err
+store_refresh_revoke_user_org(struct db *db, struct arena *a, long long user, long long org,
+    const char *reason)
+{
+	struct db_param	 p[3];
+
+	p[0] = DB_STR(reason);
+	p[1] = DB_INT(user);
+	p[2] = DB_INT(org);
+	return db_exec(db, a, SQL_RT_REVOKE_USER_ORG, p, 3, NULL);
+}

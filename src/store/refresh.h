@@ -1,0 +1,60 @@
+/*
+ * refresh.h: the rows of refresh_tokens (docs/tokens.md, "Refresh tokens"): a session is a
+ * family of rows, each token stored only as the SHA-256 of its value.  REFRESH_COLUMNS in
+ * store/sql.h.  Functions take the worker's connection and an arena; errors are db_exec's.
+ */
+#ifndef GH_STORE_REFRESH_H
+#define GH_STORE_REFRESH_H
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/db.h"
+
+#define REFRESH_FAMILY_LEN	16	/* bytes of a family id */
+#define REFRESH_HASH_LEN	32	/* bytes of a token's SHA-256 */
+
+struct refresh {
+	REFRESH_COLUMNS(DB_COL_MEMBER)
+};
+
+/* What a new row holds besides its hash and family. */
+struct refresh_new {
+	long long	 user_id;
+	long long	 organization_id;	/* 0 = none */
+	long long	 ttl;			/* idle lifetime, seconds */
+	long long	 session_ttl;		/* a new session: its absolute lifetime, seconds */
+	const char	*session_end;		/* a rotation: the family's session_expires_at */
+	const char	*client_ip;
+	const char	*user_agent;		/* at most 255 bytes */
+};
+
+/*
+ * The row whose token hash is hash, locked for update.  GH_ERR_NOT_FOUND when there is none or
+ * its family id is not REFRESH_FAMILY_LEN bytes (out->family_id then points at those bytes).
+ */
+enum gh_err	 store_refresh_get(struct db *, struct arena *,
+		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh *out);
+
+/*
+ * Insert the token hash into family: a new session (n->session_end NULL: it ends after
+ * n->session_ttl) or the successor in a rotated one (cut at n->session_end).  *id gets the row.
+ */
+enum gh_err	 store_refresh_insert(struct db *, struct arena *,
+		    const unsigned char hash[REFRESH_HASH_LEN],
+		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n,
+		    long long *id);
+
+/* Row id was used and replaced by row next. */
+enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);
+
+/* Revoke with reason: the whole family; every token of user; all but family; those of org. */
+enum gh_err	 store_refresh_revoke_family(struct db *, struct arena *,
+		    const unsigned char family[REFRESH_FAMILY_LEN], const char *reason);
+enum gh_err	 store_refresh_revoke_user(struct db *, struct arena *, long long user,
+		    const char *reason);
+enum gh_err	 store_refresh_revoke_user_except(struct db *, struct arena *, long long user,
+		    const unsigned char family[REFRESH_FAMILY_LEN], const char *reason);
+enum gh_err	 store_refresh_revoke_user_org(struct db *, struct arena *, long long user,
+		    long long org, const char *reason);
+
+#endif
