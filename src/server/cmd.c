@@ -23,6 +23,7 @@
 #include "server/cmd.h"
 #include "server/master.h"
 #include "server/worker.h"
+#include "store/account.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -288,8 +289,6 @@ cmd_create_admin(const struct opts *o)
 	struct gh_config	 cfg;
 	struct db		*db = NULL;
 	struct arena		*a = NULL;
-	struct db_result	 r;
-	struct db_param		 p[4];
 	char			 hash[crypto_pwhash_STRBYTES], *pw = NULL;
 	char			 user[VALID_IDENT_SIZE], email[VALID_IDENT_SIZE];
 	size_t			 len;
@@ -329,21 +328,13 @@ cmd_create_admin(const struct opts *o)
 		fprintf(stderr, "gatehouse: cannot reach the database\n");
 		goto out;
 	}
-	p[0] = DB_STR(user);
-	p[1] = DB_STR(email);
-	p[2] = DB_STR(o->username);
-	p[3] = DB_STR(hash);
-	if ((err = db_exec(db, a, SQL_ADMIN_USER_INSERT, p, 4, &r)) != GH_OK) {
+	if ((err = store_account_insert(db, a, user, email, o->username, hash, &id)) != GH_OK) {
 		db_rollback(db);
 		fprintf(stderr, "gatehouse: %s\n", err == GH_ERR_CONFLICT ?
 		    "a user with that username or email already exists" : "cannot create the user");
 		goto out;
 	}
-	id = (long long)r.insert_id;
-	p[0] = DB_INT(id);
-	if (db_exec(db, a, SQL_ADMIN_ROLE_GRANT, p, 1, &r) != GH_OK || r.affected != 1 ||
-	    db_exec(db, a, SQL_ADMIN_SET_PRIMARY_ROLE, p, 1, NULL) != GH_OK ||
-	    db_commit(db) != GH_OK) {
+	if (store_account_grant_platform_admin(db, a, id) != GH_OK || db_commit(db) != GH_OK) {
 		db_rollback(db);
 		fprintf(stderr, "gatehouse: cannot grant platform_admin (were the migrations run?)\n");
 		goto out;

@@ -222,3 +222,36 @@ store_membership_bump(struct db *db, struct arena *a, long long user, long long 
 	p[1] = DB_INT(org);
 	return db_exec(db, a, SQL_MEMBER_BUMP, p, 2, NULL);
 }
+
+enum gh_err
+store_account_insert(struct db *db, struct arena *a, const char *username, const char *email,
+    const char *full_name, const char *hash, long long *id)
+{
+	struct db_result r;
+	struct db_param	 p[4];
+	enum gh_err	 err;
+
+	p[0] = DB_STR(username);
+	p[1] = DB_STR(email);
+	p[2] = DB_STR(full_name);
+	p[3] = DB_STR(hash);
+	if ((err = db_exec(db, a, SQL_ADMIN_USER_INSERT, p, 4, &r)) != GH_OK)
+		return err;
+	*id = (long long)r.insert_id;
+	return GH_OK;
+}
+
+enum gh_err
+store_account_grant_platform_admin(struct db *db, struct arena *a, long long id)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(db, a, SQL_ADMIN_ROLE_GRANT, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.affected != 1)
+		return GH_ERR_NOT_FOUND;
+	return run_id(db, a, SQL_ADMIN_SET_PRIMARY_ROLE, id);
+}

@@ -77,6 +77,16 @@ enum gh_err	 store_account_role_names(struct db *, struct arena *, long long use
 enum gh_err	 store_account_org(struct db *, struct arena *, long long user, long long id,
 		    const char *slug, struct session_org *out);
 
+/*
+ * A new account (the create-admin command): username, email, full name and password hash; *id
+ * gets its id.  GH_ERR_CONFLICT when the username or email is taken.
+ */
+enum gh_err	 store_account_insert(struct db *, struct arena *, const char *username,
+		    const char *email, const char *full_name, const char *hash, long long *id);
+
+/* Grant the account id the platform_admin role; GH_ERR_NOT_FOUND without that role. */
+enum gh_err	 store_account_grant_platform_admin(struct db *, struct arena *, long long id);
+
 /* The membership's session_version into *sv; -1 when user is not a member of org. */
 enum gh_err	 store_membership_sv(struct db *, struct arena *, long long user, long long org,
 		    long long *sv);
