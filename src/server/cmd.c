@@ -42,6 +42,7 @@ usage(FILE *f)
 	    "  routes [-c FILE] [--check]  print the routes with their permissions; --check fails\n"
 	    "                           when a route that needs a permission has no active mapping\n"
 	    "  routes --json            print the route table as JSON (method, pattern, body, auth)\n"
+	    "  routes --markdown -c FILE  print the route table of docs/api.md (with the mappings)\n"
 	    "  config-docs              print docs/configuration.md (every key, default, meaning)\n"
 	    "  version                  print the version\n", f);
 }
@@ -69,6 +70,7 @@ struct opts {
 	const char	*password_file;
 	int		 status;
 	int		 json;
+	int		 markdown;
 };
 
 static int
@@ -82,6 +84,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "status", no_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "markdown", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch;
@@ -97,6 +100,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'p': o->password_file = optarg; break;
 		case 's': o->status = 1; break;
 		case 'j': o->json = 1; break;
+		case 'm': o->markdown = 1; break;
 		default:
 			usage(stderr);
 			return -1;
@@ -441,32 +445,40 @@ cmd_routes(const struct opts *o)
 			config_free(&cfg);
 			return 1;
 		}
-	} else if (o->status) {
-		fprintf(stderr, "gatehouse: routes --check needs -c FILE\n");
+	} else if (o->status || o->markdown) {
+		fprintf(stderr, "gatehouse: routes --check and --markdown need -c FILE\n");
 		return 2;
 	}
+	if (o->markdown)
+		printf("| method | path | auth | what it does |\n|---|---|---|---|\n");
 	for (i = 0; i < api_nroutes; i++) {
 		rt = &api_routes[i];
 		needs = !(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH));
-		printf("%-7s %-44s ", http_method_names[rt->method], rt->pattern);
+		if (o->markdown)
+			printf("| %s | `%s` | ", http_method_names[rt->method], rt->pattern);
+		else
+			printf("%-7s %-44s ", http_method_names[rt->method], rt->pattern);
 		if (rt->flags & ROUTE_DEBUG)
-			printf("public (debug_endpoints = on only)\n");
+			printf("public (debug_endpoints = on only)");
 		else if (rt->flags & ROUTE_OWN_AUTH)
-			printf("token; the mappings of the original request decide\n");
+			printf("token; the mappings of the original request decide");
 		else if (!needs)
-			printf("public\n");
+			printf("public");
 		else if (az == NULL)
-			printf("needs a mapped permission\n");
+			printf("needs a mapped permission");
 		else {
 			n = authz_route_perms(az, rt->method, rt->pattern, perms, AUTHZ_MAXPERMS);
 			for (k = 0; k < n; k++)
-				printf("%s%s", k ? " | " : "", authz_perm_name(az, perms[k]));
+				printf(o->markdown ? "%s`%s`" : "%s%s", k ? (o->markdown ? ", " : " | ") :
+				    "", authz_perm_name(az, perms[k]));
 			if (n == 0) {
 				printf("NO ACTIVE MAPPING (denied to everyone)");
 				rc = o->status ? 1 : 0;
 			}
-			printf("\n");
 		}
+		if (o->markdown)
+			printf(" | %s |", rt->summary ? rt->summary : "");
+		printf("\n");
 	}
 	if (az != NULL) {
 		authz_free(az);
