@@ -30,23 +30,6 @@
 #include "store/kv.h"
 #include "store/refresh.h"
 
-static void
-audit(struct request *req, long long actor, long long org, const char *action, int failure,
-    const char *reason)
-{
-	struct audit_event	 ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = actor;
-	ev.org = org;
-	ev.action = action;
-	ev.target_type = actor > 0 ? "user" : NULL;
-	ev.target_id = actor > 0 ? arena_printf(req->arena, "%lld", actor) : NULL;
-	ev.failure = failure;
-	ev.reason = reason;
-	(void)audit_write(req, &ev);
-}
-
 /* Pick the organization of the session: the one asked for, or the primary. */
 static enum gh_err
 pick_org(struct request *req, struct session_user *u, const char *want)
@@ -175,19 +158,20 @@ api_login(struct request *req)
 	if (ok != 1) {
 		u.id = found ? acct.id : 0;
 		lockout_failure(req, u.id, 0);
-		audit(req, u.id, 0, "auth.login.failure", 1, u.id ? "bad_password" : "unknown_user");
+		(void)audit_auth(req, u.id, 0, "auth.login.failure",
+		    u.id ? "bad_password" : "unknown_user");
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
 	}
 	u.id = acct.id;
 	u.pv = acct.permission_version;
 	if ((err = check_flags(req, &acct, &unlock, &reason)) != GH_OK) {
-		audit(req, u.id, 0, "auth.login.failure", 1, reason);
+		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
 		return err;
 	}
 	if ((err = pick_org(req, &u, org)) != GH_OK) {
 		if (err == GH_ERR_ORG_NOT_MEMBER || err == GH_ERR_ORG_SUSPENDED ||
 		    err == GH_ERR_MEMBERSHIP_SUSPENDED)
-			audit(req, u.id, u.org, "auth.login.failure", 1,
+			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
 			    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" :
 			    err == GH_ERR_MEMBERSHIP_SUSPENDED ? "membership_suspended" : "not_member");
 		return err;
@@ -218,7 +202,7 @@ api_login(struct request *req)
 	}
 	if ((err = session_refresh_token(req, &u, 0, &refresh, &rid, &rttl)) != GH_OK)
 		goto fail;
-	audit(req, u.id, u.org, "auth.login.success", 0, NULL);
+	(void)audit_auth(req, u.id, u.org, "auth.login.success", NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	sodium_memzero(hash, sizeof(hash));
@@ -280,7 +264,7 @@ api_refresh(struct request *req)
 		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,
 		    "reuse")) != GH_OK)
 			goto fail;
-		audit(req, u.id, u.org, "auth.refresh.reuse", 1, "reuse_detected");
+		(void)audit_auth(req, u.id, u.org, "auth.refresh.reuse", "reuse_detected");
 		if ((err = db_commit(req->w->db)) != GH_OK)
 			goto fail;
 		log_warn("auth: refresh token reuse for user %lld; session revoked", u.id);
@@ -353,7 +337,7 @@ api_logout(struct request *req)
 		    "logout")) != GH_OK)
 			return err;
 	}
-	audit(req, req->auth.user_id, req->auth.org_id, "auth.logout", 0, NULL);
+	(void)audit_auth(req, req->auth.user_id, req->auth.org_id, "auth.logout", NULL);
 	resp_status(req, 204);
 	return GH_OK;
 }
@@ -371,7 +355,7 @@ api_logout_all(struct request *req)
 		db_rollback(req->w->db);
 		return err;
 	}
-	audit(req, req->auth.user_id, req->auth.org_id, "auth.logout_all", 0, NULL);
+	(void)audit_auth(req, req->auth.user_id, req->auth.org_id, "auth.logout_all", NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK) {
 		db_rollback(req->w->db);
 		return err;

@@ -57,7 +57,6 @@ lockout_failure(struct request *req, long long uid, long long org)
 	redisReply		*r[4];
 	struct session_org	 o;
 	const char		*ipkey, *acctkey, *win, *per;
-	struct audit_event	 ev;
 
 	/* The account's lockout rules are those of its primary organization. */
 	if (org == 0 && store_account_org(req->w->db, req->arena, uid, 0, NULL, &o) == GH_OK)
@@ -86,15 +85,7 @@ lockout_failure(struct request *req, long long uid, long long org)
 		if (store_account_lock(req->w->db, req->arena, uid, lp.period,
 		    r[2]->integer) == GH_OK) {
 			kv_run(req->w->kv, req->arena, &r[0], 2, "DEL", acctkey);
-			memset(&ev, 0, sizeof(ev));
-			ev.actor = uid;
-			ev.org = org;
-			ev.action = "auth.lockout";
-			ev.target_type = "user";
-			ev.target_id = arena_printf(req->arena, "%lld", uid);
-			ev.failure = 1;
-			ev.reason = "too_many_failures";
-			(void)audit_write(req, &ev);
+			(void)audit_auth(req, uid, org, "auth.lockout", "too_many_failures");
 			log_info("auth: user %lld locked for %lld s after %lld failures", uid,
 			    lp.period, (long long)r[2]->integer);
 		}

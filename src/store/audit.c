@@ -67,3 +67,20 @@ audit_refusal(struct request *req, const char *action, const char *type, long lo
 	ev.details = audit_json(req, details);
 	return audit_write(req, &ev);
 }
+
+enum gh_err
+audit_auth(struct request *req, long long actor, long long org, const char *action,
+    const char *reason)
+{
+	struct audit_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.actor = actor;
+	ev.org = org;
+	ev.action = action;
+	ev.target_type = actor > 0 ? "user" : NULL;
+	ev.target_id = actor > 0 ? arena_printf(req->arena, "%lld", actor) : NULL;
+	ev.failure = reason != NULL;
+	ev.reason = reason;
+	return audit_write(req, &ev);
+}

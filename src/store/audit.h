@@ -38,6 +38,13 @@ enum gh_err	 audit_change(struct request *, const char *action, const char *type
 enum gh_err	 audit_refusal(struct request *, const char *action, const char *type, long long id,
 		    long long org, const char *reason, const cJSON *details);
 
+/*
+ * An authentication event (login, refresh, logout, lockout) of user actor (0 = unknown), who is
+ * also its target, in org (0 = none): outcome 'failure' with reason when reason is not NULL.
+ */
+enum gh_err	 audit_auth(struct request *, long long actor, long long org, const char *action,
+		    const char *reason);
+
 /* o as JSON text in the request's arena; NULL for NULL. */
 const char	*audit_json(struct request *, const cJSON *o);
 
