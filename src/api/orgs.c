@@ -677,8 +677,8 @@ api_org_member_update(struct request *req)
 		return err;
 	if (strcmp(m.status, status) != 0) {
 		from = m.status;
-		if ((err = store_organization_member_update(req->w->db, req->arena, id, user, status,
-		    req->auth.user_id)) != GH_OK)
+		if ((err = store_organization_member_update(req->w->db, req->arena, id, user,
+		    status, req->auth.user_id)) != GH_OK)
 			goto fail;
 		if (suspend && ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
 		    (err = store_organization_member_revoke(req->w->db, req->arena, id, user,

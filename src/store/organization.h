@@ -23,7 +23,7 @@ enum org_usage_col { ORG_USAGE_COLUMNS(DB_COL_ENUM) ORG_USAGE__NCOLS };
 
 struct organization {
 	ORGANIZATION_COLUMNS(DB_COL_MEMBER)
-	const char	*sort_key;	/* list rows: the row's sort key as text, for a cursor */
+	const char	*sort_key;	/* list rows: the sort key as text, for a cursor */
 };
 
 /* A membership: the user's id, names, is_primary, joined_at, roles (comma separated), status. */

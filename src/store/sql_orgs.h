@@ -42,7 +42,8 @@
 	X(ORG_MEMBER_FULL_NAME, STR, full_name, "u.full_name") \
 	X(ORG_MEMBER_PRIMARY, BOOL, is_primary, "uo.is_primary") \
 	X(ORG_MEMBER_JOINED, STR, joined_at, ORG_TS_("uo.joined_at")) \
-	X(ORG_MEMBER_ROLES, STR, roles, "(SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
+	X(ORG_MEMBER_ROLES, STR, roles, \
+	    "(SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
 	    " FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
 	    " WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id)") \
 	X(ORG_MEMBER_STATUS, STR, status, "uo.status") \
@@ -53,7 +54,8 @@
 /* What an organization holds, counted before it is deleted. */
 #define ORG_USAGE_COLUMNS(X) \
 	X(ORG_USAGE_LIVE, INT, live_members, "(SELECT COUNT(*) FROM user_organization uo" \
-	    " JOIN users u ON u.id = uo.user_id WHERE uo.organization_id = ? AND u.deleted_at IS NULL)") \
+	    " JOIN users u ON u.id = uo.user_id" \
+	    " WHERE uo.organization_id = ? AND u.deleted_at IS NULL)") \
 	X(ORG_USAGE_MEMBERS, INT, members, \
 	    "(SELECT COUNT(*) FROM user_organization WHERE organization_id = ?)") \
 	X(ORG_USAGE_GRANTS, INT, role_grants, \
@@ -62,7 +64,8 @@
 	X(ORG_USAGE_TEAMS, INT, teams, "(SELECT COUNT(*) FROM team WHERE organization_id = ?)") \
 	X(ORG_USAGE_INVITATIONS, INT, invitations, \
 	    "(SELECT COUNT(*) FROM signup_info WHERE organization_id = ?)") \
-	X(ORG_USAGE_POLICIES, INT, policies, "(SELECT COUNT(*) FROM policy WHERE organization_id = ?)") \
+	X(ORG_USAGE_POLICIES, INT, policies, \
+	    "(SELECT COUNT(*) FROM policy WHERE organization_id = ?)") \
 	X(ORG_USAGE_THEME, INT, theme, "(SELECT COUNT(*) FROM org_theme WHERE organization_id = ?)")
 
 /* Users whose tokens an organization's removal or suspension concerns. */
