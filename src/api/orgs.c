@@ -27,36 +27,19 @@
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/valid.h"
-#include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
-
-enum { OC_ID, OC_SLUG, OC_NAME, OC_DESC, OC_STATUS, OC_CREATED, OC_UPDATED, OC_CBY, OC_UBY,
-    OC_KEY };
-enum {
-	MC_ID, MC_USERNAME, MC_EMAIL, MC_FULL, MC_PRIMARY, MC_JOINED, MC_ROLES, MC_STATUS,
-	MC_STATUS_AT, MC_STATUS_BY
-};
-enum { UC_LIVE, UC_MEMBERSHIPS, UC_GRANTS, UC_ROLES, UC_TEAMS, UC_INVITATIONS, UC_POLICIES,
-    UC_THEME };
+#include "store/organization.h"
 
 #define ORG_NAME_MAX	200
 #define ORG_DESC_MAX	1000
 #define ORG_Q_MAX	200
 #define CURSOR_MAX	2048	/* bytes of a decoded list cursor */
 
-/* The sort orders of the list, each with its statement. */
-static const struct {
-	const char	*name;
-	enum sql_id	 stmt;
-} sorts[] = {
-	{ "id", SQL_ORG_LIST_ID },
-	{ "-id", SQL_ORG_LIST_ID_DESC },
-	{ "name", SQL_ORG_LIST_NAME },
-	{ "-name", SQL_ORG_LIST_NAME_DESC },
-	{ "created_at", SQL_ORG_LIST_CREATED },
-	{ "-created_at", SQL_ORG_LIST_CREATED_DESC },
+/* The sort orders of the list, in the order of enum organization_sort. */
+static const char *const sorts[ORGANIZATION_SORT__MAX] = {
+	"id", "-id", "name", "-name", "created_at", "-created_at"
 };
 
 /* ^[a-z0-9][a-z0-9-]{1,62}$, and not only digits (login reads a string of digits as an id). */
@@ -95,40 +78,40 @@ valid_status(const char *s)
 }
 
 static cJSON *
-org_json(struct request *req, const struct db_result *r, size_t i)
+org_json(struct request *req, const struct organization *g)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, OC_ID));
-	cJSON_AddStringToObject(o, "slug", db_str(r, i, OC_SLUG));
-	cJSON_AddStringToObject(o, "name", db_str(r, i, OC_NAME));
-	api_add_str(o, "description", db_str(r, i, OC_DESC));
-	cJSON_AddStringToObject(o, "status", db_str(r, i, OC_STATUS));
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, OC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, OC_UPDATED));
-	api_add_id(o, "created_by", r, i, OC_CBY);
-	api_add_id(o, "updated_by", r, i, OC_UBY);
+	cJSON_AddNumberToObject(o, "id", (double)g->id);
+	cJSON_AddStringToObject(o, "slug", g->slug);
+	cJSON_AddStringToObject(o, "name", g->name);
+	api_add_str(o, "description", g->description);
+	cJSON_AddStringToObject(o, "status", g->status);
+	cJSON_AddStringToObject(o, "created_at", g->created_at);
+	cJSON_AddStringToObject(o, "updated_at", g->updated_at);
+	api_add_idv(o, "created_by", g->created_by);
+	api_add_idv(o, "updated_by", g->updated_by);
 	return o;
 }
 
 static cJSON *
-member_json(struct request *req, long long org, const struct db_result *r, size_t i)
+member_json(struct request *req, long long org, const struct org_member *m)
 {
 	cJSON		*o = api_object(req), *a;
-	const char	*roles = db_str(r, i, MC_ROLES), *p, *comma;
+	const char	*p, *comma;
 
-	cJSON_AddNumberToObject(o, "user_id", (double)db_int(r, i, MC_ID));
+	cJSON_AddNumberToObject(o, "user_id", (double)m->user_id);
 	cJSON_AddNumberToObject(o, "organization_id", (double)org);
-	cJSON_AddStringToObject(o, "username", db_str(r, i, MC_USERNAME));
-	cJSON_AddStringToObject(o, "email", db_str(r, i, MC_EMAIL));
-	cJSON_AddStringToObject(o, "full_name", db_str(r, i, MC_FULL));
-	cJSON_AddBoolToObject(o, "is_primary", db_int(r, i, MC_PRIMARY) != 0);
-	cJSON_AddStringToObject(o, "joined_at", db_str(r, i, MC_JOINED));
-	cJSON_AddStringToObject(o, "status", db_str(r, i, MC_STATUS));
-	api_add_str(o, "status_changed_at", db_str(r, i, MC_STATUS_AT));
-	api_add_id(o, "status_changed_by", r, i, MC_STATUS_BY);
+	cJSON_AddStringToObject(o, "username", m->username);
+	cJSON_AddStringToObject(o, "email", m->email);
+	cJSON_AddStringToObject(o, "full_name", m->full_name);
+	cJSON_AddBoolToObject(o, "is_primary", m->is_primary);
+	cJSON_AddStringToObject(o, "joined_at", m->joined_at);
+	cJSON_AddStringToObject(o, "status", m->status);
+	api_add_str(o, "status_changed_at", m->status_changed_at);
+	api_add_idv(o, "status_changed_by", m->status_changed_by);
 	a = cJSON_AddArrayToObject(o, "roles");
-	for (p = roles; p != NULL && *p != '\0'; p = comma ? comma + 1 : NULL) {
+	for (p = m->roles; p != NULL && *p != '\0'; p = comma ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
 		cJSON_AddItemToArray(a, cJSON_CreateString(comma ?
 		    arena_strndup(req->arena, p, (size_t)(comma - p)) : p));
@@ -136,57 +119,33 @@ member_json(struct request *req, long long org, const struct db_result *r, size_
 	return o;
 }
 
-static enum gh_err
-audit(struct request *req, const char *action, long long org, const char *type, long long target,
-    const cJSON *details)
-{
-	return audit_change(req, action, type, target, org, details);
-}
-
 /*
- * Read organization id (locked for update when lock) into r: 404 unless the caller holds perm
+ * Read organization id (locked for update when lock) into o: 404 unless the caller holds perm
  * through a platform role or it is the caller's own organization.
  */
 static enum gh_err
-load(struct request *req, long long id, const char *perm, int lock, struct db_result *r)
+load(struct request *req, long long id, const char *perm, int lock, struct organization *o)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0 || (id != req->auth.org_id && !authn_platform_has(req, perm)))
+	err = store_organization_get(req->w->db, req->arena, id, lock, o);
+	if (err == GH_ERR_NOT_FOUND ||
+	    (err == GH_OK && id != req->auth.org_id && !authn_platform_has(req, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", id);
-	return GH_OK;
+	return err;
 }
 
 /* The membership of user in org (a user who is not deleted), or 404. */
 static enum gh_err
-load_member(struct request *req, long long org, long long user, struct db_result *r)
+load_member(struct request *req, long long org, long long user, struct org_member *m)
 {
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(org);
-	p[1] = DB_INT(user);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_GET, p, 2, r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL,
-		    "user %lld is not a member of organization %lld", user, org);
-	return GH_OK;
-}
-
-/* Lock the user's row (serialises changes of its primary organization); 0 rows when gone. */
-static enum gh_err
-lock_user(struct request *req, long long user, struct db_result *r)
-{
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(user);
-	return db_exec(req->w->db, req->arena, SQL_ORG_USER_LOCK, p, 1, r);
+	if ((err = store_organization_member_get(req->w->db, req->arena, org, user, m)) ==
+	    GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "user %lld is not a member of organization %lld",
+		    user, org);
+	return err;
 }
 
 /*
@@ -195,17 +154,18 @@ lock_user(struct request *req, long long user, struct db_result *r)
  * against it.  On failure the transaction is rolled back.
  */
 static enum gh_err
-member_begin(struct request *req, long long org, long long user, struct db_result *m)
+member_begin(struct request *req, long long org, long long user, struct org_member *m)
 {
-	struct db_result r;
+	struct organization o;
 	enum gh_err	 err;
+	int		 found;
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, org, "organizations.members", 1, &r)) != GH_OK ||
-	    (err = lock_user(req, user, &r)) != GH_OK ||
+	if ((err = load(req, org, "organizations.members", 1, &o)) != GH_OK ||
+	    (err = store_organization_user_lock(req->w->db, req->arena, user, &found)) != GH_OK ||
 	    (err = load_member(req, org, user, m)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, org, m, 0))) != GH_OK)
+	    (err = api_if_match(req, member_json(req, org, m))) != GH_OK)
 		db_rollback(req->w->db);
 	return err;
 }
@@ -266,31 +226,29 @@ bad:
 	return req_fail(req, GH_ERR_VALIDATION, "cursor", "cursor is not one we issued");
 }
 
-/* "%q%" for LIKE ... ESCAPE '!'. */
+/* GET /organizations: ?sort=, ?status=, ?q= (slug or name, anywhere), ?limit=, ?cursor=. */
 enum gh_err
 api_orgs_list(struct request *req)
 {
-	struct db_result r;
-	struct db_param	 p[12];
+	struct organization *rows;
+	struct db_keyset ks;
 	const char	*sort = req_query(req, "sort"), *status = req_query(req, "status");
-	const char	*q = req_query(req, "q"), *key, *pat = "";
-	long long	 limit, after;
-	enum sql_id	 stmt = SQL_ORG_LIST_ID;
+	const char	*q = req_query(req, "q"), *pat = NULL;
 	enum gh_err	 err;
 	cJSON		*items, *o;
-	size_t		 i, k;
+	size_t		 i, n;
 
-	if ((err = api_limit_parse(req, &limit)) != GH_OK)
+	memset(&ks, 0, sizeof(ks));
+	if ((err = api_limit_parse(req, &ks.limit)) != GH_OK)
 		return err;
 	if (sort == NULL || *sort == '\0')
 		sort = "id";
-	for (k = 0; k < sizeof(sorts) / sizeof(sorts[0]); k++)
-		if (strcmp(sort, sorts[k].name) == 0)
+	for (ks.sort = 0; ks.sort < ORGANIZATION_SORT__MAX; ks.sort++)
+		if (strcmp(sort, sorts[ks.sort]) == 0)
 			break;
-	if (k == sizeof(sorts) / sizeof(sorts[0]))
+	if (ks.sort == ORGANIZATION_SORT__MAX)
 		return req_fail(req, GH_ERR_VALIDATION, "sort",
 		    "sort is id, name or created_at, with a leading - for descending order");
-	stmt = sorts[k].stmt;
 	if (status != NULL && *status != '\0' && !valid_status(status))
 		return req_fail(req, GH_ERR_VALIDATION, "status", "status is active or suspended");
 	if (q != NULL && *q != '\0') {
@@ -299,31 +257,22 @@ api_orgs_list(struct request *req)
 			    "q is up to %d characters of UTF-8", ORG_Q_MAX);
 		pat = api_like_pattern(req, q);
 	}
-	if ((err = parse_cursor(req, sort, &after, &key)) != GH_OK)
+	if ((err = parse_cursor(req, sort, &ks.after, &ks.key)) != GH_OK)
 		return err;
+	ks.has = ks.after > 0;
 
-	p[0] = DB_INT(authn_platform_has(req, "organizations.read"));
-	p[1] = DB_INT(req->auth.org_id);
-	p[2] = DB_STR(status ? status : "");
-	p[3] = DB_STR(status ? status : "");
-	p[4] = DB_STR(*pat ? "q" : "");
-	p[5] = DB_STR(pat);
-	p[6] = DB_STR(pat);
-	p[7] = DB_INT(after > 0);
-	p[8] = DB_STR(key);
-	p[9] = DB_STR(key);
-	p[10] = DB_INT(after);
-	p[11] = DB_INT(limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, stmt, p, 12, &r)) != GH_OK)
+	if ((err = store_organization_list(req->w->db, req->arena,
+	    authn_platform_has(req, "organizations.read"), req->auth.org_id, status, pat, &ks,
+	    &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < limit; i++)
-		cJSON_AddItemReferenceToArray(items, org_json(req, &r, i));
+	for (i = 0; i < n && (long long)i < ks.limit; i++)
+		cJSON_AddItemReferenceToArray(items, org_json(req, &rows[i]));
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "items", items);
-	if ((long long)r.nrows > limit)
+	if ((long long)n > ks.limit)
 		cJSON_AddStringToObject(o, "next_cursor", make_cursor(req, sort,
-		    db_int(&r, (size_t)limit - 1, OC_ID), db_str(&r, (size_t)limit - 1, OC_KEY)));
+		    rows[ks.limit - 1].id, rows[ks.limit - 1].sort_key));
 	else
 		cJSON_AddNullToObject(o, "next_cursor");
 	resp_json(req, 200, o);
@@ -333,14 +282,14 @@ api_orgs_list(struct request *req)
 enum gh_err
 api_org_get(struct request *req)
 {
-	struct db_result r;
+	struct organization o;
 	long long	 id;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, "organizations.read", 0, &r)) != GH_OK)
+	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK)
 		return err;
-	api_entity(req, 200, org_json(req, &r, 0), NULL);
+	api_entity(req, 200, org_json(req, &o), NULL);
 	return GH_OK;
 }
 
@@ -348,8 +297,7 @@ enum gh_err
 api_org_create(struct request *req)
 {
 	static const char *const fields[] = { "slug", "name", "description", "status", NULL };
-	struct db_result r;
-	struct db_param	 p[6];
+	struct organization o;
 	const char	*slug, *name, *desc, *status;
 	long long	 id;
 	enum gh_err	 err;
@@ -375,28 +323,27 @@ api_org_create(struct request *req)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "organizations are created by platform administrators");
 
+	memset(&o, 0, sizeof(o));
+	o.slug = slug;
+	o.name = name;
+	o.description = desc;
+	o.status = status;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	p[0] = DB_STR(slug);
-	p[1] = DB_STR(name);
-	p[2] = DB_STR(desc);
-	p[3] = DB_STR(status);
-	p[4] = DB_INT(req->auth.user_id);
-	p[5] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_INSERT, p, 6, &r)) != GH_OK) {
+	if ((err = store_organization_insert(req->w->db, req->arena, &o, req->auth.user_id,
+	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "slug", "an organization with slug %s already exists", slug);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "slug", slug);
 	cJSON_AddStringToObject(d, "status", status);
-	if ((err = audit(req, "organization.create", id, "organization", id, d)) != GH_OK ||
-	    (err = load(req, id, "organizations.create", 0, &r)) != GH_OK ||
+	if ((err = audit_change(req, "organization.create", "organization", id, id, d)) != GH_OK ||
+	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, org_json(req, &r, 0),
+	api_entity(req, 201, org_json(req, &o),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld", id));
 	return GH_OK;
 fail:
@@ -408,8 +355,8 @@ enum gh_err
 api_org_update(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", "status", NULL };
-	struct db_result r, pv;
-	struct db_param	 p[5];
+	struct organization o, to;
+	struct db_result pv;
 	const char	*name, *desc, *status, *old;
 	long long	 id;
 	int		 suspend = 0, has_desc;
@@ -435,10 +382,10 @@ api_org_update(struct request *req)
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.update", 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, org_json(req, &r, 0))) != GH_OK)
+	if ((err = load(req, id, "organizations.update", 1, &o)) != GH_OK ||
+	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
 		goto fail;
-	old = db_str(&r, 0, OC_STATUS);
+	old = o.status;
 	if (status != NULL && strcmp(status, old) != 0) {
 		if (!authn_platform_has(req, "organizations.update")) {
 			err = req_fail(req, GH_ERR_FORBIDDEN, "status",
@@ -448,21 +395,21 @@ api_org_update(struct request *req)
 		suspend = strcmp(status, "suspended") == 0;
 	} else
 		status = NULL;
-	p[0] = DB_STR(name ? name : db_str(&r, 0, OC_NAME));
-	p[1] = has_desc ? DB_STR(desc) : DB_STR(db_str(&r, 0, OC_DESC));
-	p[2] = DB_STR(status ? status : old);
-	p[3] = DB_INT(req->auth.user_id);
-	p[4] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_UPDATE, p, 5, NULL)) != GH_OK)
+	to = o;
+	if (name != NULL)
+		to.name = name;
+	if (has_desc)
+		to.description = desc;
+	if (status != NULL)
+		to.status = status;
+	if ((err = store_organization_update(req->w->db, req->arena, &to,
+	    req->auth.user_id)) != GH_OK)
 		goto fail;
 	memset(&pv, 0, sizeof(pv));
-	if (suspend) {
-		/* End the members' access tokens now; login and refresh refuse the organization. */
-		p[0] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBERS_BUMP, p, 1, NULL)) != GH_OK ||
-		    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBERS_PV, p, 1, &pv)) != GH_OK)
-			goto fail;
-	}
+	/* End the members' access tokens now; login and refresh refuse the organization. */
+	if (suspend && (err = store_organization_members_bump(req->w->db, req->arena, id,
+	    &pv)) != GH_OK)
+		goto fail;
 	d = api_object(req);
 	ch = cJSON_AddArrayToObject(d, "changed");
 	if (name != NULL)
@@ -474,14 +421,15 @@ api_org_update(struct request *req)
 		cJSON_AddStringToObject(d, "status", status);
 		cJSON_AddStringToObject(d, "previous_status", old);
 	}
-	if ((err = audit(req, status == NULL ? "organization.update" : suspend ?
-	    "organization.suspend" : "organization.reactivate", id, "organization", id, d)) != GH_OK ||
-	    (err = load(req, id, "organizations.update", 0, &r)) != GH_OK ||
+	if ((err = audit_change(req, status == NULL ? "organization.update" : suspend ?
+	    "organization.suspend" : "organization.reactivate", "organization", id, id,
+	    d)) != GH_OK ||
+	    (err = load(req, id, "organizations.update", 0, &o)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if (suspend && (err = session_pv_publish_rows(req, &pv)) != GH_OK)
 		return err;
-	api_entity(req, 200, org_json(req, &r, 0), NULL);
+	api_entity(req, 200, org_json(req, &o), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -491,10 +439,11 @@ fail:
 enum gh_err
 api_org_delete(struct request *req)
 {
-	struct db_result r, u, pv;
-	struct db_param	 p[8];
+	struct organization o;
+	struct org_usage u;
+	struct db_result pv;
 	long long	 id;
-	int		 cascade, k;
+	int		 cascade;
 	enum gh_err	 err;
 	cJSON		*d;
 
@@ -503,48 +452,41 @@ api_org_delete(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.delete", 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, org_json(req, &r, 0))) != GH_OK)
+	if ((err = load(req, id, "organizations.delete", 1, &o)) != GH_OK ||
+	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
 		goto fail;
 	if (!authn_platform_has(req, "organizations.delete")) {
 		err = req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "organizations are deleted by platform administrators");
 		goto fail;
 	}
-	for (k = 0; k < 8; k++)
-		p[k] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_USAGE, p, 8, &u)) != GH_OK)
+	if ((err = store_organization_usage(req->w->db, req->arena, id, &u)) != GH_OK)
 		goto fail;
-	if (db_int(&u, 0, UC_LIVE) > 0 && cascade != 1) {
+	if (u.live_members > 0 && cascade != 1) {
 		err = req_fail(req, GH_ERR_IN_USE, NULL, "organization %s has %lld members: remove "
-		    "them first, or delete with ?cascade=true", db_str(&r, 0, OC_SLUG),
-		    db_int(&u, 0, UC_LIVE));
+		    "them first, or delete with ?cascade=true", o.slug, u.live_members);
 		goto fail;
 	}
 	/* Everyone whose tokens name it or its roles: bump now, remember, publish after commit. */
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_AFFECTED_BUMP, p, 3, NULL)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_ORG_AFFECTED_PV, p, 3, &pv)) != GH_OK)
-		goto fail;
-	/* The foreign keys cascade to memberships, roles and their grants, teams, invitations,
-	 * policies, theme and the organization's sessions. */
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_DELETE, p, 1, NULL)) != GH_OK)
+	if ((err = store_organization_affected_bump(req->w->db, req->arena, id, &pv)) != GH_OK ||
+	    (err = store_organization_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
 	d = api_object(req);
-	cJSON_AddStringToObject(d, "slug", db_str(&r, 0, OC_SLUG));
-	cJSON_AddStringToObject(d, "name", db_str(&r, 0, OC_NAME));
+	cJSON_AddStringToObject(d, "slug", o.slug);
+	cJSON_AddStringToObject(d, "name", o.name);
 	cJSON_AddBoolToObject(d, "cascade", cascade == 1);
-	cJSON_AddNumberToObject(d, "members", (double)db_int(&u, 0, UC_MEMBERSHIPS));
-	cJSON_AddNumberToObject(d, "role_grants", (double)db_int(&u, 0, UC_GRANTS));
-	cJSON_AddNumberToObject(d, "roles", (double)db_int(&u, 0, UC_ROLES));
-	cJSON_AddNumberToObject(d, "teams", (double)db_int(&u, 0, UC_TEAMS));
-	cJSON_AddNumberToObject(d, "invitations", (double)db_int(&u, 0, UC_INVITATIONS));
-	cJSON_AddNumberToObject(d, "policies", (double)db_int(&u, 0, UC_POLICIES));
-	cJSON_AddNumberToObject(d, "theme", (double)db_int(&u, 0, UC_THEME));
-	if ((err = audit(req, "organization.delete", id, "organization", id, d)) != GH_OK ||
+	cJSON_AddNumberToObject(d, "members", (double)u.members);
+	cJSON_AddNumberToObject(d, "role_grants", (double)u.role_grants);
+	cJSON_AddNumberToObject(d, "roles", (double)u.roles);
+	cJSON_AddNumberToObject(d, "teams", (double)u.teams);
+	cJSON_AddNumberToObject(d, "invitations", (double)u.invitations);
+	cJSON_AddNumberToObject(d, "policies", (double)u.policies);
+	cJSON_AddNumberToObject(d, "theme", (double)u.theme);
+	if ((err = audit_change(req, "organization.delete", "organization", id, id, d)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	/* Its own roles left the authorization tables. */
-	if (db_int(&u, 0, UC_ROLES) > 0 && (err = api_authz_changed(req)) != GH_OK)
+	if (u.roles > 0 && (err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced; "
 		    "workers pick it up within a minute");
 	if ((err = session_pv_publish_rows(req, &pv)) != GH_OK)
@@ -559,71 +501,55 @@ fail:
 enum gh_err
 api_org_members_list(struct request *req)
 {
-	struct db_result r, m;
-	struct db_param	 p[3];
+	struct organization o;
+	struct org_member *rows;
 	struct api_page	 pg;
 	long long	 id, last = 0;
 	enum gh_err	 err;
 	cJSON		*items;
-	size_t		 i;
+	size_t		 i, n;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_page_parse(req, &pg)) != GH_OK ||
-	    (err = load(req, id, "organizations.read", 0, &r)) != GH_OK)
-		return err;
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(pg.after);
-	p[2] = DB_INT(pg.limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_LIST, p, 3, &m)) != GH_OK)
+	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK ||
+	    (err = store_organization_member_list(req->w->db, req->arena, id, pg.after, pg.limit,
+	    &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < m.nrows && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, member_json(req, id, &m, i));
-		last = db_int(&m, i, MC_ID);
+	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+		cJSON_AddItemReferenceToArray(items, member_json(req, id, &rows[i]));
+		last = rows[i].user_id;
 	}
-	api_page_respond(req, items, (long long)m.nrows > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
 	return GH_OK;
 }
 
 enum gh_err
 api_org_member_get(struct request *req)
 {
-	struct db_result r, m;
+	struct organization o;
+	struct org_member m;
 	long long	 id, user;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_id_param(req, 1, &user)) != GH_OK ||
-	    (err = load(req, id, "organizations.read", 0, &r)) != GH_OK ||
+	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK)
 		return err;
-	api_entity(req, 200, member_json(req, id, &m, 0), NULL);
+	api_entity(req, 200, member_json(req, id, &m), NULL);
 	return GH_OK;
-}
-
-/* Make org the user's primary organization (inside the caller's transaction). */
-static enum gh_err
-set_primary(struct request *req, long long org, long long user)
-{
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_PRIMARY_CLEAR, p, 1, NULL)) != GH_OK)
-		return err;
-	return db_exec(req->w->db, req->arena, SQL_ORG_PRIMARY_SET, p, 2, NULL);
 }
 
 enum gh_err
 api_org_member_add(struct request *req)
 {
 	static const char *const fields[] = { "user_id", "is_primary", NULL };
-	struct db_result r, u, m;
-	struct db_param	 p[2];
+	struct organization o;
+	struct org_member m;
 	const cJSON	*prim;
 	long long	 id, user;
-	int		 primary = 0;
+	int		 primary = 0, found;
 	enum gh_err	 err;
 	cJSON		*d;
 
@@ -641,37 +567,36 @@ api_org_member_add(struct request *req)
 	}
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.members", 1, &r)) != GH_OK)
+	if ((err = load(req, id, "organizations.members", 1, &o)) != GH_OK)
 		goto fail;
 	if (!authn_platform_has(req, "organizations.members")) {
 		err = req_fail(req, GH_ERR_FORBIDDEN, NULL, "users are added to an organization by "
 		    "platform administrators; invite people instead");
 		goto fail;
 	}
-	if ((err = lock_user(req, user, &u)) != GH_OK)
+	if ((err = store_organization_user_lock(req->w->db, req->arena, user, &found)) != GH_OK)
 		goto fail;
-	if (u.nrows == 0) {
+	if (!found) {
 		err = req_fail(req, GH_ERR_VALIDATION, "user_id", "no user %lld", user);
 		goto fail;
 	}
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_INSERT, p, 2, NULL)) != GH_OK) {
+	if ((err = store_organization_member_insert(req->w->db, req->arena, id, user)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "user_id", "user %lld is already a member of %s", user,
-			    db_str(&r, 0, OC_SLUG));
+			    o.slug);
 		goto fail;
 	}
-	if (primary && (err = set_primary(req, id, user)) != GH_OK)
+	if (primary && (err = store_organization_member_primary(req->w->db, req->arena, id,
+	    user)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddBoolToObject(d, "is_primary", primary);
-	if ((err = audit(req, "organization.member.add", id, "user", user, d)) != GH_OK ||
+	if ((err = audit_change(req, "organization.member.add", "user", user, id, d)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, member_json(req, id, &m, 0),
+	api_entity(req, 201, member_json(req, id, &m),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld/members/%lld", id, user));
 	return GH_OK;
 fail:
@@ -682,8 +607,7 @@ fail:
 enum gh_err
 api_org_member_remove(struct request *req)
 {
-	struct db_result m;
-	struct db_param	 p[2];
+	struct org_member m;
 	long long	 id, user, mv;
 	enum gh_err	 err;
 	cJSON		*d;
@@ -693,24 +617,20 @@ api_org_member_remove(struct request *req)
 		return err;
 	if ((err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(id);
 	/*
 	 * The membership's version moves before its row goes, and is published after the commit:
 	 * the tokens issued for this organization end, those of the user's others do not.
 	 */
 	if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_ROLES_DEL, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_TEAMS_DEL, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_DEL, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_RT_REVOKE, p, 2, NULL)) != GH_OK)
+	    (err = store_organization_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddItemReferenceToObject(d, "roles",
-	    cJSON_GetObjectItemCaseSensitive(member_json(req, id, &m, 0), "roles"));
-	cJSON_AddBoolToObject(d, "was_primary", db_int(&m, 0, MC_PRIMARY) != 0);
-	if ((err = audit(req, "organization.member.remove", id, "user", user, d)) != GH_OK ||
+	    cJSON_GetObjectItemCaseSensitive(member_json(req, id, &m), "roles"));
+	cJSON_AddBoolToObject(d, "was_primary", m.is_primary);
+	if ((err = audit_change(req, "organization.member.remove", "user", user, id,
+	    d)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = session_mv_publish(req, user, id, mv)) != GH_OK)
@@ -734,9 +654,8 @@ enum gh_err
 api_org_member_update(struct request *req)
 {
 	static const char *const fields[] = { "status", NULL };
-	struct db_result m;
-	struct db_param	 p[4];
-	const char	*status;
+	struct org_member m;
+	const char	*status, *from;
 	long long	 id, user, mv = -1;
 	enum gh_err	 err;
 	int		 suspend;
@@ -756,28 +675,21 @@ api_org_member_update(struct request *req)
 		    "you cannot suspend your own membership");
 	if ((err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
-	if (strcmp(db_str(&m, 0, MC_STATUS), status) != 0) {
-		p[0] = DB_STR(status);
-		p[1] = DB_INT(req->auth.user_id);
-		p[2] = DB_INT(user);
-		p[3] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ORG_MEMBER_STATUS, p, 4, NULL)) != GH_OK)
+	if (strcmp(m.status, status) != 0) {
+		from = m.status;
+		if ((err = store_organization_member_update(req->w->db, req->arena, id, user,
+		    status, req->auth.user_id)) != GH_OK)
 			goto fail;
-		if (suspend) {
-			p[0] = DB_STR("membership_suspended");
-			p[1] = DB_INT(user);
-			p[2] = DB_INT(id);
-			if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
-			    (err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER_ORG, p, 3,
-			    NULL)) != GH_OK)
-				goto fail;
-		}
+		if (suspend && ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
+		    (err = store_organization_member_revoke(req->w->db, req->arena, id, user,
+		    "membership_suspended")) != GH_OK))
+			goto fail;
 		d = api_object(req);
 		cJSON_AddNumberToObject(d, "user_id", (double)user);
-		cJSON_AddStringToObject(d, "from", db_str(&m, 0, MC_STATUS));
+		cJSON_AddStringToObject(d, "from", from);
 		cJSON_AddStringToObject(d, "to", status);
-		if ((err = audit(req, suspend ? "organization.member.suspend" :
-		    "organization.member.reactivate", id, "user", user, d)) != GH_OK ||
+		if ((err = audit_change(req, suspend ? "organization.member.suspend" :
+		    "organization.member.reactivate", "user", user, id, d)) != GH_OK ||
 		    (err = load_member(req, id, user, &m)) != GH_OK)
 			goto fail;
 	}
@@ -786,7 +698,7 @@ api_org_member_update(struct request *req)
 	if (mv >= 0 && (err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "suspended, but the token store is unreachable; "
 		    "tokens are refused until it returns");
-	api_entity(req, 200, member_json(req, id, &m, 0), NULL);
+	api_entity(req, 200, member_json(req, id, &m), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -796,7 +708,7 @@ fail:
 enum gh_err
 api_org_member_primary(struct request *req)
 {
-	struct db_result m;
+	struct org_member m;
 	long long	 id, user;
 	enum gh_err	 err;
 	cJSON		*d;
@@ -807,16 +719,17 @@ api_org_member_primary(struct request *req)
 	if ((err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
 	if ((err = api_account_rule(req, "organizations.members", user, 1)) != GH_OK ||
-	    (err = set_primary(req, id, user)) != GH_OK)
+	    (err = store_organization_member_primary(req->w->db, req->arena, id, user)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
-	cJSON_AddBoolToObject(d, "was_primary", db_int(&m, 0, MC_PRIMARY) != 0);
-	if ((err = audit(req, "organization.member.primary", id, "user", user, d)) != GH_OK ||
+	cJSON_AddBoolToObject(d, "was_primary", m.is_primary);
+	if ((err = audit_change(req, "organization.member.primary", "user", user, id,
+	    d)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, member_json(req, id, &m, 0), NULL);
+	api_entity(req, 200, member_json(req, id, &m), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);

@@ -25,11 +25,9 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
-
-enum { PC_KIND, PC_SETTINGS, PC_CREATED, PC_UPDATED, PC_CREATED_BY, PC_UPDATED_BY };
-enum { TC_ORG, TC_SLUG, TC_NAME, TC_COLORS, TC_LOGO = TC_COLORS + 5, TC_FAVICON };
-enum { AC_ID, AC_AT, AC_ACTOR, AC_ORG, AC_ACTION, AC_TTYPE, AC_TID, AC_OUTCOME, AC_REASON,
-	AC_IP, AC_RID, AC_DETAILS };
+#include "store/organization.h"
+#include "store/policy.h"
+#include "store/theme.h"
 
 static const char *const theme_colors[] = {
 	"primary_color", "secondary_color", "accent_color", "background_color", "text_color",
@@ -44,21 +42,6 @@ json_free(void *p)
 	cJSON_Delete(p);
 }
 
-static void
-add_int_or_null(cJSON *o, const char *k, const struct db_result *r, size_t row, size_t col)
-{
-	if (db_isnull(r, row, col))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)db_int(r, row, col));
-}
-
-static void
-audit(struct request *req, const char *action, long long org, const cJSON *details)
-{
-	(void)audit_change(req, action, "organization", org, org, details);
-}
-
 /*
  * The organization of route parameter 0 when the caller may act on it with perm (404 for one
  * it may not see, or that does not exist).  lock: FOR UPDATE, inside the caller's transaction.
@@ -66,34 +49,28 @@ audit(struct request *req, const char *action, long long org, const cJSON *detai
 static enum gh_err
 org_param(struct request *req, const char *perm, int lock, long long *org)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct organization o;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, org)) != GH_OK)
 		return err;
 	if (*org != req->auth.org_id && !authn_platform_has(req, perm))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
-	p[0] = DB_INT(*org);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_SETTINGS_ORG_LOCK : SQL_SETTINGS_ORG,
-	    p, 1, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
-	return GH_OK;
+	if ((err = store_organization_get(req->w->db, req->arena, *org, lock, &o)) ==
+	    GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "no organization %lld", *org);
+	return err;
 }
 
 /* ---- policies ----------------------------------------------------------------------------- */
 
-/* The policy object of kind from row i of r (r NULL or i out of range: no stored row). */
+/* The policy object of kind from its stored row p (NULL: none). */
 static cJSON *
-policy_json(struct request *req, long long org, enum policy_kind kind, const struct db_result *r,
-    size_t i)
+policy_json(struct request *req, long long org, enum policy_kind kind, const struct policy *p)
 {
 	cJSON	*o = api_object(req), *stored = NULL;
-	int	 have = r != NULL && i < r->nrows;
 
-	if (have && (stored = cJSON_Parse(db_str(r, i, PC_SETTINGS))) != NULL)
+	if (p != NULL && (stored = cJSON_Parse(p->settings)) != NULL)
 		arena_cleanup(req->arena, json_free, stored);
 	if (!cJSON_IsObject(stored))
 		stored = NULL;
@@ -104,11 +81,11 @@ policy_json(struct request *req, long long org, enum policy_kind kind, const str
 		cJSON_AddItemReferenceToObject(o, "overrides", stored);
 	else
 		cJSON_AddObjectToObject(o, "overrides");
-	if (have) {
-		api_add_str(o, "created_at", db_str(r, i, PC_CREATED));
-		api_add_str(o, "updated_at", db_str(r, i, PC_UPDATED));
-		add_int_or_null(o, "created_by", r, i, PC_CREATED_BY);
-		add_int_or_null(o, "updated_by", r, i, PC_UPDATED_BY);
+	if (p != NULL) {
+		api_add_str(o, "created_at", p->created_at);
+		api_add_str(o, "updated_at", p->updated_at);
+		api_add_idv(o, "created_by", p->created_by);
+		api_add_idv(o, "updated_by", p->updated_by);
 	} else {
 		cJSON_AddNullToObject(o, "created_at");
 		cJSON_AddNullToObject(o, "updated_at");
@@ -127,40 +104,42 @@ kind_param(struct request *req, enum policy_kind *kind)
 	return GH_OK;
 }
 
-/* Read the stored row of (org, kind) into r, locked when lock. */
+/* Read the stored row of (org, kind) into *p (locked when lock); *p NULL when there is none. */
 static enum gh_err
 policy_row(struct request *req, long long org, enum policy_kind kind, int lock,
-    struct db_result *r)
+    struct policy **p)
 {
-	struct db_param	 p[2];
+	enum gh_err	 err;
 
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(policy_kind_names[kind]);
-	return db_exec(req->w->db, req->arena, lock ? SQL_POLICY_GET_LOCK : SQL_POLICY_GET, p, 2, r);
+	*p = arena_alloc(req->arena, sizeof(**p));
+	err = store_policy_get(req->w->db, req->arena, org, policy_kind_names[kind], lock, *p);
+	if (err == GH_ERR_NOT_FOUND) {
+		*p = NULL;
+		return GH_OK;
+	}
+	return err;
 }
 
 enum gh_err
 api_policies_list(struct request *req)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct policy	*rows;
 	long long	 org;
 	enum gh_err	 err;
 	cJSON		*items;
-	size_t		 i;
+	size_t		 i, n;
 	int		 k;
 
-	if ((err = org_param(req, "policies.read", 0, &org)) != GH_OK)
-		return err;
-	p[0] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_POLICY_LIST, p, 1, &r)) != GH_OK)
+	if ((err = org_param(req, "policies.read", 0, &org)) != GH_OK ||
+	    (err = store_policy_list(req->w->db, req->arena, org, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
 	for (k = 0; k < POLICY__MAX; k++) {
-		for (i = 0; i < r.nrows; i++)
-			if (strcmp(db_str(&r, i, PC_KIND), policy_kind_names[k]) == 0)
+		for (i = 0; i < n; i++)
+			if (strcmp(rows[i].kind, policy_kind_names[k]) == 0)
 				break;
-		cJSON_AddItemReferenceToArray(items, policy_json(req, org, (enum policy_kind)k, &r, i));
+		cJSON_AddItemReferenceToArray(items, policy_json(req, org, (enum policy_kind)k,
+		    i < n ? &rows[i] : NULL));
 	}
 	api_page_respond(req, items, 0);
 	return GH_OK;
@@ -169,16 +148,16 @@ api_policies_list(struct request *req)
 enum gh_err
 api_policy_get(struct request *req)
 {
-	struct db_result r;
+	struct policy	*p;
 	enum policy_kind kind;
 	long long	 org;
 	enum gh_err	 err;
 
 	if ((err = org_param(req, "policies.read", 0, &org)) != GH_OK ||
 	    (err = kind_param(req, &kind)) != GH_OK ||
-	    (err = policy_row(req, org, kind, 0, &r)) != GH_OK)
+	    (err = policy_row(req, org, kind, 0, &p)) != GH_OK)
 		return err;
-	api_entity(req, 200, policy_json(req, org, kind, &r, 0), NULL);
+	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 	return GH_OK;
 }
 
@@ -186,10 +165,10 @@ enum gh_err
 api_policy_put(struct request *req)
 {
 	static const char *const fields[] = { "settings", NULL };
-	struct db_result r;
-	struct db_param	 p[5];
+	struct policy	*p;
 	enum policy_kind kind;
 	cJSON		*stored, *d;
+	const char	*settings;
 	char		*text;
 	long long	 org;
 	enum gh_err	 err;
@@ -203,30 +182,27 @@ api_policy_put(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
-	    (err = policy_row(req, org, kind, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, policy_json(req, org, kind, &r, 0))) != GH_OK)
+	    (err = policy_row(req, org, kind, 1, &p)) != GH_OK ||
+	    (err = api_if_match(req, policy_json(req, org, kind, p))) != GH_OK)
 		goto fail;
 	text = cJSON_PrintUnformatted(stored);
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(policy_kind_names[kind]);
-	p[2] = DB_STR(text ? arena_strdup(req->arena, text) : "{}");
-	p[3] = DB_INT(req->auth.user_id);
-	p[4] = DB_INT(req->auth.user_id);
+	settings = text ? arena_strdup(req->arena, text) : "{}";
 	cJSON_free(text);
-	if ((err = db_exec(req->w->db, req->arena, SQL_POLICY_UPSERT, p, 5, NULL)) != GH_OK)
+	if ((err = store_policy_update(req->w->db, req->arena, org, policy_kind_names[kind],
+	    settings, req->auth.user_id)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "kind", policy_kind_names[kind]);
 	cJSON_AddItemReferenceToObject(d, "settings", stored);
-	audit(req, "policy.update", org, d);
-	if ((err = policy_row(req, org, kind, 0, &r)) != GH_OK ||
+	(void)audit_change(req, "policy.update", "organization", org, org, d);
+	if ((err = policy_row(req, org, kind, 0, &p)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	/* A lost announcement only delays the change: cached policies live PCACHE_MAX_AGE s. */
 	if (policy_changed(req) != GH_OK)
 		log_warn("settings: policy %s of organization %lld saved, but workers were not told; "
 		    "they pick it up within a minute", policy_kind_names[kind], org);
-	api_entity(req, 200, policy_json(req, org, kind, &r, 0), NULL);
+	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -236,18 +212,20 @@ fail:
 /* ---- themes ------------------------------------------------------------------------------- */
 
 static cJSON *
-theme_json(struct request *req, const struct db_result *r)
+theme_json(struct request *req, const struct theme *t)
 {
 	cJSON	*o = api_object(req), *org;
-	size_t	 i;
 
 	org = cJSON_AddObjectToObject(o, "organization");
-	cJSON_AddStringToObject(org, "slug", db_str(r, 0, TC_SLUG));
-	cJSON_AddStringToObject(org, "name", db_str(r, 0, TC_NAME));
-	for (i = 0; i < NCOLORS; i++)
-		api_add_str(o, theme_colors[i], db_str(r, 0, TC_COLORS + i));
-	api_add_str(o, "logo_ref", db_str(r, 0, TC_LOGO));
-	api_add_str(o, "favicon_ref", db_str(r, 0, TC_FAVICON));
+	cJSON_AddStringToObject(org, "slug", t->slug);
+	cJSON_AddStringToObject(org, "name", t->name);
+	api_add_str(o, "primary_color", t->primary_color);
+	api_add_str(o, "secondary_color", t->secondary_color);
+	api_add_str(o, "accent_color", t->accent_color);
+	api_add_str(o, "background_color", t->background_color);
+	api_add_str(o, "text_color", t->text_color);
+	api_add_str(o, "logo_ref", t->logo_ref);
+	api_add_str(o, "favicon_ref", t->favicon_ref);
 	return o;
 }
 
@@ -281,20 +259,18 @@ none_match(const char *inm, const char *tag)
 enum gh_err
 api_theme_public(struct request *req)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct theme	 t;
 	const char	*slug = req_param(req, 0), *tag, *inm;
 	enum gh_err	 err;
 	cJSON		*o;
 
 	if (slug == NULL || strlen(slug) > 64)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization with that slug");
-	p[0] = DB_STR(slug);
-	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_BY_SLUG, p, 1, &r)) != GH_OK)
+	if ((err = store_theme_get_by_slug(req->w->db, req->arena, slug, &t)) == GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "no organization %s", slug);
+	if (err != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %s", slug);
-	o = theme_json(req, &r);
+	o = theme_json(req, &t);
 	tag = api_etag(req, o);
 	req->cache_control = THEME_MAX_AGE;
 	if ((inm = req_header(req, "If-None-Match")) != NULL && none_match(inm, tag)) {
@@ -398,8 +374,7 @@ api_theme_put(struct request *req)
 	static const char *const fields[] = { "primary_color", "secondary_color", "accent_color",
 	    "background_color", "text_color", "logo_ref", "favicon_ref", NULL };
 	const char	*vals[NCOLORS + 2];
-	struct db_result r;
-	struct db_param	 p[NCOLORS + 4];
+	struct theme	 t;
 	long long	 org;
 	enum gh_err	 err;
 	char		*c;
@@ -433,27 +408,28 @@ api_theme_put(struct request *req)
 		return err;
 	if ((err = org_param(req, "themes.update", 0, &org)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_BY_ORG_LOCK, p, 1, &r)) != GH_OK)
-		goto fail;
-	if (r.nrows == 0) {
-		err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", org);
+	if ((err = store_theme_get(req->w->db, req->arena, org, 1, &t)) != GH_OK) {
+		if (err == GH_ERR_NOT_FOUND)
+			req_fail(req, err, NULL, "no organization %lld", org);
 		goto fail;
 	}
-	if ((err = api_if_match(req, theme_json(req, &r))) != GH_OK)
+	if ((err = api_if_match(req, theme_json(req, &t))) != GH_OK)
 		goto fail;
-	for (i = 0; i < NCOLORS + 2; i++)
-		p[1 + i] = DB_STR(vals[i]);
-	p[NCOLORS + 3] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_UPSERT, p, NCOLORS + 4, NULL)) != GH_OK)
+	/* vals[] is in the order of theme_colors, then logo_ref and favicon_ref. */
+	t.primary_color = vals[0];
+	t.secondary_color = vals[1];
+	t.accent_color = vals[2];
+	t.background_color = vals[3];
+	t.text_color = vals[4];
+	t.logo_ref = vals[NCOLORS];
+	t.favicon_ref = vals[NCOLORS + 1];
+	if ((err = store_theme_update(req->w->db, req->arena, &t, req->auth.user_id)) != GH_OK ||
+	    (err = store_theme_get(req->w->db, req->arena, org, 0, &t)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_THEME_BY_ORG, p, 1, &r)) != GH_OK)
-		goto fail;
-	audit(req, "theme.update", org, theme_json(req, &r));
+	(void)audit_change(req, "theme.update", "organization", org, org, theme_json(req, &t));
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, theme_json(req, &r), NULL);
+	api_entity(req, 200, theme_json(req, &t), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -564,28 +540,27 @@ query_text(struct request *req, const char *name, size_t max, const char **out)
 }
 
 static cJSON *
-event_json(const struct db_result *r, size_t i)
+event_json(const struct audit_entry *e)
 {
 	cJSON		*o = cJSON_CreateObject(), *d;
-	const char	*s;
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, AC_ID));
-	cJSON_AddStringToObject(o, "occurred_at", db_str(r, i, AC_AT));
-	add_int_or_null(o, "actor_user_id", r, i, AC_ACTOR);
-	add_int_or_null(o, "organization_id", r, i, AC_ORG);
-	cJSON_AddStringToObject(o, "action", db_str(r, i, AC_ACTION));
-	api_add_str(o, "target_type", db_str(r, i, AC_TTYPE));
-	api_add_str(o, "target_id", db_str(r, i, AC_TID));
-	cJSON_AddStringToObject(o, "outcome", db_str(r, i, AC_OUTCOME));
-	api_add_str(o, "reason", db_str(r, i, AC_REASON));
-	api_add_str(o, "client_ip", db_str(r, i, AC_IP));
-	api_add_str(o, "request_id", db_str(r, i, AC_RID));
-	if ((s = db_str(r, i, AC_DETAILS)) == NULL)
+	cJSON_AddNumberToObject(o, "id", (double)e->id);
+	cJSON_AddStringToObject(o, "occurred_at", e->occurred_at);
+	api_add_idv(o, "actor_user_id", e->actor_user_id);
+	api_add_idv(o, "organization_id", e->organization_id);
+	cJSON_AddStringToObject(o, "action", e->action);
+	api_add_str(o, "target_type", e->target_type);
+	api_add_str(o, "target_id", e->target_id);
+	cJSON_AddStringToObject(o, "outcome", e->outcome);
+	api_add_str(o, "reason", e->reason);
+	api_add_str(o, "client_ip", e->client_ip);
+	api_add_str(o, "request_id", e->request_id);
+	if (e->details == NULL)
 		cJSON_AddNullToObject(o, "details");
-	else if ((d = cJSON_Parse(s)) != NULL)
+	else if ((d = cJSON_Parse(e->details)) != NULL)
 		cJSON_AddItemToObject(o, "details", d);
 	else
-		cJSON_AddStringToObject(o, "details", s);
+		cJSON_AddStringToObject(o, "details", e->details);
 	return o;
 }
 
@@ -594,12 +569,12 @@ api_audit_list(struct request *req)
 {
 	const char	*action, *ttype, *tid, *from = NULL, *to = NULL, *outcome, *v;
 	const char	*like = NULL;
-	struct db_param	 p[20];
-	struct db_result r;
+	struct audit_filter f;
+	struct audit_entry *rows;
 	struct api_page	 pg;
 	long long	 actor, org, last = 0;
 	enum gh_err	 err;
-	size_t		 i, n = 0, k;
+	size_t		 i, n, k;
 	char		*lk;
 	cJSON		*items;
 
@@ -640,34 +615,25 @@ api_audit_list(struct request *req)
 			return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your session has no organization");
 		org = req->auth.org_id;
 	}
-	if (org != 0)
-		p[n++] = DB_INT(org);
-	p[n++] = DB_INT(pg.after > 0 ? pg.after : LLONG_MAX);
-	p[n++] = DB_INT(actor != 0);
-	p[n++] = DB_INT(actor);
-	p[n++] = DB_INT(action != NULL);
-	p[n++] = DB_STR(action ? action : "");
-	p[n++] = DB_INT(like != NULL);
-	p[n++] = DB_STR(like ? like : "");
-	p[n++] = DB_INT(ttype != NULL);
-	p[n++] = DB_STR(ttype ? ttype : "");
-	p[n++] = DB_INT(tid != NULL);
-	p[n++] = DB_STR(tid ? tid : "");
-	p[n++] = DB_INT(from != NULL);
-	p[n++] = DB_STR(from ? from : "1970-01-01 00:00:00");
-	p[n++] = DB_INT(to != NULL);
-	p[n++] = DB_STR(to ? to : "1970-01-01 00:00:00");
-	p[n++] = DB_INT(outcome != NULL);
-	p[n++] = DB_STR(outcome ? outcome : "success");
-	p[n++] = DB_INT(pg.limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, org != 0 ? SQL_AUDIT_LIST_ORG :
-	    SQL_AUDIT_LIST_ALL, p, n, &r)) != GH_OK)
+	memset(&f, 0, sizeof(f));
+	f.org = org;
+	f.before = pg.after;
+	f.actor = actor;
+	f.action = action;
+	f.action_like = like;
+	f.target_type = ttype;
+	f.target_id = tid;
+	f.from = from;
+	f.to = to;
+	f.outcome = outcome;
+	f.limit = pg.limit;
+	if ((err = store_audit_list(req->w->db, req->arena, &f, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
-		cJSON_AddItemToArray(items, event_json(&r, i));
-		last = db_int(&r, i, AC_ID);
+	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+		cJSON_AddItemToArray(items, event_json(&rows[i]));
+		last = rows[i].id;
 	}
-	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
 	return GH_OK;
 }

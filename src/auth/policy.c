@@ -35,6 +35,7 @@
 #include "http/body.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "store/policy.h"
 
 #ifndef GH_PKGDATADIR
 #define GH_PKGDATADIR "/usr/local/share/gatehouse"
@@ -342,8 +343,6 @@ static enum gh_err
 load(struct request *req, long long org, enum policy_kind kind, cJSON **out)
 {
 	struct pcache_ent	*e;
-	struct db_result	 r;
-	struct db_param		 p[2];
 	const char		*text;
 	long long		 gen;
 	time_t			 now = time(NULL);
@@ -358,11 +357,9 @@ load(struct request *req, long long org, enum policy_kind kind, cJSON **out)
 	    now - e->at < PCACHE_MAX_AGE && now >= e->at)
 		text = e->settings;
 	else {
-		p[0] = DB_INT(org);
-		p[1] = DB_STR(policy_kind_names[kind]);
-		if ((err = db_exec(req->w->db, req->arena, SQL_POLICY_SETTINGS, p, 2, &r)) != GH_OK)
+		if ((err = store_policy_settings(req->w->db, req->arena, org,
+		    policy_kind_names[kind], &text)) != GH_OK)
 			return err;
-		text = r.nrows > 0 ? db_str(&r, 0, 0) : NULL;
 		if (gen >= 0) {
 			free(e->settings);
 			e->settings = text ? strdup(text) : NULL;

@@ -1,3 +1,7 @@
+/*
+ * audit.c: writing audit_log rows, and listing them.  Contract in audit.h.
+ */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,4 +87,50 @@ audit_auth(struct request *req, long long actor, long long org, const char *acti
 	ev.failure = reason != NULL;
 	ev.reason = reason;
 	return audit_write(req, &ev);
+}
+
+static void
+entry_row(const struct db_result *r, size_t i, struct audit_entry *o)
+{
+	AUDIT_COLUMNS(DB_COL_READ)
+}
+
+enum gh_err
+store_audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
+    struct audit_entry **out, size_t *n)
+{
+	struct db_param	 p[20];
+	struct db_result r;
+	size_t		 np = 0, i;
+	enum gh_err	 err;
+
+	/* AUDIT_FILTERS: each filter is a flag and its value; unused values are placeholders. */
+	if (f->org != 0)
+		p[np++] = DB_INT(f->org);
+	p[np++] = DB_INT(f->before > 0 ? f->before : LLONG_MAX);
+	p[np++] = DB_INT(f->actor != 0);
+	p[np++] = DB_INT(f->actor);
+	p[np++] = DB_INT(f->action != NULL);
+	p[np++] = DB_STR(f->action ? f->action : "");
+	p[np++] = DB_INT(f->action_like != NULL);
+	p[np++] = DB_STR(f->action_like ? f->action_like : "");
+	p[np++] = DB_INT(f->target_type != NULL);
+	p[np++] = DB_STR(f->target_type ? f->target_type : "");
+	p[np++] = DB_INT(f->target_id != NULL);
+	p[np++] = DB_STR(f->target_id ? f->target_id : "");
+	p[np++] = DB_INT(f->from != NULL);
+	p[np++] = DB_STR(f->from ? f->from : "1970-01-01 00:00:00");
+	p[np++] = DB_INT(f->to != NULL);
+	p[np++] = DB_STR(f->to ? f->to : "1970-01-01 00:00:00");
+	p[np++] = DB_INT(f->outcome != NULL);
+	p[np++] = DB_STR(f->outcome ? f->outcome : "success");
+	p[np++] = DB_INT(f->limit + 1);
+	if ((err = db_exec(db, a, f->org != 0 ? SQL_AUDIT_LIST_ORG : SQL_AUDIT_LIST_ALL, p, np,
+	    &r)) != GH_OK)
+		return err;
+	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
+	for (i = 0; i < r.nrows; i++)
+		entry_row(&r, i, &(*out)[i]);
+	*n = r.nrows;
+	return GH_OK;
 }

@@ -1,14 +1,18 @@
 /*
  * audit.h: rows of audit_log.  Written on the request's MySQL connection, so an event recorded
- * inside a transaction commits or rolls back with the change it describes.
+ * inside a transaction commits or rolls back with the change it describes.  Read back as
+ * struct audit_entry (AUDIT_COLUMNS in store/sql_settings.h) by store_audit_list, whose rows
+ * belong to the arena it is given.
  */
 #ifndef GH_AUDIT_H
 #define GH_AUDIT_H
 
 #include <cJSON.h>
 
+#include "core/arena.h"
 #include "core/err.h"
 #include "http/request.h"
+#include "store/db.h"
 
 struct audit_event {
 	long long	 actor;		/* 0 = none */
@@ -44,6 +48,35 @@ enum gh_err	 audit_refusal(struct request *, const char *action, const char *typ
  */
 enum gh_err	 audit_auth(struct request *, long long actor, long long org, const char *action,
 		    const char *reason);
+
+enum audit_col { AUDIT_COLUMNS(DB_COL_ENUM) AUDIT__NCOLS };
+
+/* A recorded event, as the audit log lists it (ids of none read 0, details is JSON text). */
+struct audit_entry {
+	AUDIT_COLUMNS(DB_COL_MEMBER)
+};
+
+/*
+ * Which events store_audit_list returns, newest first.  A text filter is NULL, a number 0, when
+ * it does not apply.
+ */
+struct audit_filter {
+	long long	 org;		/* organization_id */
+	long long	 before;	/* id below this one (the page's cursor) */
+	long long	 actor;		/* actor_user_id */
+	const char	*action;	/* exactly */
+	const char	*action_like;	/* LIKE ... ESCAPE '!' */
+	const char	*target_type;
+	const char	*target_id;
+	const char	*from;		/* occurred_at >= (DATETIME(6) text, UTC) */
+	const char	*to;		/* occurred_at < */
+	const char	*outcome;	/* "success" or "failure" */
+	long long	 limit;		/* rows wanted: limit + 1 are read, to tell a next page */
+};
+
+/* The events f selects, newest first: *out gets up to f->limit + 1 of them, *n how many. */
+enum gh_err	 store_audit_list(struct db *, struct arena *, const struct audit_filter *f,
+		    struct audit_entry **out, size_t *n);
 
 /* o as JSON text in the request's arena; NULL for NULL. */
 const char	*audit_json(struct request *, const cJSON *o);

@@ -6,8 +6,19 @@
 #define GH_SQL_ORGS_H
 
 #define ORG_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-#define ORG_COLS "o.id, o.slug, o.name, o.description, o.status, " ORG_TS_("o.created_at") ", " \
-	ORG_TS_("o.updated_at") ", o.created_by, o.updated_by"
+
+/* The columns of an organization (store/sql.h, "Column tables"). */
+#define ORGANIZATION_COLUMNS(X) \
+	X(ORGANIZATION_ID, INT, id, "o.id") \
+	X(ORGANIZATION_SLUG, STR, slug, "o.slug") \
+	X(ORGANIZATION_NAME, STR, name, "o.name") \
+	X(ORGANIZATION_DESC, STR, description, "o.description") \
+	X(ORGANIZATION_STATUS, STR, status, "o.status") \
+	X(ORGANIZATION_CREATED, STR, created_at, ORG_TS_("o.created_at")) \
+	X(ORGANIZATION_UPDATED, STR, updated_at, ORG_TS_("o.updated_at")) \
+	X(ORGANIZATION_CBY, INT, created_by, "o.created_by") \
+	X(ORGANIZATION_UBY, INT, updated_by, "o.updated_by")
+#define ORG_COLS DB_SELECT(ORGANIZATION_COLUMNS)
 
 /*
  * One list statement per sort order (an ORDER BY cannot be a parameter).  Parameters: platform
@@ -23,12 +34,39 @@
 	" ORDER BY " key " " dir ", o.id " dir " LIMIT ?"
 #define ORG_CREATED_KEY "DATE_FORMAT(o.created_at, '%Y-%m-%d %H:%i:%s.%f')"
 
-/* Members: user id, username, email, full name, primary, joined, roles held there, status. */
-#define ORG_MEMBER_COLS "u.id, u.username, u.email, u.full_name, uo.is_primary, " \
-	ORG_TS_("uo.joined_at") ", (SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
-	" FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
-	" WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id), uo.status, " \
-	ORG_TS_("uo.status_changed_at") ", uo.status_changed_by"
+/* The columns of a membership: the user, primary, joined, the roles held there, status. */
+#define ORG_MEMBER_COLUMNS(X) \
+	X(ORG_MEMBER_USER, INT, user_id, "u.id") \
+	X(ORG_MEMBER_USERNAME, STR, username, "u.username") \
+	X(ORG_MEMBER_EMAIL, STR, email, "u.email") \
+	X(ORG_MEMBER_FULL_NAME, STR, full_name, "u.full_name") \
+	X(ORG_MEMBER_PRIMARY, BOOL, is_primary, "uo.is_primary") \
+	X(ORG_MEMBER_JOINED, STR, joined_at, ORG_TS_("uo.joined_at")) \
+	X(ORG_MEMBER_ROLES, STR, roles, \
+	    "(SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
+	    " FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
+	    " WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id)") \
+	X(ORG_MEMBER_STATUS, STR, status, "uo.status") \
+	X(ORG_MEMBER_STATUS_AT, STR, status_changed_at, ORG_TS_("uo.status_changed_at")) \
+	X(ORG_MEMBER_STATUS_BY, INT, status_changed_by, "uo.status_changed_by")
+#define ORG_MEMBER_COLS DB_SELECT(ORG_MEMBER_COLUMNS)
+
+/* What an organization holds, counted before it is deleted. */
+#define ORG_USAGE_COLUMNS(X) \
+	X(ORG_USAGE_LIVE, INT, live_members, "(SELECT COUNT(*) FROM user_organization uo" \
+	    " JOIN users u ON u.id = uo.user_id" \
+	    " WHERE uo.organization_id = ? AND u.deleted_at IS NULL)") \
+	X(ORG_USAGE_MEMBERS, INT, members, \
+	    "(SELECT COUNT(*) FROM user_organization WHERE organization_id = ?)") \
+	X(ORG_USAGE_GRANTS, INT, role_grants, \
+	    "(SELECT COUNT(*) FROM user_roles WHERE organization_id = ?)") \
+	X(ORG_USAGE_ROLES, INT, roles, "(SELECT COUNT(*) FROM roles WHERE organization_id = ?)") \
+	X(ORG_USAGE_TEAMS, INT, teams, "(SELECT COUNT(*) FROM team WHERE organization_id = ?)") \
+	X(ORG_USAGE_INVITATIONS, INT, invitations, \
+	    "(SELECT COUNT(*) FROM signup_info WHERE organization_id = ?)") \
+	X(ORG_USAGE_POLICIES, INT, policies, \
+	    "(SELECT COUNT(*) FROM policy WHERE organization_id = ?)") \
+	X(ORG_USAGE_THEME, INT, theme, "(SELECT COUNT(*) FROM org_theme WHERE organization_id = ?)")
 
 /* Users whose tokens an organization's removal or suspension concerns. */
 #define ORG_AFFECTED_USERS "(SELECT user_id FROM user_organization WHERE organization_id = ?" \
@@ -52,16 +90,7 @@
 	X(SQL_ORG_UPDATE, "UPDATE organization SET name = ?, description = ?, status = ?," \
 	    " updated_by = ?, updated_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_ORG_DELETE, "DELETE FROM organization WHERE id = ?") \
-	X(SQL_ORG_USAGE, "SELECT" \
-	    " (SELECT COUNT(*) FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
-	    "  WHERE uo.organization_id = ? AND u.deleted_at IS NULL)," \
-	    " (SELECT COUNT(*) FROM user_organization WHERE organization_id = ?)," \
-	    " (SELECT COUNT(*) FROM user_roles WHERE organization_id = ?)," \
-	    " (SELECT COUNT(*) FROM roles WHERE organization_id = ?)," \
-	    " (SELECT COUNT(*) FROM team WHERE organization_id = ?)," \
-	    " (SELECT COUNT(*) FROM signup_info WHERE organization_id = ?)," \
-	    " (SELECT COUNT(*) FROM policy WHERE organization_id = ?)," \
-	    " (SELECT COUNT(*) FROM org_theme WHERE organization_id = ?)") \
+	X(SQL_ORG_USAGE, "SELECT " DB_SELECT(ORG_USAGE_COLUMNS)) \
 	X(SQL_ORG_AFFECTED_BUMP, "UPDATE users SET permission_version = permission_version + 1" \
 	    " WHERE id IN " ORG_AFFECTED_USERS) \
 	X(SQL_ORG_AFFECTED_PV, "SELECT u.id, u.permission_version FROM users u WHERE u.id IN " \
@@ -86,9 +115,6 @@
 	    " status_changed_at = CURRENT_TIMESTAMP(6), status_changed_by = ?" \
 	    " WHERE user_id = ? AND organization_id = ?") \
 	X(SQL_ORG_MEMBER_DEL, "DELETE FROM user_organization WHERE user_id = ? AND organization_id = ?") \
-	X(SQL_ORG_MEMBER_RT_REVOKE, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)," \
-	    " revoke_reason = 'membership_removed' WHERE user_id = ? AND organization_id = ?" \
-	    " AND revoked_at IS NULL") \
 	X(SQL_ORG_MEMBERS_BUMP, "UPDATE users SET permission_version = permission_version + 1" \
 	    " WHERE id IN (SELECT user_id FROM user_organization WHERE organization_id = ?)") \
 	X(SQL_ORG_MEMBERS_PV, "SELECT u.id, u.permission_version FROM users u" \

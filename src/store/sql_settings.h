@@ -6,12 +6,48 @@
 #define GH_SQL_SETTINGS_H
 
 #define STS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-#define POLICY_COLS "kind, settings, " STS_("created_at") ", " STS_("updated_at") \
-	", created_by, updated_by"
-#define THEME_COLS "o.id, o.slug, o.name, t.primary_color, t.secondary_color, t.accent_color," \
-	" t.background_color, t.text_color, t.logo_ref, t.favicon_ref"
-#define AUDIT_COLS "id, " STS_("occurred_at") ", actor_user_id, organization_id, action," \
-	" target_type, target_id, outcome, reason, client_ip, request_id, details"
+
+/*
+ * The columns of a policy row, of a theme (its organization's and its own) and of an audit event
+ * (store/sql.h, "Column tables").
+ */
+#define POLICY_COLUMNS(X) \
+	X(POLICY_COL_KIND, STR, kind, "kind") \
+	X(POLICY_COL_SETTINGS, STR, settings, "settings") \
+	X(POLICY_COL_CREATED, STR, created_at, STS_("created_at")) \
+	X(POLICY_COL_UPDATED, STR, updated_at, STS_("updated_at")) \
+	X(POLICY_COL_CBY, INT, created_by, "created_by") \
+	X(POLICY_COL_UBY, INT, updated_by, "updated_by")
+#define POLICY_COLS DB_SELECT(POLICY_COLUMNS)
+
+#define THEME_COLUMNS(X) \
+	X(THEME_ORG, INT, organization_id, "o.id") \
+	X(THEME_SLUG, STR, slug, "o.slug") \
+	X(THEME_NAME, STR, name, "o.name") \
+	X(THEME_PRIMARY, STR, primary_color, "t.primary_color") \
+	X(THEME_SECONDARY, STR, secondary_color, "t.secondary_color") \
+	X(THEME_ACCENT, STR, accent_color, "t.accent_color") \
+	X(THEME_BACKGROUND, STR, background_color, "t.background_color") \
+	X(THEME_TEXT, STR, text_color, "t.text_color") \
+	X(THEME_LOGO, STR, logo_ref, "t.logo_ref") \
+	X(THEME_FAVICON, STR, favicon_ref, "t.favicon_ref")
+#define THEME_COLS DB_SELECT(THEME_COLUMNS)
+
+#define AUDIT_COLUMNS(X) \
+	X(AUDIT_ID, INT, id, "id") \
+	X(AUDIT_AT, STR, occurred_at, STS_("occurred_at")) \
+	X(AUDIT_ACTOR, INT, actor_user_id, "actor_user_id") \
+	X(AUDIT_ORG, INT, organization_id, "organization_id") \
+	X(AUDIT_ACTION, STR, action, "action") \
+	X(AUDIT_TARGET_TYPE, STR, target_type, "target_type") \
+	X(AUDIT_TARGET_ID, STR, target_id, "target_id") \
+	X(AUDIT_OUTCOME, STR, outcome, "outcome") \
+	X(AUDIT_REASON, STR, reason, "reason") \
+	X(AUDIT_CLIENT_IP, STR, client_ip, "client_ip") \
+	X(AUDIT_REQUEST_ID, STR, request_id, "request_id") \
+	X(AUDIT_DETAILS, STR, details, "details")
+#define AUDIT_COLS DB_SELECT(AUDIT_COLUMNS)
+
 /* Each filter is (flag = 0 OR condition) so one statement serves every combination. */
 #define AUDIT_FILTERS " id < ? AND (? = 0 OR actor_user_id = ?) AND (? = 0 OR action = ?)" \
 	" AND (? = 0 OR action LIKE ? ESCAPE '!') AND (? = 0 OR target_type = ?)" \
@@ -20,8 +56,6 @@
 
 #define SQL_STATEMENTS_SETTINGS \
 	X(SQL_POLICY_SETTINGS, "SELECT settings FROM policy WHERE organization_id = ? AND kind = ?") \
-	X(SQL_SETTINGS_ORG, "SELECT id, slug, name FROM organization WHERE id = ?") \
-	X(SQL_SETTINGS_ORG_LOCK, "SELECT id, slug, name FROM organization WHERE id = ? FOR UPDATE") \
 	X(SQL_POLICY_LIST, "SELECT " POLICY_COLS " FROM policy WHERE organization_id = ?") \
 	X(SQL_POLICY_GET, "SELECT " POLICY_COLS " FROM policy WHERE organization_id = ? AND kind = ?") \
 	X(SQL_POLICY_GET_LOCK, "SELECT " POLICY_COLS " FROM policy" \
