@@ -43,7 +43,6 @@
 
 #define PCACHE_SLOTS	256
 #define PCACHE_MAX_AGE	60	/* seconds; bounds staleness when an announcement was lost */
-#define PCACHE_GEN_KEY	"policy:gen"
 #define PDOMAINS_MAX	100
 #define COMMON_FILE	"common-passwords.txt"
 
@@ -317,7 +316,7 @@ policy_changed(struct request *req)
 {
 	redisReply	*r;
 
-	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", PCACHE_GEN_KEY);
+	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_POLICY_GEN]);
 }
 
 /* The current policy generation, or -1 when Redis cannot tell (then nothing is cached). */
@@ -326,7 +325,7 @@ cache_gen(struct request *req)
 {
 	redisReply	*r;
 
-	if (kv_run(req->w->kv, req->arena, &r, 2, "GET", PCACHE_GEN_KEY) != GH_OK)
+	if (kv_run(req->w->kv, req->arena, &r, 2, "GET", kv_prefixes[KV_POLICY_GEN]) != GH_OK)
 		return -1;
 	if (r->type == REDIS_REPLY_NIL)
 		return 0;
