@@ -7,8 +7,9 @@
  * for every organization, like the permission catalogue: the components.* permission of a route
  * is all a caller needs to manage it.  Each component has up to four actions (VIEW, CREATE,
  * EDIT, DELETE); roles are granted actions.  Granting follows the rules of role permissions
- * (api/roles.c): platform callers change any role, organization callers only their own
- * organization's roles (never shared or system ones) and only with actions their own roles hold.
+ * (auth/authn.c authn_role_writable): platform callers change any role, organization callers
+ * only their own organization's roles (never shared or system ones) and only with actions their
+ * own roles hold.
  *
  * These rows only shape the console; the server enforces with role_permissions.  So no change
  * here touches tokens, permission_version or the authorization tables: /me/navigation reads
