@@ -7,8 +7,9 @@
  * for every organization, like the permission catalogue: the components.* permission of a route
  * is all a caller needs to manage it.  Each component has up to four actions (VIEW, CREATE,
  * EDIT, DELETE); roles are granted actions.  Granting follows the rules of role permissions
- * (api/roles.c): platform callers change any role, organization callers only their own
- * organization's roles (never shared or system ones) and only with actions their own roles hold.
+ * (auth/authn.c authn_role_writable): platform callers change any role, organization callers
+ * only their own organization's roles (never shared or system ones) and only with actions their
+ * own roles hold.
  *
  * These rows only shape the console; the server enforces with role_permissions.  So no change
  * here touches tokens, permission_version or the authorization tables: /me/navigation reads
@@ -35,16 +36,9 @@
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
+#include "store/component.h"
 #include "store/db.h"
-
-enum { CC_ID, CC_KEY, CC_NAME, CC_DESC, CC_CATEGORY, CC_ROUTE, CC_ICON, CC_ORDER, CC_PARENT,
-	CC_ACTIVE, CC_CREATED, CC_UPDATED, CC_CBY, CC_UBY };
-enum { AC_ID, AC_COMP, AC_KEY, AC_ACTION, AC_DESC, AC_ACTIVE, AC_CREATED, AC_UPDATED, AC_CBY,
-	AC_UBY };
-enum { GC_KEY, GC_ACTION, GC_CPID, GC_ACTIVE };
-enum { NC_ID, NC_PARENT, NC_KEY, NC_NAME, NC_DESC, NC_CATEGORY, NC_ROUTE, NC_ICON, NC_ACTION };
-/* Role columns of SQL_ROLE_GET (ROLE_COLS in store/sql_rbac.h). */
-enum { RC_ID, RC_NAME, RC_DESC, RC_ORG, RC_SCOPE, RC_SYSTEM };
+#include "store/role.h"
 
 #define KEY_MAX		100
 #define NAME_MAX_	100
@@ -133,50 +127,43 @@ same(const char *a, const char *b)
 }
 
 static cJSON *
-comp_json(struct request *req, const struct db_result *r, size_t i)
+comp_json(struct request *req, const struct component *c)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, CC_ID));
-	cJSON_AddStringToObject(o, "key", db_str(r, i, CC_KEY));
-	cJSON_AddStringToObject(o, "display_name", db_str(r, i, CC_NAME));
-	api_add_str(o, "description", db_str(r, i, CC_DESC));
-	api_add_str(o, "category", db_str(r, i, CC_CATEGORY));
-	api_add_str(o, "route", db_str(r, i, CC_ROUTE));
-	api_add_str(o, "icon", db_str(r, i, CC_ICON));
-	cJSON_AddNumberToObject(o, "display_order", (double)db_int(r, i, CC_ORDER));
-	api_add_id(o, "parent_id", r, i, CC_PARENT);
-	cJSON_AddBoolToObject(o, "is_active", db_int(r, i, CC_ACTIVE) != 0);
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, CC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, CC_UPDATED));
-	api_add_id(o, "created_by", r, i, CC_CBY);
-	api_add_id(o, "updated_by", r, i, CC_UBY);
+	cJSON_AddNumberToObject(o, "id", (double)c->id);
+	cJSON_AddStringToObject(o, "key", c->key);
+	cJSON_AddStringToObject(o, "display_name", c->display_name);
+	api_add_str(o, "description", c->description);
+	api_add_str(o, "category", c->category);
+	api_add_str(o, "route", c->route);
+	api_add_str(o, "icon", c->icon);
+	cJSON_AddNumberToObject(o, "display_order", (double)c->display_order);
+	api_add_idv(o, "parent_id", c->parent_id);
+	cJSON_AddBoolToObject(o, "is_active", c->is_active);
+	cJSON_AddStringToObject(o, "created_at", c->created_at);
+	cJSON_AddStringToObject(o, "updated_at", c->updated_at);
+	api_add_idv(o, "created_by", c->created_by);
+	api_add_idv(o, "updated_by", c->updated_by);
 	return o;
 }
 
 static cJSON *
-action_json(struct request *req, const struct db_result *r, size_t i)
+action_json(struct request *req, const struct component_action *ca)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, AC_ID));
-	cJSON_AddNumberToObject(o, "component_id", (double)db_int(r, i, AC_COMP));
-	cJSON_AddStringToObject(o, "component_key", db_str(r, i, AC_KEY));
-	cJSON_AddStringToObject(o, "action", db_str(r, i, AC_ACTION));
-	api_add_str(o, "description", db_str(r, i, AC_DESC));
-	cJSON_AddBoolToObject(o, "is_active", db_int(r, i, AC_ACTIVE) != 0);
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, AC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, AC_UPDATED));
-	api_add_id(o, "created_by", r, i, AC_CBY);
-	api_add_id(o, "updated_by", r, i, AC_UBY);
+	cJSON_AddNumberToObject(o, "id", (double)ca->id);
+	cJSON_AddNumberToObject(o, "component_id", (double)ca->component_id);
+	cJSON_AddStringToObject(o, "component_key", ca->component_key);
+	cJSON_AddStringToObject(o, "action", ca->action);
+	api_add_str(o, "description", ca->description);
+	cJSON_AddBoolToObject(o, "is_active", ca->is_active);
+	cJSON_AddStringToObject(o, "created_at", ca->created_at);
+	cJSON_AddStringToObject(o, "updated_at", ca->updated_at);
+	api_add_idv(o, "created_by", ca->created_by);
+	api_add_idv(o, "updated_by", ca->updated_by);
 	return o;
-}
-
-static void
-audit(struct request *req, const char *action, const char *type, long long id, long long org,
-    const cJSON *details)
-{
-	(void)audit_change(req, action, type, id, org > 0 ? org : req->auth.org_id, details);
 }
 
 /* Add text s to the array member name of o, creating it. */
@@ -195,18 +182,13 @@ detail_add(cJSON *o, const char *name, const char *s)
 
 /* Read component id (locked when lock); 404 when there is none. */
 static enum gh_err
-comp_load(struct request *req, long long id, int lock, struct db_result *r)
+comp_load(struct request *req, long long id, int lock, struct component *c)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_COMP_GET_LOCK : SQL_COMP_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no UI component %lld", id);
-	return GH_OK;
+	if ((err = store_component_get(req->w->db, req->arena, id, lock, c)) == GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "no UI component %lld", id);
+	return err;
 }
 
 /* The fields of a component body; set says which were given (PATCH keeps the others). */
@@ -303,8 +285,7 @@ comp_parse(struct request *req, int create, struct comp_in *in)
 static enum gh_err
 parent_check(struct request *req, long long parent, long long self, const char **category)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct component c;
 	long long	 cur = parent;
 	enum gh_err	 err;
 	int		 steps;
@@ -314,88 +295,76 @@ parent_check(struct request *req, long long parent, long long self, const char *
 		if (cur == self || steps > 10000)
 			return req_fail(req, GH_ERR_VALIDATION, "parent_id",
 			    "component %lld is below this one: the tree would have a cycle", parent);
-		p[0] = DB_INT(cur);
-		if ((err = db_exec(req->w->db, req->arena, SQL_COMP_PARENT_LOCK, p, 1, &r)) != GH_OK)
-			return err;
-		if (r.nrows == 0) {
+		err = store_component_get(req->w->db, req->arena, cur, 1, &c);
+		if (err == GH_ERR_NOT_FOUND) {
 			if (cur == parent)
 				return req_fail(req, GH_ERR_VALIDATION, "parent_id",
 				    "no UI component %lld", parent);
 			break;
 		}
+		if (err != GH_OK)
+			return err;
 		if (cur == parent)
-			*category = db_str(&r, 0, 2);
+			*category = c.category;
 		if (self <= 0)
 			break;		/* a new component has no descendants */
-		cur = db_isnull(&r, 0, 1) ? 0 : db_int(&r, 0, 1);
+		cur = c.parent_id;
 	}
 	return GH_OK;
-}
-
-/* Lock every component row, in id order: tree moves and deletes run one at a time. */
-static enum gh_err
-lock_tree(struct request *req)
-{
-	struct db_result r;
-
-	return db_exec(req->w->db, req->arena, SQL_COMP_LOCK_ALL, NULL, 0, &r);
 }
 
 enum gh_err
 api_components_list(struct request *req)
 {
-	struct api_page	 pg;
-	struct db_result r;
-	struct db_param	 p[10];
-	const char	*cat = req_query(req, "category"), *par = req_query(req, "parent_id");
-	long long	 parent = -1, last = 0;
-	int		 active;
-	size_t		 i;
-	enum gh_err	 err;
-	cJSON		*items;
+	struct api_page		 pg;
+	struct db_keyset	 ks;
+	struct component_filter	 f;
+	struct component	*rows;
+	const char		*cat = req_query(req, "category"), *par = req_query(req, "parent_id");
+	long long		 last = 0;
+	size_t			 i, n;
+	enum gh_err		 err;
+	cJSON			*items;
 
+	memset(&f, 0, sizeof(f));
+	f.parent = -1;
 	if ((err = api_page_parse(req, &pg)) != GH_OK ||
-	    (err = api_query_bool(req, "active", &active)) != GH_OK)
+	    (err = api_query_bool(req, "active", &f.active)) != GH_OK)
 		return err;
 	if (cat != NULL && (utf8_len(cat) == (size_t)-1 || utf8_len(cat) > CATEGORY_MAX))
 		return req_fail(req, GH_ERR_VALIDATION, "category",
 		    "category is up to %d characters", CATEGORY_MAX);
 	if (par != NULL && strcmp(par, "null") == 0)
-		parent = 0;
+		f.parent = 0;
 	else if ((err = api_query_int(req, "parent_id", 0, LLONG_MAX,
-	    "parent_id is a component id, or 0 or null for the top level", &parent)) != GH_OK)
+	    "parent_id is a component id, or 0 or null for the top level", &f.parent)) != GH_OK)
 		return err;
-	p[0] = DB_INT(pg.after);
-	p[1] = DB_STR(cat ? cat : "");
-	p[2] = DB_STR(cat ? cat : "");
-	p[3] = DB_INT(parent);
-	p[4] = DB_INT(parent);
-	p[5] = DB_INT(parent);
-	p[6] = DB_INT(active);
-	p[7] = DB_INT(active);
-	p[8] = DB_INT(pg.limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_LIST, p, 9, &r)) != GH_OK)
+	f.category = cat;
+	memset(&ks, 0, sizeof(ks));
+	ks.after = pg.after;
+	ks.limit = pg.limit;
+	if ((err = store_component_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, comp_json(req, &r, i));
-		last = db_int(&r, i, CC_ID);
+	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+		cJSON_AddItemReferenceToArray(items, comp_json(req, &rows[i]));
+		last = rows[i].id;
 	}
-	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
 	return GH_OK;
 }
 
 enum gh_err
 api_component_get(struct request *req)
 {
-	struct db_result r;
+	struct component c;
 	long long	 id;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = comp_load(req, id, 0, &r)) != GH_OK)
+	    (err = comp_load(req, id, 0, &c)) != GH_OK)
 		return err;
-	api_entity(req, 200, comp_json(req, &r, 0), NULL);
+	api_entity(req, 200, comp_json(req, &c), NULL);
 	return GH_OK;
 }
 
@@ -403,8 +372,7 @@ enum gh_err
 api_component_create(struct request *req)
 {
 	struct comp_in	 in;
-	struct db_result r;
-	struct db_param	 p[11];
+	struct component c;
 	const char	*pcat = NULL;
 	long long	 id;
 	enum gh_err	 err;
@@ -419,29 +387,29 @@ api_component_create(struct request *req)
 	/* A page takes its menu's category unless it names one. */
 	if (!in.set_cat)
 		in.cat = pcat;
-	p[0] = DB_STR(in.key);
-	p[1] = DB_STR(in.name);
-	p[2] = DB_STR(in.desc);
-	p[3] = DB_STR(in.cat);
-	p[4] = DB_STR(in.route);
-	p[5] = DB_STR(in.icon);
-	p[6] = DB_INT(in.order);
-	p[7] = in.parent > 0 ? DB_INT(in.parent) : DB_NULL;
-	p[8] = DB_INT(in.active);
-	p[9] = DB_INT(req->auth.user_id);
-	p[10] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_INSERT, p, 11, &r)) != GH_OK) {
+	memset(&c, 0, sizeof(c));
+	c.key = in.key;
+	c.display_name = in.name;
+	c.description = in.desc;
+	c.category = in.cat;
+	c.route = in.route;
+	c.icon = in.icon;
+	c.display_order = in.order;
+	c.parent_id = in.parent;
+	c.is_active = in.active;
+	if ((err = store_component_insert(req->w->db, req->arena, &c, req->auth.user_id,
+	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "key", "a UI component with key %s exists", in.key);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "key", in.key);
-	audit(req, "component.create", "ui_component", id, 0, details);
-	if ((err = comp_load(req, id, 0, &r)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "component.create", "ui_component", id, req->auth.org_id,
+	    details);
+	if ((err = comp_load(req, id, 0, &c)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, comp_json(req, &r, 0),
+	api_entity(req, 201, comp_json(req, &c),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld", id));
 	return GH_OK;
 fail:
@@ -453,11 +421,9 @@ enum gh_err
 api_component_update(struct request *req)
 {
 	struct comp_in	 in;
-	struct db_result r;
-	struct db_param	 p[11];
-	const char	*key, *name, *desc, *cat, *route, *icon, *pcat;
-	long long	 id, order, parent, oldparent;
-	int		 active;
+	struct component c, up;
+	const char	*pcat;
+	long long	 id;
 	enum gh_err	 err;
 	cJSON		*details, *changed;
 
@@ -465,69 +431,59 @@ api_component_update(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((in.set_parent && (err = lock_tree(req)) != GH_OK) ||
-	    (err = comp_load(req, id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, comp_json(req, &r, 0))) != GH_OK)
+	if ((in.set_parent && (err = store_component_lock_all(req->w->db,
+	    req->arena)) != GH_OK) ||
+	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
+	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK)
 		goto fail;
 	details = api_object(req);
 	changed = cJSON_AddArrayToObject(details, "changed");
-#define FIELD(var, flag, col, label) \
-	var = db_str(&r, 0, col); \
-	if (in.flag && !same(in.var, var)) { \
-		var = in.var; \
+	up = c;
+#define FIELD(member, flag, var, label) \
+	if (in.flag && !same(in.var, up.member)) { \
+		up.member = in.var; \
 		cJSON_AddItemToArray(changed, cJSON_CreateString(label)); \
 	}
-	FIELD(key, set_key, CC_KEY, "key")
-	FIELD(name, set_name, CC_NAME, "display_name")
-	FIELD(desc, set_desc, CC_DESC, "description")
-	FIELD(cat, set_cat, CC_CATEGORY, "category")
-	FIELD(route, set_route, CC_ROUTE, "route")
-	FIELD(icon, set_icon, CC_ICON, "icon")
+	FIELD(key, set_key, key, "key")
+	FIELD(display_name, set_name, name, "display_name")
+	FIELD(description, set_desc, desc, "description")
+	FIELD(category, set_cat, cat, "category")
+	FIELD(route, set_route, route, "route")
+	FIELD(icon, set_icon, icon, "icon")
 #undef FIELD
-	order = db_int(&r, 0, CC_ORDER);
-	if (in.set_order && in.order != order) {
-		order = in.order;
+	if (in.set_order && in.order != up.display_order) {
+		up.display_order = in.order;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("display_order"));
 	}
-	active = db_int(&r, 0, CC_ACTIVE) != 0;
-	if (in.set_active && in.active != active) {
-		active = in.active;
+	if (in.set_active && in.active != up.is_active) {
+		up.is_active = in.active;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("is_active"));
 	}
-	parent = oldparent = db_isnull(&r, 0, CC_PARENT) ? 0 : db_int(&r, 0, CC_PARENT);
-	if (in.set_parent && in.parent != oldparent) {
+	if (in.set_parent && in.parent != c.parent_id) {
 		if (in.parent > 0 && (err = parent_check(req, in.parent, id, &pcat)) != GH_OK)
 			goto fail;
-		parent = in.parent;
+		up.parent_id = in.parent;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("parent_id"));
-		cJSON_AddNumberToObject(details, "from_parent_id", (double)oldparent);
-		cJSON_AddNumberToObject(details, "to_parent_id", (double)parent);
+		cJSON_AddNumberToObject(details, "from_parent_id", (double)c.parent_id);
+		cJSON_AddNumberToObject(details, "to_parent_id", (double)up.parent_id);
 	}
 	if (cJSON_GetArraySize(changed) > 0) {
-		p[0] = DB_STR(key);
-		p[1] = DB_STR(name);
-		p[2] = DB_STR(desc);
-		p[3] = DB_STR(cat);
-		p[4] = DB_STR(route);
-		p[5] = DB_STR(icon);
-		p[6] = DB_INT(order);
-		p[7] = parent > 0 ? DB_INT(parent) : DB_NULL;
-		p[8] = DB_INT(active);
-		p[9] = DB_INT(req->auth.user_id);
-		p[10] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_COMP_UPDATE, p, 11, NULL)) != GH_OK) {
+		if ((err = store_component_update(req->w->db, req->arena, &up,
+		    req->auth.user_id)) != GH_OK) {
 			if (err == GH_ERR_CONFLICT)
-				req_fail(req, err, "key", "a UI component with key %s exists", key);
+				req_fail(req, err, "key", "a UI component with key %s exists",
+				    up.key);
 			goto fail;
 		}
-		cJSON_AddStringToObject(details, "key", key);
-		audit(req, "component.update", "ui_component", id, 0, details);
-		if ((err = comp_load(req, id, 0, &r)) != GH_OK)
+		cJSON_AddStringToObject(details, "key", up.key);
+		(void)audit_change(req, "component.update", "ui_component", id, req->auth.org_id,
+		    details);
+		if ((err = comp_load(req, id, 0, &c)) != GH_OK)
 			goto fail;
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, comp_json(req, &r, 0), NULL);
+	api_entity(req, 200, comp_json(req, &c), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -537,9 +493,8 @@ fail:
 enum gh_err
 api_component_delete(struct request *req)
 {
-	struct db_result r, n;
-	struct db_param	 p[2];
-	long long	 id, children;
+	struct component c;
+	long long	 id, children, nactions, grants;
 	enum gh_err	 err;
 	cJSON		*details;
 
@@ -547,29 +502,26 @@ api_component_delete(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = lock_tree(req)) != GH_OK || (err = comp_load(req, id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, comp_json(req, &r, 0))) != GH_OK)
+	if ((err = store_component_lock_all(req->w->db, req->arena)) != GH_OK ||
+	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
+	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK ||
+	    (err = store_component_children(req->w->db, req->arena, id, &children)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_CHILDREN, p, 1, &n)) != GH_OK)
-		goto fail;
-	if ((children = db_int(&n, 0, 0)) > 0) {
+	if (children > 0) {
 		err = req_fail(req, GH_ERR_IN_USE, NULL, "UI component %s has %lld child component%s: "
-		    "move or delete them first", db_str(&r, 0, CC_KEY), children,
-		    children == 1 ? "" : "s");
+		    "move or delete them first", c.key, children, children == 1 ? "" : "s");
 		goto fail;
 	}
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_USES, p, 2, &n)) != GH_OK)
+	if ((err = store_component_uses(req->w->db, req->arena, id, &nactions, &grants)) != GH_OK)
 		goto fail;
 	details = api_object(req);
-	cJSON_AddStringToObject(details, "key", db_str(&r, 0, CC_KEY));
-	cJSON_AddNumberToObject(details, "actions", (double)db_int(&n, 0, 0));
-	cJSON_AddNumberToObject(details, "grants", (double)db_int(&n, 0, 1));
+	cJSON_AddStringToObject(details, "key", c.key);
+	cJSON_AddNumberToObject(details, "actions", (double)nactions);
+	cJSON_AddNumberToObject(details, "grants", (double)grants);
 	/* Its actions and their grants to roles go with it (ON DELETE CASCADE). */
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_DELETE, p, 1, NULL)) != GH_OK)
+	if ((err = store_component_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
-	audit(req, "component.delete", "ui_component", id, 0, details);
+	(void)audit_change(req, "component.delete", "ui_component", id, req->auth.org_id, details);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	resp_status(req, 204);
@@ -599,51 +551,44 @@ action_params(struct request *req, long long *id, const char **action)
 
 static enum gh_err
 action_load(struct request *req, long long comp, const char *action, int lock,
-    struct db_result *r)
+    struct component_action *ca)
 {
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(comp);
-	p[1] = DB_STR(action);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_COMP_ACTION_GET_LOCK :
-	    SQL_COMP_ACTION_GET, p, 2, r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "UI component %lld has no action %s",
-		    comp, action);
-	return GH_OK;
+	if ((err = store_component_action_get(req->w->db, req->arena, comp, action, lock,
+	    ca)) == GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "UI component %lld has no action %s", comp, action);
+	return err;
 }
 
 static cJSON *
-action_details(struct request *req, const struct db_result *r)
+action_details(struct request *req, const struct component_action *ca)
 {
 	cJSON	*d = api_object(req);
 
-	cJSON_AddStringToObject(d, "key", db_str(r, 0, AC_KEY));
-	cJSON_AddStringToObject(d, "action", db_str(r, 0, AC_ACTION));
-	cJSON_AddNumberToObject(d, "component_permission_id", (double)db_int(r, 0, AC_ID));
+	cJSON_AddStringToObject(d, "key", ca->component_key);
+	cJSON_AddStringToObject(d, "action", ca->action);
+	cJSON_AddNumberToObject(d, "component_permission_id", (double)ca->id);
 	return d;
 }
 
 enum gh_err
 api_component_actions_list(struct request *req)
 {
-	struct db_result c, r;
-	struct db_param	 p[1];
-	long long	 id;
-	enum gh_err	 err;
-	cJSON		*items;
-	size_t		 i;
+	struct component	 c;
+	struct component_action	*rows;
+	long long		 id;
+	enum gh_err		 err;
+	cJSON			*items;
+	size_t			 i, n;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = comp_load(req, id, 0, &c)) != GH_OK)
-		return err;
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_LIST, p, 1, &r)) != GH_OK)
+	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
+	    (err = store_component_action_list(req->w->db, req->arena, id, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows; i++)
-		cJSON_AddItemReferenceToArray(items, action_json(req, &r, i));
+	for (i = 0; i < n; i++)
+		cJSON_AddItemReferenceToArray(items, action_json(req, &rows[i]));
 	api_page_respond(req, items, 0);
 	return GH_OK;
 }
@@ -651,16 +596,17 @@ api_component_actions_list(struct request *req)
 enum gh_err
 api_component_action_get(struct request *req)
 {
-	struct db_result c, r;
-	const char	*action;
-	long long	 id;
-	enum gh_err	 err;
+	struct component	 c;
+	struct component_action	 ca;
+	const char		*action;
+	long long		 id;
+	enum gh_err		 err;
 
 	if ((err = action_params(req, &id, &action)) != GH_OK ||
 	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
-	    (err = action_load(req, id, action, 0, &r)) != GH_OK)
+	    (err = action_load(req, id, action, 0, &ca)) != GH_OK)
 		return err;
-	api_entity(req, 200, action_json(req, &r, 0), NULL);
+	api_entity(req, 200, action_json(req, &ca), NULL);
 	return GH_OK;
 }
 
@@ -668,14 +614,15 @@ enum gh_err
 api_component_action_create(struct request *req)
 {
 	static const char *const fields[] = { "action", "description", "is_active", NULL };
-	struct db_result c, r;
-	struct db_param	 p[6];
-	const char	*action, *desc;
-	const cJSON	*v;
-	long long	 id;
-	int		 active = 1;
-	enum gh_err	 err;
+	struct component	 c;
+	struct component_action	 ca;
+	const char		*action, *desc;
+	const cJSON		*v;
+	long long		 id;
+	enum gh_err		 err;
 
+	memset(&ca, 0, sizeof(ca));
+	ca.is_active = 1;
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "action", BODY_REQUIRED, 1, 10, &action)) != GH_OK ||
@@ -688,31 +635,30 @@ api_component_action_create(struct request *req)
 		if (!cJSON_IsBool(v))
 			return req_fail(req, GH_ERR_VALIDATION, "is_active",
 			    "is_active must be true or false");
-		active = cJSON_IsTrue(v);
+		ca.is_active = cJSON_IsTrue(v);
 	}
+	ca.component_id = id;
+	ca.action = action;
+	ca.description = desc;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	/* The component's row lock keeps it from being deleted under the new action. */
 	if ((err = comp_load(req, id, 1, &c)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
-	p[1] = DB_STR(action);
-	p[2] = DB_STR(desc);
-	p[3] = DB_INT(active);
-	p[4] = DB_INT(req->auth.user_id);
-	p[5] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_INSERT, p, 6, NULL)) != GH_OK) {
+	if ((err = store_component_action_insert(req->w->db, req->arena, &ca,
+	    req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "action", "UI component %s already has the action %s",
-			    db_str(&c, 0, CC_KEY), action);
+			    c.key, action);
 		goto fail;
 	}
-	if ((err = action_load(req, id, action, 0, &r)) != GH_OK)
+	if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
 		goto fail;
-	audit(req, "component.action.create", "ui_component", id, 0, action_details(req, &r));
+	(void)audit_change(req, "component.action.create", "ui_component", id, req->auth.org_id,
+	    action_details(req, &ca));
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, action_json(req, &r, 0),
+	api_entity(req, 201, action_json(req, &ca),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld/actions/%s", id, action));
 	return GH_OK;
 fail:
@@ -724,14 +670,13 @@ enum gh_err
 api_component_action_update(struct request *req)
 {
 	static const char *const fields[] = { "description", "is_active", NULL };
-	struct db_result c, r;
-	struct db_param	 p[4];
-	const char	*action, *desc, *old;
-	const cJSON	*v;
-	long long	 id;
-	int		 active;
-	enum gh_err	 err;
-	cJSON		*details, *changed;
+	struct component	 c;
+	struct component_action	 ca;
+	const char		*action, *desc;
+	const cJSON		*v;
+	long long		 id;
+	enum gh_err		 err;
+	cJSON			*details, *changed;
 
 	if ((err = action_params(req, &id, &action)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
@@ -743,37 +688,33 @@ api_component_action_update(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
-	    (err = action_load(req, id, action, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, action_json(req, &r, 0))) != GH_OK)
+	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
+	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK)
 		goto fail;
-	details = action_details(req, &r);
+	details = action_details(req, &ca);
 	changed = cJSON_AddArrayToObject(details, "changed");
-	old = db_str(&r, 0, AC_DESC);
 	/* description: null clears it, absent keeps it. */
-	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL && !same(desc, old))
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL &&
+	    !same(desc, ca.description)) {
+		ca.description = desc;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("description"));
-	else
-		desc = old;
-	active = db_int(&r, 0, AC_ACTIVE) != 0;
-	if (v != NULL && cJSON_IsTrue(v) != active) {
-		active = cJSON_IsTrue(v);
+	}
+	if (v != NULL && cJSON_IsTrue(v) != ca.is_active) {
+		ca.is_active = cJSON_IsTrue(v);
 		cJSON_AddItemToArray(changed, cJSON_CreateString("is_active"));
 	}
 	if (cJSON_GetArraySize(changed) > 0) {
-		p[0] = DB_STR(desc);
-		p[1] = DB_INT(active);
-		p[2] = DB_INT(req->auth.user_id);
-		p[3] = DB_INT(db_int(&r, 0, AC_ID));
-		if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_UPDATE, p, 4,
-		    NULL)) != GH_OK)
+		if ((err = store_component_action_update(req->w->db, req->arena, &ca,
+		    req->auth.user_id)) != GH_OK)
 			goto fail;
-		audit(req, "component.action.update", "ui_component", id, 0, details);
-		if ((err = action_load(req, id, action, 0, &r)) != GH_OK)
+		(void)audit_change(req, "component.action.update", "ui_component", id,
+		    req->auth.org_id, details);
+		if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
 			goto fail;
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, action_json(req, &r, 0), NULL);
+	api_entity(req, 200, action_json(req, &ca), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -783,30 +724,30 @@ fail:
 enum gh_err
 api_component_action_delete(struct request *req)
 {
-	struct db_result c, r, n;
-	struct db_param	 p[1];
-	const char	*action;
-	long long	 id;
-	enum gh_err	 err;
-	cJSON		*details;
+	struct component	 c;
+	struct component_action	 ca;
+	const char		*action;
+	long long		 id, grants;
+	enum gh_err		 err;
+	cJSON			*details;
 
 	if ((err = action_params(req, &id, &action)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
-	    (err = action_load(req, id, action, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, action_json(req, &r, 0))) != GH_OK)
+	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
+	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK ||
+	    (err = store_component_action_grants(req->w->db, req->arena, ca.id,
+	    &grants)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(db_int(&r, 0, AC_ID));
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_GRANTS, p, 1, &n)) != GH_OK)
-		goto fail;
-	details = action_details(req, &r);
-	cJSON_AddNumberToObject(details, "grants", (double)db_int(&n, 0, 0));
+	details = action_details(req, &ca);
+	cJSON_AddNumberToObject(details, "grants", (double)grants);
 	/* Its grants to roles go with it (ON DELETE CASCADE). */
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_DELETE, p, 1, NULL)) != GH_OK)
+	if ((err = store_component_action_delete(req->w->db, req->arena, ca.id)) != GH_OK)
 		goto fail;
-	audit(req, "component.action.delete", "ui_component", id, 0, details);
+	(void)audit_change(req, "component.action.delete", "ui_component", id, req->auth.org_id,
+	    details);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	resp_status(req, 204);
@@ -841,59 +782,44 @@ caller_roles(struct request *req)
  * every role.
  */
 static enum gh_err
-role_load(struct request *req, long long id, int lock, const char *perm, struct db_result *r)
+role_load(struct request *req, long long id, int lock, const char *perm, struct role *r)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0 || !(db_isnull(r, 0, RC_ORG) || (req->auth.org_id > 0 &&
-	    db_int(r, 0, RC_ORG) == req->auth.org_id) || authn_platform_has(req, perm)))
+	err = store_role_get(req->w->db, req->arena, id, lock, r);
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && r->organization_id != 0 &&
+	    r->organization_id != req->auth.org_id && !authn_platform_has(req, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
-	return GH_OK;
+	return err;
 }
 
-/* May the caller change this role's grants?  The rule of roles.c writable(). */
-static enum gh_err
-role_writable(struct request *req, const struct db_result *r)
-{
-	if (authn_platform_has(req, "components.assign"))
-		return GH_OK;
-	if (db_int(r, 0, RC_SYSTEM) || db_isnull(r, 0, RC_ORG))
-		return req_fail(req, GH_ERR_SYSTEM_ROLE, NULL,
-		    "shared and system roles are managed by platform administrators");
-	if (db_int(r, 0, RC_ORG) != req->auth.org_id)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such role");
-	return GH_OK;
-}
+/* The grants of a role, as loaded. */
+struct grants {
+	struct role_component	*rows;
+	size_t			 n;
+};
 
 static enum gh_err
-grants_load(struct request *req, long long role, struct db_result *g)
+grants_load(struct request *req, long long role, struct grants *g)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(role);
-	return db_exec(req->w->db, req->arena, SQL_ROLE_COMP_LIST, p, 1, g);
+	return store_role_component_list(req->w->db, req->arena, role, &g->rows, &g->n);
 }
 
 /* {"items": [...], "next_cursor": null}: the representation (and ETag) of a role's grants. */
 static cJSON *
-grants_json(struct request *req, const struct db_result *g)
+grants_json(struct request *req, const struct grants *g)
 {
 	cJSON	*o = api_object(req), *items, *it;
 	size_t	 i;
 
 	items = cJSON_AddArrayToObject(o, "items");
-	for (i = 0; i < g->nrows; i++) {
+	for (i = 0; i < g->n; i++) {
 		it = cJSON_CreateObject();
-		cJSON_AddStringToObject(it, "component_key", db_str(g, i, GC_KEY));
-		cJSON_AddStringToObject(it, "action", db_str(g, i, GC_ACTION));
+		cJSON_AddStringToObject(it, "component_key", g->rows[i].component_key);
+		cJSON_AddStringToObject(it, "action", g->rows[i].action);
 		cJSON_AddNumberToObject(it, "component_permission_id",
-		    (double)db_int(g, i, GC_CPID));
-		cJSON_AddBoolToObject(it, "is_active", db_int(g, i, GC_ACTIVE) != 0);
+		    (double)g->rows[i].component_permission_id);
+		cJSON_AddBoolToObject(it, "is_active", g->rows[i].is_active);
 		cJSON_AddItemToArray(items, it);
 	}
 	cJSON_AddNullToObject(o, "next_cursor");
@@ -903,7 +829,7 @@ grants_json(struct request *req, const struct db_result *g)
 /* State shared by the changes of one request. */
 struct grant_ctx {
 	long long		 role;
-	const struct db_result	*cur;		/* the role's grants before the change */
+	const struct grants	*cur;		/* the role's grants before the change */
 	int			 platform;	/* components.assign through a platform role */
 	const char		*mine;		/* the caller's role ids */
 	cJSON			*details;	/* audit details: added, removed, activated, deactivated */
@@ -919,48 +845,39 @@ static enum gh_err
 grant_set(struct request *req, struct grant_ctx *gc, long long cp, const char *key,
     const char *action, int active, const char *field)
 {
-	struct db_result r;
-	struct db_param	 p[5];
-	const char	*name = arena_printf(req->arena, "%s:%s", key, action);
-	size_t		 i;
-	long long	 idx = -1;
-	enum gh_err	 err;
+	struct db		*db = req->w->db;
+	const struct grants	*cur = gc->cur;
+	const char		*name = arena_printf(req->arena, "%s:%s", key, action);
+	size_t			 i;
+	long long		 idx = -1;
+	int			 held;
+	enum gh_err		 err;
 
-	for (i = 0; i < gc->cur->nrows; i++)
-		if (db_int(gc->cur, i, GC_CPID) == cp)
+	for (i = 0; i < cur->n; i++)
+		if (cur->rows[i].component_permission_id == cp)
 			idx = (long long)i;
 	if (active < 0 && idx < 0)
 		return GH_OK;
-	if (active >= 0 && idx >= 0 && (db_int(gc->cur, (size_t)idx, GC_ACTIVE) != 0) == active)
+	if (active >= 0 && idx >= 0 && cur->rows[idx].is_active == active)
 		return GH_OK;
 	if (!gc->platform) {
-		p[0] = DB_INT(cp);
-		p[1] = DB_STR(gc->mine);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_HELD, p, 2, &r)) != GH_OK)
+		if ((err = store_role_component_held(db, req->arena, cp, gc->mine,
+		    &held)) != GH_OK)
 			return err;
-		if (r.nrows == 0)
+		if (!held)
 			return req_fail(req, GH_ERR_FORBIDDEN, field,
 			    "you cannot grant or revoke %s %s: your roles do not hold it", key, action);
 	}
 	if (active < 0) {
-		p[0] = DB_INT(gc->role);
-		p[1] = DB_INT(cp);
-		err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_DELETE, p, 2, NULL);
+		err = store_role_component_delete(db, req->arena, gc->role, cp);
 		detail_add(gc->details, "removed", name);
 	} else if (idx < 0) {
-		p[0] = DB_INT(gc->role);
-		p[1] = DB_INT(cp);
-		p[2] = DB_INT(active);
-		p[3] = DB_INT(req->auth.user_id);
-		p[4] = DB_INT(req->auth.user_id);
-		err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_INSERT, p, 5, NULL);
+		err = store_role_component_insert(db, req->arena, gc->role, cp, active,
+		    req->auth.user_id);
 		detail_add(gc->details, active ? "added" : "added_inactive", name);
 	} else {
-		p[0] = DB_INT(active);
-		p[1] = DB_INT(req->auth.user_id);
-		p[2] = DB_INT(gc->role);
-		p[3] = DB_INT(cp);
-		err = db_exec(req->w->db, req->arena, SQL_ROLE_COMP_SET_ACTIVE, p, 4, NULL);
+		err = store_role_component_update(db, req->arena, gc->role, cp, active,
+		    req->auth.user_id);
 		detail_add(gc->details, active ? "activated" : "deactivated", name);
 	}
 	gc->changed = 1;
@@ -975,24 +892,14 @@ static enum gh_err
 resolve(struct request *req, const char *key, const char *action, long long *cp,
     const char **why, int *nokey)
 {
-	struct db_result r;
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
 	*cp = 0;
 	*why = NULL;
-	p[0] = DB_STR(key);
-	p[1] = DB_STR(action);
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_ACTION_BY_KEY, p, 2, &r)) != GH_OK)
+	err = store_component_action_id_by_key(req->w->db, req->arena, key, action, cp, nokey);
+	if (err != GH_ERR_NOT_FOUND)
 		return err;
-	if (r.nrows > 0) {
-		*cp = db_int(&r, 0, 0);
-		return GH_OK;
-	}
-	if ((err = db_exec(req->w->db, req->arena, SQL_COMP_KEY_EXISTS, p, 1, &r)) != GH_OK)
-		return err;
-	*nokey = r.nrows == 0;
-	*why = r.nrows == 0 ? arena_printf(req->arena, "no UI component has the key %s", key) :
+	*why = *nokey ? arena_printf(req->arena, "no UI component has the key %s", key) :
 	    arena_printf(req->arena, "UI component %s has no action %s", key, action);
 	return GH_OK;
 }
@@ -1000,7 +907,8 @@ resolve(struct request *req, const char *key, const char *action, long long *cp,
 enum gh_err
 api_role_components_list(struct request *req)
 {
-	struct db_result r, g;
+	struct role	 r;
+	struct grants	 g;
 	long long	 id;
 	enum gh_err	 err;
 
@@ -1056,7 +964,8 @@ static enum gh_err
 change_grants(struct request *req, int mode)
 {
 	static const char *const put_fields[] = { "grants", NULL };
-	struct db_result r, g;
+	struct role	 r;
+	struct grants	 g;
 	struct grant_ctx gc;
 	struct want	*want = NULL;
 	const cJSON	*list = NULL, *it;
@@ -1102,7 +1011,7 @@ change_grants(struct request *req, int mode)
 	if ((err = role_load(req, id, 1, "components.assign", &r)) != GH_OK ||
 	    (err = grants_load(req, id, &g)) != GH_OK ||
 	    (err = api_if_match(req, grants_json(req, &g))) != GH_OK ||
-	    (err = role_writable(req, &r)) != GH_OK)
+	    (err = authn_role_writable(req, &r, "components.assign", 0)) != GH_OK)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		if ((err = resolve(req, want[i].key, want[i].action, &want[i].cp, &why,
@@ -1130,8 +1039,8 @@ change_grants(struct request *req, int mode)
 	gc.mine = caller_roles(req);
 	gc.details = api_object(req);
 	if (mode == 2) {
-		for (found = 0, i = 0; i < g.nrows; i++)
-			found |= db_int(&g, i, GC_CPID) == want->cp;
+		for (found = 0, i = 0; i < g.n; i++)
+			found |= g.rows[i].component_permission_id == want->cp;
 		if (!found) {
 			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s %s",
 			    want->key, want->action);
@@ -1146,18 +1055,18 @@ change_grants(struct request *req, int mode)
 			    want[i].active, mode == 0 ? "grants" : "component_key")) != GH_OK)
 				goto fail;
 		/* Replace: what the list does not name goes. */
-		for (i = 0; mode == 0 && i < g.nrows; i++) {
+		for (i = 0; mode == 0 && i < g.n; i++) {
 			for (found = 0, j = 0; j < n; j++)
-				found |= want[j].cp == db_int(&g, i, GC_CPID);
-			if (!found && (err = grant_set(req, &gc, db_int(&g, i, GC_CPID),
-			    db_str(&g, i, GC_KEY), db_str(&g, i, GC_ACTION), -1, "grants")) != GH_OK)
+				found |= want[j].cp == g.rows[i].component_permission_id;
+			if (!found && (err = grant_set(req, &gc, g.rows[i].component_permission_id,
+			    g.rows[i].component_key, g.rows[i].action, -1, "grants")) != GH_OK)
 				goto fail;
 		}
 	}
 	if (gc.changed) {
-		cJSON_AddStringToObject(gc.details, "role", db_str(&r, 0, RC_NAME));
-		audit(req, "role.components.update", "role", id,
-		    db_isnull(&r, 0, RC_ORG) ? 0 : db_int(&r, 0, RC_ORG), gc.details);
+		cJSON_AddStringToObject(gc.details, "role", r.name);
+		(void)audit_change(req, "role.components.update", "role", id,
+		    r.organization_id > 0 ? r.organization_id : req->auth.org_id, gc.details);
 		if ((err = grants_load(req, id, &g)) != GH_OK)
 			goto fail;
 	}
@@ -1234,17 +1143,18 @@ nav_shown(struct nav *nv, size_t n, size_t i, int depth)
 
 /* The node of nv[i] and, in order, its shown children. */
 static cJSON *
-nav_node(const struct nav *nv, size_t n, size_t i, const struct db_result *r)
+nav_node(const struct nav *nv, size_t n, size_t i, const struct nav_row *rows)
 {
-	cJSON	*o = cJSON_CreateObject(), *a, *kids;
-	size_t	 k, row = nv[i].row;
+	const struct nav_row	*r = &rows[nv[i].row];
+	cJSON			*o = cJSON_CreateObject(), *a, *kids;
+	size_t			 k;
 
-	cJSON_AddStringToObject(o, "key", db_str(r, row, NC_KEY));
-	cJSON_AddStringToObject(o, "display_name", db_str(r, row, NC_NAME));
-	api_add_str(o, "description", db_str(r, row, NC_DESC));
-	api_add_str(o, "category", db_str(r, row, NC_CATEGORY));
-	api_add_str(o, "route", db_str(r, row, NC_ROUTE));
-	api_add_str(o, "icon", db_str(r, row, NC_ICON));
+	cJSON_AddStringToObject(o, "key", r->key);
+	cJSON_AddStringToObject(o, "display_name", r->display_name);
+	api_add_str(o, "description", r->description);
+	api_add_str(o, "category", r->category);
+	api_add_str(o, "route", r->route);
+	api_add_str(o, "icon", r->icon);
 	a = cJSON_AddArrayToObject(o, "actions");
 	for (k = 0; actions[k] != NULL; k++)
 		if (nv[i].acts & (1u << k))
@@ -1252,18 +1162,17 @@ nav_node(const struct nav *nv, size_t n, size_t i, const struct db_result *r)
 	kids = cJSON_AddArrayToObject(o, "children");
 	for (k = 0; k < n; k++)
 		if (nv[k].parent == nv[i].id && nv[k].state == 1)
-			cJSON_AddItemToArray(kids, nav_node(nv, n, k, r));
+			cJSON_AddItemToArray(kids, nav_node(nv, n, k, rows));
 	return o;
 }
 
 enum gh_err
 api_me_navigation(struct request *req)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct nav_row	*rows;
 	struct nav	*nv;
 	const char	*mine = caller_roles(req);
-	size_t		 i, n = 0;
+	size_t		 i, nrows, n = 0;
 	int		 a;
 	enum gh_err	 err;
 	cJSON		*o = api_object(req), *items, *node, *kids;
@@ -1274,19 +1183,19 @@ api_me_navigation(struct request *req)
 		cJSON_AddNullToObject(o, "organization_id");
 	items = cJSON_AddArrayToObject(o, "items");
 	if (*mine != '\0') {
-		p[0] = DB_STR(mine);
-		if ((err = db_exec(req->w->db, req->arena, SQL_NAV_ROWS, p, 1, &r)) != GH_OK)
+		if ((err = store_component_nav_list(req->w->db, req->arena, mine, &rows,
+		    &nrows)) != GH_OK)
 			return err;
 		/* One row per (component, action held), a component's rows together, in order. */
-		nv = arena_calloc(req->arena, (r.nrows ? r.nrows : 1) * sizeof(*nv));
-		for (i = 0; i < r.nrows; i++) {
-			if (n == 0 || nv[n - 1].id != db_int(&r, i, NC_ID)) {
-				nv[n].id = db_int(&r, i, NC_ID);
-				nv[n].parent = db_isnull(&r, i, NC_PARENT) ? 0 : db_int(&r, i, NC_PARENT);
+		nv = arena_calloc(req->arena, (nrows ? nrows : 1) * sizeof(*nv));
+		for (i = 0; i < nrows; i++) {
+			if (n == 0 || nv[n - 1].id != rows[i].id) {
+				nv[n].id = rows[i].id;
+				nv[n].parent = rows[i].parent_id;
 				nv[n].row = i;
 				n++;
 			}
-			if ((a = action_index(db_str(&r, i, NC_ACTION))) >= 0)
+			if ((a = action_index(rows[i].action)) >= 0)
 				nv[n - 1].acts |= 1u << a;
 		}
 		for (i = 0; i < n; i++)
@@ -1294,10 +1203,10 @@ api_me_navigation(struct request *req)
 		for (i = 0; i < n; i++) {
 			if (nv[i].parent != 0 || nv[i].state != 1)
 				continue;
-			node = nav_node(nv, n, i, &r);
+			node = nav_node(nv, n, i, rows);
 			/* A menu with nothing to open: no route of its own and no child shown. */
 			kids = cJSON_GetObjectItemCaseSensitive(node, "children");
-			if (db_isnull(&r, nv[i].row, NC_ROUTE) && cJSON_GetArraySize(kids) == 0) {
+			if (rows[nv[i].row].route == NULL && cJSON_GetArraySize(kids) == 0) {
 				cJSON_Delete(node);
 				continue;
 			}

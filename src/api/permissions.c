@@ -16,20 +16,12 @@
 #include "http/pattern.h"
 #include "store/audit.h"
 #include "store/db.h"
-
-enum { PC_ID, PC_NAME, PC_MODULE, PC_DESC, PC_SYSTEM, PC_CREATED, PC_UPDATED };
-enum { EC_ID, EC_PERM, EC_PERM_ID, EC_ENDPOINT, EC_METHOD, EC_DESC, EC_ACTIVE, EC_CREATED, EC_UPDATED };
+#include "store/permission.h"
 
 /* HEAD is authorized as GET; OPTIONS (CORS preflight) carries no credentials to check. */
 static const char *const methods[] = {
 	"GET", "POST", "PUT", "PATCH", "DELETE", "*", NULL
 };
-
-static void
-audit(struct request *req, const char *action, const char *type, long long id)
-{
-	(void)audit_change(req, action, type, id, req->auth.org_id, NULL);
-}
 
 /* lowercase dotted name: module.action[.more] */
 static int
@@ -57,74 +49,68 @@ valid_perm_name(const char *s)
 }
 
 static cJSON *
-perm_json(struct request *req, const struct db_result *r, size_t i)
+perm_json(struct request *req, const struct permission *p)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, PC_ID));
-	cJSON_AddStringToObject(o, "name", db_str(r, i, PC_NAME));
-	cJSON_AddStringToObject(o, "module", db_str(r, i, PC_MODULE));
-	api_add_str(o, "description", db_str(r, i, PC_DESC));
-	cJSON_AddBoolToObject(o, "is_system", db_int(r, i, PC_SYSTEM) != 0);
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, PC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, PC_UPDATED));
+	cJSON_AddNumberToObject(o, "id", (double)p->id);
+	cJSON_AddStringToObject(o, "name", p->name);
+	cJSON_AddStringToObject(o, "module", p->module);
+	api_add_str(o, "description", p->description);
+	cJSON_AddBoolToObject(o, "is_system", p->is_system);
+	cJSON_AddStringToObject(o, "created_at", p->created_at);
+	cJSON_AddStringToObject(o, "updated_at", p->updated_at);
 	return o;
 }
 
 static enum gh_err
-perm_load(struct request *req, long long id, int lock, struct db_result *r)
+perm_load(struct request *req, long long id, int lock, struct permission *p)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_PERM_GET_LOCK : SQL_PERM_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no permission %lld", id);
-	return GH_OK;
+	if ((err = store_permission_get(req->w->db, req->arena, id, lock, p)) == GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "no permission %lld", id);
+	return err;
 }
 
 enum gh_err
 api_perms_list(struct request *req)
 {
-	struct api_page	 pg;
-	struct db_result r;
-	struct db_param	 p[4];
-	const char	*module = req_query(req, "module");
-	long long	 last = 0;
-	enum gh_err	 err;
-	cJSON		*items;
-	size_t		 i;
+	struct api_page		 pg;
+	struct db_keyset	 ks;
+	struct permission	*rows;
+	long long		 last = 0;
+	enum gh_err		 err;
+	cJSON			*items;
+	size_t			 i, n;
 
 	if ((err = api_page_parse(req, &pg)) != GH_OK)
 		return err;
-	p[0] = DB_INT(pg.after);
-	p[1] = DB_STR(module ? module : "");
-	p[2] = DB_STR(module ? module : "");
-	p[3] = DB_INT(pg.limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, SQL_PERM_LIST, p, 4, &r)) != GH_OK)
+	memset(&ks, 0, sizeof(ks));
+	ks.after = pg.after;
+	ks.limit = pg.limit;
+	if ((err = store_permission_list(req->w->db, req->arena, req_query(req, "module"), &ks,
+	    &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, perm_json(req, &r, i));
-		last = db_int(&r, i, PC_ID);
+	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+		cJSON_AddItemReferenceToArray(items, perm_json(req, &rows[i]));
+		last = rows[i].id;
 	}
-	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
 	return GH_OK;
 }
 
 enum gh_err
 api_perm_get(struct request *req)
 {
-	struct db_result r;
+	struct permission p;
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = perm_load(req, id, 0, &r)) != GH_OK)
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = perm_load(req, id, 0, &p)) != GH_OK)
 		return err;
-	api_entity(req, 200, perm_json(req, &r, 0), NULL);
+	api_entity(req, 200, perm_json(req, &p), NULL);
 	return GH_OK;
 }
 
@@ -132,8 +118,7 @@ enum gh_err
 api_perm_create(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", "module", NULL };
-	struct db_result r;
-	struct db_param	 p[5];
+	struct permission p;
 	const char	*name, *desc, *module;
 	enum gh_err	 err;
 	long long	 id;
@@ -150,22 +135,21 @@ api_perm_create(struct request *req)
 		module = arena_strndup(req->arena, name, strcspn(name, "."));
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	p[0] = DB_STR(name);
-	p[1] = DB_STR(module);
-	p[2] = DB_STR(desc);
-	p[3] = DB_INT(req->auth.user_id);
-	p[4] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_PERM_INSERT, p, 5, &r)) != GH_OK) {
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.module = module;
+	p.description = desc;
+	if ((err = store_permission_insert(req->w->db, req->arena, &p, req->auth.user_id,
+	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "a permission named %s already exists", name);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
-	audit(req, "permission.create", "permission", id);
-	if ((err = perm_load(req, id, 0, &r)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "permission.create", "permission", id, req->auth.org_id, NULL);
+	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	(void)api_authz_changed(req);
-	api_entity(req, 201, perm_json(req, &r, 0),
+	api_entity(req, 201, perm_json(req, &p),
 	    arena_printf(req->arena, "/api/v1/permissions/%lld", id));
 	return GH_OK;
 fail:
@@ -177,8 +161,7 @@ enum gh_err
 api_perm_update(struct request *req)
 {
 	static const char *const fields[] = { "description", "module", NULL };
-	struct db_result r;
-	struct db_param	 p[4];
+	struct permission p;
 	const char	*desc, *module;
 	long long	 id;
 	enum gh_err	 err;
@@ -190,20 +173,19 @@ api_perm_update(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = perm_load(req, id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, perm_json(req, &r, 0))) != GH_OK)
+	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
+	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
 		goto fail;
-	p[0] = DB_STR(module ? module : db_str(&r, 0, PC_MODULE));
-	p[1] = cJSON_GetObjectItemCaseSensitive(req->json, "description") ? DB_STR(desc) :
-	    DB_STR(db_str(&r, 0, PC_DESC));
-	p[2] = DB_INT(req->auth.user_id);
-	p[3] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_PERM_UPDATE, p, 4, NULL)) != GH_OK)
+	if (module != NULL)
+		p.module = module;
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL)
+		p.description = desc;
+	if ((err = store_permission_update(req->w->db, req->arena, &p, req->auth.user_id)) != GH_OK)
 		goto fail;
-	audit(req, "permission.update", "permission", id);
-	if ((err = perm_load(req, id, 0, &r)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "permission.update", "permission", id, req->auth.org_id, NULL);
+	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, perm_json(req, &r, 0), NULL);
+	api_entity(req, 200, perm_json(req, &p), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -213,36 +195,33 @@ fail:
 enum gh_err
 api_perm_delete(struct request *req)
 {
-	struct db_result r, uses;
-	struct db_param	 p[2];
-	long long	 id;
+	struct permission p;
+	long long	 id, roles, endpoints;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = perm_load(req, id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, perm_json(req, &r, 0))) != GH_OK)
+	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
+	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
 		goto fail;
-	if (db_int(&r, 0, PC_SYSTEM)) {
+	if (p.is_system) {
 		err = req_fail(req, GH_ERR_SYSTEM_PERMISSION, NULL,
 		    "built-in permissions guard built-in routes and cannot be deleted");
 		goto fail;
 	}
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_PERM_USES, p, 2, &uses)) != GH_OK)
+	if ((err = store_permission_uses(req->w->db, req->arena, id, &roles,
+	    &endpoints)) != GH_OK)
 		goto fail;
-	if (db_int(&uses, 0, 0) > 0 || db_int(&uses, 0, 1) > 0) {
+	if (roles > 0 || endpoints > 0) {
 		err = req_fail(req, GH_ERR_IN_USE, NULL, "%s is granted to %lld role(s) and mapped to "
-		    "%lld endpoint(s); remove those first", db_str(&r, 0, PC_NAME),
-		    db_int(&uses, 0, 0), db_int(&uses, 0, 1));
+		    "%lld endpoint(s); remove those first", p.name, roles, endpoints);
 		goto fail;
 	}
-	if ((err = db_exec(req->w->db, req->arena, SQL_PERM_DELETE, p, 1, NULL)) != GH_OK)
+	if ((err = store_permission_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
-	audit(req, "permission.delete", "permission", id);
+	(void)audit_change(req, "permission.delete", "permission", id, req->auth.org_id, NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	(void)api_authz_changed(req);
@@ -254,35 +233,30 @@ fail:
 }
 
 static cJSON *
-ep_json(struct request *req, const struct db_result *r, size_t i)
+ep_json(struct request *req, const struct endpoint *e)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, EC_ID));
-	cJSON_AddStringToObject(o, "permission", db_str(r, i, EC_PERM));
-	cJSON_AddNumberToObject(o, "permission_id", (double)db_int(r, i, EC_PERM_ID));
-	cJSON_AddStringToObject(o, "api_endpoint", db_str(r, i, EC_ENDPOINT));
-	cJSON_AddStringToObject(o, "http_method", db_str(r, i, EC_METHOD));
-	api_add_str(o, "description", db_str(r, i, EC_DESC));
-	cJSON_AddBoolToObject(o, "is_active", db_int(r, i, EC_ACTIVE) != 0);
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, EC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, EC_UPDATED));
+	cJSON_AddNumberToObject(o, "id", (double)e->id);
+	cJSON_AddStringToObject(o, "permission", e->permission);
+	cJSON_AddNumberToObject(o, "permission_id", (double)e->permission_id);
+	cJSON_AddStringToObject(o, "api_endpoint", e->api_endpoint);
+	cJSON_AddStringToObject(o, "http_method", e->http_method);
+	api_add_str(o, "description", e->description);
+	cJSON_AddBoolToObject(o, "is_active", e->is_active);
+	cJSON_AddStringToObject(o, "created_at", e->created_at);
+	cJSON_AddStringToObject(o, "updated_at", e->updated_at);
 	return o;
 }
 
 static enum gh_err
-ep_load(struct request *req, long long id, int lock, struct db_result *r)
+ep_load(struct request *req, long long id, int lock, struct endpoint *e)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_EP_GET_LOCK : SQL_EP_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no endpoint mapping %lld", id);
-	return GH_OK;
+	if ((err = store_endpoint_get(req->w->db, req->arena, id, lock, e)) == GH_ERR_NOT_FOUND)
+		return req_fail(req, err, NULL, "no endpoint mapping %lld", id);
+	return err;
 }
 
 static enum gh_err
@@ -312,65 +286,57 @@ check_endpoint(struct request *req, const char *ep, const char *method)
 enum gh_err
 api_eps_list(struct request *req)
 {
-	struct api_page	 pg;
-	struct db_result r;
-	struct db_param	 p[8];
-	const char	*perm = req_query(req, "permission"), *method = req_query(req, "method");
-	long long	 last = 0;
-	int		 active;
-	enum gh_err	 err;
-	cJSON		*items;
-	size_t		 i;
+	struct api_page		 pg;
+	struct db_keyset	 ks;
+	struct endpoint_filter	 f;
+	struct endpoint		*rows;
+	long long		 last = 0;
+	enum gh_err		 err;
+	cJSON			*items;
+	size_t			 i, n;
 
+	memset(&f, 0, sizeof(f));
 	if ((err = api_page_parse(req, &pg)) != GH_OK ||
-	    (err = api_query_bool(req, "active", &active)) != GH_OK)
+	    (err = api_query_bool(req, "active", &f.active)) != GH_OK)
 		return err;
-	p[0] = DB_INT(pg.after);
-	p[1] = DB_STR(perm ? perm : "");
-	p[2] = DB_STR(perm ? perm : "");
-	p[3] = DB_STR(method ? method : "");
-	p[4] = DB_STR(method ? method : "");
-	p[5] = DB_INT(active);
-	p[6] = DB_INT(active);
-	p[7] = DB_INT(pg.limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, SQL_EP_LIST, p, 8, &r)) != GH_OK)
+	f.permission = req_query(req, "permission");
+	f.method = req_query(req, "method");
+	memset(&ks, 0, sizeof(ks));
+	ks.after = pg.after;
+	ks.limit = pg.limit;
+	if ((err = store_endpoint_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, ep_json(req, &r, i));
-		last = db_int(&r, i, EC_ID);
+	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+		cJSON_AddItemReferenceToArray(items, ep_json(req, &rows[i]));
+		last = rows[i].id;
 	}
-	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
 	return GH_OK;
 }
 
 enum gh_err
 api_ep_get(struct request *req)
 {
-	struct db_result r;
+	struct endpoint	 e;
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = ep_load(req, id, 0, &r)) != GH_OK)
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = ep_load(req, id, 0, &e)) != GH_OK)
 		return err;
-	api_entity(req, 200, ep_json(req, &r, 0), NULL);
+	api_entity(req, 200, ep_json(req, &e), NULL);
 	return GH_OK;
 }
 
 static enum gh_err
 perm_id(struct request *req, const char *name, long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_STR(name);
-	if ((err = db_exec(req->w->db, req->arena, SQL_PERM_ID_BY_NAME, p, 1, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
+	if ((err = store_permission_id_by_name(req->w->db, req->arena, name,
+	    id)) == GH_ERR_NOT_FOUND)
 		return req_fail(req, GH_ERR_VALIDATION, "permission", "no permission named %s", name);
-	*id = db_int(&r, 0, 0);
-	return GH_OK;
+	return err;
 }
 
 static enum gh_err
@@ -391,8 +357,7 @@ api_ep_create(struct request *req)
 {
 	static const char *const fields[] = { "permission", "api_endpoint", "http_method",
 	    "description", "is_active", NULL };
-	struct db_result r;
-	struct db_param	 p[7];
+	struct endpoint	 e;
 	const char	*perm, *ep, *method, *desc;
 	long long	 pid = 0, id;
 	int		 active = 1;
@@ -410,26 +375,25 @@ api_ep_create(struct request *req)
 		return err;
 	if ((err = perm_id(req, perm, &pid)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(pid);
-	p[1] = DB_STR(ep);
-	p[2] = DB_STR(method);
-	p[3] = DB_STR(desc);
-	p[4] = DB_INT(active);
-	p[5] = DB_INT(req->auth.user_id);
-	p[6] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_EP_INSERT, p, 7, &r)) != GH_OK) {
+	memset(&e, 0, sizeof(e));
+	e.permission_id = pid;
+	e.api_endpoint = ep;
+	e.http_method = method;
+	e.description = desc;
+	e.is_active = active;
+	if ((err = store_endpoint_insert(req->w->db, req->arena, &e, req->auth.user_id,
+	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "api_endpoint", "%s %s is already mapped to %s", method, ep,
 			    perm);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
-	audit(req, "endpoint.create", "endpoint", id);
-	if ((err = ep_load(req, id, 0, &r)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "endpoint.create", "endpoint", id, req->auth.org_id, NULL);
+	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_entity(req, 201, ep_json(req, &r, 0),
+	api_entity(req, 201, ep_json(req, &e),
 	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id));
 	return GH_OK;
 fail:
@@ -442,8 +406,7 @@ api_ep_update(struct request *req)
 {
 	static const char *const fields[] = { "api_endpoint", "http_method", "description",
 	    "is_active", NULL };
-	struct db_result r;
-	struct db_param	 p[6];
+	struct endpoint	 e;
 	const char	*ep, *method, *desc;
 	long long	 id;
 	int		 active = -1;
@@ -459,27 +422,28 @@ api_ep_update(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = ep_load(req, id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, ep_json(req, &r, 0))) != GH_OK)
+	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
+	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK)
 		goto fail;
-	p[0] = DB_STR(ep ? ep : db_str(&r, 0, EC_ENDPOINT));
-	p[1] = DB_STR(method ? method : db_str(&r, 0, EC_METHOD));
-	p[2] = cJSON_GetObjectItemCaseSensitive(req->json, "description") ? DB_STR(desc) :
-	    DB_STR(db_str(&r, 0, EC_DESC));
-	p[3] = DB_INT(active >= 0 ? active : db_int(&r, 0, EC_ACTIVE));
-	p[4] = DB_INT(req->auth.user_id);
-	p[5] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_EP_UPDATE, p, 6, NULL)) != GH_OK) {
+	if (ep != NULL)
+		e.api_endpoint = ep;
+	if (method != NULL)
+		e.http_method = method;
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL)
+		e.description = desc;
+	if (active >= 0)
+		e.is_active = active;
+	if ((err = store_endpoint_update(req->w->db, req->arena, &e, req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "api_endpoint", "that mapping already exists");
 		goto fail;
 	}
-	audit(req, "endpoint.update", "endpoint", id);
-	if ((err = ep_load(req, id, 0, &r)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "endpoint.update", "endpoint", id, req->auth.org_id, NULL);
+	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_entity(req, 200, ep_json(req, &r, 0), NULL);
+	api_entity(req, 200, ep_json(req, &e), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -489,8 +453,7 @@ fail:
 enum gh_err
 api_ep_delete(struct request *req)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	struct endpoint	 e;
 	long long	 id;
 	enum gh_err	 err;
 
@@ -498,13 +461,11 @@ api_ep_delete(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = ep_load(req, id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, ep_json(req, &r, 0))) != GH_OK)
+	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
+	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK ||
+	    (err = store_endpoint_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_EP_DELETE, p, 1, NULL)) != GH_OK)
-		goto fail;
-	audit(req, "endpoint.delete", "endpoint", id);
+	(void)audit_change(req, "endpoint.delete", "endpoint", id, req->auth.org_id, NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = api_authz_changed(req)) != GH_OK)

@@ -22,8 +22,8 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
-
-enum { RC_ID, RC_NAME, RC_DESC, RC_ORG, RC_SCOPE, RC_SYSTEM, RC_CREATED, RC_UPDATED, RC_PERMS };
+#include "store/permission.h"
+#include "store/role.h"
 
 static int
 valid_role_name(const char *s)
@@ -38,93 +38,71 @@ valid_role_name(const char *s)
 	return i <= 100;
 }
 
+/*
+ * The role and the names of its permissions: perms (n of them) when given, else the list's
+ * comma-separated perm_names.
+ */
 static cJSON *
-role_json(struct request *req, const struct db_result *r, size_t i, const struct db_result *perms)
+role_json(struct request *req, const struct role *r, const struct permission *perms, size_t n)
 {
-	cJSON	*o = api_object(req), *a;
-	size_t	 k;
+	cJSON		*o = api_object(req), *a;
+	const char	*s, *c;
+	size_t		 k;
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, RC_ID));
-	cJSON_AddStringToObject(o, "name", db_str(r, i, RC_NAME));
-	api_add_str(o, "description", db_str(r, i, RC_DESC));
-	if (db_isnull(r, i, RC_ORG))
-		cJSON_AddNullToObject(o, "organization_id");
-	else
-		cJSON_AddNumberToObject(o, "organization_id", (double)db_int(r, i, RC_ORG));
-	cJSON_AddStringToObject(o, "scope", db_str(r, i, RC_SCOPE));
-	cJSON_AddBoolToObject(o, "is_system", db_int(r, i, RC_SYSTEM) != 0);
+	cJSON_AddNumberToObject(o, "id", (double)r->id);
+	cJSON_AddStringToObject(o, "name", r->name);
+	api_add_str(o, "description", r->description);
+	api_add_idv(o, "organization_id", r->organization_id);
+	cJSON_AddStringToObject(o, "scope", r->scope);
+	cJSON_AddBoolToObject(o, "is_system", r->is_system);
 	a = cJSON_AddArrayToObject(o, "permissions");
 	if (perms != NULL) {
-		for (k = 0; k < perms->nrows; k++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(db_str(perms, k, 1)));
-	} else if (r->ncols > RC_PERMS && db_str(r, i, RC_PERMS) != NULL) {
-		/* The list query brings them as one comma-separated column. */
-		const char *s = db_str(r, i, RC_PERMS), *c;
-		for (; s != NULL && *s != '\0'; s = c ? c + 1 : NULL) {
+		for (k = 0; k < n; k++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(perms[k].name));
+	} else
+		for (s = r->perm_names; s != NULL && *s != '\0'; s = c ? c + 1 : NULL) {
 			c = strchr(s, ',');
 			cJSON_AddItemToArray(a, cJSON_CreateString(arena_strndup(req->arena, s,
 			    c ? (size_t)(c - s) : strlen(s))));
 		}
-	}
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, RC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, RC_UPDATED));
+	cJSON_AddStringToObject(o, "created_at", r->created_at);
+	cJSON_AddStringToObject(o, "updated_at", r->updated_at);
 	return o;
 }
 
-static int
-visible(struct request *req, const struct db_result *r)
+/* A role as loaded for one request: the row and the permissions it grants. */
+struct loaded {
+	struct role		 r;
+	struct permission	*perms;
+	size_t			 nperms;
+};
+
+static cJSON *
+loaded_json(struct request *req, const struct loaded *l)
 {
-	return db_isnull(r, 0, RC_ORG) || db_int(r, 0, RC_ORG) == req->auth.org_id ||
-	    authn_platform_has(req, "roles.read");
+	return role_json(req, &l->r, l->perms, l->nperms);
 }
 
 /* Read role id (locked for update when lock) and its permissions; 404 when not visible. */
 static enum gh_err
-load(struct request *req, long long id, int lock, struct db_result *r, struct db_result *perms)
+load(struct request *req, long long id, int lock, struct loaded *l)
 {
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0 || !visible(req, r))
+	err = store_role_get(req->w->db, req->arena, id, lock, &l->r);
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && l->r.organization_id != 0 &&
+	    l->r.organization_id != req->auth.org_id && !authn_platform_has(req, "roles.read")))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
-	return db_exec(req->w->db, req->arena, SQL_ROLE_PERMS, p, 1, perms);
+	if (err != GH_OK)
+		return err;
+	return store_permission_list_by_role(req->w->db, req->arena, id, &l->perms, &l->nperms);
 }
 
-/* May the caller change this role (perm is the permission of the change)? */
-static enum gh_err
-writable(struct request *req, const struct db_result *r, const char *perm, int renaming)
+/* The organization of a role's audit events: its own, else the caller's. */
+static long long
+audit_org(struct request *req, long long org)
 {
-	if (authn_platform_has(req, perm)) {
-		if (renaming && db_int(r, 0, RC_SYSTEM))
-			return req_fail(req, GH_ERR_SYSTEM_ROLE, "name",
-			    "system roles cannot be renamed");
-		return GH_OK;
-	}
-	if (db_int(r, 0, RC_SYSTEM) || db_isnull(r, 0, RC_ORG))
-		return req_fail(req, GH_ERR_SYSTEM_ROLE, NULL,
-		    "shared and system roles are managed by platform administrators");
-	if (db_int(r, 0, RC_ORG) != req->auth.org_id)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such role");
-	return GH_OK;
-}
-
-static void
-audit(struct request *req, const char *action, long long id, long long org, const char *details)
-{
-	struct audit_event	 ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org > 0 ? org : req->auth.org_id;
-	ev.action = action;
-	ev.target_type = "role";
-	ev.target_id = arena_printf(req->arena, "%lld", id);
-	ev.details = details;
-	(void)audit_write(req, &ev);
+	return org > 0 ? org : req->auth.org_id;
 }
 
 /*
@@ -151,10 +129,9 @@ grant(struct request *req, long long role_id, const cJSON *names, const char *fi
     int *changed)
 {
 	const cJSON	*it;
-	struct db_param	 p[3];
-	struct db_result r;
+	long long	 perm;
 	enum gh_err	 err;
-	int		 platform = authn_platform_has(req, "roles.update") ||
+	int		 done, platform = authn_platform_has(req, "roles.update") ||
 			    authn_platform_has(req, "roles.create");
 
 	if (!cJSON_IsArray(names))
@@ -163,28 +140,24 @@ grant(struct request *req, long long role_id, const cJSON *names, const char *fi
 		if (!cJSON_IsString(it))
 			return req_fail(req, GH_ERR_VALIDATION, field, "%s must hold names", field);
 	if (replace) {
-		p[0] = DB_INT(role_id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_CLEAR, p, 1, &r)) != GH_OK)
+		if ((err = store_role_perm_clear(req->w->db, req->arena, role_id, &done)) != GH_OK)
 			return err;
-		*changed |= r.affected > 0;
+		*changed |= done;
 	}
 	cJSON_ArrayForEach(it, names) {
-		p[0] = DB_STR(it->valuestring);
-		if ((err = db_exec(req->w->db, req->arena, SQL_PERM_ID_BY_NAME, p, 1, &r)) != GH_OK)
-			return err;
-		if (r.nrows == 0)
+		err = store_permission_id_by_name(req->w->db, req->arena, it->valuestring, &perm);
+		if (err == GH_ERR_NOT_FOUND)
 			return req_fail(req, GH_ERR_VALIDATION, field, "no permission named %s",
 			    it->valuestring);
+		if (err != GH_OK)
+			return err;
 		if (!platform && !authn_has(req, it->valuestring))
 			return req_fail(req, GH_ERR_FORBIDDEN, field,
 			    "you cannot grant %s: you do not hold it", it->valuestring);
-		p[0] = DB_INT(role_id);
-		p[1] = DB_INT(db_int(&r, 0, 0));
-		p[2] = DB_INT(req->auth.user_id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_ADD, p, 3, &r)) != GH_OK)
+		if ((err = store_role_perm_insert(req->w->db, req->arena, role_id, perm,
+		    req->auth.user_id, &done)) != GH_OK)
 			return err;
-		/* 1 = inserted; 0 = it was there (ON DUPLICATE KEY with no change). */
-		*changed |= r.affected == 1;
+		*changed |= done;
 	}
 	return GH_OK;
 }
@@ -192,14 +165,15 @@ grant(struct request *req, long long role_id, const cJSON *names, const char *fi
 enum gh_err
 api_roles_list(struct request *req)
 {
-	struct api_page	 pg;
-	struct db_result r;
-	struct db_param	 p[8];
-	const char	*scope = req_query(req, "scope"), *org = req_query(req, "organization_id");
-	long long	 forg = 0, last = 0;
-	enum gh_err	 err;
-	cJSON		*items;
-	size_t		 i;
+	struct api_page		 pg;
+	struct db_keyset	 ks;
+	struct role_filter	 f;
+	struct role		*rows;
+	const char		*scope = req_query(req, "scope");
+	long long		 forg = 0, last = 0;
+	enum gh_err		 err;
+	cJSON			*items;
+	size_t			 i, n;
 
 	if ((err = api_page_parse(req, &pg)) != GH_OK)
 		return err;
@@ -208,36 +182,36 @@ api_roles_list(struct request *req)
 	if ((err = api_query_int(req, "organization_id", 0, LLONG_MAX,
 	    "organization_id is an organization id, or 0 for shared roles", &forg)) != GH_OK)
 		return err;
-	p[0] = DB_INT(pg.after);
-	p[1] = DB_INT(authn_platform_has(req, "roles.read"));
-	p[2] = DB_INT(req->auth.org_id);
-	p[3] = DB_INT(org != NULL);
-	p[4] = DB_INT(forg);
-	p[5] = DB_STR(scope ? scope : "");
-	p[6] = DB_STR(scope ? scope : "");
-	p[7] = DB_INT(pg.limit + 1);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_LIST, p, 8, &r)) != GH_OK)
+	memset(&f, 0, sizeof(f));
+	f.every_org = authn_platform_has(req, "roles.read");
+	f.caller_org = req->auth.org_id;
+	f.by_org = req_query(req, "organization_id") != NULL;
+	f.org = forg;
+	f.scope = scope;
+	memset(&ks, 0, sizeof(ks));
+	ks.after = pg.after;
+	ks.limit = pg.limit;
+	if ((err = store_role_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, role_json(req, &r, i, NULL));
-		last = db_int(&r, i, RC_ID);
+	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+		cJSON_AddItemReferenceToArray(items, role_json(req, &rows[i], NULL, 0));
+		last = rows[i].id;
 	}
-	api_page_respond(req, items, (long long)r.nrows > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
 	return GH_OK;
 }
 
 enum gh_err
 api_role_get(struct request *req)
 {
-	struct db_result r, perms;
+	struct loaded	 l;
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, 0, &r, &perms)) != GH_OK)
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = load(req, id, 0, &l)) != GH_OK)
 		return err;
-	api_entity(req, 200, role_json(req, &r, 0, &perms), NULL);
+	api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
 }
 
@@ -245,17 +219,13 @@ api_role_get(struct request *req)
 static enum gh_err
 name_free(struct request *req, const char *name, long long org, long long self)
 {
-	struct db_result r;
-	struct db_param	 p[2];
 	enum gh_err	 err;
+	int		 taken;
 
-	p[0] = DB_STR(name);
-	p[1] = DB_INT(self);
-	/* A shared role's name may not be reused by an organization, nor the other way round. */
-	if ((err = db_exec(req->w->db, req->arena, org > 0 ? SQL_ROLE_SHARED_NAME :
-	    SQL_ROLE_NAME_IN_ORGS, p, 2, &r)) != GH_OK)
+	if ((err = store_role_name_taken(req->w->db, req->arena, name, org, self,
+	    &taken)) != GH_OK)
 		return err;
-	if (r.nrows > 0)
+	if (taken)
 		return req_fail(req, GH_ERR_CONFLICT, "name", "the role name %s is already used %s",
 		    name, org > 0 ? "by a shared role" : "by an organization's role");
 	return GH_OK;
@@ -266,8 +236,8 @@ api_role_create(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", "organization_id", "scope",
 	    "permissions", NULL };
-	struct db_result r, perms;
-	struct db_param	 p[6];
+	struct role	 nr;
+	struct loaded	 l;
 	const char	*name, *desc, *scope;
 	const cJSON	*orgv, *pl;
 	long long	 org, id, want;
@@ -316,26 +286,25 @@ api_role_create(struct request *req)
 		return err;
 	if ((err = name_free(req, name, org, 0)) != GH_OK)
 		goto fail;
-	p[0] = DB_STR(name);
-	p[1] = DB_STR(desc);
-	p[2] = org > 0 ? DB_INT(org) : DB_NULL;
-	p[3] = DB_STR(scope);
-	p[4] = DB_INT(req->auth.user_id);
-	p[5] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_INSERT, p, 6, &r)) != GH_OK) {
+	memset(&nr, 0, sizeof(nr));
+	nr.name = name;
+	nr.description = desc;
+	nr.organization_id = org > 0 ? org : 0;
+	nr.scope = scope;
+	if ((err = store_role_insert(req->w->db, req->arena, &nr, req->auth.user_id,
+	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "a role named %s already exists there", name);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
 	if (pl != NULL && !cJSON_IsNull(pl) &&
 	    (err = grant(req, id, pl, "permissions", 1, &changed)) != GH_OK)
 		goto fail;
-	audit(req, "role.create", id, org, NULL);
-	if ((err = load(req, id, 0, &r, &perms)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "role.create", "role", id, audit_org(req, org), NULL);
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	(void)api_authz_changed(req);
-	api_entity(req, 201, role_json(req, &r, 0, &perms),
+	api_entity(req, 201, loaded_json(req, &l),
 	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
 	return GH_OK;
 fail:
@@ -347,8 +316,8 @@ enum gh_err
 api_role_update(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", NULL };
-	struct db_result r, perms;
-	struct db_param	 p[4];
+	struct loaded	 l;
+	struct role	 up;
 	const char	*name, *desc;
 	long long	 id;
 	enum gh_err	 err;
@@ -363,21 +332,21 @@ api_role_update(struct request *req)
 		    "a role name starts with a letter and holds letters, digits, _ . -");
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, id, 1, &r, &perms)) != GH_OK ||
-	    (err = api_if_match(req, role_json(req, &r, 0, &perms))) != GH_OK)
+	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
 		goto fail;
-	if (name != NULL && strcmp(name, db_str(&r, 0, RC_NAME)) == 0)
+	if (name != NULL && strcmp(name, l.r.name) == 0)
 		name = NULL;
-	if ((err = writable(req, &r, "roles.update", name != NULL)) != GH_OK)
+	if ((err = authn_role_writable(req, &l.r, "roles.update", name != NULL)) != GH_OK)
 		goto fail;
-	if (name != NULL && (err = name_free(req, name, db_int(&r, 0, RC_ORG), id)) != GH_OK)
+	if (name != NULL && (err = name_free(req, name, l.r.organization_id, id)) != GH_OK)
 		goto fail;
-	p[0] = DB_STR(name ? name : db_str(&r, 0, RC_NAME));
-	p[1] = cJSON_GetObjectItemCaseSensitive(req->json, "description") ? DB_STR(desc) :
-	    DB_STR(db_str(&r, 0, RC_DESC));
-	p[2] = DB_INT(req->auth.user_id);
-	p[3] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_UPDATE, p, 4, NULL)) != GH_OK) {
+	up = l.r;
+	if (name != NULL)
+		up.name = name;
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL)
+		up.description = desc;
+	if ((err = store_role_update(req->w->db, req->arena, &up, req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "a role with that name already exists there");
 		goto fail;
@@ -385,12 +354,13 @@ api_role_update(struct request *req)
 	/* Tokens carry role names: a rename ends the holders' tokens. */
 	if (name != NULL && (err = session_pv_bump_role(req, id)) != GH_OK)
 		goto fail;
-	audit(req, "role.update", id, db_int(&r, 0, RC_ORG), NULL);
-	if ((err = load(req, id, 0, &r, &perms)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	(void)audit_change(req, "role.update", "role", id, audit_org(req, l.r.organization_id),
+	    NULL);
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if (name != NULL && (err = propagate(req, id)) != GH_OK)
 		return err;
-	api_entity(req, 200, role_json(req, &r, 0, &perms), NULL);
+	api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
@@ -400,8 +370,8 @@ fail:
 enum gh_err
 api_role_delete(struct request *req)
 {
-	struct db_result r, perms, holders;
-	struct db_param	 p[1];
+	struct loaded	 l;
+	struct db_result holders;
 	long long	 id;
 	enum gh_err	 err;
 
@@ -409,23 +379,22 @@ api_role_delete(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, id, 1, &r, &perms)) != GH_OK ||
-	    (err = api_if_match(req, role_json(req, &r, 0, &perms))) != GH_OK)
+	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
 		goto fail;
-	if (db_int(&r, 0, RC_SYSTEM)) {
+	if (l.r.is_system) {
 		err = req_fail(req, GH_ERR_SYSTEM_ROLE, NULL, "system roles cannot be deleted");
 		goto fail;
 	}
-	if ((err = writable(req, &r, "roles.delete", 0)) != GH_OK ||
+	if ((err = authn_role_writable(req, &l.r, "roles.delete", 0)) != GH_OK ||
 	    (err = session_pv_bump_role(req, id)) != GH_OK)
 		goto fail;
 	/* Remember the holders before their user_roles rows cascade away; publish after commit. */
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_HOLDERS_PV, p, 1, &holders)) != GH_OK)
+	if ((err = store_role_holders(req->w->db, req->arena, id, &holders)) != GH_OK ||
+	    (err = store_role_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_DELETE, p, 1, NULL)) != GH_OK)
-		goto fail;
-	audit(req, "role.delete", id, db_int(&r, 0, RC_ORG), NULL);
+	(void)audit_change(req, "role.delete", "role", id, audit_org(req, l.r.organization_id),
+	    NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	(void)api_authz_changed(req);
@@ -441,26 +410,45 @@ fail:
 enum gh_err
 api_role_perms_list(struct request *req)
 {
-	struct db_result r, perms;
+	struct loaded	 l;
 	long long	 id;
 	enum gh_err	 err;
 	cJSON		*items, *o;
 	size_t		 i;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, 0, &r, &perms)) != GH_OK)
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = load(req, id, 0, &l)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < perms.nrows; i++) {
+	for (i = 0; i < l.nperms; i++) {
 		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "id", (double)db_int(&perms, i, 0));
-		cJSON_AddStringToObject(o, "name", db_str(&perms, i, 1));
-		cJSON_AddStringToObject(o, "module", db_str(&perms, i, 2));
-		api_add_str(o, "description", db_str(&perms, i, 3));
+		cJSON_AddNumberToObject(o, "id", (double)l.perms[i].id);
+		cJSON_AddStringToObject(o, "name", l.perms[i].name);
+		cJSON_AddStringToObject(o, "module", l.perms[i].module);
+		api_add_str(o, "description", l.perms[i].description);
 		cJSON_AddItemToArray(items, o);
 	}
 	api_page_respond(req, items, 0);
 	return GH_OK;
+}
+
+/* Stop role id granting the permission called name (DELETE .../permissions/{name}). */
+static enum gh_err
+revoke(struct request *req, long long id, const char *name)
+{
+	long long	 perm;
+	enum gh_err	 err;
+
+	err = store_permission_id_by_name(req->w->db, req->arena, name, &perm);
+	if (err == GH_ERR_NOT_FOUND)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no permission named %s", name);
+	if (err != GH_OK)
+		return err;
+	if (!authn_platform_has(req, "roles.update") && !authn_has(req, name))
+		return req_fail(req, GH_ERR_FORBIDDEN, "permission",
+		    "you cannot revoke %s: you do not hold it", name);
+	if ((err = store_role_perm_delete(req->w->db, req->arena, id, perm)) == GH_ERR_NOT_FOUND)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s", name);
+	return err;
 }
 
 /* Shared by PUT (replace), POST (add one) and DELETE (remove one). */
@@ -469,8 +457,7 @@ change_perms(struct request *req, int mode)
 {
 	static const char *const put_fields[] = { "permissions", NULL };
 	static const char *const post_fields[] = { "permission", NULL };
-	struct db_result r, perms, pr;
-	struct db_param	 p[3];
+	struct loaded	 l;
 	const char	*name = NULL;
 	cJSON		*one;
 	long long	 id;
@@ -490,9 +477,9 @@ change_perms(struct request *req, int mode)
 		name = req_param(req, 1);
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, id, 1, &r, &perms)) != GH_OK ||
-	    (err = api_if_match(req, role_json(req, &r, 0, &perms))) != GH_OK ||
-	    (err = writable(req, &r, "roles.update", 0)) != GH_OK)
+	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK ||
+	    (err = authn_role_writable(req, &l.r, "roles.update", 0)) != GH_OK)
 		goto fail;
 	if (mode == 0)
 		err = grant(req, id, cJSON_GetObjectItemCaseSensitive(req->json, "permissions"),
@@ -503,35 +490,19 @@ change_perms(struct request *req, int mode)
 		err = grant(req, id, one, "permission", 0, &changed);
 		cJSON_Delete(one);
 	} else {
-		p[0] = DB_STR(name);
-		if ((err = db_exec(req->w->db, req->arena, SQL_PERM_ID_BY_NAME, p, 1, &pr)) == GH_OK) {
-			if (pr.nrows == 0)
-				err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no permission named %s", name);
-			else if (!authn_platform_has(req, "roles.update") && !authn_has(req, name))
-				err = req_fail(req, GH_ERR_FORBIDDEN, "permission",
-				    "you cannot revoke %s: you do not hold it", name);
-			else {
-				p[0] = DB_INT(id);
-				p[1] = DB_INT(db_int(&pr, 0, 0));
-				if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_PERM_DEL, p, 2,
-				    &pr)) == GH_OK && pr.affected == 0)
-					err = req_fail(req, GH_ERR_NOT_FOUND, NULL,
-					    "the role does not grant %s", name);
-				changed = 1;
-			}
-		}
+		err = revoke(req, id, name);
+		changed = 1;
 	}
 	if (err != GH_OK)
 		goto fail;
 	if (changed) {
-		p[0] = DB_INT(req->auth.user_id);
-		p[1] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_TOUCH, p, 2, NULL)) != GH_OK ||
-		    (err = session_pv_bump_role(req, id)) != GH_OK)
+		if ((err = store_role_touch(req->w->db, req->arena, id,
+		    req->auth.user_id)) != GH_OK || (err = session_pv_bump_role(req, id)) != GH_OK)
 			goto fail;
-		audit(req, "role.permissions.update", id, db_int(&r, 0, RC_ORG), NULL);
+		(void)audit_change(req, "role.permissions.update", "role", id,
+		    audit_org(req, l.r.organization_id), NULL);
 	}
-	if ((err = load(req, id, 0, &r, &perms)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	/* Holders' tokens end only when what the role grants really changed. */
 	if (changed && (err = propagate(req, id)) != GH_OK)
@@ -539,7 +510,7 @@ change_perms(struct request *req, int mode)
 	if (mode == 2)
 		resp_status(req, 204);
 	else
-		api_entity(req, 200, role_json(req, &r, 0, &perms), NULL);
+		api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);

@@ -21,16 +21,17 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/role.h"
+#include "store/user_role.h"
 
 /* Resolve the organization the request is about and check the caller may act in it. */
 static enum gh_err
 target(struct request *req, const char *perm, long long *user, long long *org)
 {
-	struct db_result r;
-	struct db_param	 p[2];
 	const cJSON	*b = req->json ? cJSON_GetObjectItemCaseSensitive(req->json,
 			    "organization_id") : NULL;
 	int		 platform = authn_platform_has(req, perm);
+	int		 member;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, user)) != GH_OK)
@@ -44,11 +45,10 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 		return err;
 	if (*org != req->auth.org_id && !platform)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user in your organization");
-	p[0] = DB_INT(*user);
-	p[1] = DB_INT(*org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_UR_MEMBER, p, 2, &r)) != GH_OK)
+	if ((err = store_user_role_member(req->w->db, req->arena, *user, *org,
+	    &member)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
+	if (!member)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "user %lld is not a member of "
 		    "organization %lld", *user, *org);
 	return GH_OK;
@@ -57,26 +57,20 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 static enum gh_err
 respond(struct request *req, long long user, long long org, int status)
 {
-	struct db_result r;
-	struct db_param	 p[2];
+	struct user_role *rows;
 	enum gh_err	 err;
 	cJSON		*items, *o;
-	size_t		 i;
+	size_t		 i, n;
 
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_UR_LIST, p, 2, &r)) != GH_OK)
+	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows; i++) {
+	for (i = 0; i < n; i++) {
 		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "role_id", (double)db_int(&r, i, 0));
-		cJSON_AddStringToObject(o, "name", db_str(&r, i, 1));
-		cJSON_AddStringToObject(o, "scope", db_str(&r, i, 2));
-		if (db_isnull(&r, i, 3))
-			cJSON_AddNullToObject(o, "organization_id");
-		else
-			cJSON_AddNumberToObject(o, "organization_id", (double)db_int(&r, i, 3));
+		cJSON_AddNumberToObject(o, "role_id", (double)rows[i].role_id);
+		cJSON_AddStringToObject(o, "name", rows[i].name);
+		cJSON_AddStringToObject(o, "scope", rows[i].scope);
+		api_add_idv(o, "organization_id", rows[i].organization_id);
 		cJSON_AddItemToArray(items, o);
 	}
 	if (status == 204)
@@ -127,49 +121,29 @@ may_assign(struct request *req, long long id, long long org, const char *field, 
 static enum gh_err
 role_by_name(struct request *req, const char *name, long long org, const char *field, long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[2];
+	struct role	 r;
 	enum gh_err	 err;
 
-	p[0] = DB_STR(name);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_ROLE_ID_BY_NAME, p, 2, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
+	if ((err = store_role_get_by_name(req->w->db, req->arena, name, org,
+	    &r)) == GH_ERR_NOT_FOUND)
 		return req_fail(req, GH_ERR_VALIDATION, field, "no role named %s here", name);
-	*id = db_int(&r, 0, 0);
-	return GH_OK;
-}
-
-static enum gh_err
-add(struct request *req, long long user, long long role, long long org, int platform)
-{
-	struct db_param	 p[4];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(role);
-	p[2] = platform ? DB_NULL : DB_INT(org);
-	p[3] = DB_INT(req->auth.user_id);
-	return db_exec(req->w->db, req->arena, SQL_UR_ADD, p, 4, NULL);
+	if (err == GH_OK)
+		*id = r.id;
+	return err;
 }
 
 /* Bump the user's permission_version, record it, commit and publish. */
 static enum gh_err
 finish(struct request *req, long long user, long long org, int status)
 {
-	struct audit_event	 ev;
-	enum gh_err		 err;
+	enum gh_err	 err;
+	cJSON		*details;
 
 	if ((err = session_pv_bump(req, user)) != GH_OK)
 		goto fail;
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
-	ev.org = org;
-	ev.action = "user.roles.update";
-	ev.target_type = "user";
-	ev.target_id = arena_printf(req->arena, "%lld", user);
-	ev.details = arena_printf(req->arena, "{\"method\":\"%s\"}", req->method_str);
-	(void)audit_write(req, &ev);
+	details = api_object(req);
+	cJSON_AddStringToObject(details, "method", req->method_str);
+	(void)audit_change(req, "user.roles.update", "user", user, org, details);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = session_pv_publish(req, user)) != GH_OK)
@@ -199,7 +173,8 @@ api_user_roles_add(struct request *req)
 		return err;
 	if ((err = role_by_name(req, name, org, "role", &role)) != GH_OK ||
 	    (err = may_assign(req, role, org, "role", &platform)) != GH_OK ||
-	    (err = add(req, user, role, org, platform)) != GH_OK) {
+	    (err = store_user_role_insert(req->w->db, req->arena, user, role, platform ? 0 : org,
+	    req->auth.user_id)) != GH_OK) {
 		db_rollback(req->w->db);
 		return err;
 	}
@@ -211,9 +186,8 @@ api_user_roles_replace(struct request *req)
 {
 	static const char *const fields[] = { "roles", "organization_id", NULL };
 	const cJSON	*list, *it;
-	struct db_result held;
-	struct db_param	 p[2];
-	size_t		 i;
+	struct user_role *held;
+	size_t		 i, n;
 	long long	 user, org, role;
 	int		 platform;
 	enum gh_err	 err;
@@ -230,17 +204,15 @@ api_user_roles_replace(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	/* The caller must be allowed to take away what the user holds here, too. */
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_UR_LIST, p, 2, &held)) != GH_OK)
+	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &held, &n)) != GH_OK)
 		goto fail;
-	for (i = 0; i < held.nrows; i++) {
-		if (db_isnull(&held, i, 3))
+	for (i = 0; i < n; i++) {
+		if (held[i].organization_id == 0)
 			continue;	/* platform roles are not replaced here */
-		if ((err = may_assign(req, db_int(&held, i, 0), org, "roles", &platform)) != GH_OK)
+		if ((err = may_assign(req, held[i].role_id, org, "roles", &platform)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_exec(req->w->db, req->arena, SQL_UR_CLEAR_ORG, p, 2, NULL)) != GH_OK)
+	if ((err = store_user_role_clear(req->w->db, req->arena, user, org)) != GH_OK)
 		goto fail;
 	cJSON_ArrayForEach(it, list) {
 		if ((err = role_by_name(req, it->valuestring, org, "roles", &role)) != GH_OK ||
@@ -251,7 +223,8 @@ api_user_roles_replace(struct request *req)
 			    "with POST, it is not held per organization", it->valuestring);
 			goto fail;
 		}
-		if ((err = add(req, user, role, org, 0)) != GH_OK)
+		if ((err = store_user_role_insert(req->w->db, req->arena, user, role, org,
+		    req->auth.user_id)) != GH_OK)
 			goto fail;
 	}
 	return finish(req, user, org, 200);
@@ -263,8 +236,6 @@ fail:
 enum gh_err
 api_user_roles_remove(struct request *req)
 {
-	struct db_param	 p[3];
-	struct db_result r;
 	long long	 user, org, role;
 	int		 platform;
 	enum gh_err	 err;
@@ -277,13 +248,10 @@ api_user_roles_remove(struct request *req)
 		return err;
 	if ((err = may_assign(req, role, org, "role_id", &platform)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(role);
-	p[2] = DB_INT(platform ? 0 : org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_UR_DEL, p, 3, &r)) != GH_OK)
-		goto fail;
-	if (r.affected == 0) {
-		err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "the user does not hold that role here");
+	if ((err = store_user_role_delete(req->w->db, req->arena, user, role,
+	    platform ? 0 : org)) != GH_OK) {
+		if (err == GH_ERR_NOT_FOUND)
+			req_fail(req, err, NULL, "the user does not hold that role here");
 		goto fail;
 	}
 	return finish(req, user, org, 204);

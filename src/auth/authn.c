@@ -19,6 +19,7 @@
 #include "http/router.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "store/role.h"
 
 #define AUTHZ_MAX_AGE	60	/* seconds: reload even if the generation did not move */
 
@@ -326,6 +327,23 @@ authn_holds_role(struct request *req, const struct authz_role *role)
 		if (!authz_any(roles, n, &role->perms[i], 1))
 			return 0;
 	return 1;
+}
+
+enum gh_err
+authn_role_writable(struct request *req, const struct role *r, const char *perm, int renaming)
+{
+	if (authn_platform_has(req, perm)) {
+		if (renaming && r->is_system)
+			return req_fail(req, GH_ERR_SYSTEM_ROLE, "name",
+			    "system roles cannot be renamed");
+		return GH_OK;
+	}
+	if (r->is_system || r->organization_id == 0)
+		return req_fail(req, GH_ERR_SYSTEM_ROLE, NULL,
+		    "shared and system roles are managed by platform administrators");
+	if (r->organization_id != req->auth.org_id)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such role");
+	return GH_OK;
 }
 
 const struct authz_role *

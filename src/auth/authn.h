@@ -11,6 +11,7 @@
 
 struct worker;
 struct authz_role;
+struct role;
 
 /* Load keys etc. for w; 0, or -1 after logging why. */
 int		 authn_init(struct worker *w);
@@ -43,6 +44,16 @@ int		 authn_platform_has(struct request *req, const char *perm);
 
 /* Whether the caller holds every permission of role (so granting it escalates nothing). */
 int		 authn_holds_role(struct request *req, const struct authz_role *role);
+
+/*
+ * May the caller change role r with perm (the permission of the change)?  Callers holding perm
+ * through a platform role change any role, but rename no system role (when renaming); others
+ * change only their own organization's roles, never shared or system ones.  GH_OK, or the
+ * error recorded with req_fail (GH_ERR_SYSTEM_ROLE, or GH_ERR_NOT_FOUND for another
+ * organization's role).
+ */
+enum gh_err	 authn_role_writable(struct request *req, const struct role *r, const char *perm,
+		    int renaming);
 
 /* The role with this id in the loaded tables, or NULL. */
 const struct authz_role *authn_role_by_id(struct request *req, long long id);

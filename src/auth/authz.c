@@ -8,6 +8,8 @@
 #include "http/pattern.h"
 #include "http/request.h"
 #include "store/db.h"
+#include "store/permission.h"
+#include "store/role.h"
 
 #define M_ANY	HTTP__MAX	/* '*' in http_method */
 
@@ -213,31 +215,34 @@ authz_load(struct db *db)
 {
 	struct arena		*tmp = arena_new(65536);
 	struct authz		*az;
-	struct db_result	 roles, rp, perms, eps;
+	struct role		*roles;
+	struct role_perm	*rp;
+	struct permission	*perms;
+	struct endpoint		*eps;
 	struct row		*rows;
 	struct pattern		*p;
 	struct authz_role	 key, *kp = &key, **rr;
 	const char		*why;
-	size_t			 i, j, nrows = 0;
+	size_t			 i, j, nroles, nrp, nperms, neps, nrows = 0;
 	int			 m;
 
-	if (db_exec(db, tmp, SQL_AUTHZ_ROLES, NULL, 0, &roles) != GH_OK ||
-	    db_exec(db, tmp, SQL_AUTHZ_ROLE_PERMS, NULL, 0, &rp) != GH_OK ||
-	    db_exec(db, tmp, SQL_AUTHZ_PERMS, NULL, 0, &perms) != GH_OK ||
-	    db_exec(db, tmp, SQL_AUTHZ_ENDPOINTS, NULL, 0, &eps) != GH_OK) {
+	if (store_role_list_all(db, tmp, &roles, &nroles) != GH_OK ||
+	    store_role_perm_list_all(db, tmp, &rp, &nrp) != GH_OK ||
+	    store_permission_list_all(db, tmp, &perms, &nperms) != GH_OK ||
+	    store_endpoint_list_active(db, tmp, &eps, &neps) != GH_OK) {
 		arena_free(tmp);
 		return NULL;
 	}
 	az = calloc(1, sizeof(*az));
 	az->mem = arena_new(1 << 20);
 
-	az->nroles = roles.nrows;
-	az->roles = arena_calloc(az->mem, (roles.nrows + 1) * sizeof(*az->roles));
-	for (i = 0; i < roles.nrows; i++) {
-		az->roles[i].id = db_int(&roles, i, 0);
-		az->roles[i].org_key = db_int(&roles, i, 1);
-		az->roles[i].name = arena_strdup(az->mem, db_str(&roles, i, 2));
-		az->roles[i].platform = strcmp(db_str(&roles, i, 3), "platform") == 0;
+	az->nroles = nroles;
+	az->roles = arena_calloc(az->mem, (nroles + 1) * sizeof(*az->roles));
+	for (i = 0; i < nroles; i++) {
+		az->roles[i].id = roles[i].id;
+		az->roles[i].org_key = roles[i].organization_id;
+		az->roles[i].name = arena_strdup(az->mem, roles[i].name);
+		az->roles[i].platform = strcmp(roles[i].scope, "platform") == 0;
 	}
 	qsort(az->roles, az->nroles, sizeof(*az->roles), role_cmp);
 	az->by_id = arena_alloc(az->mem, (az->nroles + 1) * sizeof(*az->by_id));
@@ -246,9 +251,9 @@ authz_load(struct db *db)
 	qsort(az->by_id, az->nroles, sizeof(*az->by_id), role_id_cmp);
 
 	/* role_permissions arrive ordered by role: give each role its slice. */
-	for (i = 0; i < rp.nrows; i = j) {
-		long long rid = db_int(&rp, i, 0);
-		for (j = i; j < rp.nrows && db_int(&rp, j, 0) == rid; j++)
+	for (i = 0; i < nrp; i = j) {
+		long long rid = rp[i].role_id;
+		for (j = i; j < nrp && rp[j].role_id == rid; j++)
 			;
 		key.id = rid;
 		rr = bsearch(&kp, az->by_id, az->nroles, sizeof(*az->by_id), role_id_cmp);
@@ -257,27 +262,27 @@ authz_load(struct db *db)
 		(*rr)->nperms = j - i;
 		(*rr)->perms = arena_alloc(az->mem, (j - i) * sizeof(long long));
 		for (size_t k = i; k < j; k++)
-			(*rr)->perms[k - i] = db_int(&rp, k, 1);
+			(*rr)->perms[k - i] = rp[k].permission_id;
 		qsort((*rr)->perms, (*rr)->nperms, sizeof(long long), ll_cmp);
 	}
 
-	az->nperms = perms.nrows;
-	az->perms = arena_alloc(az->mem, (perms.nrows + 1) * sizeof(*az->perms));
-	az->perms_by_name = arena_alloc(az->mem, (perms.nrows + 1) * sizeof(*az->perms_by_name));
-	for (i = 0; i < perms.nrows; i++) {
-		az->perms[i].id = db_int(&perms, i, 0);
-		az->perms[i].name = arena_strdup(az->mem, db_str(&perms, i, 1));
+	az->nperms = nperms;
+	az->perms = arena_alloc(az->mem, (nperms + 1) * sizeof(*az->perms));
+	az->perms_by_name = arena_alloc(az->mem, (nperms + 1) * sizeof(*az->perms_by_name));
+	for (i = 0; i < nperms; i++) {
+		az->perms[i].id = perms[i].id;
+		az->perms[i].name = arena_strdup(az->mem, perms[i].name);
 	}
 	qsort(az->perms, az->nperms, sizeof(*az->perms), perm_id_cmp);
 	for (i = 0; i < az->nperms; i++)
 		az->perms_by_name[i] = &az->perms[i];
 	qsort(az->perms_by_name, az->nperms, sizeof(*az->perms_by_name), perm_name_cmp);
 
-	rows = arena_alloc(tmp, (eps.nrows + 1) * sizeof(*rows));
-	for (i = 0; i < eps.nrows; i++) {
-		rows[nrows].pattern = db_str(&eps, i, 0);
-		rows[nrows].method = db_str(&eps, i, 1);
-		rows[nrows].perm = db_int(&eps, i, 2);
+	rows = arena_alloc(tmp, (neps + 1) * sizeof(*rows));
+	for (i = 0; i < neps; i++) {
+		rows[nrows].pattern = eps[i].api_endpoint;
+		rows[nrows].method = eps[i].http_method;
+		rows[nrows].perm = eps[i].permission_id;
 		nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), row_cmp);

@@ -10,13 +10,56 @@
 
 #define COMP_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 
-#define COMP_COLS "c.id, c.component_key, c.display_name, c.description, c.category, c.route," \
-	" c.icon, c.display_order, c.parent_id, c.is_active, " COMP_TS_("c.created_at") ", " \
-	COMP_TS_("c.updated_at") ", c.created_by, c.updated_by"
+/* The columns of a component, an action, a role's grant, a navigation row ("Column tables"). */
+#define COMP_COLUMNS(X) \
+	X(COMP_ID, INT, id, "c.id") \
+	X(COMP_KEY, STR, key, "c.component_key") \
+	X(COMP_NAME, STR, display_name, "c.display_name") \
+	X(COMP_DESC, STR, description, "c.description") \
+	X(COMP_CATEGORY, STR, category, "c.category") \
+	X(COMP_ROUTE, STR, route, "c.route") \
+	X(COMP_ICON, STR, icon, "c.icon") \
+	X(COMP_ORDER, INT, display_order, "c.display_order") \
+	X(COMP_PARENT, INT, parent_id, "c.parent_id") \
+	X(COMP_ACTIVE, BOOL, is_active, "c.is_active") \
+	X(COMP_CREATED, STR, created_at, COMP_TS_("c.created_at")) \
+	X(COMP_UPDATED, STR, updated_at, COMP_TS_("c.updated_at")) \
+	X(COMP_CBY, INT, created_by, "c.created_by") \
+	X(COMP_UBY, INT, updated_by, "c.updated_by")
+#define COMP_COLS DB_SELECT(COMP_COLUMNS)
 
-#define COMP_ACTION_COLS "cp.id, cp.component_id, c.component_key, cp.action, cp.description," \
-	" cp.is_active, " COMP_TS_("cp.created_at") ", " COMP_TS_("cp.updated_at") \
-	", cp.created_by, cp.updated_by"
+#define COMP_ACTION_COLUMNS(X) \
+	X(COMP_ACTION_ID, INT, id, "cp.id") \
+	X(COMP_ACTION_COMP, INT, component_id, "cp.component_id") \
+	X(COMP_ACTION_KEY, STR, component_key, "c.component_key") \
+	X(COMP_ACTION_ACTION, STR, action, "cp.action") \
+	X(COMP_ACTION_DESC, STR, description, "cp.description") \
+	X(COMP_ACTION_ACTIVE, BOOL, is_active, "cp.is_active") \
+	X(COMP_ACTION_CREATED, STR, created_at, COMP_TS_("cp.created_at")) \
+	X(COMP_ACTION_UPDATED, STR, updated_at, COMP_TS_("cp.updated_at")) \
+	X(COMP_ACTION_CBY, INT, created_by, "cp.created_by") \
+	X(COMP_ACTION_UBY, INT, updated_by, "cp.updated_by")
+#define COMP_ACTION_COLS DB_SELECT(COMP_ACTION_COLUMNS)
+
+#define ROLE_COMP_COLUMNS(X) \
+	X(ROLE_COMP_KEY, STR, component_key, "c.component_key") \
+	X(ROLE_COMP_ACTION, STR, action, "cp.action") \
+	X(ROLE_COMP_CPID, INT, component_permission_id, "cp.id") \
+	X(ROLE_COMP_ACTIVE, BOOL, is_active, "rcp.is_active")
+#define ROLE_COMP_COLS DB_SELECT(ROLE_COMP_COLUMNS)
+
+/* One row per (component, action the caller's roles hold): the navigation. */
+#define NAV_COLUMNS(X) \
+	X(NAV_ID, INT, id, "c.id") \
+	X(NAV_PARENT, INT, parent_id, "c.parent_id") \
+	X(NAV_KEY, STR, key, "c.component_key") \
+	X(NAV_NAME, STR, display_name, "c.display_name") \
+	X(NAV_DESC, STR, description, "c.description") \
+	X(NAV_CATEGORY, STR, category, "c.category") \
+	X(NAV_ROUTE, STR, route, "c.route") \
+	X(NAV_ICON, STR, icon, "c.icon") \
+	X(NAV_ACTION, STR, action, "cp.action")
+#define NAV_COLS DB_SELECT(NAV_COLUMNS)
 
 #define COMP_ACTION_FROM " FROM component_permissions cp JOIN ui_components c" \
 	" ON c.id = cp.component_id"
@@ -29,8 +72,6 @@
 	X(SQL_COMP_GET, "SELECT " COMP_COLS " FROM ui_components c WHERE c.id = ?") \
 	X(SQL_COMP_GET_LOCK, "SELECT " COMP_COLS " FROM ui_components c WHERE c.id = ? FOR UPDATE") \
 	X(SQL_COMP_LOCK_ALL, "SELECT id FROM ui_components ORDER BY id FOR UPDATE") \
-	X(SQL_COMP_PARENT_LOCK, "SELECT id, parent_id, category FROM ui_components" \
-	    " WHERE id = ? FOR UPDATE") \
 	X(SQL_COMP_INSERT, "INSERT INTO ui_components (component_key, display_name, description," \
 	    " category, route, icon, display_order, parent_id, is_active, created_by, updated_by)" \
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
@@ -58,7 +99,7 @@
 	X(SQL_COMP_ACTION_BY_KEY, "SELECT cp.id FROM component_permissions cp JOIN ui_components c" \
 	    " ON c.id = cp.component_id WHERE c.component_key = ? AND cp.action = ?") \
 	X(SQL_COMP_KEY_EXISTS, "SELECT id FROM ui_components WHERE component_key = ?") \
-	X(SQL_ROLE_COMP_LIST, "SELECT c.component_key, cp.action, cp.id, rcp.is_active" \
+	X(SQL_ROLE_COMP_LIST, "SELECT " ROLE_COMP_COLS \
 	    " FROM role_component_permissions rcp JOIN component_permissions cp" \
 	    " ON cp.id = rcp.component_permission_id JOIN ui_components c ON c.id = cp.component_id" \
 	    " WHERE rcp.role_id = ? ORDER BY c.component_key, cp.action") \
@@ -71,8 +112,7 @@
 	X(SQL_ROLE_COMP_HELD, "SELECT 1 FROM role_component_permissions" \
 	    " WHERE component_permission_id = ? AND is_active = 1 AND FIND_IN_SET(role_id, ?) > 0" \
 	    " LIMIT 1") \
-	X(SQL_NAV_ROWS, "SELECT c.id, c.parent_id, c.component_key, c.display_name, c.description," \
-	    " c.category, c.route, c.icon, cp.action FROM ui_components c" \
+	X(SQL_NAV_ROWS, "SELECT " NAV_COLS " FROM ui_components c" \
 	    " JOIN component_permissions cp ON cp.component_id = c.id AND cp.is_active = 1" \
 	    " WHERE c.is_active = 1 AND EXISTS (SELECT 1 FROM role_component_permissions rcp" \
 	    " WHERE rcp.component_permission_id = cp.id AND rcp.is_active = 1" \

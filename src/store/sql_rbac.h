@@ -6,22 +6,60 @@
 #define GH_SQL_RBAC_H
 
 #define TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-#define ROLE_COLS "r.id, r.name, r.description, r.organization_id, r.scope, r.is_system, " \
-	TS_("r.created_at") ", " TS_("r.updated_at")
-#define PERM_COLS "p.id, p.name, p.module, p.description, p.is_system, " \
-	TS_("p.created_at") ", " TS_("p.updated_at")
-#define EP_COLS "e.id, p.name, e.permission_id, e.api_endpoint, e.http_method, e.description, " \
-	"e.is_active, " TS_("e.created_at") ", " TS_("e.updated_at")
+/* The columns of a role, a permission and an endpoint mapping (store/sql.h, "Column tables"). */
+#define ROLE_COLUMNS(X) \
+	X(ROLE_ID, INT, id, "r.id") \
+	X(ROLE_NAME, STR, name, "r.name") \
+	X(ROLE_DESC, STR, description, "r.description") \
+	X(ROLE_ORG, INT, organization_id, "r.organization_id") \
+	X(ROLE_SCOPE, STR, scope, "r.scope") \
+	X(ROLE_SYSTEM, BOOL, is_system, "r.is_system") \
+	X(ROLE_CREATED, STR, created_at, TS_("r.created_at")) \
+	X(ROLE_UPDATED, STR, updated_at, TS_("r.updated_at"))
+/* A role as the list reads it: with the names of its permissions, comma separated. */
+#define ROLE_LIST_COLUMNS(X) ROLE_COLUMNS(X) \
+	X(ROLE_PERM_NAMES, STR, perm_names, "(SELECT GROUP_CONCAT(p.name ORDER BY p.name" \
+	    " SEPARATOR ',') FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id" \
+	    " WHERE rp.role_id = r.id)")
+#define ROLE_COLS DB_SELECT(ROLE_COLUMNS)
+
+#define PERM_COLUMNS(X) \
+	X(PERM_ID, INT, id, "p.id") \
+	X(PERM_NAME, STR, name, "p.name") \
+	X(PERM_MODULE, STR, module, "p.module") \
+	X(PERM_DESC, STR, description, "p.description") \
+	X(PERM_SYSTEM, BOOL, is_system, "p.is_system") \
+	X(PERM_CREATED, STR, created_at, TS_("p.created_at")) \
+	X(PERM_UPDATED, STR, updated_at, TS_("p.updated_at"))
+#define PERM_COLS DB_SELECT(PERM_COLUMNS)
+
+#define EP_COLUMNS(X) \
+	X(EP_ID, INT, id, "e.id") \
+	X(EP_PERM, STR, permission, "p.name") \
+	X(EP_PERM_ID, INT, permission_id, "e.permission_id") \
+	X(EP_ENDPOINT, STR, api_endpoint, "e.api_endpoint") \
+	X(EP_METHOD, STR, http_method, "e.http_method") \
+	X(EP_DESC, STR, description, "e.description") \
+	X(EP_ACTIVE, BOOL, is_active, "e.is_active") \
+	X(EP_CREATED, STR, created_at, TS_("e.created_at")) \
+	X(EP_UPDATED, STR, updated_at, TS_("e.updated_at"))
+#define EP_COLS DB_SELECT(EP_COLUMNS)
+
+/* A role a user holds: ur.organization_id is NULL (0) for a platform role. */
+#define USER_ROLE_COLUMNS(X) \
+	X(USER_ROLE_ROLE, INT, role_id, "r.id") \
+	X(USER_ROLE_NAME, STR, name, "r.name") \
+	X(USER_ROLE_SCOPE, STR, scope, "r.scope") \
+	X(USER_ROLE_ORG, INT, organization_id, "ur.organization_id")
+#define USER_ROLE_COLS DB_SELECT(USER_ROLE_COLUMNS)
 
 #define SQL_STATEMENTS_RBAC \
-	X(SQL_ROLE_LIST, "SELECT " ROLE_COLS ", (SELECT GROUP_CONCAT(p.name ORDER BY p.name SEPARATOR ',')" \
-	    " FROM role_permissions rp JOIN permissions p ON p.id = rp.permission_id" \
-	    " WHERE rp.role_id = r.id) FROM roles r WHERE r.id > ?" \
+	X(SQL_ROLE_LIST, "SELECT " DB_SELECT(ROLE_LIST_COLUMNS) " FROM roles r WHERE r.id > ?" \
 	    " AND (? = 1 OR r.organization_id IS NULL OR r.organization_id = ?)" \
 	    " AND (? = 0 OR r.org_key = ?) AND (? = '' OR r.scope = ?) ORDER BY r.id LIMIT ?") \
 	X(SQL_ROLE_GET, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ?") \
 	X(SQL_ROLE_GET_LOCK, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ? FOR UPDATE") \
-	X(SQL_ROLE_PERMS, "SELECT p.id, p.name, p.module, p.description FROM role_permissions rp" \
+	X(SQL_ROLE_PERMS, "SELECT " PERM_COLS " FROM role_permissions rp" \
 	    " JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ? ORDER BY p.name") \
 	X(SQL_ROLE_INSERT, "INSERT INTO roles (name, description, organization_id, scope, created_by," \
 	    " updated_by) VALUES (?, ?, ?, ?, ?, ?)") \
@@ -61,7 +99,7 @@
 	X(SQL_EP_UPDATE, "UPDATE permission_api_endpoints SET api_endpoint = ?, http_method = ?," \
 	    " description = ?, is_active = ?, updated_by = ? WHERE id = ?") \
 	X(SQL_EP_DELETE, "DELETE FROM permission_api_endpoints WHERE id = ?") \
-	X(SQL_UR_LIST, "SELECT r.id, r.name, r.scope, ur.organization_id FROM user_roles ur" \
+	X(SQL_UR_LIST, "SELECT " USER_ROLE_COLS " FROM user_roles ur" \
 	    " JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ?" \
 	    " AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
 	X(SQL_UR_MEMBER, "SELECT 1 FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
