@@ -356,7 +356,7 @@ api_org_update(struct request *req)
 {
 	static const char *const fields[] = { "name", "description", "status", NULL };
 	struct organization o, to;
-	struct db_result pv;
+	struct db_versions pv;
 	const char	*name, *desc, *status, *old;
 	long long	 id;
 	int		 suspend = 0, has_desc;
@@ -427,7 +427,7 @@ api_org_update(struct request *req)
 	    (err = load(req, id, "organizations.update", 0, &o)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	if (suspend && (err = session_pv_publish_rows(req, &pv)) != GH_OK)
+	if (suspend && (err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
 	api_entity(req, 200, org_json(req, &o), NULL);
 	return GH_OK;
@@ -441,7 +441,7 @@ api_org_delete(struct request *req)
 {
 	struct organization o;
 	struct org_usage u;
-	struct db_result pv;
+	struct db_versions pv;
 	long long	 id;
 	int		 cascade;
 	enum gh_err	 err;
@@ -489,7 +489,7 @@ api_org_delete(struct request *req)
 	if (u.roles > 0 && (err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced; "
 		    "workers pick it up within a minute");
-	if ((err = session_pv_publish_rows(req, &pv)) != GH_OK)
+	if ((err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
 	resp_status(req, 204);
 	return GH_OK;

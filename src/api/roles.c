@@ -371,7 +371,7 @@ enum gh_err
 api_role_delete(struct request *req)
 {
 	struct loaded	 l;
-	struct db_result holders;
+	struct db_versions holders;
 	long long	 id;
 	enum gh_err	 err;
 
@@ -398,7 +398,7 @@ api_role_delete(struct request *req)
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	(void)api_authz_changed(req);
-	if ((err = session_pv_publish_rows(req, &holders)) != GH_OK)
+	if ((err = session_pv_publish_versions(req, &holders)) != GH_OK)
 		return err;
 	resp_status(req, 204);
 	return GH_OK;

@@ -16,6 +16,7 @@
 #include "store/db.h"
 #include "store/kv.h"
 #include "store/refresh.h"
+#include "store/role.h"
 
 /* Set KEYS[1] to ARGV[1] unless it already holds a larger number; answer the value kept. */
 static const char pv_script[] =
@@ -324,16 +325,16 @@ session_pv_bump_role(struct request *req, long long role_id)
 enum gh_err
 session_pv_publish_rows(struct request *req, const struct db_result *rows)
 {
-	long long	*ids, *pvs;
-	size_t		 i;
+	struct db_versions	 v;
 
-	ids = arena_alloc(req->arena, (rows->nrows + 1) * sizeof(*ids));
-	pvs = arena_alloc(req->arena, (rows->nrows + 1) * sizeof(*pvs));
-	for (i = 0; i < rows->nrows; i++) {
-		ids[i] = db_int(rows, i, 0);
-		pvs[i] = db_int(rows, i, 1);
-	}
-	return session_pv_publish_ids(req, ids, pvs, rows->nrows);
+	db_versions_of(req->arena, rows, &v);
+	return session_pv_publish_versions(req, &v);
+}
+
+enum gh_err
+session_pv_publish_versions(struct request *req, const struct db_versions *v)
+{
+	return session_pv_publish_ids(req, v->ids, v->versions, v->n);
 }
 
 enum gh_err
@@ -369,12 +370,10 @@ session_pv_publish_ids(struct request *req, const long long *ids, const long lon
 enum gh_err
 session_pv_publish_role(struct request *req, long long role_id)
 {
-	long long	*ids, *pvs;
-	size_t		 n;
-	enum gh_err	 err;
+	struct db_versions	 v;
+	enum gh_err		 err;
 
-	if ((err = store_account_pv_role(req->w->db, req->arena, role_id, &ids, &pvs, &n)) !=
-	    GH_OK)
+	if ((err = store_role_holders(req->w->db, req->arena, role_id, &v)) != GH_OK)
 		return err;
-	return session_pv_publish_ids(req, ids, pvs, n);
+	return session_pv_publish_versions(req, &v);
 }

@@ -133,28 +133,6 @@ store_account_pv(struct db *db, struct arena *a, long long id, long long *pv)
 }
 
 enum gh_err
-store_account_pv_role(struct db *db, struct arena *a, long long role_id, long long **ids,
-    long long **pvs, size_t *n)
-{
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-	size_t		 i;
-
-	p[0] = DB_INT(role_id);
-	if ((err = db_exec(db, a, SQL_ROLE_HOLDERS_PV, p, 1, &r)) != GH_OK)
-		return err;
-	*ids = arena_alloc(a, (r.nrows + 1) * sizeof(**ids));
-	*pvs = arena_alloc(a, (r.nrows + 1) * sizeof(**pvs));
-	for (i = 0; i < r.nrows; i++) {
-		(*ids)[i] = db_int(&r, i, 0);
-		(*pvs)[i] = db_int(&r, i, 1);
-	}
-	*n = r.nrows;
-	return GH_OK;
-}
-
-enum gh_err
 store_account_role_names(struct db *db, struct arena *a, long long user, long long org,
     const char ***names, size_t *n)
 {

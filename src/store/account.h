@@ -58,12 +58,6 @@ enum gh_err	 store_account_bump_pv(struct db *, struct arena *, long long id);
 enum gh_err	 store_account_bump_pv_role(struct db *, struct arena *, long long role_id);
 
 /*
- * (user id, permission_version) of every holder of role_id: *ids and *pvs (arena), *n rows.
- */
-enum gh_err	 store_account_pv_role(struct db *, struct arena *, long long role_id,
-		    long long **ids, long long **pvs, size_t *n);
-
-/*
  * The names of the roles user holds in org and platform-wide, sorted: *names (arena), *n.
  */
 enum gh_err	 store_account_role_names(struct db *, struct arena *, long long user,

@@ -495,3 +495,17 @@ db_keyset_params(const struct db_keyset *ks, int text, struct db_param *p)
 	p[n++] = DB_INT(ks->limit + 1);
 	return n;
 }
+
+void
+db_versions_of(struct arena *a, const struct db_result *r, struct db_versions *v)
+{
+	size_t	 i;
+
+	v->ids = arena_alloc(a, (r->nrows + 1) * sizeof(*v->ids));
+	v->versions = arena_alloc(a, (r->nrows + 1) * sizeof(*v->versions));
+	for (i = 0; i < r->nrows; i++) {
+		v->ids[i] = db_int(r, i, 0);
+		v->versions[i] = db_int(r, i, 1);
+	}
+	v->n = r->nrows;
+}

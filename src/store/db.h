@@ -113,6 +113,19 @@ int		 db_in_tx(const struct db *);
  */
 size_t		 db_keyset_params(const struct db_keyset *, int text, struct db_param *p);
 
+/*
+ * Users and a version of each (permission_version), as a change that moved them reads them back
+ * to publish them: ids[i] has version versions[i], i < n (arena).
+ */
+struct db_versions {
+	long long	*ids;
+	long long	*versions;
+	size_t		 n;
+};
+
+/* Rows (id, version) of r into v (in a). */
+void		 db_versions_of(struct arena *, const struct db_result *r, struct db_versions *v);
+
 /* Value accessors; row/col out of range read as NULL. */
 const char	*db_str(const struct db_result *, size_t row, size_t col);
 long long	 db_int(const struct db_result *, size_t row, size_t col);

@@ -143,29 +143,32 @@ store_organization_usage(struct db *db, struct arena *a, long long id, struct or
 /* Run bump, then read into *pv, each with id as its parameters (n of them). */
 static enum gh_err
 bump_and_read(struct db *db, struct arena *a, enum sql_id bump, enum sql_id read, long long id,
-    size_t n, struct db_result *pv)
+    size_t n, struct db_versions *pv)
 {
+	struct db_result r;
 	struct db_param	 p[3];
 	size_t		 k;
 	enum gh_err	 err;
 
 	for (k = 0; k < n; k++)
 		p[k] = DB_INT(id);
-	if ((err = db_exec(db, a, bump, p, n, NULL)) != GH_OK)
+	if ((err = db_exec(db, a, bump, p, n, NULL)) != GH_OK ||
+	    (err = db_exec(db, a, read, p, n, &r)) != GH_OK)
 		return err;
-	return db_exec(db, a, read, p, n, pv);
+	db_versions_of(a, &r, pv);
+	return GH_OK;
 }
 
 enum gh_err
 store_organization_affected_bump(struct db *db, struct arena *a, long long id,
-    struct db_result *pv)
+    struct db_versions *pv)
 {
 	return bump_and_read(db, a, SQL_ORG_AFFECTED_BUMP, SQL_ORG_AFFECTED_PV, id, 3, pv);
 }
 
 enum gh_err
 store_organization_members_bump(struct db *db, struct arena *a, long long id,
-    struct db_result *pv)
+    struct db_versions *pv)
 {
 	return bump_and_read(db, a, SQL_ORG_MEMBERS_BUMP, SQL_ORG_MEMBERS_PV, id, 1, pv);
 }

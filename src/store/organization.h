@@ -85,11 +85,11 @@ enum gh_err	 store_organization_usage(struct db *, struct arena *, long long id,
  * into *pv, for session_pv_publish_rows after the commit.
  */
 enum gh_err	 store_organization_affected_bump(struct db *, struct arena *, long long id,
-		    struct db_result *pv);
+		    struct db_versions *pv);
 
 /* The same for the members of organization id alone. */
 enum gh_err	 store_organization_members_bump(struct db *, struct arena *, long long id,
-		    struct db_result *pv);
+		    struct db_versions *pv);
 
 /*
  * Members of organization org (users not deleted) after user id after (0 = from the start), by

@@ -178,12 +178,17 @@ store_role_delete(struct db *db, struct arena *a, long long id)
 }
 
 enum gh_err
-store_role_holders(struct db *db, struct arena *a, long long id, struct db_result *out)
+store_role_holders(struct db *db, struct arena *a, long long id, struct db_versions *out)
 {
+	struct db_result r;
 	struct db_param	 p[1];
+	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_ROLE_HOLDERS_PV, p, 1, out);
+	if ((err = db_exec(db, a, SQL_ROLE_HOLDERS_PV, p, 1, &r)) != GH_OK)
+		return err;
+	db_versions_of(a, &r, out);
+	return GH_OK;
 }
 
 enum gh_err

@@ -90,7 +90,7 @@ enum gh_err	 store_role_delete(struct db *, struct arena *, long long id);
  * (auth/session.h): read them before a delete, publish them after the commit.
  */
 enum gh_err	 store_role_holders(struct db *, struct arena *, long long id,
-		    struct db_result *out);
+		    struct db_versions *out);
 
 /* Every grant, ordered by role (the authorization tables). */
 enum gh_err	 store_role_perm_list_all(struct db *, struct arena *, struct role_perm **out,
