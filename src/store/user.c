@@ -28,6 +28,36 @@ by_id(struct db *db, struct arena *a, enum sql_id id, long long v, struct db_res
 	return db_exec(db, a, id, p, 1, r);
 }
 
+/* Run stmt on the n parameters p: *yes 1 when it returned a row, else 0. */
+static enum gh_err
+exists(struct db *db, struct arena *a, enum sql_id stmt, const struct db_param *p, size_t n,
+    int *yes)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, stmt, p, n, &r)) != GH_OK)
+		return err;
+	*yes = r.nrows > 0;
+	return GH_OK;
+}
+
+/* Run stmt on the n parameters p: the first column of the first row into *v, or NOT_FOUND. */
+static enum gh_err
+first_int(struct db *db, struct arena *a, enum sql_id stmt, const struct db_param *p, size_t n,
+    long long *v)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, stmt, p, n, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0)
+		return GH_ERR_NOT_FOUND;
+	*v = db_int(&r, 0, 0);
+	return GH_OK;
+}
+
 /* Run statement id on (id, actor) parameters in that order, without a result. */
 static enum gh_err
 change(struct db *db, struct arena *a, enum sql_id stmt, long long id, long long actor)
@@ -79,30 +109,20 @@ store_user_profile(struct db *db, struct arena *a, long long id, struct user *ou
 enum gh_err
 store_user_in_org(struct db *db, struct arena *a, long long id, long long org, int *yes)
 {
-	struct db_result r;
 	struct db_param	 p[2];
-	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
 	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_USER_IN_ORG, p, 2, &r)) != GH_OK)
-		return err;
-	*yes = r.nrows > 0;
-	return GH_OK;
+	return exists(db, a, SQL_USER_IN_ORG, p, 2, yes);
 }
 
 enum gh_err
 store_user_primary_org(struct db *db, struct arena *a, long long id, long long *org)
 {
-	struct db_result r;
-	enum gh_err	 err;
+	struct db_param	 p[1];
 
-	if ((err = by_id(db, a, SQL_USER_PRIMARY_ORG, id, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
-	*org = db_int(&r, 0, 0);
-	return GH_OK;
+	p[0] = DB_INT(id);
+	return first_int(db, a, SQL_USER_PRIMARY_ORG, p, 1, org);
 }
 
 enum gh_err
@@ -129,86 +149,58 @@ store_user_orgs(struct db *db, struct arena *a, long long id, struct user_org **
 enum gh_err
 store_user_is_platform(struct db *db, struct arena *a, long long id, int *yes)
 {
-	struct db_result r;
-	enum gh_err	 err;
+	struct db_param	 p[1];
 
-	if ((err = by_id(db, a, SQL_USER_IS_PLATFORM, id, &r)) != GH_OK)
-		return err;
-	*yes = r.nrows > 0;
-	return GH_OK;
+	p[0] = DB_INT(id);
+	return exists(db, a, SQL_USER_IS_PLATFORM, p, 1, yes);
 }
 
 enum gh_err
 store_user_other_orgs(struct db *db, struct arena *a, long long id, long long org, long long *n)
 {
-	struct db_result r;
 	struct db_param	 p[2];
-	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
 	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_USER_OTHER_ORGS, p, 2, &r)) != GH_OK)
-		return err;
-	*n = db_int(&r, 0, 0);
-	return GH_OK;
+	return first_int(db, a, SQL_USER_OTHER_ORGS, p, 2, n);
 }
 
 enum gh_err
 store_user_team_org(struct db *db, struct arena *a, long long team, long long *org)
 {
-	struct db_result r;
-	enum gh_err	 err;
+	struct db_param	 p[1];
 
-	if ((err = by_id(db, a, SQL_USER_TEAM_ORG, team, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
-	*org = db_int(&r, 0, 0);
-	return GH_OK;
+	p[0] = DB_INT(team);
+	return first_int(db, a, SQL_USER_TEAM_ORG, p, 1, org);
 }
 
 enum gh_err
 store_user_role_in_org(struct db *db, struct arena *a, const char *name, long long org,
     long long *role)
 {
-	struct db_result r;
 	struct db_param	 p[2];
-	enum gh_err	 err;
 
 	p[0] = DB_STR(name);
 	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_USER_ROLE_IN_ORG, p, 2, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
-	*role = db_int(&r, 0, 0);
-	return GH_OK;
+	return first_int(db, a, SQL_USER_ROLE_IN_ORG, p, 2, role);
 }
 
 enum gh_err
 store_user_org_exists(struct db *db, struct arena *a, long long org, int *yes)
 {
-	struct db_result r;
-	enum gh_err	 err;
+	struct db_param	 p[1];
 
-	if ((err = by_id(db, a, SQL_USER_ORG_EXISTS, org, &r)) != GH_OK)
-		return err;
-	*yes = r.nrows > 0;
-	return GH_OK;
+	p[0] = DB_INT(org);
+	return exists(db, a, SQL_USER_ORG_EXISTS, p, 1, yes);
 }
 
 enum gh_err
 store_user_email_taken(struct db *db, struct arena *a, const char *email, int *yes)
 {
-	struct db_result r;
 	struct db_param	 p[1];
-	enum gh_err	 err;
 
 	p[0] = DB_STR(email);
-	if ((err = db_exec(db, a, SQL_USER_EMAIL_TAKEN, p, 1, &r)) != GH_OK)
-		return err;
-	*yes = r.nrows > 0;
-	return GH_OK;
+	return exists(db, a, SQL_USER_EMAIL_TAKEN, p, 1, yes);
 }
 
 enum gh_err
