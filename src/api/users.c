@@ -12,13 +12,14 @@
  * after the commit; an organization caller's "end sessions" ends only the sessions of its
  * organization (the membership's session_version).
  *
- * Everything returned belongs to the request's arena.
+ * The rows are the store's (store/user.h); the list's plans are in store/user_search.c, this
+ * file parses the query and renders the page.  Everything returned belongs to the request's
+ * arena.
  */
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
