@@ -12,6 +12,7 @@
 #include "core/ctx.h"
 #include "core/valid.h"
 #include "store/kv.h"
+#include "store/user.h"
 
 static void
 json_free(void *p)
@@ -234,22 +235,21 @@ api_like_pattern(struct request *req, const char *q)
 enum gh_err
 api_account_unmanaged(struct request *req, long long id, const char **why)
 {
-	struct db_result r;
-	struct db_param	 p[2];
+	long long	 others;
 	enum gh_err	 err;
+	int		 platform;
 
 	*why = NULL;
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(req->auth.org_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_IS_PLATFORM, p, 1, &r)) != GH_OK)
+	if ((err = store_user_is_platform(req->w->db, req->arena, id, &platform)) != GH_OK)
 		return err;
-	if (r.nrows > 0) {
+	if (platform) {
 		*why = "holds a platform role";
 		return GH_OK;
 	}
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_OTHER_ORGS, p, 2, &r)) != GH_OK)
+	if ((err = store_user_other_orgs(req->w->db, req->arena, id, req->auth.org_id,
+	    &others)) != GH_OK)
 		return err;
-	if (db_int(&r, 0, 0) > 0)
+	if (others > 0)
 		*why = "also belongs to another organization";
 	return GH_OK;
 }
@@ -315,26 +315,25 @@ api_ident(struct request *req, const char *name, enum valid_ident_kind kind, con
 enum gh_err
 api_user_object(struct request *req, long long id, cJSON **out)
 {
-	struct db_result	 r;
-	struct db_param		 p[1];
-	enum gh_err		 err;
-	cJSON			*u;
+	struct user	 p;
+	enum gh_err	 err;
+	cJSON		*u;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PROFILE, p, 1, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
+	err = store_user_profile(req->w->db, req->arena, id, &p);
+	if (err == GH_ERR_NOT_FOUND)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
+	if (err != GH_OK)
+		return err;
 	u = api_object(req);
-	cJSON_AddNumberToObject(u, "id", (double)db_int(&r, 0, 0));
-	cJSON_AddStringToObject(u, "username", db_str(&r, 0, 1));
-	cJSON_AddStringToObject(u, "email", db_str(&r, 0, 2));
-	cJSON_AddStringToObject(u, "first_name", db_str(&r, 0, 3));
-	cJSON_AddStringToObject(u, "last_name", db_str(&r, 0, 4));
-	cJSON_AddStringToObject(u, "full_name", db_str(&r, 0, 5));
-	api_add_str(u, "phone_number", db_str(&r, 0, 6));
-	api_add_str(u, "profile_image_ref", db_str(&r, 0, 7));
-	api_add_str(u, "last_login", db_str(&r, 0, 8));
+	cJSON_AddNumberToObject(u, "id", (double)p.id);
+	cJSON_AddStringToObject(u, "username", p.username);
+	cJSON_AddStringToObject(u, "email", p.email);
+	cJSON_AddStringToObject(u, "first_name", p.first_name);
+	cJSON_AddStringToObject(u, "last_name", p.last_name);
+	cJSON_AddStringToObject(u, "full_name", p.full_name);
+	api_add_str(u, "phone_number", p.phone_number);
+	api_add_str(u, "profile_image_ref", p.profile_image_ref);
+	api_add_str(u, "last_login", p.last_login);
 	*out = u;
 	return GH_OK;
 }

@@ -18,6 +18,7 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/user.h"
 
 static void
 json_free(void *p)
@@ -29,11 +30,10 @@ enum gh_err
 api_me(struct request *req)
 {
 	struct session_user	 su;
-	struct db_result	 r;
-	struct db_param		 p[1];
+	struct user_org		*uo;
 	enum gh_err		 err;
 	cJSON			*o, *u, *orgs, *it, *org = NULL;
-	size_t			 i;
+	size_t			 i, n;
 
 	if ((err = api_user_object(req, req->auth.user_id, &u)) != GH_OK)
 		return err;
@@ -43,25 +43,24 @@ api_me(struct request *req)
 	su.mv = req->auth.mv;
 	if ((err = session_load_roles(req, &su)) != GH_OK)
 		return err;
-	p[0] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_ORGS, p, 1, &r)) != GH_OK)
+	if ((err = store_user_orgs(req->w->db, req->arena, req->auth.user_id, &uo, &n)) != GH_OK)
 		return err;
 	o = cJSON_CreateObject();
 	arena_cleanup(req->arena, json_free, o);
 	cJSON_AddItemReferenceToObject(o, "user", u);
 	orgs = cJSON_CreateArray();
-	for (i = 0; i < r.nrows; i++) {
+	for (i = 0; i < n; i++) {
 		it = cJSON_CreateObject();
-		cJSON_AddNumberToObject(it, "id", (double)db_int(&r, i, 0));
-		cJSON_AddStringToObject(it, "slug", db_str(&r, i, 1));
-		cJSON_AddStringToObject(it, "name", db_str(&r, i, 2));
-		cJSON_AddBoolToObject(it, "is_primary", db_int(&r, i, 3) != 0);
+		cJSON_AddNumberToObject(it, "id", (double)uo[i].id);
+		cJSON_AddStringToObject(it, "slug", uo[i].slug);
+		cJSON_AddStringToObject(it, "name", uo[i].name);
+		cJSON_AddBoolToObject(it, "is_primary", uo[i].is_primary);
 		cJSON_AddItemToArray(orgs, it);
-		if (db_int(&r, i, 0) == req->auth.org_id) {
+		if (uo[i].id == req->auth.org_id) {
 			org = cJSON_CreateObject();
-			cJSON_AddNumberToObject(org, "id", (double)db_int(&r, i, 0));
-			cJSON_AddStringToObject(org, "slug", db_str(&r, i, 1));
-			cJSON_AddStringToObject(org, "name", db_str(&r, i, 2));
+			cJSON_AddNumberToObject(org, "id", (double)uo[i].id);
+			cJSON_AddStringToObject(org, "slug", uo[i].slug);
+			cJSON_AddStringToObject(org, "name", uo[i].name);
 		}
 	}
 	if (org != NULL)
@@ -81,9 +80,7 @@ api_me_password(struct request *req)
 	const struct gh_config	*cfg = req->w->cfg;
 	struct session_user	 su;
 	struct audit_event	 ev;
-	struct db_result	 r;
-	struct db_param		 p[3];
-	const char		*cur, *npw;
+	const char		*cur, *npw, *old = NULL;
 	char			 hash[crypto_pwhash_STRBYTES], *access;
 	long long		 ttl;
 	enum gh_err		 err;
@@ -98,10 +95,10 @@ api_me_password(struct request *req)
 	if (strcmp(cur, npw) == 0)
 		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
 		    "the new password must differ from the current one");
-	p[0] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_LOGIN_BY_ID, p, 1, &r)) != GH_OK)
+	err = store_user_password_hash(req->w->db, req->arena, req->auth.user_id, &old);
+	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		return err;
-	if (r.nrows == 0 || password_verify(db_str(&r, 0, ULC_HASH), cur, strlen(cur)) != 1) {
+	if (err == GH_ERR_NOT_FOUND || password_verify(old, cur, strlen(cur)) != 1) {
 		/* A stolen access token must not become an unlimited password oracle. */
 		lockout_failure(req, req->auth.user_id, req->auth.org_id);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "current_password",
@@ -119,15 +116,11 @@ api_me_password(struct request *req)
 		return req_fail(req, GH_ERR_TOKEN_INVALID, NULL, "the token names no session");
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		goto out;
-	p[0] = DB_STR(hash);
-	p[1] = DB_INT(su.id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_SET_PASSWORD, p, 2, NULL)) != GH_OK)
+	if ((err = store_user_set_password(req->w->db, req->arena, su.id, hash)) != GH_OK)
 		goto fail;
 	/* Every other session ends; this one continues with a new access token. */
-	p[0] = DB_STR("password_change");
-	p[1] = DB_INT(su.id);
-	p[2] = DB_BLOB(su.family, sizeof(su.family));
-	if ((err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER_EXCEPT, p, 3, NULL)) != GH_OK)
+	if ((err = store_user_revoke_tokens_except(req->w->db, req->arena, su.id, su.family,
+	    sizeof(su.family), "password_change")) != GH_OK)
 		goto fail;
 	memset(&ev, 0, sizeof(ev));
 	ev.actor = su.id;

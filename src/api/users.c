@@ -12,12 +12,14 @@
  * after the commit; an organization caller's "end sessions" ends only the sessions of its
  * organization (the membership's session_version).
  *
- * Everything returned belongs to the request's arena.
+ * The rows are the store's (store/user.h); the list's plans are in store/user_search.c, this
+ * file parses the query and renders the page.  Everything returned belongs to the request's
+ * arena.
  */
 #include <ctype.h>
 #include <limits.h>
 #include <math.h>
-#include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,39 +42,8 @@
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/kv.h"
-
-enum user_col {
-	UC_ID, UC_USERNAME, UC_EMAIL, UC_PHONE, UC_FIRST, UC_LAST, UC_FULL, UC_IMAGE, UC_STATUS,
-	UC_ENABLED, UC_NON_EXPIRED, UC_NON_LOCKED, UC_CRED_NON_EXPIRED, UC_LOCKED_UNTIL,
-	UC_HAS_PASSWORD, UC_LAST_LOGIN, UC_PW_CHANGED, UC_CREATED, UC_UPDATED, UC_CREATED_BY,
-	UC_UPDATED_BY, UC_CREATED_RAW
-};
-
-/*
- * A driver that starts from fewer rows than this is cheaper than walking the sort index; past
- * it, walking the sort index fills a page sooner.  About sqrt(page x users) for a million users.
- * The environment variable GATEHOUSE_USERS_PROBE_CAP overrides it (the tests set 1 to run the
- * plans a large table gets on a small one).
- */
-#define LIST_PROBE_CAP	5000
-
-/*
- * user_search holds prefixes of up to GRAM_K characters (sql/0010): a q of at most GRAM_K
- * characters is exactly the rows of its prefix, a longer one is among those of its first GRAM_K.
- */
-#define GRAM_K		4
-
-/*
- * The sorted matches of q (SEARCH, about 5 us per match) against a walk in sort order that
- * keeps the matches (GRAM for the username sort, the sort index for the others).  The username
- * sort's walk is exact and cheap, so the matches are sorted only below SEARCH_SORT_MAX; the
- * other sorts' walks run under a budget of WALK_BUDGET rows examined and fall back to the
- * sorted matches, so those are sorted up to the probe cap.  A q longer than GRAM_K is counted
- * on its five ranges (each capped at SEARCH_SORT_MAX): its prefix rows may be far more.
- */
-#define SEARCH_SORT_MAX	1000
-#define WALK_BUDGET	10000
-#define NO_BUDGET	1000000000000LL
+#include "store/user.h"
+#include "store/user_search.h"
 
 #define USERNAME_WHY	"a username has 3 to 64 letters, digits, '.', '_' or '-'"
 #define EMAIL_WHY	"email is not a valid address"
@@ -187,68 +158,54 @@ body_bool(struct request *req, const char *name, int *out)
  * Representation, tenancy, audit
  */
 
-static void
-add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t col)
-{
-	if (db_isnull(r, i, col))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)db_int(r, i, col));
-}
-
 static cJSON *
-user_json(struct request *req, const struct db_result *r, size_t i)
+user_json(struct request *req, const struct user *u)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)db_int(r, i, UC_ID));
-	cJSON_AddStringToObject(o, "username", db_str(r, i, UC_USERNAME));
-	cJSON_AddStringToObject(o, "email", db_str(r, i, UC_EMAIL));
-	api_add_str(o, "phone_number", db_str(r, i, UC_PHONE));
-	cJSON_AddStringToObject(o, "first_name", db_str(r, i, UC_FIRST));
-	cJSON_AddStringToObject(o, "last_name", db_str(r, i, UC_LAST));
-	cJSON_AddStringToObject(o, "full_name", db_str(r, i, UC_FULL));
-	api_add_str(o, "profile_image_ref", db_str(r, i, UC_IMAGE));
-	cJSON_AddStringToObject(o, "status", db_str(r, i, UC_STATUS));
-	cJSON_AddBoolToObject(o, "is_enabled", db_int(r, i, UC_ENABLED) != 0);
-	cJSON_AddBoolToObject(o, "is_account_non_expired", db_int(r, i, UC_NON_EXPIRED) != 0);
-	cJSON_AddBoolToObject(o, "is_account_non_locked", db_int(r, i, UC_NON_LOCKED) != 0);
-	cJSON_AddBoolToObject(o, "is_credentials_non_expired",
-	    db_int(r, i, UC_CRED_NON_EXPIRED) != 0);
-	api_add_str(o, "locked_until", db_str(r, i, UC_LOCKED_UNTIL));
-	cJSON_AddBoolToObject(o, "has_password", db_int(r, i, UC_HAS_PASSWORD) != 0);
-	api_add_str(o, "last_login", db_str(r, i, UC_LAST_LOGIN));
-	api_add_str(o, "password_changed_at", db_str(r, i, UC_PW_CHANGED));
-	cJSON_AddStringToObject(o, "created_at", db_str(r, i, UC_CREATED));
-	cJSON_AddStringToObject(o, "updated_at", db_str(r, i, UC_UPDATED));
-	add_id(o, "created_by", r, i, UC_CREATED_BY);
-	add_id(o, "updated_by", r, i, UC_UPDATED_BY);
+	cJSON_AddNumberToObject(o, "id", (double)u->id);
+	cJSON_AddStringToObject(o, "username", u->username);
+	cJSON_AddStringToObject(o, "email", u->email);
+	api_add_str(o, "phone_number", u->phone_number);
+	cJSON_AddStringToObject(o, "first_name", u->first_name);
+	cJSON_AddStringToObject(o, "last_name", u->last_name);
+	cJSON_AddStringToObject(o, "full_name", u->full_name);
+	api_add_str(o, "profile_image_ref", u->profile_image_ref);
+	cJSON_AddStringToObject(o, "status", u->status);
+	cJSON_AddBoolToObject(o, "is_enabled", u->is_enabled);
+	cJSON_AddBoolToObject(o, "is_account_non_expired", u->is_account_non_expired);
+	cJSON_AddBoolToObject(o, "is_account_non_locked", u->is_account_non_locked);
+	cJSON_AddBoolToObject(o, "is_credentials_non_expired", u->is_credentials_non_expired);
+	api_add_str(o, "locked_until", u->locked_until);
+	cJSON_AddBoolToObject(o, "has_password", u->has_password);
+	api_add_str(o, "last_login", u->last_login);
+	api_add_str(o, "password_changed_at", u->password_changed_at);
+	cJSON_AddStringToObject(o, "created_at", u->created_at);
+	cJSON_AddStringToObject(o, "updated_at", u->updated_at);
+	api_add_idv(o, "created_by", u->created_by);
+	api_add_idv(o, "updated_by", u->updated_by);
 	return o;
 }
 
 /*
- * Read user id (locked for update when lock) into r; 404 when it does not exist, is deleted,
+ * Read user id (locked for update when lock) into u; 404 when it does not exist, is deleted,
  * or is not a member of a non-platform caller's organization.
  */
 static enum gh_err
-load(struct request *req, const char *perm, long long id, int lock, struct db_result *r)
+load(struct request *req, const char *perm, long long id, int lock, struct user *u)
 {
-	struct db_result m;
-	struct db_param	 p[2];
 	enum gh_err	 err;
+	int		 member;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, lock ? SQL_USER_GET_LOCK : SQL_USER_GET, p, 1,
-	    r)) != GH_OK)
-		return err;
-	if (r->nrows == 0)
+	err = store_user_get(req->w->db, req->arena, id, lock, u);
+	if (err == GH_ERR_NOT_FOUND)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld", id);
-	if (authn_platform_has(req, perm))
-		return GH_OK;
-	p[1] = DB_INT(req->auth.org_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_IN_ORG, p, 2, &m)) != GH_OK)
+	if (err != GH_OK || authn_platform_has(req, perm))
 		return err;
-	if (m.nrows == 0)
+	if ((err = store_user_in_org(req->w->db, req->arena, id, req->auth.org_id, &member)) !=
+	    GH_OK)
+		return err;
+	if (!member)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld in your organization", id);
 	return GH_OK;
 }
@@ -268,16 +225,16 @@ refused(struct request *req, enum gh_err err, const char *action, long long id)
 }
 
 /*
- * Answer user row i of r with its ETag, plus what the account rule says of the caller:
+ * Answer user u with its ETag, plus what the account rule says of the caller:
  * account_editable (may it make account-level changes, given the permission) and why not.
  * The two are not part of the ETag: they depend on the caller, not on the user.
  */
 static enum gh_err
-user_entity(struct request *req, int status, const struct db_result *r, const char *location)
+user_entity(struct request *req, int status, const struct user *u, const char *location)
 {
-	cJSON		*o = user_json(req, r, 0);
+	cJSON		*o = user_json(req, u);
 	const char	*why = NULL;
-	long long	 id = db_int(r, 0, UC_ID);
+	long long	 id = u->id;
 	enum gh_err	 err;
 
 	resp_header(req, "ETag", api_etag(req, o));
@@ -301,21 +258,13 @@ user_entity(struct request *req, int status, const struct db_result *r, const ch
 static long long
 event_org(struct request *req, const char *perm, long long id)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	long long	 org;
 
 	if (!authn_platform_has(req, perm))
 		return req->auth.org_id;
-	p[0] = DB_INT(id);
-	if (db_exec(req->w->db, req->arena, SQL_USER_PRIMARY_ORG, p, 1, &r) == GH_OK && r.nrows > 0)
-		return db_int(&r, 0, 0);
+	if (store_user_primary_org(req->w->db, req->arena, id, &org) == GH_OK)
+		return org;
 	return req->auth.org_id;
-}
-
-static void
-audit(struct request *req, const char *action, long long id, long long org, const cJSON *details)
-{
-	(void)audit_change(req, action, "user", id, org, details);
 }
 
 /* After the commit: publish the user's new permission_version (deleted users included). */
@@ -323,11 +272,9 @@ static enum gh_err
 publish(struct request *req, long long id)
 {
 	struct db_result r;
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_PV_ROW, p, 1, &r)) != GH_OK)
+	if ((err = store_user_pv_rows(req->w->db, req->arena, id, &r)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the new session state could not be "
 		    "read back; tokens end when their cache expires");
 	return session_pv_publish_rows(req, &r);
@@ -337,56 +284,17 @@ publish(struct request *req, long long id)
  * List and search
  */
 
+/* The sort keys of ?sort=, in the order of enum user_sort (sort * 2 + desc). */
 enum list_sort { SORT_USERNAME, SORT_EMAIL, SORT_LAST_NAME, SORT_CREATED, SORT__MAX };
-/*
- * Where a plan starts (sql_users.h): USERS, WALK and ORG_ORDERED walk a sort index (of users,
- * of the organization's memberships); ORG, TEAM, SEARCH and ROLE sort the rows of a selective
- * driver; GRAM and GRAM_ORG walk q's prefix rows in username order.
- */
-enum list_driver {
-	DRV_USERS, DRV_ORG_ORDERED, DRV_ORG, DRV_TEAM, DRV_SEARCH, DRV_ROLE, DRV_WALK, DRV__SORTS,
-	DRV_GRAM = DRV__SORTS, DRV_GRAM_ORG, DRV__MAX
-};
 
 static const char *const sort_names[SORT__MAX] = { "username", "email", "last_name", "created_at" };
 
-#define UL_ROW(N) { SQL_USER_LIST_##N##_USERNAME_ASC, SQL_USER_LIST_##N##_USERNAME_DESC, \
-	SQL_USER_LIST_##N##_EMAIL_ASC, SQL_USER_LIST_##N##_EMAIL_DESC, \
-	SQL_USER_LIST_##N##_LAST_NAME_ASC, SQL_USER_LIST_##N##_LAST_NAME_DESC, \
-	SQL_USER_LIST_##N##_CREATED_ASC, SQL_USER_LIST_##N##_CREATED_DESC }
-
-static const enum sql_id list_sql[DRV__SORTS][SORT__MAX * 2] = {
-	UL_ROW(USERS), UL_ROW(ORG_ORDERED), UL_ROW(ORG), UL_ROW(TEAM), UL_ROW(SEARCH), UL_ROW(ROLE),
-	UL_ROW(WALK),
-};
-
-/* GRAM and GRAM_ORG: username order only. */
-static const enum sql_id gram_sql[2][2] = {
-	{ SQL_USER_LIST_GRAM_ASC, SQL_USER_LIST_GRAM_DESC },
-	{ SQL_USER_LIST_GRAM_ORG_ASC, SQL_USER_LIST_GRAM_ORG_DESC },
-};
-
-/* Drivers whose statement takes a budget of rows examined after the limit. */
-static int
-drv_walks(enum list_driver d)
-{
-	return d == DRV_ORG_ORDERED || d == DRV_WALK || d == DRV_GRAM || d == DRV_GRAM_ORG;
-}
-
 struct list_args {
-	long long	 limit;
-	enum list_sort	 sort;
-	int		 desc;
-	int		 after;		/* a cursor was given */
-	const char	*k1, *k2;	/* cursor keys (username/email/last_name/created_at, first_name) */
-	long long	 kid;		/* cursor id */
-	const char	*q;		/* LIKE pattern, escaped, with the final % */
-	const char	*qraw;		/* q as given */
-	size_t		 qlen;		/* its length in characters */
-	long long	 org;		/* organization context, 0 = every user */
-	const char	*role;		/* name */
-	long long	 team;
-	int		 status;	/* 0 any, 1 enabled, 2 disabled, 3 locked, 4 expired */
+	enum list_sort		 sort;
+	int			 desc;
+	struct user_filter	 f;
+	struct db_keyset	 ks;	/* key: username/email/last_name/created_at of the cursor */
+	const char		*key2;	/* its first_name (last_name sorts) */
 };
 
 /* The LIKE pattern matching values that start with q ('!' escapes). */
@@ -405,9 +313,9 @@ like_prefix(struct request *req, const char *q)
 	return out;
 }
 
-/* The cursor after row i of r: base64url of [sort, desc, keys..., id]. */
+/* The cursor after user u: base64url of [sort, desc, keys..., id]. */
 static const char *
-cursor_of(struct request *req, const struct list_args *a, const struct db_result *r, size_t i)
+cursor_of(struct request *req, const struct list_args *a, const struct user *u)
 {
 	cJSON	*c = api_array(req);
 	char	*s, *out;
@@ -417,20 +325,20 @@ cursor_of(struct request *req, const struct list_args *a, const struct db_result
 	cJSON_AddItemToArray(c, cJSON_CreateNumber(a->desc));
 	switch (a->sort) {
 	case SORT_USERNAME:
-		cJSON_AddItemToArray(c, cJSON_CreateString(db_str(r, i, UC_USERNAME)));
+		cJSON_AddItemToArray(c, cJSON_CreateString(u->username));
 		break;
 	case SORT_EMAIL:
-		cJSON_AddItemToArray(c, cJSON_CreateString(db_str(r, i, UC_EMAIL)));
+		cJSON_AddItemToArray(c, cJSON_CreateString(u->email));
 		break;
 	case SORT_LAST_NAME:
-		cJSON_AddItemToArray(c, cJSON_CreateString(db_str(r, i, UC_LAST)));
-		cJSON_AddItemToArray(c, cJSON_CreateString(db_str(r, i, UC_FIRST)));
+		cJSON_AddItemToArray(c, cJSON_CreateString(u->last_name));
+		cJSON_AddItemToArray(c, cJSON_CreateString(u->first_name));
 		break;
 	default:
-		cJSON_AddItemToArray(c, cJSON_CreateString(db_str(r, i, UC_CREATED_RAW)));
+		cJSON_AddItemToArray(c, cJSON_CreateString(u->created_key));
 		break;
 	}
-	cJSON_AddItemToArray(c, cJSON_CreateNumber((double)db_int(r, i, UC_ID)));
+	cJSON_AddItemToArray(c, cJSON_CreateNumber((double)u->id));
 	s = cJSON_PrintUnformatted(c);
 	n = strlen(s);
 	olen = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -440,7 +348,7 @@ cursor_of(struct request *req, const struct list_args *a, const struct db_result
 	return out;
 }
 
-/* "YYYY-MM-DD HH:MM:SS.ffffff", as SQL_USER_* select the created_at of a cursor. */
+/* "YYYY-MM-DD HH:MM:SS.ffffff", as USER_COLUMNS select the created_key of a cursor. */
 static int
 datetime_text(const char *s)
 {
@@ -495,14 +403,14 @@ cursor_parse(struct request *req, const char *c, struct list_args *a)
 	if ((int)v->valuedouble != (int)a->sort || (int)v->next->valuedouble != a->desc)
 		return bad_cursor(req);
 	v = v->next->next;
-	a->k1 = v->valuestring;
+	a->ks.key = v->valuestring;
 	if (a->sort == SORT_LAST_NAME) {
 		v = v->next;
-		a->k2 = v->valuestring;
+		a->key2 = v->valuestring;
 	}
-	a->kid = (long long)v->next->valuedouble;
-	a->after = 1;
-	if (a->sort == SORT_CREATED && !datetime_text(a->k1))
+	a->ks.after = (long long)v->next->valuedouble;
+	a->ks.has = 1;
+	if (a->sort == SORT_CREATED && !datetime_text(a->ks.key))
 		return bad_cursor(req);
 	return GH_OK;
 }
@@ -516,13 +424,13 @@ list_parse(struct request *req, struct list_args *a)
 	const char	*q = req_query(req, "q"), *org = req_query(req, "organization_id");
 	const char	*team = req_query(req, "team"), *st = req_query(req, "status");
 	const char	*sort = req_query(req, "sort"), *dir = req_query(req, "direction");
-	struct db_result r;
-	struct db_param	 p[2];
+	struct user_filter *f = &a->f;
+	long long	 id;
 	enum gh_err	 err;
 	size_t		 i, n;
 
 	memset(a, 0, sizeof(*a));
-	if ((err = api_limit_parse(req, &a->limit)) != GH_OK)
+	if ((err = api_limit_parse(req, &a->ks.limit)) != GH_OK)
 		return err;
 	a->sort = SORT_USERNAME;
 	if (sort != NULL) {
@@ -538,6 +446,7 @@ list_parse(struct request *req, struct list_args *a)
 			return req_fail(req, GH_ERR_VALIDATION, "direction", "direction is asc or desc");
 		a->desc = strcmp(dir, "desc") == 0;
 	}
+	a->ks.sort = (int)a->sort * 2 + a->desc;
 	if (c != NULL && (err = cursor_parse(req, c, a)) != GH_OK)
 		return err;
 	if (q != NULL) {
@@ -545,9 +454,9 @@ list_parse(struct request *req, struct list_args *a)
 		if (n == (size_t)-1 || n < Q_MIN || n > Q_MAX)
 			return req_fail(req, GH_ERR_VALIDATION, "q",
 			    "q must have from %d to %d characters", Q_MIN, Q_MAX);
-		a->q = like_prefix(req, q);
-		a->qraw = q;
-		a->qlen = n;
+		f->like = like_prefix(req, q);
+		f->q = q;
+		f->qlen = n;
 	}
 	if (st != NULL) {
 		for (i = 0; i < 4 && strcmp(st, statuses[i]) != 0; i++)
@@ -555,302 +464,69 @@ list_parse(struct request *req, struct list_args *a)
 		if (i == 4)
 			return req_fail(req, GH_ERR_VALIDATION, "status",
 			    "status is enabled, disabled, locked or expired");
-		a->status = (int)i + 1;
+		f->state = (enum user_state)(i + 1);
 	}
 
 	/* The organization context. */
 	if ((err = api_query_int(req, "organization_id", 1, LLONG_MAX,
-	    "organization_id must be a positive integer", &a->org)) != GH_OK)
+	    "organization_id must be a positive integer", &f->org)) != GH_OK)
 		return err;
 	if (!authn_platform_has(req, "users.read")) {
 		if (req->auth.org_id <= 0)
 			return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your session has no organization");
-		if (org != NULL && a->org != req->auth.org_id)
+		if (org != NULL && f->org != req->auth.org_id)
 			return req_fail(req, GH_ERR_FORBIDDEN, "organization_id",
 			    "you can list only the users of your own organization");
-		a->org = req->auth.org_id;
+		f->org = req->auth.org_id;
 	}
 
 	if ((err = api_query_int(req, "team", 1, LLONG_MAX, "team must be a team id",
-	    &a->team)) != GH_OK)
+	    &f->team)) != GH_OK)
 		return err;
 	if (team != NULL) {
-		p[0] = DB_INT(a->team);
-		if ((err = db_exec(req->w->db, req->arena, SQL_USER_TEAM_ORG, p, 1, &r)) != GH_OK)
+		err = store_user_team_org(req->w->db, req->arena, f->team, &id);
+		if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 			return err;
-		if (r.nrows == 0 || (!authn_platform_has(req, "users.read") &&
-		    db_int(&r, 0, 0) != a->org))
-			return req_fail(req, GH_ERR_VALIDATION, "team", "no team %lld", a->team);
+		if (err == GH_ERR_NOT_FOUND || (!authn_platform_has(req, "users.read") &&
+		    id != f->org))
+			return req_fail(req, GH_ERR_VALIDATION, "team", "no team %lld", f->team);
 	}
-	a->role = req_query(req, "role");
-	if (a->role != NULL) {
-		if ((n = utf8_len(a->role)) == (size_t)-1 || n < 1 || n > 100)
+	f->role = req_query(req, "role");
+	if (f->role != NULL) {
+		if ((n = utf8_len(f->role)) == (size_t)-1 || n < 1 || n > 100)
 			return req_fail(req, GH_ERR_VALIDATION, "role",
 			    "role must be a role name of 1 to 100 characters");
-		if (a->org > 0) {
-			p[0] = DB_STR(a->role);
-			p[1] = DB_INT(a->org);
-			if ((err = db_exec(req->w->db, req->arena, SQL_USER_ROLE_IN_ORG, p, 2, &r)) !=
-			    GH_OK)
-				return err;
-			if (r.nrows == 0)
+		if (f->org > 0) {
+			err = store_user_role_in_org(req->w->db, req->arena, f->role, f->org, &id);
+			if (err == GH_ERR_NOT_FOUND)
 				return req_fail(req, GH_ERR_VALIDATION, "role",
-				    "no role named %s in organization %lld", a->role, a->org);
+				    "no role named %s in organization %lld", f->role, f->org);
+			if (err != GH_OK)
+				return err;
 		}
 	}
 	return GH_OK;
-}
-
-static long long
-probe_cap(void)
-{
-	static long long	 cap;
-	const char		*e;
-
-	if (cap == 0) {
-		e = getenv("GATEHOUSE_USERS_PROBE_CAP");
-		cap = e != NULL ? strtoll(e, NULL, 10) : 0;
-		if (cap < 1 || cap > 1000000)
-			cap = LIST_PROBE_CAP;
-	}
-	return cap;
-}
-
-static enum gh_err
-probe(struct request *req, enum sql_id id, const struct db_param *p, size_t n, long long *out)
-{
-	struct db_result r;
-	enum gh_err	 err;
-
-	if ((err = db_exec(req->w->db, req->arena, id, p, n, &r)) != GH_OK)
-		return err;
-	*out = db_int(&r, 0, 0);
-	return GH_OK;
-}
-
-static long long
-min_ll(long long a, long long b)
-{
-	return a < b ? a : b;
-}
-
-/*
- * Choose where the plan starts, and the budget of a walk (0: none).  Every choice reads a
- * bounded number of rows (docs/api-users.md, "Performance"):
- *  - a team: its members, sorted (teams are small);
- *  - no filter that thins the rows out (only an organization, status enabled or none): a walk
- *    of the sort index, of users or of the organization's memberships: a page is ~51 rows;
- *  - a q of at most GRAM_K characters sorted by username, nothing else but an organization:
- *    its prefix rows (of that organization: org_user_search);
- *  - otherwise the smallest of the organization's members, the holders of the role and q's
- *    candidates, when below its cap, sorted; every capped count stops at the best so far;
- *  - a rare state: its accounts (ix_users_state), sorted;
- *  - a q with many candidates and no small driver: for the username sort, its prefix rows in
- *    username order (exact when q has at most GRAM_K characters; a longer q gets a budget);
- *    for the other sorts, the sort index under a budget.  A walk that runs out of budget falls
- *    back to the matches, sorted (api_users_list).
- */
-static enum gh_err
-plan(struct request *req, const struct list_args *a, enum list_driver *drv, long long *budget)
-{
-	struct db_param	 p[10];
-	long long	 best = LLONG_MAX, n, lim, cap = probe_cap();
-	enum gh_err	 err;
-	int		 k;
-
-	*budget = 0;
-	if (a->team > 0) {
-		*drv = DRV_TEAM;
-		return GH_OK;
-	}
-	*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_USERS;
-	if (a->role == NULL && a->q == NULL && a->status <= 1)
-		return GH_OK;
-	if (a->q != NULL && a->role == NULL && a->status <= 1 &&
-	    a->sort == SORT_USERNAME && a->qlen <= GRAM_K) {
-		*drv = a->org > 0 ? DRV_GRAM_ORG : DRV_GRAM;
-		return GH_OK;
-	}
-	if (a->org > 0) {
-		p[0] = DB_INT(a->org);
-		p[1] = DB_INT(cap);
-		if ((err = probe(req, SQL_USER_PROBE_ORG, p, 2, &n)) != GH_OK)
-			return err;
-		if (n < cap) {
-			best = n;
-			*drv = DRV_ORG;
-		}
-	}
-	if (a->role != NULL) {
-		lim = min_ll(cap, best);
-		p[0] = DB_STR(a->role);
-		p[1] = DB_INT(a->org > 0);
-		p[2] = DB_INT(a->org);
-		p[3] = DB_INT(lim);
-		if ((err = probe(req, SQL_USER_PROBE_ROLE, p, 4, &n)) != GH_OK)
-			return err;
-		if (n < lim) {
-			best = n;
-			*drv = DRV_ROLE;
-		}
-	}
-	if (a->q == NULL) {
-		/*
-		 * A rare state in a large organization: the users of that state (ix_users_state,
-		 * which the optimizer picks for them) with the membership probed, sorted.
-		 */
-		if (*drv == DRV_ORG_ORDERED && a->status > 1)
-			*drv = DRV_USERS;
-		return GH_OK;
-	}
-	if (a->qlen > GRAM_K) {
-		lim = min_ll(min_ll(cap, best), SEARCH_SORT_MAX);
-		for (k = 0; k < 10; k += 2) {
-			p[k] = DB_STR(a->q);
-			p[k + 1] = DB_INT(lim);
-		}
-		if ((err = probe(req, SQL_USER_PROBE_SEARCH, p, 10, &n)) != GH_OK)
-			return err;
-	} else {
-		lim = min_ll(cap, best);
-		if (a->sort == SORT_USERNAME)
-			lim = min_ll(lim, SEARCH_SORT_MAX);
-		p[0] = DB_STR(a->qraw);
-		p[1] = DB_INT(lim);
-		if ((err = probe(req, SQL_USER_PROBE_GRAM, p, 2, &n)) != GH_OK)
-			return err;
-	}
-	if (n < lim) {
-		*drv = DRV_SEARCH;
-		return GH_OK;
-	}
-	if (best != LLONG_MAX)
-		return GH_OK;
-	if (a->status > 1) {
-		/* the accounts of a rare state (ix_users_state, chosen by the optimizer), sorted */
-		*drv = DRV_USERS;
-		return GH_OK;
-	}
-	if (a->sort == SORT_USERNAME) {
-		*drv = a->org > 0 ? DRV_GRAM_ORG : DRV_GRAM;
-		if (a->qlen > GRAM_K)
-			*budget = WALK_BUDGET;
-	} else {
-		*drv = a->org > 0 ? DRV_ORG_ORDERED : DRV_WALK;
-		*budget = WALK_BUDGET;
-	}
-	return GH_OK;
-}
-
-/* Run the list statement of driver drv into r. */
-static enum gh_err
-list_run(struct request *req, const struct list_args *a, enum list_driver drv, long long budget,
-    struct db_result *r)
-{
-	struct db_param	 p[40];
-	enum sql_id	 id;
-	size_t		 n = 0;
-	int		 k, org_in_driver;
-
-	/* The driver's own parameters. */
-	switch (drv) {
-	case DRV_ORG_ORDERED:
-	case DRV_ORG:
-		p[n++] = DB_INT(a->org);
-		break;
-	case DRV_TEAM:
-		p[n++] = DB_INT(a->team);
-		break;
-	case DRV_SEARCH:
-		for (k = 0; k < 5; k++)
-			p[n++] = DB_STR(a->q);
-		break;
-	case DRV_ROLE:
-		p[n++] = DB_STR(a->role);
-		p[n++] = DB_INT(a->org > 0);
-		p[n++] = DB_INT(a->org);
-		break;
-	case DRV_GRAM_ORG:
-		p[n++] = DB_INT(a->org);
-		/* FALLTHROUGH */
-	case DRV_GRAM:
-		p[n++] = DB_STR(a->qraw);
-		break;
-	default:
-		break;
-	}
-	org_in_driver = drv == DRV_ORG_ORDERED || drv == DRV_ORG || drv == DRV_GRAM_ORG;
-
-	/* UL_FILTERS */
-	p[n++] = DB_INT(a->q != NULL && drv != DRV_SEARCH);
-	for (k = 0; k < 5; k++)
-		p[n++] = DB_STR(a->q ? a->q : "");
-	p[n++] = DB_INT(a->org > 0 && !org_in_driver);
-	p[n++] = DB_INT(a->org);
-	p[n++] = DB_STR(a->role ? a->role : "");
-	p[n++] = DB_STR(a->role ? a->role : "");
-	p[n++] = DB_INT(a->org > 0);
-	p[n++] = DB_INT(a->org);
-	for (k = 0; k < 5; k++)
-		p[n++] = DB_INT(a->status);
-
-	/* The keyset. */
-	p[n++] = DB_INT(a->after);
-	switch (a->sort) {
-	case SORT_LAST_NAME:
-		p[n++] = DB_STR(a->after ? a->k1 : "");
-		p[n++] = DB_STR(a->after ? a->k1 : "");
-		p[n++] = DB_STR(a->after ? a->k2 : "");
-		p[n++] = DB_STR(a->after ? a->k2 : "");
-		p[n++] = DB_INT(a->kid);
-		break;
-	case SORT_CREATED:
-		p[n++] = DB_STR(a->after ? a->k1 : "1970-01-01 00:00:00");
-		p[n++] = DB_STR(a->after ? a->k1 : "1970-01-01 00:00:00");
-		p[n++] = DB_INT(a->kid);
-		break;
-	default:
-		p[n++] = DB_STR(a->after ? a->k1 : "");
-		break;
-	}
-	p[n++] = DB_INT(a->limit + 1);
-	if (drv_walks(drv))
-		p[n++] = DB_INT(budget > 0 ? budget : NO_BUDGET);
-
-	if (drv == DRV_GRAM || drv == DRV_GRAM_ORG)
-		id = gram_sql[drv == DRV_GRAM_ORG][a->desc];
-	else
-		id = list_sql[drv][a->sort * 2 + a->desc];
-	return db_exec(req->w->db, req->arena, id, p, n, r);
 }
 
 enum gh_err
 api_users_list(struct request *req)
 {
 	struct list_args a;
-	struct db_result r;
-	enum list_driver drv;
+	struct user	*u;
 	enum gh_err	 err;
-	long long	 budget;
-	size_t		 i;
+	size_t		 i, n;
 	cJSON		*items, *o;
 	const char	*next = NULL;
 
-	if ((err = list_parse(req, &a)) != GH_OK || (err = plan(req, &a, &drv, &budget)) != GH_OK ||
-	    (err = list_run(req, &a, drv, budget, &r)) != GH_OK)
-		return err;
-	/*
-	 * A walk under a budget that did not fill the page either ran out of budget or reached
-	 * the end: the sorted matches answer both.
-	 */
-	if (budget > 0 && (long long)r.nrows <= a.limit &&
-	    (err = list_run(req, &a, DRV_SEARCH, 0, &r)) != GH_OK)
+	if ((err = list_parse(req, &a)) != GH_OK ||
+	    (err = store_user_search(req->w->db, req->arena, &a.f, &a.ks, a.key2, &u, &n)) !=
+	    GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < r.nrows && (long long)i < a.limit; i++)
-		cJSON_AddItemReferenceToArray(items, user_json(req, &r, i));
-	if ((long long)r.nrows > a.limit)
-		next = cursor_of(req, &a, &r, (size_t)a.limit - 1);
+	for (i = 0; i < n && (long long)i < a.ks.limit; i++)
+		cJSON_AddItemReferenceToArray(items, user_json(req, &u[i]));
+	if ((long long)n > a.ks.limit)
+		next = cursor_of(req, &a, &u[a.ks.limit - 1]);
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "items", items);
 	api_add_str(o, "next_cursor", next);
@@ -861,14 +537,14 @@ api_users_list(struct request *req)
 enum gh_err
 api_user_get(struct request *req)
 {
-	struct db_result r;
+	struct user	 u;
 	long long	 id;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, "users.read", id, 0, &r)) != GH_OK)
+	    (err = load(req, "users.read", id, 0, &u)) != GH_OK)
 		return err;
-	return user_entity(req, 200, &r, NULL);
+	return user_entity(req, 200, &u, NULL);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -884,18 +560,14 @@ static enum gh_err
 role_for(struct request *req, const char *name, long long org, long long *id, int *platform)
 {
 	const struct authz_role	*role;
-	struct db_result	 r;
-	struct db_param		 p[2];
 	enum gh_err		 err;
 
-	p[0] = DB_STR(name);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_ROLE_IN_ORG, p, 2, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
+	err = store_user_role_in_org(req->w->db, req->arena, name, org, id);
+	if (err == GH_ERR_NOT_FOUND)
 		return req_fail(req, GH_ERR_VALIDATION, "role", "no role named %s in organization %lld",
 		    name, org);
-	*id = db_int(&r, 0, 0);
+	if (err != GH_OK)
+		return err;
 	if ((role = authn_role_by_id(req, *id)) == NULL)
 		return req_fail(req, GH_ERR_VALIDATION, "role", "role %s is not loaded yet; retry",
 		    name);
@@ -916,10 +588,9 @@ static enum gh_err
 target_org(struct request *req, long long *org)
 {
 	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(req->json, "organization_id");
-	struct db_result r;
-	struct db_param	 p[1];
 	long long	 want = 0;
 	enum gh_err	 err;
+	int		 exists;
 
 	if (v != NULL && !cJSON_IsNull(v) && body_int_value(req, v, "organization_id", 1,
 	    LLONG_MAX, &want) != GH_OK)
@@ -936,10 +607,9 @@ target_org(struct request *req, long long *org)
 	if (*org <= 0)
 		return req_fail(req, GH_ERR_VALIDATION, "organization_id",
 		    "organization_id is required: your session has no organization");
-	p[0] = DB_INT(*org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_ORG_EXISTS, p, 1, &r)) != GH_OK)
+	if ((err = store_user_org_exists(req->w->db, req->arena, *org, &exists)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
+	if (!exists)
 		return req_fail(req, GH_ERR_VALIDATION, "organization_id", "no organization %lld",
 		    *org);
 	return GH_OK;
@@ -950,10 +620,8 @@ static enum gh_err
 create_invite(struct request *req, const char *email, const char *rolename, long long org)
 {
 	static const char *const fields[] = { "email", "role", "organization_id", "invite", NULL };
-	struct db_result r;
-	struct db_param	 p[1];
 	long long	 role = 0;
-	int		 platform;
+	int		 platform, taken;
 	enum gh_err	 err;
 	cJSON		*inv = NULL, *d, *idv;
 
@@ -964,10 +632,9 @@ create_invite(struct request *req, const char *email, const char *rolename, long
 	}
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	p[0] = DB_STR(email);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_EMAIL_TAKEN, p, 1, &r)) != GH_OK)
+	if ((err = store_user_email_taken(req->w->db, req->arena, email, &taken)) != GH_OK)
 		goto fail;
-	if (r.nrows > 0) {
+	if (taken) {
 		err = req_fail(req, GH_ERR_CONFLICT, "email", "another user already has this email");
 		goto fail;
 	}
@@ -986,7 +653,7 @@ create_invite(struct request *req, const char *email, const char *rolename, long
 	idv = inv ? cJSON_GetObjectItemCaseSensitive(inv, "id") : NULL;
 	if (cJSON_IsNumber(idv))
 		cJSON_AddNumberToObject(d, "invitation_id", idv->valuedouble);
-	audit(req, "user.invite", 0, org, d);
+	(void)audit_change(req, "user.invite", "user", 0, org, d);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if (cJSON_IsNumber(idv))
@@ -1006,8 +673,7 @@ api_user_create(struct request *req)
 	    "last_name", "full_name", "profile_image_ref", "password", "invite", "role",
 	    "organization_id", NULL };
 	const struct gh_config	*cfg = req->w->cfg;
-	struct db_result	 r;
-	struct db_param		 p[10];
+	struct user		 u;
 	const char		*username, *email, *phone, *first, *last, *full, *image, *pw;
 	const char		*rolename;
 	char			 hash[crypto_pwhash_STRBYTES];
@@ -1070,25 +736,21 @@ api_user_create(struct request *req)
 	/* One transaction: the account, its membership and its role, or nothing. */
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		goto out;
-	p[0] = DB_STR(username);
-	p[1] = DB_STR(email);
-	p[2] = DB_STR(phone);
-	p[3] = DB_STR(first);
-	p[4] = DB_STR(last);
-	p[5] = DB_STR(full);
-	p[6] = DB_STR(image);
-	p[7] = DB_STR(hash);
-	p[8] = DB_INT(req->auth.user_id);
-	p[9] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_INSERT, p, 10, &r)) != GH_OK) {
+	memset(&u, 0, sizeof(u));
+	u.username = username;
+	u.email = email;
+	u.phone_number = phone;
+	u.first_name = first;
+	u.last_name = last;
+	u.full_name = full;
+	u.profile_image_ref = image;
+	if ((err = store_user_insert(req->w->db, req->arena, &u, hash, req->auth.user_id,
+	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			err = conflict(req);
 		goto fail;
 	}
-	id = (long long)r.insert_id;
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_JOIN_ORG, p, 2, NULL)) != GH_OK)
+	if ((err = store_user_join_org(req->w->db, req->arena, id, org)) != GH_OK)
 		goto fail;
 	/*
 	 * The role is resolved here, after the rows above, inside the transaction: a role renamed
@@ -1096,26 +758,18 @@ api_user_create(struct request *req)
 	 */
 	if ((err = role_for(req, rolename, org, &role, &platform)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(role);
-	p[2] = platform ? DB_NULL : DB_INT(org);
-	p[3] = DB_INT(req->auth.user_id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_GRANT, p, 4, NULL)) != GH_OK)
-		goto fail;
-	p[0] = DB_INT(role);
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_SET_ROLE, p, 2, NULL)) != GH_OK)
+	if ((err = store_user_grant(req->w->db, req->arena, id, role, platform ? 0 : org,
+	    req->auth.user_id)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "role", rolename);
 	cJSON_AddBoolToObject(d, "invite", 0);
-	audit(req, "user.create", id, org, d);
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_GET, p, 1, &r)) != GH_OK ||
+	(void)audit_change(req, "user.create", "user", id, org, d);
+	if ((err = store_user_get(req->w->db, req->arena, id, 0, &u)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	sodium_memzero(hash, sizeof(hash));
-	return user_entity(req, 201, &r, arena_printf(req->arena, "/api/v1/users/%lld", id));
+	return user_entity(req, 201, &u, arena_printf(req->arena, "/api/v1/users/%lld", id));
 fail:
 	db_rollback(req->w->db);
 out:
@@ -1132,17 +786,25 @@ api_user_update(struct request *req)
 {
 	static const char *const fields[] = { "username", "email", "phone_number", "first_name",
 	    "last_name", "full_name", "profile_image_ref", NULL };
-	static const struct { const char *name; size_t min, max; int col; } f[] = {
-		{ "username", 3, 64, UC_USERNAME }, { "email", 3, 254, UC_EMAIL },
-		{ "phone_number", 3, 16, UC_PHONE }, { "first_name", 0, 100, UC_FIRST },
-		{ "last_name", 0, 100, UC_LAST }, { "full_name", 0, 200, UC_FULL },
-		{ "profile_image_ref", 1, 512, UC_IMAGE },
+	/* The members of struct user each field writes; null clears a name to "". */
+	static const struct {
+		const char	*name;
+		size_t		 min, max;
+		size_t		 off;
+		int		 nullable;
+	} f[] = {
+		{ "username", 3, 64, offsetof(struct user, username), 0 },
+		{ "email", 3, 254, offsetof(struct user, email), 0 },
+		{ "phone_number", 3, 16, offsetof(struct user, phone_number), 1 },
+		{ "first_name", 0, 100, offsetof(struct user, first_name), 0 },
+		{ "last_name", 0, 100, offsetof(struct user, last_name), 0 },
+		{ "full_name", 0, 200, offsetof(struct user, full_name), 0 },
+		{ "profile_image_ref", 1, 512, offsetof(struct user, profile_image_ref), 1 },
 	};
 	const size_t	 nf = sizeof(f) / sizeof(f[0]);
 	const char	*v[sizeof(f) / sizeof(f[0])];
 	int		 given[sizeof(f) / sizeof(f[0])];
-	struct db_result r;
-	struct db_param	 p[9];
+	struct user	 u;
 	long long	 id;
 	enum gh_err	 err;
 	size_t		 i, changed = 0;
@@ -1169,42 +831,41 @@ api_user_update(struct request *req)
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, "users.update", id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
+	if ((err = load(req, "users.update", id, 1, &u)) != GH_OK ||
+	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
 	    (err = api_account_rule(req, "users.update", id, 1)) != GH_OK)
 		goto fail;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
 	for (i = 0; i < nf; i++) {
-		const char *old = db_str(&r, 0, (size_t)f[i].col);
+		const char **col = (const char **)(void *)((char *)&u + f[i].off);
+		const char *old = *col;
 
 		if (!given[i])
 			v[i] = old;
-		else if (v[i] == NULL && f[i].col != UC_PHONE && f[i].col != UC_IMAGE)
-			v[i] = "";	/* names: null clears */
+		else if (v[i] == NULL && !f[i].nullable)
+			v[i] = "";
 		if ((v[i] == NULL) != (old == NULL) || (v[i] != NULL && strcmp(v[i], old) != 0)) {
 			cJSON_AddItemToArray(names, cJSON_CreateString(f[i].name));
 			changed++;
 		}
+		*col = v[i];
 	}
 	if (changed > 0) {
-		for (i = 0; i < nf; i++)
-			p[i] = DB_STR(v[i]);
-		p[7] = DB_INT(req->auth.user_id);
-		p[8] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_USER_UPDATE, p, 9, NULL)) != GH_OK) {
+		if ((err = store_user_update(req->w->db, req->arena, &u, req->auth.user_id)) !=
+		    GH_OK) {
 			if (err == GH_ERR_CONFLICT)
 				err = conflict(req);
 			goto fail;
 		}
-		audit(req, "user.update", id, event_org(req, "users.update", id), d);
-		p[0] = DB_INT(id);
-		if ((err = db_exec(req->w->db, req->arena, SQL_USER_GET, p, 1, &r)) != GH_OK)
+		(void)audit_change(req, "user.update", "user", id,
+		    event_org(req, "users.update", id), d);
+		if ((err = store_user_get(req->w->db, req->arena, id, 0, &u)) != GH_OK)
 			goto fail;
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
-	return user_entity(req, 200, &r, NULL);
+	return user_entity(req, 200, &u, NULL);
 fail:
 	return refused(req, err, "user.update", id);
 }
@@ -1219,18 +880,39 @@ enum user_action {
 
 static const struct {
 	const char	*audit;		/* audit_log action */
-	enum sql_id	 stmt;		/* the change; SQL_PING when there is none */
 	int		 ends_access;	/* bump permission_version, revoke refresh tokens */
 	int		 self_ok;	/* the caller may do it to itself */
 	const char	*reason;	/* refresh_tokens.revoke_reason */
 } actions[ACT__MAX] = {
-	[ACT_DISABLE] = { "user.disable", SQL_USER_SET_ENABLED, 1, 0, "user_disabled" },
-	[ACT_ENABLE] = { "user.enable", SQL_USER_SET_ENABLED, 0, 1, NULL },
-	[ACT_LOCK] = { "user.lock", SQL_USER_ADMIN_LOCK, 1, 0, "user_locked" },
-	[ACT_UNLOCK] = { "user.unlock", SQL_USER_ADMIN_UNLOCK, 0, 1, NULL },
-	[ACT_EXPIRE] = { "user.expire_credentials", SQL_USER_EXPIRE_CREDENTIALS, 0, 0, NULL },
-	[ACT_END_SESSIONS] = { "user.end_sessions", SQL_PING, 1, 1, "admin_end_sessions" },
+	[ACT_DISABLE] = { "user.disable", 1, 0, "user_disabled" },
+	[ACT_ENABLE] = { "user.enable", 0, 1, NULL },
+	[ACT_LOCK] = { "user.lock", 1, 0, "user_locked" },
+	[ACT_UNLOCK] = { "user.unlock", 0, 1, NULL },
+	[ACT_EXPIRE] = { "user.expire_credentials", 0, 0, NULL },
+	[ACT_END_SESSIONS] = { "user.end_sessions", 1, 1, "admin_end_sessions" },
 };
+
+/* The account change of action what to user id (none for ACT_END_SESSIONS). */
+static enum gh_err
+act_change(struct request *req, enum user_action what, long long id)
+{
+	struct db	*db = req->w->db;
+	long long	 by = req->auth.user_id;
+
+	switch (what) {
+	case ACT_DISABLE:
+	case ACT_ENABLE:
+		return store_user_set_enabled(db, req->arena, id, what == ACT_ENABLE, by);
+	case ACT_LOCK:
+		return store_user_lock(db, req->arena, id, by);
+	case ACT_UNLOCK:
+		return store_user_unlock(db, req->arena, id, by);
+	case ACT_EXPIRE:
+		return store_user_expire_credentials(db, req->arena, id, by);
+	default:
+		return GH_OK;
+	}
+}
 
 /*
  * An organization caller's "end sessions": the membership's session_version moves and the
@@ -1240,25 +922,20 @@ static const struct {
 static enum gh_err
 end_org_sessions(struct request *req, long long id, long long *mv)
 {
-	struct db_param	 p[3];
 	enum gh_err	 err;
 
 	if ((err = session_mv_bump(req, id, req->auth.org_id, mv)) != GH_OK)
 		return err;
-	p[0] = DB_STR("admin_end_sessions");
-	p[1] = DB_INT(id);
-	p[2] = DB_INT(req->auth.org_id);
-	return db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER_ORG, p, 3, NULL);
+	return store_user_revoke_tokens(req->w->db, req->arena, id, req->auth.org_id,
+	    "admin_end_sessions");
 }
 
 static enum gh_err
 act(struct request *req, enum user_action what)
 {
-	struct db_result r;
-	struct db_param	 p[3];
+	struct user	 u;
 	redisReply	*rep;
 	long long	 id, mv = -1;
-	size_t		 n = 0;
 	enum gh_err	 err;
 	int		 org_scope;
 	cJSON		*d = NULL;
@@ -1269,17 +946,11 @@ act(struct request *req, enum user_action what)
 	org_scope = what == ACT_END_SESSIONS && !authn_platform_has(req, "users.manage");
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, "users.manage", id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
+	if ((err = load(req, "users.manage", id, 1, &u)) != GH_OK ||
+	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
 	    (!org_scope &&
-	    (err = api_account_rule(req, "users.manage", id, actions[what].self_ok)) != GH_OK))
-		goto fail;
-	if (what == ACT_DISABLE || what == ACT_ENABLE)
-		p[n++] = DB_INT(what == ACT_ENABLE);
-	p[n++] = DB_INT(req->auth.user_id);
-	p[n++] = DB_INT(id);
-	if (actions[what].stmt != SQL_PING &&
-	    (err = db_exec(req->w->db, req->arena, actions[what].stmt, p, n, NULL)) != GH_OK)
+	    (err = api_account_rule(req, "users.manage", id, actions[what].self_ok)) != GH_OK) ||
+	    (err = act_change(req, what, id)) != GH_OK)
 		goto fail;
 	if (org_scope) {
 		if ((err = end_org_sessions(req, id, &mv)) != GH_OK)
@@ -1287,15 +958,14 @@ act(struct request *req, enum user_action what)
 		d = api_object(req);
 		cJSON_AddStringToObject(d, "scope", "organization");
 	} else if (actions[what].ends_access) {
-		p[0] = DB_STR(actions[what].reason);
-		p[1] = DB_INT(id);
 		if ((err = session_pv_bump(req, id)) != GH_OK ||
-		    (err = db_exec(req->w->db, req->arena, SQL_RT_REVOKE_USER, p, 2, NULL)) != GH_OK)
+		    (err = store_user_revoke_tokens(req->w->db, req->arena, id, 0,
+		    actions[what].reason)) != GH_OK)
 			goto fail;
 	}
-	audit(req, actions[what].audit, id, event_org(req, "users.manage", id), d);
-	p[0] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_GET, p, 1, &r)) != GH_OK ||
+	(void)audit_change(req, actions[what].audit, "user", id,
+	    event_org(req, "users.manage", id), d);
+	if ((err = store_user_get(req->w->db, req->arena, id, 0, &u)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if (org_scope && (err = session_mv_publish(req, id, req->auth.org_id, mv)) != GH_OK)
@@ -1310,7 +980,7 @@ act(struct request *req, enum user_action what)
 		resp_status(req, 204);
 		return GH_OK;
 	}
-	return user_entity(req, 200, &r, NULL);
+	return user_entity(req, 200, &u, NULL);
 fail:
 	return refused(req, err, actions[what].audit, id);
 }
@@ -1365,32 +1035,22 @@ api_user_end_sessions(struct request *req)
 enum gh_err
 api_user_delete(struct request *req)
 {
-	static const enum sql_id drops[] = { SQL_USER_DROP_MEMBERSHIPS, SQL_USER_DROP_ROLES,
-	    SQL_USER_DROP_TEAMS, SQL_USER_DROP_TOKENS, SQL_USER_DROP_SIGNUPS };
-	struct db_result r;
-	struct db_param	 p[2];
+	struct user	 u;
 	long long	 id, org;
 	enum gh_err	 err;
-	size_t		 i;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, "users.delete", id, 1, &r)) != GH_OK ||
-	    (err = api_if_match(req, user_json(req, &r, 0))) != GH_OK ||
+	if ((err = load(req, "users.delete", id, 1, &u)) != GH_OK ||
+	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
 	    (err = api_account_rule(req, "users.delete", id, 0)) != GH_OK)
 		goto fail;
 	org = event_org(req, "users.delete", id);
-	p[0] = DB_INT(req->auth.user_id);
-	p[1] = DB_INT(id);
-	if ((err = db_exec(req->w->db, req->arena, SQL_USER_SCRUB, p, 2, NULL)) != GH_OK)
+	if ((err = store_user_delete(req->w->db, req->arena, id, req->auth.user_id)) != GH_OK)
 		goto fail;
-	p[0] = DB_INT(id);
-	for (i = 0; i < sizeof(drops) / sizeof(drops[0]); i++)
-		if ((err = db_exec(req->w->db, req->arena, drops[i], p, 1, NULL)) != GH_OK)
-			goto fail;
-	audit(req, "user.delete", id, org, NULL);
+	(void)audit_change(req, "user.delete", "user", id, org, NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	if ((err = publish(req, id)) != GH_OK)

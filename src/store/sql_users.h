@@ -2,9 +2,9 @@
  * sql_users.h: statements of the users API.  Part of the SQL_STATEMENTS list in store/sql.h.
  *
  * The list is one statement per (driver, sort, direction): ORDER BY cannot be a parameter, and
- * the driver -- the table the plan starts from -- is chosen by api/users.c from capped counts
- * (USER_PROBE_*), so that no page reads more than a few thousand rows whatever the size of the
- * table (docs/api-users.md, "Performance").  Every list statement takes, in this order:
+ * the driver -- the table the plan starts from -- is chosen by store/user_search.c from capped
+ * counts (USER_PROBE_*), so that no page reads more than a few thousand rows whatever the size
+ * of the table (docs/api-users.md, "Performance").  Every list statement takes, in this order:
  *	the driver's parameters (USERS 0, ORG_ORDERED 1, ORG 1, TEAM 1, SEARCH 5, ROLE 3),
  *	the 17 filter parameters of UL_FILTERS,
  *	the keyset parameters of the sort (USERNAME/EMAIL 2, LAST_NAME 6, CREATED 4),
@@ -29,17 +29,37 @@
 	" OR (u.is_enabled = 1 AND " lock " AND u.is_account_non_expired = 1" \
 	" AND u.is_credentials_non_expired = 0)"
 
-/* Columns of a user row, in the order enum user_col (api/users.c) names them. */
-#define USER_COLS "u.id, u.username, u.email, u.phone_number, u.first_name, u.last_name," \
-	" u.full_name, u.profile_image_ref," \
-	" CASE WHEN u.is_enabled = 0 THEN 'disabled' WHEN " U_LOCKED " THEN 'locked'" \
-	" WHEN u.is_account_non_expired = 0 OR u.is_credentials_non_expired = 0 THEN 'expired'" \
-	" ELSE 'enabled' END," \
-	" u.is_enabled, u.is_account_non_expired, u.is_account_non_locked," \
-	" u.is_credentials_non_expired, " UTS_("u.locked_until") ", u.password_hash IS NOT NULL, " \
-	UTS_("u.last_login") ", " UTS_("u.password_changed_at") ", " UTS_("u.created_at") ", " \
-	UTS_("u.updated_at") ", u.created_by, u.updated_by," \
-	" DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+/*
+ * The columns of a user row (store/sql.h, "Column tables"): status is the account state the
+ * API shows (disabled, locked, expired, enabled), created_key the created_at a cursor carries
+ * ("YYYY-MM-DD HH:MM:SS.ffffff", as the created_at keyset conditions compare it).
+ */
+#define USER_COLUMNS(X) \
+	X(USER_ID, INT, id, "u.id") \
+	X(USER_USERNAME, STR, username, "u.username") \
+	X(USER_EMAIL, STR, email, "u.email") \
+	X(USER_PHONE, STR, phone_number, "u.phone_number") \
+	X(USER_FIRST, STR, first_name, "u.first_name") \
+	X(USER_LAST, STR, last_name, "u.last_name") \
+	X(USER_FULL, STR, full_name, "u.full_name") \
+	X(USER_IMAGE, STR, profile_image_ref, "u.profile_image_ref") \
+	X(USER_STATUS, STR, status, "CASE WHEN u.is_enabled = 0 THEN 'disabled' WHEN " U_LOCKED \
+	    " THEN 'locked' WHEN u.is_account_non_expired = 0 OR u.is_credentials_non_expired = 0" \
+	    " THEN 'expired' ELSE 'enabled' END") \
+	X(USER_ENABLED, BOOL, is_enabled, "u.is_enabled") \
+	X(USER_NON_EXPIRED, BOOL, is_account_non_expired, "u.is_account_non_expired") \
+	X(USER_NON_LOCKED, BOOL, is_account_non_locked, "u.is_account_non_locked") \
+	X(USER_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, "u.is_credentials_non_expired") \
+	X(USER_LOCKED_UNTIL, STR, locked_until, UTS_("u.locked_until")) \
+	X(USER_HAS_PASSWORD, BOOL, has_password, "u.password_hash IS NOT NULL") \
+	X(USER_LAST_LOGIN, STR, last_login, UTS_("u.last_login")) \
+	X(USER_PW_CHANGED, STR, password_changed_at, UTS_("u.password_changed_at")) \
+	X(USER_CREATED, STR, created_at, UTS_("u.created_at")) \
+	X(USER_UPDATED, STR, updated_at, UTS_("u.updated_at")) \
+	X(USER_CREATED_BY, INT, created_by, "u.created_by") \
+	X(USER_UPDATED_BY, INT, updated_by, "u.updated_by") \
+	X(USER_CREATED_KEY, STR, created_key, "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f')")
+#define USER_COLS DB_SELECT(USER_COLUMNS)
 
 /*
  * Filters every list statement applies (17 parameters): q flag + 5 LIKE patterns; organization
@@ -144,9 +164,10 @@
 
 /*
  * Walks: the rows come in index order and the statement stops after the page (LIMIT ?) or
- * after a budget of rows examined (ROWS EXAMINED ?: api/users.c passes a huge one when it wants
- * no budget).  A walk stopped by its budget returns fewer rows than asked and api/users.c falls
- * back to the matches; FORCE INDEX makes sure no filesort could reorder a partial result.
+ * after a budget of rows examined (ROWS EXAMINED ?: store/user_search.c passes a huge one when it
+ * wants no budget).  A walk stopped by its budget returns fewer rows than asked and
+ * store/user_search.c falls back to the matches; FORCE INDEX makes sure no filesort could reorder
+ * a partial result.
  */
 #define UL_WALK(drv, c, o) "SELECT " USER_COLS drv UL_FILTERS c o " LIMIT ? ROWS EXAMINED ?"
 
@@ -160,7 +181,7 @@
 
 #define UL_(drv, c, o) "SELECT " USER_COLS drv UL_FILTERS c o " LIMIT ?"
 
-/* The eight sorts of one driver, in the order api/users.c indexes them (sort * 2 + desc). */
+/* The eight sorts of one driver, in the order of enum user_sort (store/user_search.h). */
 #define UL_DRIVER(NAME, F, drv) \
 	X(SQL_USER_LIST_##NAME##_USERNAME_ASC, F(drv, ULC_USERNAME_ASC, ULO_USERNAME_ASC)) \
 	X(SQL_USER_LIST_##NAME##_USERNAME_DESC, F(drv, ULC_USERNAME_DESC, ULO_USERNAME_DESC)) \
