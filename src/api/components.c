@@ -266,15 +266,7 @@ comp_parse(struct request *req, int create, struct comp_in *in)
 			return req_fail(req, GH_ERR_VALIDATION, "parent_id",
 			    "parent_id is a component id, or null for the top level");
 	}
-	v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active");
-	if (v != NULL) {
-		if (!cJSON_IsBool(v))
-			return req_fail(req, GH_ERR_VALIDATION, "is_active",
-			    "is_active must be true or false");
-		in->set_active = 1;
-		in->active = cJSON_IsTrue(v);
-	}
-	return GH_OK;
+	return body_bool(req, "is_active", 0, &in->active, &in->set_active);
 }
 
 /*
@@ -617,7 +609,6 @@ api_component_action_create(struct request *req)
 	struct component	 c;
 	struct component_action	 ca;
 	const char		*action, *desc;
-	const cJSON		*v;
 	long long		 id;
 	enum gh_err		 err;
 
@@ -631,12 +622,8 @@ api_component_action_create(struct request *req)
 	if (action_index(action) < 0)
 		return req_fail(req, GH_ERR_VALIDATION, "action",
 		    "action is VIEW, CREATE, EDIT or DELETE");
-	if ((v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active")) != NULL) {
-		if (!cJSON_IsBool(v))
-			return req_fail(req, GH_ERR_VALIDATION, "is_active",
-			    "is_active must be true or false");
-		ca.is_active = cJSON_IsTrue(v);
-	}
+	if ((err = body_bool(req, "is_active", 0, &ca.is_active, NULL)) != GH_OK)
+		return err;
 	ca.component_id = id;
 	ca.action = action;
 	ca.description = desc;
@@ -673,8 +660,8 @@ api_component_action_update(struct request *req)
 	struct component	 c;
 	struct component_action	 ca;
 	const char		*action, *desc;
-	const cJSON		*v;
 	long long		 id;
+	int			 active = 0, set_active;
 	enum gh_err		 err;
 	cJSON			*details, *changed;
 
@@ -682,9 +669,8 @@ api_component_action_update(struct request *req)
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "description", BODY_OPTIONAL, 0, DESC_MAX, &desc)) != GH_OK)
 		return err;
-	v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active");
-	if (v != NULL && !cJSON_IsBool(v))
-		return req_fail(req, GH_ERR_VALIDATION, "is_active", "is_active must be true or false");
+	if ((err = body_bool(req, "is_active", 0, &active, &set_active)) != GH_OK)
+		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
@@ -699,8 +685,8 @@ api_component_action_update(struct request *req)
 		ca.description = desc;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("description"));
 	}
-	if (v != NULL && cJSON_IsTrue(v) != ca.is_active) {
-		ca.is_active = cJSON_IsTrue(v);
+	if (set_active && active != ca.is_active) {
+		ca.is_active = active;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("is_active"));
 	}
 	if (cJSON_GetArraySize(changed) > 0) {

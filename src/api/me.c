@@ -16,7 +16,9 @@
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "http/body.h"
+#include "store/account.h"
 #include "store/audit.h"
+#include "store/refresh.h"
 #include "store/db.h"
 #include "store/user.h"
 
@@ -80,7 +82,8 @@ api_me_password(struct request *req)
 	const struct gh_config	*cfg = req->w->cfg;
 	struct session_user	 su;
 	struct audit_event	 ev;
-	const char		*cur, *npw, *old = NULL;
+	const char		*cur, *npw;
+	struct account		 acct;
 	char			 hash[crypto_pwhash_STRBYTES], *access;
 	long long		 ttl;
 	enum gh_err		 err;
@@ -95,10 +98,11 @@ api_me_password(struct request *req)
 	if (strcmp(cur, npw) == 0)
 		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
 		    "the new password must differ from the current one");
-	err = store_user_password_hash(req->w->db, req->arena, req->auth.user_id, &old);
+	err = store_account_get(req->w->db, req->arena, req->auth.user_id, &acct);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		return err;
-	if (err == GH_ERR_NOT_FOUND || password_verify(old, cur, strlen(cur)) != 1) {
+	if (err == GH_ERR_NOT_FOUND ||
+	    password_verify(acct.password_hash, cur, strlen(cur)) != 1) {
 		/* A stolen access token must not become an unlimited password oracle. */
 		lockout_failure(req, req->auth.user_id, req->auth.org_id);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "current_password",
@@ -116,11 +120,11 @@ api_me_password(struct request *req)
 		return req_fail(req, GH_ERR_TOKEN_INVALID, NULL, "the token names no session");
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		goto out;
-	if ((err = store_user_set_password(req->w->db, req->arena, su.id, hash)) != GH_OK)
+	if ((err = store_account_set_password(req->w->db, req->arena, su.id, hash)) != GH_OK)
 		goto fail;
 	/* Every other session ends; this one continues with a new access token. */
-	if ((err = store_user_revoke_tokens_except(req->w->db, req->arena, su.id, su.family,
-	    sizeof(su.family), "password_change")) != GH_OK)
+	if ((err = store_refresh_revoke_user_except(req->w->db, req->arena, su.id, su.family,
+	    "password_change")) != GH_OK)
 		goto fail;
 	memset(&ev, 0, sizeof(ev));
 	ev.actor = su.id;

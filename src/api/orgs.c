@@ -547,7 +547,6 @@ api_org_member_add(struct request *req)
 	static const char *const fields[] = { "user_id", "is_primary", NULL };
 	struct organization o;
 	struct org_member m;
-	const cJSON	*prim;
 	long long	 id, user;
 	int		 primary = 0, found;
 	enum gh_err	 err;
@@ -558,13 +557,8 @@ api_org_member_add(struct request *req)
 	    (err = body_int(req, "user_id", BODY_REQUIRED, 1, 9000000000000000LL, &user,
 	    NULL)) != GH_OK)
 		return err;
-	prim = cJSON_GetObjectItemCaseSensitive(req->json, "is_primary");
-	if (prim != NULL && !cJSON_IsNull(prim)) {
-		if (!cJSON_IsBool(prim))
-			return req_fail(req, GH_ERR_VALIDATION, "is_primary",
-			    "is_primary must be true or false");
-		primary = cJSON_IsTrue(prim);
-	}
+	if ((err = body_bool(req, "is_primary", 1, &primary, NULL)) != GH_OK)
+		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = load(req, id, "organizations.members", 1, &o)) != GH_OK)

@@ -342,14 +342,7 @@ perm_id(struct request *req, const char *name, long long *id)
 static enum gh_err
 body_active(struct request *req, int *active)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(req->json, "is_active");
-
-	if (v == NULL)
-		return GH_OK;
-	if (!cJSON_IsBool(v))
-		return req_fail(req, GH_ERR_VALIDATION, "is_active", "is_active must be true or false");
-	*active = cJSON_IsTrue(v);
-	return GH_OK;
+	return body_bool(req, "is_active", 0, active, NULL);
 }
 
 enum gh_err

@@ -42,6 +42,7 @@
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "store/refresh.h"
 #include "store/user.h"
 #include "store/user_search.h"
 
@@ -137,21 +138,6 @@ nullable_str(struct request *req, const char *name, size_t min, size_t max, int 
 	if ((err = body_str(req, name, BODY_REQUIRED, min, max, out)) != GH_OK)
 		return err;
 	return api_printable(req, name, *out);
-}
-
-/* A JSON boolean; absent or null leaves *out at 0. */
-static enum gh_err
-body_bool(struct request *req, const char *name, int *out)
-{
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(req->json, name);
-
-	*out = 0;
-	if (v == NULL || cJSON_IsNull(v))
-		return GH_OK;
-	if (!cJSON_IsBool(v))
-		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be true or false", name);
-	*out = cJSON_IsTrue(v);
-	return GH_OK;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -271,13 +257,13 @@ event_org(struct request *req, const char *perm, long long id)
 static enum gh_err
 publish(struct request *req, long long id)
 {
-	struct db_result r;
+	struct db_versions v;
 	enum gh_err	 err;
 
-	if ((err = store_user_pv_rows(req->w->db, req->arena, id, &r)) != GH_OK)
+	if ((err = store_user_pv_rows(req->w->db, req->arena, id, &v)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the new session state could not be "
 		    "read back; tokens end when their cache expires");
-	return session_pv_publish_rows(req, &r);
+	return session_pv_publish_versions(req, &v);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -678,12 +664,12 @@ api_user_create(struct request *req)
 	const char		*rolename;
 	char			 hash[crypto_pwhash_STRBYTES];
 	long long		 org = 0, id, role;
-	int			 invite, platform, present;
+	int			 invite = 0, platform, present;
 	enum gh_err		 err;
 	cJSON			*d;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = body_bool(req, "invite", &invite)) != GH_OK ||
+	    (err = body_bool(req, "invite", 1, &invite, NULL)) != GH_OK ||
 	    (err = body_str(req, "email", BODY_REQUIRED, 3, 254, &email)) != GH_OK ||
 	    (err = body_str(req, "role", BODY_OPTIONAL, 1, 100, &rolename)) != GH_OK)
 		return err;
@@ -926,7 +912,7 @@ end_org_sessions(struct request *req, long long id, long long *mv)
 
 	if ((err = session_mv_bump(req, id, req->auth.org_id, mv)) != GH_OK)
 		return err;
-	return store_user_revoke_tokens(req->w->db, req->arena, id, req->auth.org_id,
+	return store_refresh_revoke_user_org(req->w->db, req->arena, id, req->auth.org_id,
 	    "admin_end_sessions");
 }
 
@@ -959,7 +945,7 @@ act(struct request *req, enum user_action what)
 		cJSON_AddStringToObject(d, "scope", "organization");
 	} else if (actions[what].ends_access) {
 		if ((err = session_pv_bump(req, id)) != GH_OK ||
-		    (err = store_user_revoke_tokens(req->w->db, req->arena, id, 0,
+		    (err = store_refresh_revoke_user(req->w->db, req->arena, id,
 		    actions[what].reason)) != GH_OK)
 			goto fail;
 	}

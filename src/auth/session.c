@@ -323,15 +323,6 @@ session_pv_bump_role(struct request *req, long long role_id)
 }
 
 enum gh_err
-session_pv_publish_rows(struct request *req, const struct db_result *rows)
-{
-	struct db_versions	 v;
-
-	db_versions_of(req->arena, rows, &v);
-	return session_pv_publish_versions(req, &v);
-}
-
-enum gh_err
 session_pv_publish_versions(struct request *req, const struct db_versions *v)
 {
 	return session_pv_publish_ids(req, v->ids, v->versions, v->n);

@@ -113,8 +113,6 @@ enum gh_err	 session_pv_bump(struct request *, long long user_id);
 enum gh_err	 session_pv_bump_role(struct request *, long long role_id);
 /* Publish the permission_version of every holder of role_id (after the commit). */
 enum gh_err	 session_pv_publish_role(struct request *, long long role_id);
-/* Publish (id, permission_version) rows as read by SQL_ROLE_HOLDERS_PV. */
-enum gh_err	 session_pv_publish_rows(struct request *, const struct db_result *rows);
 /* Publish the versions v read back after a change (pipelined). */
 enum gh_err	 session_pv_publish_versions(struct request *, const struct db_versions *v);
 /* Publish the permission_version pvs[i] of user ids[i], i < n (pipelined). */

@@ -610,3 +610,20 @@ body_str_or_int(struct request *req, const char *name, int required, size_t max,
 	}
 	return body_str(req, name, required, 1, max, out);
 }
+
+enum gh_err
+body_bool(struct request *req, const char *name, int null_ok, int *out, int *present)
+{
+	const cJSON	*v = req->json ? cJSON_GetObjectItemCaseSensitive(req->json, name) : NULL;
+
+	if (present != NULL)
+		*present = 0;
+	if (v == NULL || (null_ok && cJSON_IsNull(v)))
+		return GH_OK;
+	if (!cJSON_IsBool(v))
+		return req_fail(req, GH_ERR_VALIDATION, name, "%s must be true or false", name);
+	*out = cJSON_IsTrue(v);
+	if (present != NULL)
+		*present = 1;
+	return GH_OK;
+}

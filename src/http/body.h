@@ -57,6 +57,13 @@ enum gh_err	 body_int(struct request *, const char *name, int required, long lon
 enum gh_err	 body_int_value(struct request *, const cJSON *v, const char *field,
 		    long long min, long long max, long long *out);
 
+/*
+ * A JSON boolean: *present 1 and *out 0 or 1 when given; absent (or null, when null_ok) leaves
+ * both alone (*present 0).  Anything else is 400 naming the field.
+ */
+enum gh_err	 body_bool(struct request *, const char *name, int null_ok, int *out,
+		    int *present);
+
 /* A string or an integer, returned as text (e.g. "organization": "acme" or 1). */
 enum gh_err	 body_str_or_int(struct request *, const char *name, int required, size_t max,
 		    const char **out);

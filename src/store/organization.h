@@ -82,7 +82,7 @@ enum gh_err	 store_organization_usage(struct db *, struct arena *, long long id,
 /*
  * Bump the permission_version of every user whose tokens organization id concerns (members,
  * holders of a grant there or of one of its roles) and read (id, permission_version) of each
- * into *pv, for session_pv_publish_rows after the commit.
+ * into *pv, for session_pv_publish_versions after the commit.
  */
 enum gh_err	 store_organization_affected_bump(struct db *, struct arena *, long long id,
 		    struct db_versions *pv);

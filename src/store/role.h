@@ -86,7 +86,7 @@ enum gh_err	 store_role_touch(struct db *, struct arena *, long long id, long lo
 enum gh_err	 store_role_delete(struct db *, struct arena *, long long id);
 
 /*
- * The holders of role id and their permission_version, as session_pv_publish_rows() reads them
+ * The holders of role id and their permission_version, for session_pv_publish_versions()
  * (auth/session.h): read them before a delete, publish them after the commit.
  */
 enum gh_err	 store_role_holders(struct db *, struct arena *, long long id,

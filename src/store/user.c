@@ -303,56 +303,6 @@ store_user_expire_credentials(struct db *db, struct arena *a, long long id, long
 }
 
 enum gh_err
-store_user_set_password(struct db *db, struct arena *a, long long id, const char *hash)
-{
-	struct db_param	 p[2];
-
-	p[0] = DB_STR(hash);
-	p[1] = DB_INT(id);
-	return db_exec(db, a, SQL_USER_SET_PASSWORD, p, 2, NULL);
-}
-
-enum gh_err
-store_user_password_hash(struct db *db, struct arena *a, long long id, const char **hash)
-{
-	struct db_result r;
-	enum gh_err	 err;
-
-	if ((err = by_id(db, a, SQL_USER_LOGIN_BY_ID, id, &r)) != GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
-	*hash = db_str(&r, 0, ULC_HASH);
-	return GH_OK;
-}
-
-enum gh_err
-store_user_revoke_tokens(struct db *db, struct arena *a, long long id, long long org,
-    const char *reason)
-{
-	struct db_param	 p[3];
-
-	p[0] = DB_STR(reason);
-	p[1] = DB_INT(id);
-	if (org == 0)
-		return db_exec(db, a, SQL_RT_REVOKE_USER, p, 2, NULL);
-	p[2] = DB_INT(org);
-	return db_exec(db, a, SQL_RT_REVOKE_USER_ORG, p, 3, NULL);
-}
-
-enum gh_err
-store_user_revoke_tokens_except(struct db *db, struct arena *a, long long id,
-    const void *family, size_t len, const char *reason)
-{
-	struct db_param	 p[3];
-
-	p[0] = DB_STR(reason);
-	p[1] = DB_INT(id);
-	p[2] = DB_BLOB(family, len);
-	return db_exec(db, a, SQL_RT_REVOKE_USER_EXCEPT, p, 3, NULL);
-}
-
-enum gh_err
 store_user_delete(struct db *db, struct arena *a, long long id, long long actor)
 {
 	static const enum sql_id drops[] = { SQL_USER_DROP_MEMBERSHIPS, SQL_USER_DROP_ROLES,
@@ -369,7 +319,13 @@ store_user_delete(struct db *db, struct arena *a, long long id, long long actor)
 }
 
 enum gh_err
-store_user_pv_rows(struct db *db, struct arena *a, long long id, struct db_result *out)
+store_user_pv_rows(struct db *db, struct arena *a, long long id, struct db_versions *out)
 {
-	return by_id(db, a, SQL_USER_PV_ROW, id, out);
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = by_id(db, a, SQL_USER_PV_ROW, id, &r)) != GH_OK)
+		return err;
+	db_versions_of(a, &r, out);
+	return GH_OK;
 }

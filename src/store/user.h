@@ -128,28 +128,6 @@ enum gh_err	 store_user_unlock(struct db *, struct arena *, long long id, long l
 enum gh_err	 store_user_expire_credentials(struct db *, struct arena *, long long id,
 		    long long actor);
 
-/* Set the password hash of user id, now, with its credentials valid; bumps permission_version. */
-enum gh_err	 store_user_set_password(struct db *, struct arena *, long long id,
-		    const char *hash);
-
-/*
- * The password hash of user id, not deleted, into *hash (NULL: the account has none);
- * GH_ERR_NOT_FOUND when there is no such user.
- */
-enum gh_err	 store_user_password_hash(struct db *, struct arena *, long long id,
-		    const char **hash);
-
-/*
- * Revoke, for reason, the refresh tokens of user id still valid: those issued for organization
- * org, or every one when org is 0.
- */
-enum gh_err	 store_user_revoke_tokens(struct db *, struct arena *, long long id, long long org,
-		    const char *reason);
-
-/* The same, but for the tokens of session family (len bytes), which goes on. */
-enum gh_err	 store_user_revoke_tokens_except(struct db *, struct arena *, long long id,
-		    const void *family, size_t len, const char *reason);
-
 /*
  * Soft-delete user id, by actor: the row stays but its personal data is scrubbed, its
  * permission_version bumped, and its memberships, roles, team places, refresh tokens and
@@ -157,11 +135,8 @@ enum gh_err	 store_user_revoke_tokens_except(struct db *, struct arena *, long l
  */
 enum gh_err	 store_user_delete(struct db *, struct arena *, long long id, long long actor);
 
-/*
- * The (id, permission_version) row of user id, deleted or not, as session_pv_publish_rows
- * takes it, into *out.
- */
+/* The permission_version of user id, deleted or not, to publish after a change. */
 enum gh_err	 store_user_pv_rows(struct db *, struct arena *, long long id,
-		    struct db_result *out);
+		    struct db_versions *out);
 
 #endif
