@@ -200,15 +200,6 @@ api_add_idv(cJSON *o, const char *k, long long id)
 		cJSON_AddNumberToObject(o, k, (double)id);
 }
 
-void
-api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c)
-{
-	if (db_isnull(r, i, c))
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)db_int(r, i, c));
-}
-
 const char *
 api_like_pattern(struct request *req, const char *q)
 {

@@ -62,9 +62,6 @@ enum gh_err	 api_authz_changed(struct request *);
 /* Add id as a number member, or null when it is 0 (none). */
 void		 api_add_idv(cJSON *o, const char *k, long long id);
 
-/* Add column c of row i as a number member, or null. */
-void		 api_add_id(cJSON *o, const char *k, const struct db_result *r, size_t i, size_t c);
-
 /*
  * q as a LIKE pattern matching it anywhere (%q%), with % _ and the escape character ! taken
  * literally: use it with ESCAPE '!'.

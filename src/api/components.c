@@ -208,16 +208,11 @@ static enum gh_err
 opt_text(struct request *req, const char *name, size_t min, size_t max, int (*ok)(const char *),
     const char *why, int *set, const char **out)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(req->json, name);
 	enum gh_err	 err;
 
-	*set = v != NULL;
-	*out = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return GH_OK;
-	if ((err = body_str(req, name, BODY_OPTIONAL, min, max, out)) != GH_OK)
+	if ((err = body_str_nullable(req, name, min, max, set, out)) != GH_OK)
 		return err;
-	if (ok != NULL && !ok(*out))
+	if (ok != NULL && *out != NULL && !ok(*out))
 		return req_fail(req, GH_ERR_VALIDATION, name, "%s", why);
 	return GH_OK;
 }

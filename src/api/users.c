@@ -128,14 +128,9 @@ static enum gh_err
 nullable_str(struct request *req, const char *name, size_t min, size_t max, int *present,
     const char **out)
 {
-	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(req->json, name);
 	enum gh_err	 err;
 
-	*present = v != NULL;
-	*out = NULL;
-	if (v == NULL || cJSON_IsNull(v))
-		return GH_OK;
-	if ((err = body_str(req, name, BODY_REQUIRED, min, max, out)) != GH_OK)
+	if ((err = body_str_nullable(req, name, min, max, present, out)) != GH_OK)
 		return err;
 	return api_printable(req, name, *out);
 }

@@ -627,3 +627,11 @@ body_bool(struct request *req, const char *name, int null_ok, int *out, int *pre
 		*present = 1;
 	return GH_OK;
 }
+
+enum gh_err
+body_str_nullable(struct request *req, const char *name, size_t min, size_t max, int *present,
+    const char **out)
+{
+	*present = req->json != NULL && cJSON_GetObjectItemCaseSensitive(req->json, name) != NULL;
+	return body_str(req, name, BODY_OPTIONAL, min, max, out);
+}

@@ -58,6 +58,13 @@ enum gh_err	 body_int_value(struct request *, const cJSON *v, const char *field,
 		    long long min, long long max, long long *out);
 
 /*
+ * An optional string that may be null: *present 1 when the member is in the body (null
+ * included), *out the string (min..max characters, as body_str) or NULL for null or absent.
+ */
+enum gh_err	 body_str_nullable(struct request *, const char *name, size_t min, size_t max,
+		    int *present, const char **out);
+
+/*
  * A JSON boolean: *present 1 and *out 0 or 1 when given; absent (or null, when null_ok) leaves
  * both alone (*present 0).  Anything else is 400 naming the field.
  */
