@@ -1,6 +1,7 @@
 /*
  * invitation.h: the invitation rows of signup_info (purpose 'invitation') as structs, and the
- * few rows of other tables that issuing and accepting one reads or writes (docs/api-invitations.md).
+ * few rows of other tables that issuing and accepting one reads or writes
+ * (docs/api-invitations.md).
  *
  * The columns are INVITATION_COLUMNS and its neighbours in store/sql_invitations.h.  Every
  * function takes the worker's connection and an arena, which owns whatever it returns (strings
@@ -108,11 +109,13 @@ enum gh_err	 store_invitation_get(struct db *, struct arena *, long long id, int
  * link's token hashes to hash, valid for ttl seconds, sent once now by actor (0 = none); *id
  * gets its id.
  */
-enum gh_err	 store_invitation_insert(struct db *, struct arena *, const struct invitation *inv,
-		    const unsigned char hash[32], long long ttl, long long actor, long long *id);
+enum gh_err	 store_invitation_insert(struct db *, struct arena *,
+		    const struct invitation *inv, const unsigned char hash[32], long long ttl,
+		    long long actor, long long *id);
 
 /* Revoke invitation id by actor (0 = none), unless it was accepted or revoked already. */
-enum gh_err	 store_invitation_revoke(struct db *, struct arena *, long long id, long long actor);
+enum gh_err	 store_invitation_revoke(struct db *, struct arena *, long long id,
+		    long long actor);
 
 /*
  * Give invitation id a new token (hash), valid for ttl seconds from now, and count one more
@@ -153,8 +156,8 @@ enum gh_err	 store_invitation_link(struct db *, struct arena *, const unsigned c
 		    struct invitation_link *out);
 
 /* The same invitation, its row locked for update (in the caller's transaction). */
-enum gh_err	 store_invitation_claim(struct db *, struct arena *, const unsigned char hash[32],
-		    struct invitation_claim *out);
+enum gh_err	 store_invitation_claim(struct db *, struct arena *,
+		    const unsigned char hash[32], struct invitation_claim *out);
 
 /* Mark invitation id accepted now; GH_ERR_NOT_FOUND when it was accepted or revoked already. */
 enum gh_err	 store_invitation_accept(struct db *, struct arena *, long long id);
@@ -190,7 +193,7 @@ enum gh_err	 store_invitation_account_claim(struct db *, struct arena *, long lo
  * Make user a member of org (nothing when it is one already), its primary organization when it
  * has none, and grant it role in org, by granted_by (0 = none).
  */
-enum gh_err	 store_invitation_join(struct db *, struct arena *, long long user, long long org,
-		    long long role, long long granted_by);
+enum gh_err	 store_invitation_join(struct db *, struct arena *, long long user,
+		    long long org, long long role, long long granted_by);
 
 #endif

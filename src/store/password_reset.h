@@ -39,8 +39,8 @@ enum gh_err	 store_password_reset_user(struct db *, struct arena *, const char *
  * The reset whose token hashes to hash into *out, its row locked for update when lock (in the
  * caller's transaction); GH_ERR_NOT_FOUND when there is none.
  */
-enum gh_err	 store_password_reset_get(struct db *, struct arena *, const unsigned char hash[32],
-		    int lock, struct password_reset *out);
+enum gh_err	 store_password_reset_get(struct db *, struct arena *,
+		    const unsigned char hash[32], int lock, struct password_reset *out);
 
 /*
  * A new reset for email and the account user (0 = none), whose token hashes to hash, valid for
