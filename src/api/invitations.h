@@ -1,8 +1,8 @@
 /*
- * invitations.h: handlers and routes of the invitations admin API, the public invitation
- * look-up and acceptance, and the password reset (issue 5).  ROUTES_INVITATIONS is spliced into
- * api_routes[] (api/routes.c); its statements are SQL_STATEMENTS_INVITATIONS in
- * store/sql_invitations.h.  docs/api-invitations.md describes every route.
+ * invitations.h: handlers and routes of the invitations admin API and the public invitation
+ * look-up and acceptance (issue 5); the password reset is api/password_reset.h.
+ * ROUTES_INVITATIONS is spliced into api_routes[] (api/routes.c); its rows are
+ * store/invitation.h.  docs/api-invitations.md describes every route.
  */
 #ifndef GH_API_INVITATIONS_H
 #define GH_API_INVITATIONS_H
@@ -19,8 +19,6 @@ enum gh_err	 api_invitation_revoke(struct request *);
 enum gh_err	 api_invitation_resend(struct request *);
 enum gh_err	 api_public_invitation_get(struct request *);
 enum gh_err	 api_public_invitation_accept(struct request *);
-enum gh_err	 api_password_reset_request(struct request *);
-enum gh_err	 api_password_reset_confirm(struct request *);
 
 #define ROUTES_INVITATIONS \
 	{ HTTP_GET, "/api/v1/invitations", api_invitations_list, 0, \
@@ -35,11 +33,7 @@ enum gh_err	 api_password_reset_confirm(struct request *);
 	{ HTTP_GET, "/api/v1/public/invitations/{token}", api_public_invitation_get, ROUTE_PUBLIC, \
 	  "what an invitation link is for: organization, branding, invited email" }, \
 	{ HTTP_POST, "/api/v1/public/invitations/{token}/accept", api_public_invitation_accept, \
-	  ROUTE_PUBLIC | ROUTE_BODY, "accept an invitation: create the account or join with one" }, \
-	{ HTTP_POST, "/api/v1/auth/password-reset", api_password_reset_request, \
-	  ROUTE_PUBLIC | ROUTE_BODY, "mail a password reset link (same answer for any email)" }, \
-	{ HTTP_POST, "/api/v1/auth/password-reset/confirm", api_password_reset_confirm, \
-	  ROUTE_PUBLIC | ROUTE_BODY, "set a new password with a reset token; ends every session" },
+	  ROUTE_PUBLIC | ROUTE_BODY, "accept an invitation: create the account or join with one" },
 
 /*
  * Invite email to organization org with role role_id (0 = the shared role "member"): checks

@@ -7,6 +7,7 @@
 #include "api/components.h"
 #include "api/invitations.h"
 #include "api/orgs.h"
+#include "api/password_reset.h"
 #include "api/settings.h"
 #include "api/teams.h"
 #include "api/users.h"
@@ -71,6 +72,7 @@ const struct route api_routes[] = {
 	ROUTES_USERS
 	ROUTES_TEAMS
 	ROUTES_INVITATIONS
+	ROUTES_PASSWORD_RESET
 	ROUTES_SETTINGS
 	ROUTES_COMPONENTS
 

@@ -13,11 +13,78 @@
 #define INV_STATUS "(CASE WHEN s.accepted_at IS NOT NULL THEN 'accepted'" \
 	" WHEN s.revoked_at IS NOT NULL THEN 'revoked'" \
 	" WHEN s.expires_at <= CURRENT_TIMESTAMP(6) THEN 'expired' ELSE 'pending' END)"
-/* Columns of an invitation, in the order enum inv_col (api/invitations.c) names them. */
-#define INV_COLS "s.id, s.organization_id, s.email, s.role_id, r.name, " INV_STATUS ", " \
-	"s.user_id, s.invited_by, s.updated_by, " INV_TS("s.expires_at") ", " \
-	INV_TS("s.accepted_at") ", " INV_TS("s.revoked_at") ", " INV_TS("s.last_sent_at") ", " \
-	"s.send_count, " INV_TS("s.created_at") ", " INV_TS("s.updated_at")
+/*
+ * The columns of an invitation, of the organization it invites into, of an invitation link (its
+ * organization and theme: the public look-up), of a link locked for acceptance, of the role it
+ * grants, and of a password reset (store/sql.h, "Column tables").
+ */
+#define INVITATION_COLUMNS(X) \
+	X(INVITATION_ID, INT, id, "s.id") \
+	X(INVITATION_ORG, INT, organization_id, "s.organization_id") \
+	X(INVITATION_EMAIL, STR, email, "s.email") \
+	X(INVITATION_ROLE_ID, INT, role_id, "s.role_id") \
+	X(INVITATION_ROLE, STR, role, "r.name") \
+	X(INVITATION_STATUS, STR, status, INV_STATUS) \
+	X(INVITATION_USER, INT, user_id, "s.user_id") \
+	X(INVITATION_CBY, INT, invited_by, "s.invited_by") \
+	X(INVITATION_UBY, INT, updated_by, "s.updated_by") \
+	X(INVITATION_EXPIRES, STR, expires_at, INV_TS("s.expires_at")) \
+	X(INVITATION_ACCEPTED, STR, accepted_at, INV_TS("s.accepted_at")) \
+	X(INVITATION_REVOKED, STR, revoked_at, INV_TS("s.revoked_at")) \
+	X(INVITATION_SENT, STR, last_sent_at, INV_TS("s.last_sent_at")) \
+	X(INVITATION_SEND_COUNT, INT, send_count, "s.send_count") \
+	X(INVITATION_CREATED, STR, created_at, INV_TS("s.created_at")) \
+	X(INVITATION_UPDATED, STR, updated_at, INV_TS("s.updated_at"))
+#define INV_COLS DB_SELECT(INVITATION_COLUMNS)
+
+#define INVITATION_ORG_COLUMNS(X) \
+	X(INVITATION_ORG_ID, INT, id, "id") \
+	X(INVITATION_ORG_SLUG, STR, slug, "slug") \
+	X(INVITATION_ORG_NAME, STR, name, "name") \
+	X(INVITATION_ORG_STATUS, STR, status, "status")
+
+#define INVITATION_LINK_COLUMNS(X) \
+	X(INVITATION_LINK_ID, INT, id, "s.id") \
+	X(INVITATION_LINK_STATUS, STR, status, INV_STATUS) \
+	X(INVITATION_LINK_EMAIL, STR, email, "s.email") \
+	X(INVITATION_LINK_ORG_NAME, STR, org_name, "o.name") \
+	X(INVITATION_LINK_ORG_SLUG, STR, org_slug, "o.slug") \
+	X(INVITATION_LINK_ORG_STATUS, STR, org_status, "o.status") \
+	X(INVITATION_LINK_PRIMARY, STR, primary_color, "t.primary_color") \
+	X(INVITATION_LINK_SECONDARY, STR, secondary_color, "t.secondary_color") \
+	X(INVITATION_LINK_ACCENT, STR, accent_color, "t.accent_color") \
+	X(INVITATION_LINK_BACKGROUND, STR, background_color, "t.background_color") \
+	X(INVITATION_LINK_TEXT, STR, text_color, "t.text_color") \
+	X(INVITATION_LINK_LOGO, STR, logo_ref, "t.logo_ref") \
+	X(INVITATION_LINK_FAVICON, STR, favicon_ref, "t.favicon_ref") \
+	X(INVITATION_LINK_ORG, INT, organization_id, "s.organization_id")
+
+#define INVITATION_CLAIM_COLUMNS(X) \
+	X(INVITATION_CLAIM_ID, INT, id, "s.id") \
+	X(INVITATION_CLAIM_STATUS, STR, status, INV_STATUS) \
+	X(INVITATION_CLAIM_EMAIL, STR, email, "s.email") \
+	X(INVITATION_CLAIM_ORG, INT, organization_id, "s.organization_id") \
+	X(INVITATION_CLAIM_ROLE_ID, INT, role_id, "s.role_id") \
+	X(INVITATION_CLAIM_CBY, INT, invited_by, "s.invited_by")
+
+#define INVITATION_GRANT_COLUMNS(X) \
+	X(INVITATION_GRANT_ID, INT, id, "id") \
+	X(INVITATION_GRANT_NAME, STR, name, "name") \
+	X(INVITATION_GRANT_SCOPE, STR, scope, "scope") \
+	X(INVITATION_GRANT_ORG, INT, organization_id, "IFNULL(organization_id, 0)")
+
+#define PASSWORD_RESET_COLUMNS(X) \
+	X(PASSWORD_RESET_ID, INT, id, "s.id") \
+	X(PASSWORD_RESET_USER, INT, user_id, "s.user_id") \
+	X(PASSWORD_RESET_STATUS, STR, status, INV_STATUS) \
+	X(PASSWORD_RESET_EMAIL, STR, email, "s.email")
+
+#define PASSWORD_RESET_USER_COLUMNS(X) \
+	X(PASSWORD_RESET_USER_ID, INT, id, "id") \
+	X(PASSWORD_RESET_USER_NAME, STR, username, "username") \
+	X(PASSWORD_RESET_USER_ENABLED, BOOL, is_enabled, "is_enabled") \
+	X(PASSWORD_RESET_USER_EMAIL, STR, email, "email")
+
 #define INV_FROM " FROM signup_info s LEFT JOIN roles r ON r.id = s.role_id"
 /* The list filters: visibility (platform or own organization), organization, status, email. */
 #define INV_FILTERS " AND (? = 1 OR s.organization_id = ?) AND (? = 0 OR s.organization_id = ?)" \
@@ -30,7 +97,7 @@
 	    " AND (? = 0 OR s.id < ?)" INV_FILTERS " ORDER BY s.id DESC LIMIT ?") \
 	X(SQL_INV_GET, "SELECT " INV_COLS INV_FROM " WHERE s.id = ? AND s.purpose = 'invitation'") \
 	X(SQL_INV_LOCK, "SELECT id FROM signup_info WHERE id = ? AND purpose = 'invitation' FOR UPDATE") \
-	X(SQL_INV_ORG, "SELECT id, slug, name, status FROM organization WHERE id = ?") \
+	X(SQL_INV_ORG, "SELECT " DB_SELECT(INVITATION_ORG_COLUMNS) " FROM organization WHERE id = ?") \
 	X(SQL_INV_MEMBER, "SELECT u.id, u.password_hash IS NOT NULL FROM users u" \
 	    " JOIN user_organization uo ON uo.user_id = u.id AND uo.organization_id = ?" \
 	    " WHERE u.email = ? AND u.deleted_at IS NULL") \
@@ -48,15 +115,12 @@
 	    " last_sent_at = CURRENT_TIMESTAMP(6), send_count = send_count + 1, updated_by = ?" \
 	    " WHERE id = ?") \
 	X(SQL_INV_INVITER, "SELECT username, full_name FROM users WHERE id = ?") \
-	X(SQL_INV_BY_TOKEN, "SELECT s.id, " INV_STATUS ", s.email, o.name, o.slug, o.status," \
-	    " t.primary_color, t.secondary_color, t.accent_color, t.background_color, t.text_color," \
-	    " t.logo_ref, t.favicon_ref, s.organization_id FROM signup_info s" \
+	X(SQL_INV_BY_TOKEN, "SELECT " DB_SELECT(INVITATION_LINK_COLUMNS) " FROM signup_info s" \
 	    " JOIN organization o ON o.id = s.organization_id" \
 	    " LEFT JOIN org_theme t ON t.organization_id = o.id" \
 	    " WHERE s.token_hash = ? AND s.purpose = 'invitation'") \
-	X(SQL_INV_BY_TOKEN_LOCK, "SELECT s.id, " INV_STATUS ", s.email, s.organization_id, s.role_id," \
-	    " s.invited_by FROM signup_info s WHERE s.token_hash = ? AND s.purpose = 'invitation'" \
-	    " FOR UPDATE") \
+	X(SQL_INV_BY_TOKEN_LOCK, "SELECT " DB_SELECT(INVITATION_CLAIM_COLUMNS) " FROM signup_info s" \
+	    " WHERE s.token_hash = ? AND s.purpose = 'invitation' FOR UPDATE") \
 	X(SQL_INV_MARK_ACCEPTED, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL") \
 	X(SQL_INV_SET_USER, "UPDATE signup_info SET user_id = ? WHERE id = ?") \
@@ -71,17 +135,18 @@
 	X(SQL_INV_HAS_PRIMARY, "SELECT COUNT(*) FROM user_organization WHERE user_id = ? AND is_primary = 1") \
 	X(SQL_INV_MEMBERSHIP_ADD, "INSERT INTO user_organization (user_id, organization_id, is_primary)" \
 	    " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE user_id = user_id") \
-	X(SQL_INV_ROLE, "SELECT id, name, scope, IFNULL(organization_id, 0) FROM roles WHERE id = ?") \
-	X(SQL_PWR_USER, "SELECT id, username, is_enabled, email FROM users WHERE email = ? AND deleted_at IS NULL") \
+	X(SQL_INV_ROLE, "SELECT " DB_SELECT(INVITATION_GRANT_COLUMNS) " FROM roles WHERE id = ?") \
+	X(SQL_PWR_USER, "SELECT " DB_SELECT(PASSWORD_RESET_USER_COLUMNS) " FROM users" \
+	    " WHERE email = ? AND deleted_at IS NULL") \
 	X(SQL_PWR_RETIRE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE purpose = 'password_reset' AND user_id = ? AND accepted_at IS NULL" \
 	    " AND revoked_at IS NULL") \
 	X(SQL_PWR_INSERT, "INSERT INTO signup_info (purpose, email, user_id, token_hash, expires_at," \
 	    " last_sent_at, send_count) VALUES ('password_reset', ?, ?, ?," \
 	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, CURRENT_TIMESTAMP(6), 1)") \
-	X(SQL_PWR_BY_TOKEN, "SELECT s.id, s.user_id, " INV_STATUS ", s.email FROM signup_info s" \
+	X(SQL_PWR_BY_TOKEN, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) " FROM signup_info s" \
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset'") \
-	X(SQL_PWR_BY_TOKEN_LOCK, "SELECT s.id, s.user_id, " INV_STATUS ", s.email FROM signup_info s" \
+	X(SQL_PWR_BY_TOKEN_LOCK, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) " FROM signup_info s" \
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset' FOR UPDATE") \
 	X(SQL_PWR_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_PWR_SET_PASSWORD, "UPDATE users SET password_hash = ?," \
