@@ -691,22 +691,13 @@ static enum gh_err
 accept_existing(struct request *req, const struct accept *ac)
 {
 	const struct invitation_login	*u = &ac->login;
-	struct audit_event		 ev;
 	enum gh_err			 err;
 
 	if ((err = lockout_ip_gate(req)) != GH_OK)
 		return err;
 	if (password_verify(u->password_hash, ac->password, strlen(ac->password)) != 1) {
 		lockout_failure(req, u->id, 0);
-		memset(&ev, 0, sizeof(ev));
-		ev.actor = u->id;
-		ev.org = ac->org;
-		ev.action = "invitation.accept";
-		ev.target_type = "user";
-		ev.target_id = arena_printf(req->arena, "%lld", u->id);
-		ev.failure = 1;
-		ev.reason = "bad_password";
-		(void)audit_write(req, &ev);
+		(void)audit_auth(req, u->id, ac->org, "invitation.accept", "bad_password");
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "an account with this "
 		    "email address exists: give its password to join the organization");
 	}
@@ -849,7 +840,6 @@ accept_write_account(struct request *req, struct accept *ac)
 static enum gh_err
 accept_grant(struct request *req, const struct accept *ac)
 {
-	struct audit_event	 ev;
 	enum gh_err		 err;
 	cJSON			*d;
 
@@ -863,23 +853,13 @@ accept_grant(struct request *req, const struct accept *ac)
 	cJSON_AddNumberToObject(d, "user_id", (double)ac->uid);
 	cJSON_AddStringToObject(d, "mode", accept_modes[ac->mode]);
 	cJSON_AddStringToObject(d, "role", ac->role_name);
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = ac->uid;
-	ev.org = ac->org;
-	ev.action = "invitation.accept";
-	ev.target_type = "invitation";
-	ev.target_id = arena_printf(req->arena, "%lld", ac->iid);
-	ev.details = audit_json(req, d);
-	(void)audit_write(req, &ev);
+	(void)audit_by(req, ac->uid, ac->org, "invitation.accept", "invitation", ac->iid, NULL,
+	    d);
 	if (ac->mode == ACCEPT_CREATE) {
 		d = api_object(req);
 		cJSON_AddStringToObject(d, "via", "invitation");
 		cJSON_AddNumberToObject(d, "invitation_id", (double)ac->iid);
-		ev.action = "user.create";
-		ev.target_type = "user";
-		ev.target_id = arena_printf(req->arena, "%lld", ac->uid);
-		ev.details = audit_json(req, d);
-		(void)audit_write(req, &ev);
+		(void)audit_by(req, ac->uid, ac->org, "user.create", "user", ac->uid, NULL, d);
 	}
 	return GH_OK;
 }

@@ -81,7 +81,6 @@ api_me_password(struct request *req)
 	static const char *const fields[] = { "current_password", "new_password", NULL };
 	const struct gh_config	*cfg = req->w->cfg;
 	struct session_user	 su;
-	struct audit_event	 ev;
 	const char		*cur, *npw;
 	struct account		 acct;
 	char			 hash[crypto_pwhash_STRBYTES], *access;
@@ -126,13 +125,7 @@ api_me_password(struct request *req)
 	if ((err = store_refresh_revoke_user_except(req->w->db, req->arena, su.id, su.family,
 	    "password_change")) != GH_OK)
 		goto fail;
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = su.id;
-	ev.org = su.org;
-	ev.action = "auth.password.change";
-	ev.target_type = "user";
-	ev.target_id = arena_printf(req->arena, "%lld", su.id);
-	(void)audit_write(req, &ev);
+	(void)audit_auth(req, su.id, su.org, "auth.password.change", NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	sodium_memzero(hash, sizeof(hash));

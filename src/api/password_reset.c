@@ -70,8 +70,8 @@ reset_gate(struct request *req, const char *email)
 		*p = (char)tolower((unsigned char)*p);
 	crypto_generichash(h, sizeof(h), (unsigned char *)low, strlen(low), NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-	ipk = arena_printf(req->arena, "pwreset:ip:%s", req->client_ip ? req->client_ip : "-");
-	ek = arena_printf(req->arena, "pwreset:email:%s", hex);
+	ipk = kv_key(req->arena, KV_PWRESET_IP, "%s", req->client_ip ? req->client_ip : "-");
+	ek = kv_key(req->arena, KV_PWRESET_EMAIL, "%s", hex);
 	kv_cmd_set(&cmds[0], 2, "INCR", ipk);
 	kv_cmd_set(&cmds[1], 4, "EXPIRE", ipk, RESET_IP_WINDOW, "NX");
 	kv_cmd_set(&cmds[2], 2, "TTL", ipk);
@@ -159,7 +159,6 @@ api_password_reset_request(struct request *req)
 	static const char *const fields[] = { "email", NULL };
 	const struct gh_config		*cfg = req->w->cfg;
 	struct password_reset_user	 u;
-	struct audit_event		 ev;
 	unsigned char			 hash[32];
 	const char			*email, *tok, *to = NULL, *reason = NULL;
 	long long			 uid = 0;
@@ -194,13 +193,7 @@ api_password_reset_request(struct request *req)
 	tok = api_link_token_new(req, hash);
 	if ((err = reset_store(req, email, uid, hash)) != GH_OK)
 		return err;
-	memset(&ev, 0, sizeof(ev));
-	ev.action = "auth.password_reset.request";
-	ev.target_type = uid > 0 ? "user" : NULL;
-	ev.target_id = uid > 0 ? arena_printf(req->arena, "%lld", uid) : NULL;
-	ev.failure = reason != NULL;
-	ev.reason = reason;
-	(void)audit_write(req, &ev);
+	(void)audit_by(req, 0, 0, "auth.password_reset.request", "user", uid, reason, NULL);
 	{
 		const char	*vars[] = {
 			"link", api_link_url(req, "reset-password", tok),
@@ -246,7 +239,6 @@ reset_apply(struct request *req, const unsigned char th[32], long long uid, long
     const char *hash)
 {
 	struct password_reset	 r;
-	struct audit_event	 ev;
 	enum gh_err		 err;
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
@@ -261,13 +253,7 @@ reset_apply(struct request *req, const unsigned char th[32], long long uid, long
 	    (err = store_password_reset_retire(req->w->db, req->arena, uid)) != GH_OK ||
 	    (err = store_password_reset_revoke_tokens(req->w->db, req->arena, uid)) != GH_OK)
 		goto fail;
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = uid;
-	ev.org = org;
-	ev.action = "auth.password_reset";
-	ev.target_type = "user";
-	ev.target_id = arena_printf(req->arena, "%lld", uid);
-	(void)audit_write(req, &ev);
+	(void)audit_auth(req, uid, org, "auth.password_reset", NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	return GH_OK;
@@ -313,7 +299,7 @@ api_password_reset_confirm(struct request *req)
 	if (err != GH_OK)
 		return err;
 	/* The lockout's failure count starts again (best effort; MySQL already cleared the lock). */
-	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", session_key(req, "fail:acct:", uid));
+	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", kv_key(req->arena, KV_FAIL_ACCT, "%lld", uid));
 	if ((err = session_pv_publish(req, uid)) != GH_OK)
 		return req_fail(req, err, NULL, "the password was changed, but the token store is "
 		    "unreachable: tokens are refused until it returns");

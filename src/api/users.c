@@ -956,7 +956,7 @@ act(struct request *req, enum user_action what)
 		return err;
 	if (what == ACT_UNLOCK)	/* the login failure counter, best effort */
 		(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL",
-		    session_key(req, "fail:acct:", id));
+		    kv_key(req->arena, KV_FAIL_ACCT, "%lld", id));
 	if (what == ACT_END_SESSIONS) {
 		resp_status(req, 204);
 		return GH_OK;

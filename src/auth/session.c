@@ -32,12 +32,6 @@ json_free(void *p)
 }
 
 const char *
-session_key(struct request *req, const char *prefix, long long id)
-{
-	return arena_printf(req->arena, "%s%lld", prefix, id);
-}
-
-const char *
 session_sid(struct request *req, const unsigned char family[SESSION_FAMILY_LEN])
 {
 	char	*s = arena_alloc(req->arena, 32);

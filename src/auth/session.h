@@ -2,15 +2,7 @@
  * session.h: what login, refresh, logout and password changes share: issuing the token pair,
  * the refresh-token store, permission_version and the blocklist.
  *
- * Redis keys (see docs/tokens.md):
- *	bl:<jti>	a revoked access token, expiring with it
- *	pv:<user>	cache of users.permission_version (MySQL is the truth, written first)
- *	mv:<user>:<org>	cache of user_organization.session_version (the same way)
- *	bls:<sid>	a session ended by logout: every access token naming it
- *	authz:gen	generation of the authorization tables
- *	policy:gen	generation of the organization policies (auth/policy.c)
- *	fail:ip:<ip>, fail:acct:<user>	failed-login counters
- *	pwreset:ip:<ip>, pwreset:email:<hash>	password-reset request counters (api/invitations.c)
+ * Its Redis keys (bl:, bls:, pv:, mv:) are in the key table of store/kv.h.
  */
 #ifndef GH_SESSION_H
 #define GH_SESSION_H
@@ -118,8 +110,5 @@ enum gh_err	 session_pv_publish_versions(struct request *, const struct db_versi
 /* Publish the permission_version pvs[i] of user ids[i], i < n (pipelined). */
 enum gh_err	 session_pv_publish_ids(struct request *, const long long *ids, const long long *pvs,
 		    size_t n);
-
-/* Redis key helpers into the arena. */
-const char	*session_key(struct request *, const char *prefix, long long id);
 
 #endif

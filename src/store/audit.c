@@ -55,16 +55,16 @@ audit_change(struct request *req, const char *action, const char *type, long lon
 }
 
 enum gh_err
-audit_refusal(struct request *req, const char *action, const char *type, long long id,
-    long long org, const char *reason, const cJSON *details)
+audit_by(struct request *req, long long actor, long long org, const char *action,
+    const char *type, long long id, const char *reason, const cJSON *details)
 {
 	struct audit_event	 ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.actor = req->auth.user_id;
+	ev.actor = actor;
 	ev.org = org;
 	ev.action = action;
-	ev.target_type = type;
+	ev.target_type = id > 0 ? type : NULL;
 	ev.target_id = id > 0 ? arena_printf(req->arena, "%lld", id) : NULL;
 	ev.failure = reason != NULL;
 	ev.reason = reason;
@@ -73,20 +73,17 @@ audit_refusal(struct request *req, const char *action, const char *type, long lo
 }
 
 enum gh_err
+audit_refusal(struct request *req, const char *action, const char *type, long long id,
+    long long org, const char *reason, const cJSON *details)
+{
+	return audit_by(req, req->auth.user_id, org, action, type, id, reason, details);
+}
+
+enum gh_err
 audit_auth(struct request *req, long long actor, long long org, const char *action,
     const char *reason)
 {
-	struct audit_event	 ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.actor = actor;
-	ev.org = org;
-	ev.action = action;
-	ev.target_type = actor > 0 ? "user" : NULL;
-	ev.target_id = actor > 0 ? arena_printf(req->arena, "%lld", actor) : NULL;
-	ev.failure = reason != NULL;
-	ev.reason = reason;
-	return audit_write(req, &ev);
+	return audit_by(req, actor, org, action, "user", actor, reason, NULL);
 }
 
 static void

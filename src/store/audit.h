@@ -43,6 +43,14 @@ enum gh_err	 audit_refusal(struct request *, const char *action, const char *typ
 		    long long org, const char *reason, const cJSON *details);
 
 /*
+ * The general case: actor (0 = none) did action to the target of type with id (none when id <=
+ * 0) in org (0 = none), with details (NULL = none); outcome 'failure' with reason when reason
+ * is not NULL.  The others are this with the caller, or the user, as actor.
+ */
+enum gh_err	 audit_by(struct request *, long long actor, long long org, const char *action,
+		    const char *type, long long id, const char *reason, const cJSON *details);
+
+/*
  * An authentication event (login, refresh, logout, lockout) of user actor (0 = unknown), who is
  * also its target, in org (0 = none): outcome 'failure' with reason when reason is not NULL.
  */
