@@ -192,6 +192,16 @@ api_query_bool(struct request *req, const char *name, int *out)
 }
 
 void
+api_add_stamps(cJSON *o, const char *created_at, const char *updated_at, long long created_by,
+    long long updated_by)
+{
+	cJSON_AddStringToObject(o, "created_at", created_at);
+	cJSON_AddStringToObject(o, "updated_at", updated_at);
+	api_add_idv(o, "created_by", created_by);
+	api_add_idv(o, "updated_by", updated_by);
+}
+
+void
 api_add_idv(cJSON *o, const char *k, long long id)
 {
 	if (id <= 0)

@@ -59,6 +59,10 @@ void		 api_entity(struct request *, int status, const cJSON *obj, const char *lo
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 
+/* Add created_at, updated_at, created_by and updated_by (ids 0: null), in that order. */
+void		 api_add_stamps(cJSON *o, const char *created_at, const char *updated_at,
+		    long long created_by, long long updated_by);
+
 /* Add id as a number member, or null when it is 0 (none). */
 void		 api_add_idv(cJSON *o, const char *k, long long id);
 

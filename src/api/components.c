@@ -141,10 +141,8 @@ comp_json(struct request *req, const struct component *c)
 	cJSON_AddNumberToObject(o, "display_order", (double)c->display_order);
 	api_add_idv(o, "parent_id", c->parent_id);
 	cJSON_AddBoolToObject(o, "is_active", c->is_active);
-	cJSON_AddStringToObject(o, "created_at", c->created_at);
-	cJSON_AddStringToObject(o, "updated_at", c->updated_at);
-	api_add_idv(o, "created_by", c->created_by);
-	api_add_idv(o, "updated_by", c->updated_by);
+	api_add_stamps(o, c->created_at, c->updated_at, c->created_by,
+	    c->updated_by);
 	return o;
 }
 
@@ -159,10 +157,8 @@ action_json(struct request *req, const struct component_action *ca)
 	cJSON_AddStringToObject(o, "action", ca->action);
 	api_add_str(o, "description", ca->description);
 	cJSON_AddBoolToObject(o, "is_active", ca->is_active);
-	cJSON_AddStringToObject(o, "created_at", ca->created_at);
-	cJSON_AddStringToObject(o, "updated_at", ca->updated_at);
-	api_add_idv(o, "created_by", ca->created_by);
-	api_add_idv(o, "updated_by", ca->updated_by);
+	api_add_stamps(o, ca->created_at, ca->updated_at, ca->created_by,
+	    ca->updated_by);
 	return o;
 }
 

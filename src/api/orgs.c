@@ -87,10 +87,8 @@ org_json(struct request *req, const struct organization *g)
 	cJSON_AddStringToObject(o, "name", g->name);
 	api_add_str(o, "description", g->description);
 	cJSON_AddStringToObject(o, "status", g->status);
-	cJSON_AddStringToObject(o, "created_at", g->created_at);
-	cJSON_AddStringToObject(o, "updated_at", g->updated_at);
-	api_add_idv(o, "created_by", g->created_by);
-	api_add_idv(o, "updated_by", g->updated_by);
+	api_add_stamps(o, g->created_at, g->updated_at, g->created_by,
+	    g->updated_by);
 	return o;
 }
 

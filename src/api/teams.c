@@ -136,10 +136,8 @@ team_json(struct request *req, const struct team *t)
 	cJSON_AddStringToObject(o, "name", t->name);
 	api_add_str(o, "description", t->description);
 	cJSON_AddNumberToObject(o, "member_count", (double)t->member_count);
-	cJSON_AddStringToObject(o, "created_at", t->created_at);
-	cJSON_AddStringToObject(o, "updated_at", t->updated_at);
-	api_add_idv(o, "created_by", t->created_by);
-	api_add_idv(o, "updated_by", t->updated_by);
+	api_add_stamps(o, t->created_at, t->updated_at, t->created_by,
+	    t->updated_by);
 	return o;
 }
 

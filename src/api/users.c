@@ -161,10 +161,8 @@ user_json(struct request *req, const struct user *u)
 	cJSON_AddBoolToObject(o, "has_password", u->has_password);
 	api_add_str(o, "last_login", u->last_login);
 	api_add_str(o, "password_changed_at", u->password_changed_at);
-	cJSON_AddStringToObject(o, "created_at", u->created_at);
-	cJSON_AddStringToObject(o, "updated_at", u->updated_at);
-	api_add_idv(o, "created_by", u->created_by);
-	api_add_idv(o, "updated_by", u->updated_by);
+	api_add_stamps(o, u->created_at, u->updated_at, u->created_by,
+	    u->updated_by);
 	return o;
 }
 

@@ -27,10 +27,8 @@ account_one(struct db *db, struct arena *a, enum sql_id id, struct db_param v,
 	struct db_result r;
 	enum gh_err	 err;
 
-	if ((err = db_exec(db, a, id, &v, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, id, &v, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	account_row(&r, 0, out);
 	return GH_OK;
 }
@@ -168,10 +166,8 @@ store_account_org(struct db *db, struct arena *a, long long user, long long id,
 		p[1] = id > 0 ? DB_INT(id) : DB_STR(slug);
 		np = 2;
 	}
-	if ((err = db_exec(db, a, q, p, np, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, q, p, np, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	session_org_row(&r, 0, out);
 	return GH_OK;
 }

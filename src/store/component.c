@@ -50,10 +50,7 @@ enum gh_err
 store_component_list(struct db *db, struct arena *a, const struct component_filter *f,
     const struct db_keyset *ks, struct component **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[9];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(ks->after);
 	p[1] = DB_STR(f->category ? f->category : "");
@@ -64,13 +61,7 @@ store_component_list(struct db *db, struct arena *a, const struct component_filt
 	p[6] = DB_INT(f->active);
 	p[7] = DB_INT(f->active);
 	p[8] = DB_INT(ks->limit + 1);
-	if ((err = db_exec(db, a, SQL_COMP_LIST, p, 9, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		comp_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_COMP_LIST, p, 9, comp_row, out, n);
 }
 
 enum gh_err
@@ -82,10 +73,8 @@ store_component_get(struct db *db, struct arena *a, long long id, int lock,
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, lock ? SQL_COMP_GET_LOCK : SQL_COMP_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_COMP_GET_LOCK : SQL_COMP_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	comp_row(&r, 0, out);
 	return GH_OK;
 }
@@ -181,19 +170,10 @@ enum gh_err
 store_component_action_list(struct db *db, struct arena *a, long long comp,
     struct component_action **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[1];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(comp);
-	if ((err = db_exec(db, a, SQL_COMP_ACTION_LIST, p, 1, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		action_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_COMP_ACTION_LIST, p, 1, action_row, out, n);
 }
 
 enum gh_err
@@ -288,19 +268,10 @@ enum gh_err
 store_role_component_list(struct db *db, struct arena *a, long long role,
     struct role_component **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[1];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(role);
-	if ((err = db_exec(db, a, SQL_ROLE_COMP_LIST, p, 1, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		grant_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_ROLE_COMP_LIST, p, 1, grant_row, out, n);
 }
 
 enum gh_err
@@ -360,17 +331,8 @@ enum gh_err
 store_component_nav_list(struct db *db, struct arena *a, const char *roles,
     struct nav_row **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[1];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_STR(roles);
-	if ((err = db_exec(db, a, SQL_NAV_ROWS, p, 1, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		nav_read(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_NAV_ROWS, p, 1, nav_read, out, n);
 }

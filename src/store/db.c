@@ -509,3 +509,14 @@ db_versions_of(struct arena *a, const struct db_result *r, struct db_versions *v
 	}
 	v->n = r->nrows;
 }
+
+enum gh_err
+db_exec_one(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, struct db_result *out)
+{
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, id, params, n, out)) != GH_OK)
+		return err;
+	return out->nrows == 0 ? GH_ERR_NOT_FOUND : GH_OK;
+}

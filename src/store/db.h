@@ -93,6 +93,10 @@ enum gh_err	 db_ping(struct db *);
 enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
 
+/* db_exec of a statement that reads one row: GH_ERR_NOT_FOUND when it reads none. */
+enum gh_err	 db_exec_one(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, struct db_result *out);
+
 enum gh_err	 db_begin(struct db *);
 /*
  * For a migration script: autocommit off until db_commit or db_rollback, so that statements
@@ -125,6 +129,25 @@ struct db_versions {
 
 /* Rows (id, version) of r into v (in a). */
 void		 db_versions_of(struct arena *, const struct db_result *r, struct db_versions *v);
+
+/*
+ * Run statement id and read every row into a new array of the arena: *out gets the array (one
+ * spare element), *n the rows, each read by row(result, i, &(*out)[i]).  Evaluates to the
+ * error of db_exec.  (A GNU statement expression, as gcc and clang take it.)
+ */
+#define DB_ROWS(db, a, id, params, np, row, out, n) __extension__ ({			\
+	struct db_result r_;								\
+	enum gh_err	 e_;								\
+	size_t		 i_;								\
+											\
+	if ((e_ = db_exec((db), (a), (id), (params), (np), &r_)) == GH_OK) {		\
+		*(out) = arena_alloc((a), (r_.nrows + 1) * sizeof(**(out)));		\
+		for (i_ = 0; i_ < r_.nrows; i_++)					\
+			row(&r_, i_, &(*(out))[i_]);					\
+		*(n) = r_.nrows;							\
+	}										\
+	e_;										\
+})
 
 /* Value accessors; row/col out of range read as NULL. */
 const char	*db_str(const struct db_result *, size_t row, size_t col);

@@ -49,11 +49,9 @@ enum gh_err
 store_invitation_list(struct db *db, struct arena *a, const struct invitation_filter *f,
     const struct db_keyset *ks, struct invitation **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[11];
-	size_t		 np = 0, i;
+	size_t		 np = 0;
 	int		 desc = ks->sort == INVITATION_SORT_ID_DESC;
-	enum gh_err	 err;
 
 	p[np++] = DB_INT(ks->after);
 	if (desc)
@@ -67,13 +65,7 @@ store_invitation_list(struct db *db, struct arena *a, const struct invitation_fi
 	p[np++] = DB_STR(f->email ? f->email : "");
 	p[np++] = DB_STR(f->email ? f->email : "");
 	p[np++] = DB_INT(ks->limit + 1);
-	if ((err = db_exec(db, a, desc ? SQL_INV_LIST_DESC : SQL_INV_LIST, p, np, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		invitation_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, desc ? SQL_INV_LIST_DESC : SQL_INV_LIST, p, np, invitation_row, out, n);
 }
 
 enum gh_err
@@ -91,10 +83,8 @@ store_invitation_get(struct db *db, struct arena *a, long long id, int lock,
 		if (r.nrows == 0)
 			return GH_ERR_NOT_FOUND;
 	}
-	if ((err = db_exec(db, a, SQL_INV_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	invitation_row(&r, 0, out);
 	return GH_OK;
 }
@@ -151,10 +141,8 @@ store_invitation_org(struct db *db, struct arena *a, long long id, struct invita
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, SQL_INV_ORG, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_ORG, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	org_row(&r, 0, out);
 	return GH_OK;
 }
@@ -201,10 +189,8 @@ store_invitation_inviter(struct db *db, struct arena *a, long long user, const c
 	enum gh_err	 err;
 
 	p[0] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_INV_INVITER, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_INVITER, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	*username = db_str(&r, 0, 0);
 	*full_name = db_str(&r, 0, 1);
 	return GH_OK;
@@ -235,10 +221,8 @@ store_invitation_grant(struct db *db, struct arena *a, long long id,
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, SQL_INV_ROLE, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_ROLE, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	grant_row(&r, 0, out);
 	return GH_OK;
 }
@@ -252,10 +236,8 @@ store_invitation_link(struct db *db, struct arena *a, const unsigned char hash[3
 	enum gh_err	 err;
 
 	p[0] = DB_BLOB(hash, 32);
-	if ((err = db_exec(db, a, SQL_INV_BY_TOKEN, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_BY_TOKEN, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	link_row(&r, 0, out);
 	return GH_OK;
 }
@@ -269,10 +251,8 @@ store_invitation_claim(struct db *db, struct arena *a, const unsigned char hash[
 	enum gh_err	 err;
 
 	p[0] = DB_BLOB(hash, 32);
-	if ((err = db_exec(db, a, SQL_INV_BY_TOKEN_LOCK, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_BY_TOKEN_LOCK, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	claim_row(&r, 0, out);
 	return GH_OK;
 }
@@ -309,10 +289,8 @@ store_invitation_login(struct db *db, struct arena *a, const char *email,
 	enum gh_err	 err;
 
 	p[0] = DB_STR(email);
-	if ((err = db_exec(db, a, SQL_USER_LOGIN_BY_EMAIL, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_USER_LOGIN_BY_EMAIL, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	out->id = db_int(&r, 0, ULC_ID);
 	out->password_hash = db_str(&r, 0, ULC_HASH);
 	out->is_enabled = db_int(&r, 0, ULC_ENABLED) != 0;

@@ -72,10 +72,8 @@ store_organization_get(struct db *db, struct arena *a, long long id, int lock,
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	organization_row(&r, 0, out);
 	return GH_OK;
 }
@@ -177,21 +175,12 @@ enum gh_err
 store_organization_member_list(struct db *db, struct arena *a, long long org, long long after,
     long long limit, struct org_member **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[3];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(org);
 	p[1] = DB_INT(after);
 	p[2] = DB_INT(limit + 1);
-	if ((err = db_exec(db, a, SQL_ORG_MEMBER_LIST, p, 3, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		member_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_ORG_MEMBER_LIST, p, 3, member_row, out, n);
 }
 
 enum gh_err
@@ -204,10 +193,8 @@ store_organization_member_get(struct db *db, struct arena *a, long long org, lon
 
 	p[0] = DB_INT(org);
 	p[1] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_ORG_MEMBER_GET, p, 2, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_ORG_MEMBER_GET, p, 2, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	member_row(&r, 0, out);
 	return GH_OK;
 }

@@ -29,10 +29,8 @@ store_password_reset_user(struct db *db, struct arena *a, const char *email,
 	enum gh_err	 err;
 
 	p[0] = DB_STR(email);
-	if ((err = db_exec(db, a, SQL_PWR_USER, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_PWR_USER, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	user_row(&r, 0, out);
 	return GH_OK;
 }

@@ -28,22 +28,13 @@ enum gh_err
 store_permission_list(struct db *db, struct arena *a, const char *module,
     const struct db_keyset *ks, struct permission **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[4];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(ks->after);
 	p[1] = DB_STR(module ? module : "");
 	p[2] = DB_STR(module ? module : "");
 	p[3] = DB_INT(ks->limit + 1);
-	if ((err = db_exec(db, a, SQL_PERM_LIST, p, 4, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		perm_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_PERM_LIST, p, 4, perm_row, out, n);
 }
 
 enum gh_err
@@ -68,19 +59,10 @@ enum gh_err
 store_permission_list_by_role(struct db *db, struct arena *a, long long role,
     struct permission **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[1];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(role);
-	if ((err = db_exec(db, a, SQL_ROLE_PERMS, p, 1, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		perm_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_ROLE_PERMS, p, 1, perm_row, out, n);
 }
 
 enum gh_err
@@ -92,10 +74,8 @@ store_permission_get(struct db *db, struct arena *a, long long id, int lock,
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, lock ? SQL_PERM_GET_LOCK : SQL_PERM_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_PERM_GET_LOCK : SQL_PERM_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	perm_row(&r, 0, out);
 	return GH_OK;
 }
@@ -108,10 +88,8 @@ store_permission_id_by_name(struct db *db, struct arena *a, const char *name, lo
 	enum gh_err	 err;
 
 	p[0] = DB_STR(name);
-	if ((err = db_exec(db, a, SQL_PERM_ID_BY_NAME, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_PERM_ID_BY_NAME, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	*id = db_int(&r, 0, 0);
 	return GH_OK;
 }
@@ -178,10 +156,7 @@ enum gh_err
 store_endpoint_list(struct db *db, struct arena *a, const struct endpoint_filter *f,
     const struct db_keyset *ks, struct endpoint **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[8];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(ks->after);
 	p[1] = DB_STR(f->permission ? f->permission : "");
@@ -191,13 +166,7 @@ store_endpoint_list(struct db *db, struct arena *a, const struct endpoint_filter
 	p[5] = DB_INT(f->active);
 	p[6] = DB_INT(f->active);
 	p[7] = DB_INT(ks->limit + 1);
-	if ((err = db_exec(db, a, SQL_EP_LIST, p, 8, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		ep_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_EP_LIST, p, 8, ep_row, out, n);
 }
 
 enum gh_err
@@ -228,10 +197,8 @@ store_endpoint_get(struct db *db, struct arena *a, long long id, int lock, struc
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, lock ? SQL_EP_GET_LOCK : SQL_EP_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_EP_GET_LOCK : SQL_EP_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	ep_row(&r, 0, out);
 	return GH_OK;
 }

@@ -17,19 +17,10 @@ enum gh_err
 store_policy_list(struct db *db, struct arena *a, long long org, struct policy **out,
     size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[1];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_POLICY_LIST, p, 1, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		policy_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_POLICY_LIST, p, 1, policy_row, out, n);
 }
 
 enum gh_err
@@ -42,10 +33,8 @@ store_policy_get(struct db *db, struct arena *a, long long org, const char *kind
 
 	p[0] = DB_INT(org);
 	p[1] = DB_STR(kind);
-	if ((err = db_exec(db, a, lock ? SQL_POLICY_GET_LOCK : SQL_POLICY_GET, p, 2, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_POLICY_GET_LOCK : SQL_POLICY_GET, p, 2, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	policy_row(&r, 0, out);
 	return GH_OK;
 }

@@ -29,10 +29,7 @@ enum gh_err
 store_role_list(struct db *db, struct arena *a, const struct role_filter *f,
     const struct db_keyset *ks, struct role **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[8];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(ks->after);
 	p[1] = DB_INT(f->every_org);
@@ -42,13 +39,7 @@ store_role_list(struct db *db, struct arena *a, const struct role_filter *f,
 	p[5] = DB_STR(f->scope ? f->scope : "");
 	p[6] = DB_STR(f->scope ? f->scope : "");
 	p[7] = DB_INT(ks->limit + 1);
-	if ((err = db_exec(db, a, SQL_ROLE_LIST, p, 8, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		role_list_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_ROLE_LIST, p, 8, role_list_row, out, n);
 }
 
 enum gh_err
@@ -79,10 +70,8 @@ store_role_get(struct db *db, struct arena *a, long long id, int lock, struct ro
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	role_row(&r, 0, out);
 	return GH_OK;
 }
@@ -97,10 +86,8 @@ store_role_get_by_name(struct db *db, struct arena *a, const char *name, long lo
 
 	p[0] = DB_STR(name);
 	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_ROLE_ID_BY_NAME, p, 2, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_ROLE_ID_BY_NAME, p, 2, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	memset(out, 0, sizeof(*out));
 	out->id = db_int(&r, 0, BY_NAME_ID);
 	out->organization_id = db_int(&r, 0, BY_NAME_ORG);

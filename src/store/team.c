@@ -31,23 +31,15 @@ enum gh_err
 store_team_list(struct db *db, struct arena *a, long long org, const char *like,
     const struct db_keyset *ks, struct team **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[9];
-	size_t		 np, i;
-	enum gh_err	 err;
+	size_t		 np;
 
 	p[0] = DB_INT(org);
 	p[1] = DB_INT(org);
 	p[2] = DB_STR(like ? like : "");
 	p[3] = DB_STR(like ? like : "");
 	np = 4 + db_keyset_params(ks, ks->sort >= TEAM_SORT_NAME, p + 4);
-	if ((err = db_exec(db, a, team_lists[ks->sort], p, np, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		team_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, team_lists[ks->sort], p, np, team_row, out, n);
 }
 
 enum gh_err
@@ -58,10 +50,8 @@ store_team_get(struct db *db, struct arena *a, long long id, int lock, struct te
 	enum gh_err	 err;
 
 	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, lock ? SQL_TEAM_GET_LOCK : SQL_TEAM_GET, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, lock ? SQL_TEAM_GET_LOCK : SQL_TEAM_GET, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	team_row(&r, 0, out);
 	return GH_OK;
 }
@@ -75,10 +65,8 @@ store_team_insert(struct db *db, struct arena *a, const struct team *t, long lon
 	enum gh_err	 err;
 
 	p[0] = DB_INT(t->organization_id);
-	if ((err = db_exec(db, a, SQL_TEAM_ORG_EXISTS, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_TEAM_ORG_EXISTS, p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	p[1] = DB_STR(t->name);
 	p[2] = DB_STR(t->description);
 	p[3] = DB_INT(actor);
@@ -114,22 +102,14 @@ enum gh_err
 store_team_member_list(struct db *db, struct arena *a, long long team, const char *role,
     const struct db_keyset *ks, struct team_member **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[8];
-	size_t		 np, i;
-	enum gh_err	 err;
+	size_t		 np;
 
 	p[0] = DB_INT(team);
 	p[1] = DB_STR(role ? role : "");
 	p[2] = DB_STR(role ? role : "");
 	np = 3 + db_keyset_params(ks, ks->sort >= TEAM_SORT_NAME, p + 3);
-	if ((err = db_exec(db, a, member_lists[ks->sort], p, np, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		member_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, member_lists[ks->sort], p, np, member_row, out, n);
 }
 
 enum gh_err
@@ -142,10 +122,8 @@ store_team_member_get(struct db *db, struct arena *a, long long team, long long 
 
 	p[0] = DB_INT(team);
 	p[1] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_TEAM_MEMBER_GET, p, 2, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_TEAM_MEMBER_GET, p, 2, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	member_row(&r, 0, out);
 	return GH_OK;
 }

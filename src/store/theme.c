@@ -20,10 +20,8 @@ lookup(struct db *db, struct arena *a, enum sql_id id, struct db_param p, struct
 	struct db_result r;
 	enum gh_err	 err;
 
-	if ((err = db_exec(db, a, id, &p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, id, &p, 1, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	theme_row(&r, 0, out);
 	return GH_OK;
 }

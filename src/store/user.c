@@ -50,10 +50,8 @@ first_int(struct db *db, struct arena *a, enum sql_id stmt, const struct db_para
 	struct db_result r;
 	enum gh_err	 err;
 
-	if ((err = db_exec(db, a, stmt, p, n, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, stmt, p, n, &r)) != GH_OK)
 		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
 	*v = db_int(&r, 0, 0);
 	return GH_OK;
 }

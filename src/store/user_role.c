@@ -17,20 +17,11 @@ enum gh_err
 store_user_role_list(struct db *db, struct arena *a, long long user, long long org,
     struct user_role **out, size_t *n)
 {
-	struct db_result r;
 	struct db_param	 p[2];
-	size_t		 i;
-	enum gh_err	 err;
 
 	p[0] = DB_INT(user);
 	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_UR_LIST, p, 2, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++)
-		user_role_row(&r, i, &(*out)[i]);
-	*n = r.nrows;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_UR_LIST, p, 2, user_role_row, out, n);
 }
 
 enum gh_err
