@@ -34,6 +34,23 @@ enum gh_err	 api_limit_parse(struct request *, long long *limit);
  */
 enum gh_err	 api_query_int(struct request *, const char *name, long long min, long long max,
 		    const char *why, long long *out);
+/*
+ * Answer a page of the n structs at rows (each with an id member) of which limit are shown,
+ * each rendered by json(req, &rows[i]); the next cursor continues after the last one shown when
+ * there were more.
+ */
+#define API_PAGE_RESPOND(req, rows, n, limit, json) do {				\
+	cJSON		*items_ = api_array(req);					\
+	long long	 last_ = 0;							\
+	size_t		 i_;								\
+											\
+	for (i_ = 0; i_ < (n) && (long long)i_ < (limit); i_++) {			\
+		cJSON_AddItemReferenceToArray(items_, json((req), &(rows)[i_]));	\
+		last_ = (rows)[i_].id;							\
+	}										\
+	api_page_respond((req), items_, (long long)(n) > (limit) ? last_ : 0);	\
+} while (0)
+
 /* The opaque cursor that continues after id. */
 const char	*api_cursor(struct request *, long long id);
 /* Answer {"items": items, "next_cursor": ...}; next_after 0 = last page. */

@@ -304,10 +304,8 @@ api_components_list(struct request *req)
 	struct component_filter	 f;
 	struct component	*rows;
 	const char		*cat = req_query(req, "category"), *par = req_query(req, "parent_id");
-	long long		 last = 0;
-	size_t			 i, n;
+	size_t			 n;
 	enum gh_err		 err;
-	cJSON			*items;
 
 	memset(&f, 0, sizeof(f));
 	f.parent = -1;
@@ -328,12 +326,7 @@ api_components_list(struct request *req)
 	ks.limit = pg.limit;
 	if ((err = store_component_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, comp_json(req, &rows[i]));
-		last = rows[i].id;
-	}
-	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
+	API_PAGE_RESPOND(req, rows, n, pg.limit, comp_json);
 	return GH_OK;
 }
 

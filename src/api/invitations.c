@@ -350,10 +350,8 @@ api_invitations_list(struct request *req)
 	struct db_keyset	 ks;
 	struct api_page		 pg;
 	const char		*sort = req_query(req, "sort");
-	long long		 last = 0;
 	size_t			 i, n;
 	enum gh_err		 err;
-	cJSON			*items;
 
 	memset(&f, 0, sizeof(f));
 	memset(&ks, 0, sizeof(ks));
@@ -385,12 +383,7 @@ api_invitations_list(struct request *req)
 	f.own_org = req->auth.org_id;
 	if ((err = store_invitation_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, inv_json(req, &rows[i]));
-		last = rows[i].id;
-	}
-	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
+	API_PAGE_RESPOND(req, rows, n, pg.limit, inv_json);
 	return GH_OK;
 }
 

@@ -79,10 +79,8 @@ api_perms_list(struct request *req)
 	struct api_page		 pg;
 	struct db_keyset	 ks;
 	struct permission	*rows;
-	long long		 last = 0;
 	enum gh_err		 err;
-	cJSON			*items;
-	size_t			 i, n;
+	size_t			 n;
 
 	if ((err = api_page_parse(req, &pg)) != GH_OK)
 		return err;
@@ -92,12 +90,7 @@ api_perms_list(struct request *req)
 	if ((err = store_permission_list(req->w->db, req->arena, req_query(req, "module"), &ks,
 	    &rows, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, perm_json(req, &rows[i]));
-		last = rows[i].id;
-	}
-	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
+	API_PAGE_RESPOND(req, rows, n, pg.limit, perm_json);
 	return GH_OK;
 }
 
@@ -290,10 +283,8 @@ api_eps_list(struct request *req)
 	struct db_keyset	 ks;
 	struct endpoint_filter	 f;
 	struct endpoint		*rows;
-	long long		 last = 0;
 	enum gh_err		 err;
-	cJSON			*items;
-	size_t			 i, n;
+	size_t			 n;
 
 	memset(&f, 0, sizeof(f));
 	if ((err = api_page_parse(req, &pg)) != GH_OK ||
@@ -306,12 +297,7 @@ api_eps_list(struct request *req)
 	ks.limit = pg.limit;
 	if ((err = store_endpoint_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < pg.limit; i++) {
-		cJSON_AddItemReferenceToArray(items, ep_json(req, &rows[i]));
-		last = rows[i].id;
-	}
-	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
+	API_PAGE_RESPOND(req, rows, n, pg.limit, ep_json);
 	return GH_OK;
 }
 
