@@ -47,38 +47,28 @@ store_account_get(struct db *db, struct arena *a, long long id, struct account *
 	return account_one(db, a, SQL_USER_LOGIN_BY_ID, DB_INT(id), out);
 }
 
-/* Run id with the single parameter v, no result. */
-static enum gh_err
-run_id(struct db *db, struct arena *a, enum sql_id id, long long v)
-{
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(v);
-	return db_exec(db, a, id, p, 1, NULL);
-}
-
 enum gh_err
 store_account_login_ok(struct db *db, struct arena *a, long long id)
 {
-	return run_id(db, a, SQL_USER_LOGIN_OK, id);
+	return db_exec_ints(db, a, SQL_USER_LOGIN_OK, 1, id, 0);
 }
 
 enum gh_err
 store_account_unlock_expired(struct db *db, struct arena *a, long long id)
 {
-	return run_id(db, a, SQL_USER_UNLOCK_EXPIRED, id);
+	return db_exec_ints(db, a, SQL_USER_UNLOCK_EXPIRED, 1, id, 0);
 }
 
 enum gh_err
 store_account_bump_pv(struct db *db, struct arena *a, long long id)
 {
-	return run_id(db, a, SQL_USER_BUMP_PV, id);
+	return db_exec_ints(db, a, SQL_USER_BUMP_PV, 1, id, 0);
 }
 
 enum gh_err
 store_account_bump_pv_role(struct db *db, struct arena *a, long long role_id)
 {
-	return run_id(db, a, SQL_ROLE_HOLDERS_BUMP, role_id);
+	return db_exec_ints(db, a, SQL_ROLE_HOLDERS_BUMP, 1, role_id, 0);
 }
 
 /* Set users.password_hash of id with statement sid (rehash or a new password). */
@@ -190,11 +180,7 @@ store_membership_sv(struct db *db, struct arena *a, long long user, long long or
 enum gh_err
 store_membership_bump(struct db *db, struct arena *a, long long user, long long org)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	return db_exec(db, a, SQL_MEMBER_BUMP, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_MEMBER_BUMP, 2, user, org);
 }
 
 enum gh_err
@@ -227,5 +213,5 @@ store_account_grant_platform_admin(struct db *db, struct arena *a, long long id)
 		return err;
 	if (r.affected != 1)
 		return GH_ERR_NOT_FOUND;
-	return run_id(db, a, SQL_ADMIN_SET_PRIMARY_ROLE, id);
+	return db_exec_ints(db, a, SQL_ADMIN_SET_PRIMARY_ROLE, 1, id, 0);
 }

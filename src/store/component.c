@@ -160,10 +160,7 @@ store_component_uses(struct db *db, struct arena *a, long long id, long long *ac
 enum gh_err
 store_component_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_COMP_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_COMP_DELETE, 1, id, 0LL);
 }
 
 enum gh_err
@@ -258,10 +255,7 @@ store_component_action_grants(struct db *db, struct arena *a, long long id, long
 enum gh_err
 store_component_action_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_COMP_ACTION_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_COMP_ACTION_DELETE, 1, id, 0LL);
 }
 
 enum gh_err
@@ -304,11 +298,7 @@ store_role_component_update(struct db *db, struct arena *a, long long role, long
 enum gh_err
 store_role_component_delete(struct db *db, struct arena *a, long long role, long long cp)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(role);
-	p[1] = DB_INT(cp);
-	return db_exec(db, a, SQL_ROLE_COMP_DELETE, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_ROLE_COMP_DELETE, 2, role, cp);
 }
 
 enum gh_err

@@ -520,3 +520,14 @@ db_exec_one(struct db *db, struct arena *a, enum sql_id id, const struct db_para
 		return err;
 	return out->nrows == 0 ? GH_ERR_NOT_FOUND : GH_OK;
 }
+
+enum gh_err
+db_exec_ints(struct db *db, struct arena *a, enum sql_id id, size_t n, long long v0,
+    long long v1)
+{
+	struct db_param	 p[2];
+
+	p[0] = DB_INT(v0);
+	p[1] = DB_INT(v1);
+	return db_exec(db, a, id, p, n, NULL);
+}

@@ -93,6 +93,13 @@ enum gh_err	 db_ping(struct db *);
 enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
 
+/*
+ * db_exec of a statement without a result that takes n (1 or 2) integer parameters, v0 then
+ * v1 (v1 is ignored when n is 1).
+ */
+enum gh_err	 db_exec_ints(struct db *, struct arena *a, enum sql_id id, size_t n, long long v0,
+		    long long v1);
+
 /* db_exec of a statement that reads one row: GH_ERR_NOT_FOUND when it reads none. */
 enum gh_err	 db_exec_one(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);

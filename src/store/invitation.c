@@ -273,11 +273,7 @@ store_invitation_accept(struct db *db, struct arena *a, long long id)
 enum gh_err
 store_invitation_set_user(struct db *db, struct arena *a, long long id, long long user)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(id);
-	return db_exec(db, a, SQL_INV_SET_USER, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_INV_SET_USER, 2, user, id);
 }
 
 enum gh_err

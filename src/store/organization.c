@@ -115,10 +115,7 @@ store_organization_update(struct db *db, struct arena *a, const struct organizat
 enum gh_err
 store_organization_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_ORG_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_ORG_DELETE, 1, id, 0LL);
 }
 
 enum gh_err
@@ -216,11 +213,7 @@ store_organization_user_lock(struct db *db, struct arena *a, long long user, int
 enum gh_err
 store_organization_member_insert(struct db *db, struct arena *a, long long org, long long user)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	return db_exec(db, a, SQL_ORG_MEMBER_INSERT, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_ORG_MEMBER_INSERT, 2, user, org);
 }
 
 enum gh_err

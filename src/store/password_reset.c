@@ -69,19 +69,13 @@ store_password_reset_insert(struct db *db, struct arena *a, const char *email, l
 enum gh_err
 store_password_reset_retire(struct db *db, struct arena *a, long long user)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(user);
-	return db_exec(db, a, SQL_PWR_RETIRE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_PWR_RETIRE, 1, user, 0LL);
 }
 
 enum gh_err
 store_password_reset_use(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_PWR_USE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_PWR_USE, 1, id, 0LL);
 }
 
 enum gh_err

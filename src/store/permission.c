@@ -146,10 +146,7 @@ store_permission_uses(struct db *db, struct arena *a, long long id, long long *r
 enum gh_err
 store_permission_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_PERM_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_PERM_DELETE, 1, id, 0LL);
 }
 
 enum gh_err
@@ -241,8 +238,5 @@ store_endpoint_update(struct db *db, struct arena *a, const struct endpoint *e, 
 enum gh_err
 store_endpoint_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_EP_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_EP_DELETE, 1, id, 0LL);
 }

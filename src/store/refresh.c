@@ -65,11 +65,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 enum gh_err
 store_refresh_rotate(struct db *db, struct arena *a, long long id, long long next)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(next);
-	p[1] = DB_INT(id);
-	return db_exec(db, a, SQL_RT_ROTATE, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_RT_ROTATE, 2, next, id);
 }
 
 enum gh_err

@@ -148,20 +148,13 @@ store_role_update(struct db *db, struct arena *a, const struct role *ro, long lo
 enum gh_err
 store_role_touch(struct db *db, struct arena *a, long long id, long long actor)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(actor);
-	p[1] = DB_INT(id);
-	return db_exec(db, a, SQL_ROLE_TOUCH, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_ROLE_TOUCH, 2, actor, id);
 }
 
 enum gh_err
 store_role_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_ROLE_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_ROLE_DELETE, 1, id, 0LL);
 }
 
 enum gh_err

@@ -92,10 +92,7 @@ store_team_update(struct db *db, struct arena *a, const struct team *t, long lon
 enum gh_err
 store_team_delete(struct db *db, struct arena *a, long long id)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(id);
-	return db_exec(db, a, SQL_TEAM_DELETE, p, 1, NULL);
+	return db_exec_ints(db, a, SQL_TEAM_DELETE, 1, id, 0LL);
 }
 
 enum gh_err
@@ -173,9 +170,5 @@ store_team_member_update(struct db *db, struct arena *a, long long team, long lo
 enum gh_err
 store_team_member_delete(struct db *db, struct arena *a, long long team, long long user)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(team);
-	p[1] = DB_INT(user);
-	return db_exec(db, a, SQL_TEAM_MEMBER_DELETE, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_TEAM_MEMBER_DELETE, 2, team, user);
 }

@@ -60,11 +60,7 @@ first_int(struct db *db, struct arena *a, enum sql_id stmt, const struct db_para
 static enum gh_err
 change(struct db *db, struct arena *a, enum sql_id stmt, long long id, long long actor)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(actor);
-	p[1] = DB_INT(id);
-	return db_exec(db, a, stmt, p, 2, NULL);
+	return db_exec_ints(db, a, stmt, 2, actor, id);
 }
 
 enum gh_err
@@ -228,11 +224,7 @@ store_user_insert(struct db *db, struct arena *a, const struct user *u, const ch
 enum gh_err
 store_user_join_org(struct db *db, struct arena *a, long long id, long long org)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(id);
-	p[1] = DB_INT(org);
-	return db_exec(db, a, SQL_USER_JOIN_ORG, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_USER_JOIN_ORG, 2, id, org);
 }
 
 enum gh_err

@@ -71,9 +71,5 @@ store_user_role_delete(struct db *db, struct arena *a, long long user, long long
 enum gh_err
 store_user_role_clear(struct db *db, struct arena *a, long long user, long long org)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	return db_exec(db, a, SQL_UR_CLEAR_ORG, p, 2, NULL);
+	return db_exec_ints(db, a, SQL_UR_CLEAR_ORG, 2, user, org);
 }
