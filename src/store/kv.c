@@ -645,12 +645,22 @@ const char *
 kv_key(struct arena *a, enum kv_key k, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	 suffix[256];
+	char	 buf[256], *out;
+	size_t	 pl = strlen(kv_prefixes[k]);
+	int	 n;
 
 	if (fmt == NULL)
 		return kv_prefixes[k];
+	/* One formatting pass into a buffer, then one copy into the arena (the token check). */
+	memcpy(buf, kv_prefixes[k], pl);
 	va_start(ap, fmt);
-	vsnprintf(suffix, sizeof(suffix), fmt, ap);
+	n = vsnprintf(buf + pl, sizeof(buf) - pl, fmt, ap);
 	va_end(ap);
-	return arena_printf(a, "%s%s", kv_prefixes[k], suffix);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(buf) - pl)
+		n = (int)(sizeof(buf) - pl - 1);
+	out = arena_alloc(a, pl + (size_t)n + 1);
+	memcpy(out, buf, pl + (size_t)n + 1);
+	return out;
 }

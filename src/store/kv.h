@@ -46,7 +46,10 @@ enum kv_key {
 
 extern const char *const kv_prefixes[KV_KEY__MAX];
 
-/* The key of kind k: its prefix and the suffix printed from fmt (none when fmt is NULL), in a. */
+/*
+ * The key of kind k: its prefix and the suffix printed from fmt (none when fmt is NULL), in a.
+ * Suffixes are short (ids, token ids, hashes); one past 200 bytes is cut.
+ */
 const char	*kv_key(struct arena *a, enum kv_key k, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 
