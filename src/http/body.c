@@ -78,6 +78,7 @@ enum bad {
 	BAD_CTRL,		/* a raw byte under 0x20 */
 	BAD_UTF8,		/* not UTF-8 */
 	BAD_NUL,		/* \u0000 */
+	BAD_CONTROL,		/* a control character other than tab, line feed, return */
 	BAD_SURROGATE,		/* a \ud800-\udfff escape not in a high-low pair */
 	BAD_ESCAPE,		/* not a JSON escape: a syntax error */
 	BAD__MAX
@@ -88,6 +89,7 @@ static const char *const bad_text[BAD__MAX] = {
 	"holds a raw control character (escape it)",
 	"is not valid UTF-8",
 	"holds an escaped NUL character (\\u0000)",
+	"holds a control character (only tab, line feed and carriage return are allowed)",
 	"holds an unpaired surrogate escape",
 	NULL,
 };
@@ -145,15 +147,23 @@ str_bad(const unsigned char *s, size_t n, size_t *len, enum bad *why)
 		*len = k = 1;
 		if (s[i] < 0x20)
 			*why = BAD_CTRL;
+		else if (s[i] == 0x7f)
+			*why = BAD_CONTROL;
 		else if (s[i] >= 0x80) {
 			if ((k = utf8_char(s + i, n - i)) == 0)
 				*why = BAD_UTF8;
+			else if (s[i] == 0xc2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+				*why = BAD_CONTROL;	/* U+0080-U+009F */
 		} else if (s[i] == '\\') {
 			if (i + 1 == n || strchr("\"\\/bfnrtu", s[i + 1]) == NULL) {
 				*why = BAD_ESCAPE;
 				return i;
 			}
 			k = 2;
+			if (s[i + 1] == 'b' || s[i + 1] == 'f') {
+				*why = BAD_CONTROL;
+				return i;
+			}
 			if (s[i + 1] != 'u')
 				continue;
 			*len = k = 6;
@@ -161,6 +171,9 @@ str_bad(const unsigned char *s, size_t n, size_t *len, enum bad *why)
 				*why = BAD_ESCAPE;
 			else if (cp == 0)
 				*why = BAD_NUL;
+			else if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+			    (cp >= 0x7f && cp <= 0x9f))
+				*why = BAD_CONTROL;
 			else if (cp >= 0xdc00 && cp <= 0xdfff)
 				*why = BAD_SURROGATE;
 			else if (cp >= 0xd800 && cp <= 0xdbff) {

@@ -43,6 +43,8 @@ const BAD_JSON = [
     { name: 'a raw control character in a string', raw: Buffer.from('{"probe":"a\x01b"}'), field: 'probe' },
     { name: 'a raw tab in a nested string', raw: Buffer.from('{"probe":{"inner":["ok","a\tb"]}}'), field: 'probe.inner[1]' },
     { name: 'an escaped NUL in a string', raw: Buffer.from(`{"probe":"a${ESC_NUL}b"}`), field: 'probe' },
+    { name: 'an escaped control character in a string', raw: Buffer.from('{"probe":"a\\u0001b"}'), field: 'probe' },
+    { name: 'a DEL in a string', raw: Buffer.from('{"probe":"a\x7fb"}'), field: 'probe' },
     { name: 'an escaped NUL in a name', raw: Buffer.from(`{"pro${ESC_NUL}be":"x"}`), field: 'pro\ufffdbe' },
     { name: 'an unpaired high surrogate', raw: Buffer.from('{"probe":"\\ud800"}'), field: 'probe' },
     { name: 'an unpaired low surrogate', raw: Buffer.from('{"probe":"x\\udc00"}'), field: 'probe' },

@@ -657,9 +657,18 @@ test_json_strict_strings(void **state)
 		{ "{\"a\":\"\\uD800x\"}", "a", "surrogate" },
 		{ "{\"a\":\"\\ud800\\ud800\"}", "a", "surrogate" },
 		{ "{\"a\":1,\"b\":\"\\ude00\\ud83d\"}", "b", "surrogate" },
+		/* Other controls, escaped or raw (tab, line feed and return escaped are text). */
+		{ "{\"a\":\"x\\by\"}", "a", "control" },
+		{ "{\"a\":\"x\\fy\"}", "a", "control" },
+		{ "{\"a\":\"\\u0001\"}", "a", "control" },
+		{ "{\"a\":\"\\u001F\"}", "a", "control" },
+		{ "{\"a\":\"\\u007f\"}", "a", "control" },
+		{ "{\"a\":\"\\u0085\"}", "a", "control" },
+		{ "{\"a\":\"x\x7f\"}", "a", "control" },
+		{ "{\"a\":\"x\xc2\x85\"}", "a", "control" },
 	};
-	const char	*ok = "{\"a\":\"\\ud83d\\ude00 \\\" \\\\ \\/ \\b\\f\\n\\r\\t "
-			    "\\u0001 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f\"}";
+	const char	*ok = "{\"a\":\"\\ud83d\\ude00 \\\" \\\\ \\/ \\n\\r\\t "
+			    "\\u00a0 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc2\xa0\"}";
 	size_t		 i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -678,7 +687,7 @@ test_json_strict_strings(void **state)
 	/* A pair, other escapes and characters of every length are fine. */
 	assert_int_equal(pjson(f, env_json, ok, strlen(ok)), GH_OK);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(f->req.json, "a")->valuestring,
-	    "\xf0\x9f\x98\x80 \" \\ / \b\f\n\r\t \001 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \x7f");
+	    "\xf0\x9f\x98\x80 \" \\ / \n\r\t \xc2\xa0 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xc2\xa0");
 	/* A bad escape is a syntax error; so is anything but an object, whatever it holds. */
 	assert_int_equal(pjson(f, env_json, "{\"a\":\"\\x41\"}", 12), GH_ERR_MALFORMED_JSON);
 	assert_int_equal(pjson(f, env_json, "{\"a\":\"\\u12\"}", 12), GH_ERR_MALFORMED_JSON);
