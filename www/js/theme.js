@@ -67,11 +67,12 @@ const reads = (fg, backgrounds) => backgrounds.every((b) => contrast(fg, b) >= 4
 /**
  * `color`, or the least mix of it toward `text` that reads (4.5:1) on all of `backgrounds`: a
  * theme's color keeps its hue where it can, and ends as the text color where it cannot.
+ * `backgrounds` may be a function of the candidate color (a background tinted with it).
  */
 export function readable(color, text, backgrounds) {
     for (let p = 0; p <= 1; p += 0.05) {
         const c = mix(text, Math.min(p, 1), color);
-        if (reads(c, backgrounds)) return c;
+        if (reads(c, typeof backgrounds === 'function' ? backgrounds(c) : backgrounds)) return c;
     }
     return text;
 }
@@ -103,7 +104,7 @@ export function applyTheme(theme, el = document.documentElement) {
         bg = mix(onColor(text), p, t.background_color);
     }
     const on = [bg, surfaceOf(text, bg)];
-    const danger = readable(DANGER, text, [...on, mix(DANGER, 0.06, bg)]); // .problem's background
+    const danger = readable(DANGER, text, (c) => [...on, mix(c, 0.06, bg)]); // .problem's background
     s.setProperty('--gh-primary', t.primary_color);
     s.setProperty('--gh-on-primary', onColor(t.primary_color));
     s.setProperty('--gh-secondary', t.secondary_color);
