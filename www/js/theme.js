@@ -54,23 +54,70 @@ export function effective(theme) {
     return t;
 }
 
+/** #rrggbb of `a` mixed into `b` by `p` (0 to 1), as CSS color-mix(in srgb, a p, b) computes it. */
+export function mix(a, p, b) {
+    const x = rgb(a);
+    const y = rgb(b);
+    return `#${x.map((c, i) => Math.round(c * p + y[i] * (1 - p)).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Passes WCAG AA for normal text (4.5:1) on every one of `backgrounds`. */
+const reads = (fg, backgrounds) => backgrounds.every((b) => contrast(fg, b) >= 4.5);
+
 /**
- * Sets the variables on `el`. Text on primary/accent surfaces is black or white by contrast,
- * and links use the primary color only when it reads well on the background (4.5:1), else the
- * text color: an organization's palette cannot make the console unreadable.
+ * `color`, or the least mix of it toward `text` that reads (4.5:1) on all of `backgrounds`: a
+ * theme's color keeps its hue where it can, and ends as the text color where it cannot.
+ * `backgrounds` may be a function of the candidate color (a background tinted with it).
+ */
+export function readable(color, text, backgrounds) {
+    for (let p = 0; p <= 1; p += 0.05) {
+        const c = mix(text, Math.min(p, 1), color);
+        if (reads(c, typeof backgrounds === 'function' ? backgrounds(c) : backgrounds)) return c;
+    }
+    return text;
+}
+
+// Status colors of the console (not themed), for light backgrounds; readable() adapts them.
+const DANGER = '#b42318';
+const SUCCESS = '#1a7f37';
+const WARNING = '#7d4e00';
+
+/**
+ * Sets the variables on `el`. Text on primary/accent surfaces is black or white by contrast, and
+ * every color used for text (text, links, muted text, status colors) is made to read at 4.5:1 on
+ * both the background and the surface (--gh-surface, the menu and table headers): the text color
+ * falls back to black or white (and a mid-grey background, where neither reads, is lightened or
+ * darkened a little), the others are mixed toward the text color as far as needed. An
+ * organization's palette cannot make the console's own chrome unreadable.
  */
 export function applyTheme(theme, el = document.documentElement) {
     const t = effective(theme);
     const s = el.style;
+    const surfaceOf = (text, bg) => mix(text, 0.04, bg); // --gh-surface in console.css
+    let bg = t.background_color;
+    const text = reads(t.text_color, [bg, surfaceOf(t.text_color, bg)]) ? t.text_color : onColor(bg);
+    // A mid-grey background reads at 4.5:1 with neither black nor white on its surface: move it
+    // away from the text color just as far as needed.
+    // (6%: the surface is 4% of the text color, a problem's background 6% of the danger color,
+    // which is at worst the text color.)
+    for (let p = 0.05; p <= 1 && !reads(text, [bg, mix(text, 0.06, bg)]); p += 0.05) {
+        bg = mix(onColor(text), p, t.background_color);
+    }
+    const on = [bg, surfaceOf(text, bg)];
+    const danger = readable(DANGER, text, (c) => [...on, mix(c, 0.06, bg)]); // .problem's background
     s.setProperty('--gh-primary', t.primary_color);
     s.setProperty('--gh-on-primary', onColor(t.primary_color));
     s.setProperty('--gh-secondary', t.secondary_color);
     s.setProperty('--gh-accent', t.accent_color);
     s.setProperty('--gh-on-accent', onColor(t.accent_color));
-    s.setProperty('--gh-bg', t.background_color);
-    s.setProperty('--gh-text', t.text_color);
-    s.setProperty('--gh-link', contrast(t.primary_color, t.background_color) >= 4.5 ? t.primary_color : t.text_color);
-    s.setProperty('--gh-muted', contrast(t.secondary_color, t.background_color) >= 4.5 ? t.secondary_color : t.text_color);
+    s.setProperty('--gh-bg', bg);
+    s.setProperty('--gh-text', text);
+    s.setProperty('--gh-link', readable(t.primary_color, text, on));
+    s.setProperty('--gh-muted', readable(t.secondary_color, text, on));
+    s.setProperty('--gh-danger', danger);
+    s.setProperty('--gh-on-danger', onColor(danger));
+    s.setProperty('--gh-success', readable(SUCCESS, text, on));
+    s.setProperty('--gh-warning', readable(WARNING, text, on));
     return t;
 }
 

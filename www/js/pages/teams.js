@@ -139,7 +139,8 @@ async function detail(ctx, id) {
                         h('button', {
                             type: 'button',
                             class: 'btn btn--small',
-                            'aria-label': m.member_role === 'lead' ? `Make ${m.username} a member` : `Make ${m.username} a lead`,
+                            // The visible text first (WCAG 2.5.3, label in name), then whose role it changes.
+                            'aria-label': m.member_role === 'lead' ? `Make member: ${m.username}` : `Make lead: ${m.username}`,
                             onclick: async () => {
                                 replace(slot);
                                 try {
