@@ -36,7 +36,7 @@ export async function render(ctx) {
                             ctx.can('CREATE') && open ? h('button', {
                                 type: 'button',
                                 class: 'btn btn--small',
-                                'aria-label': `Send the invitation to ${i.email} again`,
+                                'aria-label': `Resend the invitation to ${i.email}`,
                                 onclick: async () => {
                                     replace(slot);
                                     try {

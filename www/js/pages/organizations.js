@@ -143,7 +143,7 @@ async function detail(ctx, id) {
                         m.is_primary ? null : h('button', {
                             type: 'button',
                             class: 'btn btn--small',
-                            'aria-label': `Make ${org.name} the primary organization of ${m.username}`,
+                            'aria-label': `Make primary: ${org.name} for ${m.username}`,
                             onclick: async () => {
                                 replace(slot);
                                 try {
