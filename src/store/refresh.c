@@ -29,6 +29,23 @@ store_refresh_get(struct db *db, struct arena *a, const unsigned char hash[REFRE
 }
 
 enum gh_err
+store_refresh_family_head(struct db *db, struct arena *a,
+    const unsigned char family[REFRESH_FAMILY_LEN], struct refresh *out)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	if ((err = db_exec(db, a, SQL_RT_LIVE_IN_FAMILY, p, 1, &r)) != GH_OK)
+		return err;
+	if (r.nrows == 0 || db_len(&r, 0, RTC_FAMILY) != REFRESH_FAMILY_LEN)
+		return GH_ERR_NOT_FOUND;
+	refresh_row(&r, 0, out);
+	return GH_OK;
+}
+
+enum gh_err
 store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
     const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, long long *id)
 {
