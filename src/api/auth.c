@@ -134,11 +134,9 @@ api_login(struct request *req)
 		return err;
 	}
 	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
-		if (err == GH_ERR_ORG_NOT_MEMBER || err == GH_ERR_ORG_SUSPENDED ||
-		    err == GH_ERR_MEMBERSHIP_SUSPENDED)
+		if (session_org_refusal(err) != NULL)
 			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
-			    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" :
-			    err == GH_ERR_MEMBERSHIP_SUSPENDED ? "membership_suspended" : "not_member");
+			    session_org_refusal(err));
 		return err;
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK)

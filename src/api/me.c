@@ -187,17 +187,16 @@ api_me_orgs(struct request *req)
 static enum gh_err
 switch_refused(struct request *req, enum gh_err err, const char *want)
 {
-	cJSON	*d;
+	const char	*reason = session_org_refusal(err);
+	cJSON		*d;
 
-	if (err != GH_ERR_ORG_NOT_MEMBER && err != GH_ERR_ORG_SUSPENDED &&
-	    err != GH_ERR_MEMBERSHIP_SUSPENDED)
+	if (reason == NULL)
 		return err;
 	d = api_object(req);
 	api_add_idv(d, "from", req->auth.org_id);
 	cJSON_AddStringToObject(d, "to", want);
 	(void)audit_refusal(req, "auth.organization.switch", "organization", 0, req->auth.org_id,
-	    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" :
-	    err == GH_ERR_MEMBERSHIP_SUSPENDED ? "membership_suspended" : "not_member", d);
+	    reason, d);
 	return err;
 }
 

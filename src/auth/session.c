@@ -93,6 +93,21 @@ session_pick_org(struct request *req, struct session_user *u, const char *want)
 	return GH_OK;
 }
 
+const char *
+session_org_refusal(enum gh_err err)
+{
+	switch (err) {
+	case GH_ERR_ORG_NOT_MEMBER:
+		return "not_member";
+	case GH_ERR_ORG_SUSPENDED:
+		return "organization_suspended";
+	case GH_ERR_MEMBERSHIP_SUSPENDED:
+		return "membership_suspended";
+	default:
+		return NULL;
+	}
+}
+
 enum gh_err
 session_load_roles(struct request *req, struct session_user *u)
 {

@@ -39,6 +39,12 @@ struct session_user {
  */
 enum gh_err	 session_pick_org(struct request *, struct session_user *u, const char *want);
 
+/*
+ * The audit reason of a refusal by session_pick_org ("not_member", "organization_suspended",
+ * "membership_suspended"), or NULL when err is none of them.
+ */
+const char	*session_org_refusal(enum gh_err err);
+
 /* Read the user's role names in org into u->roles and u->roles_json. */
 enum gh_err	 session_load_roles(struct request *, struct session_user *u);
 
