@@ -35,6 +35,9 @@ enum gh_err	api_jwks(struct request *);
 /* api/me.c */
 enum gh_err	api_me(struct request *);
 enum gh_err	api_me_password(struct request *);
+enum gh_err	api_me_update(struct request *);
+enum gh_err	api_me_orgs(struct request *);
+enum gh_err	api_me_switch_org(struct request *);
 
 /* api/roles.c */
 enum gh_err	api_roles_list(struct request *);

@@ -30,41 +30,6 @@
 #include "store/kv.h"
 #include "store/refresh.h"
 
-/* Pick the organization of the session: the one asked for, or the primary. */
-static enum gh_err
-pick_org(struct request *req, struct session_user *u, const char *want)
-{
-	struct session_org	 o;
-	enum gh_err		 err;
-	long long		 id = 0;
-
-	/* An id as the strict parser reads it; anything else is a slug. */
-	if (want != NULL && !valid_int_text(want, 1, LLONG_MAX, &id))
-		id = 0;
-	err = store_account_org(req->w->db, req->arena, u->id, id, want != NULL && id == 0 ?
-	    want : NULL, &o);
-	if (err == GH_ERR_NOT_FOUND) {
-		if (want != NULL)
-			return req_fail(req, GH_ERR_ORG_NOT_MEMBER, "organization",
-			    "you are not a member of organization %s", want);
-		u->org = 0;
-		return GH_OK;
-	}
-	if (err != GH_OK)
-		return err;
-	u->org = o.id;
-	u->org_slug = o.slug;
-	u->org_name = o.name;
-	u->mv = o.session_version;
-	if (strcmp(o.status, "active") != 0)
-		return req_fail(req, GH_ERR_ORG_SUSPENDED, "organization",
-		    "organization %s is suspended", u->org_slug);
-	if (strcmp(o.member_status, "active") != 0)
-		return req_fail(req, GH_ERR_MEMBERSHIP_SUSPENDED, "organization",
-		    "your membership in organization %s is suspended", u->org_slug);
-	return GH_OK;
-}
-
 /* The account flags of seed 004, checked after the password. */
 static enum gh_err
 check_flags(struct request *req, const struct account *acct, int *unlock, const char **reason)
@@ -168,12 +133,10 @@ api_login(struct request *req)
 		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
 		return err;
 	}
-	if ((err = pick_org(req, &u, org)) != GH_OK) {
-		if (err == GH_ERR_ORG_NOT_MEMBER || err == GH_ERR_ORG_SUSPENDED ||
-		    err == GH_ERR_MEMBERSHIP_SUSPENDED)
+	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
+		if (session_org_refusal(err) != NULL)
 			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
-			    err == GH_ERR_ORG_SUSPENDED ? "organization_suspended" :
-			    err == GH_ERR_MEMBERSHIP_SUSPENDED ? "membership_suspended" : "not_member");
+			    session_org_refusal(err));
 		return err;
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK)
@@ -299,7 +262,7 @@ api_refresh(struct request *req)
 	u.pv = acct.permission_version;
 	if (u.org > 0) {
 		char *want = arena_printf(req->arena, "%lld", u.org);
-		if ((err = pick_org(req, &u, want)) != GH_OK) {
+		if ((err = session_pick_org(req, &u, want)) != GH_OK) {
 			db_rollback(req->w->db);
 			return err;
 		}

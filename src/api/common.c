@@ -1,4 +1,5 @@
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/valid.h"
+#include "http/body.h"
 #include "store/kv.h"
 #include "store/user.h"
 
@@ -337,4 +339,75 @@ api_user_object(struct request *req, long long id, cJSON **out)
 	api_add_str(u, "last_login", p.last_login);
 	*out = u;
 	return GH_OK;
+}
+
+const char *const api_user_fields[UF__MAX + 1] = { "username", "email", "phone_number",
+    "first_name", "last_name", "full_name", "profile_image_ref", NULL };
+
+/* Lengths of each field and the member of struct user it writes; null clears a name to "". */
+static const struct {
+	size_t		 min, max;
+	size_t		 off;
+	int		 nullable;
+} user_field[UF__MAX] = {
+	[UF_USERNAME] = { 3, 64, offsetof(struct user, username), 0 },
+	[UF_EMAIL] = { 3, 254, offsetof(struct user, email), 0 },
+	[UF_PHONE] = { 3, 16, offsetof(struct user, phone_number), 1 },
+	[UF_FIRST] = { 0, 100, offsetof(struct user, first_name), 0 },
+	[UF_LAST] = { 0, 100, offsetof(struct user, last_name), 0 },
+	[UF_FULL] = { 0, 200, offsetof(struct user, full_name), 0 },
+	[UF_IMAGE] = { 1, 512, offsetof(struct user, profile_image_ref), 1 },
+};
+
+enum gh_err
+api_user_patch_parse(struct request *req, struct api_user_patch *p)
+{
+	const char	*name;
+	enum gh_err	 err;
+	size_t		 i;
+
+	for (i = 0; i < UF__MAX; i++) {
+		name = api_user_fields[i];
+		if ((err = body_str_nullable(req, name, user_field[i].min, user_field[i].max,
+		    &p->given[i], &p->v[i])) != GH_OK ||
+		    (err = api_printable(req, name, p->v[i])) != GH_OK)
+			return err;
+	}
+	if (p->given[UF_USERNAME] && (err = api_ident(req, "username", VALID_USERNAME,
+	    p->v[UF_USERNAME] ? p->v[UF_USERNAME] : "", API_USERNAME_WHY,
+	    &p->v[UF_USERNAME])) != GH_OK)
+		return err;
+	if (p->given[UF_EMAIL] && (err = api_ident(req, "email", VALID_EMAIL,
+	    p->v[UF_EMAIL] ? p->v[UF_EMAIL] : "", API_EMAIL_WHY, &p->v[UF_EMAIL])) != GH_OK)
+		return err;
+	if (p->v[UF_PHONE] != NULL && !valid_phone(p->v[UF_PHONE]))
+		return req_fail(req, GH_ERR_VALIDATION, "phone_number",
+		    "phone_number must be in E.164 form, like +14155550123");
+	if (p->v[UF_IMAGE] != NULL && !valid_image_ref(p->v[UF_IMAGE]))
+		return req_fail(req, GH_ERR_VALIDATION, "profile_image_ref",
+		    "profile_image_ref is an https URL or a relative asset path");
+	return GH_OK;
+}
+
+size_t
+api_user_patch_apply(const struct api_user_patch *p, struct user *u, cJSON *names)
+{
+	const char	**col, *old, *v;
+	size_t		 i, changed = 0;
+
+	for (i = 0; i < UF__MAX; i++) {
+		if (!p->given[i])
+			continue;
+		col = (const char **)(void *)((char *)u + user_field[i].off);
+		old = *col;
+		v = p->v[i];
+		if (v == NULL && !user_field[i].nullable)
+			v = "";
+		if ((v == NULL) != (old == NULL) || (v != NULL && strcmp(v, old) != 0)) {
+			cJSON_AddItemToArray(names, cJSON_CreateString(api_user_fields[i]));
+			changed++;
+		}
+		*col = v;
+	}
+	return changed;
 }

@@ -12,6 +12,7 @@
 #include "core/valid.h"
 #include "http/request.h"
 #include "store/db.h"
+#include "store/user.h"
 
 /* DATE_FORMAT of a DATETIME(6) column as RFC 3339 UTC text. */
 #define SQL_TS(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
@@ -123,5 +124,35 @@ enum gh_err	 api_ident(struct request *, const char *name, enum valid_ident_kind
 
 /* 400 validation_failed naming field name when s holds a non-printing character. */
 enum gh_err	 api_printable(struct request *, const char *name, const char *s);
+
+#define API_USERNAME_WHY	"a username has 3 to 64 letters, digits, '.', '_' or '-'"
+#define API_EMAIL_WHY		"email is not a valid address"
+
+/*
+ * The fields of a user's profile that PATCH /users/{id} and PATCH /me change, with the rules of
+ * docs/api-users.md: api_user_fields names them (NULL-terminated, for body_only) in this order.
+ */
+enum api_user_field {
+	UF_USERNAME, UF_EMAIL, UF_PHONE, UF_FIRST, UF_LAST, UF_FULL, UF_IMAGE, UF__MAX
+};
+extern const char *const api_user_fields[UF__MAX + 1];
+
+struct api_user_patch {
+	int		 given[UF__MAX];	/* the member was sent */
+	const char	*v[UF__MAX];		/* its value (canonical for identifiers), NULL = null */
+};
+
+/*
+ * Read and check every field of api_user_fields the body holds into *p: lengths, printable
+ * text, the identifier forms of username and email, E.164 phone numbers and image references.
+ * The first bad one answers 400 validation_failed naming it.
+ */
+enum gh_err	 api_user_patch_parse(struct request *, struct api_user_patch *p);
+
+/*
+ * Write the given fields of p into u (null clears a name to "", phone and image to NULL) and
+ * add the name of each field whose value changed to the array names.  Returns their number.
+ */
+size_t		 api_user_patch_apply(const struct api_user_patch *p, struct user *u, cJSON *names);
 
 #endif

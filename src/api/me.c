@@ -1,5 +1,7 @@
 /*
- * me.c: the caller's own profile and password.
+ * me.c: the caller's own profile, password and organizations (docs/api.md, "The caller"):
+ * GET and PATCH /me, the organizations the caller belongs to, and the switch of the session to
+ * another of them (docs/tokens.md, "Switching organization").
  */
 #include <string.h>
 
@@ -28,8 +30,13 @@ json_free(void *p)
 	cJSON_Delete(p);
 }
 
-enum gh_err
-api_me(struct request *req)
+/*
+ * Answer status with the /me body: the caller's profile, the token's organization and roles,
+ * the organizations.  The ETag covers the profile (the "user" member) alone, the part PATCH
+ * /me changes; the rest follows the token, not the account.
+ */
+static enum gh_err
+me_respond(struct request *req, int status)
 {
 	struct session_user	 su;
 	struct user_org		*uo;
@@ -71,8 +78,197 @@ api_me(struct request *req)
 		cJSON_AddNullToObject(o, "organization");
 	cJSON_AddItemReferenceToObject(o, "roles", su.roles_json);
 	cJSON_AddItemToObject(o, "organizations", orgs);
+	resp_header(req, "ETag", api_etag(req, u));
+	resp_json(req, status, o);
+	return GH_OK;
+}
+
+enum gh_err
+api_me(struct request *req)
+{
+	return me_respond(req, 200);
+}
+
+/*
+ * PATCH /me: the names, phone number and image reference, with the rules and the If-Match of
+ * PATCH /users/{id}.  The username is an administrator's to change, the email goes through
+ * POST /me/email (a verified address): both are refused, naming the field.
+ */
+enum gh_err
+api_me_update(struct request *req)
+{
+	struct api_user_patch	 p;
+	struct user		 u;
+	long long		 id = req->auth.user_id;
+	enum gh_err		 err;
+	cJSON			*d, *names, *cur;
+
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "username") != NULL)
+		return req_fail(req, GH_ERR_VALIDATION, "username", "the username cannot be "
+		    "changed here; an administrator changes it (PATCH /api/v1/users/{id})");
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "email") != NULL)
+		return req_fail(req, GH_ERR_VALIDATION, "email", "the email cannot be changed "
+		    "here; use POST /api/v1/me/email, which verifies the new address");
+	if ((err = body_only(req, api_user_fields)) != GH_OK ||
+	    (err = api_user_patch_parse(req, &p)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = store_user_get(req->w->db, req->arena, id, 1, &u)) != GH_OK) {
+		if (err == GH_ERR_NOT_FOUND)
+			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
+		goto fail;
+	}
+	/* The profile as GET /me shows it, read under the row lock: its ETag is the one sent. */
+	if ((err = api_user_object(req, id, &cur)) != GH_OK ||
+	    (err = api_if_match(req, cur)) != GH_OK)
+		goto fail;
+	d = api_object(req);
+	names = cJSON_AddArrayToObject(d, "fields");
+	if (api_user_patch_apply(&p, &u, names) > 0) {
+		if ((err = store_user_update(req->w->db, req->arena, &u, id)) != GH_OK) {
+			if (err == GH_ERR_CONFLICT)
+				err = req_fail(req, GH_ERR_CONFLICT, "phone_number",
+				    "another user already has this phone_number");
+			goto fail;
+		}
+		(void)audit_change(req, "user.update", "user", id, req->auth.org_id, d);
+	}
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	return me_respond(req, 200);
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+/*
+ * GET /me/organizations: every organization the caller belongs to, with the membership, the
+ * role names a token for it would carry, its public theme and whether it is the token's.
+ */
+enum gh_err
+api_me_orgs(struct request *req)
+{
+	struct session_user	 su;
+	struct user_org		*uo;
+	enum gh_err		 err;
+	cJSON			*o, *items, *it;
+	size_t			 i, n;
+
+	if ((err = store_user_orgs(req->w->db, req->arena, req->auth.user_id, &uo, &n)) != GH_OK)
+		return err;
+	o = api_object(req);
+	items = cJSON_AddArrayToObject(o, "items");
+	for (i = 0; i < n; i++) {
+		memset(&su, 0, sizeof(su));
+		su.id = req->auth.user_id;
+		su.org = uo[i].id;
+		if ((err = session_load_roles(req, &su)) != GH_OK)
+			return err;
+		it = cJSON_CreateObject();
+		cJSON_AddItemToArray(items, it);
+		cJSON_AddNumberToObject(it, "id", (double)uo[i].id);
+		cJSON_AddStringToObject(it, "slug", uo[i].slug);
+		cJSON_AddStringToObject(it, "name", uo[i].name);
+		cJSON_AddStringToObject(it, "status", uo[i].status);
+		cJSON_AddStringToObject(it, "membership_status", uo[i].member_status);
+		cJSON_AddBoolToObject(it, "is_primary", uo[i].is_primary);
+		cJSON_AddBoolToObject(it, "current", uo[i].id == req->auth.org_id);
+		cJSON_AddItemReferenceToObject(it, "roles", su.roles_json);
+		api_add_str(it, "theme", uo[i].has_theme ? arena_printf(req->arena,
+		    "/api/v1/themes/%s", uo[i].slug) : NULL);
+	}
+	api_add_idv(o, "current", req->auth.org_id);
 	resp_json(req, 200, o);
 	return GH_OK;
+}
+
+/* A refused switch: audited with the reason, then answered. */
+static enum gh_err
+switch_refused(struct request *req, enum gh_err err, const char *want)
+{
+	const char	*reason = session_org_refusal(err);
+	cJSON		*d;
+
+	if (reason == NULL)
+		return err;
+	d = api_object(req);
+	api_add_idv(d, "from", req->auth.org_id);
+	cJSON_AddStringToObject(d, "to", want);
+	(void)audit_refusal(req, "auth.organization.switch", "organization", 0, req->auth.org_id,
+	    reason, d);
+	return err;
+}
+
+/*
+ * POST /me/organization: a new token pair for another organization of the caller, in the same
+ * session.  The live refresh token of the session is rotated into a successor for the new
+ * organization, so the family keeps one live token and the old one counts as reuse if it comes
+ * back; access tokens already issued keep their lifetime.
+ */
+enum gh_err
+api_me_switch_org(struct request *req)
+{
+	static const char *const fields[] = { "organization", NULL };
+	struct session_user	 u;
+	struct account		 acct;
+	struct refresh		 head;
+	const char		*want;
+	char			*access, *refresh;
+	long long		 attl, rttl, nid;
+	enum gh_err		 err;
+	cJSON			*o, *d, *user;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str_or_int(req, "organization", BODY_REQUIRED, 64, &want)) != GH_OK)
+		return err;
+	memset(&u, 0, sizeof(u));
+	u.id = req->auth.user_id;
+	if (session_sid_decode(req->auth.sid ? req->auth.sid : "", u.family) != 0)
+		return req_fail(req, GH_ERR_TOKEN_INVALID, NULL, "the token names no session");
+	err = store_account_get(req->w->db, req->arena, u.id, &acct);
+	if (err == GH_ERR_NOT_FOUND)
+		return req_fail(req, GH_ERR_TOKEN_REVOKED, NULL, "the user no longer exists");
+	if (err != GH_OK)
+		return err;
+	u.pv = acct.permission_version;
+	if ((err = session_pick_org(req, &u, want)) != GH_OK)
+		return switch_refused(req, err, want);
+	if ((err = session_load_roles(req, &u)) != GH_OK)
+		return err;
+
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	err = store_refresh_family_head(req->w->db, req->arena, u.family, &head);
+	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
+		goto fail;
+	if (err == GH_ERR_NOT_FOUND || !head.live || head.user_id != u.id) {
+		db_rollback(req->w->db);
+		return req_fail(req, GH_ERR_REFRESH_INVALID, NULL,
+		    "this session has no live refresh token; log in again");
+	}
+	u.session_end = head.session_expires_at;
+	u.session_left = head.session_left;
+	if ((err = session_refresh_token(req, &u, head.id, &refresh, &nid, &rttl)) != GH_OK ||
+	    (err = store_refresh_rotate(req->w->db, req->arena, head.id, nid)) != GH_OK)
+		goto fail;
+	d = api_object(req);
+	api_add_idv(d, "from", req->auth.org_id);
+	api_add_idv(d, "to", u.org);
+	(void)audit_change(req, "auth.organization.switch", "organization", u.org, u.org, d);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
+		return err;
+	o = session_response(req, &u, access, attl, refresh, rttl);
+	if ((err = api_user_object(req, u.id, &user)) != GH_OK)
+		return err;
+	cJSON_AddItemReferenceToObject(o, "user", user);
+	resp_json(req, 200, o);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
 }
 
 enum gh_err

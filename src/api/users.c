@@ -46,8 +46,6 @@
 #include "store/user.h"
 #include "store/user_search.h"
 
-#define USERNAME_WHY	"a username has 3 to 64 letters, digits, '.', '_' or '-'"
-#define EMAIL_WHY	"email is not a valid address"
 
 #define Q_MIN		2
 #define Q_MAX		100
@@ -62,37 +60,6 @@ json_free(void *p)
  * Validation
  */
 
-
-/*
- * An https URL (printable ASCII, no spaces, quotes, angle brackets or backslashes), or a
- * relative asset key: letters, digits, . _ - / starting with a letter or digit, without
- * empty, "." or ".." segments.
- */
-static int
-valid_image_ref(const char *s)
-{
-	const char	*p, *seg;
-
-	if (strncmp(s, "https://", 8) == 0) {
-		if (s[8] == '\0' || s[8] == '/')
-			return 0;
-		for (p = s; *p != '\0'; p++)
-			if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p) != NULL)
-				return 0;
-		return 1;
-	}
-	if (!isalnum((unsigned char)s[0]))
-		return 0;
-	for (p = s; *p != '\0'; p++)
-		if (!isalnum((unsigned char)*p) && strchr("._-/", *p) == NULL)
-			return 0;
-	for (seg = s; seg != NULL; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
-		if (*seg == '/' || *seg == '\0' || strncmp(seg, "./", 2) == 0 ||
-		    strcmp(seg, ".") == 0 || strncmp(seg, "../", 3) == 0 || strcmp(seg, "..") == 0)
-			return 0;
-	}
-	return 1;
-}
 
 /* The body field name a duplicate key names. */
 static const char *
@@ -117,22 +84,6 @@ conflict(struct request *req)
 	if (f == NULL)
 		return req_fail(req, GH_ERR_CONFLICT, NULL, "a user with these details exists");
 	return req_fail(req, GH_ERR_CONFLICT, f, "another user already has this %s", f);
-}
-
-/*
- * An optional member that may be null: *present tells whether it was sent, *out is the string
- * or NULL for null.  Strings are min..max characters without non-printing characters (names
- * are shown in consoles and mails).
- */
-static enum gh_err
-nullable_str(struct request *req, const char *name, size_t min, size_t max, int *present,
-    const char **out)
-{
-	enum gh_err	 err;
-
-	if ((err = body_str_nullable(req, name, min, max, present, out)) != GH_OK)
-		return err;
-	return api_printable(req, name, *out);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -655,9 +606,10 @@ api_user_create(struct request *req)
 	struct user		 u;
 	const char		*username, *email, *phone, *first, *last, *full, *image, *pw;
 	const char		*rolename;
+	struct api_user_patch	 p;
 	char			 hash[crypto_pwhash_STRBYTES];
 	long long		 org = 0, id, role;
-	int			 invite = 0, platform, present;
+	int			 invite = 0, platform;
 	enum gh_err		 err;
 	cJSON			*d;
 
@@ -666,7 +618,7 @@ api_user_create(struct request *req)
 	    (err = body_str(req, "email", BODY_REQUIRED, 3, 254, &email)) != GH_OK ||
 	    (err = body_str(req, "role", BODY_OPTIONAL, 1, 100, &rolename)) != GH_OK)
 		return err;
-	if ((err = api_ident(req, "email", VALID_EMAIL, email, EMAIL_WHY, &email)) != GH_OK)
+	if ((err = api_ident(req, "email", VALID_EMAIL, email, API_EMAIL_WHY, &email)) != GH_OK)
 		return err;
 	if (rolename == NULL)
 		rolename = "member";
@@ -676,21 +628,16 @@ api_user_create(struct request *req)
 		return create_invite(req, email, rolename, org);
 
 	if ((err = body_str(req, "username", BODY_REQUIRED, 3, 64, &username)) != GH_OK ||
-	    (err = nullable_str(req, "phone_number", 3, 16, &present, &phone)) != GH_OK ||
-	    (err = nullable_str(req, "first_name", 0, 100, &present, &first)) != GH_OK ||
-	    (err = nullable_str(req, "last_name", 0, 100, &present, &last)) != GH_OK ||
-	    (err = nullable_str(req, "full_name", 0, 200, &present, &full)) != GH_OK ||
-	    (err = nullable_str(req, "profile_image_ref", 1, 512, &present, &image)) != GH_OK)
+	    (err = api_user_patch_parse(req, &p)) != GH_OK)
 		return err;
-	if ((err = api_ident(req, "username", VALID_USERNAME, username, USERNAME_WHY,
+	phone = p.v[UF_PHONE];
+	first = p.v[UF_FIRST];
+	last = p.v[UF_LAST];
+	full = p.v[UF_FULL];
+	image = p.v[UF_IMAGE];
+	if ((err = api_ident(req, "username", VALID_USERNAME, username, API_USERNAME_WHY,
 	    &username)) != GH_OK)
 		return err;
-	if (phone != NULL && !valid_phone(phone))
-		return req_fail(req, GH_ERR_VALIDATION, "phone_number",
-		    "phone_number must be in E.164 form, like +14155550123");
-	if (image != NULL && !valid_image_ref(image))
-		return req_fail(req, GH_ERR_VALIDATION, "profile_image_ref",
-		    "profile_image_ref is an https URL or a relative asset path");
 	if (cJSON_GetObjectItemCaseSensitive(req->json, "password") == NULL ||
 	    cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(req->json, "password")))
 		return req_fail(req, GH_ERR_VALIDATION, "password",
@@ -763,50 +710,16 @@ out:
 enum gh_err
 api_user_update(struct request *req)
 {
-	static const char *const fields[] = { "username", "email", "phone_number", "first_name",
-	    "last_name", "full_name", "profile_image_ref", NULL };
-	/* The members of struct user each field writes; null clears a name to "". */
-	static const struct {
-		const char	*name;
-		size_t		 min, max;
-		size_t		 off;
-		int		 nullable;
-	} f[] = {
-		{ "username", 3, 64, offsetof(struct user, username), 0 },
-		{ "email", 3, 254, offsetof(struct user, email), 0 },
-		{ "phone_number", 3, 16, offsetof(struct user, phone_number), 1 },
-		{ "first_name", 0, 100, offsetof(struct user, first_name), 0 },
-		{ "last_name", 0, 100, offsetof(struct user, last_name), 0 },
-		{ "full_name", 0, 200, offsetof(struct user, full_name), 0 },
-		{ "profile_image_ref", 1, 512, offsetof(struct user, profile_image_ref), 1 },
-	};
-	const size_t	 nf = sizeof(f) / sizeof(f[0]);
-	const char	*v[sizeof(f) / sizeof(f[0])];
-	int		 given[sizeof(f) / sizeof(f[0])];
-	struct user	 u;
-	long long	 id;
-	enum gh_err	 err;
-	size_t		 i, changed = 0;
-	cJSON		*d, *names;
+	struct api_user_patch	 p;
+	struct user		 u;
+	long long		 id;
+	enum gh_err		 err;
+	cJSON			*d, *names;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = body_only(req, fields)) != GH_OK)
+	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
+	    (err = body_only(req, api_user_fields)) != GH_OK ||
+	    (err = api_user_patch_parse(req, &p)) != GH_OK)
 		return err;
-	for (i = 0; i < nf; i++)
-		if ((err = nullable_str(req, f[i].name, f[i].min, f[i].max, &given[i], &v[i])) !=
-		    GH_OK)
-			return err;
-	if (given[0] && (err = api_ident(req, "username", VALID_USERNAME, v[0] ? v[0] : "",
-	    USERNAME_WHY, &v[0])) != GH_OK)
-		return err;
-	if (given[1] && (err = api_ident(req, "email", VALID_EMAIL, v[1] ? v[1] : "", EMAIL_WHY,
-	    &v[1])) != GH_OK)
-		return err;
-	if (v[2] != NULL && !valid_phone(v[2]))
-		return req_fail(req, GH_ERR_VALIDATION, "phone_number",
-		    "phone_number must be in E.164 form, like +14155550123");
-	if (v[6] != NULL && !valid_image_ref(v[6]))
-		return req_fail(req, GH_ERR_VALIDATION, "profile_image_ref",
-		    "profile_image_ref is an https URL or a relative asset path");
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
@@ -816,21 +729,7 @@ api_user_update(struct request *req)
 		goto fail;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
-	for (i = 0; i < nf; i++) {
-		const char **col = (const char **)(void *)((char *)&u + f[i].off);
-		const char *old = *col;
-
-		if (!given[i])
-			v[i] = old;
-		else if (v[i] == NULL && !f[i].nullable)
-			v[i] = "";
-		if ((v[i] == NULL) != (old == NULL) || (v[i] != NULL && strcmp(v[i], old) != 0)) {
-			cJSON_AddItemToArray(names, cJSON_CreateString(f[i].name));
-			changed++;
-		}
-		*col = v[i];
-	}
-	if (changed > 0) {
+	if (api_user_patch_apply(&p, &u, names) > 0) {
 		if ((err = store_user_update(req->w->db, req->arena, &u, req->auth.user_id)) !=
 		    GH_OK) {
 			if (err == GH_ERR_CONFLICT)

@@ -1,3 +1,4 @@
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/log.h"
+#include "core/valid.h"
 #include "store/account.h"
 #include "store/db.h"
 #include "store/kv.h"
@@ -55,6 +57,55 @@ void
 session_token_hash(const char *token, unsigned char out[32])
 {
 	crypto_hash_sha256(out, (const unsigned char *)token, strlen(token));
+}
+
+enum gh_err
+session_pick_org(struct request *req, struct session_user *u, const char *want)
+{
+	struct session_org	 o;
+	enum gh_err		 err;
+	long long		 id = 0;
+
+	/* An id as the strict parser reads it; anything else is a slug. */
+	if (want != NULL && !valid_int_text(want, 1, LLONG_MAX, &id))
+		id = 0;
+	err = store_account_org(req->w->db, req->arena, u->id, id, want != NULL && id == 0 ?
+	    want : NULL, &o);
+	if (err == GH_ERR_NOT_FOUND) {
+		if (want != NULL)
+			return req_fail(req, GH_ERR_ORG_NOT_MEMBER, "organization",
+			    "you are not a member of organization %s", want);
+		u->org = 0;
+		return GH_OK;
+	}
+	if (err != GH_OK)
+		return err;
+	u->org = o.id;
+	u->org_slug = o.slug;
+	u->org_name = o.name;
+	u->mv = o.session_version;
+	if (strcmp(o.status, "active") != 0)
+		return req_fail(req, GH_ERR_ORG_SUSPENDED, "organization",
+		    "organization %s is suspended", u->org_slug);
+	if (strcmp(o.member_status, "active") != 0)
+		return req_fail(req, GH_ERR_MEMBERSHIP_SUSPENDED, "organization",
+		    "your membership in organization %s is suspended", u->org_slug);
+	return GH_OK;
+}
+
+const char *
+session_org_refusal(enum gh_err err)
+{
+	switch (err) {
+	case GH_ERR_ORG_NOT_MEMBER:
+		return "not_member";
+	case GH_ERR_ORG_SUSPENDED:
+		return "organization_suspended";
+	case GH_ERR_MEMBERSHIP_SUSPENDED:
+		return "membership_suspended";
+	default:
+		return NULL;
+	}
 }
 
 enum gh_err

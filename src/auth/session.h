@@ -31,6 +31,20 @@ struct session_user {
 	long long	 session_left;		/* and the seconds left until then */
 };
 
+/*
+ * Pick the organization of u's session into u->org, u->org_slug, u->org_name and u->mv: want
+ * (an id or a slug), or with want NULL the primary one (u->org 0 when u has none).  Refused
+ * with 403 organization_not_allowed (not a member of want), organization_suspended or
+ * membership_suspended, each naming the field "organization".
+ */
+enum gh_err	 session_pick_org(struct request *, struct session_user *u, const char *want);
+
+/*
+ * The audit reason of a refusal by session_pick_org ("not_member", "organization_suspended",
+ * "membership_suspended"), or NULL when err is none of them.
+ */
+const char	*session_org_refusal(enum gh_err err);
+
 /* Read the user's role names in org into u->roles and u->roles_json. */
 enum gh_err	 session_load_roles(struct request *, struct session_user *u);
 

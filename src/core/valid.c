@@ -207,3 +207,34 @@ valid_int_text(const char *s, long long min, long long max, long long *out)
 {
 	return s != NULL && valid_int_mem(s, strlen(s), min, max, out);
 }
+
+/*
+ * An https URL (printable ASCII, no spaces, quotes, angle brackets or backslashes), or a
+ * relative asset key: letters, digits, . _ - / starting with a letter or digit, without
+ * empty, "." or ".." segments.
+ */
+int
+valid_image_ref(const char *s)
+{
+	const char	*p, *seg;
+
+	if (strncmp(s, "https://", 8) == 0) {
+		if (s[8] == '\0' || s[8] == '/')
+			return 0;
+		for (p = s; *p != '\0'; p++)
+			if (*p <= 0x20 || *p >= 0x7f || strchr("\"<>\\^`{|}", *p) != NULL)
+				return 0;
+		return 1;
+	}
+	if (!isalnum((unsigned char)s[0]))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && strchr("._-/", *p) == NULL)
+			return 0;
+	for (seg = s; seg != NULL; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+		if (*seg == '/' || *seg == '\0' || strncmp(seg, "./", 2) == 0 ||
+		    strcmp(seg, ".") == 0 || strncmp(seg, "../", 3) == 0 || strcmp(seg, "..") == 0)
+			return 0;
+	}
+	return 1;
+}

@@ -22,6 +22,13 @@ int	 valid_email(const char *);
 int	 valid_phone(const char *);
 
 /*
+ * A profile image reference: an https URL (printable ASCII, no spaces, quotes, angle brackets
+ * or backslashes), or a relative asset key (letters, digits, . _ - / starting with a letter or
+ * digit, without empty, "." or ".." segments).
+ */
+int	 valid_image_ref(const char *);
+
+/*
  * Valid UTF-8 without a non-printing character: none of Unicode general categories Cc
  * (controls), Cf (format: bidirectional embeddings, overrides and isolates U+202A-U+202E and
  * U+2066-U+2069, zero-width U+200B-U+200F, U+FEFF, the soft hyphen...), Zl or Zp (line and

@@ -11,21 +11,36 @@ refresh_row(const struct db_result *r, size_t i, struct refresh *o)
 	REFRESH_COLUMNS(DB_COL_READ)
 }
 
-enum gh_err
-store_refresh_get(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+/* The one row stmt finds by the key blob (n bytes): a hash or a family id. */
+static enum gh_err
+one_row(struct db *db, struct arena *a, enum sql_id stmt, const unsigned char *key, size_t n,
     struct refresh *out)
 {
 	struct db_result r;
 	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
-	if ((err = db_exec(db, a, SQL_RT_GET_FOR_UPDATE, p, 1, &r)) != GH_OK)
+	p[0] = DB_BLOB(key, n);
+	if ((err = db_exec(db, a, stmt, p, 1, &r)) != GH_OK)
 		return err;
 	if (r.nrows == 0 || db_len(&r, 0, RTC_FAMILY) != REFRESH_FAMILY_LEN)
 		return GH_ERR_NOT_FOUND;
 	refresh_row(&r, 0, out);
 	return GH_OK;
+}
+
+enum gh_err
+store_refresh_get(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    struct refresh *out)
+{
+	return one_row(db, a, SQL_RT_GET_FOR_UPDATE, hash, REFRESH_HASH_LEN, out);
+}
+
+enum gh_err
+store_refresh_family_head(struct db *db, struct arena *a,
+    const unsigned char family[REFRESH_FAMILY_LEN], struct refresh *out)
+{
+	return one_row(db, a, SQL_RT_LIVE_IN_FAMILY, family, REFRESH_FAMILY_LEN, out);
 }
 
 enum gh_err

@@ -44,6 +44,13 @@ enum gh_err	 store_refresh_insert(struct db *, struct arena *,
 		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n,
 		    long long *id);
 
+/*
+ * The live end of family: its newest row neither rotated nor revoked, locked for update (expiry
+ * is the caller's to check: out->live).  GH_ERR_NOT_FOUND when the family has none.
+ */
+enum gh_err	 store_refresh_family_head(struct db *, struct arena *,
+		    const unsigned char family[REFRESH_FAMILY_LEN], struct refresh *out);
+
 /* Row id was used and replaced by row next. */
 enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);
 

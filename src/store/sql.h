@@ -67,6 +67,19 @@ enum user_login_col { ACCOUNT_COLUMNS(DB_COL_ENUM) ULC__NCOLS };
 
 enum session_org_col { SESSION_ORG_COLUMNS(DB_COL_ENUM) SOC__NCOLS };
 
+/* An organization the user belongs to, with the membership (GET /me, /me/organizations). */
+#define USER_ORG_COLUMNS(X) \
+	X(UORG_ID, INT, id, "o.id") \
+	X(UORG_SLUG, STR, slug, "o.slug") \
+	X(UORG_NAME, STR, name, "o.name") \
+	X(UORG_PRIMARY, BOOL, is_primary, "uo.is_primary") \
+	X(UORG_STATUS, STR, status, "o.status") \
+	X(UORG_MEMBER_STATUS, STR, member_status, "uo.status") \
+	X(UORG_THEMED, BOOL, has_theme, "EXISTS (SELECT 1 FROM org_theme t" \
+	    " WHERE t.organization_id = o.id)")
+
+enum user_org_col { USER_ORG_COLUMNS(DB_COL_ENUM) UORG__NCOLS };
+
 /* A refresh token row as a refresh reads it (store/refresh.h). */
 #define REFRESH_COLUMNS(X) \
 	X(RTC_ID, INT, id, "id") \
@@ -136,7 +149,7 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	X(SQL_USER_PROFILE, "SELECT id, username, email, first_name, last_name, full_name, phone_number," \
 	    " profile_image_ref, DATE_FORMAT(last_login, '%Y-%m-%dT%H:%i:%s.%fZ')" \
 	    " FROM users WHERE id = ? AND deleted_at IS NULL") \
-	X(SQL_USER_ORGS, "SELECT o.id, o.slug, o.name, uo.is_primary FROM user_organization uo" \
+	X(SQL_USER_ORGS, "SELECT " DB_SELECT(USER_ORG_COLUMNS) " FROM user_organization uo" \
 	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
 	    " ORDER BY uo.is_primary DESC, o.name") \
 	X(SQL_ORG_PRIMARY, "SELECT " SESSION_ORG_COLS " FROM user_organization uo" \
@@ -162,6 +175,9 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?)") \
 	X(SQL_RT_GET_FOR_UPDATE, "SELECT " DB_SELECT(REFRESH_COLUMNS) \
 	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
+	X(SQL_RT_LIVE_IN_FAMILY, "SELECT " DB_SELECT(REFRESH_COLUMNS) \
+	    " FROM refresh_tokens WHERE family_id = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
+	    " ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
 	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \

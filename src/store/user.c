@@ -10,7 +10,6 @@
 /* The columns of SQL_USER_PROFILE and SQL_USER_ORGS (store/sql.h). */
 enum profile_col { PROF_ID, PROF_USERNAME, PROF_EMAIL, PROF_FIRST, PROF_LAST, PROF_FULL,
 	PROF_PHONE, PROF_IMAGE, PROF_LAST_LOGIN };
-enum user_org_col { UORG_ID, UORG_SLUG, UORG_NAME, UORG_PRIMARY };
 
 void
 store_user_row(const struct db_result *r, size_t i, struct user *o)
@@ -119,6 +118,12 @@ store_user_primary_org(struct db *db, struct arena *a, long long id, long long *
 	return first_int(db, a, SQL_USER_PRIMARY_ORG, p, 1, org);
 }
 
+static void
+user_org_row(const struct db_result *r, size_t i, struct user_org *o)
+{
+	USER_ORG_COLUMNS(DB_COL_READ)
+}
+
 enum gh_err
 store_user_orgs(struct db *db, struct arena *a, long long id, struct user_org **out, size_t *n)
 {
@@ -130,12 +135,8 @@ store_user_orgs(struct db *db, struct arena *a, long long id, struct user_org **
 	if ((err = by_id(db, a, SQL_USER_ORGS, id, &r)) != GH_OK)
 		return err;
 	*out = o = arena_alloc(a, (r.nrows + 1) * sizeof(*o));
-	for (i = 0; i < r.nrows; i++) {
-		o[i].id = db_int(&r, i, UORG_ID);
-		o[i].slug = db_str(&r, i, UORG_SLUG);
-		o[i].name = db_str(&r, i, UORG_NAME);
-		o[i].is_primary = db_int(&r, i, UORG_PRIMARY) != 0;
-	}
+	for (i = 0; i < r.nrows; i++)
+		user_org_row(&r, i, &o[i]);
 	*n = r.nrows;
 	return GH_OK;
 }

@@ -23,12 +23,9 @@ struct user {
 	USER_COLUMNS(DB_COL_MEMBER)
 };
 
-/* An organization the user belongs to (GET /me). */
+/* An organization the user belongs to, with the membership (GET /me, /me/organizations). */
 struct user_org {
-	long long	 id;
-	const char	*slug;
-	const char	*name;
-	int		 is_primary;
+	USER_ORG_COLUMNS(DB_COL_MEMBER)
 };
 
 /* Row i of r, a result of USER_COLS (the users statements of sql_users.h), into *o. */

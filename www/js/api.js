@@ -214,6 +214,18 @@ export async function logout() {
     if (problem && problem.status !== 401) throw problem;
 }
 
+/**
+ * Moves the session to another of the caller's organizations (id or slug): the server answers a
+ * new token pair in the same session, adopted the way a login's is; the old refresh token must
+ * not be used again.
+ */
+export async function switchOrganization(organization) {
+    const r = await api('POST', '/api/v1/me/organization', { body: { organization } });
+    keepTokens(r.data);
+    emit('switched');
+    return current;
+}
+
 /** After a password change the server hands out a new access token for the same session. */
 export function adoptAccessToken(body) {
     if (body && body.access_token) accessToken = body.access_token;

@@ -1,7 +1,7 @@
 // The console: a hash router (#/admin/users, #/accept-invitation?token=...), the layout (top
 // bar, navigation from /me/navigation, main region) and the session's life cycle.
 
-import { ApiError, logout, onSessionChange, session, signedIn } from './api.js';
+import { ApiError, get, logout, onSessionChange, session, signedIn, switchOrganization } from './api.js';
 import { h, notify, pageHeader, problemBox, replace } from './dom.js';
 import { clearNavigation, firstRoute, loadNavigation, nodeFor, renderNavigation } from './nav.js';
 import { applyBrand, applyTheme, loadTheme, resetTheme } from './theme.js';
@@ -85,6 +85,59 @@ function setChrome(authenticated) {
     els.toggle.hidden = !authenticated;
     const s = session();
     els.userName.textContent = authenticated && s ? `${s.user.username}${s.organization ? ` · ${s.organization.name}` : ''}` : '';
+    if (!authenticated) {
+        els.org.hidden = true;
+        orgsLoaded = null;
+    }
+}
+
+let orgsLoaded = null; // the organization id the switcher was filled for
+
+/**
+ * The organization switcher of the top bar: the caller's organizations from /me/organizations,
+ * shown when there are two or more; the current one (the token's) selected.
+ */
+async function loadSwitcher() {
+    const s = session();
+    const cur = s && s.organization ? s.organization.id : null;
+    if (orgsLoaded === cur) return;
+    orgsLoaded = cur;
+    let items = [];
+    try {
+        items = (await get('/api/v1/me/organizations')).data.items || [];
+    } catch {
+        items = []; // without self.read the console works without a switcher
+    }
+    const sel = els.orgSwitch;
+    sel.replaceChildren(...items.map((o) => {
+        const off = o.status !== 'active' || o.membership_status !== 'active';
+        return h('option', { value: String(o.id), selected: o.current, disabled: off && !o.current },
+            off ? `${o.name} (suspended)` : o.name);
+    }));
+    els.org.hidden = items.length < 2;
+}
+
+async function onSwitch() {
+    const sel = els.orgSwitch;
+    const before = session() && session().organization ? String(session().organization.id) : '';
+    sel.disabled = true;
+    try {
+        const s = await switchOrganization(Number(sel.value));
+        clearNavigation();
+        try {
+            await brandWith(s.organization ? s.organization.slug : null);
+        } catch {
+            resetTheme();
+        }
+        notify(`Now working in ${s.organization ? s.organization.name : 'no organization'}.`);
+        await loadNavigation().catch(() => {});
+        navigate(firstRoute() || '/account/profile');
+    } catch (err) {
+        sel.value = before;
+        notify(`Could not switch: ${err.message}`);
+    } finally {
+        sel.disabled = false;
+    }
 }
 
 function closeMenu() {
@@ -150,6 +203,7 @@ async function draw(seq) {
     }
 
     setChrome(true);
+    await loadSwitcher();
     try {
         // Read on every page change: a role change takes effect at the next click.
         await loadNavigation();
@@ -232,6 +286,9 @@ function boot() {
     els.user = document.getElementById('gh-user');
     els.userName = document.getElementById('gh-user-name');
     els.toggle = document.getElementById('gh-menu-toggle');
+    els.org = document.getElementById('gh-org');
+    els.orgSwitch = document.getElementById('gh-org-switch');
+    els.orgSwitch.addEventListener('change', onSwitch);
 
     // The skip link moves focus without touching the hash (the hash is the router's).
     document.getElementById('gh-skip').addEventListener('click', (ev) => {
@@ -272,7 +329,7 @@ function boot() {
             navigate(brandSlug ? `/login?org=${brandSlug}&expired=1` : '/login?expired=1');
         } else if (reason === 'logout') {
             clearNavigation();
-        } else if (reason === 'updated') {
+        } else if (reason === 'updated' || reason === 'switched') {
             setChrome(true);
         }
     });

@@ -3,12 +3,23 @@
 import { adoptAccessToken, api, ApiError, dropSession } from '../api.js';
 import { confirmAction, field, form, fmtTime, h, notify, pageHeader, replace } from '../dom.js';
 
+// The fields a person changes here (PATCH /api/v1/me); username and email are not among them.
+const PROFILE_FIELDS = [
+    { label: 'First name', name: 'first_name', maxlength: 100, autocomplete: 'given-name' },
+    { label: 'Last name', name: 'last_name', maxlength: 100, autocomplete: 'family-name' },
+    { label: 'Full name', name: 'full_name', maxlength: 200, autocomplete: 'name' },
+    { label: 'Phone number', name: 'phone_number', type: 'tel', maxlength: 16, autocomplete: 'tel',
+        hint: 'E.164, like +14155550123; empty for none.' },
+    { label: 'Profile image', name: 'profile_image_ref', maxlength: 512, autocomplete: 'off',
+        hint: 'An https URL or an asset path; empty for none.' },
+];
+
 async function profile(ctx) {
-    const { data } = await api('GET', '/api/v1/me');
+    const { data, etag } = await api('GET', '/api/v1/me');
     if (!ctx.isCurrent()) return;
     const u = data.user || {};
     const row = (k, v) => [h('dt', null, k), h('dd', null, v || h('span', { class: 'muted' }, '—'))];
-    replace(ctx.main,
+    const parts = [
         pageHeader('Profile', 'Your account as Gatehouse knows it.'),
         h('dl', { class: 'kv' },
             row('Username', u.username),
@@ -18,10 +29,32 @@ async function profile(ctx) {
             row('Last sign-in', fmtTime(u.last_login)),
             row('Organization', data.organization ? `${data.organization.name} (${data.organization.slug})` : null),
             row('Roles here', (data.roles || []).join(', '))),
-        h('h2', null, 'Organizations'),
+    ];
+    if (ctx.can('EDIT')) {
+        parts.push(h('h2', null, 'Edit your profile'),
+            form({
+                submitLabel: 'Save profile',
+                className: 'form--profile',
+                fields: PROFILE_FIELDS.map((f) => field({ ...f, value: u[f.name] ?? '' })),
+                onSubmit: async (v) => {
+                    const body = {};
+                    for (const f of PROFILE_FIELDS) {
+                        const val = (v[f.name] ?? '').trim();
+                        const nullable = f.name === 'phone_number' || f.name === 'profile_image_ref';
+                        body[f.name] = val === '' && nullable ? null : val;
+                    }
+                    // If-Match: a change made elsewhere since this page was drawn answers 412.
+                    await api('PATCH', '/api/v1/me', { body, ifMatch: etag });
+                    notify('Profile saved.');
+                    if (ctx.isCurrent()) await profile(ctx);
+                },
+            }));
+    }
+    parts.push(h('h2', null, 'Organizations'),
         h('ul', null, (data.organizations || []).map((o) => h('li', null, `${o.name} (${o.slug})`, o.is_primary ? ' — primary' : ''))),
-        h('p', { class: 'notice' }, 'To change your name, email or phone number, ask an administrator of your organization. ',
-            'To sign in to another of your organizations, sign out and name it on the sign-in page.'));
+        h('p', { class: 'notice' }, 'Your username and email are changed by an administrator of your organization. ',
+            'To work in another of your organizations, choose it in the menu at the top.'));
+    replace(ctx.main, ...parts);
 }
 
 async function security(ctx) {
