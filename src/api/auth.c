@@ -30,42 +30,6 @@
 #include "store/kv.h"
 #include "store/refresh.h"
 
-/* The account flags of seed 004, checked after the password. */
-static enum gh_err
-check_flags(struct request *req, const struct account *acct, int *unlock, const char **reason)
-{
-	long long	 left;
-
-	*unlock = 0;
-	if (!acct->is_enabled) {
-		*reason = "disabled";
-		return req_fail(req, GH_ERR_ACCOUNT_DISABLED, NULL, "this account is disabled");
-	}
-	if (!acct->is_account_non_expired) {
-		*reason = "expired";
-		return req_fail(req, GH_ERR_ACCOUNT_EXPIRED, NULL, "this account has expired");
-	}
-	if (!acct->is_account_non_locked) {
-		left = acct->lock_left;
-		if (acct->has_lock_end && left <= 0)
-			*unlock = 1;	/* the lock period is over */
-		else {
-			*reason = "locked";
-			if (acct->has_lock_end)
-				resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", left));
-			return req_fail(req, GH_ERR_ACCOUNT_LOCKED, NULL, "this account is locked%s",
-			    acct->has_lock_end ? arena_printf(req->arena,
-			    " for %lld more seconds", left) : "; ask an administrator");
-		}
-	}
-	if (!acct->is_credentials_non_expired) {
-		*reason = "credentials_expired";
-		return req_fail(req, GH_ERR_CREDENTIALS_EXPIRED, NULL,
-		    "the password has expired and must be changed");
-	}
-	return GH_OK;
-}
-
 /* Add the user's profile to o. */
 static enum gh_err
 add_user(struct request *req, cJSON *o, long long id)
@@ -129,7 +93,7 @@ api_login(struct request *req)
 	}
 	u.id = acct.id;
 	u.pv = acct.permission_version;
-	if ((err = check_flags(req, &acct, &unlock, &reason)) != GH_OK) {
+	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
 		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
 		return err;
 	}
@@ -242,7 +206,7 @@ api_refresh(struct request *req)
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		goto fail;
 	found = err == GH_OK;
-	if (!found || (err = check_flags(req, &acct, &unlock, &reason)) != GH_OK) {
+	if (!found || (err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
 		/*
 		 * A lock with an end comes from failed logins anyone can cause: refuse for now but
 		 * keep the session, or a stranger could end a victim's sessions by failing logins.

@@ -215,8 +215,10 @@ api_me_switch_org(struct request *req)
 	struct refresh		 head;
 	const char		*want;
 	char			*access, *refresh;
+	const char		*reason;
 	long long		 attl, rttl, nid;
 	enum gh_err		 err;
+	int			 unlock;
 	cJSON			*o, *d, *user;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
@@ -232,6 +234,9 @@ api_me_switch_org(struct request *req)
 	if (err != GH_OK)
 		return err;
 	u.pv = acct.permission_version;
+	/* A switch issues a refresh token, so it answers to the flags a refresh answers to. */
+	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK)
+		return err;
 	if ((err = session_pick_org(req, &u, want)) != GH_OK)
 		return switch_refused(req, err, want);
 	if ((err = session_load_roles(req, &u)) != GH_OK)

@@ -413,3 +413,38 @@ session_pv_publish_role(struct request *req, long long role_id)
 		return err;
 	return session_pv_publish_versions(req, &v);
 }
+
+enum gh_err
+session_account_flags(struct request *req, const struct account *acct, int *unlock, const char **reason)
+{
+	long long	 left;
+
+	*unlock = 0;
+	if (!acct->is_enabled) {
+		*reason = "disabled";
+		return req_fail(req, GH_ERR_ACCOUNT_DISABLED, NULL, "this account is disabled");
+	}
+	if (!acct->is_account_non_expired) {
+		*reason = "expired";
+		return req_fail(req, GH_ERR_ACCOUNT_EXPIRED, NULL, "this account has expired");
+	}
+	if (!acct->is_account_non_locked) {
+		left = acct->lock_left;
+		if (acct->has_lock_end && left <= 0)
+			*unlock = 1;	/* the lock period is over */
+		else {
+			*reason = "locked";
+			if (acct->has_lock_end)
+				resp_header(req, "Retry-After", arena_printf(req->arena, "%lld", left));
+			return req_fail(req, GH_ERR_ACCOUNT_LOCKED, NULL, "this account is locked%s",
+			    acct->has_lock_end ? arena_printf(req->arena,
+			    " for %lld more seconds", left) : "; ask an administrator");
+		}
+	}
+	if (!acct->is_credentials_non_expired) {
+		*reason = "credentials_expired";
+		return req_fail(req, GH_ERR_CREDENTIALS_EXPIRED, NULL,
+		    "the password has expired and must be changed");
+	}
+	return GH_OK;
+}

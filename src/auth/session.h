@@ -125,4 +125,15 @@ enum gh_err	 session_pv_publish_versions(struct request *, const struct db_versi
 enum gh_err	 session_pv_publish_ids(struct request *, const long long *ids, const long long *pvs,
 		    size_t n);
 
+struct account;
+
+/*
+ * The account flags of seed 004 (login checks them after the password; refresh and the
+ * organization switch before issuing tokens): disabled, expired, locked (Retry-After when the
+ * lock has an end), credentials expired, each its 403/423 problem with *reason set for the
+ * audit row.  *unlock is 1 when a lock has lapsed (the caller lifts it).
+ */
+enum gh_err	 session_account_flags(struct request *, const struct account *acct, int *unlock,
+		    const char **reason);
+
 #endif
