@@ -28,6 +28,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/email.h"
 #include "api/invitations.h"
 #include "api/users.h"
 #include "auth/authn.h"
@@ -37,10 +38,12 @@
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/ctx.h"
+#include "core/log.h"
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/email_verification.h"
 #include "store/kv.h"
 #include "store/refresh.h"
 #include "store/user.h"
@@ -147,6 +150,8 @@ user_json(struct request *req, const struct user *u)
 	cJSON_AddNumberToObject(o, "id", (double)u->id);
 	cJSON_AddStringToObject(o, "username", u->username);
 	cJSON_AddStringToObject(o, "email", u->email);
+	cJSON_AddBoolToObject(o, "email_verified", u->email_verified_at != NULL);
+	api_add_str(o, "email_verified_at", u->email_verified_at);
 	api_add_str(o, "phone_number", u->phone_number);
 	cJSON_AddStringToObject(o, "first_name", u->first_name);
 	cJSON_AddStringToObject(o, "last_name", u->last_name);
@@ -787,6 +792,7 @@ api_user_update(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 	size_t		 i, changed = 0;
+	int		 email_changed = 0;
 	cJSON		*d, *names;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = body_only(req, fields)) != GH_OK)
@@ -827,6 +833,7 @@ api_user_update(struct request *req)
 		if ((v[i] == NULL) != (old == NULL) || (v[i] != NULL && strcmp(v[i], old) != 0)) {
 			cJSON_AddItemToArray(names, cJSON_CreateString(f[i].name));
 			changed++;
+			email_changed |= i == 1;
 		}
 		*col = v[i];
 	}
@@ -837,6 +844,12 @@ api_user_update(struct request *req)
 				err = conflict(req);
 			goto fail;
 		}
+		/* A new address is not proven: unverified, its owner's pending links retired. */
+		if (email_changed &&
+		    ((err = store_email_verification_unverify(req->w->db, req->arena, id)) !=
+		    GH_OK ||
+		    (err = store_email_verification_retire(req->w->db, req->arena, id)) != GH_OK))
+			goto fail;
 		(void)audit_change(req, "user.update", "user", id,
 		    event_org(req, "users.update", id), d);
 		if ((err = store_user_get(req->w->db, req->arena, id, 0, &u)) != GH_OK)
@@ -844,6 +857,10 @@ api_user_update(struct request *req)
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	/* The verification mail to the new address; the change stands if it cannot be sent. */
+	if (email_changed &&
+	    api_email_verification_send(req, id, u.username, u.email) != GH_OK)
+		log_warn("users: no verification mail for the new address of user %lld", id);
 	return user_entity(req, 200, &u, NULL);
 fail:
 	return refused(req, err, "user.update", id);

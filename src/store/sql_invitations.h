@@ -83,7 +83,8 @@
 	X(PASSWORD_RESET_USER_ID, INT, id, "id") \
 	X(PASSWORD_RESET_USER_NAME, STR, username, "username") \
 	X(PASSWORD_RESET_USER_ENABLED, BOOL, is_enabled, "is_enabled") \
-	X(PASSWORD_RESET_USER_EMAIL, STR, email, "email")
+	X(PASSWORD_RESET_USER_EMAIL, STR, email, "email") \
+	X(PASSWORD_RESET_USER_VERIFIED, BOOL, email_verified, "email_verified_at IS NOT NULL")
 
 #define INV_FROM " FROM signup_info s LEFT JOIN roles r ON r.id = s.role_id"
 /* The list filters: visibility (platform or own organization), organization, status, email. */
