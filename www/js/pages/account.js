@@ -20,7 +20,7 @@ async function profile(ctx) {
             row('Roles here', (data.roles || []).join(', '))),
         h('h2', null, 'Organizations'),
         h('ul', null, (data.organizations || []).map((o) => h('li', null, `${o.name} (${o.slug})`, o.is_primary ? ' — primary' : ''))),
-        h('p', { class: 'notice' }, 'To change your name, email or phone number, ask an administrator of your organization. ',
+        h('p', { class: 'notice' }, 'To change your name or phone number, ask an administrator of your organization; your email address is below. ',
             'To sign in to another of your organizations, sign out and name it on the sign-in page.'));
     ctx.main.append(emailSection(ctx, u));
 }
