@@ -7,10 +7,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 
-import { api, sql, sqlValue, sleep, waitFor, STACK_DIR, DEV_PASSWORD } from './lib.mjs';
+import { api, sql, sqlValue, sleep, waitFor, DEV_PASSWORD } from './lib.mjs';
+import { mailReader, readMail } from './maillib.mjs';
 import { createUser, deleteUser, newRid, redis } from './authlib.mjs';
 import { Client, ORG, expectStatus, expectProblem, expectValidation, waitAudit, uniq } from './authzlib.mjs';
 
@@ -21,7 +20,6 @@ const RESEND = '/api/v1/me/email/verification';
 const VERIFY = '/api/v1/public/email/verify';
 const LOGIN = '/api/v1/auth/login';
 const RESET = '/api/v1/auth/password-reset';
-const MAIL_DIR = path.join(STACK_DIR, 'mail');
 const policyPath = (org, kind) => `/api/v1/organizations/${org}/policies/${kind}`;
 const addr = (tag) => `ev-${RUN}-${tag}@example.com`.toLowerCase();
 
@@ -32,46 +30,15 @@ const savedPolicies = {};
 // ---------------------------------------------------------------------------------------------
 // Mail
 
-function mailFiles() {
-    try {
-        return fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')).sort();
-    } catch {
-        return [];
-    }
-}
-
 function parseMail(file) {
-    const text = fs.readFileSync(path.join(MAIL_DIR, file), 'utf8');
-    const cut = text.indexOf('\n\n');
-    const headers = {};
-    for (const line of text.slice(0, cut).replace(/\n[ \t]+/g, ' ').split('\n')) {
-        const i = line.indexOf(':');
-        headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-    }
-    const body = text.slice(cut + 2);
-    const m = body.match(/(\S+#\/verify-email\?token=([A-Za-z0-9_-]+))/);
-    return { file, headers, body, link: m?.[1], token: m?.[2] };
+    const msg = readMail(file);
+    const m = msg.body.match(/(\S+#\/verify-email\?token=([A-Za-z0-9_-]+))/);
+    return Object.assign(msg, { link: m?.[1], token: m?.[2] });
 }
 
-const consumed = new Set();
-
-/** The next unread message to `to` (waits up to ms). */
-async function nextMail(to, ms = 8000) {
-    return waitFor(() => {
-        for (const f of mailFiles()) {
-            if (consumed.has(f)) continue;
-            const msg = parseMail(f);
-            if ((msg.headers.to ?? '').toLowerCase() === to.toLowerCase()) {
-                consumed.add(f);
-                return msg;
-            }
-        }
-        return null;
-    }, ms, 50);
-}
-
-const unread = (to) => mailFiles().filter((f) => !consumed.has(f)).map(parseMail)
-    .filter((m) => (m.headers.to ?? '').toLowerCase() === to.toLowerCase());
+const mailbox = mailReader(parseMail);
+const nextMail = (to, ms) => mailbox.next(to, ms);
+const unread = (to) => mailbox.unread(to);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -110,7 +77,7 @@ async function clearLimits() {
 }
 
 before(async () => {
-    for (const f of mailFiles()) consumed.add(f);
+    mailbox.skipAll();
     await clearLimits();
     admin = await new Client('admin', { autoRelogin: true }).login();
     for (const kind of ['session', 'password']) {
@@ -320,7 +287,7 @@ describe('administrators and invitations', () => {
         const inv = await admin.post('/api/v1/invitations', { email: to });
         expectStatus(inv, 201, 'invite');
         const text = (await waitFor(() => unread(to)[0], 8000, 50)).body;
-        for (const f of mailFiles()) consumed.add(f);
+        mailbox.skipAll();
         const tok = text.match(/accept-invitation\?token=([A-Za-z0-9_-]+)/)[1];
         const acc = await api('POST', `/api/v1/public/invitations/${tok}/accept`,
             { body: { username: `ev-${RUN}-invited`.toLowerCase(), password: 'correct horse battery staple' } });
