@@ -54,7 +54,7 @@ store_email_verification_get(struct db *db, struct arena *a, const unsigned char
 enum gh_err
 store_email_verification_use(struct db *db, struct arena *a, long long id)
 {
-	return db_exec_ints(db, a, SQL_EV_USE, 1, id, 0LL);
+	return db_exec_ints(db, a, SQL_SIGNUP_USE, 1, id, 0LL);
 }
 
 enum gh_err

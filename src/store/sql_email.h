@@ -5,6 +5,7 @@
  * A verification link is a row of signup_info with purpose 'email_verification': user_id the
  * account, email the address it proves (the current one, or the new one of a pending change),
  * token_hash the SHA-256 of its token; its status is derived as an invitation's (INV_STATUS).
+ * A link is used with SQL_SIGNUP_USE (sql_invitations.h), as a password reset is.
  */
 #ifndef GH_SQL_EMAIL_H
 #define GH_SQL_EMAIL_H
@@ -29,7 +30,6 @@
 	    " AND revoked_at IS NULL") \
 	X(SQL_EV_BY_TOKEN, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) EV_FROM) \
 	X(SQL_EV_BY_TOKEN_LOCK, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) EV_FROM " FOR UPDATE") \
-	X(SQL_EV_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_EV_CONFIRM, "UPDATE users SET email = ?, email_verified_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE id = ? AND deleted_at IS NULL") \
 	X(SQL_EV_UNVERIFY, "UPDATE users SET email_verified_at = NULL WHERE id = ?") \

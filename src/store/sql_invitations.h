@@ -149,7 +149,8 @@
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset'") \
 	X(SQL_PWR_BY_TOKEN_LOCK, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) " FROM signup_info s" \
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset' FOR UPDATE") \
-	X(SQL_PWR_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
+	/* A password reset or an email verification link used (store/email_verification.c too). */ \
+	X(SQL_SIGNUP_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_PWR_SET_PASSWORD, "UPDATE users SET password_hash = ?," \
 	    " password_changed_at = CURRENT_TIMESTAMP(6), is_credentials_non_expired = 1," \
 	    " permission_version = permission_version + 1, failed_login_count = 0," \
