@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/email.h"
 #include "auth/authn.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
@@ -29,6 +30,29 @@
 #include "store/db.h"
 #include "store/kv.h"
 #include "store/refresh.h"
+
+/*
+ * The session policy of the organization signed in to may want a verified address: 403
+ * email_unverified otherwise (after the password, like the account flags).
+ */
+static enum gh_err
+check_email(struct request *req, const struct session_user *u, const struct account *acct)
+{
+	struct policy_session	 ps;
+	enum gh_err		 err;
+
+	if (acct->email_verified)
+		return GH_OK;
+	if ((err = policy_session(req, u->org, &ps)) != GH_OK)
+		return err;
+	if (!ps.require_verified_email_to_sign_in)
+		return GH_OK;
+	(void)audit_auth(req, u->id, u->org, "auth.login.failure", "email_unverified");
+	return req_fail(req, GH_ERR_EMAIL_UNVERIFIED, NULL, "this organization requires a verified "
+	    "email address to sign in; %s", api_email_verification_offer(req, u->id,
+	    acct->username, acct->email) ? "a link to verify it was just mailed to you" :
+	    "follow the link mailed to you, or try again later");
+}
 
 /* Add the user's profile to o. */
 static enum gh_err
@@ -103,6 +127,8 @@ api_login(struct request *req)
 			    session_org_refusal(err));
 		return err;
 	}
+	if ((err = check_email(req, &u, &acct)) != GH_OK)
+		return err;
 	if ((err = session_load_roles(req, &u)) != GH_OK)
 		return err;
 	/*

@@ -337,6 +337,8 @@ api_user_object(struct request *req, long long id, cJSON **out)
 	api_add_str(u, "phone_number", p.phone_number);
 	api_add_str(u, "profile_image_ref", p.profile_image_ref);
 	api_add_str(u, "last_login", p.last_login);
+	cJSON_AddBoolToObject(u, "email_verified", p.email_verified_at != NULL);
+	api_add_str(u, "email_verified_at", p.email_verified_at);
 	*out = u;
 	return GH_OK;
 }

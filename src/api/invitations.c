@@ -33,6 +33,7 @@
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
+#include "store/email_verification.h"
 #include "store/db.h"
 #include "store/invitation.h"
 
@@ -839,6 +840,10 @@ accept_grant(struct request *req, const struct accept *ac)
 	if ((err = store_invitation_join(req->w->db, req->arena, ac->uid, ac->org, ac->role_id,
 	    ac->inviter)) != GH_OK ||
 	    (err = store_invitation_set_user(req->w->db, req->arena, ac->iid, ac->uid)) != GH_OK)
+		return err;
+	/* The link was mailed to the address: following it proved the mailbox. */
+	if ((err = store_email_verification_proven(req->w->db, req->arena, ac->uid,
+	    ac->link.email)) != GH_OK)
 		return err;
 	if (ac->mode != ACCEPT_CREATE && (err = session_pv_bump(req, ac->uid)) != GH_OK)
 		return err;

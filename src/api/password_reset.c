@@ -33,6 +33,7 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/email_verification.h"
 #include "store/kv.h"
 #include "store/password_reset.h"
 
@@ -153,6 +154,27 @@ fail:
 	return err;
 }
 
+/*
+ * *reason "unverified_email" when the password policy of account u's primary organization
+ * sends no reset link to an address not verified, else left NULL.
+ */
+static enum gh_err
+unverified(struct request *req, const struct password_reset_user *u, const char **reason)
+{
+	struct policy_password	 pp;
+	long long		 org;
+	enum gh_err		 err;
+
+	if (u->email_verified)
+		return GH_OK;
+	if ((err = store_password_reset_org(req->w->db, req->arena, u->id, &org)) != GH_OK ||
+	    (err = policy_password(req, org, &pp)) != GH_OK)
+		return err;
+	if (pp.password_reset_requires_verified_email)
+		*reason = "unverified_email";
+	return GH_OK;
+}
+
 enum gh_err
 api_password_reset_request(struct request *req)
 {
@@ -180,7 +202,9 @@ api_password_reset_request(struct request *req)
 		return err;
 	else if (!u.is_enabled)
 		reason = "disabled";
-	else {
+	else if ((err = unverified(req, &u, &reason)) != GH_OK)
+		return err;
+	else if (reason == NULL) {
 		uid = u.id;
 		to = u.email;
 	}
@@ -232,7 +256,7 @@ reset_by_token(struct request *req, const unsigned char hash[32], int lock,
 
 /*
  * In one transaction: use the reset of token hash th, set the password hash of account uid,
- * retire the account's other links and end its sessions.
+ * retire the account's other links (a pending email change too) and end its sessions.
  */
 static enum gh_err
 reset_apply(struct request *req, const unsigned char th[32], long long uid, long long org,
@@ -251,7 +275,8 @@ reset_apply(struct request *req, const unsigned char th[32], long long uid, long
 		err = req_fail(req, GH_ERR_VALIDATION, "token", "%s", reset_why[LINK_UNKNOWN]);
 	if (err != GH_OK ||
 	    (err = store_password_reset_retire(req->w->db, req->arena, uid)) != GH_OK ||
-	    (err = store_password_reset_revoke_tokens(req->w->db, req->arena, uid)) != GH_OK)
+	    (err = store_password_reset_revoke_tokens(req->w->db, req->arena, uid)) != GH_OK ||
+	    (err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK)
 		goto fail;
 	(void)audit_auth(req, uid, org, "auth.password_reset", NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)

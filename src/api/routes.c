@@ -5,6 +5,7 @@
  */
 #include "api/api.h"
 #include "api/components.h"
+#include "api/email.h"
 #include "api/invitations.h"
 #include "api/orgs.h"
 #include "api/password_reset.h"
@@ -79,6 +80,7 @@ const struct route api_routes[] = {
 	ROUTES_TEAMS
 	ROUTES_INVITATIONS
 	ROUTES_PASSWORD_RESET
+	ROUTES_EMAIL
 	ROUTES_SETTINGS
 	ROUTES_COMPONENTS
 

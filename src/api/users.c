@@ -28,6 +28,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/email.h"
 #include "api/invitations.h"
 #include "api/users.h"
 #include "auth/authn.h"
@@ -37,10 +38,12 @@
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/ctx.h"
+#include "core/log.h"
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/email_verification.h"
 #include "store/kv.h"
 #include "store/refresh.h"
 #include "store/user.h"
@@ -98,6 +101,8 @@ user_json(struct request *req, const struct user *u)
 	cJSON_AddNumberToObject(o, "id", (double)u->id);
 	cJSON_AddStringToObject(o, "username", u->username);
 	cJSON_AddStringToObject(o, "email", u->email);
+	cJSON_AddBoolToObject(o, "email_verified", u->email_verified_at != NULL);
+	api_add_str(o, "email_verified_at", u->email_verified_at);
 	api_add_str(o, "phone_number", u->phone_number);
 	cJSON_AddStringToObject(o, "first_name", u->first_name);
 	cJSON_AddStringToObject(o, "last_name", u->last_name);
@@ -714,6 +719,8 @@ api_user_update(struct request *req)
 	struct user		 u;
 	long long		 id;
 	enum gh_err		 err;
+	const char		*old_email;
+	int			 email_changed = 0;
 	cJSON			*d, *names;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
@@ -729,13 +736,21 @@ api_user_update(struct request *req)
 		goto fail;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
+	old_email = u.email;
 	if (api_user_patch_apply(&p, &u, names) > 0) {
+		email_changed = strcmp(old_email, u.email) != 0;
 		if ((err = store_user_update(req->w->db, req->arena, &u, req->auth.user_id)) !=
 		    GH_OK) {
 			if (err == GH_ERR_CONFLICT)
 				err = conflict(req);
 			goto fail;
 		}
+		/* A new address is not proven: unverified, its owner's pending links retired. */
+		if (email_changed &&
+		    ((err = store_email_verification_unverify(req->w->db, req->arena, id)) !=
+		    GH_OK ||
+		    (err = store_email_verification_retire(req->w->db, req->arena, id)) != GH_OK))
+			goto fail;
 		(void)audit_change(req, "user.update", "user", id,
 		    event_org(req, "users.update", id), d);
 		if ((err = store_user_get(req->w->db, req->arena, id, 0, &u)) != GH_OK)
@@ -743,6 +758,10 @@ api_user_update(struct request *req)
 	}
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	/* The verification mail to the new address; the change stands if it cannot be sent. */
+	if (email_changed &&
+	    api_email_verification_send(req, id, u.username, u.email) != GH_OK)
+		log_warn("users: no verification mail for the new address of user %lld", id);
 	return user_entity(req, 200, &u, NULL);
 fail:
 	return refused(req, err, "user.update", id);

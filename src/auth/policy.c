@@ -52,7 +52,8 @@ const char *const policy_kind_names[POLICY__MAX] = {
 
 enum pkey_type {
 	PK_INT,
-	PK_DOMAINS
+	PK_DOMAINS,
+	PK_BOOL		/* true or false; false by default */
 };
 
 struct pkey {
@@ -68,10 +69,12 @@ struct pkey {
 static const struct pkey pkeys[] = {
 	{ POLICY_PASSWORD, "min_length", PK_INT, 8, 128, CFG(password_min_length) },
 	{ POLICY_PASSWORD, "max_length", PK_INT, 64, 1024, CFG(password_max_length) },
+	{ POLICY_PASSWORD, "password_reset_requires_verified_email", PK_BOOL, 0, 1, 0 },
 	{ POLICY_SESSION, "access_token_ttl", PK_INT, 60, 86400, CFG(access_token_ttl) },
 	{ POLICY_SESSION, "refresh_token_ttl", PK_INT, 300, 31536000, CFG(refresh_token_ttl) },
 	{ POLICY_SESSION, "absolute_session_ttl", PK_INT, 300, 31536000,
 	  CFG(session_absolute_ttl) },
+	{ POLICY_SESSION, "require_verified_email_to_sign_in", PK_BOOL, 0, 1, 0 },
 	{ POLICY_LOCKOUT, "threshold", PK_INT, 1, 100, CFG(lockout_threshold) },
 	{ POLICY_LOCKOUT, "period", PK_INT, 60, 86400, CFG(lockout_period) },
 	{ POLICY_INVITATION, "allowed_domains", PK_DOMAINS, 0, PDOMAINS_MAX, 0 },
@@ -130,6 +133,13 @@ eff_int(const struct request *req, const struct pkey *pk, const cJSON *stored)
 	    v >= pk->min && v <= pk->max)
 		return v;
 	return cfg_default(req, pk);
+}
+
+/* The effective value of boolean key: the stored one when it is a boolean, else false. */
+static int
+eff_bool(const struct pkey *pk, const cJSON *stored)
+{
+	return stored != NULL && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(stored, pk->name));
 }
 
 static const struct pkey *
@@ -254,6 +264,13 @@ policy_settings_check(struct request *req, enum policy_kind kind, const cJSON *i
 				return err;
 			continue;
 		}
+		if (pk->type == PK_BOOL) {
+			if (!cJSON_IsBool(v))
+				return req_fail(req, GH_ERR_VALIDATION, field,
+				    "%s must be true or false", field);
+			cJSON_AddBoolToObject(o, pk->name, cJSON_IsTrue(v));
+			continue;
+		}
 		if ((err = body_int_value(req, v, field, pk->min, pk->max, &n)) != GH_OK)
 			return err;
 		cJSON_AddNumberToObject(o, pk->name, (double)n);
@@ -298,6 +315,10 @@ policy_settings_effective(struct request *req, enum policy_kind kind, const cJSO
 		if (pkeys[i].type == PK_INT) {
 			cJSON_AddNumberToObject(o, pkeys[i].name,
 			    (double)eff_int(req, &pkeys[i], stored));
+			continue;
+		}
+		if (pkeys[i].type == PK_BOOL) {
+			cJSON_AddBoolToObject(o, pkeys[i].name, eff_bool(&pkeys[i], stored));
 			continue;
 		}
 		a = cJSON_AddArrayToObject(o, pkeys[i].name);
@@ -389,6 +410,8 @@ policy_password(struct request *req, long long org, struct policy_password *p)
 		return err;
 	p->min_length = eff_named(req, POLICY_PASSWORD, s, "min_length");
 	p->max_length = eff_named(req, POLICY_PASSWORD, s, "max_length");
+	p->password_reset_requires_verified_email = eff_bool(pkey_find(POLICY_PASSWORD,
+	    "password_reset_requires_verified_email"), s);
 	if (p->max_length < p->min_length)
 		p->max_length = p->min_length;
 	return GH_OK;
@@ -405,6 +428,8 @@ policy_session(struct request *req, long long org, struct policy_session *p)
 	p->access_token_ttl = eff_named(req, POLICY_SESSION, s, "access_token_ttl");
 	p->refresh_token_ttl = eff_named(req, POLICY_SESSION, s, "refresh_token_ttl");
 	p->absolute_session_ttl = eff_named(req, POLICY_SESSION, s, "absolute_session_ttl");
+	p->require_verified_email_to_sign_in = eff_bool(pkey_find(POLICY_SESSION,
+	    "require_verified_email_to_sign_in"), s);
 	return GH_OK;
 }
 

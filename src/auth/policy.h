@@ -18,12 +18,15 @@
 struct policy_password {
 	long long	 min_length;	/* characters */
 	long long	 max_length;
+	int		 password_reset_requires_verified_email;	/* send no reset link to an
+							   unverified address */
 };
 
 struct policy_session {
 	long long	 access_token_ttl;	/* seconds */
 	long long	 refresh_token_ttl;
 	long long	 absolute_session_ttl;
+	int		 require_verified_email_to_sign_in;	/* login: 403 email_unverified */
 };
 
 struct policy_lockout {

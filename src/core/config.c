@@ -146,6 +146,8 @@ const struct config_key config_keys[] = {
 	  "seconds an invitation stays valid where the organization's policy does not say" },
 	{ "password_reset_ttl", CONF_INT, "1800", OFF(password_reset_ttl), 60, 86400,
 	  "seconds a password reset link stays valid" },
+	{ "email_verification_ttl", CONF_INT, "86400", OFF(email_verification_ttl), 300, 604800,
+	  "seconds an email verification link stays valid" },
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 

@@ -81,6 +81,7 @@ struct gh_config {
 	char		*public_url;
 	long long	 invitation_ttl;
 	long long	 password_reset_ttl;
+	long long	 email_verification_ttl;
 };
 
 enum config_type {

@@ -47,6 +47,11 @@ enum gh_err {
 	GH_ERR_INVITATION_EXPIRED,	/* 410 */
 	GH_ERR_INVITATION_REVOKED,	/* 410 */
 	GH_ERR_INVITATION_USED,		/* 410: already accepted */
+	GH_ERR_EMAIL_UNVERIFIED,	/* 403: the policy wants a verified address to sign in */
+	GH_ERR_LINK_UNKNOWN,		/* 404: no email verification link has this token */
+	GH_ERR_LINK_EXPIRED,		/* 410 */
+	GH_ERR_LINK_REVOKED,		/* 410: replaced or cancelled */
+	GH_ERR_LINK_USED,		/* 410: already used */
 	GH_ERR_NOT_READY,
 	GH_ERR_DB_UNAVAILABLE,		/* MySQL unreachable: 503 */
 	GH_ERR_REDIS_UNAVAILABLE,	/* Redis unreachable: 503, fail closed */

@@ -639,6 +639,7 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_FAIL_ACCT] = "fail:acct:",
 	[KV_PWRESET_IP] = "pwreset:ip:",
 	[KV_PWRESET_EMAIL] = "pwreset:email:",
+	[KV_EVERIFY_USER] = "everify:user:",
 };
 
 const char *

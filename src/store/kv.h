@@ -41,6 +41,7 @@ enum kv_key {
 	KV_FAIL_ACCT,		/* fail:acct:<user>	failed password checks of an account */
 	KV_PWRESET_IP,		/* pwreset:ip:<address>	password reset requests of an address */
 	KV_PWRESET_EMAIL,	/* pwreset:email:<hash>	password reset requests for an address */
+	KV_EVERIFY_USER,	/* everify:user:<user>	verification mails an account asked for */
 	KV_KEY__MAX
 };
 

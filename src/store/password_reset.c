@@ -75,7 +75,7 @@ store_password_reset_retire(struct db *db, struct arena *a, long long user)
 enum gh_err
 store_password_reset_use(struct db *db, struct arena *a, long long id)
 {
-	return db_exec_ints(db, a, SQL_PWR_USE, 1, id, 0LL);
+	return db_exec_ints(db, a, SQL_SIGNUP_USE, 1, id, 0LL);
 }
 
 enum gh_err

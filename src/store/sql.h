@@ -30,6 +30,7 @@
 #define DB_READ_BOOL(r, i, c)		(db_int(r, i, c) != 0)
 
 #include "store/sql_components.h"
+#include "store/sql_email.h"
 #include "store/sql_invitations.h"
 #include "store/sql_orgs.h"
 #include "store/sql_rbac.h"
@@ -50,7 +51,8 @@
 	    " CURRENT_TIMESTAMP(6), IFNULL(locked_until, CURRENT_TIMESTAMP(6))))") \
 	X(ULC_PV, INT, permission_version, "permission_version") \
 	X(ULC_USERNAME, STR, username, "username") \
-	X(ULC_EMAIL, STR, email, "email")
+	X(ULC_EMAIL, STR, email, "email") \
+	X(ULC_EMAIL_VERIFIED, BOOL, email_verified, "email_verified_at IS NOT NULL")
 #define USER_LOGIN_COLS DB_SELECT(ACCOUNT_COLUMNS)
 
 enum user_login_col { ACCOUNT_COLUMNS(DB_COL_ENUM) ULC__NCOLS };
@@ -147,7 +149,8 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	X(SQL_USER_SET_PASSWORD, "UPDATE users SET password_hash = ?, password_changed_at = CURRENT_TIMESTAMP(6)," \
 	    " is_credentials_non_expired = 1, permission_version = permission_version + 1 WHERE id = ?") \
 	X(SQL_USER_PROFILE, "SELECT id, username, email, first_name, last_name, full_name, phone_number," \
-	    " profile_image_ref, DATE_FORMAT(last_login, '%Y-%m-%dT%H:%i:%s.%fZ')" \
+	    " profile_image_ref, DATE_FORMAT(last_login, '%Y-%m-%dT%H:%i:%s.%fZ')," \
+	    " DATE_FORMAT(email_verified_at, '%Y-%m-%dT%H:%i:%s.%fZ')" \
 	    " FROM users WHERE id = ? AND deleted_at IS NULL") \
 	X(SQL_USER_ORGS, "SELECT " DB_SELECT(USER_ORG_COLUMNS) " FROM user_organization uo" \
 	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
@@ -194,7 +197,8 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	SQL_STATEMENTS_TEAMS \
 	SQL_STATEMENTS_INVITATIONS \
 	SQL_STATEMENTS_SETTINGS \
-	SQL_STATEMENTS_COMPONENTS
+	SQL_STATEMENTS_COMPONENTS \
+	SQL_STATEMENTS_EMAIL
 
 enum sql_id {
 #define X(id, text) id,

@@ -83,7 +83,8 @@
 	X(PASSWORD_RESET_USER_ID, INT, id, "id") \
 	X(PASSWORD_RESET_USER_NAME, STR, username, "username") \
 	X(PASSWORD_RESET_USER_ENABLED, BOOL, is_enabled, "is_enabled") \
-	X(PASSWORD_RESET_USER_EMAIL, STR, email, "email")
+	X(PASSWORD_RESET_USER_EMAIL, STR, email, "email") \
+	X(PASSWORD_RESET_USER_VERIFIED, BOOL, email_verified, "email_verified_at IS NOT NULL")
 
 #define INV_FROM " FROM signup_info s LEFT JOIN roles r ON r.id = s.role_id"
 /* The list filters: visibility (platform or own organization), organization, status, email. */
@@ -148,7 +149,8 @@
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset'") \
 	X(SQL_PWR_BY_TOKEN_LOCK, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) " FROM signup_info s" \
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset' FOR UPDATE") \
-	X(SQL_PWR_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
+	/* A password reset or an email verification link used (store/email_verification.c too). */ \
+	X(SQL_SIGNUP_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_PWR_SET_PASSWORD, "UPDATE users SET password_hash = ?," \
 	    " password_changed_at = CURRENT_TIMESTAMP(6), is_credentials_non_expired = 1," \
 	    " permission_version = permission_version + 1, failed_login_count = 0," \

@@ -58,7 +58,8 @@
 	X(USER_UPDATED, STR, updated_at, UTS_("u.updated_at")) \
 	X(USER_CREATED_BY, INT, created_by, "u.created_by") \
 	X(USER_UPDATED_BY, INT, updated_by, "u.updated_by") \
-	X(USER_CREATED_KEY, STR, created_key, "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f')")
+	X(USER_CREATED_KEY, STR, created_key, "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f')") \
+	X(USER_EMAIL_VERIFIED_AT, STR, email_verified_at, UTS_("u.email_verified_at"))
 #define USER_COLS DB_SELECT(USER_COLUMNS)
 
 /*

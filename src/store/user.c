@@ -9,7 +9,7 @@
 
 /* The columns of SQL_USER_PROFILE and SQL_USER_ORGS (store/sql.h). */
 enum profile_col { PROF_ID, PROF_USERNAME, PROF_EMAIL, PROF_FIRST, PROF_LAST, PROF_FULL,
-	PROF_PHONE, PROF_IMAGE, PROF_LAST_LOGIN };
+	PROF_PHONE, PROF_IMAGE, PROF_LAST_LOGIN, PROF_EMAIL_VERIFIED_AT };
 
 void
 store_user_row(const struct db_result *r, size_t i, struct user *o)
@@ -96,6 +96,7 @@ store_user_profile(struct db *db, struct arena *a, long long id, struct user *ou
 	out->phone_number = db_str(&r, 0, PROF_PHONE);
 	out->profile_image_ref = db_str(&r, 0, PROF_IMAGE);
 	out->last_login = db_str(&r, 0, PROF_LAST_LOGIN);
+	out->email_verified_at = db_str(&r, 0, PROF_EMAIL_VERIFIED_AT);
 	return GH_OK;
 }
 

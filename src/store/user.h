@@ -40,7 +40,8 @@ enum gh_err	 store_user_get(struct db *, struct arena *, long long id, int lock,
 
 /*
  * The public profile of user id, not deleted (SQL_USER_PROFILE): *out gets id, username,
- * email, the names, phone_number, profile_image_ref and last_login, the rest zero.
+ * email, the names, phone_number, profile_image_ref, last_login and email_verified_at, the
+ * rest zero.
  * GH_ERR_NOT_FOUND when there is none.
  */
 enum gh_err	 store_user_profile(struct db *, struct arena *, long long id, struct user *out);

@@ -90,7 +90,7 @@ describe('login', () => {
             last_name: 'Brown',
             full_name: 'Bob Brown',
         });
-        const allowedExtra = ['phone_number', 'profile_image_ref', 'last_login'];
+        const allowedExtra = ['phone_number', 'profile_image_ref', 'last_login', 'email_verified', 'email_verified_at'];
         for (const k of Object.keys(extra)) {
             assert.ok(allowedExtra.includes(k), `unexpected user field in the login answer: ${k}`);
         }
@@ -562,6 +562,8 @@ describe('/me', () => {
             full_name: 'Bob Brown',
             phone_number: null,
             profile_image_ref: null,
+            email_verified: false,
+            email_verified_at: null,
         });
         assert.equal(typeof lastLogin, 'string');
         assert.ok(!Number.isNaN(Date.parse(lastLogin)), `last_login is a date: ${lastLogin}`);

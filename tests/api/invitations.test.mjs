@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { mailReader, readMail } from './maillib.mjs';
 import { api, problemOf, sql, sqlValue, sleep, waitFor, CONF, REPO, STACK_DIR, DEV_PASSWORD } from './lib.mjs';
 import { createUser, deleteUser, newRid, refresh, me, redis, restartGatehouse, median } from './authlib.mjs';
 import {
@@ -22,7 +23,6 @@ const INV = '/api/v1/invitations';
 const PUB = (t) => `/api/v1/public/invitations/${t}`;
 const RESET = '/api/v1/auth/password-reset';
 const RESET_CONFIRM = '/api/v1/auth/password-reset/confirm';
-const MAIL_DIR = path.join(STACK_DIR, 'mail');
 const NEW_PASSWORD = 'correct horse battery staple';
 const addr = (tag) => `inv-${RUN}-${tag}@example.com`;
 
@@ -38,53 +38,21 @@ const seenTokens = [];
 // Mail
 
 function parseMail(file) {
-    const text = fs.readFileSync(path.join(MAIL_DIR, file), 'utf8');
-    const cut = text.indexOf('\n\n');
-    const head = text.slice(0, cut).replace(/\n[ \t]+/g, ' ');
-    const headers = {};
-    for (const line of head.split('\n')) {
-        const i = line.indexOf(':');
-        headers[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-    }
-    const body = text.slice(cut + 2);
-    const m = body.match(/(\S+#\/(accept-invitation|reset-password)\?token=([A-Za-z0-9_-]+))/);
-    const msg = { file, text, headers, body, link: m?.[1], page: m?.[2], token: m?.[3] };
+    const msg = readMail(file);
+    const m = msg.body.match(/(\S+#\/(accept-invitation|reset-password)\?token=([A-Za-z0-9_-]+))/);
+    Object.assign(msg, { link: m?.[1], page: m?.[2], token: m?.[3] });
     if (msg.token) seenTokens.push(msg.token);
     return msg;
 }
 
-function mailFiles() {
-    try {
-        return fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith('.eml')).sort();
-    } catch {
-        return [];
-    }
-}
-
-const consumed = new Set();
+const mailbox = mailReader(parseMail);
+const { consumed } = mailbox;
 
 /** The next message to `to` not returned before (waits up to ms). */
-async function nextMail(to, ms = 8000) {
-    return waitFor(() => {
-        for (const f of mailFiles()) {
-            if (consumed.has(f)) continue;
-            const msg = parseMail(f);
-            if ((msg.headers.to ?? '').toLowerCase() === to.toLowerCase()) {
-                consumed.add(f);
-                return msg;
-            }
-        }
-        return null;
-    }, ms, 50);
-}
+const nextMail = (to, ms) => mailbox.next(to, ms);
 
 /** Messages to `to` that nobody has read yet. */
-function unreadMail(to) {
-    return mailFiles()
-        .filter((f) => !consumed.has(f))
-        .map(parseMail)
-        .filter((m) => (m.headers.to ?? '').toLowerCase() === to.toLowerCase());
-}
+const unreadMail = (to) => mailbox.unread(to);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -154,7 +122,7 @@ before(async () => {
         await restartGatehouse(BASE_ENV);
     }
     assert.match(conf, /^\s*mail_command\s*=.*mailstub/m, 'the --test stack sends mail through tests/mailstub');
-    for (const f of mailFiles()) consumed.add(f);
+    mailbox.skipAll();
     await resetLimits();
     admin = await new Client('admin', { autoRelogin: true }).login();
     alice = await new Client('alice', { autoRelogin: true }).login();

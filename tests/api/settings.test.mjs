@@ -78,11 +78,13 @@ const DEFAULTS = () => ({
     password: {
         min_length: confNumber('password_min_length', 12),
         max_length: confNumber('password_max_length', 128),
+        password_reset_requires_verified_email: false,
     },
     session: {
         access_token_ttl: confNumber('access_token_ttl', 900),
         refresh_token_ttl: confNumber('refresh_token_ttl', 2592000),
         absolute_session_ttl: confNumber('session_absolute_ttl', 7776000),
+        require_verified_email_to_sign_in: false,
     },
     lockout: {
         threshold: confNumber('lockout_threshold', 5),

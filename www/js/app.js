@@ -12,6 +12,7 @@ const PUBLIC = {
     '/forgot-password': () => import('./pages/public.js'),
     '/reset-password': () => import('./pages/public.js'),
     '/accept-invitation': () => import('./pages/public.js'),
+    '/verify-email': () => import('./pages/public.js'),
 };
 
 // The console's own pages, by the route of their UI component (sql/0002_builtin.sql).

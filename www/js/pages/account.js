@@ -1,7 +1,7 @@
 // #/account/profile and #/account/security: the signed-in user's own account.
 
 import { adoptAccessToken, api, ApiError, dropSession } from '../api.js';
-import { confirmAction, field, form, fmtTime, h, notify, pageHeader, replace } from '../dom.js';
+import { confirmAction, field, form, fmtTime, h, notify, pageHeader, problemBox, replace } from '../dom.js';
 
 // The fields a person changes here (PATCH /api/v1/me); username and email are not among them.
 const PROFILE_FIELDS = [
@@ -52,9 +52,58 @@ async function profile(ctx) {
     }
     parts.push(h('h2', null, 'Organizations'),
         h('ul', null, (data.organizations || []).map((o) => h('li', null, `${o.name} (${o.slug})`, o.is_primary ? ' — primary' : ''))),
-        h('p', { class: 'notice' }, 'Your username and email are changed by an administrator of your organization. ',
+        h('p', { class: 'notice' }, 'Your username is changed by an administrator; your email address is below. ',
             'To work in another of your organizations, choose it in the menu at the top.'));
     replace(ctx.main, ...parts);
+    ctx.main.append(emailSection(ctx, u));
+}
+
+// ---- Email address: its verification and the owner's change (issue 21) -------------------------
+
+/** The "Email address" section of the profile: state, resend, change (new address + password). */
+function emailSection(ctx, u) {
+    const canEdit = ctx.can('EDIT');
+    const status = h('div', { role: 'status' });
+    const state = u.email_verified
+        ? h('p', { class: 'success' }, `${u.email} is verified`, u.email_verified_at ? ` (since ${fmtTime(u.email_verified_at)}).` : '.')
+        : h('p', { class: 'notice' }, `${u.email} is not verified yet. Follow the link we mailed to it, or ask for a new one.`);
+    const parts = [h('h2', { id: 'email-heading' }, 'Email address'), state];
+    if (canEdit && !u.email_verified) {
+        parts.push(h('p', null, h('button', {
+            type: 'button',
+            class: 'btn',
+            onclick: async (ev) => {
+                ev.target.disabled = true;
+                try {
+                    const r = await api('POST', '/api/v1/me/email/verification');
+                    replace(status, h('p', { class: 'success' }, `A verification link is on its way to ${r.data.email}.`));
+                } catch (err) {
+                    replace(status, problemBox(err));
+                } finally {
+                    ev.target.disabled = false;
+                }
+            },
+        }, 'Resend verification')));
+    }
+    if (canEdit) {
+        parts.push(h('h3', null, 'Change email'),
+            form({
+                submitLabel: 'Change email',
+                className: 'form--stacked',
+                fields: [
+                    field({ label: 'New email address', name: 'email', type: 'email', required: true, autocomplete: 'email', maxlength: 254,
+                        hint: 'We mail a link to the new address; your address changes when you open it. Your current address is told of the request.' }),
+                    field({ label: 'Current password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', maxlength: 1024 }),
+                ],
+                onSubmit: async (v, f) => {
+                    const r = await api('POST', '/api/v1/me/email', { body: { email: v.email, password: v.password } });
+                    f.reset();
+                    replace(status, h('p', { class: 'success' }, `Check ${r.data.email}: open the link we sent to confirm the change.`));
+                },
+            }));
+    }
+    parts.push(status);
+    return h('section', { class: 'account-email', 'aria-labelledby': 'email-heading' }, parts);
 }
 
 async function security(ctx) {

@@ -1,5 +1,6 @@
 // Public pages reached from mailed links: #/accept-invitation?token=T, #/reset-password?token=T,
-// and #/forgot-password (asks for the reset mail). No session is needed or used.
+// #/verify-email?token=T (confirms an email address) and #/forgot-password (asks for the reset
+// mail). No session is needed or used.
 
 import { api, ApiError } from '../api.js';
 import { field, form, h, problemBox, replace } from '../dom.js';
@@ -147,7 +148,50 @@ async function forgotPassword({ main, query, brandWith, orgSlugFrom }) {
         h('p', { class: 'auth__links' }, h('a', { href: loginLink(slug) }, 'Back to sign in'))));
 }
 
+// ---- #/verify-email?token=T: confirms an address (a verification or a change) -----------------
+
+const VERIFY_PROBLEMS = {
+    link_unknown: 'This verification link is not valid. It may have been mistyped; open the link from the mail as it is.',
+    link_expired: 'This verification link has expired. Sign in and ask for a new one on your profile.',
+    link_revoked: 'This verification link was replaced by a newer one or cancelled. Use the latest mail.',
+    link_used: 'This verification link was already used.',
+    conflict: 'Another account uses this address now. Sign in and choose another address.',
+};
+
+async function verifyEmail({ main, query }) {
+    document.title = 'Confirm your email address · Gatehouse';
+    const token = query.get('token');
+    const done = h('div', { role: 'status' });
+    const back = h('p', { class: 'auth__links' }, h('a', { href: '#/login' }, 'Go to sign in'));
+    if (!token) {
+        replace(main, card('Confirm your email address', problemBox(new ApiError(404, { title: 'No verification token', detail: VERIFY_PROBLEMS.link_unknown, code: 'link_unknown' })), back));
+        return;
+    }
+    const f = form({
+        submitLabel: 'Confirm this address',
+        className: 'form--stacked',
+        fields: [],
+        onSubmit: async () => {
+            try {
+                const r = await api('POST', '/api/v1/public/email/verify', { body: { token }, auth: false });
+                const d = r.data || {};
+                f.hidden = true;
+                replace(done, h('p', { class: 'success' }, d.changed
+                    ? `Your account now uses ${d.email}, and the address is verified.`
+                    : `${d.email} is verified.`));
+            } catch (err) {
+                if (err.problem && VERIFY_PROBLEMS[err.code]) err.problem.detail = VERIFY_PROBLEMS[err.code];
+                throw err;
+            }
+        },
+    });
+    replace(main, card('Confirm your email address',
+        h('p', null, 'Confirm that this mailbox belongs to you. If the link is for a new address, your account switches to it now.'),
+        f, done, back));
+}
+
 export async function render(ctx) {
+    if (ctx.path === '/verify-email') return verifyEmail(ctx);
     if (ctx.path === '/accept-invitation') return acceptInvitation(ctx);
     if (ctx.path === '/reset-password') return resetPassword(ctx);
     return forgotPassword(ctx);

@@ -1,0 +1,66 @@
+/*
+ * email_verification.h: the email verification rows of signup_info (purpose
+ * 'email_verification') as structs, and the account columns a verification writes
+ * (users.email, users.email_verified_at; docs/api-users.md, "Verified email").
+ *
+ * The columns are EMAIL_VERIFICATION_COLUMNS in store/sql_email.h.  Every function takes the
+ * worker's connection and an arena, which owns whatever it returns.  Errors are those of
+ * db_exec, GH_ERR_NOT_FOUND where a row is missing and GH_ERR_CONFLICT where an address is
+ * taken; the caller words the problem.  A token is passed as its SHA-256, never in clear.
+ */
+#ifndef GH_STORE_EMAIL_VERIFICATION_H
+#define GH_STORE_EMAIL_VERIFICATION_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "store/db.h"
+
+enum email_verification_col {
+	EMAIL_VERIFICATION_COLUMNS(DB_COL_ENUM) EMAIL_VERIFICATION__NCOLS
+};
+
+/*
+ * A verification link: its account, the address it proves, its derived status (as an
+ * invitation's) and the account's current address (NULL: the account was deleted).
+ */
+struct email_verification {
+	EMAIL_VERIFICATION_COLUMNS(DB_COL_MEMBER)
+};
+
+/* A new link proving email for account user, whose token hashes to hash, valid ttl seconds. */
+enum gh_err	 store_email_verification_insert(struct db *, struct arena *, long long user,
+		    const char *email, const unsigned char hash[32], long long ttl);
+
+/* Retire (revoke) every unused verification link of account user. */
+enum gh_err	 store_email_verification_retire(struct db *, struct arena *, long long user);
+
+/*
+ * The link whose token hashes to hash into *out, its row locked for update when lock (in the
+ * caller's transaction); GH_ERR_NOT_FOUND when there is none.
+ */
+enum gh_err	 store_email_verification_get(struct db *, struct arena *,
+		    const unsigned char hash[32], int lock, struct email_verification *out);
+
+/* Mark link id used now. */
+enum gh_err	 store_email_verification_use(struct db *, struct arena *, long long id);
+
+/*
+ * Give account user the address email, verified now; GH_ERR_CONFLICT when another row holds
+ * it, GH_ERR_NOT_FOUND when the account is gone.
+ */
+enum gh_err	 store_email_verification_confirm(struct db *, struct arena *, long long user,
+		    const char *email);
+
+/* Mark the address of account user unverified (an administrator changed it). */
+enum gh_err	 store_email_verification_unverify(struct db *, struct arena *, long long user);
+
+/*
+ * Mark the address of account user verified now if it is still email and not verified yet (an
+ * invitation mailed to it was accepted).
+ */
+enum gh_err	 store_email_verification_proven(struct db *, struct arena *, long long user,
+		    const char *email);
+
+#endif
