@@ -215,6 +215,7 @@ api_me_switch_org(struct request *req)
 	struct refresh		 head;
 	const char		*want;
 	char			*access, *refresh;
+	struct policy_session	 ps;
 	const char		*reason;
 	long long		 attl, rttl, nid;
 	enum gh_err		 err;
@@ -263,6 +264,12 @@ api_me_switch_org(struct request *req)
 	(void)audit_change(req, "auth.organization.switch", "organization", u.org, u.org, d);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	/* The organization left may want the access token it issued ended now. */
+	if (req->auth.org_id > 0 && req->auth.org_id != u.org &&
+	    policy_session(req, req->auth.org_id, &ps) == GH_OK && ps.end_access_on_switch &&
+	    (err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK)
+		return req_fail(req, err, NULL, "the session moved but the token store is "
+		    "unreachable; try again");
 	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
 		return err;
 	o = session_response(req, &u, access, attl, refresh, rttl);

@@ -225,6 +225,35 @@ describe('POST /api/v1/me/organization', () => {
         expectProblem(await refresh(r.refresh), 401, 'refresh_token_invalid', 'the switched token is revoked with its family');
     });
 
+    test('the old organization\'s access token lives on, unless its session policy ends it at a switch', async () => {
+        const u = await twoOrgUser('endacc');
+        const s = await mustLogin(u.username);
+        const r = await switchTo(s.token, ORG.globex);
+        assert.equal(r.status, 200, r.text);
+        assert.equal((await me(s.token)).status, 200, 'by default the acme token keeps its lifetime');
+        const admin = await mustLogin('admin');
+        const put = (settings) => api('PUT', `/api/v1/organizations/${ORG.acme}/policies/session`,
+            { token: admin.token, body: { settings } });
+        assert.equal((await put({ end_access_on_switch: true })).status, 200);
+        try {
+            const s2 = await mustLogin(u.username);
+            const r2 = await switchTo(s2.token, ORG.globex);
+            assert.equal(r2.status, 200, r2.text);
+            expectProblem(await me(s2.token), 401, 'token_revoked', 'acme ends the token it issued');
+            assert.equal((await me(r2.token)).status, 200, 'the globex token works');
+        } finally {
+            assert.equal((await put({ end_access_on_switch: null })).status, 200);
+        }
+    });
+
+    test('answers to the account flags a refresh answers to (an expired password)', async () => {
+        const u = await twoOrgUser('flags');
+        const s = await mustLogin(u.username);
+        await sql(`UPDATE users SET is_credentials_non_expired = 0 WHERE id = ${u.id}`);
+        expectProblem(await switchTo(s.token, ORG.globex), 403, 'credentials_expired');
+        expectProblem(await refresh(s.refresh), 403, 'credentials_expired', 'a refresh says the same');
+    });
+
     test('refused for a non-member organization and a suspended membership, audited', async () => {
         const u = await twoOrgUser('ref');
         const s = await mustLogin(u.username);

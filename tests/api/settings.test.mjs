@@ -85,6 +85,7 @@ const DEFAULTS = () => ({
         refresh_token_ttl: confNumber('refresh_token_ttl', 2592000),
         absolute_session_ttl: confNumber('session_absolute_ttl', 7776000),
         require_verified_email_to_sign_in: false,
+        end_access_on_switch: false,
     },
     lockout: {
         threshold: confNumber('lockout_threshold', 5),
