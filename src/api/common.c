@@ -413,3 +413,28 @@ api_user_patch_apply(const struct api_user_patch *p, struct user *u, cJSON *name
 	}
 	return changed;
 }
+
+/* The body field a duplicate key of users names, or NULL. */
+static const char *
+user_dup_field(struct request *req)
+{
+	const char	*k = db_dup_key(req->w->db);
+
+	if (strstr(k, "uq_users_username") != NULL)
+		return "username";
+	if (strstr(k, "uq_users_email") != NULL)
+		return "email";
+	if (strstr(k, "uq_users_phone_number") != NULL)
+		return "phone_number";
+	return NULL;
+}
+
+enum gh_err
+api_user_conflict(struct request *req)
+{
+	const char	*f = user_dup_field(req);
+
+	if (f == NULL)
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "a user with these details exists");
+	return req_fail(req, GH_ERR_CONFLICT, f, "another user already has this %s", f);
+}

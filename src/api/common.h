@@ -155,4 +155,7 @@ enum gh_err	 api_user_patch_parse(struct request *, struct api_user_patch *p);
  */
 size_t		 api_user_patch_apply(const struct api_user_patch *p, struct user *u, cJSON *names);
 
+/* 409 conflict naming the field (username, email, phone_number) a duplicate key of users names. */
+enum gh_err	 api_user_conflict(struct request *);
+
 #endif

@@ -98,14 +98,18 @@ enum gh_err
 api_me_update(struct request *req)
 {
 	struct api_user_patch	 p;
+	struct policy_session	 ps;
 	struct user		 u;
 	long long		 id = req->auth.user_id;
 	enum gh_err		 err;
 	cJSON			*d, *names, *cur;
 
-	if (cJSON_GetObjectItemCaseSensitive(req->json, "username") != NULL)
+	if (cJSON_GetObjectItemCaseSensitive(req->json, "username") != NULL &&
+	    (policy_session(req, req->auth.org_id, &ps) != GH_OK ||
+	    !ps.users_change_username))
 		return req_fail(req, GH_ERR_VALIDATION, "username", "the username cannot be "
-		    "changed here; an administrator changes it (PATCH /api/v1/users/{id})");
+		    "changed here under this organization's policy; an administrator changes it "
+		    "(PATCH /api/v1/users/{id})");
 	if (cJSON_GetObjectItemCaseSensitive(req->json, "email") != NULL)
 		return req_fail(req, GH_ERR_VALIDATION, "email", "the email cannot be changed "
 		    "here; use POST /api/v1/me/email, which verifies the new address");
@@ -128,8 +132,7 @@ api_me_update(struct request *req)
 	if (api_user_patch_apply(&p, &u, names) > 0) {
 		if ((err = store_user_update(req->w->db, req->arena, &u, id)) != GH_OK) {
 			if (err == GH_ERR_CONFLICT)
-				err = req_fail(req, GH_ERR_CONFLICT, "phone_number",
-				    "another user already has this phone_number");
+				err = api_user_conflict(req);
 			goto fail;
 		}
 		(void)audit_change(req, "user.update", "user", id, req->auth.org_id, d);

@@ -64,31 +64,6 @@ json_free(void *p)
  */
 
 
-/* The body field name a duplicate key names. */
-static const char *
-dup_field(struct request *req)
-{
-	const char	*k = db_dup_key(req->w->db);
-
-	if (strstr(k, "uq_users_username") != NULL)
-		return "username";
-	if (strstr(k, "uq_users_email") != NULL)
-		return "email";
-	if (strstr(k, "uq_users_phone_number") != NULL)
-		return "phone_number";
-	return NULL;
-}
-
-static enum gh_err
-conflict(struct request *req)
-{
-	const char	*f = dup_field(req);
-
-	if (f == NULL)
-		return req_fail(req, GH_ERR_CONFLICT, NULL, "a user with these details exists");
-	return req_fail(req, GH_ERR_CONFLICT, f, "another user already has this %s", f);
-}
-
 /* ---------------------------------------------------------------------------------------------
  * Representation, tenancy, audit
  */
@@ -678,7 +653,7 @@ api_user_create(struct request *req)
 	if ((err = store_user_insert(req->w->db, req->arena, &u, hash, req->auth.user_id,
 	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
-			err = conflict(req);
+			err = api_user_conflict(req);
 		goto fail;
 	}
 	if ((err = store_user_join_org(req->w->db, req->arena, id, org)) != GH_OK)
@@ -742,7 +717,7 @@ api_user_update(struct request *req)
 		if ((err = store_user_update(req->w->db, req->arena, &u, req->auth.user_id)) !=
 		    GH_OK) {
 			if (err == GH_ERR_CONFLICT)
-				err = conflict(req);
+				err = api_user_conflict(req);
 			goto fail;
 		}
 		/* A new address is not proven: unverified, its owner's pending links retired. */

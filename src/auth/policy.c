@@ -76,6 +76,7 @@ static const struct pkey pkeys[] = {
 	  CFG(session_absolute_ttl) },
 	{ POLICY_SESSION, "require_verified_email_to_sign_in", PK_BOOL, 0, 1, 0 },
 	{ POLICY_SESSION, "end_access_on_switch", PK_BOOL, 0, 1, 0 },
+	{ POLICY_SESSION, "users_change_username", PK_BOOL, 0, 1, 0 },
 	{ POLICY_LOCKOUT, "threshold", PK_INT, 1, 100, CFG(lockout_threshold) },
 	{ POLICY_LOCKOUT, "period", PK_INT, 60, 86400, CFG(lockout_period) },
 	{ POLICY_INVITATION, "allowed_domains", PK_DOMAINS, 0, PDOMAINS_MAX, 0 },
@@ -432,6 +433,8 @@ policy_session(struct request *req, long long org, struct policy_session *p)
 	p->require_verified_email_to_sign_in = eff_bool(pkey_find(POLICY_SESSION,
 	    "require_verified_email_to_sign_in"), s);
 	p->end_access_on_switch = eff_bool(pkey_find(POLICY_SESSION, "end_access_on_switch"), s);
+	p->users_change_username = eff_bool(pkey_find(POLICY_SESSION, "users_change_username"),
+	    s);
 	return GH_OK;
 }
 

@@ -27,6 +27,7 @@ struct policy_session {
 	long long	 refresh_token_ttl;
 	long long	 absolute_session_ttl;
 	int		 require_verified_email_to_sign_in;	/* login: 403 email_unverified */
+	int		 users_change_username;	/* PATCH /me may change the username */
 	int		 end_access_on_switch;	/* an organization switch revokes the access
 						   token it was asked with (left organization) */
 };

@@ -115,6 +115,29 @@ describe('PATCH /api/v1/me', () => {
         assert.deepEqual(await profileRow(u.id), before, 'nothing changed');
     });
 
+    test('the username changes here only where the organization\'s session policy allows it', async () => {
+        const u = await createUser(`me-${RUN}-un`);
+        made.push(u.id);
+        const s = await mustLogin(u.username);
+        const admin = await mustLogin('admin');
+        const put = (settings) => api('PUT', `/api/v1/organizations/${ORG.acme}/policies/session`,
+            { token: admin.token, body: { settings } });
+        const newName = `me${RUN}renamed`;
+        expectProblem(await patchMe(s.token, { username: newName }), 400, 'validation_failed');
+        assert.equal((await put({ users_change_username: true })).status, 200);
+        try {
+            const taken = await patchMe(s.token, { username: 'Alice' });
+            expectProblem(taken, 409, 'conflict');
+            assert.equal(taken.json.field, 'username');
+            const ok = await patchMe(s.token, { username: newName.toUpperCase() });
+            assert.equal(ok.status, 200, ok.text);
+            assert.equal(ok.json.user.username, newName, 'stored in the one form');
+            assert.equal(await sqlValue(`SELECT username FROM users WHERE id = ${u.id}`), newName);
+        } finally {
+            assert.equal((await put({ users_change_username: null })).status, 200);
+        }
+    });
+
     test('a stale If-Match answers 412 and changes nothing', async () => {
         const stale = (await me(s.token)).headers.get('etag');
         assert.equal((await patchMe(s.token, { last_name: `L${RUN}` })).status, 200);

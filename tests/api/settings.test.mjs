@@ -86,6 +86,7 @@ const DEFAULTS = () => ({
         absolute_session_ttl: confNumber('session_absolute_ttl', 7776000),
         require_verified_email_to_sign_in: false,
         end_access_on_switch: false,
+        users_change_username: false,
     },
     lockout: {
         threshold: confNumber('lockout_threshold', 5),
