@@ -11,6 +11,7 @@
 #include "auth/authn.h"
 #include "core/arena.h"
 #include "core/ctx.h"
+#include "core/mail.h"
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/kv.h"
@@ -437,4 +438,15 @@ api_user_conflict(struct request *req)
 	if (f == NULL)
 		return req_fail(req, GH_ERR_CONFLICT, NULL, "a user with these details exists");
 	return req_fail(req, GH_ERR_CONFLICT, f, "another user already has this %s", f);
+}
+
+enum gh_err
+api_mail(struct request *req, const char *to, const char *name, const char *const *vars)
+{
+	const char	*why;
+	enum gh_err	 err;
+
+	if ((err = mail_send(req->w->cfg, req->arena, to, name, vars, &why)) != GH_OK)
+		return req_fail(req, err, NULL, "%s", why);
+	return GH_OK;
 }

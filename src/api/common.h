@@ -155,6 +155,10 @@ enum gh_err	 api_user_patch_parse(struct request *, struct api_user_patch *p);
  */
 size_t		 api_user_patch_apply(const struct api_user_patch *p, struct user *u, cJSON *names);
 
+/* Send mail template name to to with vars (core/mail.h); its failure as the request's problem. */
+enum gh_err	 api_mail(struct request *, const char *to, const char *name,
+		    const char *const *vars);
+
 /* 409 conflict naming the field (username, email, phone_number) a duplicate key of users names. */
 enum gh_err	 api_user_conflict(struct request *);
 

@@ -98,7 +98,7 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 {
 	const struct gh_config	*cfg = req->w->cfg;
 	unsigned char		 hash[32];
-	const char		*tok, *why;
+	const char		*tok;
 	int			 own = !db_in_tx(req->w->db);
 	enum gh_err		 err;
 
@@ -119,11 +119,8 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 			NULL, NULL
 		};
 
-		if ((err = mail_send(cfg, req->arena, email, "verify-email", vars, &why)) !=
-		    GH_OK) {
-			err = req_fail(req, err, NULL, "%s", why);
+		if ((err = api_mail(req, email, "verify-email", vars)) != GH_OK)
 			goto fail;
-		}
 	}
 	if (own && (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;

@@ -219,13 +219,8 @@ mail_invitation(struct request *req, const struct invitation *inv,
 		"expires_at", human_time(req, inv->expires_at),
 		NULL, NULL
 	};
-	const char	*why;
-	enum gh_err	 err;
 
-	if ((err = mail_send(req->w->cfg, req->arena, inv->email, "invitation", vars, &why)) !=
-	    GH_OK)
-		return req_fail(req, err, NULL, "%s", why);
-	return GH_OK;
+	return api_mail(req, inv->email, "invitation", vars);
 }
 
 /* The active organization org invites into, into *o: 400 naming "organization_id" else. */
