@@ -23,6 +23,21 @@
 
 #define MAX_WORKERS	1024
 
+/*
+ * Built with AddressSanitizer (--enable-asan): a worker leaves through _exit(), which skips the
+ * atexit() leak check, so it runs LeakSanitizer itself first (docs/reliability.md).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define GH_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GH_LSAN 1
+#endif
+#endif
+#ifdef GH_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 /* The pools: every worker serves one socket. */
 enum pool { POOL_MAIN, POOL_CHECK, POOL_N };
 
@@ -180,6 +195,9 @@ spawn(struct master *m, enum pool p)
 				close(m->fd[q]);	/* another pool's socket */
 		rc = worker_run(&m->cfg, m->fd[p], m->metrics, p == POOL_CHECK ?
 		    m->cfg.check_worker_connections : m->cfg.worker_connections);
+#ifdef GH_LSAN
+		__lsan_do_leak_check();
+#endif
 		_exit(rc);
 	}
 	m->slots[i].pid = pid;
