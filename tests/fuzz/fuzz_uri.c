@@ -2,7 +2,8 @@
  * fuzz_uri: the request URI as nginx hands it over (REQUEST_URI), through req_parse_uri (length,
  * percent-decoding of the path segment by segment, dot segments, encoded slashes, the query
  * check), then the query parameters the handlers read (req_query) and the list cursor
- * (api_page_parse: ?limit= and the base64url ?cursor=).
+ * (api_page_parse: ?limit= and the base64url ?cursor=, which must be the one spelling
+ * api_cursor gives the id it decodes to).
  */
 #include "fuzz.h"
 
@@ -30,7 +31,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; names[i] != NULL; i++)
 			if ((v = req_query(&req, names[i])) != NULL)
 				(void)strlen(v);
-		(void)api_page_parse(&req, &pg);
+		/* A cursor accepted is the one spelling api_cursor gives its id. */
+		if (api_page_parse(&req, &pg) == GH_OK && (v = req_query(&req, "cursor")) != NULL &&
+		    strcmp(api_cursor(&req, pg.after), v) != 0)
+			abort();
 	}
 	arena_reset(fuzz_arena());
 	free(uri);
