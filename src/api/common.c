@@ -73,7 +73,7 @@ api_page_parse(struct request *req, struct api_page *pg)
 	pg->after = 0;
 	if ((err = api_limit_parse(req, &pg->limit)) != GH_OK)
 		return err;
-	if (c != NULL && (sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL, &n, NULL,
+	if (c != NULL && (!valid_base64url(c) || sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL, &n, NULL,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n < 4 ||
 	    memcmp(dec, "id:", 3) != 0 ||
 	    !valid_int_mem((char *)dec + 3, n - 3, 1, LLONG_MAX, &pg->after)))

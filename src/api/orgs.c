@@ -198,7 +198,7 @@ parse_cursor(struct request *req, const char *sort, long long *id, const char **
 	if (c == NULL)
 		return GH_OK;
 	dec = arena_alloc(req->arena, CURSOR_MAX + 1);
-	if (strlen(c) > CURSOR_MAX * 4 / 3 + 4 ||
+	if (strlen(c) > CURSOR_MAX * 4 / 3 + 4 || !valid_base64url(c) ||
 	    sodium_base642bin(dec, CURSOR_MAX, c, strlen(c), NULL, &n, NULL,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || memchr(dec, '\0', n) != NULL)
 		goto bad;

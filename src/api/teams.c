@@ -74,7 +74,7 @@ keyset_parse(struct request *req, const char *const *sorts, struct db_keyset *ks
 	if ((c = req_query(req, "cursor")) == NULL)
 		return GH_OK;
 	sl = strlen(sorts[ks->sort]);
-	if (strlen(c) >= CURSOR_MAX || sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL,
+	if (strlen(c) >= CURSOR_MAX || !valid_base64url(c) || sodium_base642bin(dec, sizeof(dec) - 1, c, strlen(c), NULL,
 	    &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
 		goto bad;
 	dec[n] = '\0';

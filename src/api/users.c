@@ -287,7 +287,7 @@ cursor_parse(struct request *req, const char *c, struct list_args *a)
 	const cJSON	*v;
 	int		 i;
 
-	if (strlen(c) > 1024)
+	if (strlen(c) > 1024 || !valid_base64url(c))
 		return bad_cursor(req);
 	dec = arena_alloc(req->arena, 1024);
 	if (sodium_base642bin(dec, 1023, c, strlen(c), NULL, &n, NULL,

@@ -47,7 +47,8 @@ session_sid_decode(const char *sid, unsigned char family[SESSION_FAMILY_LEN])
 {
 	size_t	 n;
 
-	if (sodium_base642bin(family, SESSION_FAMILY_LEN, sid, strlen(sid), NULL, &n, NULL,
+	if (!valid_base64url(sid) ||
+	    sodium_base642bin(family, SESSION_FAMILY_LEN, sid, strlen(sid), NULL, &n, NULL,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || n != SESSION_FAMILY_LEN)
 		return -1;
 	return 0;

@@ -208,6 +208,19 @@ valid_int_text(const char *s, long long min, long long max, long long *out)
 	return s != NULL && valid_int_mem(s, strlen(s), min, max, out);
 }
 
+int
+valid_base64url(const char *s)
+{
+	const char	*p;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return 0;
+	return 1;
+}
+
 /*
  * An https URL (printable ASCII, no spaces, quotes, angle brackets or backslashes), or a
  * relative asset key: letters, digits, . _ - / starting with a letter or digit, without

@@ -11,7 +11,11 @@
 
 #include <cmocka.h>
 
+#include "core/arena.h"
 #include "core/valid.h"
+#include "api/common.h"
+#include "auth/session.h"
+#include "http/request.h"
 
 static void
 test_username(void **state)
@@ -184,6 +188,49 @@ test_int_text(void **state)
 	assert_false(valid_int_mem("1", 0, 0, 1000, &v));
 }
 
+/*
+ * Base64url text and the decoders behind it.  libsodium 1.0.18 decodes every byte 0x80-0xff as
+ * '_': tests/fuzz/fuzz_formats found a session id with four 0xff bytes that decoded to the same
+ * family as its spelling with '_', and the list cursors took the same aliases.
+ */
+static void
+test_base64url(void **state)
+{
+	static const char	 fuzzed[] = "AAAAAAAAA\xff\xff\xff\xff" "AAAAAAAAA";
+	unsigned char		 family[SESSION_FAMILY_LEN];
+	struct arena		*a = arena_new(4096);
+	struct request		 req;
+	struct api_page		 pg;
+	char			*env[] = { NULL };
+
+	(void)state;
+	assert_true(valid_base64url("q83vEjRWeJCrze8SNFZ4kA"));
+	assert_true(valid_base64url("a-b_c9"));
+	assert_false(valid_base64url(NULL));
+	assert_false(valid_base64url(""));
+	assert_false(valid_base64url("a=b"));
+	assert_false(valid_base64url("a+b/"));
+	assert_false(valid_base64url("ab\xff"));
+	assert_false(valid_base64url("\x80"));
+
+	assert_int_equal(session_sid_decode("AAAAAAAAA____AAAAAAAAA", family), 0);
+	assert_int_equal(session_sid_decode(fuzzed, family), -1);
+	assert_int_equal(session_sid_decode("", family), -1);
+
+	/* "aWQ6NDI" is "id:42"; the same with its last character spelled 0xff is refused. */
+	req_init(&req, a, env);
+	req.uri = "/api/v1/roles?cursor=aWQ6NDI";
+	assert_int_equal(req_parse_uri(&req), GH_OK);
+	assert_int_equal(api_page_parse(&req, &pg), GH_OK);
+	assert_true(pg.after == 42);
+	req_init(&req, a, env);
+	req.uri = "/api/v1/roles?cursor=aWQ6ND%FF";
+	assert_int_equal(req_parse_uri(&req), GH_OK);
+	assert_int_equal(api_page_parse(&req, &pg), GH_ERR_VALIDATION);
+	assert_string_equal(req.field, "cursor");
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -195,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_ident_small_buffer),
 		cmocka_unit_test(test_int_text),
+		cmocka_unit_test(test_base64url),
 	};
 
 	return cmocka_run_group_tests_name("valid", tests, NULL, NULL);
