@@ -128,18 +128,10 @@ user_org_row(const struct db_result *r, size_t i, struct user_org *o)
 enum gh_err
 store_user_orgs(struct db *db, struct arena *a, long long id, struct user_org **out, size_t *n)
 {
-	struct db_result r;
-	struct user_org	*o;
-	size_t		 i;
-	enum gh_err	 err;
+	struct db_param	 p[1];
 
-	if ((err = by_id(db, a, SQL_USER_ORGS, id, &r)) != GH_OK)
-		return err;
-	*out = o = arena_alloc(a, (r.nrows + 1) * sizeof(*o));
-	for (i = 0; i < r.nrows; i++)
-		user_org_row(&r, i, &o[i]);
-	*n = r.nrows;
-	return GH_OK;
+	p[0] = DB_INT(id);
+	return DB_ROWS(db, a, SQL_USER_ORGS, p, 1, user_org_row, out, n);
 }
 
 enum gh_err
