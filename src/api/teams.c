@@ -25,6 +25,7 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/organization.h"
 #include "store/team.h"
 
 
@@ -505,7 +506,7 @@ api_team_member_add(struct request *req)
 		return err;
 	/* The team's row lock serialises every membership change of the team. */
 	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
-	    (err = store_team_user_in_org(req->w->db, req->arena, user, t.organization_id,
+	    (err = store_organization_has_member(req->w->db, req->arena, t.organization_id, user,
 	    &in_org)) != GH_OK)
 		goto fail;
 	if (!in_org) {

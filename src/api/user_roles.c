@@ -21,6 +21,7 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/organization.h"
 #include "store/role.h"
 #include "store/user_role.h"
 
@@ -45,7 +46,7 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 		return err;
 	if (*org != req->auth.org_id && !platform)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user in your organization");
-	if ((err = store_user_role_member(req->w->db, req->arena, *user, *org,
+	if ((err = store_organization_has_member(req->w->db, req->arena, *org, *user,
 	    &member)) != GH_OK)
 		return err;
 	if (!member)

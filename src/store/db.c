@@ -522,12 +522,87 @@ db_exec_one(struct db *db, struct arena *a, enum sql_id id, const struct db_para
 }
 
 enum gh_err
-db_exec_ints(struct db *db, struct arena *a, enum sql_id id, size_t n, long long v0,
-    long long v1)
+db_insert(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, long long *newid)
 {
-	struct db_param	 p[2];
+	struct db_result r;
+	enum gh_err	 err;
 
-	p[0] = DB_INT(v0);
-	p[1] = DB_INT(v1);
-	return db_exec(db, a, id, p, n, NULL);
+	if ((err = db_exec(db, a, id, params, n, &r)) == GH_OK)
+		*newid = (long long)r.insert_id;
+	return err;
+}
+
+enum gh_err
+db_value(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, long long none, long long *v)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, id, params, n, &r)) == GH_OK)
+		*v = r.nrows > 0 ? db_int(&r, 0, 0) : none;
+	return err;
+}
+
+enum gh_err
+db_exists(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, int *yes)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	*yes = 0;
+	if ((err = db_exec(db, a, id, params, n, &r)) == GH_OK)
+		*yes = r.nrows > 0;
+	return err;
+}
+
+enum gh_err
+db_change(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, id, params, n, &r)) != GH_OK)
+		return err;
+	return r.affected == 0 ? GH_ERR_NOT_FOUND : GH_OK;
+}
+
+enum gh_err
+db_affected(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, unsigned long long *affected)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, id, params, n, &r)) == GH_OK)
+		*affected = r.affected;
+	return err;
+}
+
+enum gh_err
+db_versions(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, struct db_versions *v)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	if ((err = db_exec(db, a, id, params, n, &r)) == GH_OK)
+		db_versions_of(a, &r, v);
+	return err;
+}
+
+enum gh_err
+db_exec_page(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, const struct db_keyset *ks, int text, struct db_result *out)
+{
+	struct db_param	 p[24];
+
+	if (n + 4 > sizeof(p) / sizeof(p[0]))
+		return GH_ERR_INTERNAL;
+	memcpy(p, params, n * sizeof(*p));
+	n += db_keyset_params(ks, text, p + n);
+	return db_exec(db, a, id, p, n, out);
 }

@@ -93,16 +93,72 @@ enum gh_err	 db_ping(struct db *);
 enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
 
-/*
- * db_exec of a statement without a result that takes n (1 or 2) integer parameters, v0 then
- * v1 (v1 is ignored when n is 1).
- */
-enum gh_err	 db_exec_ints(struct db *, struct arena *a, enum sql_id id, size_t n, long long v0,
-		    long long v1);
-
 /* db_exec of a statement that reads one row: GH_ERR_NOT_FOUND when it reads none. */
 enum gh_err	 db_exec_one(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
+
+/*
+ * Users and a version of each (permission_version), as a change that moved them reads them back
+ * to publish them: ids[i] has version versions[i], i < n (arena).
+ */
+struct db_versions {
+	long long	*ids;
+	long long	*versions;
+	size_t		 n;
+};
+
+/*
+ * A parameter list written in place: DB_PARAMS(DB_INT(id), DB_STR(name)) stands for two
+ * arguments of db_exec and its kin, the array and its length.  (sizeof does not evaluate.)
+ */
+#define DB_PARAMS(...)	((const struct db_param[]){ __VA_ARGS__ }),			\
+			(sizeof((const struct db_param[]){ __VA_ARGS__ }) / sizeof(struct db_param))
+
+/* db_exec of a statement without a result, its parameters following. */
+#define DB_RUN(db, a, id, ...)	db_exec((db), (a), (id), DB_PARAMS(__VA_ARGS__), NULL)
+
+/* db_exec of an INSERT: *newid gets the row's AUTO_INCREMENT id. */
+enum gh_err	 db_insert(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, long long *newid);
+#define DB_INSERT(db, a, id, newid, ...)						\
+	db_insert((db), (a), (id), DB_PARAMS(__VA_ARGS__), (newid))
+
+/*
+ * db_exec of a statement that reads at most one integer: *v gets column 0 of row 0, or none
+ * when there is no row (a missing row is not an error here).
+ */
+enum gh_err	 db_value(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, long long none, long long *v);
+#define DB_VALUE(db, a, id, none, v, ...)						\
+	db_value((db), (a), (id), DB_PARAMS(__VA_ARGS__), (none), (v))
+
+/* db_exec of a statement that looks for rows: *yes 1 when it reads one, else 0. */
+enum gh_err	 db_exists(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, int *yes);
+#define DB_EXISTS(db, a, id, yes, ...)							\
+	db_exists((db), (a), (id), DB_PARAMS(__VA_ARGS__), (yes))
+
+/* db_exec of a statement without a result that must change a row: GH_ERR_NOT_FOUND if none. */
+enum gh_err	 db_change(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n);
+#define DB_CHANGE(db, a, id, ...)	db_change((db), (a), (id), DB_PARAMS(__VA_ARGS__))
+
+/* db_exec of a statement without a result: *affected gets the rows it changed. */
+enum gh_err	 db_affected(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, unsigned long long *affected);
+#define DB_AFFECTED(db, a, id, affected, ...)						\
+	db_affected((db), (a), (id), DB_PARAMS(__VA_ARGS__), (affected))
+
+/* db_exec of a statement that reads (user id, version) rows into *v (db_versions_of). */
+enum gh_err	 db_versions(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, struct db_versions *v);
+#define DB_VERSIONS(db, a, id, v, ...)							\
+	db_versions((db), (a), (id), DB_PARAMS(__VA_ARGS__), (v))
+
+/* db_exec with the keyset part of a list (db_keyset_params) bound after the n parameters. */
+enum gh_err	 db_exec_page(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, const struct db_keyset *ks, int text,
+		    struct db_result *out);
 
 enum gh_err	 db_begin(struct db *);
 /*
@@ -124,35 +180,56 @@ int		 db_in_tx(const struct db *);
  */
 size_t		 db_keyset_params(const struct db_keyset *, int text, struct db_param *p);
 
-/*
- * Users and a version of each (permission_version), as a change that moved them reads them back
- * to publish them: ids[i] has version versions[i], i < n (arena).
- */
-struct db_versions {
-	long long	*ids;
-	long long	*versions;
-	size_t		 n;
-};
-
 /* Rows (id, version) of r into v (in a). */
 void		 db_versions_of(struct arena *, const struct db_result *r, struct db_versions *v);
 
 /*
- * Run statement id and read every row into a new array of the arena: *out gets the array (one
- * spare element), *n the rows, each read by row(result, i, &(*out)[i]).  Evaluates to the
- * error of db_exec.  (A GNU statement expression, as gcc and clang take it.)
+ * Read every row of result r into a new array of the arena: *out gets the array (one spare
+ * element), *n the rows, each read by row(result, i, &(*out)[i]).
  */
-#define DB_ROWS(db, a, id, params, np, row, out, n) __extension__ ({			\
+#define DB_READ_ROWS(a, r, row, out, n) do {						\
+	size_t	 i_;									\
+											\
+	*(out) = arena_alloc((a), ((r)->nrows + 1) * sizeof(**(out)));			\
+	for (i_ = 0; i_ < (r)->nrows; i_++)						\
+		row((r), i_, &(*(out))[i_]);						\
+	*(n) = (r)->nrows;								\
+} while (0)
+
+/*
+ * Run statement id with the parameters that follow and read every row (DB_READ_ROWS).
+ * Evaluates to the error of db_exec.  (GNU statement expressions, as gcc and clang take them.)
+ */
+#define DB_ROWS(db, a, id, row, out, n, ...) __extension__ ({				\
 	struct db_result r_;								\
 	enum gh_err	 e_;								\
-	size_t		 i_;								\
 											\
-	if ((e_ = db_exec((db), (a), (id), (params), (np), &r_)) == GH_OK) {		\
-		*(out) = arena_alloc((a), (r_.nrows + 1) * sizeof(**(out)));		\
-		for (i_ = 0; i_ < r_.nrows; i_++)					\
-			row(&r_, i_, &(*(out))[i_]);					\
-		*(n) = r_.nrows;							\
-	}										\
+	if ((e_ = db_exec((db), (a), (id), DB_PARAMS(__VA_ARGS__), &r_)) == GH_OK)	\
+		DB_READ_ROWS((a), &r_, row, (out), (n));				\
+	e_;										\
+})
+
+/* DB_ROWS of one keyset page (db_exec_page); text: the sort key is text. */
+#define DB_PAGE(db, a, id, ks, text, row, out, n, ...) __extension__ ({		\
+	struct db_result r_;								\
+	enum gh_err	 e_;								\
+											\
+	if ((e_ = db_exec_page((db), (a), (id), DB_PARAMS(__VA_ARGS__), (ks), (text),	\
+	    &r_)) == GH_OK)								\
+		DB_READ_ROWS((a), &r_, row, (out), (n));				\
+	e_;										\
+})
+
+/*
+ * Run statement id with the parameters that follow and read its one row with row(result, 0,
+ * out); GH_ERR_NOT_FOUND when it reads none.
+ */
+#define DB_GET(db, a, id, row, out, ...) __extension__ ({				\
+	struct db_result r_;								\
+	enum gh_err	 e_;								\
+											\
+	if ((e_ = db_exec_one((db), (a), (id), DB_PARAMS(__VA_ARGS__), &r_)) == GH_OK)	\
+		row(&r_, 0, (out));							\
 	e_;										\
 })
 

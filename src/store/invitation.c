@@ -49,102 +49,58 @@ enum gh_err
 store_invitation_list(struct db *db, struct arena *a, const struct invitation_filter *f,
     const struct db_keyset *ks, struct invitation **out, size_t *n)
 {
-	struct db_param	 p[11];
-	size_t		 np = 0;
-	int		 desc = ks->sort == INVITATION_SORT_ID_DESC;
+	const char	*status = f->status ? f->status : "";
+	const char	*email = f->email ? f->email : "";
 
-	p[np++] = DB_INT(ks->after);
-	if (desc)
-		p[np++] = DB_INT(ks->after);
-	p[np++] = DB_INT(f->all_orgs);
-	p[np++] = DB_INT(f->own_org);
-	p[np++] = DB_INT(f->org != 0);
-	p[np++] = DB_INT(f->org);
-	p[np++] = DB_STR(f->status ? f->status : "");
-	p[np++] = DB_STR(f->status ? f->status : "");
-	p[np++] = DB_STR(f->email ? f->email : "");
-	p[np++] = DB_STR(f->email ? f->email : "");
-	p[np++] = DB_INT(ks->limit + 1);
-	return DB_ROWS(db, a, desc ? SQL_INV_LIST_DESC : SQL_INV_LIST, p, np, invitation_row, out, n);
+	return DB_ROWS(db, a, ks->sort == INVITATION_SORT_ID_DESC ? SQL_INV_LIST_DESC : SQL_INV_LIST,
+	    invitation_row, out, n, DB_INT(ks->after), DB_INT(ks->after), DB_INT(f->all_orgs),
+	    DB_INT(f->own_org), DB_INT(f->org != 0), DB_INT(f->org), DB_STR(status),
+	    DB_STR(status), DB_STR(email), DB_STR(email), DB_INT(ks->limit + 1));
 }
 
 enum gh_err
 store_invitation_get(struct db *db, struct arena *a, long long id, int lock,
     struct invitation *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
+	int		 found;
 	enum gh_err	 err;
 
-	p[0] = DB_INT(id);
 	if (lock) {
-		if ((err = db_exec(db, a, SQL_INV_LOCK, p, 1, &r)) != GH_OK)
+		if ((err = DB_EXISTS(db, a, SQL_INV_LOCK, &found, DB_INT(id))) != GH_OK)
 			return err;
-		if (r.nrows == 0)
+		if (!found)
 			return GH_ERR_NOT_FOUND;
 	}
-	if ((err = db_exec_one(db, a, SQL_INV_GET, p, 1, &r)) != GH_OK)
-		return err;
-	invitation_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, SQL_INV_GET, invitation_row, out, DB_INT(id));
 }
 
 enum gh_err
 store_invitation_insert(struct db *db, struct arena *a, const struct invitation *inv,
     const unsigned char hash[32], long long ttl, long long actor, long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[7];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(inv->organization_id);
-	p[1] = DB_STR(inv->email);
-	p[2] = DB_INT(inv->role_id);
-	p[3] = DB_BLOB(hash, 32);
-	p[4] = actor_param(actor);
-	p[5] = actor_param(actor);
-	p[6] = DB_INT(ttl);
-	if ((err = db_exec(db, a, SQL_INV_INSERT, p, 7, &r)) != GH_OK)
-		return err;
-	*id = (long long)r.insert_id;
-	return GH_OK;
+	return DB_INSERT(db, a, SQL_INV_INSERT, id, DB_INT(inv->organization_id),
+	    DB_STR(inv->email), DB_INT(inv->role_id), DB_BLOB(hash, 32), actor_param(actor),
+	    actor_param(actor), DB_INT(ttl));
 }
 
 enum gh_err
 store_invitation_revoke(struct db *db, struct arena *a, long long id, long long actor)
 {
-	struct db_param	 p[2];
-
-	p[0] = actor_param(actor);
-	p[1] = DB_INT(id);
-	return db_exec(db, a, SQL_INV_REVOKE, p, 2, NULL);
+	return DB_RUN(db, a, SQL_INV_REVOKE, actor_param(actor), DB_INT(id));
 }
 
 enum gh_err
 store_invitation_resend(struct db *db, struct arena *a, long long id,
     const unsigned char hash[32], long long ttl, long long actor)
 {
-	struct db_param	 p[4];
-
-	p[0] = DB_BLOB(hash, 32);
-	p[1] = DB_INT(ttl);
-	p[2] = actor_param(actor);
-	p[3] = DB_INT(id);
-	return db_exec(db, a, SQL_INV_RESEND, p, 4, NULL);
+	return DB_RUN(db, a, SQL_INV_RESEND, DB_BLOB(hash, 32), DB_INT(ttl), actor_param(actor),
+	    DB_INT(id));
 }
 
 enum gh_err
 store_invitation_org(struct db *db, struct arena *a, long long id, struct invitation_org *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(id);
-	if ((err = db_exec_one(db, a, SQL_INV_ORG, p, 1, &r)) != GH_OK)
-		return err;
-	org_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, SQL_INV_ORG, org_row, out, DB_INT(id));
 }
 
 enum gh_err
@@ -152,12 +108,10 @@ store_invitation_member(struct db *db, struct arena *a, long long org, const cha
     long long *user, int *has_password)
 {
 	struct db_result r;
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(email);
-	if ((err = db_exec(db, a, SQL_INV_MEMBER, p, 2, &r)) != GH_OK)
+	if ((err = db_exec(db, a, SQL_INV_MEMBER, DB_PARAMS(DB_INT(org), DB_STR(email)),
+	    &r)) != GH_OK)
 		return err;
 	*user = r.nrows > 0 ? db_int(&r, 0, 0) : 0;
 	*has_password = r.nrows > 0 && db_int(&r, 0, 1) != 0;
@@ -168,16 +122,7 @@ enum gh_err
 store_invitation_pending(struct db *db, struct arena *a, long long org, const char *email,
     long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(email);
-	if ((err = db_exec(db, a, SQL_INV_PENDING, p, 2, &r)) != GH_OK)
-		return err;
-	*id = r.nrows > 0 ? db_int(&r, 0, 0) : 0;
-	return GH_OK;
+	return DB_VALUE(db, a, SQL_INV_PENDING, 0, id, DB_INT(org), DB_STR(email));
 }
 
 enum gh_err
@@ -185,11 +130,9 @@ store_invitation_inviter(struct db *db, struct arena *a, long long user, const c
     const char **full_name)
 {
 	struct db_result r;
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(user);
-	if ((err = db_exec_one(db, a, SQL_INV_INVITER, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_INV_INVITER, DB_PARAMS(DB_INT(user)), &r)) != GH_OK)
 		return err;
 	*username = db_str(&r, 0, 0);
 	*full_name = db_str(&r, 0, 1);
@@ -200,100 +143,58 @@ enum gh_err
 store_invitation_role_named(struct db *db, struct arena *a, const char *name, long long org,
     long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(name);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_ROLE_ID_BY_NAME, p, 2, &r)) != GH_OK)
-		return err;
-	*id = r.nrows > 0 ? db_int(&r, 0, 0) : 0;
-	return GH_OK;
+	return DB_VALUE(db, a, SQL_ROLE_ID_BY_NAME, 0, id, DB_STR(name), DB_INT(org));
 }
 
 enum gh_err
 store_invitation_grant(struct db *db, struct arena *a, long long id,
     struct invitation_grant *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(id);
-	if ((err = db_exec_one(db, a, SQL_INV_ROLE, p, 1, &r)) != GH_OK)
-		return err;
-	grant_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, SQL_INV_ROLE, grant_row, out, DB_INT(id));
 }
 
 enum gh_err
 store_invitation_link(struct db *db, struct arena *a, const unsigned char hash[32],
     struct invitation_link *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_BLOB(hash, 32);
-	if ((err = db_exec_one(db, a, SQL_INV_BY_TOKEN, p, 1, &r)) != GH_OK)
-		return err;
-	link_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, SQL_INV_BY_TOKEN, link_row, out, DB_BLOB(hash, 32));
 }
 
 enum gh_err
 store_invitation_claim(struct db *db, struct arena *a, const unsigned char hash[32],
     struct invitation_claim *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_BLOB(hash, 32);
-	if ((err = db_exec_one(db, a, SQL_INV_BY_TOKEN_LOCK, p, 1, &r)) != GH_OK)
-		return err;
-	claim_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, SQL_INV_BY_TOKEN_LOCK, claim_row, out, DB_BLOB(hash, 32));
 }
 
 enum gh_err
 store_invitation_accept(struct db *db, struct arena *a, long long id)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(id);
-	if ((err = db_exec(db, a, SQL_INV_MARK_ACCEPTED, p, 1, &r)) != GH_OK)
-		return err;
-	return r.affected == 1 ? GH_OK : GH_ERR_NOT_FOUND;
+	return DB_CHANGE(db, a, SQL_INV_MARK_ACCEPTED, DB_INT(id));
 }
 
 enum gh_err
 store_invitation_set_user(struct db *db, struct arena *a, long long id, long long user)
 {
-	return db_exec_ints(db, a, SQL_INV_SET_USER, 2, user, id);
+	return DB_RUN(db, a, SQL_INV_SET_USER, DB_INT(user), DB_INT(id));
+}
+
+static void
+login_row(const struct db_result *r, size_t i, struct invitation_login *o)
+{
+	o->id = db_int(r, i, ULC_ID);
+	o->password_hash = db_str(r, i, ULC_HASH);
+	o->is_enabled = db_int(r, i, ULC_ENABLED) != 0;
+	o->is_account_non_locked = db_int(r, i, ULC_NON_LOCKED) != 0;
+	o->has_lock_end = db_int(r, i, ULC_HAS_LOCK_END) != 0;
+	o->lock_left = db_int(r, i, ULC_LOCK_LEFT);
 }
 
 enum gh_err
 store_invitation_login(struct db *db, struct arena *a, const char *email,
     struct invitation_login *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(email);
-	if ((err = db_exec_one(db, a, SQL_USER_LOGIN_BY_EMAIL, p, 1, &r)) != GH_OK)
-		return err;
-	out->id = db_int(&r, 0, ULC_ID);
-	out->password_hash = db_str(&r, 0, ULC_HASH);
-	out->is_enabled = db_int(&r, 0, ULC_ENABLED) != 0;
-	out->is_account_non_locked = db_int(&r, 0, ULC_NON_LOCKED) != 0;
-	out->has_lock_end = db_int(&r, 0, ULC_HAS_LOCK_END) != 0;
-	out->lock_left = db_int(&r, 0, ULC_LOCK_LEFT);
-	return GH_OK;
+	return DB_GET(db, a, SQL_USER_LOGIN_BY_EMAIL, login_row, out, DB_STR(email));
 }
 
 enum gh_err
@@ -301,11 +202,9 @@ store_invitation_account_names(struct db *db, struct arena *a, long long user,
     struct invitation_account *acct)
 {
 	struct db_result r;
-	struct db_param	 p[1];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_INV_USER_NAMES, p, 1, &r)) != GH_OK)
+	if ((err = db_exec(db, a, SQL_INV_USER_NAMES, DB_PARAMS(DB_INT(user)), &r)) != GH_OK)
 		return err;
 	acct->username = db_str(&r, 0, 0);
 	acct->first_name = db_str(&r, 0, 1);
@@ -317,63 +216,32 @@ enum gh_err
 store_invitation_account_insert(struct db *db, struct arena *a,
     const struct invitation_account *acct, long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[9];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(acct->username);
-	p[1] = DB_STR(acct->email);
-	p[2] = DB_STR(acct->first_name);
-	p[3] = DB_STR(acct->last_name);
-	p[4] = DB_STR(acct->full_name);
-	p[5] = DB_STR(acct->password_hash);
-	p[6] = DB_INT(acct->role_id);
-	p[7] = actor_param(acct->made_by);
-	p[8] = actor_param(acct->made_by);
-	if ((err = db_exec(db, a, SQL_INV_USER_INSERT, p, 9, &r)) != GH_OK)
-		return err;
-	*id = (long long)r.insert_id;
-	return GH_OK;
+	return DB_INSERT(db, a, SQL_INV_USER_INSERT, id, DB_STR(acct->username),
+	    DB_STR(acct->email), DB_STR(acct->first_name), DB_STR(acct->last_name),
+	    DB_STR(acct->full_name), DB_STR(acct->password_hash), DB_INT(acct->role_id),
+	    actor_param(acct->made_by), actor_param(acct->made_by));
 }
 
 enum gh_err
 store_invitation_account_claim(struct db *db, struct arena *a, long long user,
     const struct invitation_account *acct)
 {
-	struct db_result r;
-	struct db_param	 p[8];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(acct->username);
-	p[1] = DB_STR(acct->first_name);
-	p[2] = DB_STR(acct->last_name);
-	p[3] = DB_STR(acct->full_name);
-	p[4] = DB_STR(acct->password_hash);
-	p[5] = DB_INT(acct->role_id);
-	p[6] = DB_INT(user);
-	p[7] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_INV_USER_CLAIM, p, 8, &r)) != GH_OK)
-		return err;
-	return r.affected == 1 ? GH_OK : GH_ERR_NOT_FOUND;
+	return DB_CHANGE(db, a, SQL_INV_USER_CLAIM, DB_STR(acct->username),
+	    DB_STR(acct->first_name), DB_STR(acct->last_name), DB_STR(acct->full_name),
+	    DB_STR(acct->password_hash), DB_INT(acct->role_id), DB_INT(user), DB_INT(user));
 }
 
 enum gh_err
 store_invitation_join(struct db *db, struct arena *a, long long user, long long org,
     long long role, long long granted_by)
 {
-	struct db_result r;
-	struct db_param	 p[4];
+	long long	 primaries;
 	enum gh_err	 err;
 
-	p[0] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_INV_HAS_PRIMARY, p, 1, &r)) != GH_OK)
+	if ((err = DB_VALUE(db, a, SQL_INV_HAS_PRIMARY, 0, &primaries, DB_INT(user))) != GH_OK ||
+	    (err = DB_RUN(db, a, SQL_INV_MEMBERSHIP_ADD, DB_INT(user), DB_INT(org),
+	    DB_INT(primaries == 0))) != GH_OK)
 		return err;
-	p[1] = DB_INT(org);
-	p[2] = DB_INT(db_int(&r, 0, 0) == 0);
-	if ((err = db_exec(db, a, SQL_INV_MEMBERSHIP_ADD, p, 3, NULL)) != GH_OK)
-		return err;
-	p[1] = DB_INT(role);
-	p[2] = DB_INT(org);
-	p[3] = actor_param(granted_by);
-	return db_exec(db, a, SQL_UR_ADD, p, 4, NULL);
+	return DB_RUN(db, a, SQL_UR_ADD, DB_INT(user), DB_INT(role), DB_INT(org),
+	    actor_param(granted_by));
 }

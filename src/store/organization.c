@@ -22,6 +22,14 @@ organization_row(const struct db_result *r, size_t i, struct organization *o)
 	o->sort_key = NULL;
 }
 
+/* A row of a list: the columns, then the sort key after DB_SELECT's closing NULL. */
+static void
+organization_list_row(const struct db_result *r, size_t i, struct organization *o)
+{
+	ORGANIZATION_COLUMNS(DB_COL_READ)
+	o->sort_key = db_str(r, i, ORGANIZATION_SORT_KEY);
+}
+
 static void
 member_row(const struct db_result *r, size_t i, struct org_member *o)
 {
@@ -39,83 +47,40 @@ store_organization_list(struct db *db, struct arena *a, int every, long long org
     const char *status, const char *like, const struct db_keyset *ks,
     struct organization **out, size_t *n)
 {
-	struct db_result r;
-	struct db_param	 p[12];
-	size_t		 np, i;
-	enum gh_err	 err;
-
-	p[0] = DB_INT(every != 0);
-	p[1] = DB_INT(org);
-	p[2] = DB_STR(status ? status : "");
-	p[3] = DB_STR(status ? status : "");
-	p[4] = DB_STR(like ? "q" : "");
-	p[5] = DB_STR(like ? like : "");
-	p[6] = DB_STR(like ? like : "");
-	np = 7 + db_keyset_params(ks, 1, p + 7);
-	if ((err = db_exec(db, a, organization_lists[ks->sort], p, np, &r)) != GH_OK)
-		return err;
-	*out = arena_alloc(a, (r.nrows + 1) * sizeof(**out));
-	for (i = 0; i < r.nrows; i++) {
-		organization_row(&r, i, &(*out)[i]);
-		(*out)[i].sort_key = db_str(&r, i, ORGANIZATION_SORT_KEY);
-	}
-	*n = r.nrows;
-	return GH_OK;
+	status = status ? status : "";
+	return DB_PAGE(db, a, organization_lists[ks->sort], ks, 1, organization_list_row, out, n,
+	    DB_INT(every != 0), DB_INT(org), DB_STR(status), DB_STR(status),
+	    DB_STR(like ? "q" : ""), DB_STR(like ? like : ""), DB_STR(like ? like : ""));
 }
 
 enum gh_err
 store_organization_get(struct db *db, struct arena *a, long long id, int lock,
     struct organization *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(id);
-	if ((err = db_exec_one(db, a, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, p, 1, &r)) != GH_OK)
-		return err;
-	organization_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, organization_row, out,
+	    DB_INT(id));
 }
 
 enum gh_err
 store_organization_insert(struct db *db, struct arena *a, const struct organization *o,
     long long actor, long long *id)
 {
-	struct db_result r;
-	struct db_param	 p[6];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(o->slug);
-	p[1] = DB_STR(o->name);
-	p[2] = DB_STR(o->description);
-	p[3] = DB_STR(o->status);
-	p[4] = DB_INT(actor);
-	p[5] = DB_INT(actor);
-	if ((err = db_exec(db, a, SQL_ORG_INSERT, p, 6, &r)) != GH_OK)
-		return err;
-	*id = (long long)r.insert_id;
-	return GH_OK;
+	return DB_INSERT(db, a, SQL_ORG_INSERT, id, DB_STR(o->slug), DB_STR(o->name),
+	    DB_STR(o->description), DB_STR(o->status), DB_INT(actor), DB_INT(actor));
 }
 
 enum gh_err
 store_organization_update(struct db *db, struct arena *a, const struct organization *o,
     long long actor)
 {
-	struct db_param	 p[5];
-
-	p[0] = DB_STR(o->name);
-	p[1] = DB_STR(o->description);
-	p[2] = DB_STR(o->status);
-	p[3] = DB_INT(actor);
-	p[4] = DB_INT(o->id);
-	return db_exec(db, a, SQL_ORG_UPDATE, p, 5, NULL);
+	return DB_RUN(db, a, SQL_ORG_UPDATE, DB_STR(o->name), DB_STR(o->description),
+	    DB_STR(o->status), DB_INT(actor), DB_INT(o->id));
 }
 
 enum gh_err
 store_organization_delete(struct db *db, struct arena *a, long long id)
 {
-	return db_exec_ints(db, a, SQL_ORG_DELETE, 1, id, 0LL);
+	return DB_RUN(db, a, SQL_ORG_DELETE, DB_INT(id));
 }
 
 enum gh_err
@@ -129,10 +94,9 @@ store_organization_usage(struct db *db, struct arena *a, long long id, struct or
 	/* Every count takes the organization's id. */
 	for (k = 0; k < ORG_USAGE__NCOLS; k++)
 		p[k] = DB_INT(id);
-	if ((err = db_exec(db, a, SQL_ORG_USAGE, p, ORG_USAGE__NCOLS, &r)) != GH_OK)
-		return err;
-	usage_row(&r, 0, out);
-	return GH_OK;
+	if ((err = db_exec(db, a, SQL_ORG_USAGE, p, ORG_USAGE__NCOLS, &r)) == GH_OK)
+		usage_row(&r, 0, out);
+	return err;
 }
 
 /* Run bump, then read into *pv, each with id as its parameters (n of them). */
@@ -172,99 +136,72 @@ enum gh_err
 store_organization_member_list(struct db *db, struct arena *a, long long org, long long after,
     long long limit, struct org_member **out, size_t *n)
 {
-	struct db_param	 p[3];
-
-	p[0] = DB_INT(org);
-	p[1] = DB_INT(after);
-	p[2] = DB_INT(limit + 1);
-	return DB_ROWS(db, a, SQL_ORG_MEMBER_LIST, p, 3, member_row, out, n);
+	return DB_ROWS(db, a, SQL_ORG_MEMBER_LIST, member_row, out, n, DB_INT(org), DB_INT(after),
+	    DB_INT(limit + 1));
 }
 
 enum gh_err
 store_organization_member_get(struct db *db, struct arena *a, long long org, long long user,
     struct org_member *out)
 {
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
+	return DB_GET(db, a, SQL_ORG_MEMBER_GET, member_row, out, DB_INT(org), DB_INT(user));
+}
 
-	p[0] = DB_INT(org);
-	p[1] = DB_INT(user);
-	if ((err = db_exec_one(db, a, SQL_ORG_MEMBER_GET, p, 2, &r)) != GH_OK)
-		return err;
-	member_row(&r, 0, out);
-	return GH_OK;
+enum gh_err
+store_organization_has_member(struct db *db, struct arena *a, long long org, long long user,
+    int *yes)
+{
+	return DB_EXISTS(db, a, SQL_ORG_HAS_MEMBER, yes, DB_INT(user), DB_INT(org));
 }
 
 enum gh_err
 store_organization_user_lock(struct db *db, struct arena *a, long long user, int *found)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_ORG_USER_LOCK, p, 1, &r)) != GH_OK)
-		return err;
-	*found = r.nrows > 0;
-	return GH_OK;
+	return DB_EXISTS(db, a, SQL_ORG_USER_LOCK, found, DB_INT(user));
 }
 
 enum gh_err
 store_organization_member_insert(struct db *db, struct arena *a, long long org, long long user)
 {
-	return db_exec_ints(db, a, SQL_ORG_MEMBER_INSERT, 2, user, org);
+	return DB_RUN(db, a, SQL_ORG_MEMBER_INSERT, DB_INT(user), DB_INT(org));
 }
 
 enum gh_err
 store_organization_member_primary(struct db *db, struct arena *a, long long org, long long user)
 {
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_ORG_PRIMARY_CLEAR, p, 1, NULL)) != GH_OK)
+	if ((err = DB_RUN(db, a, SQL_ORG_PRIMARY_CLEAR, DB_INT(user))) != GH_OK)
 		return err;
-	return db_exec(db, a, SQL_ORG_PRIMARY_SET, p, 2, NULL);
+	return DB_RUN(db, a, SQL_ORG_PRIMARY_SET, DB_INT(user), DB_INT(org));
 }
 
 enum gh_err
 store_organization_member_update(struct db *db, struct arena *a, long long org, long long user,
     const char *status, long long actor)
 {
-	struct db_param	 p[4];
-
-	p[0] = DB_STR(status);
-	p[1] = DB_INT(actor);
-	p[2] = DB_INT(user);
-	p[3] = DB_INT(org);
-	return db_exec(db, a, SQL_ORG_MEMBER_STATUS, p, 4, NULL);
+	return DB_RUN(db, a, SQL_ORG_MEMBER_STATUS, DB_STR(status), DB_INT(actor), DB_INT(user),
+	    DB_INT(org));
 }
 
 enum gh_err
 store_organization_member_revoke(struct db *db, struct arena *a, long long org, long long user,
     const char *reason)
 {
-	struct db_param	 p[3];
-
-	p[0] = DB_STR(reason);
-	p[1] = DB_INT(user);
-	p[2] = DB_INT(org);
-	return db_exec(db, a, SQL_RT_REVOKE_USER_ORG, p, 3, NULL);
+	return DB_RUN(db, a, SQL_RT_REVOKE_USER_ORG, DB_STR(reason), DB_INT(user), DB_INT(org));
 }
 
 enum gh_err
 store_organization_member_delete(struct db *db, struct arena *a, long long org, long long user)
 {
-	struct db_param	 p[2];
+	static const enum sql_id steps[] = {
+		SQL_ORG_MEMBER_ROLES_DEL, SQL_ORG_MEMBER_TEAMS_DEL, SQL_ORG_MEMBER_DEL
+	};
+	size_t		 k;
 	enum gh_err	 err;
 
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_ORG_MEMBER_ROLES_DEL, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(db, a, SQL_ORG_MEMBER_TEAMS_DEL, p, 2, NULL)) != GH_OK ||
-	    (err = db_exec(db, a, SQL_ORG_MEMBER_DEL, p, 2, NULL)) != GH_OK)
-		return err;
+	for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
+		if ((err = DB_RUN(db, a, steps[k], DB_INT(user), DB_INT(org))) != GH_OK)
+			return err;
 	return store_organization_member_revoke(db, a, org, user, "membership_removed");
 }

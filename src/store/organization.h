@@ -102,6 +102,10 @@ enum gh_err	 store_organization_member_list(struct db *, struct arena *, long lo
 enum gh_err	 store_organization_member_get(struct db *, struct arena *, long long org,
 		    long long user, struct org_member *out);
 
+/* Whether user (not deleted) belongs to org: *yes 1 or 0. */
+enum gh_err	 store_organization_has_member(struct db *, struct arena *, long long org,
+		    long long user, int *yes);
+
 /*
  * Lock user's row for update (serialises changes of its primary organization); *found 0 when
  * there is no such user or it is deleted.

@@ -24,95 +24,53 @@ enum gh_err
 store_password_reset_user(struct db *db, struct arena *a, const char *email,
     struct password_reset_user *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(email);
-	if ((err = db_exec_one(db, a, SQL_PWR_USER, p, 1, &r)) != GH_OK)
-		return err;
-	user_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, SQL_PWR_USER, user_row, out, DB_STR(email));
 }
 
 enum gh_err
 store_password_reset_get(struct db *db, struct arena *a, const unsigned char hash[32], int lock,
     struct password_reset *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_BLOB(hash, 32);
-	if ((err = db_exec(db, a, lock ? SQL_PWR_BY_TOKEN_LOCK : SQL_PWR_BY_TOKEN, p, 1, &r)) !=
-	    GH_OK)
-		return err;
-	if (r.nrows == 0)
-		return GH_ERR_NOT_FOUND;
-	reset_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, lock ? SQL_PWR_BY_TOKEN_LOCK : SQL_PWR_BY_TOKEN, reset_row, out,
+	    DB_BLOB(hash, 32));
 }
 
 enum gh_err
 store_password_reset_insert(struct db *db, struct arena *a, const char *email, long long user,
     const unsigned char hash[32], long long ttl)
 {
-	struct db_param	 p[4];
-
-	p[0] = DB_STR(email);
-	p[1] = user > 0 ? DB_INT(user) : DB_NULL;
-	p[2] = DB_BLOB(hash, 32);
-	p[3] = DB_INT(ttl);
-	return db_exec(db, a, SQL_PWR_INSERT, p, 4, NULL);
+	return DB_RUN(db, a, SQL_PWR_INSERT, DB_STR(email), user > 0 ? DB_INT(user) : DB_NULL,
+	    DB_BLOB(hash, 32), DB_INT(ttl));
 }
 
 enum gh_err
 store_password_reset_retire(struct db *db, struct arena *a, long long user)
 {
-	return db_exec_ints(db, a, SQL_PWR_RETIRE, 1, user, 0LL);
+	return DB_RUN(db, a, SQL_PWR_RETIRE, DB_INT(user));
 }
 
 enum gh_err
 store_password_reset_use(struct db *db, struct arena *a, long long id)
 {
-	return db_exec_ints(db, a, SQL_SIGNUP_USE, 1, id, 0LL);
+	return DB_RUN(db, a, SQL_SIGNUP_USE, DB_INT(id));
 }
 
 enum gh_err
 store_password_reset_set_password(struct db *db, struct arena *a, long long user,
     const char *hash)
 {
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_STR(hash);
-	p[1] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_PWR_SET_PASSWORD, p, 2, &r)) != GH_OK)
-		return err;
-	return r.affected == 1 ? GH_OK : GH_ERR_NOT_FOUND;
+	return DB_CHANGE(db, a, SQL_PWR_SET_PASSWORD, DB_STR(hash), DB_INT(user));
 }
 
 enum gh_err
 store_password_reset_revoke_tokens(struct db *db, struct arena *a, long long user)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_STR("password_reset");
-	p[1] = DB_INT(user);
-	return db_exec(db, a, SQL_RT_REVOKE_USER, p, 2, NULL);
+	return DB_RUN(db, a, SQL_RT_REVOKE_USER, DB_STR("password_reset"), DB_INT(user));
 }
 
 enum gh_err
 store_password_reset_org(struct db *db, struct arena *a, long long user, long long *org)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(user);
-	if ((err = db_exec(db, a, SQL_ORG_PRIMARY, p, 1, &r)) != GH_OK)
-		return err;
-	*org = r.nrows > 0 ? db_int(&r, 0, SOC_ID) : 0;
-	return GH_OK;
+	/* SQL_ORG_PRIMARY's first column is the organization's id. */
+	return DB_VALUE(db, a, SQL_ORG_PRIMARY, 0, org, DB_INT(user));
 }

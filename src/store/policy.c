@@ -17,26 +17,15 @@ enum gh_err
 store_policy_list(struct db *db, struct arena *a, long long org, struct policy **out,
     size_t *n)
 {
-	struct db_param	 p[1];
-
-	p[0] = DB_INT(org);
-	return DB_ROWS(db, a, SQL_POLICY_LIST, p, 1, policy_row, out, n);
+	return DB_ROWS(db, a, SQL_POLICY_LIST, policy_row, out, n, DB_INT(org));
 }
 
 enum gh_err
 store_policy_get(struct db *db, struct arena *a, long long org, const char *kind, int lock,
     struct policy *out)
 {
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(kind);
-	if ((err = db_exec_one(db, a, lock ? SQL_POLICY_GET_LOCK : SQL_POLICY_GET, p, 2, &r)) != GH_OK)
-		return err;
-	policy_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, lock ? SQL_POLICY_GET_LOCK : SQL_POLICY_GET, policy_row, out,
+	    DB_INT(org), DB_STR(kind));
 }
 
 enum gh_err
@@ -44,12 +33,10 @@ store_policy_settings(struct db *db, struct arena *a, long long org, const char 
     const char **settings)
 {
 	struct db_result r;
-	struct db_param	 p[2];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(kind);
-	if ((err = db_exec(db, a, SQL_POLICY_SETTINGS, p, 2, &r)) != GH_OK)
+	if ((err = db_exec(db, a, SQL_POLICY_SETTINGS, DB_PARAMS(DB_INT(org), DB_STR(kind)),
+	    &r)) != GH_OK)
 		return err;
 	/* The statement's one column. */
 	*settings = r.nrows > 0 ? db_str(&r, 0, 0) : NULL;
@@ -60,12 +47,6 @@ enum gh_err
 store_policy_update(struct db *db, struct arena *a, long long org, const char *kind,
     const char *settings, long long actor)
 {
-	struct db_param	 p[5];
-
-	p[0] = DB_INT(org);
-	p[1] = DB_STR(kind);
-	p[2] = DB_STR(settings);
-	p[3] = DB_INT(actor);
-	p[4] = DB_INT(actor);
-	return db_exec(db, a, SQL_POLICY_UPSERT, p, 5, NULL);
+	return DB_RUN(db, a, SQL_POLICY_UPSERT, DB_INT(org), DB_STR(kind), DB_STR(settings),
+	    DB_INT(actor), DB_INT(actor));
 }

@@ -80,7 +80,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 enum gh_err
 store_refresh_rotate(struct db *db, struct arena *a, long long id, long long next)
 {
-	return db_exec_ints(db, a, SQL_RT_ROTATE, 2, next, id);
+	return DB_RUN(db, a, SQL_RT_ROTATE, DB_INT(next), DB_INT(id));
 }
 
 enum gh_err

@@ -25,9 +25,10 @@ struct role {
 };
 
 /* A grant of role_permissions. */
+enum role_perm_col { ROLE_PERM_COLUMNS(DB_COL_ENUM) ROLE_PERM__NCOLS };
+
 struct role_perm {
-	long long	 role_id;
-	long long	 permission_id;
+	ROLE_PERM_COLUMNS(DB_COL_MEMBER)
 };
 
 /* What a role list keeps. */

@@ -69,6 +69,21 @@ enum user_login_col { ACCOUNT_COLUMNS(DB_COL_ENUM) ULC__NCOLS };
 
 enum session_org_col { SESSION_ORG_COLUMNS(DB_COL_ENUM) SOC__NCOLS };
 
+/* The user as GET /me shows it (store/user.h: a struct user with these members set). */
+#define USER_PROFILE_COLUMNS(X) \
+	X(PROF_ID, INT, id, "u.id") \
+	X(PROF_USERNAME, STR, username, "u.username") \
+	X(PROF_EMAIL, STR, email, "u.email") \
+	X(PROF_FIRST, STR, first_name, "u.first_name") \
+	X(PROF_LAST, STR, last_name, "u.last_name") \
+	X(PROF_FULL, STR, full_name, "u.full_name") \
+	X(PROF_PHONE, STR, phone_number, "u.phone_number") \
+	X(PROF_IMAGE, STR, profile_image_ref, "u.profile_image_ref") \
+	X(PROF_LAST_LOGIN, STR, last_login, UTS_("u.last_login")) \
+	X(PROF_EMAIL_VERIFIED_AT, STR, email_verified_at, UTS_("u.email_verified_at"))
+
+enum user_profile_col { USER_PROFILE_COLUMNS(DB_COL_ENUM) PROF__NCOLS };
+
 /* An organization the user belongs to, with the membership (GET /me, /me/organizations). */
 #define USER_ORG_COLUMNS(X) \
 	X(UORG_ID, INT, id, "o.id") \
@@ -127,11 +142,12 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	    " SELECT ?, id, NULL FROM roles WHERE name = 'platform_admin' AND organization_id IS NULL") \
 	X(SQL_ADMIN_SET_PRIMARY_ROLE, "UPDATE users SET role_id = (SELECT id FROM roles" \
 	    " WHERE name = 'platform_admin' AND organization_id IS NULL) WHERE id = ?") \
-	X(SQL_AUTHZ_ROLES, "SELECT id, IFNULL(organization_id, 0), name, scope FROM roles") \
-	X(SQL_AUTHZ_ROLE_PERMS, "SELECT role_id, permission_id FROM role_permissions ORDER BY role_id") \
-	X(SQL_AUTHZ_PERMS, "SELECT id, name FROM permissions") \
-	X(SQL_AUTHZ_ENDPOINTS, "SELECT api_endpoint, http_method, permission_id" \
-	    " FROM permission_api_endpoints WHERE is_active = 1") \
+	X(SQL_AUTHZ_ROLES, "SELECT " ROLE_COLS " FROM roles r") \
+	X(SQL_AUTHZ_ROLE_PERMS, "SELECT " DB_SELECT(ROLE_PERM_COLUMNS) " FROM role_permissions" \
+	    " ORDER BY role_id") \
+	X(SQL_AUTHZ_PERMS, "SELECT " PERM_COLS " FROM permissions p") \
+	X(SQL_AUTHZ_ENDPOINTS, "SELECT " EP_COLS " FROM permission_api_endpoints e" \
+	    " JOIN permissions p ON p.id = e.permission_id WHERE e.is_active = 1") \
 	X(SQL_USER_LOGIN_BY_NAME, "SELECT " USER_LOGIN_COLS " FROM users WHERE username = ? AND deleted_at IS NULL") \
 	X(SQL_USER_LOGIN_BY_EMAIL, "SELECT " USER_LOGIN_COLS " FROM users WHERE email = ? AND deleted_at IS NULL") \
 	X(SQL_USER_LOGIN_BY_ID, "SELECT " USER_LOGIN_COLS " FROM users WHERE id = ? AND deleted_at IS NULL") \
@@ -148,10 +164,8 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	X(SQL_USER_BUMP_PV, "UPDATE users SET permission_version = permission_version + 1 WHERE id = ?") \
 	X(SQL_USER_SET_PASSWORD, "UPDATE users SET password_hash = ?, password_changed_at = CURRENT_TIMESTAMP(6)," \
 	    " is_credentials_non_expired = 1, permission_version = permission_version + 1 WHERE id = ?") \
-	X(SQL_USER_PROFILE, "SELECT id, username, email, first_name, last_name, full_name, phone_number," \
-	    " profile_image_ref, DATE_FORMAT(last_login, '%Y-%m-%dT%H:%i:%s.%fZ')," \
-	    " DATE_FORMAT(email_verified_at, '%Y-%m-%dT%H:%i:%s.%fZ')" \
-	    " FROM users WHERE id = ? AND deleted_at IS NULL") \
+	X(SQL_USER_PROFILE, "SELECT " DB_SELECT(USER_PROFILE_COLUMNS) " FROM users u" \
+	    " WHERE u.id = ? AND u.deleted_at IS NULL") \
 	X(SQL_USER_ORGS, "SELECT " DB_SELECT(USER_ORG_COLUMNS) " FROM user_organization uo" \
 	    " JOIN organization o ON o.id = uo.organization_id WHERE uo.user_id = ?" \
 	    " ORDER BY uo.is_primary DESC, o.name") \

@@ -92,8 +92,8 @@
 	" AND (? = '' OR " INV_STATUS " = ?) AND (? = '' OR s.email = ?)"
 
 #define SQL_STATEMENTS_INVITATIONS \
-	X(SQL_INV_LIST, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation' AND s.id > ?" \
-	    INV_FILTERS " ORDER BY s.id LIMIT ?") \
+	X(SQL_INV_LIST, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation'" \
+	    " AND (? = 0 OR s.id > ?)" INV_FILTERS " ORDER BY s.id LIMIT ?") \
 	X(SQL_INV_LIST_DESC, "SELECT " INV_COLS INV_FROM " WHERE s.purpose = 'invitation'" \
 	    " AND (? = 0 OR s.id < ?)" INV_FILTERS " ORDER BY s.id DESC LIMIT ?") \
 	X(SQL_INV_GET, "SELECT " INV_COLS INV_FROM " WHERE s.id = ? AND s.purpose = 'invitation'") \

@@ -101,6 +101,8 @@
 	X(SQL_ORG_MEMBER_GET, "SELECT " ORG_MEMBER_COLS " FROM user_organization uo" \
 	    " JOIN users u ON u.id = uo.user_id WHERE uo.organization_id = ? AND uo.user_id = ?" \
 	    " AND u.deleted_at IS NULL") \
+	X(SQL_ORG_HAS_MEMBER, "SELECT 1 FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
+	    " WHERE uo.user_id = ? AND uo.organization_id = ? AND u.deleted_at IS NULL") \
 	X(SQL_ORG_USER_LOCK, "SELECT id FROM users WHERE id = ? AND deleted_at IS NULL FOR UPDATE") \
 	X(SQL_ORG_MEMBER_INSERT, "INSERT INTO user_organization (user_id, organization_id, is_primary)" \
 	    " VALUES (?, ?, 0)") \

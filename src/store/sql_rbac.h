@@ -45,6 +45,11 @@
 	X(EP_UPDATED, STR, updated_at, TS_("e.updated_at"))
 #define EP_COLS DB_SELECT(EP_COLUMNS)
 
+/* A permission a role grants (the authorization cache reads them all). */
+#define ROLE_PERM_COLUMNS(X) \
+	X(ROLE_PERM_ROLE, INT, role_id, "role_id") \
+	X(ROLE_PERM_PERM, INT, permission_id, "permission_id")
+
 /* A role a user holds: ur.organization_id is NULL (0) for a platform role. */
 #define USER_ROLE_COLUMNS(X) \
 	X(USER_ROLE_ROLE, INT, role_id, "r.id") \
@@ -102,14 +107,13 @@
 	X(SQL_UR_LIST, "SELECT " USER_ROLE_COLS " FROM user_roles ur" \
 	    " JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ?" \
 	    " AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
-	X(SQL_UR_MEMBER, "SELECT 1 FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
-	    " WHERE uo.user_id = ? AND uo.organization_id = ? AND u.deleted_at IS NULL") \
 	X(SQL_UR_USER_EXISTS, "SELECT 1 FROM users WHERE id = ? AND deleted_at IS NULL") \
 	X(SQL_UR_ADD, "INSERT INTO user_roles (user_id, role_id, organization_id, created_by)" \
 	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE user_id = user_id") \
 	X(SQL_UR_DEL, "DELETE FROM user_roles WHERE user_id = ? AND role_id = ? AND org_key = ?") \
 	X(SQL_UR_CLEAR_ORG, "DELETE FROM user_roles WHERE user_id = ? AND organization_id = ?") \
-	X(SQL_ROLE_ID_BY_NAME, "SELECT id, organization_id, scope FROM roles WHERE name = ?" \
-	    " AND (organization_id = ? OR organization_id IS NULL) ORDER BY organization_id IS NULL LIMIT 1")
+	X(SQL_ROLE_ID_BY_NAME, "SELECT " ROLE_COLS " FROM roles r WHERE r.name = ?" \
+	    " AND (r.organization_id = ? OR r.organization_id IS NULL)" \
+	    " ORDER BY r.organization_id IS NULL LIMIT 1")
 
 #endif

@@ -77,8 +77,6 @@
 	    " ORDER BY u.username DESC, tm.user_id DESC LIMIT ?") \
 	X(SQL_TEAM_MEMBER_GET, "SELECT " TEAM_MEMBER_COLS " FROM team_member tm JOIN users u" \
 	    " ON u.id = tm.user_id AND u.deleted_at IS NULL WHERE tm.team_id = ? AND tm.user_id = ?") \
-	X(SQL_TEAM_USER_IN_ORG, "SELECT 1 FROM user_organization uo JOIN users u ON u.id = uo.user_id" \
-	    " WHERE uo.user_id = ? AND uo.organization_id = ? AND u.deleted_at IS NULL") \
 	X(SQL_TEAM_MEMBER_INSERT, "INSERT INTO team_member (team_id, user_id, member_role, created_by," \
 	    " updated_by) VALUES (?, ?, ?, ?, ?)") \
 	X(SQL_TEAM_MEMBER_UPDATE, "UPDATE team_member SET member_role = ?, updated_by = ?" \

@@ -260,9 +260,6 @@
 	    " WHERE ur.user_id = ? AND r.scope = 'platform' LIMIT 1") \
 	X(SQL_USER_ORG_EXISTS, "SELECT id FROM organization WHERE id = ?") \
 	X(SQL_USER_TEAM_ORG, "SELECT organization_id FROM team WHERE id = ?") \
-	X(SQL_USER_ROLE_IN_ORG, "SELECT id FROM roles WHERE name = ?" \
-	    " AND (organization_id = ? OR organization_id IS NULL)" \
-	    " ORDER BY organization_id IS NULL LIMIT 1") \
 	X(SQL_USER_EMAIL_TAKEN, "SELECT id FROM users WHERE email = ?") \
 	X(SQL_USER_INSERT, "INSERT INTO users (username, email, phone_number, first_name, last_name," \
 	    " full_name, profile_image_ref, password_hash, password_changed_at, created_by, updated_by)" \

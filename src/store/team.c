@@ -31,29 +31,15 @@ enum gh_err
 store_team_list(struct db *db, struct arena *a, long long org, const char *like,
     const struct db_keyset *ks, struct team **out, size_t *n)
 {
-	struct db_param	 p[9];
-	size_t		 np;
-
-	p[0] = DB_INT(org);
-	p[1] = DB_INT(org);
-	p[2] = DB_STR(like ? like : "");
-	p[3] = DB_STR(like ? like : "");
-	np = 4 + db_keyset_params(ks, ks->sort >= TEAM_SORT_NAME, p + 4);
-	return DB_ROWS(db, a, team_lists[ks->sort], p, np, team_row, out, n);
+	like = like ? like : "";
+	return DB_PAGE(db, a, team_lists[ks->sort], ks, ks->sort >= TEAM_SORT_NAME, team_row, out,
+	    n, DB_INT(org), DB_INT(org), DB_STR(like), DB_STR(like));
 }
 
 enum gh_err
 store_team_get(struct db *db, struct arena *a, long long id, int lock, struct team *out)
 {
-	struct db_result r;
-	struct db_param	 p[1];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(id);
-	if ((err = db_exec_one(db, a, lock ? SQL_TEAM_GET_LOCK : SQL_TEAM_GET, p, 1, &r)) != GH_OK)
-		return err;
-	team_row(&r, 0, out);
-	return GH_OK;
+	return DB_GET(db, a, lock ? SQL_TEAM_GET_LOCK : SQL_TEAM_GET, team_row, out, DB_INT(id));
 }
 
 enum gh_err
@@ -61,114 +47,62 @@ store_team_insert(struct db *db, struct arena *a, const struct team *t, long lon
     long long *id)
 {
 	struct db_result r;
-	struct db_param	 p[5];
 	enum gh_err	 err;
 
-	p[0] = DB_INT(t->organization_id);
-	if ((err = db_exec_one(db, a, SQL_TEAM_ORG_EXISTS, p, 1, &r)) != GH_OK)
+	if ((err = db_exec_one(db, a, SQL_TEAM_ORG_EXISTS,
+	    DB_PARAMS(DB_INT(t->organization_id)), &r)) != GH_OK)
 		return err;
-	p[1] = DB_STR(t->name);
-	p[2] = DB_STR(t->description);
-	p[3] = DB_INT(actor);
-	p[4] = DB_INT(actor);
-	if ((err = db_exec(db, a, SQL_TEAM_INSERT, p, 5, &r)) != GH_OK)
-		return err;
-	*id = (long long)r.insert_id;
-	return GH_OK;
+	return DB_INSERT(db, a, SQL_TEAM_INSERT, id, DB_INT(t->organization_id),
+	    DB_STR(t->name), DB_STR(t->description), DB_INT(actor), DB_INT(actor));
 }
 
 enum gh_err
 store_team_update(struct db *db, struct arena *a, const struct team *t, long long actor)
 {
-	struct db_param	 p[4];
-
-	p[0] = DB_STR(t->name);
-	p[1] = DB_STR(t->description);
-	p[2] = DB_INT(actor);
-	p[3] = DB_INT(t->id);
-	return db_exec(db, a, SQL_TEAM_UPDATE, p, 4, NULL);
+	return DB_RUN(db, a, SQL_TEAM_UPDATE, DB_STR(t->name), DB_STR(t->description),
+	    DB_INT(actor), DB_INT(t->id));
 }
 
 enum gh_err
 store_team_delete(struct db *db, struct arena *a, long long id)
 {
-	return db_exec_ints(db, a, SQL_TEAM_DELETE, 1, id, 0LL);
+	return DB_RUN(db, a, SQL_TEAM_DELETE, DB_INT(id));
 }
 
 enum gh_err
 store_team_member_list(struct db *db, struct arena *a, long long team, const char *role,
     const struct db_keyset *ks, struct team_member **out, size_t *n)
 {
-	struct db_param	 p[8];
-	size_t		 np;
-
-	p[0] = DB_INT(team);
-	p[1] = DB_STR(role ? role : "");
-	p[2] = DB_STR(role ? role : "");
-	np = 3 + db_keyset_params(ks, ks->sort >= TEAM_SORT_NAME, p + 3);
-	return DB_ROWS(db, a, member_lists[ks->sort], p, np, member_row, out, n);
+	role = role ? role : "";
+	return DB_PAGE(db, a, member_lists[ks->sort], ks, ks->sort >= TEAM_SORT_NAME, member_row,
+	    out, n, DB_INT(team), DB_STR(role), DB_STR(role));
 }
 
 enum gh_err
 store_team_member_get(struct db *db, struct arena *a, long long team, long long user,
     struct team_member *out)
 {
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(team);
-	p[1] = DB_INT(user);
-	if ((err = db_exec_one(db, a, SQL_TEAM_MEMBER_GET, p, 2, &r)) != GH_OK)
-		return err;
-	member_row(&r, 0, out);
-	return GH_OK;
-}
-
-enum gh_err
-store_team_user_in_org(struct db *db, struct arena *a, long long user, long long org, int *yes)
-{
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_TEAM_USER_IN_ORG, p, 2, &r)) != GH_OK)
-		return err;
-	*yes = r.nrows > 0;
-	return GH_OK;
+	return DB_GET(db, a, SQL_TEAM_MEMBER_GET, member_row, out, DB_INT(team), DB_INT(user));
 }
 
 enum gh_err
 store_team_member_insert(struct db *db, struct arena *a, long long team, long long user,
     const char *role, long long actor)
 {
-	struct db_param	 p[5];
-
-	p[0] = DB_INT(team);
-	p[1] = DB_INT(user);
-	p[2] = DB_STR(role);
-	p[3] = DB_INT(actor);
-	p[4] = DB_INT(actor);
-	return db_exec(db, a, SQL_TEAM_MEMBER_INSERT, p, 5, NULL);
+	return DB_RUN(db, a, SQL_TEAM_MEMBER_INSERT, DB_INT(team), DB_INT(user), DB_STR(role),
+	    DB_INT(actor), DB_INT(actor));
 }
 
 enum gh_err
 store_team_member_update(struct db *db, struct arena *a, long long team, long long user,
     const char *role, long long actor)
 {
-	struct db_param	 p[4];
-
-	p[0] = DB_STR(role);
-	p[1] = DB_INT(actor);
-	p[2] = DB_INT(team);
-	p[3] = DB_INT(user);
-	return db_exec(db, a, SQL_TEAM_MEMBER_UPDATE, p, 4, NULL);
+	return DB_RUN(db, a, SQL_TEAM_MEMBER_UPDATE, DB_STR(role), DB_INT(actor), DB_INT(team),
+	    DB_INT(user));
 }
 
 enum gh_err
 store_team_member_delete(struct db *db, struct arena *a, long long team, long long user)
 {
-	return db_exec_ints(db, a, SQL_TEAM_MEMBER_DELETE, 2, team, user);
+	return DB_RUN(db, a, SQL_TEAM_MEMBER_DELETE, DB_INT(team), DB_INT(user));
 }

@@ -65,10 +65,6 @@ enum gh_err	 store_team_member_list(struct db *, struct arena *, long long team,
 enum gh_err	 store_team_member_get(struct db *, struct arena *, long long team, long long user,
 		    struct team_member *out);
 
-/* Whether user (not deleted) belongs to organization org: *yes 1 or 0. */
-enum gh_err	 store_team_user_in_org(struct db *, struct arena *, long long user, long long org,
-		    int *yes);
-
 /* Add user to team as role, by actor; GH_ERR_CONFLICT when already a member. */
 enum gh_err	 store_team_member_insert(struct db *, struct arena *, long long team,
 		    long long user, const char *role, long long actor);

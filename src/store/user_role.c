@@ -17,59 +17,26 @@ enum gh_err
 store_user_role_list(struct db *db, struct arena *a, long long user, long long org,
     struct user_role **out, size_t *n)
 {
-	struct db_param	 p[2];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	return DB_ROWS(db, a, SQL_UR_LIST, p, 2, user_role_row, out, n);
-}
-
-enum gh_err
-store_user_role_member(struct db *db, struct arena *a, long long user, long long org, int *yes)
-{
-	struct db_result r;
-	struct db_param	 p[2];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_UR_MEMBER, p, 2, &r)) != GH_OK)
-		return err;
-	*yes = r.nrows > 0;
-	return GH_OK;
+	return DB_ROWS(db, a, SQL_UR_LIST, user_role_row, out, n, DB_INT(user), DB_INT(org));
 }
 
 enum gh_err
 store_user_role_insert(struct db *db, struct arena *a, long long user, long long role,
     long long org, long long actor)
 {
-	struct db_param	 p[4];
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(role);
-	p[2] = org > 0 ? DB_INT(org) : DB_NULL;
-	p[3] = DB_INT(actor);
-	return db_exec(db, a, SQL_UR_ADD, p, 4, NULL);
+	return DB_RUN(db, a, SQL_UR_ADD, DB_INT(user), DB_INT(role),
+	    org > 0 ? DB_INT(org) : DB_NULL, DB_INT(actor));
 }
 
 enum gh_err
 store_user_role_delete(struct db *db, struct arena *a, long long user, long long role,
     long long org)
 {
-	struct db_result r;
-	struct db_param	 p[3];
-	enum gh_err	 err;
-
-	p[0] = DB_INT(user);
-	p[1] = DB_INT(role);
-	p[2] = DB_INT(org);
-	if ((err = db_exec(db, a, SQL_UR_DEL, p, 3, &r)) != GH_OK)
-		return err;
-	return r.affected == 0 ? GH_ERR_NOT_FOUND : GH_OK;
+	return DB_CHANGE(db, a, SQL_UR_DEL, DB_INT(user), DB_INT(role), DB_INT(org));
 }
 
 enum gh_err
 store_user_role_clear(struct db *db, struct arena *a, long long user, long long org)
 {
-	return db_exec_ints(db, a, SQL_UR_CLEAR_ORG, 2, user, org);
+	return DB_RUN(db, a, SQL_UR_CLEAR_ORG, DB_INT(user), DB_INT(org));
 }

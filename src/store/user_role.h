@@ -27,10 +27,6 @@ struct user_role {
 enum gh_err	 store_user_role_list(struct db *, struct arena *, long long user, long long org,
 		    struct user_role **out, size_t *n);
 
-/* Whether user (not deleted) belongs to organization org: *yes 1 or 0. */
-enum gh_err	 store_user_role_member(struct db *, struct arena *, long long user, long long org,
-		    int *yes);
-
 /* Let user hold role in org (0 = everywhere: a platform role), by actor; nothing if it does. */
 enum gh_err	 store_user_role_insert(struct db *, struct arena *, long long user, long long role,
 		    long long org, long long actor);
