@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/email.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/lockout.h"
 #include "auth/password.h"

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "api/common.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "core/arena.h"
 #include "core/ctx.h"

@@ -28,7 +28,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
-#include "api/components.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "core/arena.h"

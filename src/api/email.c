@@ -16,6 +16,7 @@
 #include "api/common.h"
 #include "api/email.h"
 #include "api/link_token.h"
+#include "api/routes.h"
 #include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/session.h"

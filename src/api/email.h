@@ -1,18 +1,14 @@
 /*
  * email.h: the verified email (issue 21, part 2; docs/api-users.md, "Verified email"): the
  * caller's own address change and verification mail, and the public confirmation of a link.
- * ROUTES_EMAIL is spliced into api_routes[] (api/routes.c); the rows are
- * store/email_verification.h, the tokens and links api/link_token.h.
+ * The routes are rows of api/routes.h; the rows are store/email_verification.h, the tokens and
+ * links api/link_token.h.
  */
 #ifndef GH_API_EMAIL_H
 #define GH_API_EMAIL_H
 
 #include "core/err.h"
 #include "http/request.h"
-
-enum gh_err	 api_me_email_change(struct request *);
-enum gh_err	 api_me_email_verification(struct request *);
-enum gh_err	 api_email_verify(struct request *);
 
 /*
  * Mail account uid (username) a link proving email, retiring its older links: in the caller's
@@ -29,13 +25,5 @@ enum gh_err	 api_email_verification_send(struct request *, long long uid,
  */
 int		 api_email_verification_offer(struct request *, long long uid,
 		    const char *username, const char *email);
-
-#define ROUTES_EMAIL \
-	{ HTTP_POST, "/api/v1/me/email", api_me_email_change, ROUTE_BODY, \
-	  "change one's email address: takes effect when the new address confirms" }, \
-	{ HTTP_POST, "/api/v1/me/email/verification", api_me_email_verification, 0, \
-	  "mail a verification link to one's current address" }, \
-	{ HTTP_POST, "/api/v1/public/email/verify", api_email_verify, ROUTE_PUBLIC | ROUTE_BODY, \
-	  "confirm an email address with the token of a mailed link" },
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/routes.h"
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/metrics.h"

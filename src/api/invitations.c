@@ -20,6 +20,7 @@
 #include "api/common.h"
 #include "api/invitations.h"
 #include "api/link_token.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/lockout.h"

@@ -1,8 +1,7 @@
 /*
- * invitations.h: handlers and routes of the invitations admin API and the public invitation
- * look-up and acceptance (issue 5); the password reset is api/password_reset.h.
- * ROUTES_INVITATIONS is spliced into api_routes[] (api/routes.c); its rows are
- * store/invitation.h.  docs/api-invitations.md describes every route.
+ * invitations.h: what the invitations API (api/invitations.c; its routes are rows of
+ * api/routes.h, its rows store/invitation.h) offers the other handlers: issuing an invitation.
+ * docs/api-invitations.md describes every route.
  */
 #ifndef GH_API_INVITATIONS_H
 #define GH_API_INVITATIONS_H
@@ -11,29 +10,6 @@
 #include "http/request.h"
 
 #include <cJSON.h>
-
-enum gh_err	 api_invitations_list(struct request *);
-enum gh_err	 api_invitation_create(struct request *);
-enum gh_err	 api_invitation_get(struct request *);
-enum gh_err	 api_invitation_revoke(struct request *);
-enum gh_err	 api_invitation_resend(struct request *);
-enum gh_err	 api_public_invitation_get(struct request *);
-enum gh_err	 api_public_invitation_accept(struct request *);
-
-#define ROUTES_INVITATIONS \
-	{ HTTP_GET, "/api/v1/invitations", api_invitations_list, 0, \
-	  "list invitations (?status=pending|accepted|revoked|expired)" }, \
-	{ HTTP_POST, "/api/v1/invitations", api_invitation_create, ROUTE_BODY, \
-	  "invite someone by email into an organization with a role" }, \
-	{ HTTP_GET, "/api/v1/invitations/{id}", api_invitation_get, 0, "read an invitation" }, \
-	{ HTTP_POST, "/api/v1/invitations/{id}/revoke", api_invitation_revoke, 0, \
-	  "revoke an invitation: its link stops working" }, \
-	{ HTTP_POST, "/api/v1/invitations/{id}/resend", api_invitation_resend, 0, \
-	  "mail an invitation again with a new link; the old link stops working" }, \
-	{ HTTP_GET, "/api/v1/public/invitations/{token}", api_public_invitation_get, ROUTE_PUBLIC, \
-	  "what an invitation link is for: organization, branding, invited email" }, \
-	{ HTTP_POST, "/api/v1/public/invitations/{token}/accept", api_public_invitation_accept, \
-	  ROUTE_PUBLIC | ROUTE_BODY, "accept an invitation: create the account or join with one" },
 
 /*
  * Invite email to organization org with role role_id (0 = the shared role "member"): checks

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "api/link_token.h"
+#include "api/routes.h"
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/ctx.h"

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/lockout.h"
 #include "auth/password.h"

@@ -21,7 +21,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
-#include "api/orgs.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/session.h"
 #include "core/arena.h"

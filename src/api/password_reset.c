@@ -21,7 +21,7 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/link_token.h"
-#include "api/password_reset.h"
+#include "api/routes.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "auth/session.h"

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/session.h"

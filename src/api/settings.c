@@ -16,7 +16,7 @@
 #include <cJSON.h>
 
 #include "api/common.h"
-#include "api/settings.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/policy.h"
 #include "core/arena.h"

@@ -17,7 +17,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
-#include "api/teams.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "core/arena.h"
 #include "core/ctx.h"

@@ -13,6 +13,7 @@
 
 #include "api/api.h"
 #include "api/common.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/session.h"

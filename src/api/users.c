@@ -30,7 +30,7 @@
 #include "api/common.h"
 #include "api/email.h"
 #include "api/invitations.h"
-#include "api/users.h"
+#include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/authz.h"
 #include "auth/password.h"

@@ -7,17 +7,8 @@
 #include "store/account.h"
 #include "store/db.h"
 
-static void
-account_row(const struct db_result *r, size_t i, struct account *o)
-{
-	ACCOUNT_COLUMNS(DB_COL_READ)
-}
-
-static void
-session_org_row(const struct db_result *r, size_t i, struct session_org *o)
-{
-	SESSION_ORG_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(account_row, struct account, ACCOUNT_COLUMNS)
+DB_ROW_READER(session_org_row, struct session_org, SESSION_ORG_COLUMNS)
 
 enum gh_err
 store_account_by_login(struct db *db, struct arena *a, const char *login, int email,

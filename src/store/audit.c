@@ -86,11 +86,7 @@ audit_auth(struct request *req, long long actor, long long org, const char *acti
 	return audit_by(req, actor, org, action, "user", actor, reason, NULL);
 }
 
-static void
-entry_row(const struct db_result *r, size_t i, struct audit_entry *o)
-{
-	AUDIT_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(entry_row, struct audit_entry, AUDIT_COLUMNS)
 
 enum gh_err
 store_audit_list(struct db *db, struct arena *a, const struct audit_filter *f,

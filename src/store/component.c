@@ -8,29 +8,10 @@
 #include "store/component.h"
 #include "store/db.h"
 
-static void
-comp_row(const struct db_result *r, size_t i, struct component *o)
-{
-	COMP_COLUMNS(DB_COL_READ)
-}
-
-static void
-action_row(const struct db_result *r, size_t i, struct component_action *o)
-{
-	COMP_ACTION_COLUMNS(DB_COL_READ)
-}
-
-static void
-grant_row(const struct db_result *r, size_t i, struct role_component *o)
-{
-	ROLE_COMP_COLUMNS(DB_COL_READ)
-}
-
-static void
-nav_read(const struct db_result *r, size_t i, struct nav_row *o)
-{
-	NAV_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(comp_row, struct component, COMP_COLUMNS)
+DB_ROW_READER(action_row, struct component_action, COMP_ACTION_COLUMNS)
+DB_ROW_READER(grant_row, struct role_component, ROLE_COMP_COLUMNS)
+DB_ROW_READER(nav_read, struct nav_row, NAV_COLUMNS)
 
 enum gh_err
 store_component_list(struct db *db, struct arena *a, const struct component_filter *f,

@@ -8,11 +8,7 @@
 #include "store/db.h"
 #include "store/email_verification.h"
 
-static void
-ev_row(const struct db_result *r, size_t i, struct email_verification *o)
-{
-	EMAIL_VERIFICATION_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(ev_row, struct email_verification, EMAIL_VERIFICATION_COLUMNS)
 
 enum gh_err
 store_email_verification_insert(struct db *db, struct arena *a, long long user,

@@ -8,35 +8,11 @@
 #include "store/db.h"
 #include "store/invitation.h"
 
-static void
-invitation_row(const struct db_result *r, size_t i, struct invitation *o)
-{
-	INVITATION_COLUMNS(DB_COL_READ)
-}
-
-static void
-org_row(const struct db_result *r, size_t i, struct invitation_org *o)
-{
-	INVITATION_ORG_COLUMNS(DB_COL_READ)
-}
-
-static void
-link_row(const struct db_result *r, size_t i, struct invitation_link *o)
-{
-	INVITATION_LINK_COLUMNS(DB_COL_READ)
-}
-
-static void
-claim_row(const struct db_result *r, size_t i, struct invitation_claim *o)
-{
-	INVITATION_CLAIM_COLUMNS(DB_COL_READ)
-}
-
-static void
-grant_row(const struct db_result *r, size_t i, struct invitation_grant *o)
-{
-	INVITATION_GRANT_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(invitation_row, struct invitation, INVITATION_COLUMNS)
+DB_ROW_READER(org_row, struct invitation_org, INVITATION_ORG_COLUMNS)
+DB_ROW_READER(link_row, struct invitation_link, INVITATION_LINK_COLUMNS)
+DB_ROW_READER(claim_row, struct invitation_claim, INVITATION_CLAIM_COLUMNS)
+DB_ROW_READER(grant_row, struct invitation_grant, INVITATION_GRANT_COLUMNS)
 
 /* Actors and inviters are nullable: 0 binds NULL. */
 static struct db_param

@@ -30,17 +30,8 @@ organization_list_row(const struct db_result *r, size_t i, struct organization *
 	o->sort_key = db_str(r, i, ORGANIZATION_SORT_KEY);
 }
 
-static void
-member_row(const struct db_result *r, size_t i, struct org_member *o)
-{
-	ORG_MEMBER_COLUMNS(DB_COL_READ)
-}
-
-static void
-usage_row(const struct db_result *r, size_t i, struct org_usage *o)
-{
-	ORG_USAGE_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(member_row, struct org_member, ORG_MEMBER_COLUMNS)
+DB_ROW_READER(usage_row, struct org_usage, ORG_USAGE_COLUMNS)
 
 enum gh_err
 store_organization_list(struct db *db, struct arena *a, int every, long long org,

@@ -8,17 +8,8 @@
 #include "store/db.h"
 #include "store/password_reset.h"
 
-static void
-reset_row(const struct db_result *r, size_t i, struct password_reset *o)
-{
-	PASSWORD_RESET_COLUMNS(DB_COL_READ)
-}
-
-static void
-user_row(const struct db_result *r, size_t i, struct password_reset_user *o)
-{
-	PASSWORD_RESET_USER_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(reset_row, struct password_reset, PASSWORD_RESET_COLUMNS)
+DB_ROW_READER(user_row, struct password_reset_user, PASSWORD_RESET_USER_COLUMNS)
 
 enum gh_err
 store_password_reset_user(struct db *db, struct arena *a, const char *email,

@@ -8,17 +8,8 @@
 #include "store/db.h"
 #include "store/permission.h"
 
-static void
-perm_row(const struct db_result *r, size_t i, struct permission *o)
-{
-	PERM_COLUMNS(DB_COL_READ)
-}
-
-static void
-ep_row(const struct db_result *r, size_t i, struct endpoint *o)
-{
-	EP_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(perm_row, struct permission, PERM_COLUMNS)
+DB_ROW_READER(ep_row, struct endpoint, EP_COLUMNS)
 
 enum gh_err
 store_permission_list(struct db *db, struct arena *a, const char *module,

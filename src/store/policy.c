@@ -7,11 +7,7 @@
 #include "store/db.h"
 #include "store/policy.h"
 
-static void
-policy_row(const struct db_result *r, size_t i, struct policy *o)
-{
-	POLICY_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(policy_row, struct policy, POLICY_COLUMNS)
 
 enum gh_err
 store_policy_list(struct db *db, struct arena *a, long long org, struct policy **out,

@@ -5,11 +5,7 @@
 #include "store/db.h"
 #include "store/refresh.h"
 
-static void
-refresh_row(const struct db_result *r, size_t i, struct refresh *o)
-{
-	REFRESH_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(refresh_row, struct refresh, REFRESH_COLUMNS)
 
 /* The one row stmt finds by the key blob (n bytes): a hash or a family id. */
 static enum gh_err

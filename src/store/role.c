@@ -14,17 +14,8 @@ role_row(const struct db_result *r, size_t i, struct role *o)
 	ROLE_COLUMNS(DB_COL_READ)
 }
 
-static void
-role_list_row(const struct db_result *r, size_t i, struct role *o)
-{
-	ROLE_LIST_COLUMNS(DB_COL_READ)
-}
-
-static void
-role_perm_row(const struct db_result *r, size_t i, struct role_perm *o)
-{
-	ROLE_PERM_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(role_list_row, struct role, ROLE_LIST_COLUMNS)
+DB_ROW_READER(role_perm_row, struct role_perm, ROLE_PERM_COLUMNS)
 
 enum gh_err
 store_role_list(struct db *db, struct arena *a, const struct role_filter *f,

@@ -28,15 +28,11 @@
 #define DB_READ_INT(r, i, c)		db_int(r, i, c)
 #define DB_READ_STR(r, i, c)		db_str(r, i, c)
 #define DB_READ_BOOL(r, i, c)		(db_int(r, i, c) != 0)
+/* A row reader for DB_ROWS and DB_GET (store/db.h): static void name(r, i, type *o), LIST's columns. */
+#define DB_ROW_READER(name, type, LIST)							\
+	static void name(const struct db_result *r, size_t i, type *o) { LIST(DB_COL_READ) }
 
-#include "store/sql_components.h"
-#include "store/sql_email.h"
-#include "store/sql_invitations.h"
-#include "store/sql_orgs.h"
-#include "store/sql_rbac.h"
-#include "store/sql_settings.h"
-#include "store/sql_teams.h"
-#include "store/sql_users.h"
+#include "store/sql_tables.h"
 
 /* The columns of a user as login, refresh and password changes see it (store/account.h). */
 #define ACCOUNT_COLUMNS(X) \
@@ -205,14 +201,7 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	    " revoke_reason = ? WHERE user_id = ? AND family_id <> ? AND revoked_at IS NULL") \
 	X(SQL_AUDIT_INSERT, "INSERT INTO audit_log (actor_user_id, organization_id, action, target_type," \
 	    " target_id, outcome, reason, client_ip, request_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
-	SQL_STATEMENTS_RBAC \
-	SQL_STATEMENTS_ORGS \
-	SQL_STATEMENTS_USERS \
-	SQL_STATEMENTS_TEAMS \
-	SQL_STATEMENTS_INVITATIONS \
-	SQL_STATEMENTS_SETTINGS \
-	SQL_STATEMENTS_COMPONENTS \
-	SQL_STATEMENTS_EMAIL
+	SQL_STATEMENTS_TABLES
 
 enum sql_id {
 #define X(id, text) id,

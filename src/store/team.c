@@ -15,17 +15,8 @@ static const enum sql_id member_lists[TEAM_SORT__MAX] = {
 	SQL_TEAM_MEMBER_LIST_NAME_DESC
 };
 
-static void
-team_row(const struct db_result *r, size_t i, struct team *o)
-{
-	TEAM_COLUMNS(DB_COL_READ)
-}
-
-static void
-member_row(const struct db_result *r, size_t i, struct team_member *o)
-{
-	TEAM_MEMBER_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(team_row, struct team, TEAM_COLUMNS)
+DB_ROW_READER(member_row, struct team_member, TEAM_MEMBER_COLUMNS)
 
 enum gh_err
 store_team_list(struct db *db, struct arena *a, long long org, const char *like,

@@ -7,11 +7,7 @@
 #include "store/db.h"
 #include "store/theme.h"
 
-static void
-theme_row(const struct db_result *r, size_t i, struct theme *o)
-{
-	THEME_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(theme_row, struct theme, THEME_COLUMNS)
 
 enum gh_err
 store_theme_get(struct db *db, struct arena *a, long long org, int lock, struct theme *out)

@@ -20,17 +20,18 @@ profile_row(const struct db_result *r, size_t i, struct user *o)
 	USER_PROFILE_COLUMNS(DB_COL_READ)
 }
 
-static void
-user_org_row(const struct db_result *r, size_t i, struct user_org *o)
-{
-	USER_ORG_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(user_org_row, struct user_org, USER_ORG_COLUMNS)
 
-/* A value the statement must find: GH_ERR_NOT_FOUND when it reads no row. */
+/* An id statement id must find (DB_VALUE into *v): GH_ERR_NOT_FOUND when it reads no row. */
 static enum gh_err
-found(enum gh_err err, long long v)
+find_id(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p, size_t n,
+    long long *v)
 {
-	return err == GH_OK && v == 0 ? GH_ERR_NOT_FOUND : err;
+	enum gh_err	 err;
+
+	if ((err = db_value(db, a, id, p, n, 0, v)) != GH_OK)
+		return err;
+	return *v == 0 ? GH_ERR_NOT_FOUND : GH_OK;
 }
 
 enum gh_err
@@ -55,7 +56,7 @@ store_user_in_org(struct db *db, struct arena *a, long long id, long long org, i
 enum gh_err
 store_user_primary_org(struct db *db, struct arena *a, long long id, long long *org)
 {
-	return found(DB_VALUE(db, a, SQL_USER_PRIMARY_ORG, 0, org, DB_INT(id)), *org);
+	return find_id(db, a, SQL_USER_PRIMARY_ORG, DB_PARAMS(DB_INT(id)), org);
 }
 
 enum gh_err
@@ -79,15 +80,14 @@ store_user_other_orgs(struct db *db, struct arena *a, long long id, long long or
 enum gh_err
 store_user_team_org(struct db *db, struct arena *a, long long team, long long *org)
 {
-	return found(DB_VALUE(db, a, SQL_USER_TEAM_ORG, 0, org, DB_INT(team)), *org);
+	return find_id(db, a, SQL_USER_TEAM_ORG, DB_PARAMS(DB_INT(team)), org);
 }
 
 enum gh_err
 store_user_role_in_org(struct db *db, struct arena *a, const char *name, long long org,
     long long *role)
 {
-	return found(DB_VALUE(db, a, SQL_ROLE_ID_BY_NAME, 0, role, DB_STR(name), DB_INT(org)),
-	    *role);
+	return find_id(db, a, SQL_ROLE_ID_BY_NAME, DB_PARAMS(DB_STR(name), DB_INT(org)), role);
 }
 
 enum gh_err

@@ -7,11 +7,7 @@
 #include "store/db.h"
 #include "store/user_role.h"
 
-static void
-user_role_row(const struct db_result *r, size_t i, struct user_role *o)
-{
-	USER_ROLE_COLUMNS(DB_COL_READ)
-}
+DB_ROW_READER(user_role_row, struct user_role, USER_ROLE_COLUMNS)
 
 enum gh_err
 store_user_role_list(struct db *db, struct arena *a, long long user, long long org,
