@@ -196,13 +196,16 @@ api_query_bool(struct request *req, const char *name, int *out)
 }
 
 void
-api_add_stamps(cJSON *o, const char *created_at, const char *updated_at, long long created_by,
-    long long updated_by)
+api_add_names(struct request *req, cJSON *o, const char *k, const char *csv)
 {
-	cJSON_AddStringToObject(o, "created_at", created_at);
-	cJSON_AddStringToObject(o, "updated_at", updated_at);
-	api_add_idv(o, "created_by", created_by);
-	api_add_idv(o, "updated_by", updated_by);
+	cJSON		*a = cJSON_AddArrayToObject(o, k);
+	const char	*p, *comma;
+
+	for (p = csv; p != NULL && *p != '\0'; p = comma ? comma + 1 : NULL) {
+		comma = strchr(p, ',');
+		cJSON_AddItemToArray(a, cJSON_CreateString(comma ?
+		    arena_strndup(req->arena, p, (size_t)(comma - p)) : p));
+	}
 }
 
 void

@@ -77,10 +77,6 @@ void		 api_entity(struct request *, int status, const cJSON *obj, const char *lo
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 
-/* Add created_at, updated_at, created_by and updated_by (ids 0: null), in that order. */
-void		 api_add_stamps(cJSON *o, const char *created_at, const char *updated_at,
-		    long long created_by, long long updated_by);
-
 /* Add id as a number member, or null when it is 0 (none). */
 void		 api_add_idv(cJSON *o, const char *k, long long id);
 
@@ -109,6 +105,21 @@ enum gh_err	 api_user_object(struct request *, long long id, cJSON **out);
 
 /* Add a string member, or null. */
 void		 api_add_str(cJSON *o, const char *k, const char *v);
+
+/* Add k, an array of the names in csv (comma separated; NULL or "" for none). */
+void		 api_add_names(struct request *, cJSON *o, const char *k, const char *csv);
+
+/*
+ * API_F(kind, member): add member of the struct pointed to by s to the object o, under the
+ * member's own name, as kind NUM (a number), ID (a number, null when 0: no such row), STR (a
+ * string, null when NULL) or BOOL.  A renderer lists its fields in the order of the answer:
+ *	API_F(NUM, id) API_F(STR, name) API_F(STR, created_at)
+ */
+#define API_F(kind, member)	API_F_##kind(o, s, member);
+#define API_F_NUM(o, s, m)	cJSON_AddNumberToObject((o), #m, (double)(s)->m)
+#define API_F_ID(o, s, m)	api_add_idv((o), #m, (s)->m)
+#define API_F_STR(o, s, m)	api_add_str((o), #m, (s)->m)
+#define API_F_BOOL(o, s, m)	cJSON_AddBoolToObject((o), #m, (s)->m)
 
 /* Whether a query flag is "true"/"false"; -1 absent, 400 naming it when neither. */
 enum gh_err	 api_query_bool(struct request *, const char *name, int *out);

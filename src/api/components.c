@@ -127,38 +127,25 @@ same(const char *a, const char *b)
 }
 
 static cJSON *
-comp_json(struct request *req, const struct component *c)
+comp_json(struct request *req, const struct component *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)c->id);
-	cJSON_AddStringToObject(o, "key", c->key);
-	cJSON_AddStringToObject(o, "display_name", c->display_name);
-	api_add_str(o, "description", c->description);
-	api_add_str(o, "category", c->category);
-	api_add_str(o, "route", c->route);
-	api_add_str(o, "icon", c->icon);
-	cJSON_AddNumberToObject(o, "display_order", (double)c->display_order);
-	api_add_idv(o, "parent_id", c->parent_id);
-	cJSON_AddBoolToObject(o, "is_active", c->is_active);
-	api_add_stamps(o, c->created_at, c->updated_at, c->created_by,
-	    c->updated_by);
+	API_F(NUM, id) API_F(STR, key) API_F(STR, display_name) API_F(STR, description)
+	API_F(STR, category) API_F(STR, route) API_F(STR, icon) API_F(NUM, display_order)
+	API_F(ID, parent_id) API_F(BOOL, is_active) API_F(STR, created_at)
+	API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
 	return o;
 }
 
 static cJSON *
-action_json(struct request *req, const struct component_action *ca)
+action_json(struct request *req, const struct component_action *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)ca->id);
-	cJSON_AddNumberToObject(o, "component_id", (double)ca->component_id);
-	cJSON_AddStringToObject(o, "component_key", ca->component_key);
-	cJSON_AddStringToObject(o, "action", ca->action);
-	api_add_str(o, "description", ca->description);
-	cJSON_AddBoolToObject(o, "is_active", ca->is_active);
-	api_add_stamps(o, ca->created_at, ca->updated_at, ca->created_by,
-	    ca->updated_by);
+	API_F(NUM, id) API_F(NUM, component_id) API_F(STR, component_key) API_F(STR, action)
+	API_F(STR, description) API_F(BOOL, is_active) API_F(STR, created_at)
+	API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
 	return o;
 }
 

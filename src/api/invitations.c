@@ -116,26 +116,16 @@ domain_list(struct request *req, const struct policy_invitation *pi)
 /* The invitation object */
 
 static cJSON *
-inv_json(struct request *req, const struct invitation *inv)
+inv_json(struct request *req, const struct invitation *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)inv->id);
-	api_add_idv(o, "organization_id", inv->organization_id);
-	cJSON_AddStringToObject(o, "email", inv->email);
-	api_add_str(o, "role", inv->role);
-	api_add_idv(o, "role_id", inv->role_id);
-	cJSON_AddStringToObject(o, "status", inv->status);
-	api_add_idv(o, "user_id", inv->user_id);
-	cJSON_AddStringToObject(o, "expires_at", inv->expires_at);
-	api_add_str(o, "accepted_at", inv->accepted_at);
-	api_add_str(o, "revoked_at", inv->revoked_at);
-	api_add_str(o, "last_sent_at", inv->last_sent_at);
-	cJSON_AddNumberToObject(o, "send_count", (double)inv->send_count);
-	api_add_idv(o, "created_by", inv->invited_by);
-	api_add_idv(o, "updated_by", inv->updated_by);
-	cJSON_AddStringToObject(o, "created_at", inv->created_at);
-	cJSON_AddStringToObject(o, "updated_at", inv->updated_at);
+	API_F(NUM, id) API_F(ID, organization_id) API_F(STR, email) API_F(STR, role)
+	API_F(ID, role_id) API_F(STR, status) API_F(ID, user_id) API_F(STR, expires_at)
+	API_F(STR, accepted_at) API_F(STR, revoked_at) API_F(STR, last_sent_at)
+	API_F(NUM, send_count)
+	api_add_idv(o, "created_by", s->invited_by);
+	API_F(ID, updated_by) API_F(STR, created_at) API_F(STR, updated_at)
 	return o;
 }
 

@@ -78,42 +78,27 @@ valid_status(const char *s)
 }
 
 static cJSON *
-org_json(struct request *req, const struct organization *g)
+org_json(struct request *req, const struct organization *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)g->id);
-	cJSON_AddStringToObject(o, "slug", g->slug);
-	cJSON_AddStringToObject(o, "name", g->name);
-	api_add_str(o, "description", g->description);
-	cJSON_AddStringToObject(o, "status", g->status);
-	api_add_stamps(o, g->created_at, g->updated_at, g->created_by,
-	    g->updated_by);
+	API_F(NUM, id) API_F(STR, slug) API_F(STR, name) API_F(STR, description)
+	API_F(STR, status) API_F(STR, created_at) API_F(STR, updated_at) API_F(ID, created_by)
+	API_F(ID, updated_by)
 	return o;
 }
 
 static cJSON *
-member_json(struct request *req, long long org, const struct org_member *m)
+member_json(struct request *req, long long org, const struct org_member *s)
 {
-	cJSON		*o = api_object(req), *a;
-	const char	*p, *comma;
+	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "user_id", (double)m->user_id);
+	API_F(NUM, user_id)
 	cJSON_AddNumberToObject(o, "organization_id", (double)org);
-	cJSON_AddStringToObject(o, "username", m->username);
-	cJSON_AddStringToObject(o, "email", m->email);
-	cJSON_AddStringToObject(o, "full_name", m->full_name);
-	cJSON_AddBoolToObject(o, "is_primary", m->is_primary);
-	cJSON_AddStringToObject(o, "joined_at", m->joined_at);
-	cJSON_AddStringToObject(o, "status", m->status);
-	api_add_str(o, "status_changed_at", m->status_changed_at);
-	api_add_idv(o, "status_changed_by", m->status_changed_by);
-	a = cJSON_AddArrayToObject(o, "roles");
-	for (p = m->roles; p != NULL && *p != '\0'; p = comma ? comma + 1 : NULL) {
-		comma = strchr(p, ',');
-		cJSON_AddItemToArray(a, cJSON_CreateString(comma ?
-		    arena_strndup(req->arena, p, (size_t)(comma - p)) : p));
-	}
+	API_F(STR, username) API_F(STR, email) API_F(STR, full_name) API_F(BOOL, is_primary)
+	API_F(STR, joined_at) API_F(STR, status) API_F(STR, status_changed_at)
+	API_F(ID, status_changed_by)
+	api_add_names(req, o, "roles", s->roles);
 	return o;
 }
 

@@ -50,17 +50,12 @@ valid_perm_name(const char *s)
 }
 
 static cJSON *
-perm_json(struct request *req, const struct permission *p)
+perm_json(struct request *req, const struct permission *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)p->id);
-	cJSON_AddStringToObject(o, "name", p->name);
-	cJSON_AddStringToObject(o, "module", p->module);
-	api_add_str(o, "description", p->description);
-	cJSON_AddBoolToObject(o, "is_system", p->is_system);
-	cJSON_AddStringToObject(o, "created_at", p->created_at);
-	cJSON_AddStringToObject(o, "updated_at", p->updated_at);
+	API_F(NUM, id) API_F(STR, name) API_F(STR, module) API_F(STR, description)
+	API_F(BOOL, is_system) API_F(STR, created_at) API_F(STR, updated_at)
 	return o;
 }
 
@@ -227,19 +222,13 @@ fail:
 }
 
 static cJSON *
-ep_json(struct request *req, const struct endpoint *e)
+ep_json(struct request *req, const struct endpoint *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)e->id);
-	cJSON_AddStringToObject(o, "permission", e->permission);
-	cJSON_AddNumberToObject(o, "permission_id", (double)e->permission_id);
-	cJSON_AddStringToObject(o, "api_endpoint", e->api_endpoint);
-	cJSON_AddStringToObject(o, "http_method", e->http_method);
-	api_add_str(o, "description", e->description);
-	cJSON_AddBoolToObject(o, "is_active", e->is_active);
-	cJSON_AddStringToObject(o, "created_at", e->created_at);
-	cJSON_AddStringToObject(o, "updated_at", e->updated_at);
+	API_F(NUM, id) API_F(STR, permission) API_F(NUM, permission_id)
+	API_F(STR, api_endpoint) API_F(STR, http_method) API_F(STR, description)
+	API_F(BOOL, is_active) API_F(STR, created_at) API_F(STR, updated_at)
 	return o;
 }
 

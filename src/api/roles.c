@@ -44,30 +44,20 @@ valid_role_name(const char *s)
  * comma-separated perm_names.
  */
 static cJSON *
-role_json(struct request *req, const struct role *r, const struct permission *perms, size_t n)
+role_json(struct request *req, const struct role *s, const struct permission *perms, size_t n)
 {
 	cJSON		*o = api_object(req), *a;
-	const char	*s, *c;
 	size_t		 k;
 
-	cJSON_AddNumberToObject(o, "id", (double)r->id);
-	cJSON_AddStringToObject(o, "name", r->name);
-	api_add_str(o, "description", r->description);
-	api_add_idv(o, "organization_id", r->organization_id);
-	cJSON_AddStringToObject(o, "scope", r->scope);
-	cJSON_AddBoolToObject(o, "is_system", r->is_system);
-	a = cJSON_AddArrayToObject(o, "permissions");
+	API_F(NUM, id) API_F(STR, name) API_F(STR, description) API_F(ID, organization_id)
+	API_F(STR, scope) API_F(BOOL, is_system)
 	if (perms != NULL) {
+		a = cJSON_AddArrayToObject(o, "permissions");
 		for (k = 0; k < n; k++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(perms[k].name));
 	} else
-		for (s = r->perm_names; s != NULL && *s != '\0'; s = c ? c + 1 : NULL) {
-			c = strchr(s, ',');
-			cJSON_AddItemToArray(a, cJSON_CreateString(arena_strndup(req->arena, s,
-			    c ? (size_t)(c - s) : strlen(s))));
-		}
-	cJSON_AddStringToObject(o, "created_at", r->created_at);
-	cJSON_AddStringToObject(o, "updated_at", r->updated_at);
+		api_add_names(req, o, "permissions", s->perm_names);
+	API_F(STR, created_at) API_F(STR, updated_at)
 	return o;
 }
 

@@ -212,20 +212,16 @@ fail:
 /* ---- themes ------------------------------------------------------------------------------- */
 
 static cJSON *
-theme_json(struct request *req, const struct theme *t)
+theme_json(struct request *req, const struct theme *s)
 {
 	cJSON	*o = api_object(req), *org;
 
 	org = cJSON_AddObjectToObject(o, "organization");
-	cJSON_AddStringToObject(org, "slug", t->slug);
-	cJSON_AddStringToObject(org, "name", t->name);
-	api_add_str(o, "primary_color", t->primary_color);
-	api_add_str(o, "secondary_color", t->secondary_color);
-	api_add_str(o, "accent_color", t->accent_color);
-	api_add_str(o, "background_color", t->background_color);
-	api_add_str(o, "text_color", t->text_color);
-	api_add_str(o, "logo_ref", t->logo_ref);
-	api_add_str(o, "favicon_ref", t->favicon_ref);
+	cJSON_AddStringToObject(org, "slug", s->slug);
+	cJSON_AddStringToObject(org, "name", s->name);
+	API_F(STR, primary_color) API_F(STR, secondary_color) API_F(STR, accent_color)
+	API_F(STR, background_color) API_F(STR, text_color) API_F(STR, logo_ref)
+	API_F(STR, favicon_ref)
 	return o;
 }
 
@@ -540,27 +536,20 @@ query_text(struct request *req, const char *name, size_t max, const char **out)
 }
 
 static cJSON *
-event_json(const struct audit_entry *e)
+event_json(const struct audit_entry *s)
 {
 	cJSON		*o = cJSON_CreateObject(), *d;
 
-	cJSON_AddNumberToObject(o, "id", (double)e->id);
-	cJSON_AddStringToObject(o, "occurred_at", e->occurred_at);
-	api_add_idv(o, "actor_user_id", e->actor_user_id);
-	api_add_idv(o, "organization_id", e->organization_id);
-	cJSON_AddStringToObject(o, "action", e->action);
-	api_add_str(o, "target_type", e->target_type);
-	api_add_str(o, "target_id", e->target_id);
-	cJSON_AddStringToObject(o, "outcome", e->outcome);
-	api_add_str(o, "reason", e->reason);
-	api_add_str(o, "client_ip", e->client_ip);
-	api_add_str(o, "request_id", e->request_id);
-	if (e->details == NULL)
+	API_F(NUM, id) API_F(STR, occurred_at) API_F(ID, actor_user_id)
+	API_F(ID, organization_id) API_F(STR, action) API_F(STR, target_type)
+	API_F(STR, target_id) API_F(STR, outcome) API_F(STR, reason) API_F(STR, client_ip)
+	API_F(STR, request_id)
+	if (s->details == NULL)
 		cJSON_AddNullToObject(o, "details");
-	else if ((d = cJSON_Parse(e->details)) != NULL)
+	else if ((d = cJSON_Parse(s->details)) != NULL)
 		cJSON_AddItemToObject(o, "details", d);
 	else
-		cJSON_AddStringToObject(o, "details", e->details);
+		cJSON_AddStringToObject(o, "details", s->details);
 	return o;
 }
 

@@ -128,35 +128,24 @@ page_respond(struct request *req, cJSON *items, const char *next)
 }
 
 static cJSON *
-team_json(struct request *req, const struct team *t)
+team_json(struct request *req, const struct team *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)t->id);
-	cJSON_AddNumberToObject(o, "organization_id", (double)t->organization_id);
-	cJSON_AddStringToObject(o, "name", t->name);
-	api_add_str(o, "description", t->description);
-	cJSON_AddNumberToObject(o, "member_count", (double)t->member_count);
-	api_add_stamps(o, t->created_at, t->updated_at, t->created_by,
-	    t->updated_by);
+	API_F(NUM, id) API_F(NUM, organization_id) API_F(STR, name) API_F(STR, description)
+	API_F(NUM, member_count) API_F(STR, created_at) API_F(STR, updated_at)
+	API_F(ID, created_by) API_F(ID, updated_by)
 	return o;
 }
 
 static cJSON *
-member_json(struct request *req, const struct team_member *m)
+member_json(struct request *req, const struct team_member *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "team_id", (double)m->team_id);
-	cJSON_AddNumberToObject(o, "user_id", (double)m->user_id);
-	cJSON_AddStringToObject(o, "username", m->username);
-	cJSON_AddStringToObject(o, "email", m->email);
-	cJSON_AddStringToObject(o, "full_name", m->full_name);
-	cJSON_AddStringToObject(o, "member_role", m->member_role);
-	cJSON_AddStringToObject(o, "created_at", m->created_at);
-	api_add_idv(o, "created_by", m->created_by);
-	cJSON_AddStringToObject(o, "updated_at", m->updated_at);
-	api_add_idv(o, "updated_by", m->updated_by);
+	API_F(NUM, team_id) API_F(NUM, user_id) API_F(STR, username) API_F(STR, email)
+	API_F(STR, full_name) API_F(STR, member_role) API_F(STR, created_at)
+	API_F(ID, created_by) API_F(STR, updated_at) API_F(ID, updated_by)
 	return o;
 }
 

@@ -69,31 +69,19 @@ json_free(void *p)
  */
 
 static cJSON *
-user_json(struct request *req, const struct user *u)
+user_json(struct request *req, const struct user *s)
 {
 	cJSON	*o = api_object(req);
 
-	cJSON_AddNumberToObject(o, "id", (double)u->id);
-	cJSON_AddStringToObject(o, "username", u->username);
-	cJSON_AddStringToObject(o, "email", u->email);
-	cJSON_AddBoolToObject(o, "email_verified", u->email_verified_at != NULL);
-	api_add_str(o, "email_verified_at", u->email_verified_at);
-	api_add_str(o, "phone_number", u->phone_number);
-	cJSON_AddStringToObject(o, "first_name", u->first_name);
-	cJSON_AddStringToObject(o, "last_name", u->last_name);
-	cJSON_AddStringToObject(o, "full_name", u->full_name);
-	api_add_str(o, "profile_image_ref", u->profile_image_ref);
-	cJSON_AddStringToObject(o, "status", u->status);
-	cJSON_AddBoolToObject(o, "is_enabled", u->is_enabled);
-	cJSON_AddBoolToObject(o, "is_account_non_expired", u->is_account_non_expired);
-	cJSON_AddBoolToObject(o, "is_account_non_locked", u->is_account_non_locked);
-	cJSON_AddBoolToObject(o, "is_credentials_non_expired", u->is_credentials_non_expired);
-	api_add_str(o, "locked_until", u->locked_until);
-	cJSON_AddBoolToObject(o, "has_password", u->has_password);
-	api_add_str(o, "last_login", u->last_login);
-	api_add_str(o, "password_changed_at", u->password_changed_at);
-	api_add_stamps(o, u->created_at, u->updated_at, u->created_by,
-	    u->updated_by);
+	API_F(NUM, id) API_F(STR, username) API_F(STR, email)
+	cJSON_AddBoolToObject(o, "email_verified", s->email_verified_at != NULL);
+	API_F(STR, email_verified_at) API_F(STR, phone_number) API_F(STR, first_name)
+	API_F(STR, last_name) API_F(STR, full_name) API_F(STR, profile_image_ref)
+	API_F(STR, status) API_F(BOOL, is_enabled) API_F(BOOL, is_account_non_expired)
+	API_F(BOOL, is_account_non_locked) API_F(BOOL, is_credentials_non_expired)
+	API_F(STR, locked_until) API_F(BOOL, has_password) API_F(STR, last_login)
+	API_F(STR, password_changed_at) API_F(STR, created_at) API_F(STR, updated_at)
+	API_F(ID, created_by) API_F(ID, updated_by)
 	return o;
 }
 
