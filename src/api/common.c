@@ -83,6 +83,21 @@ api_page_parse(struct request *req, struct api_page *pg)
 }
 
 enum gh_err
+api_keyset_parse(struct request *req, struct db_keyset *ks)
+{
+	struct api_page	 pg;
+	enum gh_err	 err;
+
+	memset(ks, 0, sizeof(*ks));
+	if ((err = api_page_parse(req, &pg)) != GH_OK)
+		return err;
+	ks->has = pg.after > 0;
+	ks->after = pg.after;
+	ks->limit = pg.limit;
+	return GH_OK;
+}
+
+enum gh_err
 api_limit_parse(struct request *req, long long *limit)
 {
 	*limit = API_PAGE_DEFAULT;

@@ -27,6 +27,8 @@ struct api_page {
 
 /* ?limit= and ?cursor= (400 naming the field). */
 enum gh_err	 api_page_parse(struct request *, struct api_page *);
+/* api_page_parse into a keyset page of the id order (sort 0, no key): ks is zeroed first. */
+enum gh_err	 api_keyset_parse(struct request *, struct db_keyset *ks);
 /* ?limit= alone: 1..API_PAGE_MAX, API_PAGE_DEFAULT when absent. */
 enum gh_err	 api_limit_parse(struct request *, long long *limit);
 /*

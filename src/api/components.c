@@ -286,7 +286,6 @@ parent_check(struct request *req, long long parent, long long self, const char *
 enum gh_err
 api_components_list(struct request *req)
 {
-	struct api_page		 pg;
 	struct db_keyset	 ks;
 	struct component_filter	 f;
 	struct component	*rows;
@@ -296,7 +295,7 @@ api_components_list(struct request *req)
 
 	memset(&f, 0, sizeof(f));
 	f.parent = -1;
-	if ((err = api_page_parse(req, &pg)) != GH_OK ||
+	if ((err = api_keyset_parse(req, &ks)) != GH_OK ||
 	    (err = api_query_bool(req, "active", &f.active)) != GH_OK)
 		return err;
 	if (cat != NULL && (utf8_len(cat) == (size_t)-1 || utf8_len(cat) > CATEGORY_MAX))
@@ -308,12 +307,9 @@ api_components_list(struct request *req)
 	    "parent_id is a component id, or 0 or null for the top level", &f.parent)) != GH_OK)
 		return err;
 	f.category = cat;
-	memset(&ks, 0, sizeof(ks));
-	ks.after = pg.after;
-	ks.limit = pg.limit;
 	if ((err = store_component_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
-	API_PAGE_RESPOND(req, rows, n, pg.limit, comp_json);
+	API_PAGE_RESPOND(req, rows, n, ks.limit, comp_json);
 	return GH_OK;
 }
 

@@ -335,16 +335,14 @@ api_invitations_list(struct request *req)
 	struct invitation_filter f;
 	struct invitation	*rows;
 	struct db_keyset	 ks;
-	struct api_page		 pg;
 	const char		*sort = req_query(req, "sort");
 	size_t			 i, n;
 	enum gh_err		 err;
 
 	memset(&f, 0, sizeof(f));
-	memset(&ks, 0, sizeof(ks));
 	f.status = req_query(req, "status");
 	f.email = req_query(req, "email");
-	if ((err = api_page_parse(req, &pg)) != GH_OK)
+	if ((err = api_keyset_parse(req, &ks)) != GH_OK)
 		return err;
 	if (f.status != NULL) {
 		for (i = 0; statuses[i] != NULL && strcmp(statuses[i], f.status) != 0; i++)
@@ -363,14 +361,11 @@ api_invitations_list(struct request *req)
 			return req_fail(req, GH_ERR_VALIDATION, "sort",
 			    "sort is id, created_at, -id or -created_at");
 	}
-	ks.has = pg.after > 0;
-	ks.after = pg.after;
-	ks.limit = pg.limit;
 	f.all_orgs = authn_platform_has(req, "invitations.read");
 	f.own_org = req->auth.org_id;
 	if ((err = store_invitation_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
-	API_PAGE_RESPOND(req, rows, n, pg.limit, inv_json);
+	API_PAGE_RESPOND(req, rows, n, ks.limit, inv_json);
 	return GH_OK;
 }
 

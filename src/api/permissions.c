@@ -72,21 +72,17 @@ perm_load(struct request *req, long long id, int lock, struct permission *p)
 enum gh_err
 api_perms_list(struct request *req)
 {
-	struct api_page		 pg;
 	struct db_keyset	 ks;
 	struct permission	*rows;
 	enum gh_err		 err;
 	size_t			 n;
 
-	if ((err = api_page_parse(req, &pg)) != GH_OK)
+	if ((err = api_keyset_parse(req, &ks)) != GH_OK)
 		return err;
-	memset(&ks, 0, sizeof(ks));
-	ks.after = pg.after;
-	ks.limit = pg.limit;
 	if ((err = store_permission_list(req->w->db, req->arena, req_query(req, "module"), &ks,
 	    &rows, &n)) != GH_OK)
 		return err;
-	API_PAGE_RESPOND(req, rows, n, pg.limit, perm_json);
+	API_PAGE_RESPOND(req, rows, n, ks.limit, perm_json);
 	return GH_OK;
 }
 
@@ -269,7 +265,6 @@ check_endpoint(struct request *req, const char *ep, const char *method)
 enum gh_err
 api_eps_list(struct request *req)
 {
-	struct api_page		 pg;
 	struct db_keyset	 ks;
 	struct endpoint_filter	 f;
 	struct endpoint		*rows;
@@ -277,17 +272,14 @@ api_eps_list(struct request *req)
 	size_t			 n;
 
 	memset(&f, 0, sizeof(f));
-	if ((err = api_page_parse(req, &pg)) != GH_OK ||
+	if ((err = api_keyset_parse(req, &ks)) != GH_OK ||
 	    (err = api_query_bool(req, "active", &f.active)) != GH_OK)
 		return err;
 	f.permission = req_query(req, "permission");
 	f.method = req_query(req, "method");
-	memset(&ks, 0, sizeof(ks));
-	ks.after = pg.after;
-	ks.limit = pg.limit;
 	if ((err = store_endpoint_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
-	API_PAGE_RESPOND(req, rows, n, pg.limit, ep_json);
+	API_PAGE_RESPOND(req, rows, n, ks.limit, ep_json);
 	return GH_OK;
 }
 

@@ -156,7 +156,6 @@ grant(struct request *req, long long role_id, const cJSON *names, const char *fi
 enum gh_err
 api_roles_list(struct request *req)
 {
-	struct api_page		 pg;
 	struct db_keyset	 ks;
 	struct role_filter	 f;
 	struct role		*rows;
@@ -166,7 +165,7 @@ api_roles_list(struct request *req)
 	cJSON			*items;
 	size_t			 i, n;
 
-	if ((err = api_page_parse(req, &pg)) != GH_OK)
+	if ((err = api_keyset_parse(req, &ks)) != GH_OK)
 		return err;
 	if (scope != NULL && strcmp(scope, "platform") && strcmp(scope, "organization"))
 		return req_fail(req, GH_ERR_VALIDATION, "scope", "scope is platform or organization");
@@ -179,17 +178,14 @@ api_roles_list(struct request *req)
 	f.by_org = req_query(req, "organization_id") != NULL;
 	f.org = forg;
 	f.scope = scope;
-	memset(&ks, 0, sizeof(ks));
-	ks.after = pg.after;
-	ks.limit = pg.limit;
 	if ((err = store_role_list(req->w->db, req->arena, &f, &ks, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < n && (long long)i < pg.limit; i++) {
+	for (i = 0; i < n && (long long)i < ks.limit; i++) {
 		cJSON_AddItemReferenceToArray(items, role_json(req, &rows[i], NULL, 0));
 		last = rows[i].id;
 	}
-	api_page_respond(req, items, (long long)n > pg.limit ? last : 0);
+	api_page_respond(req, items, (long long)n > ks.limit ? last : 0);
 	return GH_OK;
 }
 
