@@ -8,6 +8,7 @@
 
 #include "auth/authn.h"
 #include "auth/authz.h"
+#include "auth/policy.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/token.h"
@@ -262,6 +263,8 @@ authn_has(struct request *req, const char *perm)
 	return authz_any(roles, n, &id, 1);
 }
 
+static int	 admin_step_up(struct request *);
+
 enum gh_err
 authn_request(struct request *req)
 {
@@ -288,9 +291,34 @@ authn_request(struct request *req)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your roles do not grant %s",
 		    authz_perm_name(req->w->authz, perms[0]) ? authz_perm_name(req->w->authz, perms[0]) :
 		    "the permission this route needs");
-	if (mfa && !authn_has_mfa(req))
+	if (!authn_has_mfa(req) && (mfa || admin_step_up(req)))
 		return authn_step_up(req);
 	return GH_OK;
+}
+
+/*
+ * Whether the route is a built-in admin change of roles, permissions, endpoint mappings or
+ * policies that the MFA policy of the caller's organization (step_up_admin) wants a second
+ * factor for.
+ */
+static int
+admin_step_up(struct request *req)
+{
+	static const char	*const prefixes[] = { "/api/v1/roles", "/api/v1/permissions",
+	    "/api/v1/endpoints", "/api/v1/organizations/{id}/policies", "/api/v1/users/{id}/roles",
+	    NULL };
+	struct policy_mfa	 pm;
+	size_t			 i;
+
+	if (req->route->method == HTTP_GET || req->route->method == HTTP_HEAD)
+		return 0;
+	for (i = 0; prefixes[i] != NULL; i++)
+		if (strncmp(req->route->pattern, prefixes[i], strlen(prefixes[i])) == 0)
+			break;
+	if (prefixes[i] == NULL)
+		return 0;
+	/* A policy that cannot be read asks for the factor (deny by default). */
+	return policy_mfa(req, req->auth.org_id, &pm) != GH_OK || pm.step_up_admin;
 }
 
 int

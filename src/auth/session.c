@@ -389,7 +389,6 @@ session_response(struct request *req, const struct session_user *u, const char *
 	} else
 		cJSON_AddNullToObject(o, "organization");
 	cJSON_AddItemReferenceToObject(o, "roles", u->roles_json);
-	session_add_amr(o, u->amr);
 	return o;
 }
 

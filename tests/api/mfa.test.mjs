@@ -167,8 +167,6 @@ describe('the second step of a login', () => {
         const { secret } = await enroll((await mustLogin(u.username)).token);
         const res = await fullLogin(u.username, secret);
         assert.equal(res.status, 200, res.text);
-        assert.deepEqual(res.json.amr, ['pwd', 'otp', 'mfa']);
-        assert.equal(res.json.acr, '2fa');
         const claims = decodeJwt(res.json.access_token).payload;
         assert.deepEqual(claims.amr, ['pwd', 'otp', 'mfa']);
         assert.equal(claims.acr, '2fa');
@@ -234,7 +232,7 @@ describe('the second step of a login', () => {
         const { recovery } = await enroll(s.token);
         const ok = await verify((await login(u.username)).json.mfa_ticket, 'recovery_code', recovery[0].toUpperCase());
         assert.equal(ok.status, 200, ok.text);
-        assert.deepEqual(ok.json.amr, ['pwd', 'otp', 'mfa']);
+        assert.deepEqual(decodeJwt(ok.json.access_token).payload.amr, ['pwd', 'otp', 'mfa']);
         const again = await verify((await login(u.username)).json.mfa_ticket, 'recovery_code', recovery[0]);
         assert.equal(again.json.code, 'mfa_code_invalid');
         const st = await api('GET', MFA, { token: ok.json.access_token });
@@ -363,6 +361,32 @@ describe('step-up', () => {
             await api('DELETE', `/api/v1/endpoints/${ep.json.id}`, { token: admin.token });
             await sql(`DELETE FROM role_permissions WHERE permission_id = ${p.json.id}`);
             await api('DELETE', `/api/v1/permissions/${p.json.id}`, { token: admin.token });
+        }
+    });
+});
+
+describe('step-up of the admin routes', () => {
+    test('step_up_admin: changing roles needs a second factor; reading them does not', async () => {
+        const o2 = await mkOrg();
+        try {
+            await setPolicy(o2, 'mfa', { step_up_admin: true });
+            const boss = await mkUser(o2, 'org_admin');
+            const pw = await login(boss.username);
+            assert.equal(pw.status, 200, pw.text);
+            const name = `stepup${RUN.replace(/[0-9]/g, (c) => 'abcdefghij'[c])}`;
+            assert.equal((await api('GET', '/api/v1/roles', { token: pw.json.access_token })).status, 200);
+            const weak = await api('POST', '/api/v1/roles', { token: pw.json.access_token, body: { name } });
+            assert.equal(weak.status, 401, weak.text);
+            assert.equal(weak.json.code, 'insufficient_authentication');
+            assert.equal(Number(await sqlValue(`SELECT COUNT(*) FROM roles WHERE name = '${name}'`)), 0);
+            const { secret } = await enroll(pw.json.access_token);
+            const strong = await fullLogin(boss.username, secret);
+            const ok = await api('POST', '/api/v1/roles', { token: strong.json.access_token, body: { name } });
+            assert.equal(ok.status, 201, ok.text);
+        } finally {
+            await sql(`DELETE FROM roles WHERE organization_id = ${o2}`);
+            await sql(`DELETE FROM user_organization WHERE organization_id = ${o2}`);
+            await sql(`DELETE FROM organization WHERE id = ${o2}`);
         }
     });
 });
