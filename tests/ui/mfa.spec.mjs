@@ -113,7 +113,7 @@ test('the sessions list signs out another device at once', async () => {
     await settled(a.page);
     const sessions = a.page.getByRole('table', { name: 'Devices signed in to your account' });
     await sessions.waitFor();
-    assert.ok(await sessions.getByText('This device').isVisible());
+    await sessions.getByText('This device', { exact: true }).waitFor();
     await sessions.getByRole('button', { name: /^Sign out device-b-for-the-test/ }).click();
     await a.page.getByRole('dialog').getByRole('button', { name: 'Sign out this device' }).click();
     await a.page.getByRole('status').filter({ hasText: 'The session was ended' }).waitFor();

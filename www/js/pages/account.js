@@ -284,33 +284,35 @@ async function sessionsSection(ctx, canEnd) {
     const box = h('section', { class: 'account-sessions', 'aria-labelledby': 'sessions-heading' });
     const draw = async () => {
         const { data } = await api('GET', '/api/v1/me/sessions');
-        const rows = data.items.map((s) => [
-            s.current ? h('strong', null, 'This device') : (s.user_agent || 'Unknown device'),
-            s.client_ip || '—',
-            s.organization_name || '—',
-            fmtTime(s.created_at),
-            fmtTime(s.last_used_at),
-            (s.amr || []).includes('mfa') ? 'two-step' : 'password',
-            canEnd && !s.current ? h('button', {
-                type: 'button',
-                class: 'btn btn--danger',
-                'aria-label': `Sign out ${s.user_agent || 'this session'} (${s.client_ip || 'unknown address'})`,
-                onclick: () => confirmAction({
-                    title: 'Sign out this device?',
-                    message: 'Its tokens stop working at once.',
-                    confirmLabel: 'Sign out this device',
-                    action: async () => {
-                        await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(s.id)}`);
-                        notify('The session was ended.');
-                        await draw();
-                    },
-                }),
-            }, 'Sign out this device') : '',
-        ]);
+        const endButton = (s) => h('button', {
+            type: 'button',
+            class: 'btn btn--small btn--danger',
+            'aria-label': `Sign out ${s.user_agent || 'this session'} (${s.client_ip || 'unknown address'})`,
+            onclick: () => confirmAction({
+                title: 'Sign out this device?',
+                message: 'Its tokens stop working at once.',
+                confirmLabel: 'Sign out this device',
+                action: async () => {
+                    await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(s.id)}`);
+                    notify('The session was ended.');
+                    await draw();
+                },
+            }),
+        }, 'Sign out this device');
+        const columns = [
+            { label: 'Device', render: (s) => (s.current ? h('strong', null, 'This device') : (s.user_agent || 'Unknown device')) },
+            { label: 'Address', render: (s) => s.client_ip || '—' },
+            { label: 'Organization', render: (s) => s.organization_name || '—' },
+            { label: 'Signed in', render: (s) => fmtTime(s.created_at) },
+            { label: 'Last active', render: (s) => fmtTime(s.last_used_at) },
+            { label: 'Sign-in', render: (s) => ((s.amr || []).includes('mfa') ? 'two-step' : 'password') },
+        ];
+        if (canEnd) columns.push({ label: 'Actions', className: 'actions', render: (s) => (s.current ? '' : endButton(s)) });
+        const rows = data.items;
         replace(box, h('h2', { id: 'sessions-heading' }, 'Your sessions'),
             table({
                 caption: 'Devices signed in to your account',
-                columns: ['Device', 'Address', 'Organization', 'Signed in', 'Last active', 'Sign-in', ''],
+                columns,
                 rows,
                 empty: 'No sessions.',
             }));
