@@ -1,0 +1,501 @@
+// Faults under load (docs/reliability.md, "Faults under load"): each case runs the load of
+// load.mjs against the stack named by the environment (as for the API tests), injects one
+// fault, and asserts with numbers. tests/faults/run starts the stack and runs this file.
+//
+//   node tests/faults/faults.mjs [case ...]      cases: kill redis mysql hup term ifmatch slowloris diskfull
+//
+// Prints one line per check, one table of figures, and last "N passed, N failed".
+
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import {
+    URL_BASE, STACK_DIR, RUN_DIR, CONF, stack, sql, sleep, masterPid, childPids, alive,
+} from '../api/lib.mjs';
+import { Load, now, ok, summary, verifyWrites, loginAs, check, req, pct } from './load.mjs';
+
+const rows = [];
+let passed = 0;
+let failed = 0;
+
+function log(...a) {
+    console.error('faults:', ...a);
+}
+
+/** Records one case: its checks (each [label, boolean, detail]) and its row of figures. */
+function record(fault, row, checks) {
+    const bad = checks.filter(([, good]) => !good);
+    for (const [label, good, detail] of checks) {
+        console.log(`  ${good ? 'ok  ' : 'FAIL'} ${label}${detail !== undefined ? ` (${detail})` : ''}`);
+    }
+    const verdict = bad.length === 0 ? 'pass' : 'FAIL';
+    if (bad.length === 0) passed++;
+    else failed++;
+    rows.push({ fault, ...row, verdict });
+    console.log(`${verdict === 'pass' ? 'ok' : 'not ok'} - ${fault}`);
+}
+
+async function metric(name) {
+    const r = await fetch(`${URL_BASE}/metrics`, { signal: AbortSignal.timeout(5000) });
+    const t = await r.text();
+    const m = t.match(new RegExp(`^${name} (\\d+)`, 'm'));
+    return m ? Number(m[1]) : NaN;
+}
+
+function allWorkers() {
+    const m = masterPid();
+    if (!m || !alive(m)) return [];
+    return [...childPids(m, 'gatehouse'), ...childPids(m, 'gatehouse-check')];
+}
+
+function comm(pid) {
+    try {
+        return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+        return null;
+    }
+}
+
+/** The FastCGI connections a worker holds: its sockets that are connected ends of the listening paths. */
+function heldConnections(pid) {
+    const paths = new Set([path.join(RUN_DIR, 'gatehouse.sock'), path.join(RUN_DIR, 'gatehouse-check.sock')]);
+    const served = new Set();
+    for (const line of fs.readFileSync('/proc/net/unix', 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        // Num RefCount Protocol Flags Type St Inode Path; St 03 = connected
+        if (f.length >= 8 && f[5] === '03' && paths.has(f[7])) served.add(f[6]);
+    }
+    let n = 0;
+    for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+        try {
+            const m = fs.readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+            if (m && served.has(m[1])) n++;
+        } catch {
+            /* closed meanwhile */
+        }
+    }
+    return n;
+}
+
+const fmt = (n) => (Number.isFinite(n) ? String(Math.round(n)) : '-');
+
+// --- SIGKILL a random worker every second for 10 s -------------------------------------------
+async function caseKill() {
+    const fault = 'SIGKILL a random worker every 1 s for 10 s';
+    const restarts0 = await metric('gatehouse_worker_restarts_total');
+    const load = await new Load({ clients: 12 }).start();
+    await sleep(500);
+    const kills = [];
+    for (let i = 0; i < 10; i++) {
+        const tNext = load.t0 + 500 + i * 1000;
+        while (now() < tNext) await sleep(5);
+        const before = allWorkers();
+        if (before.length === 0) break;
+        const victim = before[Math.floor(Math.random() * before.length)];
+        const name = comm(victim);
+        const size = before.filter((p) => comm(p) === name).length;
+        let held = 0;
+        try {
+            held = heldConnections(victim);
+        } catch {
+            /* gone */
+        }
+        const tk = now();
+        try {
+            process.kill(victim, 'SIGKILL');
+        } catch {
+            continue;
+        }
+        let replaced = NaN;
+        while (now() - tk < 3000) {
+            const same = allWorkers().filter((p) => p !== victim && comm(p) === name);
+            if (same.length >= size) {
+                replaced = now() - tk;
+                break;
+            }
+            await sleep(5);
+        }
+        kills.push({ victim, pool: name, held, replaced });
+    }
+    await sleep(1000);
+    await load.stop();
+    const restarts1 = await metric('gatehouse_worker_restarts_total');
+    const admin = (await loginAs()).json.access_token;
+    const v = await verifyWrites(load, admin);
+    const recs = load.records;
+    const bad = recs.filter((r) => !ok(r));
+    const failedReq = bad.filter((r) => r.err !== null || r.status >= 500).length;
+    const other = bad.length - failedReq;
+    const heldSum = kills.reduce((a, k) => a + k.held, 0);
+    const worst = Math.max(...kills.map((k) => (Number.isFinite(k.replaced) ? k.replaced : Infinity)));
+    log('kill: answers', JSON.stringify(summary(recs)), 'kills', JSON.stringify(kills), 'writes', JSON.stringify(v));
+    record(fault, {
+        load: `${load.clients} clients, ${fmt(recs.length / ((load.t1 - load.t0) / 1000))} req/s`,
+        requests: recs.length,
+        failed: failedReq,
+        lost: v.lost,
+        recovery: `worst respawn ${fmt(worst)} ms`,
+    }, [
+        [`${kills.length} workers killed`, kills.length === 10],
+        ['failed requests <= requests in flight on the killed workers', failedReq <= heldSum,
+            `${failedReq} failed, ${heldSum} connections held by the killed workers`],
+        ['no other wrong answer', other === 0, `${other}`],
+        ['each worker replaced within 1 s', worst <= 1000, `worst ${fmt(worst)} ms`],
+        ['restarts counted in /metrics', restarts1 - restarts0 === kills.length,
+            `gatehouse_worker_restarts_total +${restarts1 - restarts0}`],
+        ['every write answered 201 has its row', v.lost === 0, `${v.acked} acked, ${v.lost} lost`],
+        ['retried writes answered 201 or 409', v.retryBad === 0, `${v.uncertain} retried: ${JSON.stringify(v.retryBy)}`],
+        ['no duplicate rows', v.dup === 0, `${v.dup}`],
+        ['no half-written row (team without its audit row)', v.half === 0, `${v.half}`],
+    ]);
+}
+
+// --- SIGHUP every 2 s under load -------------------------------------------------------------
+async function caseHup() {
+    const fault = 'SIGHUP every 2 s for 10 s';
+    const reloads0 = await metric('gatehouse_reloads_total');
+    const load = await new Load({ clients: 12 }).start();
+    const m = masterPid();
+    for (let i = 0; i < 5; i++) {
+        await sleep(2000);
+        process.kill(m, 'SIGHUP');
+    }
+    await sleep(2000);
+    await load.stop();
+    const reloads1 = await metric('gatehouse_reloads_total');
+    const admin = (await loginAs()).json.access_token;
+    const v = await verifyWrites(load, admin);
+    const recs = load.records;
+    const bad = recs.filter((r) => !ok(r));
+    log('hup: answers', JSON.stringify(summary(recs)), 'writes', JSON.stringify(v));
+    record(fault, {
+        load: `${load.clients} clients, ${fmt(recs.length / ((load.t1 - load.t0) / 1000))} req/s`,
+        requests: recs.length,
+        failed: bad.length,
+        lost: v.lost,
+        recovery: '-',
+    }, [
+        ['zero failed requests', bad.length === 0, `${bad.length}: ${JSON.stringify(summary(bad))}`],
+        ['5 reloads counted', reloads1 - reloads0 === 5, `gatehouse_reloads_total +${reloads1 - reloads0}`],
+        ['every write answered 201 has its row', v.lost === 0, `${v.acked} acked`],
+        ['no duplicate rows', v.dup === 0],
+    ]);
+}
+
+
+// --- Redis stopped for 5 s, then started ----------------------------------------------------
+async function caseRedis() {
+    const fault = 'Redis stopped for 5 s, then started';
+    // A token revoked before the stop: logout blocklists its jti and session.
+    const lr = await loginAs();
+    const revoked = lr.json.access_token;
+    const lo = await req('POST', '/api/v1/auth/logout', { token: revoked });
+    if (lo.status !== 204) throw new Error(`logout answered ${lo.status}`);
+    const probe = (await loginAs()).json.access_token;
+    const load = await new Load({ clients: 10 }).start();
+    // The revoked token, checked all along.
+    const rev = [];
+    let stopRev = false;
+    const revLoop = (async () => {
+        while (!stopRev) {
+            const t0 = now();
+            const r = await check(revoked).catch((e) => ({ status: String(e?.cause?.code ?? e) }));
+            rev.push({ t0, status: r.status });
+            await sleep(5);
+        }
+    })();
+    await sleep(2000);
+    const tStop0 = now();
+    await stack('stop-redis');
+    const tDown = now();
+    await sleep(5000 - (tDown - tStop0));
+    const tStart0 = now();
+    await stack('start-redis');
+    const tUp = now();
+    // Recovery: the first of three consecutive 204s of the probe token.
+    let recovery = NaN;
+    let streak = 0;
+    let first = 0;
+    while (now() - tUp < 10000) {
+        const r = await check(probe).catch(() => ({ status: 0 }));
+        if (r.status === 204) {
+            if (streak++ === 0) first = now();
+            if (streak >= 3) {
+                recovery = first - tUp;
+                break;
+            }
+        } else streak = 0;
+        await sleep(10);
+    }
+    await sleep(2000);
+    stopRev = true;
+    await revLoop;
+    await load.stop();
+    const recs = load.records;
+    const during = recs.filter((r) => r.t0 > tDown + 100 && r.t1 < tStart0);
+    const checksDuring = during.filter((r) => r.kind === 'check');
+    const checksOpen = checksDuring.filter((r) => r.status !== 503);
+    const e500 = recs.filter((r) => r.status >= 500 && r.status !== 503);
+    const neterr = recs.filter((r) => r.err !== null);
+    const revOk = rev.filter((r) => typeof r.status === 'number' && r.status >= 200 && r.status < 300);
+    const revOther = rev.filter((r) => r.status !== 401 && r.status !== 503);
+    const after = recs.filter((r) => r.t0 > tUp + (Number.isFinite(recovery) ? recovery : 0) + 200);
+    const afterBad = after.filter((r) => !ok(r));
+    const admin = (await loginAs()).json.access_token;
+    const v = await verifyWrites(load, admin);
+    log('redis: answers', JSON.stringify(summary(recs)), 'revoked', JSON.stringify(summary(rev.map((r) => ({ kind: 'check', status: r.status, err: null })))),
+        'after', JSON.stringify(summary(afterBad)), 'writes', JSON.stringify(v), `stop took ${fmt(tDown - tStop0)} ms`);
+    record(fault, {
+        load: `${load.clients} clients, ${fmt(recs.length / ((load.t1 - load.t0) / 1000))} req/s`,
+        requests: recs.length,
+        failed: e500.length + neterr.length,
+        lost: v.lost,
+        recovery: `${fmt(recovery)} ms after the restart`,
+    }, [
+        ['token checks during the outage answer 503 (fail closed)', checksDuring.length > 0 && checksOpen.length === 0,
+            `${checksDuring.length} checks, ${checksOpen.length} not 503: ${JSON.stringify(summary(checksOpen))}`],
+        ['the token revoked before the stop: never 2xx', revOk.length === 0,
+            `${rev.length} checks: ${JSON.stringify(summary(rev.map((r) => ({ kind: 'revoked', status: r.status, err: null }))))}`],
+        ['the revoked token: only 401 or 503', revOther.length === 0, `${revOther.length}`],
+        ['no 500, 502 or 504 and no connection error', e500.length + neterr.length === 0,
+            `${e500.length} 5xx, ${neterr.length} errors`],
+        ['full recovery within 2 s of the restart', recovery <= 2000, `${fmt(recovery)} ms`],
+        ['every request after the recovery answered normally', afterBad.length === 0,
+            `${after.length} requests, ${afterBad.length} not: ${JSON.stringify(summary(afterBad))}`],
+        ['no row lost, no duplicate', v.lost === 0 && v.dup === 0 && v.retryBad === 0,
+            `${v.acked} acked, ${v.lost} lost, ${v.dup} dup, retries ${JSON.stringify(v.retryBy)}`],
+    ]);
+}
+
+// --- MariaDB restarted under write load -----------------------------------------------------
+async function caseMysql() {
+    const fault = 'MariaDB restarted under write load';
+    const restarts0 = await metric('gatehouse_worker_restarts_total');
+    const workers0 = allWorkers().join(',');
+    const master0 = masterPid();
+    const load = await new Load({ clients: 12, mix: { write: 6, me: 2, check: 1, refresh: 1 } }).start();
+    await sleep(2000);
+    const tStop0 = now();
+    await stack('stop-mysql');
+    const tDown = now();
+    await sleep(2000);
+    const tStart0 = now();
+    await stack('start-mysql');
+    const tUp = now();
+    const admin = (await loginAs().catch(() => null))?.json?.access_token;
+    // Recovery: the first write answered 201 after the restart.
+    let recovery = NaN;
+    while (now() - tUp < 15000) {
+        const ws = load.records.filter((r) => r.kind === 'write' && r.t0 >= tUp && r.status === 201);
+        if (ws.length) {
+            recovery = Math.min(...ws.map((r) => r.t1)) - tUp;
+            break;
+        }
+        await sleep(20);
+    }
+    await sleep(2000);
+    await load.stop();
+    const restarts1 = await metric('gatehouse_worker_restarts_total');
+    const recs = load.records;
+    const during = recs.filter((r) => r.t0 > tDown + 100 && r.t1 < tStart0 && r.kind === 'write');
+    const e500 = recs.filter((r) => r.status >= 500 && r.status !== 503);
+    const neterr = recs.filter((r) => r.err !== null);
+    const refused = recs.filter((r) => r.status === 503).length;
+    const after = recs.filter((r) => r.t0 > tUp + (Number.isFinite(recovery) ? recovery : 0) + 200);
+    const afterBad = after.filter((r) => !ok(r));
+    const v = await verifyWrites(load, admin ?? (await loginAs()).json.access_token);
+    log('mysql: answers', JSON.stringify(summary(recs)), 'after', JSON.stringify(summary(afterBad)), 'writes', JSON.stringify(v),
+        `stop took ${fmt(tDown - tStop0)} ms, start ${fmt(tUp - tStart0)} ms`);
+    record(fault, {
+        load: `${load.clients} clients, ${fmt(recs.length / ((load.t1 - load.t0) / 1000))} req/s`,
+        requests: recs.length,
+        failed: e500.length + neterr.length,
+        lost: v.lost,
+        recovery: `${fmt(recovery)} ms after the restart`,
+    }, [
+        ['writes during the outage answer 503', during.length > 0 && during.every((r) => r.status === 503),
+            `${during.length} writes: ${JSON.stringify(summary(during))}`],
+        ['no 500, 502 or 504 and no connection error', e500.length + neterr.length === 0,
+            `${e500.length} 5xx: ${JSON.stringify(summary(e500))}, ${neterr.length} errors; ${refused} answered 503`],
+        ['every write answered 201 exists afterwards', v.lost === 0, `${v.acked} acked, ${v.lost} lost`],
+        ['uncertain writes retried: 201 or 409, no duplicate row', v.retryBad === 0 && v.dup === 0,
+            `${v.uncertain} retried: ${JSON.stringify(v.retryBy)}; ${v.dup} duplicated`],
+        ['no half-written row', v.half === 0, `${v.half}`],
+        ['recovery without restarting Gatehouse (same master and workers, no restart counted)',
+            masterPid() === master0 && allWorkers().join(',') === workers0 && restarts1 === restarts0],
+        ['writes succeed again within 2 s of the restart', recovery <= 2000, `${fmt(recovery)} ms`],
+        ['every request after the recovery answered normally', afterBad.length === 0,
+            `${after.length}, ${afterBad.length} not: ${JSON.stringify(summary(afterBad))}`],
+    ]);
+}
+
+// --- SIGTERM under load ----------------------------------------------------------------------
+function confValue(key, dflt) {
+    const m = fs.readFileSync(CONF, 'utf8').match(new RegExp(`^\\s*${key}\\s*=\\s*(\\S+)`, 'm'));
+    return m ? m[1] : dflt;
+}
+
+async function caseTerm() {
+    const fault = 'SIGTERM under load';
+    const timeout = Number(confValue('shutdown_timeout', '30'));
+    const logFile = confValue('log_file', path.join(STACK_DIR, 'log', 'gatehouse.log'));
+    const logSize0 = fs.statSync(logFile).size;
+    const load = await new Load({ clients: 12, mix: { check: 3, me: 3, write: 3, sleep: 1 } }).start();
+    await sleep(2000);
+    const m = masterPid();
+    // The load stops issuing and the stop comes at once: every request in flight now must be
+    // answered normally (those waiting in nginx for a connection included).
+    const inflight = load.freeze();
+    const tSig = now();
+    process.kill(m, 'SIGTERM');
+    let exitMs = NaN;
+    while (now() - tSig < (timeout + 5) * 1000) {
+        if (!alive(m)) {
+            exitMs = now() - tSig;
+            break;
+        }
+        await sleep(10);
+    }
+    await load.stop();
+    const bad = inflight.filter((r) => !ok(r));
+    const kinds = summary(inflight);
+    const logTail = fs.readFileSync(logFile, 'utf8').slice(logSize0);
+    const stopped = /"msg":"master: stopped"/.test(logTail);
+    const killed = /did not finish in time/.test(logTail);
+    await stack('start-gatehouse');
+    const admin = (await loginAs()).json.access_token;
+    const v = await verifyWrites(load, admin);
+    log('term: in flight', JSON.stringify(kinds), 'bad', JSON.stringify(bad.map((r) => [r.kind, r.status, r.err])), 'writes', JSON.stringify(v));
+    record(fault, {
+        load: `${load.clients} clients, ${inflight.length} in flight at the signal`,
+        requests: load.records.length,
+        failed: bad.length,
+        lost: v.lost,
+        recovery: `exit ${fmt(exitMs)} ms after SIGTERM`,
+    }, [
+        ['requests in flight at the signal, slow ones and writes among them', inflight.length > 0 &&
+            inflight.some((r) => r.kind === 'sleep') && inflight.some((r) => r.kind === 'write'), JSON.stringify(kinds)],
+        ['zero failed requests in flight', bad.length === 0, `${bad.length}: ${JSON.stringify(bad.map((r) => [r.kind, r.status, r.err]))}`],
+        [`the master exits within shutdown_timeout (${timeout} s)`, exitMs <= timeout * 1000, `${fmt(exitMs)} ms`],
+        ['a graceful stop: "master: stopped", no worker killed', stopped && !killed],
+        ['every write answered 201 has its row', v.lost === 0, `${v.acked} acked`],
+    ]);
+}
+
+// --- concurrent updates of one object by 8 clients with If-Match ------------------------------
+async function caseIfMatch() {
+    const fault = '8 clients update one object with If-Match';
+    const admin = (await loginAs()).json.access_token;
+    const name = `ifm-${process.pid}-${Date.now()}`;
+    const cr = await req('POST', '/api/v1/teams', { token: admin, body: { name, description: '0', organization_id: 1 } });
+    if (cr.status !== 201) throw new Error(`team create answered ${cr.status}`);
+    const id = cr.json.id;
+    // Each client: read (value n, ETag), write n+1 with If-Match. A lost update would leave the
+    // final value below the number of wins.
+    const wins = new Map(); // base ETag -> wins
+    const answers = {};
+    let requests = 0;
+    const t0 = now();
+    const client = async () => {
+        while (now() - t0 < 6000) {
+            const g = await req('GET', `/api/v1/teams/${id}`, { token: admin });
+            requests++;
+            if (g.status !== 200) {
+                answers[`get:${g.status}`] = (answers[`get:${g.status}`] ?? 0) + 1;
+                continue;
+            }
+            const tag = g.headers.get('etag');
+            const n = Number(g.json.description);
+            const p = await req('PATCH', `/api/v1/teams/${id}`, {
+                token: admin, headers: { 'If-Match': tag }, body: { description: String(n + 1) },
+            });
+            requests++;
+            answers[p.status] = (answers[p.status] ?? 0) + 1;
+            if (p.status === 200) wins.set(tag, (wins.get(tag) ?? 0) + 1);
+        }
+    };
+    await Promise.all(Array.from({ length: 8 }, client));
+    const final = Number((await req('GET', `/api/v1/teams/${id}`, { token: admin })).json.description);
+    const totalWins = [...wins.values()].reduce((a, b) => a + b, 0);
+    const twice = [...wins.values()].filter((c) => c > 1).length;
+    const other = Object.entries(answers).filter(([k]) => k !== '200' && k !== '412').reduce((a, [, c]) => a + c, 0);
+
+    // Concurrent role grants: 8 clients grant 4 roles (two clients each) to one user at once,
+    // then 8 revoke them at once; the result must be the same as one at a time.
+    const roles = [];
+    for (let i = 0; i < 4; i++) {
+        const rn = `faults_r${i}_${process.pid}_${Date.now() % 100000}`;
+        const r = await req('POST', '/api/v1/roles', { token: admin, body: { name: rn, organization_id: 1 } });
+        if (r.status !== 201) throw new Error(`role create answered ${r.status}`);
+        roles.push({ name: rn, id: r.json.id });
+    }
+    const user = 3; // bob, a member of organization 1
+    const grants = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        req('POST', `/api/v1/users/${user}/roles`, { token: admin, body: { role: roles[i % 4].name, organization_id: 1 } })));
+    const held = await req('GET', `/api/v1/users/${user}/roles?organization_id=1`, { token: admin });
+    const heldNames = JSON.stringify(held.json ?? '');
+    const allHeld = roles.every((r) => heldNames.includes(r.name));
+    const rowsAfterGrant = Number(await sql(`SELECT COUNT(*) FROM user_roles WHERE user_id = ${user} AND role_id IN (${roles.map((r) => r.id).join(',')})`).then((x) => x[0][0]));
+    const revokes = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        req('DELETE', `/api/v1/users/${user}/roles/${roles[i % 4].id}?organization_id=1`, { token: admin })));
+    const rowsAfterRevoke = Number(await sql(`SELECT COUNT(*) FROM user_roles WHERE user_id = ${user} AND role_id IN (${roles.map((r) => r.id).join(',')})`).then((x) => x[0][0]));
+    const grantSt = summary(grants.map((g) => ({ kind: 'grant', status: g.status, err: null })));
+    const revokeSt = summary(revokes.map((g) => ({ kind: 'revoke', status: g.status, err: null })));
+    const revoke204 = revokes.filter((r) => r.status === 204).length;
+    const revoke404 = revokes.filter((r) => r.status === 404).length;
+    log('ifmatch: answers', JSON.stringify(answers), 'wins', totalWins, 'final', final, 'grants', JSON.stringify(grantSt), 'revokes', JSON.stringify(revokeSt));
+    record(fault, {
+        load: '8 clients, 6 s',
+        requests: requests + 16,
+        failed: other,
+        lost: final - totalWins === 0 ? 0 : Math.abs(final - totalWins),
+        recovery: `${totalWins} updates won, ${answers[412] ?? 0} answered 412`,
+    }, [
+        ['exactly one update wins per version', twice === 0 && totalWins > 0, `${totalWins} wins, ${twice} versions won twice`],
+        ['the others answer 412 (nothing else)', other === 0 && (answers[412] ?? 0) > 0, JSON.stringify(answers)],
+        ['no lost update: final value = number of wins', final === totalWins, `final ${final}, wins ${totalWins}`],
+        ['concurrent grants: all 200, each role held once', grants.every((g) => g.status === 200) && allHeld && rowsAfterGrant === 4,
+            `${JSON.stringify(grantSt)}, ${rowsAfterGrant} rows for 4 roles`],
+        ['concurrent revokes: one 204 per role, the rest 404, no row left', revoke204 === 4 && revoke404 === 4 && rowsAfterRevoke === 0,
+            `${JSON.stringify(revokeSt)}, ${rowsAfterRevoke} rows left`],
+    ]);
+}
+
+const CASES = { kill: caseKill, redis: caseRedis, mysql: caseMysql, hup: caseHup, ifmatch: caseIfMatch, term: caseTerm };
+
+function table() {
+    const head = ['fault', 'load held', 'requests', 'failed', 'rows lost', 'recovery', 'verdict'];
+    const lines = rows.map((r) => [r.fault, r.load, String(r.requests), String(r.failed), String(r.lost), r.recovery, r.verdict]);
+    console.log('');
+    console.log(`| ${head.join(' | ')} |`);
+    console.log(`|${head.map(() => '---').join('|')}|`);
+    for (const l of lines) console.log(`| ${l.join(' | ')} |`);
+}
+
+async function main() {
+    const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(CASES);
+    for (const n of names) {
+        if (!CASES[n]) {
+            console.log(`not ok - unknown case ${n}`);
+            failed++;
+            continue;
+        }
+        log(`case ${n}`);
+        const t = now();
+        try {
+            await CASES[n]();
+        } catch (e) {
+            console.log(`not ok - ${n}: ${e?.stack ?? e}`);
+            failed++;
+            rows.push({ fault: n, load: '-', requests: 0, failed: '-', lost: '-', recovery: '-', verdict: 'FAIL' });
+        }
+        log(`case ${n} took ${fmt((now() - t) / 1000)} s`);
+    }
+    table();
+    console.log('');
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed ? 1 : 0);
+}
+
+main();
