@@ -354,6 +354,7 @@ master_run(struct gh_config *cfg)
 		log_error("master: cannot map the metrics area");
 		return 1;
 	}
+	log_share(&m->metrics->log_write_errors, &m->metrics->log_reported);
 	pst.waits = &m->metrics->pwhash_waits;
 	pst.wait_us = &m->metrics->pwhash_wait_us;
 	pst.in_slot = &m->metrics->pwhash_in_slot;
