@@ -4,7 +4,8 @@
 //
 //   node tests/faults/faults.mjs [case ...]      cases: kill redis mysql hup term ifmatch slowloris diskfull
 //
-// Prints one line per check, one table of figures, and last "N passed, N failed".
+// Prints the assertions of each case, "ok - CASE" or "not ok - CASE", one table of figures,
+// and last "cases: N passed, N failed" (tests/faults/run turns it into its closing line).
 
 import fs from 'node:fs';
 import net from 'node:net';
@@ -440,6 +441,7 @@ async function caseIfMatch() {
     const revokes = await Promise.all(Array.from({ length: 8 }, (_, i) =>
         req('DELETE', `/api/v1/users/${user}/roles/${roles[i % 4].id}?organization_id=1`, { token: admin })));
     const rowsAfterRevoke = Number(await sql(`SELECT COUNT(*) FROM user_roles WHERE user_id = ${user} AND role_id IN (${roles.map((r) => r.id).join(',')})`).then((x) => x[0][0]));
+    for (const r of roles) await req('DELETE', `/api/v1/roles/${r.id}`, { token: admin });
     const grantSt = summary(grants.map((g) => ({ kind: 'grant', status: g.status, err: null })));
     const revokeSt = summary(revokes.map((g) => ({ kind: 'revoke', status: g.status, err: null })));
     const revoke204 = revokes.filter((r) => r.status === 204).length;
@@ -583,7 +585,11 @@ async function caseDiskFull() {
     const fault = "the log file's disk full (1 MiB tmpfs)";
     const dir = path.join(STACK_DIR, 'logfull');
     fs.mkdirSync(dir, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
+    try {
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: 'pipe' });
+    } catch (e) {
+        throw new Error(`mounting a 1 MiB tmpfs needs root: ${String(e.stderr ?? e).trim()}`);
+    }
     const conf0 = fs.readFileSync(CONF, 'utf8');
     const out = path.join(STACK_DIR, 'log', 'gatehouse.out');
     try {
@@ -667,7 +673,7 @@ async function main() {
     }
     table();
     console.log('');
-    console.log(`${passed} passed, ${failed} failed`);
+    console.log(`cases: ${passed} passed, ${failed} failed`);
     process.exit(failed ? 1 : 0);
 }
 
