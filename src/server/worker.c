@@ -284,9 +284,11 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m, long long con
 			continue;
 		}
 		serve(&w, fr);
-		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
-			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
-			break;
+		/* Retired like an old worker at a reload: the others take the new connections. */
+		if (cfg->max_requests > 0 && ++w.served == (unsigned long long)cfg->max_requests) {
+			log_info("worker: served max_requests (%lld), draining and exiting",
+			    cfg->max_requests);
+			retiring = 1;
 		}
 	}
 	log_flush();
