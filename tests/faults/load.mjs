@@ -122,6 +122,7 @@ export class Load {
 
     async client(id) {
         const c = { id, token: null, refresh: null };
+        (this.cs ??= []).push(c);
         // Its own session first (not counted as load).
         for (let tries = 0; tries < 50 && !c.token && !this.stopped; tries++) {
             const r = await loginAs().catch(() => null);
@@ -150,15 +151,20 @@ export class Load {
         return this;
     }
 
-    /** Stop issuing; returns the requests in flight at this moment. */
-    freeze() {
+    /**
+     * Stop issuing; returns the requests in flight at this moment, after sending extra ones
+     * more of the kinds named (one per client, from the first).
+     */
+    freeze(extra = []) {
         this.frozen = true;
+        this.extra = extra.map((kind, i) => this.one(this.cs[i % this.cs.length], kind));
         return [...this.inflight];
     }
 
     async stop() {
         this.stopped = true;
         await this.done;
+        if (this.extra) await Promise.all(this.extra);
         this.t1 = now();
         return this.records;
     }
