@@ -604,7 +604,8 @@ async function caseSlowloris() {
         requests: attempts.length * 800,
         failed: attempts.reduce((n, x) => n + x.loaded.bad + x.base.bad, 0),
         lost: '-',
-        recovery: `check p99 ${best.base.p99.toFixed(2)} -> ${best.loaded.p99.toFixed(2)} ms`,
+        recovery: `check p99 ${best.base.p99.toFixed(1)} -> ${best.loaded.p99.toFixed(1)} ms` +
+            (attempts.length > 1 ? ` (attempt ${attempts.indexOf(best) + 1} of ${attempts.length})` : ''),
     }, [
         ['every token check answered 204', !anyBad],
         ['the slow clients were connected during the measure', best.open >= HEADS, `${best.open} open`],
