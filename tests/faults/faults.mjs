@@ -211,6 +211,9 @@ async function caseRedis() {
     const lo = await req('POST', '/api/v1/auth/logout', { token: revoked });
     if (lo.status !== 204) throw new Error(`logout answered ${lo.status}`);
     const probe = (await loginAs()).json.access_token;
+    const restarts0 = await metric('gatehouse_worker_restarts_total');
+    const workers0 = allWorkers().join(',');
+    const master0 = masterPid();
     const load = await new Load({ clients: 10 }).start();
     // The revoked token, checked all along.
     const rev = [];
@@ -262,6 +265,7 @@ async function caseRedis() {
     const afterBad = after.filter((r) => !ok(r));
     const admin = (await loginAs()).json.access_token;
     const v = await verifyWrites(load, admin);
+    const restarts1 = await metric('gatehouse_worker_restarts_total');
     log('redis: answers', JSON.stringify(summary(recs)), 'revoked', JSON.stringify(summary(rev.map((r) => ({ kind: 'check', status: r.status, err: null })))),
         'after', JSON.stringify(summary(afterBad)), 'writes', JSON.stringify(v), `stop took ${fmt(tDown - tStop0)} ms`);
     record(fault, {
@@ -280,6 +284,8 @@ async function caseRedis() {
         ['no 500, 502 or 504 and no connection error', e500.length + neterr.length === 0,
             `${e500.length} 5xx, ${neterr.length} errors`],
         ['full recovery within 2 s of the restart', recovery <= 2000, `${fmt(recovery)} ms`],
+        ['without restarting Gatehouse (same master and workers, no restart counted)',
+            masterPid() === master0 && allWorkers().join(',') === workers0 && restarts1 === restarts0],
         ['every request after the recovery answered normally', afterBad.length === 0,
             `${after.length} requests, ${afterBad.length} not: ${JSON.stringify(summary(afterBad))}`],
         ['no row lost, no duplicate', v.lost === 0 && v.dup === 0 && v.retryBad === 0,
