@@ -366,7 +366,7 @@ describe('process model', () => {
         await sleep(500);
         const res = await l.stop();
         assert.equal(res.failed, 0, `every POST answered 401: ${JSON.stringify(res.failures.slice(0, 5))}`);
-        assert.ok(res.ok > 200, `the load ran (${res.ok} requests)`);
+        assert.ok(res.ok > 50, `the load ran (${res.ok} requests)`);
         await waitFor(() => {
             const w = workerPids();
             return w.length === before.length && w.every((p) => !before.includes(p));
@@ -383,18 +383,21 @@ describe('process model', () => {
         const size0 = fs.statSync(logFile).size;
         const restarts = async () => Number((await api('GET', '/metrics')).text.match(/^gatehouse_worker_restarts_total (\d+)/m)[1]);
         try {
-            fs.writeFileSync(CONF, `${conf0}\nmax_requests = 100\n`);
+            fs.writeFileSync(CONF, `${conf0}\nmax_requests = 40\n`);
             await stack('reload-gatehouse');
             const r0 = await restarts();
-            const res = await loop(async () => {
+            const retired = () => fs.readFileSync(logFile, 'utf8').slice(size0).split('served max_requests').length - 1;
+            const l = loop(async () => {
                 const r = await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-token' } });
                 return r.status === 401 || { status: r.status, text: r.text.slice(0, 120) };
-            }, { concurrency: 16, durationMs: 5000 }).done;
+            }, { concurrency: 16 });
+            // Until several workers have left at max_requests (the load's speed varies a lot on
+            // a shared machine), 20 s at most.
+            for (let t = 0; t < 100 && retired() < 80; t++) await sleep(200);
+            const res = await l.stop();
             assert.equal(res.failed, 0, `every POST answered 401: ${JSON.stringify(res.failures.slice(0, 5))}`);
-            assert.ok(res.ok > 1000, `enough requests for workers to reach max_requests (${res.ok})`);
+            assert.ok(retired() >= 6, `workers reached max_requests (${retired()} times, ${res.ok} requests)`);
             assert.equal(await restarts(), r0, 'a worker leaving at max_requests is not a crash');
-            await sleep(300); // the access lines a busy worker gathers
-            assert.ok(fs.readFileSync(logFile, 'utf8').slice(size0).includes('served max_requests'), 'workers reached max_requests');
         } finally {
             fs.writeFileSync(CONF, conf0);
             await stack('reload-gatehouse');
