@@ -134,15 +134,31 @@ role_by_name(struct request *req, const char *name, long long org, const char *f
 	return err;
 }
 
-/* Bump the user's permission_version, record it, commit and publish. */
+/*
+ * Open the transaction of a change of the user's roles, its permission_version bumped first.
+ * The bump's UPDATE takes the user's row lock before anything else, so concurrent changes of one
+ * user's roles wait for each other.  Bumped last, two grants deadlocked (503): each insert's
+ * foreign key check holds a shared lock on the users row that the other's bump must wait for.
+ */
+static enum gh_err
+begin(struct request *req, long long user)
+{
+	enum gh_err	 err;
+
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = session_pv_bump(req, user)) != GH_OK)
+		db_rollback(req->w->db);
+	return err;
+}
+
+/* Record the change (permission_version already bumped by begin), commit and publish. */
 static enum gh_err
 finish(struct request *req, long long user, long long org, int status)
 {
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = session_pv_bump(req, user)) != GH_OK)
-		goto fail;
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "method", req->method_str);
 	(void)audit_change(req, "user.roles.update", "user", user, org, details);
@@ -171,7 +187,7 @@ api_user_roles_add(struct request *req)
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "role", BODY_REQUIRED, 1, 100, &name)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = begin(req, user)) != GH_OK)
 		return err;
 	if ((err = role_by_name(req, name, org, "role", &role)) != GH_OK ||
 	    (err = may_assign(req, role, org, "role", &platform)) != GH_OK ||
@@ -203,7 +219,7 @@ api_user_roles_replace(struct request *req)
 	cJSON_ArrayForEach(it, list)
 		if (!cJSON_IsString(it))
 			return req_fail(req, GH_ERR_VALIDATION, "roles", "roles must hold names");
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = begin(req, user)) != GH_OK)
 		return err;
 	/* The caller must be allowed to take away what the user holds here, too. */
 	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &held, &n)) != GH_OK)
@@ -246,7 +262,7 @@ api_user_roles_remove(struct request *req)
 		return err;
 	if ((err = api_id_param(req, 1, &role)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = begin(req, user)) != GH_OK)
 		return err;
 	if ((err = may_assign(req, role, org, "role_id", &platform)) != GH_OK)
 		goto fail;

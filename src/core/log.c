@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,17 @@ static double		 buf_since;	/* monotonic seconds of the oldest line in lbuf */
 #define BUF_MAX_AGE	1.0
 
 /*
+ * Failed writes (a full disk, a file system gone read-only): counted, and said on stderr at most
+ * once a minute for all the processes sharing the counters (log_share), never once per line:
+ * the requests go on being served without their lines.
+ */
+#define REPORT_EVERY_MS	60000.0
+
+static uint64_t		 own_errors, own_reported;
+static uint64_t		*sh_errors = &own_errors;
+static uint64_t		*sh_reported = &own_reported;	/* monotonic ms + 1 of the last report */
+
+/*
  * In a forked child (a mail command, a worker): its own pid, and none of the parent's gathered
  * lines, which the parent writes itself.
  */
@@ -62,6 +74,19 @@ pid_now(void)
 	if (log_pid == 0)
 		log_pid = getpid();
 	return (double)log_pid;
+}
+
+static void
+stamp(char *buf, size_t sz)
+{
+	struct timeval	 tv;
+	struct tm	 tm;
+	size_t		 n;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, sz - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
 }
 
 static const char *const levels[LOG_LVL__MAX] = { "error", "warn", "info", "debug" };
@@ -126,9 +151,63 @@ log_pending(void)
 	return buf_len;
 }
 
-/* write(2) until done or failed, and a store: safe in a signal handler too. */
 void
-log_flush(void)
+log_share(uint64_t *errors, uint64_t *reported)
+{
+	sh_errors = errors != NULL ? errors : &own_errors;
+	sh_reported = reported != NULL ? reported : &own_reported;
+}
+
+/*
+ * A write to the log failed with err (0: it wrote nothing): count it, and unless it was said in
+ * the last minute by any process, say so on stderr (when the log is not stderr itself).  Not
+ * from a signal handler: it formats with cJSON.
+ */
+static void
+write_failed(int err)
+{
+	char		 ts[40], msg[1024];
+	uint64_t	 t, last;
+	cJSON		*o;
+	char		*s;
+	size_t		 n;
+
+	__atomic_fetch_add(sh_errors, 1, __ATOMIC_RELAXED);
+	t = (uint64_t)clock_ms() + 1;
+	last = __atomic_load_n(sh_reported, __ATOMIC_RELAXED);
+	if (last != 0 && (double)(t - last) < REPORT_EVERY_MS)
+		return;
+	/* One process wins the minute. */
+	if (!__atomic_compare_exchange_n(sh_reported, &last, t, 0, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED) || log_fd == STDERR_FILENO)
+		return;
+	snprintf(msg, sizeof(msg), "log: writing to %s failed: %s; log lines are lost until it "
+	    "works again (said at most once a minute; gatehouse_log_write_errors_total counts "
+	    "the failed writes)", log_path != NULL ? log_path : "the log",
+	    err != 0 ? strerror(err) : "nothing written");
+	stamp(ts, sizeof(ts));
+	if ((o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(o, "ts", ts);
+	cJSON_AddStringToObject(o, "level", "error");
+	cJSON_AddNumberToObject(o, "pid", pid_now());
+	cJSON_AddStringToObject(o, "msg", msg);
+	if ((s = cJSON_PrintUnformatted(o)) != NULL) {
+		n = strlen(s);
+		s[n] = '\n';	/* over the terminator: written by length */
+		(void)!write(STDERR_FILENO, s, n + 1);
+		s[n] = '\0';
+		cJSON_free(s);
+	}
+	cJSON_Delete(o);
+}
+
+/*
+ * write(2) until done or failed, and a store.  With report 0 (a signal handler) nothing but
+ * write(2) and stores.
+ */
+static void
+flush(int report)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
@@ -138,17 +217,26 @@ log_flush(void)
 			off += (size_t)n;
 		else if (n == -1 && errno == EINTR)
 			continue;
-		else
+		else {
+			if (report)
+				write_failed(n == -1 ? errno : 0);
 			break;
+		}
 	}
 	buf_len = 0;
+}
+
+void
+log_flush(void)
+{
+	flush(1);
 }
 
 /* SA_RESETHAND put the default action back: raising again ends the process as it would have. */
 static void
 on_crash(int sig)
 {
-	log_flush();
+	flush(0);
 	raise(sig);
 }
 
@@ -186,19 +274,6 @@ log_set_request_id(const char *rid)
 	log_rid = rid;
 }
 
-static void
-stamp(char *buf, size_t sz)
-{
-	struct timeval	 tv;
-	struct tm	 tm;
-	size_t		 n;
-
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	n = strftime(buf, sz, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, sz - n, ".%03ldZ", (long)(tv.tv_usec / 1000));
-}
-
 /*
  * Print the object as one line and write it in one call, or add it to the buffer when it may
  * wait (an access line and a buffer); frees o.
@@ -207,6 +282,7 @@ static void
 emit(cJSON *o, int may_wait)
 {
 	struct iovec	 iov[2];
+	ssize_t		 w;
 	size_t		 n;
 	double		 t;
 	char		*s;
@@ -234,7 +310,8 @@ emit(cJSON *o, int may_wait)
 		iov[1].iov_base = (void *)"\n";
 		iov[1].iov_len = 1;
 		/* One writev on an O_APPEND file keeps lines from workers whole. */
-		(void)!writev(log_fd, iov, 2);
+		if ((w = writev(log_fd, iov, 2)) != (ssize_t)(n + 1))
+			write_failed(w == -1 ? errno : 0);
 	}
 	cJSON_free(s);
 	cJSON_Delete(o);

@@ -14,6 +14,8 @@
 #ifndef GH_LOG_H
 #define GH_LOG_H
 
+#include <stdint.h>
+
 enum log_level {
 	LOG_LVL_ERROR,
 	LOG_LVL_WARN,
@@ -40,6 +42,12 @@ void	 log_write(enum log_level, const char *fmt, ...)
 #define log_info(...)	do { if (log_level_cur >= LOG_LVL_INFO) log_write(LOG_LVL_INFO, __VA_ARGS__); } while (0)
 #define log_debug(...)	do { if (log_level_cur >= LOG_LVL_DEBUG) log_write(LOG_LVL_DEBUG, __VA_ARGS__); } while (0)
 
+/*
+ * Count failed writes in *errors and keep the time of the last report of one in *reported
+ * (both in memory shared by the processes, zeroed; NULL = this process's own), so that a log
+ * on a full disk is reported on stderr once a minute in all, not once per line or process.
+ */
+void	 log_share(uint64_t *errors, uint64_t *reported);
 /* Gather access lines in a buffer of size bytes (0 = write each at once).  0 or -1. */
 int	 log_buffer_init(size_t size);
 /* Bytes of access lines waiting. */

@@ -72,6 +72,9 @@ metrics_render(const struct metrics *m, int workers)
 	    "gatehouse_worker_restarts_total %llu\n", (unsigned long long)m->worker_restarts);
 	OUT("# TYPE gatehouse_reloads_total counter\ngatehouse_reloads_total %llu\n",
 	    (unsigned long long)m->reloads);
+	OUT("# HELP gatehouse_log_write_errors_total Writes to the log file that failed (a full "
+	    "disk); the lines were lost.\n# TYPE gatehouse_log_write_errors_total counter\n"
+	    "gatehouse_log_write_errors_total %llu\n", (unsigned long long)m->log_write_errors);
 	OUT("# TYPE gatehouse_logins_total counter\n"
 	    "gatehouse_logins_total{outcome=\"success\"} %llu\n"
 	    "gatehouse_logins_total{outcome=\"failure\"} %llu\n",

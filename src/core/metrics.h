@@ -31,6 +31,8 @@ struct metrics {
 	uint64_t	 pwhash_wait_us;		/* and how long, in all */
 	uint64_t	 pwhash_in_slot;		/* hashes run in their slot's memory */
 	uint64_t	 pwhash_mapped;			/* hashes in memory libsodium mapped */
+	uint64_t	 log_write_errors;		/* writes to the log that failed */
+	uint64_t	 log_reported;			/* log_share: the last report of one */
 };
 
 extern const double metrics_bounds_ms[METRICS_NBUCKETS];

@@ -151,7 +151,8 @@ cmd_worker(const struct opts *o)
 		return 1;
 	}
 	cfg.workers = 1;
-	m = metrics_new();
+	if ((m = metrics_new()) != NULL)
+		log_share(&m->log_write_errors, &m->log_reported);
 	rc = worker_run(&cfg, 0, m, cfg.worker_connections);
 	config_free(&cfg);
 	return rc;

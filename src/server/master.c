@@ -208,11 +208,12 @@ spawn(struct master *m, enum pool p)
 	return 0;
 }
 
+/* SIGTERM: the server stops; SIGUSR2: a reload retires the worker (worker.c). */
 static void
-tell_stop(struct master *m, struct slot *s)
+tell_stop(struct master *m, struct slot *s, int sig)
 {
 	if (s->pid > 0 && s->kill_at == 0) {
-		kill(s->pid, SIGTERM);
+		kill(s->pid, sig);
 		s->kill_at = clock_ms() / 1e3 + (double)m->cfg.shutdown_timeout;
 	}
 }
@@ -304,7 +305,7 @@ reload(struct master *m)
 			spawn(m, p);
 	for (i = 0; i < MAX_WORKERS; i++)
 		if (m->slots[i].pid > 0 && m->slots[i].gen != m->gen)
-			tell_stop(m, &m->slots[i]);
+			tell_stop(m, &m->slots[i], SIGUSR2);
 	log_info("master: reloaded, generation %u, %lld workers, %lld in the check pool", m->gen,
 	    pool_size(m, POOL_MAIN), pool_size(m, POOL_CHECK));
 }
@@ -354,6 +355,7 @@ master_run(struct gh_config *cfg)
 		log_error("master: cannot map the metrics area");
 		return 1;
 	}
+	log_share(&m->metrics->log_write_errors, &m->metrics->log_reported);
 	pst.waits = &m->metrics->pwhash_waits;
 	pst.wait_us = &m->metrics->pwhash_wait_us;
 	pst.in_slot = &m->metrics->pwhash_in_slot;
@@ -399,7 +401,7 @@ master_run(struct gh_config *cfg)
 				    sig);
 				m->stopping = 1;
 				for (i = 0; i < MAX_WORKERS; i++)
-					tell_stop(m, &m->slots[i]);
+					tell_stop(m, &m->slots[i], SIGTERM);
 			}
 			break;
 		case SIGHUP:

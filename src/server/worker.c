@@ -23,15 +23,21 @@
 #include "store/db.h"
 #include "store/kv.h"
 
-static volatile sig_atomic_t	 stopping;
+static volatile sig_atomic_t	 stopping;	/* SIGTERM, SIGINT: the server stops */
+static volatile sig_atomic_t	 retiring;	/* SIGUSR2: a reload replaced this worker */
 static volatile sig_atomic_t	 reopen;
 
+/*
+ * No FCGX_ShutdownPending(): the waits are ppoll()s that the signal interrupts, and libfcgi
+ * would then refuse to read the requests still to be served on the held connections.
+ */
 static void
 on_stop(int sig)
 {
-	(void)sig;
-	stopping = 1;
-	FCGX_ShutdownPending();
+	if (sig == SIGUSR2)
+		retiring = 1;
+	else
+		stopping = 1;
 }
 
 static void
@@ -172,6 +178,7 @@ signals(void)
 	sa.sa_handler = on_stop;	/* no SA_RESTART: accept() must return */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sa.sa_handler = on_usr1;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
@@ -189,6 +196,7 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m, long long con
 	FCGX_Request	*fr;
 	sigset_t	 block, old, waitmask;
 	const char	*why = NULL;
+	double		 drain_end = 0;
 	int		 rc, status = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -229,28 +237,58 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m, long long con
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	waitmask = old;
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
 	sigdelset(&waitmask, SIGUSR1);
+	sigdelset(&waitmask, SIGUSR2);
 	log_debug("worker: ready (%d connections)", c->n);
-	while (!stopping) {
+	for (;;) {
+		/*
+		 * Told to go: finish what nginx sends on the held connections and let nginx close
+		 * them (conns.h, "Draining"); a stop also serves the connections waiting in the
+		 * backlog.  A little before the master's SIGKILL (shutdown_timeout) whatever is
+		 * still held is closed.
+		 */
+		if (stopping && c->draining != CONNS_BACKLOG) {
+			c->draining = CONNS_BACKLOG;
+			c->wait_ms = 100;
+		} else if (retiring && c->draining == CONNS_SERVE) {
+			c->draining = CONNS_HELD;
+			c->wait_ms = 100;
+		}
+		if (c->draining != CONNS_SERVE) {
+			if (drain_end == 0)
+				drain_end = clock_ms() + (cfg->shutdown_timeout > 1 ?
+				    (double)(cfg->shutdown_timeout - 1) * 1e3 : 500.0);
+			if (conns_held(c) == 0 &&
+			    (c->draining == CONNS_HELD || !conns_waiting(c)))
+				break;
+			if (clock_ms() >= drain_end) {
+				log_warn("worker: %d connections still held at the end of "
+				    "shutdown_timeout, closing them", conns_held(c));
+				break;
+			}
+		}
 		if (reopen) {
 			reopen = 0;
 			log_reopen();
 		}
 		if ((fr = conns_next(c, &waitmask, &rc)) == NULL) {
-			if (rc < 0 && !stopping) {
+			if (rc < 0 && c->draining == CONNS_SERVE) {
 				log_error("worker: accept: %s", strerror(-rc));
 				usleep(100000);
 			}
 			continue;
 		}
 		serve(&w, fr);
-		if (cfg->max_requests > 0 && ++w.served >= (unsigned long long)cfg->max_requests) {
-			log_info("worker: served max_requests (%lld), exiting", cfg->max_requests);
-			break;
+		/* Retired like an old worker at a reload: the others take the new connections. */
+		if (cfg->max_requests > 0 && ++w.served == (unsigned long long)cfg->max_requests) {
+			log_info("worker: served max_requests (%lld), draining and exiting",
+			    cfg->max_requests);
+			retiring = 1;
 		}
 	}
 	log_flush();

@@ -347,6 +347,63 @@ describe('process model', () => {
         assert.equal(masterPid(), master, 'same master after reload');
     });
 
+    test('reloads in quick succession under a POST load lose no POST (workers drain their kept connections)', { timeout: 60000 }, async () => {
+        // A worker told to go used to close the connections it held at once: a POST that nginx
+        // had just written on one came back 502 (nginx retries no POST). tests/faults found 14
+        // of 1737 lost with 30 reloads at 300 ms; a retired worker now serves its held
+        // connections until nginx lets them go (keepalive_time).
+        await healthy();
+        const master = masterPid();
+        const before = workerPids();
+        const l = loop(async () => {
+            const r = await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-token' } });
+            return r.status === 401 || { status: r.status, text: r.text.slice(0, 120) };
+        }, { concurrency: 16 });
+        for (let i = 0; i < 15; i++) {
+            await sleep(300);
+            process.kill(master, 'SIGHUP');
+        }
+        await sleep(500);
+        const res = await l.stop();
+        assert.equal(res.failed, 0, `every POST answered 401: ${JSON.stringify(res.failures.slice(0, 5))}`);
+        assert.ok(res.ok > 50, `the load ran (${res.ok} requests)`);
+        await waitFor(() => {
+            const w = workerPids();
+            return w.length === before.length && w.every((p) => !before.includes(p));
+        }, 15000);
+        assert.equal(masterPid(), master, 'same master');
+    });
+
+    test('max_requests: a worker that reaches it drains like a retired one, no POST lost', { timeout: 60000 }, async () => {
+        // It used to leave at once and close its kept connections: 1 to 2 POSTs in 5,000 came
+        // back 502 with max_requests = 300 (tests/faults).
+        await healthy();
+        const conf0 = fs.readFileSync(CONF, 'utf8');
+        const logFile = path.join(path.dirname(RUN_DIR), 'log', 'gatehouse.log');
+        const size0 = fs.statSync(logFile).size;
+        const restarts = async () => Number((await api('GET', '/metrics')).text.match(/^gatehouse_worker_restarts_total (\d+)/m)[1]);
+        try {
+            fs.writeFileSync(CONF, `${conf0}\nmax_requests = 40\n`);
+            await stack('reload-gatehouse');
+            const r0 = await restarts();
+            const retired = () => fs.readFileSync(logFile, 'utf8').slice(size0).split('served max_requests').length - 1;
+            const l = loop(async () => {
+                const r = await api('POST', '/api/v1/auth/refresh', { body: { refresh_token: 'not-a-token' } });
+                return r.status === 401 || { status: r.status, text: r.text.slice(0, 120) };
+            }, { concurrency: 16 });
+            // Until several workers have left at max_requests (the load's speed varies a lot on
+            // a shared machine), 20 s at most.
+            for (let t = 0; t < 100 && retired() < 80; t++) await sleep(200);
+            const res = await l.stop();
+            assert.equal(res.failed, 0, `every POST answered 401: ${JSON.stringify(res.failures.slice(0, 5))}`);
+            assert.ok(retired() >= 6, `workers reached max_requests (${retired()} times, ${res.ok} requests)`);
+            assert.equal(await restarts(), r0, 'a worker leaving at max_requests is not a crash');
+        } finally {
+            fs.writeFileSync(CONF, conf0);
+            await stack('reload-gatehouse');
+        }
+    });
+
     test('kept connections: a burst of POSTs beside slow requests loses none and starves none', { timeout: 60000 }, async () => {
         // nginx keeps idle FastCGI connections (fastcgi_keep_conn) and opens new ones in a burst.
         // A worker holds several at once and never closes an idle one itself: a POST that nginx

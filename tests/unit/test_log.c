@@ -3,7 +3,8 @@
  * flush, a full buffer or an old line writes them; any other line writes them first (order
  * kept); a line longer than the buffer goes straight out; a crash writes them before the
  * process dies; without a buffer, or on a pipe, every line is written at once; a forked child
- * does not write its parent's lines again.
+ * does not write its parent's lines again; writes to a full disk are counted and said on stderr
+ * once a minute, not once per line.
  */
 
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -281,6 +283,58 @@ test_fork_child_drops_lines(void **state)
 	free(s);
 }
 
+/*
+ * A full disk (/dev/full: every write fails with ENOSPC): each failed write is counted, the
+ * condition is said on stderr once, not per line, and again once a minute has passed.  Before,
+ * the lines were dropped without a word (tests/faults, "the log file's disk full").
+ */
+static void
+test_full_disk(void **state)
+{
+	char		 got[4096];
+	uint64_t	 errors = 0, reported = 0;
+	int		 fd[2], saved, i;
+	ssize_t		 n;
+
+	(void)state;
+	if (access("/dev/full", W_OK) != 0)
+		skip();
+	assert_int_equal(pipe(fd), 0);
+	assert_int_equal(fcntl(fd[0], F_SETFL, O_NONBLOCK), 0);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(fd[1], STDERR_FILENO), STDERR_FILENO);
+	log_share(&errors, &reported);
+	assert_int_equal(log_open("/dev/full"), 0);
+	for (i = 0; i < 50; i++) {
+		log_write(LOG_LVL_ERROR, "event line %d", i);
+		access_line("rid-full");
+	}
+	assert_int_equal(errors, 100);
+	n = read(fd[0], got, sizeof(got) - 1);
+	got[n > 0 ? n : 0] = '\0';
+	assert_int_equal(count(got, "\n"), 1);
+	assert_non_null(strstr(got, "log: writing to /dev/full failed: No space left on device"));
+	assert_non_null(strstr(got, "\"level\":\"error\""));
+	assert_null(strstr(got, "rid-full"));
+
+	/* A minute later (the last report moved back), one more line says it again. */
+	reported -= 61000;
+	access_line("rid-full");
+	access_line("rid-full");
+	n = read(fd[0], got, sizeof(got) - 1);
+	got[n > 0 ? n : 0] = '\0';
+	assert_int_equal(count(got, "\n"), 1);
+	assert_int_equal(errors, 102);
+
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd[0]);
+	close(fd[1]);
+	log_share(NULL, NULL);
+	assert_int_equal(log_open(path), 0);
+}
+
 int
 main(void)
 {
@@ -293,6 +347,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_crash, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipe_unbuffered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_child_drops_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
