@@ -86,26 +86,40 @@ struct walk {
 };
 
 static void
+walk_pop(struct walk *w)
+{
+	while (w->depth > 0 && w->left[w->depth - 1] == 0)
+		w->depth--;
+}
+
+/* A leaf: counted in its container, which closes (with those it ends) when it was the last. */
+static void
 walk_item(struct walk *w)
 {
 	if (++w->items > CBOR_ITEMS_MAX)
 		w->bad = 1;
 	if (w->depth > 0)
 		w->left[w->depth - 1]--;
-	while (w->depth > 0 && w->left[w->depth - 1] == 0)
-		w->depth--;
+	walk_pop(w);
 }
 
+/*
+ * A container of members items: counted in its parent, which stays open (its count at 0) until
+ * this one closes, so that depth is the real nesting.
+ */
 static void
 walk_open(struct walk *w, size_t members)
 {
-	walk_item(w);
-	if (members == 0)
+	if (members == 0) {
+		walk_item(w);
 		return;
-	if (members > w->avail || w->depth >= CBOR_DEPTH_MAX) {
+	}
+	if (++w->items > CBOR_ITEMS_MAX || members > w->avail || w->depth >= CBOR_DEPTH_MAX) {
 		w->bad = 1;
 		return;
 	}
+	if (w->depth > 0)
+		w->left[w->depth - 1]--;
 	w->left[w->depth++] = members;
 }
 
