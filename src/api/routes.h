@@ -197,6 +197,15 @@
 	    "revoke one UI component action from a role") \
 	R(GET, "/api/v1/me/navigation", api_me_navigation, 0, \
 	    "the UI components the caller may see in the active organization, as a tree") \
+	R(POST, "/api/v1/me/mfa/webauthn/options", api_webauthn_reg_options, 0, \
+	    "start registering a passkey: options for navigator.credentials.create()") \
+	R(POST, "/api/v1/me/mfa/webauthn", api_webauthn_register, ROUTE_BODY, \
+	    "register a passkey: the browser's answer to the options, verified") \
+	R(GET, "/api/v1/me/mfa/webauthn", api_webauthn_list, 0, "the caller's passkeys") \
+	R(PATCH, "/api/v1/me/mfa/webauthn/{id}", api_webauthn_rename, ROUTE_BODY, \
+	    "rename a passkey of the caller") \
+	R(DELETE, "/api/v1/me/mfa/webauthn/{id}", api_webauthn_delete, ROUTE_BODY, \
+	    "remove a passkey of the caller (the password again in the body)") \
 	R(GET, "/api/v1/debug/sleep", api_debug_sleep, ROUTE_PUBLIC | ROUTE_DEBUG, \
 	    "test only: answers after ?ms= milliseconds")
 
