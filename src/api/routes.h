@@ -207,7 +207,13 @@
 	R(DELETE, "/api/v1/me/mfa/webauthn/{id}", api_webauthn_delete, ROUTE_BODY, \
 	    "remove a passkey of the caller (the password again in the body)") \
 	R(GET, "/api/v1/debug/sleep", api_debug_sleep, ROUTE_PUBLIC | ROUTE_DEBUG, \
-	    "test only: answers after ?ms= milliseconds")
+	    "test only: answers after ?ms= milliseconds") \
+	R(POST, "/api/v1/debug/webauthn/options", api_debug_webauthn_options, \
+	    ROUTE_PUBLIC | ROUTE_DEBUG | ROUTE_BODY, \
+	    "test only: passkey sign-in options as the MFA login step makes them") \
+	R(POST, "/api/v1/debug/webauthn/assert", api_debug_webauthn_assert, \
+	    ROUTE_PUBLIC | ROUTE_DEBUG | ROUTE_BODY, \
+	    "test only: verify a passkey assertion as the MFA login step does")
 
 #define API_ROUTE_PROTOTYPE(method, pattern, handler, flags, summary) \
 	enum gh_err handler(struct request *);

@@ -619,3 +619,59 @@ api_webauthn_verify_assertion(struct request *req, long long expect_user,
 	*uv_out = uv;
 	return GH_OK;
 }
+
+/*
+ * Test only (debug_endpoints = on): the two calls of the MFA login step, so that the API tests
+ * drive api_webauthn_assertion_options and api_webauthn_verify_assertion through the real
+ * stack before the login flow uses them.  Body {"user": id or 0, "key": a name} for options;
+ * {"user", "key", "assertion"} to verify.  The challenge lives under wa:debug:<key>.
+ */
+static enum gh_err
+debug_args(struct request *req, long long *user, const char **key)
+{
+	enum gh_err	 err;
+
+	if ((err = body_int(req, "user", BODY_REQUIRED, 0, (long long)1 << 53, user, NULL))
+	    != GH_OK || (err = body_str(req, "key", BODY_REQUIRED, 1, 64, key)) != GH_OK)
+		return err;
+	*key = kv_key(req->arena, KV_WEBAUTHN, "debug:%s", *key);
+	return GH_OK;
+}
+
+enum gh_err
+api_debug_webauthn_options(struct request *req)
+{
+	static const char *const fields[] = { "user", "key", NULL };
+	const char	*key;
+	long long	 user;
+	cJSON		*o;
+	enum gh_err	 err;
+
+	if ((err = body_only(req, fields)) != GH_OK || (err = debug_args(req, &user, &key)) != GH_OK ||
+	    (err = api_webauthn_assertion_options(req, user, key, &o)) != GH_OK)
+		return err;
+	resp_json(req, 200, o);
+	return GH_OK;
+}
+
+enum gh_err
+api_debug_webauthn_assert(struct request *req)
+{
+	static const char *const fields[] = { "user", "key", "assertion", NULL };
+	const char	*key;
+	long long	 user, got;
+	int		 uv;
+	cJSON		*o;
+	enum gh_err	 err;
+
+	if ((err = body_only(req, fields)) != GH_OK || (err = debug_args(req, &user, &key)) != GH_OK)
+		return err;
+	if ((err = api_webauthn_verify_assertion(req, user, key,
+	    cJSON_GetObjectItemCaseSensitive(req->json, "assertion"), &got, &uv)) != GH_OK)
+		return err;
+	o = api_object(req);
+	cJSON_AddNumberToObject(o, "user", (double)got);
+	cJSON_AddBoolToObject(o, "uv", uv);
+	resp_json(req, 200, o);
+	return GH_OK;
+}
