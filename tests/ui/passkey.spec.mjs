@@ -5,8 +5,8 @@
 // the MFA login step's functions.  The server verifies what Chromium made.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, URL_BASE } from './lib.mjs';
-import { api } from '../api/lib.mjs';
+import { launch, settled, shot, signIn, URL_BASE } from './lib.mjs';
+import { api, DEV_PASSWORD } from '../api/lib.mjs';
 import { createUser, deleteUser, mustLogin } from '../api/authlib.mjs';
 
 const LOCAL = `http://localhost:${new URL(URL_BASE).port}`;
@@ -121,4 +121,43 @@ test('on 127.0.0.1 the browser itself refuses: the RP ID must be a domain', asyn
     });
     assert.equal(err, 'SecurityError');
     await context.close();
+});
+
+test('the console\'s security page adds, renames and removes a passkey, by keyboard-reachable controls', async () => {
+    const u = await createUser('uipkconsole');
+    try {
+        const { context, page } = await authenticatorPage();
+        await signIn(page, u.username);
+        await page.goto(`${LOCAL}/#/account/security`);
+        await settled(page);
+        const section = page.getByRole('region', { name: 'Passkeys' });
+        await section.getByText('You have no passkeys yet.').waitFor();
+        await section.getByLabel('Passkey name').fill('Work laptop');
+        await section.getByRole('button', { name: 'Add passkey' }).click();
+        await page.getByRole('region', { name: 'Passkeys' }).getByRole('rowheader', { name: 'Work laptop' }).waitFor();
+        await shot(page, 'passkeys-added');
+
+        // Rename through the dialog, by keyboard.
+        await page.getByRole('button', { name: 'Rename passkey Work laptop' }).focus();
+        await page.keyboard.press('Enter');
+        const dlg = page.getByRole('dialog', { name: 'Rename passkey Work laptop' });
+        await dlg.getByLabel('Name').fill('Home laptop');
+        await dlg.getByRole('button', { name: 'Rename' }).click();
+        await page.getByRole('region', { name: 'Passkeys' }).getByRole('rowheader', { name: 'Home laptop' }).waitFor();
+
+        // Removal asks for the password; a wrong one is shown in the dialog.
+        await page.getByRole('button', { name: 'Remove passkey Home laptop' }).click();
+        const rm = page.getByRole('dialog', { name: 'Remove passkey Home laptop?' });
+        await rm.getByLabel('Current password').fill('wrong-password');
+        await rm.getByRole('button', { name: 'Remove passkey' }).click();
+        await rm.getByText('the password is wrong').first().waitFor();
+        await rm.getByLabel('Current password').fill(DEV_PASSWORD);
+        await rm.getByRole('button', { name: 'Remove passkey' }).click();
+        await page.getByRole('region', { name: 'Passkeys' }).getByText('You have no passkeys yet.').waitFor();
+        const s = await mustLogin(u.username);
+        assert.deepEqual((await api('GET', '/api/v1/me/mfa/webauthn', { token: s.token })).json.items, []);
+        await context.close();
+    } finally {
+        await deleteUser(u.id);
+    }
 });
