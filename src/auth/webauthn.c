@@ -18,6 +18,7 @@
 #include <cJSON.h>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
@@ -647,8 +648,12 @@ int
 webauthn_parse_auth_data(const struct webauthn_rp *rp, const unsigned char *ad, size_t len,
     int registration, struct webauthn_credential *out, struct webauthn_error *err)
 {
+	int	 rc;
+
 	memset(err, 0, sizeof(*err));
-	return auth_data(rp, ad, len, registration, out, NULL, err);
+	rc = auth_data(rp, ad, len, registration, out, NULL, err);
+	ERR_clear_error();
+	return rc;
 }
 
 /* The parts of an attestation object; the item owns the bytes the pointers point into. */
@@ -725,6 +730,7 @@ webauthn_parse_attestation(const unsigned char *buf, size_t len, struct webauthn
 		rc = auth_data(NULL, a.ad, a.adl, 1, out, NULL, err);
 	if (a.root != NULL)
 		cbor_decref(&a.root);
+	ERR_clear_error();
 	return rc;
 }
 
@@ -790,6 +796,8 @@ out:
 		cbor_decref(&a.root);
 	if (rc != 0)
 		memset(out, 0, sizeof(*out));
+	/* A refused key or signature leaves OpenSSL errors queued: not for the next caller. */
+	ERR_clear_error();
 	return rc;
 }
 
@@ -836,6 +844,7 @@ webauthn_assert(const struct webauthn_rp *rp, const unsigned char *challenge,
 		return INTERNAL(err, "credential id");
 	v = verify(pk, stored->alg, ad, adl, cdh, sig, sigl);
 	EVP_PKEY_free(pk);
+	ERR_clear_error();
 	if (v < 0)
 		return INTERNAL(err, "signature");
 	if (v == 0)
