@@ -13,9 +13,11 @@
 #include "api/api.h"
 #include "api/common.h"
 #include "api/email.h"
+#include "api/mfa.h"
 #include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/lockout.h"
+#include "auth/mfa.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "auth/session.h"
@@ -68,6 +70,46 @@ add_user(struct request *req, cJSON *o, long long id)
 	return GH_OK;
 }
 
+/*
+ * Start a session for u in the transaction the caller opened: the login's bookkeeping, a
+ * refresh token, the audit event, the commit; then the access token and the answer, 200 with
+ * the user's profile and extra's members (may be NULL).  The caller rolls back on an error.
+ */
+static enum gh_err
+session_start(struct request *req, struct session_user *u, cJSON *extra)
+{
+	char		*access, *refresh;
+	long long	 attl, rttl, rid;
+	redisReply	*rep;
+	enum gh_err	 err;
+	cJSON		*o, *d, *it;
+
+	if ((err = store_account_login_ok(req->w->db, req->arena, u->id)) != GH_OK ||
+	    (err = session_refresh_token(req, u, 0, &refresh, &rid, &rttl)) != GH_OK)
+		return err;
+	d = api_object(req);
+	cJSON_AddStringToObject(d, "amr", u->amr != NULL ? u->amr : "pwd");
+	(void)audit_by(req, u->id, u->org, "auth.login.success", "user", u->id, NULL, d);
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		return err;
+	/* A success clears the account's failure count (best effort). */
+	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", kv_key(req->arena, KV_FAIL_ACCT, "%lld",
+	    u->id));
+	if ((err = session_access_token(req, u, &access, &attl)) != GH_OK)
+		return err;
+	metrics_add(req->w->metrics, logins_ok, 1);
+	req->auth.user_id = u->id;
+	o = session_response(req, u, access, attl, refresh, rttl);
+	if (extra != NULL)
+		cJSON_ArrayForEach(it, extra)
+			cJSON_AddItemReferenceToObject(o, it->string, it);
+	if ((err = add_user(req, o, u->id)) != GH_OK)
+		return err;
+	resp_json(req, 200, o);
+	return GH_OK;
+}
+
+
 enum gh_err
 api_login(struct request *req)
 {
@@ -75,14 +117,12 @@ api_login(struct request *req)
 	const struct gh_config	*cfg = req->w->cfg;
 	struct session_user	 u;
 	struct account		 acct;
+	struct mfa_step		 step;
 	const char		*login, *pw, *org, *reason = NULL;
-	char			*access, *refresh, hash[crypto_pwhash_STRBYTES];
+	char			 hash[crypto_pwhash_STRBYTES];
 	char			 canon[VALID_IDENT_SIZE];
-	long long		 attl, rttl, rid;
 	enum gh_err		 err;
 	int			 ok, unlock, rehash, email, legacy, found;
-	redisReply		*rep;
-	cJSON			*o;
 
 	hash[0] = '\0';
 	if ((err = body_only(req, fields)) != GH_OK ||
@@ -146,34 +186,92 @@ api_login(struct request *req)
 	if (unlock &&
 	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
 		goto fail;
-	if ((err = store_account_login_ok(req->w->db, req->arena, u.id)) != GH_OK)
-		goto fail;
 	if (rehash) {
 		if ((err = store_account_rehash(req->w->db, req->arena, u.id, hash)) != GH_OK)
 			goto fail;
 		log_info("auth: rehashed the password of user %lld (%s)", u.id, legacy ?
 		    "its normal form" : "the configured parameters");
 	}
-	if ((err = session_refresh_token(req, &u, 0, &refresh, &rid, &rttl)) != GH_OK)
+	/* The second step: a factor to ask for, a token that may only enroll, or none. */
+	if ((err = mfa_login_step(req, &u, &step)) != GH_OK)
 		goto fail;
-	(void)audit_auth(req, u.id, u.org, "auth.login.success", NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
+	if (step.answered) {
+		if ((err = db_commit(req->w->db)) != GH_OK)
+			goto fail;
+		sodium_memzero(hash, sizeof(hash));
+		return GH_OK;
+	}
+	if ((err = session_start(req, &u, step.extra)) != GH_OK)
 		goto fail;
 	sodium_memzero(hash, sizeof(hash));
-	/* A success clears the account's failure count (best effort). */
-	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", kv_key(req->arena, KV_FAIL_ACCT, "%lld", u.id));
-	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
-		return err;
-	metrics_add(req->w->metrics, logins_ok, 1);
-	req->auth.user_id = u.id;
-	o = session_response(req, &u, access, attl, refresh, rttl);
-	if ((err = add_user(req, o, u.id)) != GH_OK)
-		return err;
-	resp_json(req, 200, o);
 	return GH_OK;
 fail:
 	db_rollback(req->w->db);
 	sodium_memzero(hash, sizeof(hash));
+	return err;
+}
+
+enum gh_err
+api_mfa_verify(struct request *req)
+{
+	static const char *const fields[] = { "mfa_ticket", "method", "code", NULL };
+	struct session_user	 u;
+	struct mfa_ticket	 t;
+	struct account		 acct;
+	const char		*text, *reason = NULL, *amr = NULL;
+	char			 org[24];
+	enum gh_err		 err;
+	int			 unlock;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "mfa_ticket", BODY_REQUIRED, 1, 64, &text)) != GH_OK ||
+	    (err = lockout_ip_gate(req)) != GH_OK)
+		return err;
+	if ((err = mfa_ticket_get(req, text, &t)) != GH_OK) {
+		if (err == GH_ERR_MFA_TICKET_INVALID)
+			return req_fail(req, err, "mfa_ticket", "the ticket is unknown, used or "
+			    "expired: sign in again");
+		return err;
+	}
+	memset(&u, 0, sizeof(u));
+	u.id = t.user_id;
+	if ((err = store_account_get(req->w->db, req->arena, u.id, &acct)) != GH_OK)
+		return err == GH_ERR_NOT_FOUND ? req_fail(req, GH_ERR_MFA_TICKET_INVALID,
+		    "mfa_ticket", "the account is gone") : err;
+	u.pv = acct.permission_version;
+	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
+		(void)audit_auth(req, u.id, t.org, "auth.login.failure", reason);
+		return err;
+	}
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if ((err = mfa_verify_factor(req, u.id, &amr)) != GH_OK) {
+		db_rollback(req->w->db);
+		if (err == GH_ERR_MFA_CODE_INVALID) {
+			(void)mfa_ticket_fail(req, text);
+			lockout_failure(req, u.id, t.org);
+			(void)audit_auth(req, u.id, t.org, "auth.mfa.failure", "wrong_factor");
+		}
+		return err;
+	}
+	if ((err = mfa_ticket_take(req, text)) != GH_OK) {
+		if (err == GH_ERR_MFA_TICKET_INVALID)
+			req_fail(req, err, "mfa_ticket", "the ticket was already used: sign in again");
+		goto fail;
+	}
+	snprintf(org, sizeof(org), "%lld", t.org);
+	if ((err = session_pick_org(req, &u, t.org > 0 ? org : NULL)) != GH_OK ||
+	    (err = session_load_roles(req, &u)) != GH_OK)
+		goto fail;
+	if (unlock &&
+	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
+		goto fail;
+	u.amr = arena_printf(req->arena, "pwd,%s,mfa", amr);
+	if ((err = session_start(req, &u, NULL)) != GH_OK)
+		goto fail;
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
 	return err;
 }
 
@@ -213,6 +311,7 @@ api_refresh(struct request *req)
 	u.org = rt.organization_id;
 	u.session_end = rt.session_expires_at;
 	u.session_left = rt.session_left;
+	u.amr = rt.amr;
 	if (rt.rotated) {
 		/* A retired token came back: someone holds a copy.  End the whole session. */
 		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,
@@ -329,6 +428,7 @@ api_auth_check(struct request *req)
 	const char	*method = req_header(req, "X-Original-Method");
 	const char	*uri = req_header(req, "X-Original-URI");
 	enum gh_err	 err;
+	int		 allowed;
 
 	if ((err = authn_token(req)) != GH_OK)
 		return err;
@@ -339,9 +439,11 @@ api_auth_check(struct request *req)
 	orig.uri = uri;
 	if (req_parse_uri(&orig) != GH_OK)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "the original URI is not acceptable");
-	if (!authn_allows_path(req, method, orig.path))
+	if ((allowed = authn_allows_path(req, method, orig.path)) == 0)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your roles do not grant %s %s",
 		    method, orig.path);
+	if (allowed < 0)
+		return authn_step_up(req);
 	resp_header(req, "X-Auth-User-Id", arena_printf(req->arena, "%lld", req->auth.user_id));
 	resp_header(req, "X-Auth-Org-Id", arena_printf(req->arena, "%lld", req->auth.org_id));
 	resp_header(req, "X-Auth-Roles", req->auth.roles ? req->auth.roles : "");

@@ -469,3 +469,22 @@ api_mail(struct request *req, const char *to, const char *name, const char *cons
 		return req_fail(req, err, NULL, "%s", why);
 	return GH_OK;
 }
+
+enum gh_err
+api_user_load(struct request *req, const char *perm, long long id, int lock, struct user *u)
+{
+	enum gh_err	 err;
+	int		 member;
+
+	err = store_user_get(req->w->db, req->arena, id, lock, u);
+	if (err == GH_ERR_NOT_FOUND)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld", id);
+	if (err != GH_OK || authn_platform_has(req, perm))
+		return err;
+	if ((err = store_user_in_org(req->w->db, req->arena, id, req->auth.org_id, &member)) !=
+	    GH_OK)
+		return err;
+	if (!member)
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld in your organization", id);
+	return GH_OK;
+}

@@ -102,6 +102,14 @@ enum gh_err	 api_account_unmanaged(struct request *, long long id, const char **
  */
 enum gh_err	 api_account_rule(struct request *, const char *perm, long long id, int self_ok);
 
+/*
+ * Read user id (locked for update when lock) into u; 404 when it does not exist, is deleted,
+ * or is not a member of the caller's organization and the caller does not hold perm through a
+ * platform role.
+ */
+enum gh_err	 api_user_load(struct request *, const char *perm, long long id, int lock,
+		    struct user *u);
+
 /* The public profile of user id (login, refresh, /me) as a JSON object owned by the arena. */
 enum gh_err	 api_user_object(struct request *, long long id, cJSON **out);
 

@@ -259,6 +259,7 @@ api_me_switch_org(struct request *req)
 	}
 	u.session_end = head.session_expires_at;
 	u.session_left = head.session_left;
+	u.amr = head.amr;
 	if ((err = session_refresh_token(req, &u, head.id, &refresh, &nid, &rttl)) != GH_OK ||
 	    (err = store_refresh_rotate(req->w->db, req->arena, head.id, nid)) != GH_OK)
 		goto fail;

@@ -224,7 +224,8 @@ ep_json(struct request *req, const struct endpoint *s)
 
 	API_F(NUM, id) API_F(STR, permission) API_F(NUM, permission_id)
 	API_F(STR, api_endpoint) API_F(STR, http_method) API_F(STR, description)
-	API_F(BOOL, is_active) API_F(STR, created_at) API_F(STR, updated_at)
+	API_F(BOOL, is_active) API_F(BOOL, requires_mfa) API_F(STR, created_at)
+	API_F(STR, updated_at)
 	return o;
 }
 
@@ -307,21 +308,26 @@ perm_id(struct request *req, const char *name, long long *id)
 	return err;
 }
 
+/* is_active and requires_mfa, each left alone when absent. */
 static enum gh_err
-body_active(struct request *req, int *active)
+body_flags(struct request *req, int *active, int *mfa)
 {
-	return body_bool(req, "is_active", 0, active, NULL);
+	enum gh_err	 err;
+
+	if ((err = body_bool(req, "is_active", 0, active, NULL)) != GH_OK)
+		return err;
+	return body_bool(req, "requires_mfa", 0, mfa, NULL);
 }
 
 enum gh_err
 api_ep_create(struct request *req)
 {
 	static const char *const fields[] = { "permission", "api_endpoint", "http_method",
-	    "description", "is_active", NULL };
+	    "description", "is_active", "requires_mfa", NULL };
 	struct endpoint	 e;
 	const char	*perm, *ep, *method, *desc;
 	long long	 pid = 0, id;
-	int		 active = 1;
+	int		 active = 1, mfa = 0;
 	enum gh_err	 err;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
@@ -329,7 +335,7 @@ api_ep_create(struct request *req)
 	    (err = body_str(req, "api_endpoint", BODY_REQUIRED, 1, 255, &ep)) != GH_OK ||
 	    (err = body_str(req, "http_method", BODY_REQUIRED, 1, 10, &method)) != GH_OK ||
 	    (err = body_str(req, "description", BODY_OPTIONAL, 0, 500, &desc)) != GH_OK ||
-	    (err = body_active(req, &active)) != GH_OK ||
+	    (err = body_flags(req, &active, &mfa)) != GH_OK ||
 	    (err = check_endpoint(req, ep, method)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
@@ -342,6 +348,7 @@ api_ep_create(struct request *req)
 	e.http_method = method;
 	e.description = desc;
 	e.is_active = active;
+	e.requires_mfa = mfa;
 	if ((err = store_endpoint_insert(req->w->db, req->arena, &e, req->auth.user_id,
 	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
@@ -366,11 +373,11 @@ enum gh_err
 api_ep_update(struct request *req)
 {
 	static const char *const fields[] = { "api_endpoint", "http_method", "description",
-	    "is_active", NULL };
+	    "is_active", "requires_mfa", NULL };
 	struct endpoint	 e;
 	const char	*ep, *method, *desc;
 	long long	 id;
-	int		 active = -1;
+	int		 active = -1, mfa = -1;
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
@@ -378,7 +385,7 @@ api_ep_update(struct request *req)
 	    (err = body_str(req, "api_endpoint", BODY_OPTIONAL, 1, 255, &ep)) != GH_OK ||
 	    (err = body_str(req, "http_method", BODY_OPTIONAL, 1, 10, &method)) != GH_OK ||
 	    (err = body_str(req, "description", BODY_OPTIONAL, 0, 500, &desc)) != GH_OK ||
-	    (err = body_active(req, &active)) != GH_OK ||
+	    (err = body_flags(req, &active, &mfa)) != GH_OK ||
 	    (err = check_endpoint(req, ep, method)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
@@ -394,6 +401,8 @@ api_ep_update(struct request *req)
 		e.description = desc;
 	if (active >= 0)
 		e.is_active = active;
+	if (mfa >= 0)
+		e.requires_mfa = mfa;
 	if ((err = store_endpoint_update(req->w->db, req->arena, &e, req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "api_endpoint", "that mapping already exists");

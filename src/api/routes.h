@@ -29,6 +29,8 @@
 	    "rotate a refresh token for a new token pair") \
 	R(GET, "/api/v1/auth/check", api_auth_check, ROUTE_OWN_AUTH, \
 	    "forward auth for nginx auth_request") \
+	R(POST, "/api/v1/auth/mfa/verify", api_mfa_verify, ROUTE_PUBLIC | ROUTE_BODY, \
+	    "complete a login with its second factor (an MFA ticket and a code)") \
 	R(POST, "/api/v1/auth/logout", api_logout, 0, "end this session") \
 	R(POST, "/api/v1/auth/logout-all", api_logout_all, 0, "end every session of the caller") \
 	R(GET, "/api/v1/me", api_me, 0, "the caller's profile, organization and roles") \
@@ -40,6 +42,19 @@
 	    "switch this session to another organization: a new token pair") \
 	R(POST, "/api/v1/me/password", api_me_password, ROUTE_BODY, \
 	    "change the caller's password; ends the other sessions") \
+	R(GET, "/api/v1/me/mfa", api_me_mfa, 0, "the caller's second factors and MFA policy") \
+	R(POST, "/api/v1/me/mfa/totp", api_me_totp_start, 0, \
+	    "start enrolling an authenticator app: its secret, otpauth URI and QR code") \
+	R(POST, "/api/v1/me/mfa/totp/confirm", api_me_totp_confirm, ROUTE_BODY, \
+	    "confirm the authenticator app with a first code (answers the recovery codes)") \
+	R(DELETE, "/api/v1/me/mfa/totp", api_me_totp_delete, ROUTE_BODY, \
+	    "remove the authenticator app, with the password and a code") \
+	R(POST, "/api/v1/me/mfa/recovery-codes", api_me_recovery_codes, ROUTE_BODY, \
+	    "make ten new recovery codes, with the password (the old ones stop working)") \
+	R(GET, "/api/v1/me/sessions", api_me_sessions, 0, \
+	    "the caller's sessions: devices, addresses, organizations, the current one marked") \
+	R(DELETE, "/api/v1/me/sessions/{id}", api_me_session_end, 0, \
+	    "end one of the caller's sessions (its tokens are refused at once)") \
 	R(GET, "/api/v1/me/permissions", api_me_permissions, 0, \
 	    "the caller's effective permissions in the active organization") \
 	R(GET, "/api/v1/roles", api_roles_list, 0, "list roles") \
@@ -66,6 +81,13 @@
 	R(PATCH, "/api/v1/endpoints/{id}", api_ep_update, ROUTE_BODY, \
 	    "change or (de)activate an endpoint mapping") \
 	R(DELETE, "/api/v1/endpoints/{id}", api_ep_delete, 0, "delete an endpoint mapping") \
+	R(GET, "/api/v1/users/{id}/sessions", api_user_sessions, 0, \
+	    "a user's sessions (an organization's administrator: those in the organization)") \
+	R(DELETE, "/api/v1/users/{id}/sessions/{sid}", api_user_session_end, 0, \
+	    "end one of a user's sessions") \
+	R(GET, "/api/v1/users/{id}/mfa", api_user_mfa, 0, "a user's second factors") \
+	R(DELETE, "/api/v1/users/{id}/mfa", api_user_mfa_reset, 0, \
+	    "reset a user's second factors and end the user's sessions") \
 	R(GET, "/api/v1/users/{id}/roles", api_user_roles_list, 0, \
 	    "a user's roles in an organization") \
 	R(PUT, "/api/v1/users/{id}/roles", api_user_roles_replace, ROUTE_BODY, \

@@ -86,29 +86,6 @@ user_json(struct request *req, const struct user *s)
 }
 
 /*
- * Read user id (locked for update when lock) into u; 404 when it does not exist, is deleted,
- * or is not a member of a non-platform caller's organization.
- */
-static enum gh_err
-load(struct request *req, const char *perm, long long id, int lock, struct user *u)
-{
-	enum gh_err	 err;
-	int		 member;
-
-	err = store_user_get(req->w->db, req->arena, id, lock, u);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld", id);
-	if (err != GH_OK || authn_platform_has(req, perm))
-		return err;
-	if ((err = store_user_in_org(req->w->db, req->arena, id, req->auth.org_id, &member)) !=
-	    GH_OK)
-		return err;
-	if (!member)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld in your organization", id);
-	return GH_OK;
-}
-
-/*
  * Roll back a refused or failed change; a refusal by the account rule is audited as refused
  * (after the rollback, or it would go with it).
  */
@@ -440,7 +417,7 @@ api_user_get(struct request *req)
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, "users.read", id, 0, &u)) != GH_OK)
+	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK)
 		return err;
 	return user_entity(req, 200, &u, NULL);
 }
@@ -693,7 +670,7 @@ api_user_update(struct request *req)
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, "users.update", id, 1, &u)) != GH_OK ||
+	if ((err = api_user_load(req, "users.update", id, 1, &u)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
 	    (err = api_account_rule(req, "users.update", id, 1)) != GH_OK)
 		goto fail;
@@ -806,7 +783,7 @@ act(struct request *req, enum user_action what)
 	org_scope = what == ACT_END_SESSIONS && !authn_platform_has(req, "users.manage");
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, "users.manage", id, 1, &u)) != GH_OK ||
+	if ((err = api_user_load(req, "users.manage", id, 1, &u)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
 	    (!org_scope &&
 	    (err = api_account_rule(req, "users.manage", id, actions[what].self_ok)) != GH_OK) ||
@@ -903,7 +880,7 @@ api_user_delete(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = load(req, "users.delete", id, 1, &u)) != GH_OK ||
+	if ((err = api_user_load(req, "users.delete", id, 1, &u)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
 	    (err = api_account_rule(req, "users.delete", id, 0)) != GH_OK)
 		goto fail;

@@ -8,6 +8,7 @@
 
 #include "auth/authn.h"
 #include "auth/authz.h"
+#include "auth/policy.h"
 #include "auth/password.h"
 #include "auth/session.h"
 #include "auth/token.h"
@@ -185,6 +186,9 @@ authn_token(struct request *req)
 	req->auth.jti = arena_strdup(req->arena, c.jti);
 	req->auth.sid = arena_strdup(req->arena, c.sid);
 	req->auth.roles = arena_strdup(req->arena, c.roles);
+	req->auth.amr = arena_strdup(req->arena, c.amr);
+	req->auth.acr = arena_strdup(req->arena, c.acr);
+	req->auth.scp = arena_strdup(req->arena, c.scp);
 	req->auth.token = tok;
 
 	/*
@@ -259,6 +263,8 @@ authn_has(struct request *req, const char *perm)
 	return authz_any(roles, n, &id, 1);
 }
 
+static int	 admin_step_up(struct request *);
+
 enum gh_err
 authn_request(struct request *req)
 {
@@ -266,12 +272,16 @@ authn_request(struct request *req)
 	long long		 perms[AUTHZ_MAXPERMS];
 	size_t			 np, nr;
 	enum gh_err		 err;
+	int			 mfa;
 
 	if ((err = authn_token(req)) != GH_OK)
 		return err;
+	if (!authn_scope_allows(req, req->route->pattern))
+		return req_fail(req, GH_ERR_MFA_ENROLLMENT, NULL,
+		    "this token may only enroll a second factor (/api/v1/me/mfa)");
 	np = authz_route_perms(req->w->authz, req->route->method == HTTP_HEAD ? HTTP_GET :
 	    req->route->method, req->route->pattern, perms,
-	    AUTHZ_MAXPERMS);
+	    AUTHZ_MAXPERMS, &mfa);
 	if (np == 0)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "no permission is mapped to %s %s (deny by default)",
@@ -281,7 +291,78 @@ authn_request(struct request *req)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "your roles do not grant %s",
 		    authz_perm_name(req->w->authz, perms[0]) ? authz_perm_name(req->w->authz, perms[0]) :
 		    "the permission this route needs");
+	if (!authn_has_mfa(req) && (mfa || admin_step_up(req)))
+		return authn_step_up(req);
 	return GH_OK;
+}
+
+/*
+ * Whether the route is a built-in admin change of roles, permissions, endpoint mappings or
+ * policies that the MFA policy of the caller's organization (step_up_admin) wants a second
+ * factor for.
+ */
+static int
+admin_step_up(struct request *req)
+{
+	static const char	*const prefixes[] = { "/api/v1/roles", "/api/v1/permissions",
+	    "/api/v1/endpoints", "/api/v1/organizations/{id}/policies", "/api/v1/users/{id}/roles",
+	    NULL };
+	struct policy_mfa	 pm;
+	size_t			 i;
+
+	if (req->route->method == HTTP_GET || req->route->method == HTTP_HEAD)
+		return 0;
+	for (i = 0; prefixes[i] != NULL; i++)
+		if (strncmp(req->route->pattern, prefixes[i], strlen(prefixes[i])) == 0)
+			break;
+	if (prefixes[i] == NULL)
+		return 0;
+	/* A policy that cannot be read asks for the factor (deny by default). */
+	return policy_mfa(req, req->auth.org_id, &pm) != GH_OK || pm.step_up_admin;
+}
+
+int
+authn_has_mfa(const struct request *req)
+{
+	const char	*p = req->auth.amr;
+	size_t		 n;
+
+	while (p != NULL && *p != '\0') {
+		n = strcspn(p, ",");
+		if (n == 3 && memcmp(p, "mfa", 3) == 0)
+			return 1;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+int
+authn_scope_allows(const struct request *req, const char *path)
+{
+	static const char	*const enroll[] = { "/api/v1/me/mfa", "/api/v1/me", "/api/v1/auth/logout",
+	    NULL };
+	size_t			 i, n;
+
+	if (req->auth.scp == NULL || req->auth.scp[0] == '\0')
+		return 1;
+	if (strcmp(req->auth.scp, "mfa_enroll") != 0)
+		return 0;
+	for (i = 0; enroll[i] != NULL; i++) {
+		n = strlen(enroll[i]);
+		if (strncmp(path, enroll[i], n) == 0 && (path[n] == '\0' ||
+		    (i == 0 && path[n] == '/')))
+			return 1;
+	}
+	return 0;
+}
+
+enum gh_err
+authn_step_up(struct request *req)
+{
+	resp_header(req, "WWW-Authenticate", "Bearer error=\"insufficient_user_authentication\", "
+	    "error_description=\"A second factor is required\", acr_values=\"mfa\"");
+	return req_fail(req, GH_ERR_INSUFFICIENT_AUTH, NULL,
+	    "this route needs a sign-in with a second factor: sign in again with it");
 }
 
 int
@@ -290,14 +371,17 @@ authn_allows_path(struct request *req, const char *method, const char *path)
 	const struct authz_role	*roles[AUTHZ_MAXROLES];
 	long long		 perms[AUTHZ_MAXPERMS];
 	size_t			 np, nr;
+	int			 mfa;
 
-	if (req->w->authz == NULL)
+	if (req->w->authz == NULL || !authn_scope_allows(req, path))
 		return 0;
-	np = authz_path_perms(req->w->authz, method, path, perms, AUTHZ_MAXPERMS);
+	np = authz_path_perms(req->w->authz, method, path, perms, AUTHZ_MAXPERMS, &mfa);
 	if (np == 0)
 		return 0;
 	nr = authn_roles(req, roles, AUTHZ_MAXROLES);
-	return authz_any(roles, nr, perms, np);
+	if (!authz_any(roles, nr, perms, np))
+		return 0;
+	return mfa && !authn_has_mfa(req) ? -1 : 1;
 }
 
 int

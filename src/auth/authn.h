@@ -29,9 +29,22 @@ enum gh_err	 authn_request(struct request *req);
 
 /*
  * Whether the authenticated caller may call method on path by the endpoint mappings (forward
- * auth).  1 allowed, 0 denied.
+ * auth).  1 allowed, 0 denied (also for a token limited to enrolling), -1 allowed only with a
+ * second factor (a mapping requires MFA and the token's amr lacks it).
  */
 int		 authn_allows_path(struct request *req, const char *method, const char *path);
+
+/* Whether the token's amr holds "mfa" (two factors were used). */
+int		 authn_has_mfa(const struct request *req);
+
+/*
+ * Whether a token's scope lets it reach path: every path for a normal token; for a token
+ * limited to enrolling (scp mfa_enroll), /api/v1/me/mfa and below, /api/v1/me and logout.
+ */
+int		 authn_scope_allows(const struct request *req, const char *path);
+
+/* 401 insufficient_authentication with its WWW-Authenticate challenge (RFC 9470). */
+enum gh_err	 authn_step_up(struct request *req);
 
 /* The caller's roles resolved in its organization; returns the count. */
 size_t		 authn_roles(struct request *req, const struct authz_role **roles, size_t max);

@@ -17,6 +17,7 @@ struct ep_entry {
 	struct ep_entry	*next;
 	int		 method;	/* enum http_method or M_ANY */
 	int		 wild;		/* from a trailing ** at this node */
+	int		 mfa;		/* the mapping requires MFA (step-up) */
 	long long	 perm;
 };
 
@@ -51,6 +52,7 @@ struct row {
 	const char	*pattern;
 	const char	*method;
 	long long	 perm;
+	int		 mfa;
 };
 
 static int
@@ -127,7 +129,7 @@ node_new(struct authz *az, const char *seg)
 
 /* Rows arrive sorted by pattern, so equal literal siblings are always the newest child. */
 static void
-insert(struct authz *az, const struct pattern *p, int method, long long perm)
+insert(struct authz *az, const struct pattern *p, int method, long long perm, int mfa)
 {
 	struct node	*n = az->root, *k;
 	struct ep_entry	*e;
@@ -164,6 +166,7 @@ insert(struct authz *az, const struct pattern *p, int method, long long perm)
 	e->method = method;
 	e->wild = wild;
 	e->perm = perm;
+	e->mfa = mfa;
 	e->next = n->ents;
 	n->ents = e;
 }
@@ -199,14 +202,18 @@ kid(const struct node *n, const char *seg)
 	return r ? *r : NULL;
 }
 
+/* The permissions of n's entries for method (wild or not) after out[k]; *mfa |= step-up. */
 static size_t
-collect(const struct node *n, int method, int wild, long long *out, size_t k, size_t max)
+collect(const struct node *n, int method, int wild, long long *out, size_t k, size_t max,
+    int *mfa)
 {
 	const struct ep_entry	*e;
 
 	for (e = n->ents; e != NULL; e = e->next)
-		if (e->wild == wild && (e->method == method || e->method == M_ANY) && k < max)
+		if (e->wild == wild && (e->method == method || e->method == M_ANY) && k < max) {
 			out[k++] = e->perm;
+			*mfa |= e->mfa;
+		}
 	return k;
 }
 
@@ -283,6 +290,7 @@ authz_load(struct db *db)
 		rows[nrows].pattern = eps[i].api_endpoint;
 		rows[nrows].method = eps[i].http_method;
 		rows[nrows].perm = eps[i].permission_id;
+		rows[nrows].mfa = eps[i].requires_mfa;
 		nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), row_cmp);
@@ -294,7 +302,7 @@ authz_load(struct db *db)
 			    rows[i].pattern);
 			continue;
 		}
-		insert(az, p, m, rows[i].perm);
+		insert(az, p, m, rows[i].perm, rows[i].mfa);
 		pattern_free(p);
 		az->nmappings++;
 	}
@@ -372,17 +380,18 @@ authz_perm_name(const struct authz *az, long long id)
 
 size_t
 authz_route_perms(const struct authz *az, enum http_method m, const char *pattern,
-    long long *out, size_t max)
+    long long *out, size_t max, int *mfa)
 {
 	const struct node	*n = az->root;
 	struct pattern		*p;
 	const char		*why;
 	size_t			 i, k = 0;
 
+	*mfa = 0;
 	if ((p = pattern_compile(pattern, &why)) == NULL)
 		return 0;
 	for (i = 0; n != NULL && i < p->nsegs; i++) {
-		k = collect(n, (int)m, 1, out, k, max);
+		k = collect(n, (int)m, 1, out, k, max, mfa);
 		if (p->segs[i].type == PSEG_PARAM)
 			n = n->param;
 		else {
@@ -394,8 +403,8 @@ authz_route_perms(const struct authz *az, enum http_method m, const char *patter
 		}
 	}
 	if (n != NULL) {
-		k = collect(n, (int)m, 1, out, k, max);
-		k = collect(n, (int)m, 0, out, k, max);
+		k = collect(n, (int)m, 1, out, k, max, mfa);
+		k = collect(n, (int)m, 0, out, k, max, mfa);
 	}
 	pattern_free(p);
 	return k;
@@ -404,27 +413,27 @@ authz_route_perms(const struct authz *az, enum http_method m, const char *patter
 /* Most specific match below n for segs[i..]: literal, then {param}, then ** at n. */
 static size_t
 walk(const struct node *n, const char *const *segs, int i, int nsegs, int m, long long *out,
-    size_t max)
+    size_t max, int *mfa)
 {
 	const struct node	*c;
 	size_t			 k;
 
 	if (i == nsegs) {
-		if ((k = collect(n, m, 0, out, 0, max)) > 0)
+		if ((k = collect(n, m, 0, out, 0, max, mfa)) > 0)
 			return k;
-		return collect(n, m, 1, out, 0, max);
+		return collect(n, m, 1, out, 0, max, mfa);
 	}
-	if ((c = kid(n, segs[i])) != NULL && (k = walk(c, segs, i + 1, nsegs, m, out, max)) > 0)
+	if ((c = kid(n, segs[i])) != NULL && (k = walk(c, segs, i + 1, nsegs, m, out, max, mfa)) > 0)
 		return k;
 	if (n->param != NULL && segs[i][0] != '\0' &&
-	    (k = walk(n->param, segs, i + 1, nsegs, m, out, max)) > 0)
+	    (k = walk(n->param, segs, i + 1, nsegs, m, out, max, mfa)) > 0)
 		return k;
-	return collect(n, m, 1, out, 0, max);
+	return collect(n, m, 1, out, 0, max, mfa);
 }
 
 size_t
 authz_path_perms(const struct authz *az, const char *method, const char *path, long long *out,
-    size_t max)
+    size_t max, int *mfa)
 {
 	const char	*segs[PATTERN_MAXSEGS];
 	char		 buf[REQ_MAXURI + 1];
@@ -435,7 +444,8 @@ authz_path_perms(const struct authz *az, const char *method, const char *path, l
 		m = HTTP_GET;
 	if ((nsegs = pattern_split(path, buf, sizeof(buf), segs)) < 0)
 		return 0;
-	return walk(az->root, segs, 0, nsegs, m, out, max);
+	*mfa = 0;
+	return walk(az->root, segs, 0, nsegs, m, out, max, mfa);
 }
 
 int

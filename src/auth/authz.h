@@ -53,17 +53,19 @@ const char		*authz_perm_name(const struct authz *, long long id);
 /*
  * Permission ids mapped to a built-in route: the mappings whose pattern has the same shape as
  * the route's pattern (literal for literal, {param} for {param}) plus any ** mapping above it,
- * for method m or '*'.  Returns the count (at most max).
+ * for method m or '*'.  Returns the count (at most max); *mfa 1 when one of those mappings
+ * requires a second factor (step-up).
  */
 size_t			 authz_route_perms(const struct authz *, enum http_method m,
-			    const char *pattern, long long *out, size_t max);
+			    const char *pattern, long long *out, size_t max, int *mfa);
 
 /*
  * Permission ids mapped to a concrete path (forward auth): the most specific matching pattern
- * wins (a literal segment over {param} over **), for method name m or '*'.
+ * wins (a literal segment over {param} over **), for method name m or '*'; *mfa as with
+ * authz_route_perms.
  */
 size_t			 authz_path_perms(const struct authz *, const char *method,
-			    const char *path, long long *out, size_t max);
+			    const char *path, long long *out, size_t max, int *mfa);
 
 /* 1 if one of the roles holds one of the permission ids, else 0. */
 int			 authz_any(const struct authz_role *const *roles, size_t nroles,

@@ -47,13 +47,19 @@
 #define COMMON_FILE	"common-passwords.txt"
 
 const char *const policy_kind_names[POLICY__MAX] = {
-	"password", "session", "lockout", "invitation",
+	"password", "session", "lockout", "invitation", "mfa",
 };
+
+/* The MFA policy's modes, its default first (docs/mfa.md, "The policy"). */
+static const char *const mfa_modes[] = { "optional", "off", "required", "required_for_roles",
+    NULL };
 
 enum pkey_type {
 	PK_INT,
 	PK_DOMAINS,
-	PK_BOOL		/* true or false; false by default */
+	PK_BOOL,	/* true or false; false by default */
+	PK_CHOICE,	/* one of choices[], the first by default */
+	PK_NAMES	/* role names, at most max of them */
 };
 
 struct pkey {
@@ -62,25 +68,30 @@ struct pkey {
 	enum pkey_type		 type;
 	long long		 min, max;	/* PK_INT: the range; PK_DOMAINS: entries */
 	size_t			 cfg;		/* offset of the long long default in gh_config */
+	const char *const	*choices;	/* PK_CHOICE: the values, NULL-terminated */
 };
 
 #define CFG(f)	offsetof(struct gh_config, f)
 
 static const struct pkey pkeys[] = {
-	{ POLICY_PASSWORD, "min_length", PK_INT, 8, 128, CFG(password_min_length) },
-	{ POLICY_PASSWORD, "max_length", PK_INT, 64, 1024, CFG(password_max_length) },
-	{ POLICY_PASSWORD, "password_reset_requires_verified_email", PK_BOOL, 0, 1, 0 },
-	{ POLICY_SESSION, "access_token_ttl", PK_INT, 60, 86400, CFG(access_token_ttl) },
-	{ POLICY_SESSION, "refresh_token_ttl", PK_INT, 300, 31536000, CFG(refresh_token_ttl) },
+	{ POLICY_PASSWORD, "min_length", PK_INT, 8, 128, CFG(password_min_length), NULL },
+	{ POLICY_PASSWORD, "max_length", PK_INT, 64, 1024, CFG(password_max_length), NULL },
+	{ POLICY_PASSWORD, "password_reset_requires_verified_email", PK_BOOL, 0, 1, 0, NULL },
+	{ POLICY_SESSION, "access_token_ttl", PK_INT, 60, 86400, CFG(access_token_ttl), NULL },
+	{ POLICY_SESSION, "refresh_token_ttl", PK_INT, 300, 31536000, CFG(refresh_token_ttl), NULL },
 	{ POLICY_SESSION, "absolute_session_ttl", PK_INT, 300, 31536000,
-	  CFG(session_absolute_ttl) },
-	{ POLICY_SESSION, "require_verified_email_to_sign_in", PK_BOOL, 0, 1, 0 },
-	{ POLICY_SESSION, "end_access_on_switch", PK_BOOL, 0, 1, 0 },
-	{ POLICY_SESSION, "users_change_username", PK_BOOL, 0, 1, 0 },
-	{ POLICY_LOCKOUT, "threshold", PK_INT, 1, 100, CFG(lockout_threshold) },
-	{ POLICY_LOCKOUT, "period", PK_INT, 60, 86400, CFG(lockout_period) },
-	{ POLICY_INVITATION, "allowed_domains", PK_DOMAINS, 0, PDOMAINS_MAX, 0 },
-	{ POLICY_INVITATION, "ttl", PK_INT, 3600, 2592000, CFG(invitation_ttl) },
+	  CFG(session_absolute_ttl), NULL },
+	{ POLICY_SESSION, "require_verified_email_to_sign_in", PK_BOOL, 0, 1, 0, NULL },
+	{ POLICY_SESSION, "end_access_on_switch", PK_BOOL, 0, 1, 0, NULL },
+	{ POLICY_SESSION, "users_change_username", PK_BOOL, 0, 1, 0, NULL },
+	{ POLICY_LOCKOUT, "threshold", PK_INT, 1, 100, CFG(lockout_threshold), NULL },
+	{ POLICY_LOCKOUT, "period", PK_INT, 60, 86400, CFG(lockout_period), NULL },
+	{ POLICY_INVITATION, "allowed_domains", PK_DOMAINS, 0, PDOMAINS_MAX, 0, NULL },
+	{ POLICY_INVITATION, "ttl", PK_INT, 3600, 2592000, CFG(invitation_ttl), NULL },
+	{ POLICY_MFA, "mode", PK_CHOICE, 0, 0, 0, mfa_modes },
+	{ POLICY_MFA, "roles", PK_NAMES, 0, 100, 0, NULL },
+	{ POLICY_MFA, "grace_period_days", PK_INT, 0, 365, CFG(mfa_grace_period_days), NULL },
+	{ POLICY_MFA, "step_up_admin", PK_BOOL, 0, 1, 0, NULL },
 };
 #define NPKEYS	(sizeof(pkeys) / sizeof(pkeys[0]))
 
@@ -237,6 +248,55 @@ check_domains(struct request *req, const struct pkey *pk, const cJSON *v, cJSON 
 	return GH_OK;
 }
 
+/* One of pk's choices (PK_CHOICE), or an array of role names (PK_NAMES), into out. */
+static enum gh_err
+check_words(struct request *req, const struct pkey *pk, const cJSON *v, cJSON *out)
+{
+	const char	*field = arena_printf(req->arena, "settings.%s", pk->name);
+	const cJSON	*it;
+	cJSON		*a, *e;
+	size_t		 i, len;
+
+	if (pk->type == PK_CHOICE) {
+		for (i = 0; cJSON_IsString(v) && pk->choices[i] != NULL; i++)
+			if (strcmp(v->valuestring, pk->choices[i]) == 0) {
+				cJSON_AddStringToObject(out, pk->name, pk->choices[i]);
+				return GH_OK;
+			}
+		return req_fail(req, GH_ERR_VALIDATION, field, "%s is one of %s, %s, %s or %s", field,
+		    pk->choices[0], pk->choices[1], pk->choices[2], pk->choices[3]);
+	}
+	if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > pk->max)
+		return req_fail(req, GH_ERR_VALIDATION, field,
+		    "%s must be an array of at most %lld role names", field, pk->max);
+	a = cJSON_AddArrayToObject(out, pk->name);
+	cJSON_ArrayForEach(it, v) {
+		if (!cJSON_IsString(it) || (len = strlen(it->valuestring)) == 0 || len > 100 ||
+		    strchr(it->valuestring, ',') != NULL)
+			return req_fail(req, GH_ERR_VALIDATION, field,
+			    "%s must hold role names (1 to 100 characters, no comma)", field);
+		cJSON_ArrayForEach(e, a)
+			if (strcmp(e->valuestring, it->valuestring) == 0)
+				break;
+		if (e == NULL)
+			cJSON_AddItemToArray(a, cJSON_CreateString(it->valuestring));
+	}
+	return GH_OK;
+}
+
+/* The effective choice of key pk: the stored one when it is one of them, else the first. */
+static const char *
+eff_choice(const struct pkey *pk, const cJSON *stored)
+{
+	const cJSON	*v = stored ? cJSON_GetObjectItemCaseSensitive(stored, pk->name) : NULL;
+	size_t		 i;
+
+	for (i = 0; cJSON_IsString(v) && pk->choices[i] != NULL; i++)
+		if (strcmp(v->valuestring, pk->choices[i]) == 0)
+			return pk->choices[i];
+	return pk->choices[0];
+}
+
 enum gh_err
 policy_settings_check(struct request *req, enum policy_kind kind, const cJSON *in, cJSON **out)
 {
@@ -263,6 +323,11 @@ policy_settings_check(struct request *req, enum policy_kind kind, const cJSON *i
 			continue;
 		if (pk->type == PK_DOMAINS) {
 			if ((err = check_domains(req, pk, v, o)) != GH_OK)
+				return err;
+			continue;
+		}
+		if (pk->type == PK_CHOICE || pk->type == PK_NAMES) {
+			if ((err = check_words(req, pk, v, o)) != GH_OK)
 				return err;
 			continue;
 		}
@@ -321,6 +386,10 @@ policy_settings_effective(struct request *req, enum policy_kind kind, const cJSO
 		}
 		if (pkeys[i].type == PK_BOOL) {
 			cJSON_AddBoolToObject(o, pkeys[i].name, eff_bool(&pkeys[i], stored));
+			continue;
+		}
+		if (pkeys[i].type == PK_CHOICE) {
+			cJSON_AddStringToObject(o, pkeys[i].name, eff_choice(&pkeys[i], stored));
 			continue;
 		}
 		a = cJSON_AddArrayToObject(o, pkeys[i].name);
@@ -435,6 +504,31 @@ policy_session(struct request *req, long long org, struct policy_session *p)
 	p->end_access_on_switch = eff_bool(pkey_find(POLICY_SESSION, "end_access_on_switch"), s);
 	p->users_change_username = eff_bool(pkey_find(POLICY_SESSION, "users_change_username"),
 	    s);
+	return GH_OK;
+}
+
+enum gh_err
+policy_mfa(struct request *req, long long org, struct policy_mfa *p)
+{
+	const cJSON	*a, *it;
+	cJSON		*s;
+	enum gh_err	 err;
+	size_t		 n = 0;
+
+	if ((err = load(req, org, POLICY_MFA, &s)) != GH_OK)
+		return err;
+	memset(p, 0, sizeof(*p));
+	p->mode = eff_choice(pkey_find(POLICY_MFA, "mode"), s);
+	p->grace_period_days = eff_named(req, POLICY_MFA, s, "grace_period_days");
+	p->step_up_admin = eff_bool(pkey_find(POLICY_MFA, "step_up_admin"), s);
+	a = s ? cJSON_GetObjectItemCaseSensitive(s, "roles") : NULL;
+	if (!cJSON_IsArray(a))
+		return GH_OK;
+	p->roles = arena_alloc(req->arena, ((size_t)cJSON_GetArraySize(a) + 1) * sizeof(*p->roles));
+	cJSON_ArrayForEach(it, a)
+		if (cJSON_IsString(it))
+			p->roles[n++] = arena_strdup(req->arena, it->valuestring);
+	p->nroles = n;
 	return GH_OK;
 }
 

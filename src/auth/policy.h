@@ -43,6 +43,18 @@ struct policy_invitation {
 	long long	 ttl;			/* seconds */
 };
 
+/* The MFA policy (docs/mfa.md): mode is "optional", "off", "required" or "required_for_roles". */
+struct policy_mfa {
+	const char	 *mode;
+	const char	**roles;		/* required_for_roles: holders of these must */
+	size_t		  nroles;
+	long long	  grace_period_days;	/* a user who must and has no factor: full tokens
+						   this long, then tokens that may only enroll */
+	int		  step_up_admin;	/* the admin routes that change roles, permissions,
+						   mappings and policies want a second factor */
+};
+
+enum gh_err	 policy_mfa(struct request *, long long org, struct policy_mfa *);
 enum gh_err	 policy_password(struct request *, long long org, struct policy_password *);
 enum gh_err	 policy_session(struct request *, long long org, struct policy_session *);
 enum gh_err	 policy_lockout(struct request *, long long org, struct policy_lockout *);
@@ -62,10 +74,11 @@ enum policy_kind {
 	POLICY_SESSION,
 	POLICY_LOCKOUT,
 	POLICY_INVITATION,
+	POLICY_MFA,
 	POLICY__MAX
 };
 
-/* "password", "session", "lockout", "invitation": the values of policy.kind. */
+/* "password", "session", "lockout", "invitation", "mfa": the values of policy.kind. */
 extern const char *const policy_kind_names[POLICY__MAX];
 
 /* The kind named s, or POLICY__MAX. */

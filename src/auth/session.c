@@ -167,6 +167,10 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 	c.nbf = now;
 	c.exp = now + ps.access_token_ttl;
 	snprintf(c.typ, sizeof(c.typ), "access");
+	snprintf(c.amr, sizeof(c.amr), "%s", u->amr != NULL ? u->amr : "pwd");
+	snprintf(c.acr, sizeof(c.acr), "%s", session_acr(c.amr));
+	if (u->scp != NULL)
+		snprintf(c.scp, sizeof(c.scp), "%s", u->scp);
 	ex.iss = cfg->jwt_issuer;
 	ex.aud = cfg->jwt_audience;
 	ex.typ = "access";
@@ -180,6 +184,31 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 	free(tok);
 	*ttl = ps.access_token_ttl;
 	return GH_OK;
+}
+
+const char *
+session_acr(const char *amr)
+{
+	if (strstr(amr, "hwk") != NULL || strstr(amr, "swk") != NULL)
+		return strstr(amr, "mfa") != NULL || strstr(amr, "pwd") == NULL ? "phr" : "1fa";
+	return strstr(amr, "mfa") != NULL ? "2fa" : "1fa";
+}
+
+void
+session_add_amr(cJSON *o, const char *amr)
+{
+	cJSON		*a = cJSON_AddArrayToObject(o, "amr");
+	const char	*p = amr != NULL && *amr != '\0' ? amr : "pwd";
+	char		 w[16];
+	size_t		 n;
+
+	while (*p != '\0') {
+		n = strcspn(p, ",");
+		snprintf(w, sizeof(w), "%.*s", (int)(n < sizeof(w) ? n : sizeof(w) - 1), p);
+		cJSON_AddItemToArray(a, cJSON_CreateString(w));
+		p += n + (p[n] == ',');
+	}
+	cJSON_AddStringToObject(o, "acr", session_acr(amr != NULL && *amr != '\0' ? amr : "pwd"));
 }
 
 enum gh_err
@@ -208,6 +237,7 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 	n.session_ttl = ps.absolute_session_ttl;
 	n.client_ip = req->client_ip;
 	n.user_agent = ua != NULL ? arena_strndup(req->arena, ua, strnlen(ua, 255)) : NULL;
+	n.amr = u->amr;
 	if (rotated_from == 0)
 		randombytes_buf(u->family, sizeof(u->family));
 	else

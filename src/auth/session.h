@@ -28,8 +28,21 @@ struct session_user {
 	cJSON		*roles_json;		/* array of names */
 	unsigned char	 family[SESSION_FAMILY_LEN];
 	const char	*session_end;		/* session_expires_at of the family, when rotating */
+	const char	*amr;			/* the session's methods (RFC 8176), comma
+						   separated; NULL = "pwd" */
+	const char	*scp;			/* NULL, or "mfa_enroll": a token that may only
+						   enroll a second factor */
 	long long	 session_left;		/* and the seconds left until then */
 };
+
+/*
+ * The acr of a session with methods amr: "phr" (a passkey: phishing-resistant), "2fa" (two
+ * factors) or "1fa" (a password alone).
+ */
+const char	*session_acr(const char *amr);
+
+/* Add "amr" (an array of the methods of amr, NULL meaning "pwd") and "acr" to o. */
+void		 session_add_amr(cJSON *o, const char *amr);
 
 /*
  * Pick the organization of u's session into u->org, u->org_slug, u->org_name and u->mv: want

@@ -182,6 +182,20 @@ id_ok(const char *s)
 	return 1;
 }
 
+/* A word of amr, acr or scp: 1 to 15 of [a-z0-9_]. */
+static int
+word_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 15)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
 /* A role name: 1 to ROLE_MAX bytes, no ',' (the separator) and no control characters. */
 static int
 role_ok(const char *s, size_t len)
@@ -637,9 +651,12 @@ token_result_str(enum token_result r)
 	return (unsigned)r < TOKEN__MAX ? results[r] : "unknown";
 }
 
-/* {"roles":[...]} from a comma-separated list, or NULL if a name is invalid. malloc'd. */
+/*
+ * {"<member>":[...]} from a comma-separated list of names that ok() accepts (each at most max
+ * bytes), or NULL if one is refused.  malloc'd.
+ */
 static char *
-roles_json(const char *list)
+list_json(const char *member, const char *list, int (*ok)(const char *, size_t), size_t max)
 {
 	cJSON *o, *arr, *s;
 	const char *p, *q;
@@ -647,13 +664,13 @@ roles_json(const char *list)
 
 	if ((o = cJSON_CreateObject()) == NULL)
 		return NULL;
-	if ((arr = cJSON_AddArrayToObject(o, "roles")) == NULL)
+	if ((arr = cJSON_AddArrayToObject(o, member)) == NULL)
 		goto done;
 	for (p = list; *p != '\0'; p = *q == ',' ? q + 1 : q) {
 		q = strchr(p, ',');
 		if (q == NULL)
 			q = p + strlen(p);
-		if (!role_ok(p, (size_t)(q - p)) || (*q == ',' && q[1] == '\0'))
+		if ((size_t)(q - p) > max || !ok(p, (size_t)(q - p)) || (*q == ',' && q[1] == '\0'))
 			goto done;
 		memcpy(name, p, (size_t)(q - p));
 		name[q - p] = '\0';
@@ -670,13 +687,20 @@ done:
 	return out;
 }
 
+/* A word claim (acr, scp) that is set: NUL-terminated in its buffer and a word. */
+static int
+word_claim_ok(const char *s, size_t size)
+{
+	return memchr(s, '\0', size) != NULL && (s[0] == '\0' || word_ok(s, strlen(s)));
+}
+
 int
 token_sign(const struct token_keyset *ks, const struct token_claims *c,
     const struct token_expect *e, char **out)
 {
 	const struct token_key *k;
 	const char *typ;
-	char *roles = NULL, *tok = NULL;
+	char *roles = NULL, *amr = NULL, *tok = NULL;
 	jwt_t *j = NULL;
 	int rc;
 
@@ -694,10 +718,15 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 	    memchr(c->sid, '\0', sizeof(c->sid)) == NULL || (c->sid[0] != '\0' && !id_ok(c->sid)) ||
 	    c->org < 0 || c->pv < 0 || c->mv < 0 || c->iat < 0 || c->nbf < 0 || c->exp <= c->iat ||
 	    (double)c->exp > JSON_INT_MAX || (double)c->org > JSON_INT_MAX ||
-	    (double)c->pv > JSON_INT_MAX || (double)c->mv > JSON_INT_MAX)
+	    (double)c->pv > JSON_INT_MAX || (double)c->mv > JSON_INT_MAX ||
+	    memchr(c->amr, '\0', sizeof(c->amr)) == NULL ||
+	    !word_claim_ok(c->acr, sizeof(c->acr)) || !word_claim_ok(c->scp, sizeof(c->scp)))
 		return -1;
-	if ((roles = roles_json(c->roles)) == NULL)
+	if ((roles = list_json("roles", c->roles, role_ok, ROLE_MAX)) == NULL ||
+	    (c->amr[0] != '\0' && (amr = list_json("amr", c->amr, word_ok, 15)) == NULL)) {
+		free(roles);
 		return -1;
+	}
 	if (jwt_new(&j) != 0)
 		goto done;
 	if (jwt_set_alg(j, algs[k->alg].jwt, k->secret, (int)k->secret_len) != 0)
@@ -714,6 +743,9 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 	    jwt_add_grant_int(j, "pv", (long)c->pv) != 0 ||
 	    (c->mv > 0 && jwt_add_grant_int(j, "mv", (long)c->mv) != 0) ||
 	    (c->sid[0] != '\0' && jwt_add_grant(j, "sid", c->sid) != 0) ||
+	    (amr != NULL && jwt_add_grants_json(j, amr) != 0) ||
+	    (c->acr[0] != '\0' && jwt_add_grant(j, "acr", c->acr) != 0) ||
+	    (c->scp[0] != '\0' && jwt_add_grant(j, "scp", c->scp) != 0) ||
 	    jwt_add_grant(j, "jti", c->jti) != 0 ||
 	    jwt_add_grant_int(j, "iat", (long)c->iat) != 0 ||
 	    (c->nbf > 0 && jwt_add_grant_int(j, "nbf", (long)c->nbf) != 0) ||
@@ -724,6 +756,7 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 done:
 	jwt_free(j);
 	free(roles);
+	free(amr);
 	*out = tok;
 	return tok != NULL ? 0 : -1;
 }
@@ -850,6 +883,30 @@ claims(const cJSON *p, const struct token_expect *e, long long now, struct token
 		memcpy(out->roles + used, el->valuestring, len + 1);
 		used += len;
 	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(p, "amr")) != NULL) {
+		if (!cJSON_IsArray(it))
+			return TOKEN_BAD_CLAIMS;
+		used = 0;
+		cJSON_ArrayForEach(el, it) {
+			if (!cJSON_IsString(el))
+				return TOKEN_BAD_CLAIMS;
+			len = strlen(el->valuestring);
+			if (!word_ok(el->valuestring, len) || used + (used > 0) + len >= sizeof(out->amr))
+				return TOKEN_BAD_CLAIMS;
+			if (used > 0)
+				out->amr[used++] = ',';
+			memcpy(out->amr + used, el->valuestring, len + 1);
+			used += len;
+		}
+	}
+	if ((it = cJSON_GetObjectItemCaseSensitive(p, "acr")) != NULL &&
+	    (!cJSON_IsString(it) || !word_ok(it->valuestring, strlen(it->valuestring)) ||
+	    copy(out->acr, sizeof(out->acr), it->valuestring) == -1))
+		return TOKEN_BAD_CLAIMS;
+	if ((it = cJSON_GetObjectItemCaseSensitive(p, "scp")) != NULL &&
+	    (!cJSON_IsString(it) || !word_ok(it->valuestring, strlen(it->valuestring)) ||
+	    copy(out->scp, sizeof(out->scp), it->valuestring) == -1))
+		return TOKEN_BAD_CLAIMS;
 	return TOKEN_OK;
 }
 

@@ -48,6 +48,9 @@ struct token_claims {
 	char sid[48];		/* base64url session id (the refresh family); "" = none */
 	long long iat, nbf, exp;	/* seconds since the epoch; nbf 0 = not set */
 	char typ[16];		/* "access" */
+	char amr[48];		/* authentication methods (RFC 8176) joined by ','; "" = absent */
+	char acr[16];		/* authentication context class; "" = absent */
+	char scp[16];		/* "" or a restriction: "mfa_enroll" (the token may only enroll) */
 };
 
 struct token_expect {
@@ -97,7 +100,8 @@ int token_sign(const struct token_keyset *ks, const struct token_claims *claims,
  * Verify the len bytes at jwt (need not be NUL-terminated) against the keyset at time now.
  * Returns TOKEN_OK and fills *out, or the first failed check with *out zeroed.
  * Required claims: exp, iat, iss, aud, typ, sub, pv, jti, roles; optional: nbf, org, sid, mv
- * (the membership session_version, only with org).
+ * (the membership session_version, only with org), amr (an array of words), acr, scp (words:
+ * lower-case letters, digits and '_', 1 to 15 of them).
  * Does no file IO and no allocation of its own beyond libjwt's and cJSON's.
  */
 enum token_result token_verify(const struct token_keyset *ks, const char *jwt, size_t len,

@@ -103,6 +103,19 @@ const struct config_key config_keys[] = {
 	{ "jwt_kid", CONF_STR, "k1", OFF(jwt_kid), 0, 0, "kid of the signing key" },
 	{ "jwt_verify_keys", CONF_STR, NULL, OFF(jwt_verify_keys), 0, 0,
 	  "older keys still accepted, comma separated kid:alg:path (rotation)" },
+	{ "mfa_key_file", CONF_FILE, NULL, OFF(mfa_key_file), 0, 0,
+	  "file holding the key (64 hex digits) that seals TOTP secrets and keys recovery-code "
+	  "digests; empty = second factors cannot be enrolled (docs/mfa.md)" },
+	{ "mfa_previous_key_file", CONF_FILE, NULL, OFF(mfa_previous_key_file), 0, 0,
+	  "the MFA key before the last rotation: secrets it sealed still open and are sealed again "
+	  "with mfa_key_file when next used" },
+	{ "mfa_issuer", CONF_STR, "Gatehouse", OFF(mfa_issuer), 0, 0,
+	  "issuer shown by authenticator apps (the otpauth:// URI)" },
+	{ "mfa_grace_period_days", CONF_INT, "7", OFF(mfa_grace_period_days), 0, 365,
+	  "days a user whom the MFA policy requires to have a second factor may still sign in "
+	  "without one (the mfa policy's grace_period_days overrides it)" },
+	{ "mfa_ticket_ttl", CONF_INT, "300", OFF(mfa_ticket_ttl), 30, 3600,
+	  "seconds an MFA ticket (the second step of a login) lives" },
 	{ "jwt_leeway", CONF_INT, "30", OFF(jwt_leeway), 0, 300,
 	  "seconds of clock skew allowed on exp and nbf" },
 	{ "access_token_ttl", CONF_INT, "900", OFF(access_token_ttl), 30, 86400,

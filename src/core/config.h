@@ -56,6 +56,11 @@ struct gh_config {
 	char		*jwt_audience;
 	char		*jwt_alg;
 	char		*jwt_secret_file;
+	char		*mfa_key_file;
+	char		*mfa_previous_key_file;
+	char		*mfa_issuer;
+	long long	 mfa_ticket_ttl;
+	long long	 mfa_grace_period_days;
 	char		*jwt_key_file;
 	char		*jwt_kid;
 	char		*jwt_verify_keys;

@@ -52,6 +52,10 @@ enum gh_err {
 	GH_ERR_LINK_EXPIRED,		/* 410 */
 	GH_ERR_LINK_REVOKED,		/* 410: replaced or cancelled */
 	GH_ERR_LINK_USED,		/* 410: already used */
+	GH_ERR_MFA_TICKET_INVALID,	/* 401: unknown, expired or used MFA ticket */
+	GH_ERR_MFA_CODE_INVALID,	/* 401: a wrong, replayed or used second factor */
+	GH_ERR_INSUFFICIENT_AUTH,	/* 401: the route wants a second factor (RFC 9470) */
+	GH_ERR_MFA_ENROLLMENT,		/* 403: the token may only enroll a second factor */
 	GH_ERR_NOT_READY,
 	GH_ERR_DB_UNAVAILABLE,		/* MySQL unreachable: 503 */
 	GH_ERR_REDIS_UNAVAILABLE,	/* Redis unreachable: 503, fail closed */

@@ -51,6 +51,9 @@ struct req_auth {
 	const char	*jti;
 	const char	*sid;		/* session (refresh family) id */
 	const char	*roles;		/* comma separated role names from the token */
+	const char	*amr;		/* its authentication methods, comma separated ("" = pwd) */
+	const char	*acr;
+	const char	*scp;		/* "" or "mfa_enroll": only enrollment routes */
 	const char	*token;		/* borrowed from the Authorization header */
 };
 

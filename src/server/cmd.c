@@ -432,7 +432,7 @@ cmd_routes(const struct opts *o)
 	struct db		*db = NULL;
 	long long		 perms[AUTHZ_MAXPERMS];
 	size_t			 i, k, n;
-	int			 rc = 0, needs;
+	int			 rc = 0, needs, mfa;
 
 	if (o->json)
 		return routes_json();
@@ -467,10 +467,13 @@ cmd_routes(const struct opts *o)
 		else if (az == NULL)
 			printf("needs a mapped permission");
 		else {
-			n = authz_route_perms(az, rt->method, rt->pattern, perms, AUTHZ_MAXPERMS);
+			n = authz_route_perms(az, rt->method, rt->pattern, perms, AUTHZ_MAXPERMS,
+			    &mfa);
 			for (k = 0; k < n; k++)
 				printf(o->markdown ? "%s`%s`" : "%s%s", k ? (o->markdown ? ", " : " | ") :
 				    "", authz_perm_name(az, perms[k]));
+			if (n > 0 && mfa)
+				printf(" (MFA)");
 			if (n == 0) {
 				printf("NO ACTIVE MAPPING (denied to everyone)");
 				rc = o->status ? 1 : 0;

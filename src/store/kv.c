@@ -640,6 +640,8 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_PWRESET_IP] = "pwreset:ip:",
 	[KV_PWRESET_EMAIL] = "pwreset:email:",
 	[KV_EVERIFY_USER] = "everify:user:",
+	[KV_MFA_TICKET] = "mfa:t:",
+	[KV_MFA_TRIES] = "mfa:n:",
 	[KV_WEBAUTHN] = "wa:",
 };
 

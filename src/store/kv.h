@@ -42,6 +42,8 @@ enum kv_key {
 	KV_PWRESET_IP,		/* pwreset:ip:<address>	password reset requests of an address */
 	KV_PWRESET_EMAIL,	/* pwreset:email:<hash>	password reset requests for an address */
 	KV_EVERIFY_USER,	/* everify:user:<user>	verification mails an account asked for */
+	KV_MFA_TICKET,		/* mfa:t:<hash>		an MFA ticket: the login waiting for a factor */
+	KV_MFA_TRIES,		/* mfa:n:<hash>		wrong factors tried on that ticket */
 	KV_WEBAUTHN,		/* wa:<purpose>:...	a pending WebAuthn challenge (api/webauthn.h) */
 	KV_KEY__MAX
 };

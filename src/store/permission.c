@@ -116,14 +116,15 @@ store_endpoint_insert(struct db *db, struct arena *a, const struct endpoint *e, 
 {
 	return DB_INSERT(db, a, SQL_EP_INSERT, id, DB_INT(e->permission_id),
 	    DB_STR(e->api_endpoint), DB_STR(e->http_method), DB_STR(e->description),
-	    DB_INT(e->is_active), DB_INT(actor), DB_INT(actor));
+	    DB_INT(e->is_active), DB_INT(e->requires_mfa), DB_INT(actor), DB_INT(actor));
 }
 
 enum gh_err
 store_endpoint_update(struct db *db, struct arena *a, const struct endpoint *e, long long actor)
 {
 	return DB_RUN(db, a, SQL_EP_UPDATE, DB_STR(e->api_endpoint), DB_STR(e->http_method),
-	    DB_STR(e->description), DB_INT(e->is_active), DB_INT(actor), DB_INT(e->id));
+	    DB_STR(e->description), DB_INT(e->is_active), DB_INT(e->requires_mfa), DB_INT(actor),
+	    DB_INT(e->id));
 }
 
 enum gh_err

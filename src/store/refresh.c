@@ -44,7 +44,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
     const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, long long *id)
 {
 	struct db_result r;
-	struct db_param	 p[9];
+	struct db_param	 p[10];
 	enum gh_err	 err;
 
 	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
@@ -54,10 +54,11 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 	p[4] = DB_INT(n->ttl);
 	p[7] = DB_STR(n->client_ip);
 	p[8] = DB_STR(n->user_agent);
+	p[9] = DB_STR(n->amr != NULL ? n->amr : "pwd");
 	if (n->session_end == NULL) {
 		p[5] = DB_INT(n->session_ttl);
 		p[6] = DB_INT(n->session_ttl);
-		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, 9, &r);
+		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, 10, &r);
 	} else {
 		/*
 		 * Plain values from the row the caller holds locked: an INSERT ... SELECT from the
@@ -65,7 +66,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 		 */
 		p[5] = DB_STR(n->session_end);
 		p[6] = DB_STR(n->session_end);
-		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, 9, &r);
+		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, 10, &r);
 	}
 	if (err != GH_OK)
 		return err;

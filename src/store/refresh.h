@@ -26,6 +26,7 @@ struct refresh_new {
 	const char	*session_end;		/* a rotation: the family's session_expires_at */
 	const char	*client_ip;
 	const char	*user_agent;		/* at most 255 bytes */
+	const char	*amr;			/* the session's methods; NULL = "pwd" */
 };
 
 /*

@@ -105,7 +105,8 @@ enum user_org_col { USER_ORG_COLUMNS(DB_COL_ENUM) UORG__NCOLS };
 	X(RTC_REVOKED, BOOL, revoked, "revoked_at IS NOT NULL") \
 	X(RTC_SESSION_END, STR, session_expires_at, "session_expires_at") \
 	X(RTC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
-	    " CURRENT_TIMESTAMP(6), session_expires_at))")
+	    " CURRENT_TIMESTAMP(6), session_expires_at))") \
+	X(RTC_AMR, STR, amr, "amr")
 
 enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 
@@ -181,11 +182,12 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	X(SQL_USER_ROLE_NAMES, "SELECT DISTINCT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
 	    " WHERE ur.user_id = ? AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
 	X(SQL_RT_INSERT_NEW, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
-	    " expires_at, session_expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?," \
-	    " CURRENT_TIMESTAMP(6) + INTERVAL LEAST(?, ?) SECOND, CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?, ?)") \
+	    " expires_at, session_expires_at, client_ip, user_agent, amr) VALUES (?, ?, ?, ?," \
+	    " CURRENT_TIMESTAMP(6) + INTERVAL LEAST(?, ?) SECOND, CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND," \
+	    " ?, ?, ?)") \
 	X(SQL_RT_INSERT_ROTATED, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
-	    " expires_at, session_expires_at, client_ip, user_agent) VALUES (?, ?, ?, ?," \
-	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?)") \
+	    " expires_at, session_expires_at, client_ip, user_agent, amr) VALUES (?, ?, ?, ?," \
+	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?, ?)") \
 	X(SQL_RT_GET_FOR_UPDATE, "SELECT " DB_SELECT(REFRESH_COLUMNS) \
 	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
 	X(SQL_RT_LIVE_IN_FAMILY, "SELECT " DB_SELECT(REFRESH_COLUMNS) \

@@ -41,6 +41,7 @@
 	X(EP_METHOD, STR, http_method, "e.http_method") \
 	X(EP_DESC, STR, description, "e.description") \
 	X(EP_ACTIVE, BOOL, is_active, "e.is_active") \
+	X(EP_REQUIRES_MFA, BOOL, requires_mfa, "e.requires_mfa") \
 	X(EP_CREATED, STR, created_at, TS_("e.created_at")) \
 	X(EP_UPDATED, STR, updated_at, TS_("e.updated_at"))
 #define EP_COLS DB_SELECT(EP_COLUMNS)
@@ -100,9 +101,10 @@
 	X(SQL_EP_GET_LOCK, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
 	    " ON p.id = e.permission_id WHERE e.id = ? FOR UPDATE") \
 	X(SQL_EP_INSERT, "INSERT INTO permission_api_endpoints (permission_id, api_endpoint, http_method," \
-	    " description, is_active, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)") \
+	    " description, is_active, requires_mfa, created_by, updated_by)" \
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)") \
 	X(SQL_EP_UPDATE, "UPDATE permission_api_endpoints SET api_endpoint = ?, http_method = ?," \
-	    " description = ?, is_active = ?, updated_by = ? WHERE id = ?") \
+	    " description = ?, is_active = ?, requires_mfa = ?, updated_by = ? WHERE id = ?") \
 	X(SQL_EP_DELETE, "DELETE FROM permission_api_endpoints WHERE id = ?") \
 	X(SQL_UR_LIST, "SELECT " USER_ROLE_COLS " FROM user_roles ur" \
 	    " JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = ?" \

@@ -5,8 +5,10 @@
 #include "store/sql_components.h"
 #include "store/sql_email.h"
 #include "store/sql_invitations.h"
+#include "store/sql_mfa.h"
 #include "store/sql_orgs.h"
 #include "store/sql_rbac.h"
+#include "store/sql_sessions.h"
 #include "store/sql_settings.h"
 #include "store/sql_teams.h"
 #include "store/sql_users.h"
@@ -17,8 +19,10 @@
 	SQL_STATEMENTS_COMPONENTS \
 	SQL_STATEMENTS_EMAIL \
 	SQL_STATEMENTS_INVITATIONS \
+	SQL_STATEMENTS_MFA \
 	SQL_STATEMENTS_ORGS \
 	SQL_STATEMENTS_RBAC \
+	SQL_STATEMENTS_SESSIONS \
 	SQL_STATEMENTS_SETTINGS \
 	SQL_STATEMENTS_TEAMS \
 	SQL_STATEMENTS_USERS \

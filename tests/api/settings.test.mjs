@@ -93,6 +93,13 @@ const DEFAULTS = () => ({
         period: confNumber('lockout_period', 900),
     },
     invitation: { allowed_domains: [], ttl: confNumber('invitation_ttl', 604800) },
+    // The MFA policy (issue 16, docs/mfa.md).
+    mfa: {
+        mode: 'optional',
+        roles: [],
+        grace_period_days: confNumber('mfa_grace_period_days', 7),
+        step_up_admin: false,
+    },
 });
 
 describe('policies: read', () => {
@@ -100,7 +107,7 @@ describe('policies: read', () => {
         const res = await stAdmin.get(policiesPath(org));
         const j = expectStatus(res, 200);
         assert.equal(j.next_cursor, null);
-        assert.deepEqual(j.items.map((p) => p.kind), ['password', 'session', 'lockout', 'invitation']);
+        assert.deepEqual(j.items.map((p) => p.kind), ['password', 'session', 'lockout', 'invitation', 'mfa']);
         const defs = DEFAULTS();
         for (const p of j.items) {
             assert.equal(p.organization_id, org);
@@ -112,7 +119,7 @@ describe('policies: read', () => {
 
     test('one policy: 200 with a strong ETag, equal to its list entry; unknown kind 404', async () => {
         const list = (await stAdmin.get(policiesPath(org))).json.items;
-        for (const kind of ['password', 'session', 'lockout', 'invitation']) {
+        for (const kind of ['password', 'session', 'lockout', 'invitation', 'mfa']) {
             const res = await stAdmin.get(policyPath(org, kind));
             expectStatus(res, 200, kind);
             expectETag(res, kind);

@@ -190,11 +190,28 @@ export async function listAll(path, params = {}, max = 2000) {
     return items;
 }
 
+/**
+ * Signs in. When the account has a second factor the server answers a ticket instead of tokens:
+ * the result is then { mfa: { mfa_ticket, methods, expires_in } } and verifyMfa completes it.
+ * A session that may only enroll a factor is { ...session, enrollOnly: true }.
+ */
 export async function login(loginName, password, organization) {
     const body = { login: loginName, password };
     if (organization) body.organization = organization;
     const r = await api('POST', '/api/v1/auth/login', { body, auth: false });
-    keepTokens(r.data);
+    if (r.data && r.data.mfa_required) return { mfa: r.data };
+    return started(r.data);
+}
+
+/** The second step of a sign-in: method "totp" or "recovery_code" and its code. */
+export async function verifyMfa(ticket, method, code) {
+    const r = await api('POST', '/api/v1/auth/mfa/verify', { body: { mfa_ticket: ticket, method, code }, auth: false });
+    return started(r.data);
+}
+
+function started(body) {
+    keepTokens(body);
+    if (current) current = { ...current, enrollOnly: Boolean(body.mfa_enrollment_required && !body.refresh_token) };
     emit('login');
     return current;
 }

@@ -203,6 +203,16 @@ async function draw(seq) {
         return;
     }
 
+    if (session() && session().enrollOnly) {
+        // A session that may only enroll a second factor: nothing but the enrollment page.
+        setChrome(false);
+        const mod = await import('./pages/account.js');
+        if (seq !== renderSeq) return;
+        document.title = 'Set up two-step sign-in · Gatehouse';
+        await mod.renderEnroll({ main: els.main, navigate, isCurrent: () => seq === renderSeq });
+        focusMain();
+        return;
+    }
     setChrome(true);
     await loadSwitcher();
     try {
@@ -259,6 +269,10 @@ async function draw(seq) {
 
 async function afterLogin() {
     const s = session();
+    if (s && s.enrollOnly) {
+        navigate('/account/security');
+        return;
+    }
     if (s && s.organization) {
         try {
             await brandWith(s.organization.slug);

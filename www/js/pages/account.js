@@ -1,6 +1,7 @@
-// #/account/profile and #/account/security: the signed-in user's own account.
+// #/account/profile and #/account/security: the signed-in user's own account, its second factors
+// and sessions (docs/mfa.md).
 
-import { adoptAccessToken, api, ApiError, dropSession } from '../api.js';
+import { adoptAccessToken, api, ApiError, dropSession, session } from '../api.js';
 import { confirmAction, dialog, field, form, fmtTime, h, notify, pageHeader, problemBox, replace, table } from '../dom.js';
 
 // The fields a person changes here (PATCH /api/v1/me); username and email are not among them.
@@ -151,7 +152,131 @@ async function security(ctx) {
     }
     if (!canEdit && !canEnd) parts.push(h('p', { class: 'muted' }, 'Your roles allow no changes here.'));
     replace(ctx.main, ...parts);
+    if (canEdit) ctx.main.append(await mfaSection(ctx, false));
     if (canEdit) ctx.main.append(await passkeySection(ctx));
+    ctx.main.append(await sessionsSection(ctx, canEnd));
+}
+
+// ---- Two-step sign-in: the authenticator app and recovery codes (issue 16) ---------------------
+
+/** Ten recovery codes, shown once, with copy and download. */
+function codesBox(codes) {
+    const text = codes.join('\n') + '\n';
+    const copy = h('button', {
+        type: 'button',
+        class: 'btn',
+        onclick: async () => {
+            try {
+                await navigator.clipboard.writeText(text);
+                notify('Recovery codes copied.');
+            } catch {
+                notify('Copying was refused by the browser: select the codes and copy them.');
+            }
+        },
+    }, 'Copy codes');
+    const download = h('a', {
+        class: 'btn',
+        href: `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`,
+        download: 'gatehouse-recovery-codes.txt',
+    }, 'Download codes');
+    return h('div', { class: 'recovery-codes', role: 'region', 'aria-labelledby': 'rc-title' },
+        h('h3', { id: 'rc-title' }, 'Your recovery codes'),
+        h('p', { class: 'notice' }, 'Each code signs you in once if you lose your app. Keep them somewhere safe: they are shown only now.'),
+        h('ol', { class: 'recovery-codes__list' }, codes.map((c) => h('li', null, h('code', null, c)))),
+        h('p', null, copy, ' ', download));
+}
+
+/** The enrollment of an authenticator app: QR code, secret, first code. */
+function enrollBox(ctx, start, status, after) {
+    const img = h('img', {
+        src: `data:image/svg+xml;base64,${btoa(start.qr_svg)}`,
+        alt: 'QR code to scan with your authenticator app',
+        width: 200,
+        height: 200,
+        class: 'mfa-qr',
+    });
+    return h('div', { class: 'mfa-enroll' },
+        h('ol', null,
+            h('li', null, 'Scan this QR code with your authenticator app (or type the key below).'),
+            h('li', null, 'Enter the 6-digit code the app shows to confirm.')),
+        img,
+        h('p', null, 'Key: ', h('code', { class: 'mfa-secret' }, start.secret.replace(/(.{4})/g, '$1 ').trim())),
+        form({
+            submitLabel: 'Confirm',
+            className: 'form--stacked',
+            fields: [field({ label: 'Code from the app', name: 'code', required: true, autocomplete: 'one-time-code',
+                inputmode: 'numeric', maxlength: 6 })],
+            onSubmit: async (v) => {
+                const r = await api('POST', '/api/v1/me/mfa/totp/confirm', { body: { code: v.code.trim() } });
+                replace(status, h('p', { class: 'success', role: 'status' }, 'Two-step sign-in is on.'),
+                    r.data.recovery_codes ? codesBox(r.data.recovery_codes) : null);
+                if (after) after(status);
+            },
+        }));
+}
+
+async function mfaSection(ctx, enrollOnly, after) {
+    const status = h('div');
+    const box = h('section', { class: 'account-mfa', 'aria-labelledby': 'mfa-heading' });
+    const draw = async () => {
+        const { data } = await api('GET', '/api/v1/me/mfa');
+        const parts = [h('h2', { id: 'mfa-heading' }, 'Two-step sign-in')];
+        if (data.totp.enabled) {
+            parts.push(h('p', { class: 'success' }, 'An authenticator app is set up. ',
+                `${data.recovery_codes.remaining} recovery code${data.recovery_codes.remaining === 1 ? '' : 's'} left.`));
+            if (!enrollOnly) {
+                parts.push(h('h3', null, 'New recovery codes'),
+                    form({
+                        submitLabel: 'Make new recovery codes',
+                        className: 'form--stacked',
+                        fields: [field({ label: 'Current password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', maxlength: 1024,
+                            hint: 'Your old codes stop working.' })],
+                        onSubmit: async (v, f) => {
+                            const r = await api('POST', '/api/v1/me/mfa/recovery-codes', { body: { password: v.password } });
+                            f.reset();
+                            replace(status, codesBox(r.data.recovery_codes));
+                        },
+                    }),
+                    h('h3', null, 'Remove the authenticator app'),
+                    form({
+                        submitLabel: 'Remove the app',
+                        className: 'form--stacked',
+                        fields: [
+                            field({ label: 'Current password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', maxlength: 1024 }),
+                            field({ label: 'Code from the app', name: 'code', required: true, autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6 }),
+                        ],
+                        onSubmit: async (v) => {
+                            await api('DELETE', '/api/v1/me/mfa/totp', { body: { password: v.password, code: v.code.trim() } });
+                            notify('The authenticator app was removed.');
+                            await draw();
+                        },
+                    }));
+            }
+        } else {
+            parts.push(h('p', null, data.policy && data.policy.required
+                ? 'Your organization requires a second factor: set up an authenticator app.'
+                : 'Protect your account with a code from an authenticator app when you sign in.'),
+            h('button', {
+                type: 'button',
+                class: 'btn btn--primary',
+                onclick: async (ev) => {
+                    ev.target.disabled = true;
+                    try {
+                        const r = await api('POST', '/api/v1/me/mfa/totp');
+                        replace(status, enrollBox(ctx, r.data, status, after));
+                        status.querySelector('input[name=code]').focus();
+                    } catch (err) {
+                        replace(status, problemBox(err));
+                    } finally {
+                        ev.target.disabled = false;
+                    }
+                },
+            }, 'Set up an authenticator app'));
+        }
+        replace(box, ...parts, status);
+    };
+    await draw();
+    return box;
 }
 
 // ---- Passkeys (issue 16; docs/mfa.md "Passkeys") -----------------------------------------------
@@ -249,6 +374,70 @@ async function passkeySection(ctx) {
     }
     parts.push(status);
     return h('section', { id: 'passkeys', class: 'account-passkeys', 'aria-labelledby': 'passkeys-heading' }, parts);
+}
+
+// ---- Sessions ------------------------------------------------------------------------------
+
+async function sessionsSection(ctx, canEnd) {
+    const box = h('section', { class: 'account-sessions', 'aria-labelledby': 'sessions-heading' });
+    const draw = async () => {
+        const { data } = await api('GET', '/api/v1/me/sessions');
+        const endButton = (s) => h('button', {
+            type: 'button',
+            class: 'btn btn--small btn--danger',
+            'aria-label': `Sign out ${s.user_agent || 'this session'} (${s.client_ip || 'unknown address'})`,
+            onclick: () => confirmAction({
+                title: 'Sign out this device?',
+                message: 'Its tokens stop working at once.',
+                confirmLabel: 'Sign out this device',
+                action: async () => {
+                    await api('DELETE', `/api/v1/me/sessions/${encodeURIComponent(s.id)}`);
+                    notify('The session was ended.');
+                    await draw();
+                },
+            }),
+        }, 'Sign out this device');
+        const columns = [
+            { label: 'Device', render: (s) => (s.current ? h('strong', null, 'This device') : (s.user_agent || 'Unknown device')) },
+            { label: 'Address', render: (s) => s.client_ip || '—' },
+            { label: 'Organization', render: (s) => s.organization_name || '—' },
+            { label: 'Signed in', render: (s) => fmtTime(s.created_at) },
+            { label: 'Last active', render: (s) => fmtTime(s.last_used_at) },
+            { label: 'Sign-in', render: (s) => ((s.amr || []).includes('mfa') ? 'two-step' : 'password') },
+        ];
+        if (canEnd) columns.push({ label: 'Actions', className: 'actions', render: (s) => (s.current ? '' : endButton(s)) });
+        const rows = data.items;
+        replace(box, h('h2', { id: 'sessions-heading' }, 'Your sessions'),
+            table({
+                caption: 'Devices signed in to your account',
+                columns,
+                rows,
+                empty: 'No sessions.',
+            }));
+    };
+    await draw();
+    return box;
+}
+
+/**
+ * The page of a session that may only enroll a second factor (its organization requires one):
+ * set up the app, then sign in again with it.
+ */
+export async function renderEnroll(ctx) {
+    const done = (status) => {
+        status.append(h('p', null, h('button', {
+            type: 'button',
+            class: 'btn btn--primary',
+            onclick: () => {
+                dropSession();
+                ctx.navigate('/login');
+            },
+        }, 'Sign in with your app')));
+    };
+    const s = session();
+    replace(ctx.main,
+        pageHeader('Set up two-step sign-in', `${s && s.organization ? s.organization.name : 'Your organization'} requires a second factor before you continue.`),
+        await mfaSection(ctx, true, done));
 }
 
 export async function render(ctx) {

@@ -25,6 +25,8 @@ function mappingFields(m, names, { withPermission }) {
         field({ label: 'Method', name: 'http_method', type: 'select', value: m.http_method || 'GET', options: METHODS.map((x) => [x, x === '*' ? '* (any)' : x]) }),
         field({ label: 'Description', name: 'description', type: 'textarea', value: m.description || '', maxlength: 500 }),
         field({ label: 'Active', name: 'is_active', type: 'checkbox', value: m.is_active !== false }),
+        field({ label: 'Requires two-step sign-in', name: 'requires_mfa', type: 'checkbox', value: m.requires_mfa === true,
+            hint: 'Step-up: a token signed in with a password alone is answered 401 insufficient_authentication.' }),
     ];
 }
 
@@ -44,6 +46,7 @@ export async function render(ctx) {
                 { label: 'Method', key: 'http_method' },
                 { label: 'Permission', render: (m) => h('code', null, m.permission) },
                 { label: 'Active', render: (m) => (m.is_active ? badge('active', 'ok') : badge('inactive', 'bad')) },
+                { label: 'Second factor', render: (m) => (m.requires_mfa ? badge('required', 'warn') : '') },
                 { label: 'Description', key: 'description' },
             ];
             if (ctx.can('EDIT') || ctx.can('DELETE')) {
@@ -63,7 +66,7 @@ export async function render(ctx) {
                                     fields: mappingFields(cur.data, null, { withPermission: false }),
                                     onSubmit: async (v) => {
                                         await api('PATCH', `/api/v1/endpoints/${m.id}`, {
-                                            body: { api_endpoint: v.api_endpoint, http_method: v.http_method, description: v.description || null, is_active: !!v.is_active },
+                                            body: { api_endpoint: v.api_endpoint, http_method: v.http_method, description: v.description || null, is_active: !!v.is_active, requires_mfa: !!v.requires_mfa },
                                             ifMatch: cur.etag,
                                         });
                                         notify('Mapping saved; it applies at once.');
@@ -113,7 +116,7 @@ export async function render(ctx) {
                 fields: mappingFields({}, names, { withPermission: true }),
                 onSubmit: async (v) => {
                     await api('POST', '/api/v1/endpoints', {
-                        body: { permission: v.permission, api_endpoint: v.api_endpoint, http_method: v.http_method, description: v.description || null, is_active: !!v.is_active },
+                        body: { permission: v.permission, api_endpoint: v.api_endpoint, http_method: v.http_method, description: v.description || null, is_active: !!v.is_active, requires_mfa: !!v.requires_mfa },
                     });
                     notify('Mapping created; it applies at once.');
                     paged.reload();

@@ -1,7 +1,7 @@
 // #/login[?org=slug]: the sign-in page, branded with the organization's public theme before
 // anyone has a token.
 
-import { login } from '../api.js';
+import { login, verifyMfa } from '../api.js';
 import { field, form, h, problemBox, replace } from '../dom.js';
 
 export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }) {
@@ -48,10 +48,48 @@ export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }
             orgField,
         ],
         onSubmit: async (v) => {
-            await login(v.login, v.password, v.organization ? v.organization.trim().toLowerCase() : undefined);
+            const r = await login(v.login, v.password, v.organization ? v.organization.trim().toLowerCase() : undefined);
+            if (r && r.mfa) {
+                secondStep(r.mfa);
+                return;
+            }
             await afterLogin();
         },
     });
+
+    // The second step: a code from the authenticator app, or a recovery code.
+    function secondStep(mfa) {
+        const card = main.querySelector('.auth__card');
+        let method = mfa.methods.includes('totp') ? 'totp' : 'recovery_code';
+        const title = h('h1', { class: 'auth__title', id: 'auth-title', tabindex: '-1' }, 'Two-step sign-in');
+        const help = h('p', { id: 'mfa-help' });
+        const codeField = () => (method === 'totp'
+            ? field({ label: 'Code from your authenticator app', name: 'code', required: true, autocomplete: 'one-time-code',
+                inputmode: 'numeric', maxlength: 6, hint: 'The 6 digits your app shows now.' })
+            : field({ label: 'Recovery code', name: 'code', required: true, autocomplete: 'off', maxlength: 11,
+                hint: 'One of the ten codes you saved, like k3q9x-7mhrp. Each works once.' }));
+        const draw = () => {
+            help.textContent = method === 'totp' ? 'Your account has a second factor. Enter the code from your app.'
+                : 'Enter one of your recovery codes.';
+            const f2 = form({
+                submitLabel: 'Verify',
+                className: 'form--stacked',
+                fields: [codeField()],
+                onSubmit: async (v) => {
+                    await verifyMfa(mfa.mfa_ticket, method, v.code.trim());
+                    await afterLogin();
+                },
+            });
+            const other = method === 'totp' && mfa.methods.includes('recovery_code')
+                ? h('button', { type: 'button', class: 'btn btn--link', onclick: () => { method = 'recovery_code'; draw(); } }, 'Use a recovery code instead')
+                : (method === 'recovery_code' && mfa.methods.includes('totp')
+                    ? h('button', { type: 'button', class: 'btn btn--link', onclick: () => { method = 'totp'; draw(); } }, 'Use your authenticator app')
+                    : null);
+            replace(card, title, help, f2, h('p', { class: 'auth__links' }, other, ' ', h('a', { href: '#/login' }, 'Start again')));
+            f2.querySelector('input[name=code]').focus();
+        };
+        draw();
+    }
     const forgot = slug ? `#/forgot-password?org=${encodeURIComponent(slug)}` : '#/forgot-password';
     replace(main,
         h('section', { class: 'auth', 'aria-labelledby': 'auth-title' },

@@ -1,4 +1,4 @@
-// #/admin/policies: the organization's password, session, lockout and invitation policies.
+// #/admin/policies: the organization's password, session, lockout, invitation and MFA policies.
 // An empty field means "the server's configured default" (shown as the placeholder).
 
 import { api, session } from '../api.js';
@@ -34,7 +34,19 @@ const KINDS = {
             ttl: ['Invitation lifetime', 'Seconds, 3600-2592000.'],
         },
     },
+    mfa: {
+        title: 'Two-step sign-in',
+        keys: {
+            mode: ['Second factor', 'Optional: asked of those who set one up. Required: everyone must. Required for roles: the holders of the roles below must. Off: never asked here.'],
+            roles: ['Roles that must use it', 'One role name per line (for "required for roles").'],
+            grace_period_days: ['Grace period', 'Days, 0-365: how long someone who must set up a second factor can still sign in without one.'],
+            step_up_admin: ['Ask for it again to change roles, permissions, mappings and policies', 'A session signed in with a password alone cannot make these changes.'],
+        },
+    },
 };
+
+const MODES = [['optional', 'Optional'], ['required', 'Required'], ['required_for_roles', 'Required for roles'], ['off', 'Off']];
+const LISTS = new Set(['allowed_domains', 'roles']);
 
 function section(ctx, orgId, policy, etag) {
     const kind = KINDS[policy.kind];
@@ -44,9 +56,15 @@ function section(ctx, orgId, policy, etag) {
     const fields = Object.entries(kind.keys).map(([key, [label, hint]]) => {
         const eff = policy.settings ? policy.settings[key] : undefined;
         const over = policy.overrides ? policy.overrides[key] : undefined;
-        if (key === 'allowed_domains') {
-            return field({ label, name: `settings.${key}`, type: 'textarea', hint: `${hint} In force: ${(eff || []).join(', ') || 'any domain'}.`,
+        if (LISTS.has(key)) {
+            return field({ label, name: `settings.${key}`, type: 'textarea', hint: `${hint} In force: ${(eff || []).join(', ') || (key === 'roles' ? 'none' : 'any domain')}.`,
                 value: Array.isArray(over) ? over.join('\n') : '', readonly: !editable });
+        }
+        if (key === 'mode') {
+            return field({ label, name: `settings.${key}`, type: 'select', hint, value: over ?? eff ?? 'optional', options: MODES, disabled: !editable });
+        }
+        if (key === 'step_up_admin') {
+            return field({ label, name: `settings.${key}`, type: 'checkbox', hint, value: over ?? eff ?? false, disabled: !editable });
         }
         return field({ label, name: `settings.${key}`, type: 'number', hint: `${hint} In force: ${eff ?? '—'}${over === undefined ? ' (default)' : ''}.`,
             value: over ?? '', placeholder: eff === undefined ? '' : String(eff), readonly: !editable, inputmode: 'numeric' });
@@ -65,7 +83,9 @@ function section(ctx, orgId, policy, etag) {
                 for (const key of Object.keys(kind.keys)) {
                     const raw = v[`settings.${key}`];
                     if (raw === undefined || raw === '') continue;
-                    settings[key] = key === 'allowed_domains'
+                    if (key === 'mode' || key === 'step_up_admin') settings[key] = raw;
+                    else if (key === 'roles') settings[key] = raw.split(/[\n,]+/).map((d) => d.trim()).filter(Boolean);
+                    else settings[key] = key === 'allowed_domains'
                         ? raw.split(/[\s,]+/).map((d) => d.trim()).filter(Boolean)
                         : Number(raw);
                 }
