@@ -39,6 +39,7 @@
 	    " last_used_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND sign_count = ?") \
 	X(SQL_WEBAUTHN_RENAME, "UPDATE webauthn_credential SET name = ? WHERE id = ? AND user_id = ?") \
 	X(SQL_WEBAUTHN_DELETE, "DELETE FROM webauthn_credential WHERE id = ? AND user_id = ?") \
+	X(SQL_WEBAUTHN_DELETE_USER, "DELETE FROM webauthn_credential WHERE user_id = ?") \
 	X(SQL_WEBAUTHN_COUNT, "SELECT COUNT(*) FROM webauthn_credential WHERE user_id = ?") \
 	X(SQL_WEBAUTHN_HANDLE_GET, "SELECT handle FROM webauthn_user WHERE user_id = ?") \
 	X(SQL_WEBAUTHN_HANDLE_INSERT, "INSERT IGNORE INTO webauthn_user (user_id, handle)" \

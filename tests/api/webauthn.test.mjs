@@ -202,6 +202,19 @@ describe('list, rename, remove', () => {
     });
 });
 
+describe('an administrator\'s MFA reset', () => {
+    test('removes the user\'s passkeys with the other factors', async () => {
+        const u = await newUser('reset');
+        await enrolled(u, new SoftAuthenticator(), 'A');
+        await enrolled(u, new SoftAuthenticator({ alg: -8 }), 'B');
+        assert.equal(await count(u.id), 2);
+        const admin = await mustLogin('admin');
+        const r = await api('DELETE', `/api/v1/users/${u.id}/mfa`, { token: admin.token });
+        assert.equal(r.status, 204, r.text);
+        assert.equal(await count(u.id), 0);
+    });
+});
+
 describe('sign-in assertions (the MFA login step, through the debug routes)', () => {
     const OPT = '/api/v1/debug/webauthn/options';
     const ASSERT = '/api/v1/debug/webauthn/assert';
