@@ -31,6 +31,12 @@
 	    "forward auth for nginx auth_request") \
 	R(POST, "/api/v1/auth/mfa/verify", api_mfa_verify, ROUTE_PUBLIC | ROUTE_BODY, \
 	    "complete a login with its second factor (an MFA ticket and a code)") \
+	R(POST, "/api/v1/auth/mfa/webauthn/options", api_mfa_webauthn_options, \
+	    ROUTE_PUBLIC | ROUTE_BODY, "passkey options for the second step of a login (its ticket)") \
+	R(POST, "/api/v1/auth/passkey/options", api_passkey_options, ROUTE_PUBLIC, \
+	    "start a sign-in with a passkey, no username: a challenge and its id") \
+	R(POST, "/api/v1/auth/passkey/login", api_passkey_login, ROUTE_PUBLIC | ROUTE_BODY, \
+	    "sign in with a passkey (user verification required): a token pair") \
 	R(POST, "/api/v1/auth/logout", api_logout, 0, "end this session") \
 	R(POST, "/api/v1/auth/logout-all", api_logout_all, 0, "end every session of the caller") \
 	R(GET, "/api/v1/me", api_me, 0, "the caller's profile, organization and roles") \

@@ -161,3 +161,49 @@ test('the console\'s security page adds, renames and removes a passkey, by keybo
         await deleteUser(u.id);
     }
 });
+
+test('the login page signs in with a passkey alone, and offers it as the second step', async () => {
+    const u = await createUser('uipklogin');
+    try {
+        const { context, page } = await authenticatorPage();
+        const tokens = [];
+        page.on('request', (req) => {
+            const a = req.headers().authorization;
+            if (a && a.startsWith('Bearer ')) tokens.push(a.slice(7));
+        });
+        await signIn(page, u.username);
+        await page.goto(`${LOCAL}/#/account/security`);
+        await settled(page);
+        const section = page.getByRole('region', { name: 'Passkeys' });
+        await section.getByLabel('Passkey name').fill('Laptop');
+        await section.getByRole('button', { name: 'Add passkey' }).click();
+        await section.getByRole('rowheader', { name: 'Laptop' }).waitFor();
+
+        // A new page load forgets the session (tokens live in memory): sign in with the passkey.
+        await page.goto(`${LOCAL}/?again=1#/login`);
+        await settled(page);
+        tokens.length = 0;
+        await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        await page.locator('#gh-nav a').first().waitFor({ state: 'attached' });
+        const claims = JSON.parse(Buffer.from(tokens[tokens.length - 1].split('.')[1], 'base64url').toString());
+        assert.equal(claims.sub, String(u.id));
+        assert.deepEqual(claims.amr, ['hwk', 'mfa']);
+        await shot(page, 'passkey-signed-in');
+
+        // With a password, the passkey is the second step.
+        await page.goto(`${LOCAL}/?again=2#/login`);
+        await settled(page);
+        await page.getByLabel('Username or email').fill(u.username);
+        await page.getByLabel('Password').fill(DEV_PASSWORD);
+        await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await page.getByRole('heading', { name: 'Two-step sign-in' }).waitFor();
+        tokens.length = 0;
+        await page.getByRole('button', { name: 'Use your passkey' }).click();
+        await page.locator('#gh-nav a').first().waitFor({ state: 'attached' });
+        const c2 = JSON.parse(Buffer.from(tokens[tokens.length - 1].split('.')[1], 'base64url').toString());
+        assert.deepEqual(c2.amr, ['pwd', 'hwk', 'mfa']);
+        await context.close();
+    } finally {
+        await deleteUser(u.id);
+    }
+});

@@ -3,6 +3,7 @@
 
 import { adoptAccessToken, api, ApiError, dropSession, session } from '../api.js';
 import { confirmAction, dialog, field, form, fmtTime, h, notify, pageHeader, problemBox, replace, table } from '../dom.js';
+import { fromB64u, toB64u } from '../passkey.js';
 
 // The fields a person changes here (PATCH /api/v1/me); username and email are not among them.
 const PROFILE_FIELDS = [
@@ -281,8 +282,6 @@ async function mfaSection(ctx, enrollOnly, after) {
 
 // ---- Passkeys (issue 16; docs/mfa.md "Passkeys") -----------------------------------------------
 
-const fromB64u = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-const toB64u = (b) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** Asks the browser for a new passkey with the server's options and registers it as name. */
 async function registerPasskey(name) {
