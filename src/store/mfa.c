@@ -60,8 +60,15 @@ store_recovery_replace(struct db *db, struct arena *a, long long user,
 {
 	enum gh_err	 err;
 	size_t		 i;
+	int		 any;
 
-	if ((err = DB_RUN(db, a, SQL_RC_CLEAR, DB_INT(user))) != GH_OK)
+	/*
+	 * A DELETE that finds no row still locks the gap of the index where the user's rows
+	 * would be, and two users enrolling at once would then wait for each other's inserts (a
+	 * deadlock): delete only what is there.
+	 */
+	if ((err = DB_EXISTS(db, a, SQL_RC_ANY, &any, DB_INT(user))) != GH_OK ||
+	    (any && (err = DB_RUN(db, a, SQL_RC_CLEAR, DB_INT(user))) != GH_OK))
 		return err;
 	for (i = 0; i < n; i++)
 		if ((err = DB_RUN(db, a, SQL_RC_INSERT, DB_INT(user), DB_BLOB(digests[i], 32))) !=

@@ -35,6 +35,7 @@
 	X(SQL_TOTP_RESEAL, "UPDATE user_totp SET secret = ? WHERE user_id = ?") \
 	X(SQL_TOTP_DELETE, "DELETE FROM user_totp WHERE user_id = ?") \
 	X(SQL_RC_CLEAR, "DELETE FROM user_recovery_code WHERE user_id = ?") \
+	X(SQL_RC_ANY, "SELECT 1 FROM user_recovery_code WHERE user_id = ? LIMIT 1") \
 	X(SQL_RC_INSERT, "INSERT INTO user_recovery_code (user_id, code_hash) VALUES (?, ?)") \
 	X(SQL_RC_USE, "UPDATE user_recovery_code SET used_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE user_id = ? AND code_hash = ? AND used_at IS NULL") \

@@ -192,9 +192,10 @@ export async function userId(username) {
 
 /**
  * Creates a throwaway user that signs in with the dev password: a copy of bob's password hash,
- * member of acme (primary) with the member role. Returns {id, username, email}.
+ * member of organization org (default acme, primary) holding the shared role named role
+ * (default member). Returns {id, username, email}.
  */
-export async function createUser(prefix = 'authtest') {
+export async function createUser(prefix = 'authtest', org = 1, role = 'member') {
     const username = `${prefix}-${uniq()}`;
     const email = `${username}@acme.test`;
     await sql(
@@ -204,9 +205,9 @@ export async function createUser(prefix = 'authtest') {
                 CURRENT_TIMESTAMP(6)
          FROM users b WHERE b.username = 'bob';
          INSERT INTO user_organization (user_id, organization_id, is_primary)
-         SELECT id, 1, 1 FROM users WHERE username = '${username}';
+         SELECT id, ${Number(org)}, 1 FROM users WHERE username = '${username}';
          INSERT INTO user_roles (user_id, role_id, organization_id)
-         SELECT u.id, r.id, 1 FROM users u JOIN roles r ON r.name = 'member' AND r.organization_id IS NULL
+         SELECT u.id, r.id, ${Number(org)} FROM users u JOIN roles r ON r.name = '${role}' AND r.organization_id IS NULL
          WHERE u.username = '${username}';`,
     );
     return { id: await userId(username), username, email };

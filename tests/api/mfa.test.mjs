@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { generateSync } from 'otplib';
 
 import { api, DEV_PASSWORD, sql, sqlValue } from './lib.mjs';
-import { CHECK, decodeJwt, mustLogin, uniq } from './authlib.mjs';
+import { CHECK, createUser, decodeJwt, mustLogin, uniq } from './authlib.mjs';
 
 const LOGIN = '/api/v1/auth/login';
 const VERIFY = '/api/v1/auth/mfa/verify';
@@ -34,22 +34,9 @@ async function mkOrg() {
 
 /** A user of org that signs in with the dev password, holding role (a shared role's name). */
 async function mkUser(orgId, role = 'member') {
-    const username = `mfa-${RUN}-${uniq()}`.toLowerCase();
-    await sql(
-        `INSERT INTO users (username, email, first_name, last_name, full_name, password_hash, role_id,
-                            password_changed_at)
-         SELECT '${username}', '${username}@mfa.test', 'M', 'F', 'M F', b.password_hash, b.role_id,
-                CURRENT_TIMESTAMP(6)
-         FROM users b WHERE b.username = 'bob';
-         INSERT INTO user_organization (user_id, organization_id, is_primary)
-         SELECT id, ${orgId}, 1 FROM users WHERE username = '${username}';
-         INSERT INTO user_roles (user_id, role_id, organization_id)
-         SELECT u.id, r.id, ${orgId} FROM users u JOIN roles r ON r.name = '${role}' AND r.organization_id IS NULL
-         WHERE u.username = '${username}';`,
-    );
-    const id = Number(await sqlValue(`SELECT id FROM users WHERE username = '${username}'`));
-    made.push(id);
-    return { id, username };
+    const u = await createUser(`mfa-${RUN}`, orgId, role);
+    made.push(u.id);
+    return u;
 }
 
 const login = (username, extra = {}) => api('POST', LOGIN, { body: { login: username, password: DEV_PASSWORD, ...extra } });
