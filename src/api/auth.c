@@ -14,6 +14,7 @@
 #include "api/common.h"
 #include "api/email.h"
 #include "api/mfa.h"
+#include "api/webauthn.h"
 #include "api/routes.h"
 #include "auth/authn.h"
 #include "auth/lockout.h"
@@ -214,7 +215,7 @@ fail:
 enum gh_err
 api_mfa_verify(struct request *req)
 {
-	static const char *const fields[] = { "mfa_ticket", "method", "code", NULL };
+	static const char *const fields[] = { "mfa_ticket", "method", "code", "assertion", NULL };
 	struct session_user	 u;
 	struct mfa_ticket	 t;
 	struct account		 acct;
@@ -245,9 +246,9 @@ api_mfa_verify(struct request *req)
 	}
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = mfa_verify_factor(req, u.id, &amr)) != GH_OK) {
+	if ((err = mfa_verify_factor(req, u.id, text, &amr)) != GH_OK) {
 		db_rollback(req->w->db);
-		if (err == GH_ERR_MFA_CODE_INVALID) {
+		if (err == GH_ERR_MFA_CODE_INVALID || err == GH_ERR_INVALID_CREDENTIALS) {
 			(void)mfa_ticket_fail(req, text);
 			lockout_failure(req, u.id, t.org);
 			(void)audit_auth(req, u.id, t.org, "auth.mfa.failure", "wrong_factor");
@@ -267,6 +268,119 @@ api_mfa_verify(struct request *req)
 	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
 		goto fail;
 	u.amr = arena_printf(req->arena, "pwd,%s,mfa", amr);
+	if ((err = session_start(req, &u, NULL)) != GH_OK)
+		goto fail;
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_mfa_webauthn_options(struct request *req)
+{
+	static const char *const fields[] = { "mfa_ticket", NULL };
+	struct mfa_ticket	 t;
+	const char		*text;
+	enum gh_err		 err;
+	cJSON			*o;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "mfa_ticket", BODY_REQUIRED, 1, 64, &text)) != GH_OK)
+		return err;
+	if ((err = mfa_ticket_get(req, text, &t)) != GH_OK)
+		return err == GH_ERR_MFA_TICKET_INVALID ? req_fail(req, err, "mfa_ticket",
+		    "the ticket is unknown, used or expired: sign in again") : err;
+	if (t.passkeys == 0)
+		return req_fail(req, GH_ERR_VALIDATION, "mfa_ticket", "this account has no passkey");
+	if ((err = api_webauthn_assertion_options(req, t.user_id, mfa_ticket_challenge_key(req,
+	    text), &o)) != GH_OK)
+		return err;
+	resp_json(req, 200, o);
+	return GH_OK;
+}
+
+/* The Redis key of a passwordless sign-in's challenge: its id as the client holds it. */
+static const char *
+passkey_key(struct request *req, const char *id)
+{
+	return kv_key(req->arena, KV_WEBAUTHN, "pl:%s", id);
+}
+
+enum gh_err
+api_passkey_options(struct request *req)
+{
+	unsigned char	 raw[16];
+	char		 id[32];
+	enum gh_err	 err;
+	cJSON		*o, *pk;
+
+	if ((err = lockout_ip_gate(req)) != GH_OK)
+		return err;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(id, sizeof(id), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	if ((err = api_webauthn_assertion_options(req, 0, passkey_key(req, id), &pk)) != GH_OK)
+		return err;
+	o = api_object(req);
+	cJSON_AddStringToObject(o, "challenge_id", id);
+	cJSON_AddItemReferenceToObject(o, "publicKey", pk);
+	resp_json(req, 200, o);
+	return GH_OK;
+}
+
+enum gh_err
+api_passkey_login(struct request *req)
+{
+	static const char *const fields[] = { "challenge_id", "assertion", "organization", NULL };
+	struct session_user	 u;
+	struct account		 acct;
+	const char		*id, *org, *reason = NULL;
+	enum gh_err		 err;
+	int			 uv = 0, unlock;
+
+	if ((err = body_only(req, fields)) != GH_OK ||
+	    (err = body_str(req, "challenge_id", BODY_REQUIRED, 1, 32, &id)) != GH_OK ||
+	    (err = body_str_or_int(req, "organization", BODY_OPTIONAL, 64, &org)) != GH_OK ||
+	    (err = lockout_ip_gate(req)) != GH_OK)
+		return err;
+	if (!valid_base64url(id))
+		return req_fail(req, GH_ERR_VALIDATION, "challenge_id", "challenge_id is not one we issued");
+	memset(&u, 0, sizeof(u));
+	if ((err = api_webauthn_verify_assertion(req, 0, passkey_key(req, id),
+	    cJSON_GetObjectItemCaseSensitive(req->json, "assertion"), &u.id, &uv)) != GH_OK) {
+		if (err == GH_ERR_INVALID_CREDENTIALS) {
+			lockout_failure(req, 0, 0);
+			(void)audit_auth(req, 0, 0, "auth.login.failure", "passkey_refused");
+		}
+		return err;
+	}
+	/* A passkey alone signs in only with the user verified (a PIN or biometrics): two factors. */
+	if (!uv)
+		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "assertion", "a passkey sign-in "
+		    "needs user verification (a PIN or biometrics on the authenticator)");
+	if ((err = store_account_get(req->w->db, req->arena, u.id, &acct)) != GH_OK)
+		return err == GH_ERR_NOT_FOUND ? req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL,
+		    "the passkey's account is gone") : err;
+	u.pv = acct.permission_version;
+	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
+		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
+		return err;
+	}
+	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
+		if (session_org_refusal(err) != NULL)
+			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
+			    session_org_refusal(err));
+		return err;
+	}
+	if ((err = check_email(req, &u, &acct)) != GH_OK ||
+	    (err = session_load_roles(req, &u)) != GH_OK)
+		return err;
+	if ((err = db_begin(req->w->db)) != GH_OK)
+		return err;
+	if (unlock &&
+	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
+		goto fail;
+	u.amr = "hwk,mfa";
 	if ((err = session_start(req, &u, NULL)) != GH_OK)
 		goto fail;
 	return GH_OK;

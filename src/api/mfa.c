@@ -13,6 +13,7 @@
 #include "api/common.h"
 #include "api/mfa.h"
 #include "api/routes.h"
+#include "api/webauthn.h"
 #include "auth/authn.h"
 #include "auth/lockout.h"
 #include "auth/mfa.h"
@@ -109,11 +110,12 @@ mfa_login_step(struct request *req, struct session_user *u, struct mfa_step *ste
 		return GH_OK;
 	if ((err = store_mfa_status(req->w->db, req->arena, u->id, &st)) != GH_OK)
 		return err;
-	if (st.totp) {
+	if (st.totp || st.passkeys > 0) {
 		memset(&t, 0, sizeof(t));
 		t.user_id = u->id;
 		t.org = u->org;
 		t.totp = st.totp;
+		t.passkeys = st.passkeys;
 		t.recovery = st.recovery_left;
 		if ((err = mfa_ticket_new(req, &t, ticket)) != GH_OK)
 			return err;
@@ -198,20 +200,29 @@ recovery_verify(struct request *req, long long user, const char *code)
 }
 
 enum gh_err
-mfa_verify_factor(struct request *req, long long user, const char **amr)
+mfa_verify_factor(struct request *req, long long user, const char *ticket, const char **amr)
 {
 	const char	*method, *code;
+	long long	 who;
+	int		 uv;
 	enum gh_err	 err;
 
-	if ((err = body_str(req, "method", BODY_REQUIRED, 1, 32, &method)) != GH_OK ||
-	    (err = body_str(req, "code", BODY_REQUIRED, 1, 64, &code)) != GH_OK)
+	if ((err = body_str(req, "method", BODY_REQUIRED, 1, 32, &method)) != GH_OK)
+		return err;
+	if (strcmp(method, "webauthn") == 0) {
+		*amr = "hwk";
+		return api_webauthn_verify_assertion(req, user, mfa_ticket_challenge_key(req, ticket),
+		    cJSON_GetObjectItemCaseSensitive(req->json, "assertion"), &who, &uv);
+	}
+	if ((err = body_str(req, "code", BODY_REQUIRED, 1, 64, &code)) != GH_OK)
 		return err;
 	*amr = "otp";
 	if (strcmp(method, "totp") == 0)
 		return totp_verify(req, user, code);
 	if (strcmp(method, "recovery_code") == 0)
 		return recovery_verify(req, user, code);
-	return req_fail(req, GH_ERR_VALIDATION, "method", "method is totp or recovery_code");
+	return req_fail(req, GH_ERR_VALIDATION, "method",
+	    "method is totp, recovery_code or webauthn");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -237,6 +248,8 @@ status_json(struct request *req, const struct mfa_status *st)
 	cJSON_AddBoolToObject(t, "pending", st->totp_pending);
 	t = cJSON_AddObjectToObject(o, "recovery_codes");
 	cJSON_AddNumberToObject(t, "remaining", (double)st->recovery_left);
+	t = cJSON_AddObjectToObject(o, "passkeys");
+	cJSON_AddNumberToObject(t, "count", (double)st->passkeys);
 	return o;
 }
 
@@ -454,7 +467,7 @@ api_me_recovery_codes(struct request *req)
 		return err;
 	if ((err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
 		goto fail;
-	if (!st.totp) {
+	if (!st.totp && st.passkeys == 0) {
 		err = req_fail(req, GH_ERR_CONFLICT, NULL,
 		    "enroll a second factor before making recovery codes");
 		goto fail;

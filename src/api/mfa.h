@@ -27,11 +27,14 @@ struct mfa_step {
 enum gh_err	 mfa_login_step(struct request *, struct session_user *u, struct mfa_step *step);
 
 /*
- * Check the second factor of the request's body for user: "method" ("totp" or
- * "recovery_code") and "code", in the caller's transaction (a used code or step is recorded
- * there).  *amr gets the method's RFC 8176 value ("otp").  401 mfa_code_invalid naming "code"
- * when it is wrong or replayed, 400 naming the field when the body is not one.
+ * Check the second factor of the request's body for user, whose login holds ticket: "method"
+ * "totp" or "recovery_code" with "code", in the caller's transaction (a used code or step is
+ * recorded there), or "webauthn" with "assertion" (the browser's PublicKeyCredential for the
+ * challenge of POST /api/v1/auth/mfa/webauthn/options).  *amr gets the method's RFC 8176 value
+ * ("otp", "hwk").  401 mfa_code_invalid naming "code" when a code is wrong or replayed, 401
+ * invalid_credentials for a refused passkey, 400 naming the field when the body is not one.
  */
-enum gh_err	 mfa_verify_factor(struct request *, long long user, const char **amr);
+enum gh_err	 mfa_verify_factor(struct request *, long long user, const char *ticket,
+		    const char **amr);
 
 #endif

@@ -31,6 +31,12 @@
 	    "forward auth for nginx auth_request") \
 	R(POST, "/api/v1/auth/mfa/verify", api_mfa_verify, ROUTE_PUBLIC | ROUTE_BODY, \
 	    "complete a login with its second factor (an MFA ticket and a code)") \
+	R(POST, "/api/v1/auth/mfa/webauthn/options", api_mfa_webauthn_options, \
+	    ROUTE_PUBLIC | ROUTE_BODY, "passkey options for the second step of a login (its ticket)") \
+	R(POST, "/api/v1/auth/passkey/options", api_passkey_options, ROUTE_PUBLIC, \
+	    "start a sign-in with a passkey, no username: a challenge and its id") \
+	R(POST, "/api/v1/auth/passkey/login", api_passkey_login, ROUTE_PUBLIC | ROUTE_BODY, \
+	    "sign in with a passkey (user verification required): a token pair") \
 	R(POST, "/api/v1/auth/logout", api_logout, 0, "end this session") \
 	R(POST, "/api/v1/auth/logout-all", api_logout_all, 0, "end every session of the caller") \
 	R(GET, "/api/v1/me", api_me, 0, "the caller's profile, organization and roles") \
@@ -219,8 +225,23 @@
 	    "revoke one UI component action from a role") \
 	R(GET, "/api/v1/me/navigation", api_me_navigation, 0, \
 	    "the UI components the caller may see in the active organization, as a tree") \
+	R(POST, "/api/v1/me/mfa/webauthn/options", api_webauthn_reg_options, 0, \
+	    "start registering a passkey: options for navigator.credentials.create()") \
+	R(POST, "/api/v1/me/mfa/webauthn", api_webauthn_register, ROUTE_BODY, \
+	    "register a passkey: the browser's answer to the options, verified") \
+	R(GET, "/api/v1/me/mfa/webauthn", api_webauthn_list, 0, "the caller's passkeys") \
+	R(PATCH, "/api/v1/me/mfa/webauthn/{id}", api_webauthn_rename, ROUTE_BODY, \
+	    "rename a passkey of the caller") \
+	R(DELETE, "/api/v1/me/mfa/webauthn/{id}", api_webauthn_delete, ROUTE_BODY, \
+	    "remove a passkey of the caller (the password again in the body)") \
 	R(GET, "/api/v1/debug/sleep", api_debug_sleep, ROUTE_PUBLIC | ROUTE_DEBUG, \
-	    "test only: answers after ?ms= milliseconds")
+	    "test only: answers after ?ms= milliseconds") \
+	R(POST, "/api/v1/debug/webauthn/options", api_debug_webauthn_options, \
+	    ROUTE_PUBLIC | ROUTE_DEBUG | ROUTE_BODY, \
+	    "test only: passkey sign-in options as the MFA login step makes them") \
+	R(POST, "/api/v1/debug/webauthn/assert", api_debug_webauthn_assert, \
+	    ROUTE_PUBLIC | ROUTE_DEBUG | ROUTE_BODY, \
+	    "test only: verify a passkey assertion as the MFA login step does")
 
 #define API_ROUTE_PROTOTYPE(method, pattern, handler, flags, summary) \
 	enum gh_err handler(struct request *);

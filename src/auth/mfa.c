@@ -303,6 +303,17 @@ ticket_keys(struct request *req, const char *text, const char **tk, const char *
 	*nk = kv_key(req->arena, KV_MFA_TRIES, "%s", hex);
 }
 
+const char *
+mfa_ticket_challenge_key(struct request *req, const char *text)
+{
+	unsigned char	 h[crypto_hash_sha256_BYTES];
+	char		 hex[sizeof(h) * 2 + 1];
+
+	crypto_hash_sha256(h, (const unsigned char *)text, strlen(text));
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return kv_key(req->arena, KV_WEBAUTHN, "mfa:%s", hex);
+}
+
 enum gh_err
 mfa_ticket_new(struct request *req, const struct mfa_ticket *t, char *out)
 {

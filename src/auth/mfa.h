@@ -99,6 +99,9 @@ enum gh_err	 mfa_ticket_get(struct request *, const char *text, struct mfa_ticke
  */
 enum gh_err	 mfa_ticket_fail(struct request *, const char *text);
 
+/* The Redis key of the passkey challenge bound to the ticket named by text (api/webauthn.h). */
+const char	*mfa_ticket_challenge_key(struct request *, const char *text);
+
 /* Consume the ticket: GH_OK for the one caller that does, GH_ERR_MFA_TICKET_INVALID after. */
 enum gh_err	 mfa_ticket_take(struct request *, const char *text);
 

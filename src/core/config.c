@@ -161,6 +161,18 @@ const struct config_key config_keys[] = {
 	  "seconds a password reset link stays valid" },
 	{ "email_verification_ttl", CONF_INT, "86400", OFF(email_verification_ttl), 300, 604800,
 	  "seconds an email verification link stays valid" },
+
+	{ "webauthn_rp_id", CONF_STR, "localhost", OFF(webauthn_rp_id), 0, 0,
+	  "WebAuthn relying party id: the domain passkeys are bound to (the console's host or a "
+	  "parent domain of it; a domain, never an IP address)" },
+	{ "webauthn_rp_name", CONF_STR, "Gatehouse", OFF(webauthn_rp_name), 0, 0,
+	  "WebAuthn relying party name that authenticators show" },
+	{ "webauthn_origins", CONF_STR, NULL, OFF(webauthn_origins), 0, 0,
+	  "comma-separated origins (scheme://host[:port]) WebAuthn ceremonies may come from; empty "
+	  "= the origin of public_url (by default http://localhost:8080)" },
+	{ "webauthn_user_verification", CONF_STR, "preferred", OFF(webauthn_user_verification), 0, 0,
+	  "WebAuthn user verification: required (refuse a passkey used without PIN or "
+	  "biometrics), preferred or discouraged (asked for, not enforced)" },
 };
 const size_t config_nkeys = sizeof(config_keys) / sizeof(config_keys[0]);
 
@@ -312,6 +324,59 @@ socket_addr_ok(const char *a)
 	return strrchr(a, ':') != NULL;
 }
 
+/* A WebAuthn RP ID: a lower-case domain name of labels, with a letter somewhere (no IP). */
+static int
+rp_id_ok(const char *s)
+{
+	size_t	 i, label = 0;
+	int	 alpha = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 253 || s[0] == '.' || s[strlen(s) - 1] == '.')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+			continue;
+		}
+		if (!(s[i] >= 'a' && s[i] <= 'z') && !(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+			return 0;
+		if (s[i] >= 'a' && s[i] <= 'z')
+			alpha = 1;
+		if (++label > 63)
+			return 0;
+	}
+	return alpha;
+}
+
+/* webauthn_origins: empty, or up to 8 comma-separated http(s)://host[:port] without a path. */
+static int
+origins_ok(const char *s)
+{
+	const char	*p, *e, *h;
+	size_t		 n = 0;
+
+	if (s == NULL)
+		return 1;
+	for (p = s; ; p = e + 1) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (strncmp(p, "https://", 8) == 0)
+			h = p + 8;
+		else if (strncmp(p, "http://", 7) == 0)
+			h = p + 7;
+		else
+			return 0;
+		if (h == e || memchr(h, '/', (size_t)(e - h)) != NULL ||
+		    memchr(h, ' ', (size_t)(e - h)) != NULL || ++n > 8)
+			return 0;
+		if (*e == '\0')
+			return 1;
+	}
+}
+
 static int
 check(struct gh_config *c, char *err, size_t el)
 {
@@ -348,6 +413,23 @@ check(struct gh_config *c, char *err, size_t el)
 	if (c->jwt_alg == NULL || (strcmp(c->jwt_alg, "HS256") && strcmp(c->jwt_alg, "ES256") &&
 	    strcmp(c->jwt_alg, "RS256"))) {
 		snprintf(err, el, "key 'jwt_alg': expected HS256, ES256 or RS256");
+		return -1;
+	}
+	if (!rp_id_ok(c->webauthn_rp_id)) {
+		snprintf(err, el, "key 'webauthn_rp_id': expected a domain name (not an IP address)");
+		return -1;
+	}
+	if (!origins_ok(c->webauthn_origins)) {
+		snprintf(err, el, "key 'webauthn_origins': expected up to 8 comma-separated "
+		    "http:// or https:// origins without a path");
+		return -1;
+	}
+	if (c->webauthn_user_verification == NULL ||
+	    (strcmp(c->webauthn_user_verification, "required") &&
+	    strcmp(c->webauthn_user_verification, "preferred") &&
+	    strcmp(c->webauthn_user_verification, "discouraged"))) {
+		snprintf(err, el, "key 'webauthn_user_verification': expected required, preferred "
+		    "or discouraged");
 		return -1;
 	}
 	if (c->password_min_length > c->password_max_length) {

@@ -87,6 +87,11 @@ struct gh_config {
 	long long	 invitation_ttl;
 	long long	 password_reset_ttl;
 	long long	 email_verification_ttl;
+
+	char		*webauthn_rp_id;
+	char		*webauthn_rp_name;
+	char		*webauthn_origins;	/* NULL = the origin of public_url */
+	char		*webauthn_user_verification;
 };
 
 enum config_type {

@@ -642,6 +642,7 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_EVERIFY_USER] = "everify:user:",
 	[KV_MFA_TICKET] = "mfa:t:",
 	[KV_MFA_TRIES] = "mfa:n:",
+	[KV_WEBAUTHN] = "wa:",
 };
 
 const char *

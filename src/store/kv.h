@@ -44,6 +44,7 @@ enum kv_key {
 	KV_EVERIFY_USER,	/* everify:user:<user>	verification mails an account asked for */
 	KV_MFA_TICKET,		/* mfa:t:<hash>		an MFA ticket: the login waiting for a factor */
 	KV_MFA_TRIES,		/* mfa:n:<hash>		wrong factors tried on that ticket */
+	KV_WEBAUTHN,		/* wa:<purpose>:...	a pending WebAuthn challenge (api/webauthn.h) */
 	KV_KEY__MAX
 };
 

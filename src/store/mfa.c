@@ -94,8 +94,10 @@ store_mfa_reset(struct db *db, struct arena *a, long long user)
 {
 	enum gh_err	 err;
 
+	/* Passkeys are factors too (store/webauthn.h): a reset removes them with the rest. */
 	if ((err = DB_RUN(db, a, SQL_TOTP_DELETE, DB_INT(user))) != GH_OK ||
-	    (err = DB_RUN(db, a, SQL_RC_CLEAR, DB_INT(user))) != GH_OK)
+	    (err = DB_RUN(db, a, SQL_RC_CLEAR, DB_INT(user))) != GH_OK ||
+	    (err = DB_RUN(db, a, SQL_WEBAUTHN_DELETE_USER, DB_INT(user))) != GH_OK)
 		return err;
 	return DB_RUN(db, a, SQL_MFA_GRACE_CLEAR, DB_INT(user));
 }

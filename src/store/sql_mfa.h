@@ -18,7 +18,9 @@
 	X(MFS_TOTP_PENDING, BOOL, totp_pending, "EXISTS (SELECT 1 FROM user_totp t" \
 	    " WHERE t.user_id = u.id AND t.confirmed_at IS NULL)") \
 	X(MFS_RECOVERY, INT, recovery_left, "(SELECT COUNT(*) FROM user_recovery_code c" \
-	    " WHERE c.user_id = u.id AND c.used_at IS NULL)")
+	    " WHERE c.user_id = u.id AND c.used_at IS NULL)") \
+	X(MFS_PASSKEYS, INT, passkeys, "(SELECT COUNT(*) FROM webauthn_credential w" \
+	    " WHERE w.user_id = u.id)")
 
 #define SQL_STATEMENTS_MFA \
 	X(SQL_TOTP_GET, "SELECT " DB_SELECT(TOTP_COLUMNS) " FROM user_totp WHERE user_id = ?") \

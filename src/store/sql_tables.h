@@ -12,6 +12,7 @@
 #include "store/sql_settings.h"
 #include "store/sql_teams.h"
 #include "store/sql_users.h"
+#include "store/sql_webauthn.h"
 
 /* Every store's statements, for SQL_STATEMENTS (store/sql.h). */
 #define SQL_STATEMENTS_TABLES \
@@ -24,6 +25,7 @@
 	SQL_STATEMENTS_SESSIONS \
 	SQL_STATEMENTS_SETTINGS \
 	SQL_STATEMENTS_TEAMS \
-	SQL_STATEMENTS_USERS
+	SQL_STATEMENTS_USERS \
+	SQL_STATEMENTS_WEBAUTHN
 
 #endif

@@ -54,7 +54,7 @@ test('alice invites someone who accepts in another browser and signs in', async 
     await guest.page.locator('h1', { hasText: 'Sign in to Acme Corp' }).waitFor();
     assert.equal(await guest.page.getByLabel('Username or email').inputValue(), username);
     await guest.page.getByLabel(/^Password/).fill('copper lantern meadow 93');
-    await guest.page.getByRole('button', { name: 'Sign in' }).click();
+    await guest.page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await guest.page.locator('#gh-nav a').first().waitFor();
     assert.match(await guest.page.locator('#gh-user-name').textContent(), new RegExp(`${username} · Acme Corp`));
 

@@ -68,7 +68,7 @@ export async function signIn(page, user, { org, password = DEV_PASSWORD } = {}) 
     await settled(page);
     await page.getByLabel('Username or email').fill(user);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     // Attached, not visible: on a phone the menu is folded away.
     await page.locator('#gh-nav a').first().waitFor({ state: 'attached' });
 }

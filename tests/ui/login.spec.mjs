@@ -27,7 +27,7 @@ test('a wrong password shows the API problem with its detail, and nothing else h
     await page.goto('/#/login');
     await page.getByLabel('Username or email').fill('alice');
     await page.getByLabel(/^Password/).fill('not-the-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const problem = page.getByRole('alert');
     await problem.waitFor();
     const text = await problem.textContent();

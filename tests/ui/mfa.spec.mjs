@@ -30,7 +30,7 @@ async function passwordStep(page) {
     await settled(page);
     await page.getByLabel('Username or email').fill(user.username);
     await page.getByLabel('Password').fill(DEV_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 test('a person sets up an authenticator app and gets ten recovery codes once', async () => {

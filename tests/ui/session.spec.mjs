@@ -44,7 +44,7 @@ test('no token is kept in storage: a reload asks for the password again', async 
     // After signing in again the console goes back to the page that was asked for.
     await page.getByLabel('Username or email').fill('carol');
     await page.getByLabel(/^Password/).fill('gatehouse-dev-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.locator('h1', { hasText: 'Teams' }).waitFor();
     await context.close();
 });

@@ -580,6 +580,39 @@ test_checks(void **state)
 	assert_contains(err, "password_min_length");
 	expect_fail("db_name = \"\"\n", err, sizeof(err));
 	assert_contains(err, "'db_name'");
+	/* WebAuthn: an RP ID is a domain (never an IP address); origins carry no path. */
+	expect_fail("webauthn_rp_id = 127.0.0.1\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_rp_id'");
+	expect_fail("webauthn_rp_id = Example.COM\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_rp_id'");
+	expect_fail("webauthn_rp_id = a..b\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_rp_id'");
+	expect_fail("webauthn_origins = localhost:8080\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_origins'");
+	expect_fail("webauthn_origins = https://a.example/login\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_origins'");
+	expect_fail("webauthn_origins = https://a.example,\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_origins'");
+	expect_fail("webauthn_user_verification = always\n", err, sizeof(err));
+	assert_contains(err, "'webauthn_user_verification'");
+}
+
+static void
+test_webauthn_keys(void **state)
+{
+	struct gh_config	 c;
+	char			 err[256] = "";
+
+	(void)state;
+	assert_int_equal(config_load(&c, write_tmp("webauthn_rp_id = login.example.com\n"
+	    "webauthn_origins = https://login.example.com,https://app.example.com:8443\n"
+	    "webauthn_user_verification = required\n"), err, sizeof(err)), 0);
+	assert_string_equal(c.webauthn_rp_id, "login.example.com");
+	assert_string_equal(c.webauthn_origins,
+	    "https://login.example.com,https://app.example.com:8443");
+	assert_string_equal(c.webauthn_user_verification, "required");
+	assert_string_equal(c.webauthn_rp_name, "Gatehouse");
+	config_free(&c);
 }
 
 static void
@@ -733,6 +766,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bool_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_file_unreadable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_webauthn_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret, setup, teardown),

@@ -209,6 +209,24 @@ export async function verifyMfa(ticket, method, code) {
     return started(r.data);
 }
 
+/** The second step with a passkey: getAssertion answers the options of the ticket. */
+export async function verifyMfaPasskey(ticket, getAssertion) {
+    const o = await api('POST', '/api/v1/auth/mfa/webauthn/options', { body: { mfa_ticket: ticket }, auth: false });
+    const assertion = await getAssertion(o.data);
+    const r = await api('POST', '/api/v1/auth/mfa/verify', { body: { mfa_ticket: ticket, method: 'webauthn', assertion }, auth: false });
+    return started(r.data);
+}
+
+/** A sign-in with a passkey alone (no username): getAssertion answers the server's options. */
+export async function loginPasskey(getAssertion, organization) {
+    const o = await api('POST', '/api/v1/auth/passkey/options', { auth: false });
+    const assertion = await getAssertion(o.data.publicKey);
+    const body = { challenge_id: o.data.challenge_id, assertion };
+    if (organization) body.organization = organization;
+    const r = await api('POST', '/api/v1/auth/passkey/login', { body, auth: false });
+    return started(r.data);
+}
+
 function started(body) {
     keepTokens(body);
     if (current) current = { ...current, enrollOnly: Boolean(body.mfa_enrollment_required && !body.refresh_token) };

@@ -2,7 +2,8 @@
 // and sessions (docs/mfa.md).
 
 import { adoptAccessToken, api, ApiError, dropSession, session } from '../api.js';
-import { confirmAction, field, form, fmtTime, h, notify, pageHeader, problemBox, replace, table } from '../dom.js';
+import { confirmAction, dialog, field, form, fmtTime, h, notify, pageHeader, problemBox, replace, table } from '../dom.js';
+import { fromB64u, toB64u } from '../passkey.js';
 
 // The fields a person changes here (PATCH /api/v1/me); username and email are not among them.
 const PROFILE_FIELDS = [
@@ -153,6 +154,7 @@ async function security(ctx) {
     if (!canEdit && !canEnd) parts.push(h('p', { class: 'muted' }, 'Your roles allow no changes here.'));
     replace(ctx.main, ...parts);
     if (canEdit) ctx.main.append(await mfaSection(ctx, false));
+    if (canEdit) ctx.main.append(await passkeySection(ctx));
     ctx.main.append(await sessionsSection(ctx, canEnd));
 }
 
@@ -276,6 +278,101 @@ async function mfaSection(ctx, enrollOnly, after) {
     };
     await draw();
     return box;
+}
+
+// ---- Passkeys (issue 16; docs/mfa.md "Passkeys") -----------------------------------------------
+
+
+/** Asks the browser for a new passkey with the server's options and registers it as name. */
+async function registerPasskey(name) {
+    const { data: o } = await api('POST', '/api/v1/me/mfa/webauthn/options');
+    const cred = await navigator.credentials.create({ publicKey: {
+        ...o,
+        challenge: fromB64u(o.challenge),
+        user: { ...o.user, id: fromB64u(o.user.id) },
+        excludeCredentials: o.excludeCredentials.map((c) => ({ ...c, id: fromB64u(c.id) })),
+    } });
+    await api('POST', '/api/v1/me/mfa/webauthn', { body: {
+        name,
+        clientDataJSON: toB64u(cred.response.clientDataJSON),
+        attestationObject: toB64u(cred.response.attestationObject),
+        transports: cred.response.getTransports ? cred.response.getTransports() : [],
+    } });
+}
+
+/** The "Passkeys" section: the caller's passkeys with rename and remove, and a new one. */
+async function passkeySection(ctx) {
+    const { data } = await api('GET', '/api/v1/me/mfa/webauthn');
+    const status = h('div', { role: 'status' });
+    const redraw = async () => {
+        if (!ctx.isCurrent()) return;
+        const fresh = await passkeySection(ctx);
+        document.getElementById('passkeys')?.replaceWith(fresh);
+    };
+    const rows = data.items || [];
+    const list = table({
+        caption: 'Your passkeys',
+        empty: 'You have no passkeys yet.',
+        rows,
+        columns: [
+            { label: 'Name', key: 'name' },
+            { label: 'Added', render: (c) => fmtTime(c.created_at) },
+            { label: 'Last used', render: (c) => (c.last_used_at ? fmtTime(c.last_used_at) : 'never') },
+            { label: 'Synced', render: (c) => (c.backup_state ? 'yes' : 'no') },
+            { label: 'Actions', render: (c) => h('span', { class: 'actions' },
+                h('button', { type: 'button', class: 'btn btn--small', 'aria-label': `Rename passkey ${c.name}`,
+                    onclick: () => dialog({
+                        title: `Rename passkey ${c.name}`,
+                        submitLabel: 'Rename',
+                        fields: [field({ label: 'Name', name: 'name', required: true, maxlength: 100, value: c.name })],
+                        onSubmit: async (v) => {
+                            await api('PATCH', `/api/v1/me/mfa/webauthn/${c.id}`, { body: { name: v.name.trim() } });
+                            notify('Passkey renamed.');
+                            await redraw();
+                        },
+                    }) }, 'Rename'),
+                ' ',
+                h('button', { type: 'button', class: 'btn btn--small btn--danger', 'aria-label': `Remove passkey ${c.name}`,
+                    onclick: () => confirmAction({
+                        title: `Remove passkey ${c.name}?`,
+                        message: 'It can no longer sign you in. Type your password to confirm.',
+                        confirmLabel: 'Remove passkey',
+                        fields: [field({ label: 'Current password', name: 'password', type: 'password', required: true, autocomplete: 'current-password', maxlength: 1024 })],
+                        action: async (v) => {
+                            await api('DELETE', `/api/v1/me/mfa/webauthn/${c.id}`, { body: { password: v.password } });
+                            notify('Passkey removed.');
+                            await redraw();
+                        },
+                    }) }, 'Remove')) },
+        ],
+    });
+    const parts = [h('h2', { id: 'passkeys-heading' }, 'Passkeys'),
+        h('p', null, 'A passkey signs you in with this device\'s screen lock or a security key instead of a password.'),
+        list];
+    if (!window.PublicKeyCredential) {
+        parts.push(h('p', { class: 'notice' }, 'This browser cannot make passkeys here (a secure origin is needed).'));
+    } else {
+        parts.push(h('h3', null, 'Add a passkey'),
+            form({
+                submitLabel: 'Add passkey',
+                className: 'form--stacked',
+                fields: [field({ label: 'Passkey name', name: 'name', required: true, maxlength: 100, autocomplete: 'off',
+                    hint: 'Something to tell it apart, like "Work laptop".' })],
+                onSubmit: async (v) => {
+                    try {
+                        await registerPasskey(v.name.trim());
+                    } catch (err) {
+                        if (err instanceof ApiError) throw err;
+                        replace(status, h('p', { class: 'error' }, `The browser made no passkey: ${err.message}`));
+                        return;
+                    }
+                    notify('Passkey added.');
+                    await redraw();
+                },
+            }));
+    }
+    parts.push(status);
+    return h('section', { id: 'passkeys', class: 'account-passkeys', 'aria-labelledby': 'passkeys-heading' }, parts);
 }
 
 // ---- Sessions ------------------------------------------------------------------------------

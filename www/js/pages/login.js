@@ -1,8 +1,9 @@
 // #/login[?org=slug]: the sign-in page, branded with the organization's public theme before
 // anyone has a token.
 
-import { login, verifyMfa } from '../api.js';
+import { login, loginPasskey, verifyMfa, verifyMfaPasskey } from '../api.js';
 import { field, form, h, problemBox, replace } from '../dom.js';
+import { getAssertion, passkeysAvailable } from '../passkey.js';
 
 export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }) {
     const slug = orgSlugFrom(query);
@@ -60,7 +61,7 @@ export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }
     // The second step: a code from the authenticator app, or a recovery code.
     function secondStep(mfa) {
         const card = main.querySelector('.auth__card');
-        let method = mfa.methods.includes('totp') ? 'totp' : 'recovery_code';
+        let method = mfa.methods.includes('totp') || !mfa.methods.includes('recovery_code') ? 'totp' : 'recovery_code';
         const title = h('h1', { class: 'auth__title', id: 'auth-title', tabindex: '-1' }, 'Two-step sign-in');
         const help = h('p', { id: 'mfa-help' });
         const codeField = () => (method === 'totp'
@@ -80,16 +81,57 @@ export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }
                     await afterLogin();
                 },
             });
-            const other = method === 'totp' && mfa.methods.includes('recovery_code')
+            const passkeyButton = mfa.methods.includes('webauthn') && passkeysAvailable()
+            ? h('button', {
+                type: 'button',
+                class: 'btn',
+                onclick: async (ev) => {
+                    ev.target.disabled = true;
+                    try {
+                        await verifyMfaPasskey(mfa.mfa_ticket, getAssertion);
+                        await afterLogin();
+                    } catch (err) {
+                        replace(passkeyProblem, problemBox(err));
+                    } finally {
+                        ev.target.disabled = false;
+                    }
+                },
+            }, 'Use your passkey')
+            : null;
+        const passkeyProblem = h('div');
+        const other = method === 'totp' && mfa.methods.includes('recovery_code')
                 ? h('button', { type: 'button', class: 'btn btn--link', onclick: () => { method = 'recovery_code'; draw(); } }, 'Use a recovery code instead')
                 : (method === 'recovery_code' && mfa.methods.includes('totp')
                     ? h('button', { type: 'button', class: 'btn btn--link', onclick: () => { method = 'totp'; draw(); } }, 'Use your authenticator app')
                     : null);
-            replace(card, title, help, f2, h('p', { class: 'auth__links' }, other, ' ', h('a', { href: '#/login' }, 'Start again')));
+            if (!mfa.methods.includes('totp') && !mfa.methods.includes('recovery_code')) {
+                replace(card, title, h('p', null, 'Your account signs in with a passkey.'), passkeyProblem,
+                    h('p', null, passkeyButton), h('p', { class: 'auth__links' }, h('a', { href: '#/login' }, 'Start again')));
+                return;
+            }
+            replace(card, title, help, f2, passkeyButton ? h('p', null, passkeyButton) : null, passkeyProblem,
+                h('p', { class: 'auth__links' }, other, ' ', h('a', { href: '#/login' }, 'Start again')));
             f2.querySelector('input[name=code]').focus();
         };
         draw();
     }
+    const passkeyProblem = h('div');
+    const passkey = passkeysAvailable() ? h('p', { class: 'auth__passkey' }, h('button', {
+        type: 'button',
+        class: 'btn',
+        onclick: async (ev) => {
+            ev.target.disabled = true;
+            try {
+                const o = orgInput.value.trim().toLowerCase();
+                await loginPasskey(getAssertion, o || undefined);
+                await afterLogin();
+            } catch (err) {
+                replace(passkeyProblem, problemBox(err));
+            } finally {
+                ev.target.disabled = false;
+            }
+        },
+    }, 'Sign in with a passkey')) : null;
     const forgot = slug ? `#/forgot-password?org=${encodeURIComponent(slug)}` : '#/forgot-password';
     replace(main,
         h('section', { class: 'auth', 'aria-labelledby': 'auth-title' },
@@ -98,6 +140,8 @@ export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }
                 query.get('expired') ? h('p', { class: 'notice', role: 'status' }, 'Your session has ended. Sign in again.') : null,
                 brandProblem ? problemBox(brandProblem) : null,
                 f,
+                passkey,
+                passkeyProblem,
                 h('p', { class: 'auth__links' }, h('a', { href: forgot }, 'Forgot your password?')))));
     heading.id = 'auth-title';
     const first = f.querySelector('input[name=login]');
