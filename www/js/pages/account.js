@@ -395,7 +395,7 @@ async function sessionsSection(ctx, canEnd) {
                     await draw();
                 },
             }),
-        }, 'Sign out this device');
+        }, 'Sign out');
         const columns = [
             { label: 'Device', render: (s) => (s.current ? h('strong', null, 'This device') : (s.user_agent || 'Unknown device')) },
             { label: 'Address', render: (s) => s.client_ip || '—' },
