@@ -100,6 +100,9 @@ describe('registration', () => {
 
     test('the challenge serves once, and only the session that asked for it', async () => {
         const u = await newUser('once');
+        // A second session of the same user, signed in before the passkey exists (after, the
+        // password alone answers mfa_required).
+        const other = await mustLogin(u.username);
         const auth = new SoftAuthenticator();
         const o = (await options(u.s.token)).json;
         const body = auth.register(o);
@@ -108,7 +111,6 @@ describe('registration', () => {
         const p = expectProblem(again, 403, 'forbidden');
         assert.equal(p.reason, 'no_pending_ceremony');
         // Another session of the same user has no pending registration.
-        const other = await mustLogin(u.username);
         const o2 = (await options(u.s.token)).json;
         const r = await register(other.token, new SoftAuthenticator().register(o2));
         expectProblem(r, 403, 'forbidden');
