@@ -5,7 +5,7 @@
 // the MFA login step's functions.  The server verifies what Chromium made.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, settled, shot, signIn, URL_BASE } from './lib.mjs';
+import { launch, settled, shot, signIn, sql, URL_BASE } from './lib.mjs';
 import { api, DEV_PASSWORD } from '../api/lib.mjs';
 import { createUser, deleteUser, mustLogin } from '../api/authlib.mjs';
 
@@ -202,6 +202,78 @@ test('the login page signs in with a passkey alone, and offers it as the second 
         await page.locator('#gh-nav a').first().waitFor({ state: 'attached' });
         const c2 = JSON.parse(Buffer.from(tokens[tokens.length - 1].split('.')[1], 'base64url').toString());
         assert.deepEqual(c2.amr, ['pwd', 'hwk', 'mfa']);
+        await context.close();
+    } finally {
+        await deleteUser(u.id);
+    }
+});
+
+test('a second passkey, the removal of one, and a cloned authenticator refused (counter regression)', async () => {
+    const u = await createUser('uipkclone');
+    try {
+        const context = await browser.newContext({ baseURL: LOCAL });
+        const page = await context.newPage();
+        page.setDefaultTimeout(15000);
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('WebAuthn.enable');
+        const OPTS = { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+            isUserVerified: true, automaticPresenceSimulation: true };
+        const addAuthenticator = async () => (await cdp.send('WebAuthn.addVirtualAuthenticator', { options: OPTS })).authenticatorId;
+        const passkeys = () => page.getByRole('region', { name: 'Passkeys' });
+        const addPasskey = async (name) => {
+            await passkeys().getByLabel('Passkey name').fill(name);
+            await passkeys().getByRole('button', { name: 'Add passkey' }).click();
+            await passkeys().getByRole('rowheader', { name }).waitFor();
+        };
+        const passwordless = async (n) => {
+            await page.goto(`${LOCAL}/?pl=${n}#/login`);
+            await settled(page);
+            await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        };
+
+        // The first authenticator and its passkey.
+        const a = await addAuthenticator();
+        await page.goto(`${LOCAL}/`);
+        await signIn(page, u.username);
+        await page.goto(`${LOCAL}/#/account/security`);
+        await settled(page);
+        await addPasskey('Phone');
+        const [original] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId: a })).credentials;
+        assert.ok(original && original.privateKey, 'the virtual authenticator holds the passkey');
+
+        // Two sign-ins move the counter the server keeps.
+        for (const n of [1, 2]) {
+            await passwordless(n);
+            await page.locator('#gh-nav a').first().waitFor({ state: 'attached' });
+        }
+
+        // A second authenticator registers a second passkey; then the first is removed again.
+        await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: a });
+        const b = await addAuthenticator();
+        // The same page (a new load would forget the session): to the security page by its hash.
+        await page.evaluate(() => { location.hash = '#/account/security'; });
+        await passkeys().getByLabel('Passkey name').waitFor();
+        await addPasskey('Security key');
+        assert.equal(await passkeys().getByRole('rowheader').count(), 2);
+        await page.getByRole('button', { name: 'Remove passkey Security key' }).click();
+        const rm = page.getByRole('dialog', { name: 'Remove passkey Security key?' });
+        await rm.getByLabel('Current password').fill(DEV_PASSWORD);
+        await rm.getByRole('button', { name: 'Remove passkey' }).click();
+        await passkeys().getByRole('rowheader', { name: 'Security key' }).waitFor({ state: 'detached' });
+        assert.equal(await passkeys().getByRole('rowheader').count(), 1);
+        await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: b });
+
+        // A clone of the first authenticator as it was before those sign-ins: its counter is behind.
+        const c = await addAuthenticator();
+        await cdp.send('WebAuthn.addCredential', { authenticatorId: c, credential: { ...original, signCount: 0 } });
+        await passwordless(3);
+        const alert = page.getByRole('alert');
+        await alert.waitFor();
+        assert.equal(await page.locator('#gh-nav a').count(), 0, 'not signed in');
+        const audited = await sql(`SELECT COUNT(*) FROM audit_log WHERE action = 'mfa.webauthn.clone_suspected'
+                                   AND (actor_user_id = ${u.id} OR target_id = '${u.id}')`);
+        assert.ok(Number(audited[0][0]) >= 1, 'the clone is audited');
+        await shot(page, 'passkey-clone-refused');
         await context.close();
     } finally {
         await deleteUser(u.id);
