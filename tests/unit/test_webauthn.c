@@ -190,6 +190,7 @@ test_wrong_challenge(void **s)
 	/* A prefix of the right challenge is not it either. */
 	assert_int_equal(webauthn_register(&f.rp, f.reg_ch, 16, f.cd, f.ao, 0, &c, &e), -1);
 	expect_err(&e, WEBAUTHN_REFUSED, "clientDataJSON", "challenge_mismatch");
+	fx_free(&f);
 	registered(&f, "es256", &c);
 	/* The second assertion's challenge for the first assertion. */
 	assert_int_equal(webauthn_assert(&f.rp, f.get_ch[1], 32, f.a_cd[0], f.a_ad[0], f.a_sig[0],
@@ -216,6 +217,7 @@ test_wrong_origin_and_rp(void **s)
 	f.rp.norigins = 1;	/* only https://other.example */
 	assert_int_equal(webauthn_register(&f.rp, f.reg_ch, 32, f.cd, f.ao, 0, &c, &e), -1);
 	expect_err(&e, WEBAUTHN_REFUSED, "clientDataJSON", "origin_mismatch");
+	fx_free(&f);
 	registered(&f, "rs256", &c);
 	f.rp.norigins = 1;
 	assert_int_equal(webauthn_assert(&f.rp, f.get_ch[0], 32, f.a_cd[0], f.a_ad[0], f.a_sig[0],
@@ -225,7 +227,7 @@ test_wrong_origin_and_rp(void **s)
 	f.rp.id = "example.com";
 	assert_int_equal(webauthn_register(&f.rp, f.reg_ch, 32, f.cd, f.ao, 0, &c, &e), -1);
 	expect_err(&e, WEBAUTHN_REFUSED, "attestationObject", "rp_id_mismatch");
-	f.rp.id = "localhost";
+	fx_free(&f);
 	registered(&f, "rs256", &c);
 	f.rp.id = "localhost.";
 	assert_int_equal(webauthn_assert(&f.rp, f.get_ch[0], 32, f.a_cd[0], f.a_ad[0], f.a_sig[0],
