@@ -221,6 +221,60 @@ session_refresh_token(struct request *req, struct session_user *u, long long rot
 	return GH_OK;
 }
 
+void
+session_profile_flush(struct request *req)
+{
+	struct kv_cmd	 cmds[17];
+	redisReply	*rep[17];
+	long long	 ids[16];
+	size_t		 i, n;
+	int		 all;
+
+	n = db_changes_take(req->w->db, ids, 16, &all);
+	if (n == 0 && !all)
+		return;
+	for (i = 0; i < n; i++)
+		kv_cmd_set(&cmds[i], 2, "DEL", kv_key(req->arena, KV_UV, "%lld", ids[i]));
+	if (all)
+		kv_cmd_set(&cmds[n++], 2, "INCR", kv_prefixes[KV_ME_GEN]);
+	if (kv_pipeline(req->w->kv, req->arena, cmds, n, rep) != GH_OK)
+		log_error("session: cannot invalidate %zu cached /me answer(s)%s", n,
+		    all ? " (all users)" : "");
+}
+
+const char *
+session_profile_tag(struct request *req, long long user)
+{
+	struct kv_cmd	 cmds[2];
+	redisReply	*rep[2];
+	const char	*keys[3], *v[3];
+	unsigned char	 r[12];
+	char		 fresh[24];
+	int		 hit;
+
+	keys[0] = kv_key(req->arena, KV_UV, "%lld", user);
+	keys[1] = kv_prefixes[KV_ME_GEN];
+	keys[2] = kv_prefixes[KV_AUTHZ_GEN];
+	if (kv_mget(req->w->kv, req->arena, 3, keys, v, &hit) != GH_OK)
+		return NULL;
+	if (v[0] == NULL) {
+		/*
+		 * A random start, not 1: a key that expired or was deleted and made again must not
+		 * come back with a value an old cached answer was tagged with.
+		 */
+		randombytes_buf(r, sizeof(r));
+		sodium_bin2base64(fresh, sizeof(fresh), r, sizeof(r),
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		kv_cmd_set(&cmds[0], 6, "SET", keys[0], fresh, "NX", "EX", SESSION_UV_TTL);
+		kv_cmd_set(&cmds[1], 2, "GET", keys[0]);
+		if (kv_pipeline(req->w->kv, req->arena, cmds, 2, rep) != GH_OK ||
+		    rep[1]->type != REDIS_REPLY_STRING)
+			return NULL;
+		v[0] = rep[1]->str;
+	}
+	return arena_printf(req->arena, "%s|%s|%s", v[0], v[1] ? v[1] : "0", v[2] ? v[2] : "0");
+}
+
 enum gh_err
 session_pv_bump(struct request *req, long long user_id)
 {

@@ -113,6 +113,24 @@ const char	*session_sid(struct request *, const unsigned char family[SESSION_FAM
 int		 session_sid_decode(const char *sid, unsigned char family[SESSION_FAMILY_LEN]);
 
 /* Bump permission_version in MySQL (inside the caller's transaction). */
+/*
+ * After a request: invalidate the cached /me of every user the request's statements noted
+ * (db_changes_take): DEL uv:<user>, and INCR me:gen for a change any user's answer may show.
+ * One pipelined round trip, none when nothing was noted.  Run after the handler, its commit
+ * and any rollback, before the answer leaves.  A failure is logged; the uv: keys' lifetime
+ * (SESSION_UV_TTL) and the cache's own age limit bound what a lost invalidation leaves.
+ */
+void		 session_profile_flush(struct request *);
+
+/*
+ * The version tag of user's /me (docs/tokens.md, "The cached /me"): uv:<user>, me:gen and
+ * authz:gen, kept keys read before anything the answer shows is read.  A missing uv:<user> is
+ * created with a random value.  NULL when Redis cannot tell (then nothing is cached).
+ */
+const char	*session_profile_tag(struct request *, long long user);
+
+#define SESSION_UV_TTL		"600"	/* seconds a uv:<user> lives after it is made */
+
 enum gh_err	 session_pv_bump(struct request *, long long user_id);
 
 /* Bump permission_version of every holder of role_id (inside the caller's transaction). */

@@ -11,6 +11,46 @@
 #include "core/log.h"
 #include "store/db.h"
 
+#define DB_CHANGES_MAX	16
+
+/*
+ * The statements that change what GET /me shows (the user row's profile columns, last_login
+ * and email_verified_at; the memberships; the roles held; an organization's name or status; a
+ * role's name): for each, 1 + the index of the parameter that holds the user's id, or ALL_USERS
+ * when it may change any user's answer.  db_exec notes them for db_changes_take.
+ */
+#define ALL_USERS	-1
+static const signed char profile_param[SQL__MAX] = {
+	[SQL_USER_LOGIN_OK] = 1,		/* last_login */
+	[SQL_EV_CONFIRM] = 2,
+	[SQL_EV_UNVERIFY] = 1,
+	[SQL_EV_PROVEN] = 1,
+	[SQL_INV_USER_CLAIM] = 8,
+	[SQL_INV_MEMBERSHIP_ADD] = 1,
+	[SQL_ORG_MEMBER_INSERT] = 1,
+	[SQL_ORG_PRIMARY_CLEAR] = 1,
+	[SQL_ORG_PRIMARY_SET] = 1,
+	[SQL_ORG_MEMBER_STATUS] = 3,
+	[SQL_ORG_MEMBER_DEL] = 1,
+	[SQL_ORG_MEMBER_ROLES_DEL] = 1,
+	[SQL_USER_JOIN_ORG] = 1,
+	[SQL_USER_UPDATE] = 9,
+	[SQL_USER_SCRUB] = 2,
+	[SQL_USER_DROP_MEMBERSHIPS] = 1,
+	[SQL_USER_DROP_ROLES] = 1,
+	[SQL_USER_GRANT] = 1,
+	[SQL_UR_ADD] = 1,
+	[SQL_UR_DEL] = 1,
+	[SQL_UR_CLEAR_ORG] = 1,
+	[SQL_ADMIN_ROLE_GRANT] = 1,
+	[SQL_MIG_IDENT_SET_USERNAME] = 2,
+	[SQL_MIG_IDENT_SET_EMAIL] = 2,
+	[SQL_ORG_UPDATE] = ALL_USERS,		/* name, status */
+	[SQL_ORG_DELETE] = ALL_USERS,		/* memberships and roles go with it */
+	[SQL_ROLE_UPDATE] = ALL_USERS,		/* a role's name */
+	[SQL_ROLE_DELETE] = ALL_USERS,
+};
+
 struct db {
 	const struct gh_config	*cfg;
 	MYSQL			*my;
@@ -19,6 +59,9 @@ struct db {
 	int			 ac_off;	/* db_begin_script: autocommit off until the end */
 	unsigned int		 last_errno;
 	char			 dup_key[128];
+	long long		 changed[DB_CHANGES_MAX];	/* db_changes_take */
+	size_t			 nchanged;
+	int			 changed_all;
 };
 
 struct db *
@@ -293,12 +336,47 @@ exec_once(struct db *db, struct arena *a, enum sql_id id, const struct db_param 
 	return err;
 }
 
+/* Note the user statement id changes for db_changes_take (before it runs: it may run and fail). */
+static void
+note_change(struct db *db, enum sql_id id, const struct db_param *p, size_t n)
+{
+	int	 k = profile_param[id];
+	size_t	 i;
+
+	if (k == 0)
+		return;
+	if (k == ALL_USERS || (size_t)(k - 1) >= n || p[k - 1].type != DBT_INT) {
+		db->changed_all = 1;
+		return;
+	}
+	for (i = 0; i < db->nchanged; i++)
+		if (db->changed[i] == p[k - 1].i)
+			return;
+	if (db->nchanged == DB_CHANGES_MAX)
+		db->changed_all = 1;
+	else
+		db->changed[db->nchanged++] = p[k - 1].i;
+}
+
+size_t
+db_changes_take(struct db *db, long long *ids, size_t max, int *all)
+{
+	size_t	 n = db->nchanged < max ? db->nchanged : max;
+
+	memcpy(ids, db->changed, n * sizeof(*ids));
+	*all = db->changed_all || db->nchanged > max;
+	db->nchanged = 0;
+	db->changed_all = 0;
+	return n;
+}
+
 enum gh_err
 db_exec(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p, size_t n,
     struct db_result *out)
 {
 	enum gh_err	 err;
 
+	note_change(db, id, p, n);
 	err = exec_once(db, a, id, p, n, out);
 	if (err == GH_ERR_DB_UNAVAILABLE && !db->in_tx && (db->last_errno == CR_SERVER_GONE_ERROR ||
 	    db->last_errno == CR_CONNECTION_ERROR || db->last_errno == CR_CONN_HOST_ERROR)) {

@@ -94,6 +94,17 @@ enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
 
 /*
+ * The users whose GET /me answer may have changed (docs/tokens.md, "The cached /me"): every
+ * statement that changes a user's profile, memberships or roles notes that user when it runs,
+ * in a transaction or not, whatever its outcome (a note too many costs a cache miss, one too
+ * few a stale answer); a change to an organization or a role notes "all".  db_changes_take
+ * copies up to max noted ids into ids, sets *all when a change may touch any user or more than
+ * max were noted, forgets them all and returns the count of ids.  The table of statements is
+ * profile_param[] in db.c.
+ */
+size_t		 db_changes_take(struct db *, long long *ids, size_t max, int *all);
+
+/*
  * db_exec of a statement without a result that takes n (1 or 2) integer parameters, v0 then
  * v1 (v1 is ignored when n is 1).
  */

@@ -640,6 +640,8 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_PWRESET_IP] = "pwreset:ip:",
 	[KV_PWRESET_EMAIL] = "pwreset:email:",
 	[KV_EVERIFY_USER] = "everify:user:",
+	[KV_UV] = "uv:",
+	[KV_ME_GEN] = "me:gen",
 };
 
 const char *

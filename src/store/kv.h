@@ -42,6 +42,8 @@ enum kv_key {
 	KV_PWRESET_IP,		/* pwreset:ip:<address>	password reset requests of an address */
 	KV_PWRESET_EMAIL,	/* pwreset:email:<hash>	password reset requests for an address */
 	KV_EVERIFY_USER,	/* everify:user:<user>	verification mails an account asked for */
+	KV_UV,			/* uv:<user>		version of what GET /me shows of the user */
+	KV_ME_GEN,		/* me:gen		generation of every /me (organizations, roles) */
 	KV_KEY__MAX
 };
 
