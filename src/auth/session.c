@@ -109,17 +109,13 @@ session_org_refusal(enum gh_err err)
 	}
 }
 
-enum gh_err
-session_load_roles(struct request *req, struct session_user *u)
+/* u->roles (comma-separated) and u->roles_json from n role names. */
+static void
+set_roles(struct request *req, struct session_user *u, const char *const *names, size_t n)
 {
-	const char	**names;
-	enum gh_err	 err;
-	size_t		 i, n, len = 0;
-	char		*s;
+	size_t	 i, len = 0;
+	char	*s;
 
-	if ((err = store_account_role_names(req->w->db, req->arena, u->id, u->org, &names,
-	    &n)) != GH_OK)
-		return err;
 	u->roles_json = cJSON_CreateArray();
 	arena_cleanup(req->arena, json_free, u->roles_json);
 	for (i = 0; i < n; i++)
@@ -133,7 +129,43 @@ session_load_roles(struct request *req, struct session_user *u)
 		cJSON_AddItemToArray(u->roles_json, cJSON_CreateString(names[i]));
 	}
 	u->roles = s;
+}
+
+enum gh_err
+session_load_roles(struct request *req, struct session_user *u)
+{
+	const char	**names;
+	enum gh_err	 err;
+	size_t		 n;
+
+	if ((err = store_account_role_names(req->w->db, req->arena, u->id, u->org, &names,
+	    &n)) != GH_OK)
+		return err;
+	set_roles(req, u, names, n);
 	return GH_OK;
+}
+
+void
+session_set_roles(struct request *req, struct session_user *u, const char *list)
+{
+	const char	**names;
+	char		*copy, *p, *comma;
+	size_t		 n = 0, max = 1;
+
+	if (list == NULL || *list == '\0') {
+		set_roles(req, u, NULL, 0);
+		return;
+	}
+	for (p = (char *)list; *p != '\0'; p++)
+		max += *p == ',';
+	names = arena_alloc(req->arena, max * sizeof(*names));
+	copy = arena_strdup(req->arena, list);
+	for (p = copy; p != NULL; p = comma) {
+		if ((comma = strchr(p, ',')) != NULL)
+			*comma++ = '\0';
+		names[n++] = p;
+	}
+	set_roles(req, u, names, n);
 }
 
 enum gh_err

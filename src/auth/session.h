@@ -49,6 +49,12 @@ const char	*session_org_refusal(enum gh_err err);
 enum gh_err	 session_load_roles(struct request *, struct session_user *u);
 
 /*
+ * u->roles and u->roles_json from list, the role names joined by commas as GROUP_CONCAT gives
+ * them (role names hold no comma); NULL or "" for none.
+ */
+void		 session_set_roles(struct request *, struct session_user *u, const char *list);
+
+/*
  * Sign an access token for u into *out (arena) and set *ttl to its lifetime.  The session id is
  * u->family.
  */

@@ -78,6 +78,45 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 }
 
 enum gh_err
+store_refresh_peek(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    struct refresh_peek *o)
+{
+	struct db_result res;
+	const struct db_result *r = &res;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+	size_t		 i = 0;
+
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	if ((err = db_exec(db, a, SQL_RT_PEEK, p, 1, &res)) != GH_OK)
+		return err;
+	if (res.nrows == 0 || db_len(r, 0, RPC_FAMILY) != REFRESH_FAMILY_LEN)
+		return GH_ERR_NOT_FOUND;
+	REFRESH_PEEK_COLUMNS(DB_COL_READ)
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_claim(struct db *db, struct arena *a, long long id, int *claimed)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	p[0] = DB_INT(id);
+	if ((err = db_exec(db, a, SQL_RT_CLAIM, p, 1, &r)) != GH_OK)
+		return err;
+	*claimed = r.affected == 1;
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_link(struct db *db, struct arena *a, long long id, long long next)
+{
+	return db_exec_ints(db, a, SQL_RT_LINK, 2, next, id);
+}
+
+enum gh_err
 store_refresh_rotate(struct db *db, struct arena *a, long long id, long long next)
 {
 	return db_exec_ints(db, a, SQL_RT_ROTATE, 2, next, id);

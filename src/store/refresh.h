@@ -51,6 +51,32 @@ enum gh_err	 store_refresh_insert(struct db *, struct arena *,
 enum gh_err	 store_refresh_family_head(struct db *, struct arena *,
 		    const unsigned char family[REFRESH_FAMILY_LEN], struct refresh *out);
 
+/* What a refresh reads before it rotates (REFRESH_PEEK_COLUMNS in store/sql.h). */
+struct refresh_peek {
+	REFRESH_PEEK_COLUMNS(DB_COL_MEMBER)
+};
+
+/*
+ * The row whose token hash is hash with its user, membership and roles (struct refresh_peek),
+ * read without a lock and outside any transaction: what the rotation will be decided on, if
+ * store_refresh_claim then finds the row unchanged.  GH_ERR_NOT_FOUND as store_refresh_get.
+ */
+enum gh_err	 store_refresh_peek(struct db *, struct arena *,
+		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh_peek *out);
+
+/*
+ * Row id is used (rotated_at), if it is still live: neither rotated nor revoked, nor expired
+ * (its own lifetime or the session's).  *claimed is 1 when it was, 0 when another transaction
+ * got there first or it is no longer live (the caller rolls back and decides under the row
+ * lock, store_refresh_get).  Either way the row stays locked until the transaction ends, so
+ * call it before inserting the successor: the lock order of every rotation is the old row,
+ * then the new one (the other order deadlocks with a reuse revoking the family).
+ */
+enum gh_err	 store_refresh_claim(struct db *, struct arena *, long long id, int *claimed);
+
+/* Row id, claimed, was replaced by row next. */
+enum gh_err	 store_refresh_link(struct db *, struct arena *, long long id, long long next);
+
 /* Row id was used and replaced by row next. */
 enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);
 
