@@ -189,23 +189,25 @@ peek_account_ok(const struct refresh_peek *pk)
 /*
  * The rotation when nothing is wrong (docs/tokens.md, "Refresh tokens"): one read of the token
  * with its user, membership and roles, without a lock and outside a transaction
- * (store_refresh_peek); then one transaction that inserts the successor and rotates the token
- * only if it is still live and unrotated (store_refresh_claim: an UPDATE ... WHERE whose
- * affected rows say whether this request won, the row locked from then on, as the locked path's
- * SELECT ... FOR UPDATE does), and commits.  Six round trips where the locked path takes ten,
- * one commit as before.  Anything else (an unknown, revoked, rotated or expired
- * token, a deleted user, an account flag, the organization or membership refused, or another
- * request that rotated it first) leaves *done 0 with nothing changed, and api_refresh decides
- * under the row lock exactly as before: reuse detection is that path's.
+ * (store_refresh_peek); then, in one round trip, a transaction that claims the token only if it
+ * is still live and unrotated (an UPDATE ... WHERE whose affected rows say whether this request
+ * won, the row locked from then on as the locked path's SELECT ... FOR UPDATE keeps it), inserts
+ * the successor and links the two (store_refresh_rotate_batch); then the commit.  Three round
+ * trips where the locked path takes ten, one commit as before.  Anything else (an unknown,
+ * revoked, rotated or expired token, a deleted user, an account flag, the organization or
+ * membership refused, or another request that rotated it first) leaves *done 0 with nothing
+ * changed, and api_refresh decides under the row lock exactly as before: reuse detection is
+ * that path's.
  */
 static enum gh_err
 refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 {
 	struct refresh_peek	 pk;
+	struct session_refresh	 nr;
 	struct session_user	 u;
 	struct user		 prof;
 	char			*access, *refresh;
-	long long		 nid, attl, rttl;
+	long long		 attl, rttl;
 	enum gh_err		 err;
 	int			 claimed;
 	cJSON			*o;
@@ -231,19 +233,21 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 		u.mv = pk.member_sv;
 	}
 	session_set_roles(req, &u, pk.roles);
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = session_refresh_new(req, &u, pk.id, &nr)) != GH_OK)
 		return err;
-	if ((err = store_refresh_claim(req->w->db, req->arena, pk.id, &claimed)) != GH_OK)
+	/* Begin, claim, insert, link: one round trip; then commit, or roll back a lost claim. */
+	if ((err = store_refresh_rotate_batch(req->w->db, req->arena, pk.id, nr.hash, u.family,
+	    &nr.row, &claimed)) != GH_OK)
 		goto fail;
 	if (!claimed) {
 		db_rollback(req->w->db);
 		return GH_OK;
 	}
-	if ((err = session_refresh_token(req, &u, pk.id, &refresh, &nid, &rttl)) != GH_OK ||
-	    (err = store_refresh_link(req->w->db, req->arena, pk.id, nid)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	*done = 1;
+	refresh = nr.token;
+	rttl = nr.ttl;
 	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
 		return err;
 	req->auth.user_id = u.id;

@@ -215,41 +215,64 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 }
 
 enum gh_err
-session_refresh_token(struct request *req, struct session_user *u, long long rotated_from,
-    char **token, long long *id, long long *ttl)
+session_refresh_new(struct request *req, struct session_user *u, long long rotated_from,
+    struct session_refresh *out)
 {
 	struct policy_session	 ps;
-	struct refresh_new	 n;
-	unsigned char		 raw[SESSION_REFRESH_LEN], hash[32];
+	struct refresh_new	*n = &out->row;
+	unsigned char		 raw[SESSION_REFRESH_LEN];
 	const char		*ua = req_header(req, "User-Agent");
-	char			*tok;
 	long long		 left;
 	enum gh_err		 err;
 
 	if ((err = policy_session(req, u->org, &ps)) != GH_OK)
 		return err;
 	randombytes_buf(raw, sizeof(raw));
-	tok = arena_alloc(req->arena, 64);
-	sodium_bin2base64(tok, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	out->token = arena_alloc(req->arena, 64);
+	sodium_bin2base64(out->token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	session_token_hash(tok, hash);
-	memset(&n, 0, sizeof(n));
-	n.user_id = u->id;
-	n.organization_id = u->org;
-	n.ttl = ps.refresh_token_ttl;
-	n.session_ttl = ps.absolute_session_ttl;
-	n.client_ip = req->client_ip;
-	n.user_agent = ua != NULL ? arena_strndup(req->arena, ua, strnlen(ua, 255)) : NULL;
+	session_token_hash(out->token, out->hash);
+	memset(n, 0, sizeof(*n));
+	n->user_id = u->id;
+	n->organization_id = u->org;
+	n->ttl = ps.refresh_token_ttl;
+	n->session_ttl = ps.absolute_session_ttl;
+	n->client_ip = req->client_ip;
+	/*
+	 * Informational: cut at 255 bytes, at a character's end, and dropped when it is not
+	 * printable UTF-8 (the column refuses invalid UTF-8: that was a 500).
+	 */
+	if (ua != NULL) {
+		char	*c = arena_strndup(req->arena, ua, strnlen(ua, 255));
+		size_t	 l = strlen(c), k;
+
+		for (k = 0; k < 4 && l > 0 && !valid_printable(c); k++)
+			c[--l] = '\0';
+		n->user_agent = valid_printable(c) ? c : NULL;
+	}
 	if (rotated_from == 0)
 		randombytes_buf(u->family, sizeof(u->family));
 	else
-		n.session_end = u->session_end;
-	if ((err = store_refresh_insert(req->w->db, req->arena, hash, u->family, &n, id)) != GH_OK)
-		return err;
-	/* What the INSERT computed: the idle lifetime, cut at the end of the session. */
+		n->session_end = u->session_end;
+	/* What the INSERT computes: the idle lifetime, cut at the end of the session. */
 	left = rotated_from == 0 ? ps.absolute_session_ttl : u->session_left;
-	*ttl = ps.refresh_token_ttl < left ? ps.refresh_token_ttl : left;
-	*token = tok;
+	out->ttl = ps.refresh_token_ttl < left ? ps.refresh_token_ttl : left;
+	return GH_OK;
+}
+
+enum gh_err
+session_refresh_token(struct request *req, struct session_user *u, long long rotated_from,
+    char **token, long long *id, long long *ttl)
+{
+	struct session_refresh	 r;
+	enum gh_err		 err;
+
+	if ((err = session_refresh_new(req, u, rotated_from, &r)) != GH_OK ||
+	    (err = store_refresh_insert(req->w->db, req->arena, r.hash, u->family, &r.row,
+	    id)) != GH_OK)
+		return err;
+	*ttl = r.ttl;
+	*token = r.token;
 	return GH_OK;
 }
 

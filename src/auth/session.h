@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "http/request.h"
 #include "store/db.h"
+#include "store/refresh.h"
 
 #define SESSION_FAMILY_LEN	16	/* bytes of a refresh family (the token's sid) */
 #define SESSION_REFRESH_LEN	32	/* bytes of entropy in a refresh token */
@@ -60,6 +61,21 @@ void		 session_set_roles(struct request *, struct session_user *u, const char *l
  */
 enum gh_err	 session_access_token(struct request *, const struct session_user *u, char **out,
 		    long long *ttl);
+
+/* A refresh token about to be stored (session_refresh_new). */
+struct session_refresh {
+	char			*token;		/* the value for the client (arena) */
+	unsigned char		 hash[32];	/* its SHA-256, what is stored */
+	struct refresh_new	 row;		/* the rest of the row */
+	long long		 ttl;		/* refresh_expires_in */
+};
+
+/*
+ * session_refresh_token without the INSERT: a new value, its hash and the row it needs (a new
+ * family for u when rotated_from is 0), for a caller that stores it its own way.
+ */
+enum gh_err	 session_refresh_new(struct request *, struct session_user *u,
+		    long long rotated_from, struct session_refresh *out);
 
 /*
  * Create a refresh token in u->family: a new session when rotated_from is 0 (the family gets a

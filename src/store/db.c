@@ -62,6 +62,7 @@ struct db {
 	long long		 changed[DB_CHANGES_MAX];	/* db_changes_take */
 	size_t			 nchanged;
 	int			 changed_all;
+	int			 multi_on;	/* multi-statements turned on (db_begin_batch) */
 };
 
 struct db *
@@ -90,6 +91,7 @@ disconnect(struct db *db)
 		db->my = NULL;
 	}
 	db->in_tx = 0;
+	db->multi_on = 0;
 }
 
 void
@@ -531,6 +533,7 @@ db_exec_script(struct db *db, const char *sql, size_t len, char *err, size_t el)
 				if ((res = mysql_store_result(db->my)) != NULL)
 					mysql_free_result(res);
 			mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+			db->multi_on = 0;
 			return GH_ERR_INTERNAL;
 		}
 		if ((res = mysql_store_result(db->my)) != NULL)
@@ -542,7 +545,76 @@ db_exec_script(struct db *db, const char *sql, size_t len, char *err, size_t el)
 			break;
 	}
 	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+	db->multi_on = 0;
 	return GH_OK;
+}
+
+/* Read and free what is left of a multi-statement answer, so that the connection stays usable. */
+static void
+drain_results(struct db *db)
+{
+	MYSQL_RES	*res;
+
+	while (mysql_more_results(db->my) && mysql_next_result(db->my) == 0)
+		if ((res = mysql_store_result(db->my)) != NULL)
+			mysql_free_result(res);
+}
+
+enum gh_err
+db_begin_batch(struct db *db, enum sql_id name, const char *sql, size_t len,
+    unsigned long long *affected, size_t n)
+{
+	MYSQL_RES	*res;
+	enum gh_err	 err;
+	unsigned int	 e;
+	size_t		 i = 0;
+	int		 status, tries = 0;
+
+	if (db->in_tx)
+		return GH_ERR_INTERNAL;
+again:
+	if ((err = db_connect(db)) != GH_OK)
+		return err;
+	if (!db->multi_on) {
+		/* Once per connection; prepared statements are single statements either way. */
+		if (mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+			err = translate(db, mysql_errno(db->my), mysql_error(db->my), name);
+			if (gone(db->last_errno))
+				disconnect(db);
+			return err;
+		}
+		db->multi_on = 1;
+	}
+	status = mysql_real_query(db->my, sql, (unsigned long)len);
+	if (status == 0)
+		db->in_tx = 1;	/* its first statement began one: db_commit or db_rollback ends it */
+	for (;;) {
+		if (status > 0 || (status != 0 && i == 0)) {
+			e = mysql_errno(db->my);
+			if (i == 0 && tries++ == 0 && (e == CR_SERVER_GONE_ERROR ||
+			    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR)) {
+				/* Dead before anything ran (a restarted server): once more. */
+				disconnect(db);
+				goto again;
+			}
+			err = translate(db, e, mysql_error(db->my), name);
+			if (gone(db->last_errno))
+				disconnect(db);
+			else
+				drain_results(db);
+			return err;
+		}
+		if ((res = mysql_store_result(db->my)) != NULL)
+			mysql_free_result(res);
+		else if (i < n)
+			affected[i] = mysql_affected_rows(db->my);
+		i++;
+		if (!mysql_more_results(db->my))
+			break;
+		if ((status = mysql_next_result(db->my)) == -1)
+			break;
+	}
+	return i == n ? GH_OK : GH_ERR_INTERNAL;
 }
 
 size_t

@@ -105,6 +105,19 @@ enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 size_t		 db_changes_take(struct db *, long long *ids, size_t max, int *all);
 
 /*
+ * Send sql, n statements separated by ';' of which the first is START TRANSACTION, in one round
+ * trip, and put each statement's affected rows in affected[0..n-1].  The one place SQL text is
+ * built at run time: the caller formats it from a constant template with integers, hex
+ * literals and strings it has checked, never from raw input.  On success a transaction is
+ * open (db_commit, db_rollback).  The first failing statement ends the batch: its error is
+ * returned, translated and logged under name, and the caller rolls back.  A connection found
+ * dead before anything ran is re-established and the batch sent once more.  Multi-statements
+ * are turned on for the connection at its first batch and stay on.
+ */
+enum gh_err	 db_begin_batch(struct db *, enum sql_id name, const char *sql, size_t len,
+		    unsigned long long *affected, size_t n);
+
+/*
  * db_exec of a statement without a result that takes n (1 or 2) integer parameters, v0 then
  * v1 (v1 is ignored when n is 1).
  */

@@ -65,17 +65,20 @@ enum gh_err	 store_refresh_peek(struct db *, struct arena *,
 		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh_peek *out);
 
 /*
- * Row id is used (rotated_at), if it is still live: neither rotated nor revoked, nor expired
- * (its own lifetime or the session's).  *claimed is 1 when it was, 0 when another transaction
- * got there first or it is no longer live (the caller rolls back and decides under the row
- * lock, store_refresh_get).  Either way the row stays locked until the transaction ends, so
- * call it before inserting the successor: the lock order of every rotation is the old row,
- * then the new one (the other order deadlocks with a reuse revoking the family).
+ * A rotation in one round trip, a transaction left open (SQL_RT_ROTATE_BATCH_FMT): begin;
+ * claim row id if it is still live, neither rotated nor revoked nor expired (its own lifetime
+ * or the session's); insert the successor (store_refresh_insert's rotation: n->session_end
+ * set); set the old row's replaced_by.  *claimed is 1 when the claim took the row (commit),
+ * 0 when another transaction got there first or the row is no longer live (roll back: the
+ * successor and the link go with it, and the caller decides under the row lock,
+ * store_refresh_get).  The old row is locked from the claim on, before the successor exists:
+ * every rotation locks the old row first (the other order deadlocks with a reuse revoking the
+ * family).  GH_ERR_INTERNAL, nothing sent, when n->session_end is not a DATETIME.
  */
-enum gh_err	 store_refresh_claim(struct db *, struct arena *, long long id, int *claimed);
-
-/* Row id, claimed, was replaced by row next. */
-enum gh_err	 store_refresh_link(struct db *, struct arena *, long long id, long long next);
+enum gh_err	 store_refresh_rotate_batch(struct db *, struct arena *, long long id,
+		    const unsigned char hash[REFRESH_HASH_LEN],
+		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n,
+		    int *claimed);
 
 /* Row id was used and replaced by row next. */
 enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);

@@ -149,6 +149,23 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 
 enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 
+/*
+ * A rotation in one round trip (store_refresh_rotate_batch, db_begin_batch): begin, claim the
+ * old row (SQL_RT_CLAIM), insert the successor (SQL_RT_INSERT_ROTATED), link the old row to it.
+ * printf arguments: old id; successor's token hash and family id (hex); user id; organization
+ * id or NULL; idle lifetime (s); session end twice (a quoted DATETIME as MariaDB wrote it);
+ * client address and user agent (_utf8mb4 X'..' or NULL); old id.
+ */
+#define SQL_RT_ROTATE_BATCH_FMT \
+	"START TRANSACTION;" \
+	"UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
+	" WHERE id = %lld AND rotated_at IS NULL AND revoked_at IS NULL" \
+	" AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6);" \
+	"INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
+	" expires_at, session_expires_at, client_ip, user_agent) VALUES (X'%s', X'%s', %lld, %s," \
+	" LEAST(CURRENT_TIMESTAMP(6) + INTERVAL %lld SECOND, '%s'), '%s', %s, %s);" \
+	"UPDATE refresh_tokens SET replaced_by = LAST_INSERT_ID() WHERE id = %lld"
+
 /* A membership session_version is at least the current time in microseconds (sql/0013). */
 #define MEMBER_SV_NOW "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(6)) * 1000000 AS UNSIGNED)"
 
@@ -234,12 +251,12 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	    " ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
-	X(SQL_RT_LINK, "UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?") \
 	X(SQL_RT_PEEK, "SELECT " DB_SELECT(REFRESH_PEEK_COLUMNS) " FROM refresh_tokens rt" \
 	    " LEFT JOIN users u ON u.id = rt.user_id AND u.deleted_at IS NULL" \
 	    " LEFT JOIN user_organization uo ON uo.user_id = rt.user_id" \
 	    " AND uo.organization_id = rt.organization_id" \
 	    " LEFT JOIN organization o ON o.id = uo.organization_id WHERE rt.token_hash = ?") \
+	/* The claim of SQL_RT_ROTATE_BATCH_FMT, as a statement: its name in the batch's errors. */ \
 	X(SQL_RT_CLAIM, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
 	    " AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)") \

@@ -77,4 +77,19 @@ describe('POST /api/v1/auth/refresh: racing refreshes of one token', () => {
         assert.equal(last.status, 401);
         assert.equal(last.json.code, 'refresh_token_invalid');
     });
+
+    test('a User-Agent that is not UTF-8: cut to its valid start, and login and refresh succeed (they answered 500)', async () => {
+        const u = await createUser(`rr-${RUN}-ua`);
+        made.push(u.id);
+        const bad = 'bad\u00ff\u00feua';	// sent as the bytes ff fe: not UTF-8
+        const l = await rawRequest('POST', '/api/v1/auth/login', {
+            body: { login: u.username, password: 'gatehouse-dev-password' }, headers: { 'User-Agent': bad }, base: DIRECT_URL,
+        });
+        assert.equal(l.status, 200, l.text);
+        const r = await rawRequest('POST', REFRESH, { body: { refresh_token: l.json.refresh_token }, headers: { 'User-Agent': bad }, base: DIRECT_URL });
+        assert.equal(r.status, 200, r.text);
+        const stored = await sqlValue(`SELECT COUNT(*) FROM refresh_tokens WHERE user_id = ${u.id} AND user_agent LIKE 'bad%'`);
+        assert.equal(stored, '2', 'what is UTF-8 of it is kept');
+    });
 });
+
