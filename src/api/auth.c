@@ -189,15 +189,18 @@ peek_account_ok(const struct refresh_peek *pk)
 /*
  * The rotation when nothing is wrong (docs/tokens.md, "Refresh tokens"): one read of the token
  * with its user, membership and roles, without a lock and outside a transaction
- * (store_refresh_peek); then, in one round trip, a transaction that claims the token only if it
- * is still live and unrotated (an UPDATE ... WHERE whose affected rows say whether this request
- * won, the row locked from then on as the locked path's SELECT ... FOR UPDATE keeps it), inserts
- * the successor and links the two (store_refresh_rotate_batch); then the commit.  Three round
+ * (store_refresh_peek); one round trip that begins a transaction and claims the token only if
+ * it is still live and unrotated (an UPDATE ... WHERE by its hash, whose affected rows say
+ * whether this request won; the row locked from then on as the locked path's SELECT ... FOR
+ * UPDATE keeps it); one that inserts the successor and links the two; the commit.  Four round
  * trips where the locked path takes ten, one commit as before.  Anything else (an unknown,
  * revoked, rotated or expired token, a deleted user, an account flag, the organization or
  * membership refused, or another request that rotated it first) leaves *done 0 with nothing
  * changed, and api_refresh decides under the row lock exactly as before: reuse detection is
- * that path's.
+ * that path's.  A lost claim inserts nothing, and both paths run in READ COMMITTED: under
+ * REPEATABLE READ the claim and the locked path's SELECT ... FOR UPDATE take next-key locks on
+ * the hash index, and a successor whose random hash fell just before the locked one deadlocked
+ * with a waiting rotation (tests/api/refresh-race.test.mjs showed both).
  */
 static enum gh_err
 refresh_fast(struct request *req, const unsigned char hash[32], int *done)
@@ -235,15 +238,15 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	session_set_roles(req, &u, pk.roles);
 	if ((err = session_refresh_new(req, &u, pk.id, &nr)) != GH_OK)
 		return err;
-	/* Begin, claim, insert, link: one round trip; then commit, or roll back a lost claim. */
-	if ((err = store_refresh_rotate_batch(req->w->db, req->arena, pk.id, nr.hash, u.family,
-	    &nr.row, &claimed)) != GH_OK)
+	/* Begin and claim; insert and link; commit: three round trips. */
+	if ((err = store_refresh_claim(req->w->db, req->arena, hash, &claimed)) != GH_OK)
 		goto fail;
 	if (!claimed) {
 		db_rollback(req->w->db);
 		return GH_OK;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
+	if ((err = store_refresh_rotate_to(req->w->db, req->arena, pk.id, nr.hash, u.family,
+	    &nr.row)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	*done = 1;
 	refresh = nr.token;
@@ -293,7 +296,8 @@ api_refresh(struct request *req)
 	if ((err = refresh_fast(req, hash, &done)) != GH_OK || done)
 		return err;
 	memset(&u, 0, sizeof(u));
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	/* READ COMMITTED as the fast path's claim: no gap locks for a successor's INSERT to meet. */
+	if ((err = db_begin_read_committed(req->w->db)) != GH_OK)
 		return err;
 	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)

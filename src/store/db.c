@@ -561,16 +561,16 @@ drain_results(struct db *db)
 }
 
 enum gh_err
-db_begin_batch(struct db *db, enum sql_id name, const char *sql, size_t len,
+db_batch(struct db *db, int begins, enum sql_id name, const char *sql, size_t len,
     unsigned long long *affected, size_t n)
 {
 	MYSQL_RES	*res;
 	enum gh_err	 err;
 	unsigned int	 e;
 	size_t		 i = 0;
-	int		 status, tries = 0;
+	int		 status, tries = begins ? 0 : 1;
 
-	if (db->in_tx)
+	if (db->in_tx == begins)
 		return GH_ERR_INTERNAL;
 again:
 	if ((err = db_connect(db)) != GH_OK)
@@ -587,7 +587,7 @@ again:
 	}
 	status = mysql_real_query(db->my, sql, (unsigned long)len);
 	if (status == 0)
-		db->in_tx = 1;	/* its first statement began one: db_commit or db_rollback ends it */
+		db->in_tx = 1;	/* begun by its first statement, or already: commit or roll back */
 	for (;;) {
 		if (status > 0 || (status != 0 && i == 0)) {
 			e = mysql_errno(db->my);
@@ -615,6 +615,16 @@ again:
 			break;
 	}
 	return i == n ? GH_OK : GH_ERR_INTERNAL;
+}
+
+enum gh_err
+db_begin_read_committed(struct db *db)
+{
+	static const char	 sql[] = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;"
+				    "START TRANSACTION";
+	unsigned long long	 aff[2];
+
+	return db_batch(db, 1, SQL_PING, sql, sizeof(sql) - 1, aff, 2);
 }
 
 size_t

@@ -105,17 +105,27 @@ enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 size_t		 db_changes_take(struct db *, long long *ids, size_t max, int *all);
 
 /*
- * Send sql, n statements separated by ';' of which the first is START TRANSACTION, in one round
- * trip, and put each statement's affected rows in affected[0..n-1].  The one place SQL text is
- * built at run time: the caller formats it from a constant template with integers, hex
- * literals and strings it has checked, never from raw input.  On success a transaction is
- * open (db_commit, db_rollback).  The first failing statement ends the batch: its error is
- * returned, translated and logged under name, and the caller rolls back.  A connection found
- * dead before anything ran is re-established and the batch sent once more.  Multi-statements
- * are turned on for the connection at its first batch and stay on.
+ * Send sql, n statements separated by ';', in one round trip, and put each statement's affected
+ * rows in affected[0..n-1].  begins 1: the first statement is START TRANSACTION (no transaction
+ * may be open; a connection found dead before anything ran is re-established and the batch sent
+ * once more); 0: the batch runs inside the open transaction.  The one place SQL text is built
+ * at run time: the caller formats it from a constant template with integers, hex literals and
+ * strings it has checked, never from raw input.  On success a transaction is open (db_commit,
+ * db_rollback).  The first failing statement ends the batch: its error is returned, translated
+ * and logged under name, and the caller rolls back.  Multi-statements are turned on for the
+ * connection at its first batch and stay on.
  */
-enum gh_err	 db_begin_batch(struct db *, enum sql_id name, const char *sql, size_t len,
-		    unsigned long long *affected, size_t n);
+enum gh_err	 db_batch(struct db *, int begins, enum sql_id name, const char *sql,
+		    size_t len, unsigned long long *affected, size_t n);
+
+/*
+ * db_begin for a transaction in READ COMMITTED (the next transaction only; one round trip):
+ * its locking reads and updates lock the rows they find, not the gaps between index records,
+ * so an INSERT in another transaction never waits for them.  The refresh token rotations use
+ * it: with REPEATABLE READ's gap locks, a successor whose random hash fell just before the hash
+ * another rotation was locking deadlocked with it.
+ */
+enum gh_err	 db_begin_read_committed(struct db *);
 
 /*
  * db_exec of a statement without a result that takes n (1 or 2) integer parameters, v0 then

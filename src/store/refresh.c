@@ -119,17 +119,31 @@ text_literal(struct arena *a, const char *s)
 }
 
 enum gh_err
-store_refresh_rotate_batch(struct db *db, struct arena *a, long long id,
-    const unsigned char hash[REFRESH_HASH_LEN], const unsigned char family[REFRESH_FAMILY_LEN],
-    const struct refresh_new *n, int *claimed)
+store_refresh_claim(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    int *claimed)
 {
-	unsigned long long	 aff[4];
+	unsigned long long	 aff[3];
+	char			 h[2 * REFRESH_HASH_LEN + 1];
+	char			*sql;
+	enum gh_err		 err;
+
+	sodium_bin2hex(h, sizeof(h), hash, REFRESH_HASH_LEN);
+	sql = arena_printf(a, SQL_RT_CLAIM_FMT, h);
+	if ((err = db_batch(db, 1, SQL_RT_CLAIM, sql, strlen(sql), aff, 3)) != GH_OK)
+		return err;
+	*claimed = aff[2] == 1;
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_rotate_to(struct db *db, struct arena *a, long long id,
+    const unsigned char hash[REFRESH_HASH_LEN], const unsigned char family[REFRESH_FAMILY_LEN],
+    const struct refresh_new *n)
+{
+	unsigned long long	 aff[2];
 	char			 h[2 * REFRESH_HASH_LEN + 1], f[2 * REFRESH_FAMILY_LEN + 1];
 	const char		*org, *p;
 	char			*sql;
-	size_t			 len;
-	enum gh_err		 err;
-	int			 k;
 
 	/* The session end is MariaDB's own DATETIME text; anything else is not sent. */
 	if (n->session_end == NULL || *n->session_end == '\0' || strlen(n->session_end) > 26)
@@ -140,20 +154,9 @@ store_refresh_rotate_batch(struct db *db, struct arena *a, long long id,
 	sodium_bin2hex(h, sizeof(h), hash, REFRESH_HASH_LEN);
 	sodium_bin2hex(f, sizeof(f), family, REFRESH_FAMILY_LEN);
 	org = n->organization_id > 0 ? arena_printf(a, "%lld", n->organization_id) : "NULL";
-	k = snprintf(NULL, 0, SQL_RT_ROTATE_BATCH_FMT, id, h, f, n->user_id, org, n->ttl,
-	    n->session_end, n->session_end, text_literal(a, n->client_ip),
-	    text_literal(a, n->user_agent), id);
-	if (k < 0)
-		return GH_ERR_INTERNAL;
-	len = (size_t)k;
-	sql = arena_alloc(a, len + 1);
-	(void)snprintf(sql, len + 1, SQL_RT_ROTATE_BATCH_FMT, id, h, f, n->user_id, org, n->ttl,
-	    n->session_end, n->session_end, text_literal(a, n->client_ip),
-	    text_literal(a, n->user_agent), id);
-	if ((err = db_begin_batch(db, SQL_RT_CLAIM, sql, len, aff, 4)) != GH_OK)
-		return err;
-	*claimed = aff[1] == 1;
-	return GH_OK;
+	sql = arena_printf(a, SQL_RT_ROTATE_FMT, h, f, n->user_id, org, n->ttl, n->session_end,
+	    n->session_end, text_literal(a, n->client_ip), text_literal(a, n->user_agent), id);
+	return db_batch(db, 0, SQL_RT_INSERT_ROTATED, sql, strlen(sql), aff, 2);
 }
 
 enum gh_err

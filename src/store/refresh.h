@@ -65,20 +65,24 @@ enum gh_err	 store_refresh_peek(struct db *, struct arena *,
 		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh_peek *out);
 
 /*
- * A rotation in one round trip, a transaction left open (SQL_RT_ROTATE_BATCH_FMT): begin;
- * claim row id if it is still live, neither rotated nor revoked nor expired (its own lifetime
- * or the session's); insert the successor (store_refresh_insert's rotation: n->session_end
- * set); set the old row's replaced_by.  *claimed is 1 when the claim took the row (commit),
- * 0 when another transaction got there first or the row is no longer live (roll back: the
- * successor and the link go with it, and the caller decides under the row lock,
- * store_refresh_get).  The old row is locked from the claim on, before the successor exists:
- * every rotation locks the old row first (the other order deadlocks with a reuse revoking the
- * family).  GH_ERR_INTERNAL, nothing sent, when n->session_end is not a DATETIME.
+ * Begin a transaction and claim the row of token hash hash if it is still live: neither
+ * rotated nor revoked nor expired (its own lifetime or the session's); one round trip
+ * (SQL_RT_CLAIM_FMT).  *claimed is 1 when the claim took the row (go on with
+ * store_refresh_rotate_to, then commit), 0 when another transaction got there first or the
+ * row is no longer live (roll back, and decide under the row lock, store_refresh_get).  The row
+ * is locked from here on, through the hash index as store_refresh_get locks it.
  */
-enum gh_err	 store_refresh_rotate_batch(struct db *, struct arena *, long long id,
+enum gh_err	 store_refresh_claim(struct db *, struct arena *,
+		    const unsigned char hash[REFRESH_HASH_LEN], int *claimed);
+
+/*
+ * In the claiming transaction: insert the successor (store_refresh_insert's rotation:
+ * n->session_end set) and set row id's replaced_by to it; one round trip (SQL_RT_ROTATE_FMT).
+ * GH_ERR_INTERNAL, nothing sent, when n->session_end is not a DATETIME.
+ */
+enum gh_err	 store_refresh_rotate_to(struct db *, struct arena *, long long id,
 		    const unsigned char hash[REFRESH_HASH_LEN],
-		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n,
-		    int *claimed);
+		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n);
 
 /* Row id was used and replaced by row next. */
 enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);

@@ -150,17 +150,22 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 
 /*
- * A rotation in one round trip (store_refresh_rotate_batch, db_begin_batch): begin, claim the
- * old row (SQL_RT_CLAIM), insert the successor (SQL_RT_INSERT_ROTATED), link the old row to it.
- * printf arguments: old id; successor's token hash and family id (hex); user id; organization
- * id or NULL; idle lifetime (s); session end twice (a quoted DATETIME as MariaDB wrote it);
- * client address and user agent (_utf8mb4 X'..' or NULL); old id.
+ * A rotation in two round trips (store_refresh_claim, store_refresh_rotate; db_batch).  The
+ * claim: begin (READ COMMITTED, as db_begin_read_committed), and take the old row by its token hash if it is still live and unrotated
+ * (SQL_RT_CLAIM's conditions; through the unique hash index, as the locked path's SELECT ...
+ * FOR UPDATE takes it, so both lock in the same order); printf argument: the hash in hex.
+ * Then, only if it took the row: the successor (SQL_RT_INSERT_ROTATED) and the old row's link
+ * to it; printf arguments: the successor's hash and family id (hex); user id; organization id
+ * or NULL; idle lifetime (s); session end twice (a quoted DATETIME as MariaDB wrote it); client
+ * address and user agent (_utf8mb4 X'..' or NULL); the old row's id.
  */
-#define SQL_RT_ROTATE_BATCH_FMT \
+#define SQL_RT_CLAIM_FMT \
+	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
 	"START TRANSACTION;" \
 	"UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
-	" WHERE id = %lld AND rotated_at IS NULL AND revoked_at IS NULL" \
-	" AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6);" \
+	" WHERE token_hash = X'%s' AND rotated_at IS NULL AND revoked_at IS NULL" \
+	" AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)"
+#define SQL_RT_ROTATE_FMT \
 	"INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
 	" expires_at, session_expires_at, client_ip, user_agent) VALUES (X'%s', X'%s', %lld, %s," \
 	" LEAST(CURRENT_TIMESTAMP(6) + INTERVAL %lld SECOND, '%s'), '%s', %s, %s);" \
@@ -256,9 +261,9 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	    " LEFT JOIN user_organization uo ON uo.user_id = rt.user_id" \
 	    " AND uo.organization_id = rt.organization_id" \
 	    " LEFT JOIN organization o ON o.id = uo.organization_id WHERE rt.token_hash = ?") \
-	/* The claim of SQL_RT_ROTATE_BATCH_FMT, as a statement: its name in the batch's errors. */ \
+	/* SQL_RT_CLAIM_FMT's claim as a statement: the name of the batches in their errors. */ \
 	X(SQL_RT_CLAIM, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
-	    " WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
+	    " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
 	    " AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)") \
 	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
 	    " WHERE family_id = ? AND revoked_at IS NULL") \
