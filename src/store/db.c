@@ -62,7 +62,7 @@ struct db {
 	long long		 changed[DB_CHANGES_MAX];	/* db_changes_take */
 	size_t			 nchanged;
 	int			 changed_all;
-	int			 multi_on;	/* multi-statements turned on (db_begin_batch) */
+	int			 multi_on;	/* multi-statements turned on (db_batch) */
 };
 
 struct db *

@@ -105,15 +105,16 @@ enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 size_t		 db_changes_take(struct db *, long long *ids, size_t max, int *all);
 
 /*
- * Send sql, n statements separated by ';', in one round trip, and put each statement's affected
- * rows in affected[0..n-1].  begins 1: the first statement is START TRANSACTION (no transaction
- * may be open; a connection found dead before anything ran is re-established and the batch sent
- * once more); 0: the batch runs inside the open transaction.  The one place SQL text is built
- * at run time: the caller formats it from a constant template with integers, hex literals and
- * strings it has checked, never from raw input.  On success a transaction is open (db_commit,
- * db_rollback).  The first failing statement ends the batch: its error is returned, translated
- * and logged under name, and the caller rolls back.  Multi-statements are turned on for the
- * connection at its first batch and stay on.
+ * Send sql, n constant statements separated by ';', in one round trip, and put each
+ * statement's affected rows in affected[0..n-1].  begins 1: the batch begins a transaction (no
+ * transaction may be open; a connection found dead before anything ran is re-established and
+ * the batch sent once more); 0: it runs inside the open one.  On success a transaction is open
+ * (db_commit, db_rollback).  The first failing statement ends the batch: its error is
+ * returned, translated and logged under name, and the caller rolls back.  Multi-statements are
+ * turned on for the connection at its first batch and stay on (prepared statements are single
+ * statements either way).  Text SQL is parsed on every call: a prepared statement costs the
+ * server less than a round trip saves (a rotation's claim, insert and link sent as one batch
+ * cost MariaDB 10 to 20% more CPU than as three prepared statements).
  */
 enum gh_err	 db_batch(struct db *, int begins, enum sql_id name, const char *sql,
 		    size_t len, unsigned long long *affected, size_t n);

@@ -1,11 +1,6 @@
 /*
  * refresh.c: the rows of refresh_tokens.  Contract in refresh.h.
  */
-#include <stdio.h>
-#include <string.h>
-
-#include <sodium.h>
-
 #include "core/arena.h"
 #include "store/db.h"
 #include "store/refresh.h"
@@ -101,37 +96,20 @@ store_refresh_peek(struct db *db, struct arena *a, const unsigned char hash[REFR
 	return GH_OK;
 }
 
-/* s as a utf8mb4 literal in hex, or NULL: no byte of it reaches the SQL text as itself. */
-static const char *
-text_literal(struct arena *a, const char *s)
-{
-	size_t	 n;
-	char	*out;
-
-	if (s == NULL)
-		return "NULL";
-	n = strlen(s);
-	out = arena_alloc(a, 2 * n + 16);
-	memcpy(out, "_utf8mb4 X'", 11);
-	sodium_bin2hex(out + 11, 2 * n + 1, (const unsigned char *)s, n);
-	memcpy(out + 11 + 2 * n, "'", 2);
-	return out;
-}
-
 enum gh_err
 store_refresh_claim(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
     int *claimed)
 {
-	unsigned long long	 aff[3];
-	char			 h[2 * REFRESH_HASH_LEN + 1];
-	char			*sql;
-	enum gh_err		 err;
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
 
-	sodium_bin2hex(h, sizeof(h), hash, REFRESH_HASH_LEN);
-	sql = arena_printf(a, SQL_RT_CLAIM_FMT, h);
-	if ((err = db_batch(db, 1, SQL_RT_CLAIM, sql, strlen(sql), aff, 3)) != GH_OK)
+	if ((err = db_begin_read_committed(db)) != GH_OK)
 		return err;
-	*claimed = aff[2] == 1;
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	if ((err = db_exec(db, a, SQL_RT_CLAIM, p, 1, &r)) != GH_OK)
+		return err;
+	*claimed = r.affected == 1;
 	return GH_OK;
 }
 
@@ -140,23 +118,12 @@ store_refresh_rotate_to(struct db *db, struct arena *a, long long id,
     const unsigned char hash[REFRESH_HASH_LEN], const unsigned char family[REFRESH_FAMILY_LEN],
     const struct refresh_new *n)
 {
-	unsigned long long	 aff[2];
-	char			 h[2 * REFRESH_HASH_LEN + 1], f[2 * REFRESH_FAMILY_LEN + 1];
-	const char		*org, *p;
-	char			*sql;
+	enum gh_err	 err;
+	long long	 next;
 
-	/* The session end is MariaDB's own DATETIME text; anything else is not sent. */
-	if (n->session_end == NULL || *n->session_end == '\0' || strlen(n->session_end) > 26)
-		return GH_ERR_INTERNAL;
-	for (p = n->session_end; *p != '\0'; p++)
-		if (strchr("0123456789-: .", *p) == NULL)
-			return GH_ERR_INTERNAL;
-	sodium_bin2hex(h, sizeof(h), hash, REFRESH_HASH_LEN);
-	sodium_bin2hex(f, sizeof(f), family, REFRESH_FAMILY_LEN);
-	org = n->organization_id > 0 ? arena_printf(a, "%lld", n->organization_id) : "NULL";
-	sql = arena_printf(a, SQL_RT_ROTATE_FMT, h, f, n->user_id, org, n->ttl, n->session_end,
-	    n->session_end, text_literal(a, n->client_ip), text_literal(a, n->user_agent), id);
-	return db_batch(db, 0, SQL_RT_INSERT_ROTATED, sql, strlen(sql), aff, 2);
+	if ((err = store_refresh_insert(db, a, hash, family, n, &next)) != GH_OK)
+		return err;
+	return db_exec_ints(db, a, SQL_RT_LINK, 2, next, id);
 }
 
 enum gh_err

@@ -65,9 +65,9 @@ enum gh_err	 store_refresh_peek(struct db *, struct arena *,
 		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh_peek *out);
 
 /*
- * Begin a transaction and claim the row of token hash hash if it is still live: neither
- * rotated nor revoked nor expired (its own lifetime or the session's); one round trip
- * (SQL_RT_CLAIM_FMT).  *claimed is 1 when the claim took the row (go on with
+ * Begin a transaction (READ COMMITTED, db_begin_read_committed) and claim the row of token hash
+ * hash if it is still live: neither rotated nor revoked nor expired (its own lifetime or the
+ * session's); two round trips (SQL_RT_CLAIM).  *claimed is 1 when the claim took the row (go on with
  * store_refresh_rotate_to, then commit), 0 when another transaction got there first or the
  * row is no longer live (roll back, and decide under the row lock, store_refresh_get).  The row
  * is locked from here on, through the hash index as store_refresh_get locks it.
@@ -77,8 +77,7 @@ enum gh_err	 store_refresh_claim(struct db *, struct arena *,
 
 /*
  * In the claiming transaction: insert the successor (store_refresh_insert's rotation:
- * n->session_end set) and set row id's replaced_by to it; one round trip (SQL_RT_ROTATE_FMT).
- * GH_ERR_INTERNAL, nothing sent, when n->session_end is not a DATETIME.
+ * n->session_end set) and set row id's replaced_by to it (SQL_RT_LINK); two round trips.
  */
 enum gh_err	 store_refresh_rotate_to(struct db *, struct arena *, long long id,
 		    const unsigned char hash[REFRESH_HASH_LEN],

@@ -149,27 +149,6 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 
 enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 
-/*
- * A rotation in two round trips (store_refresh_claim, store_refresh_rotate; db_batch).  The
- * claim: begin (READ COMMITTED, as db_begin_read_committed), and take the old row by its token hash if it is still live and unrotated
- * (SQL_RT_CLAIM's conditions; through the unique hash index, as the locked path's SELECT ...
- * FOR UPDATE takes it, so both lock in the same order); printf argument: the hash in hex.
- * Then, only if it took the row: the successor (SQL_RT_INSERT_ROTATED) and the old row's link
- * to it; printf arguments: the successor's hash and family id (hex); user id; organization id
- * or NULL; idle lifetime (s); session end twice (a quoted DATETIME as MariaDB wrote it); client
- * address and user agent (_utf8mb4 X'..' or NULL); the old row's id.
- */
-#define SQL_RT_CLAIM_FMT \
-	"SET TRANSACTION ISOLATION LEVEL READ COMMITTED;" \
-	"START TRANSACTION;" \
-	"UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
-	" WHERE token_hash = X'%s' AND rotated_at IS NULL AND revoked_at IS NULL" \
-	" AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)"
-#define SQL_RT_ROTATE_FMT \
-	"INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
-	" expires_at, session_expires_at, client_ip, user_agent) VALUES (X'%s', X'%s', %lld, %s," \
-	" LEAST(CURRENT_TIMESTAMP(6) + INTERVAL %lld SECOND, '%s'), '%s', %s, %s);" \
-	"UPDATE refresh_tokens SET replaced_by = LAST_INSERT_ID() WHERE id = %lld"
 
 /* A membership session_version is at least the current time in microseconds (sql/0013). */
 #define MEMBER_SV_NOW "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(6)) * 1000000 AS UNSIGNED)"
@@ -256,12 +235,13 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	    " ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
+	X(SQL_RT_LINK, "UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?") \
 	X(SQL_RT_PEEK, "SELECT " DB_SELECT(REFRESH_PEEK_COLUMNS) " FROM refresh_tokens rt" \
 	    " LEFT JOIN users u ON u.id = rt.user_id AND u.deleted_at IS NULL" \
 	    " LEFT JOIN user_organization uo ON uo.user_id = rt.user_id" \
 	    " AND uo.organization_id = rt.organization_id" \
 	    " LEFT JOIN organization o ON o.id = uo.organization_id WHERE rt.token_hash = ?") \
-	/* SQL_RT_CLAIM_FMT's claim as a statement: the name of the batches in their errors. */ \
+	/* A rotation's claim: the token, if still live and unrotated (store_refresh_claim). */ \
 	X(SQL_RT_CLAIM, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
 	    " AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)") \
