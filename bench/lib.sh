@@ -23,6 +23,8 @@ WARMUP=3
 RUNS=2
 KEEP=0
 DO_BUILD=1
+BENCH_PORT=""	# --port P: the stack on P..P+3, bench/run's own nginx on P+4..P+6 (else free ports)
+FLUSH_LOG=1	# innodb_flush_log_at_trx_commit set on the stack's MariaDB (scripts/stack starts it with 2)
 
 TMP=""
 OUT=""
@@ -146,12 +148,15 @@ bench_build() {
 bench_stack_up() {
     local try
     for try in 1 2 3; do
-        PORT=$(free_ports 4)	# the stack uses PORT to PORT+3
+        PORT=${BENCH_PORT:-$(free_ports 4)}	# the stack uses PORT to PORT+3
         say "starting a stack in $SDIR on port $PORT ($WORKERS workers x $WORKER_CONNS connections, check pool $CHECK_WORKERS x $CHECK_CONNS, --test)"
         STACK_UP=1
         if GATEHOUSE_WORKER_CONNECTIONS=$WORKER_CONNS GATEHOUSE_CHECK_WORKERS=$CHECK_WORKERS \
             GATEHOUSE_CHECK_WORKER_CONNECTIONS=$CHECK_CONNS "$STACK" up --dir "$SDIR" --port "$PORT" --workers "$WORKERS" --test --no-build \
             >"$OUT/stack-up.log" 2>&1; then
+            # The stack trades durability for speed (2); measure with production's (1) unless told.
+            sql -e "SET GLOBAL innodb_flush_log_at_trx_commit = $FLUSH_LOG" \
+                || die "cannot set innodb_flush_log_at_trx_commit"
             return 0
         fi
         # another process may have taken the port in between: try other ports
@@ -359,17 +364,36 @@ stack_cpu_groups() {
     CPU_GROUPS[mariadb]=$(head -n1 "$SDIR/run/mysql.pid" | tr -dc 0-9)
 }
 
-# rss_of PID: VmRSS in kB.
-rss_of() {
-    awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo "?"
+# pss_of PID: "Pss Pss_Anon Pss_File Pss_Shmem" in kB from /proc/PID/smaps_rollup (each shared
+# page counted once over all the processes that map it, so the figures of several processes add
+# up); "? ? ? ?" when the process is gone.
+pss_of() {
+    awk '/^Pss:/ { p = $2 } /^Pss_Anon:/ { a = $2 } /^Pss_File:/ { f = $2 } /^Pss_Shmem:/ { s = $2 }
+         END { if (p == "") print "? ? ? ?"; else printf "%d %d %d %d\n", p, a, f, s }' \
+        "/proc/$1/smaps_rollup" 2>/dev/null || echo "? ? ? ?"
 }
 
-# rss_split PID: "VmRSS kB (own X kB + shared memory Y kB)": shared memory (RssShmem) is the
-# metrics area and the hashing slots, one copy for all processes.
-rss_split() {
-    awk '/^VmRSS:/ { t = $2 } /^RssShmem:/ { s = $2 }
-         END { if (t == "") print "?"; else printf "%s kB (own %d kB + shared %d kB)", t, t - s, s }' \
-        "/proc/$1/status" 2>/dev/null || echo "?"
+# pss_table PID...: one line per process (comm, pid, PSS and its parts) and a total line. The
+# shared part (Pss_Shmem) is the metrics area and the hashing slots' pages, split among the
+# processes that touched them.
+pss_table() {
+    local p comm
+    for p in "$@"; do
+        comm=$(cat "/proc/$p/comm" 2>/dev/null || echo gone)
+        # shellcheck disable=SC2046
+        printf '%s %s %s\n' "$comm" "$p" "$(pss_of "$p")"
+    done | awk '{ printf "  %-16s %7s  PSS %6d kB (anon %6d, file %5d, shared memory %6d)\n", $1, $2, $3, $4, $5, $6;
+                  t += $3; a += $4; f += $5; s += $6; n++ }
+                END { printf "  %-16s %7s  PSS %6d kB (anon %6d, file %5d, shared memory %6d) = %.1f MB\n", "total", n " procs", t, a, f, s, t / 1024 }'
+}
+
+# gatehouse_pids: the master, then its children (workers and check workers).
+gatehouse_pids() {
+    local m
+    m=$(head -n1 "$SDIR/run/gatehouse.pid" 2>/dev/null | tr -dc 0-9)
+    [ -n "$m" ] && alive "$m" || return 0
+    echo "$m"
+    children_of "$m"
 }
 
 children_of() {

@@ -34,6 +34,7 @@
 #include "store/db.h"
 #include "store/kv.h"
 #include "store/refresh.h"
+#include "store/user.h"
 
 /*
  * The session policy of the organization signed in to may want a verified address: 403
@@ -209,6 +210,104 @@ api_login(struct request *req)
 fail:
 	db_rollback(req->w->db);
 	sodium_memzero(hash, sizeof(hash));
+	return err;
+}
+
+/* What session_account_flags lets through (a lock whose end has passed included). */
+static int
+peek_account_ok(const struct refresh_peek *pk)
+{
+	return pk->user_found && pk->is_enabled && pk->is_account_non_expired &&
+	    (pk->is_account_non_locked || (pk->has_lock_end && pk->lock_left <= 0)) &&
+	    pk->is_credentials_non_expired;
+}
+
+/*
+ * The rotation when nothing is wrong (docs/tokens.md, "Refresh tokens"): one read of the token
+ * with its user, membership and roles, without a lock and outside a transaction
+ * (store_refresh_peek); a transaction that claims the token only if it is still live and
+ * unrotated (an UPDATE ... WHERE by its hash, whose affected rows say whether this request won;
+ * the row locked from then on as the locked path's SELECT ... FOR UPDATE keeps it), then
+ * inserts the successor and links the two, then commits.  Six round trips where the locked
+ * path takes ten, five statements where it takes nine, one commit as before.  Anything else
+ * (an unknown, revoked, rotated or expired token, a deleted user, an account flag, the
+ * organization or membership refused, or another request that rotated it first) leaves *done
+ * 0 with nothing changed, and api_refresh decides under the row lock exactly as before: reuse
+ * detection is that path's.  A lost claim inserts nothing, and both paths run in READ
+ * COMMITTED: under REPEATABLE READ the claim and the locked path's SELECT ... FOR UPDATE take
+ * next-key locks on the hash index, and a successor whose random hash fell just before the
+ * locked one deadlocked with a waiting rotation (tests/api/refresh-race.test.mjs showed both).
+ */
+static enum gh_err
+refresh_fast(struct request *req, const unsigned char hash[32], int *done)
+{
+	struct refresh_peek	 pk;
+	struct session_refresh	 nr;
+	struct session_user	 u;
+	struct user		 prof;
+	char			*access, *refresh;
+	long long		 attl, rttl;
+	enum gh_err		 err;
+	int			 claimed;
+	cJSON			*o;
+
+	*done = 0;
+	if (store_refresh_peek(req->w->db, req->arena, hash, &pk) != GH_OK)
+		return GH_OK;
+	if (pk.revoked || pk.rotated || !pk.live || !peek_account_ok(&pk) ||
+	    (pk.organization_id > 0 && (!pk.org_found || pk.org_status == NULL ||
+	    strcmp(pk.org_status, "active") != 0 || pk.member_status == NULL ||
+	    strcmp(pk.member_status, "active") != 0)))
+		return GH_OK;
+	memset(&u, 0, sizeof(u));
+	memcpy(u.family, pk.family_id, SESSION_FAMILY_LEN);
+	u.id = pk.user_id;
+	u.org = pk.organization_id;
+	u.session_end = pk.session_expires_at;
+	u.session_left = pk.session_left;
+	u.amr = pk.amr;
+	u.pv = pk.permission_version;
+	if (u.org > 0) {
+		u.org_slug = pk.org_slug;
+		u.org_name = pk.org_name;
+		u.mv = pk.member_sv;
+	}
+	session_set_roles(req, &u, pk.roles);
+	if ((err = session_refresh_new(req, &u, pk.id, &nr)) != GH_OK)
+		return err;
+	/* Begin and claim; insert and link; commit. */
+	if ((err = store_refresh_claim(req->w->db, req->arena, hash, &claimed)) != GH_OK)
+		goto fail;
+	if (!claimed) {
+		db_rollback(req->w->db);
+		return GH_OK;
+	}
+	if ((err = store_refresh_rotate_to(req->w->db, req->arena, pk.id, nr.hash, u.family,
+	    &nr.row)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+		goto fail;
+	*done = 1;
+	refresh = nr.token;
+	rttl = nr.ttl;
+	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
+		return err;
+	req->auth.user_id = u.id;
+	o = session_response(req, &u, access, attl, refresh, rttl);
+	memset(&prof, 0, sizeof(prof));
+	prof.id = pk.user_id;
+	prof.username = pk.username;
+	prof.email = pk.email;
+	prof.first_name = pk.first_name;
+	prof.last_name = pk.last_name;
+	prof.full_name = pk.full_name;
+	prof.phone_number = pk.phone_number;
+	prof.profile_image_ref = pk.profile_image_ref;
+	prof.last_login = pk.last_login;
+	prof.email_verified_at = pk.email_verified_at;
+	cJSON_AddItemReferenceToObject(o, "user", api_user_json(req, &prof));
+	resp_json(req, 200, o);
+	return GH_OK;
+fail:
+	db_rollback(req->w->db);
 	return err;
 }
 
@@ -401,15 +500,18 @@ api_refresh(struct request *req)
 	char			*access, *refresh;
 	long long		 id, nid, attl, rttl;
 	enum gh_err		 err;
-	int			 unlock, found;
+	int			 unlock, found, done;
 	cJSON			*o;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "refresh_token", BODY_REQUIRED, 1, 4096, &tok)) != GH_OK)
 		return err;
 	session_token_hash(tok, hash);
+	if ((err = refresh_fast(req, hash, &done)) != GH_OK || done)
+		return err;
 	memset(&u, 0, sizeof(u));
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	/* READ COMMITTED as the fast path's claim: no gap locks for a successor's INSERT to meet. */
+	if ((err = db_begin_read_committed(req->w->db)) != GH_OK)
 		return err;
 	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)

@@ -340,27 +340,34 @@ api_user_object(struct request *req, long long id, cJSON **out)
 {
 	struct user	 p;
 	enum gh_err	 err;
-	cJSON		*u;
 
 	err = store_user_profile(req->w->db, req->arena, id, &p);
 	if (err == GH_ERR_NOT_FOUND)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
 	if (err != GH_OK)
 		return err;
-	u = api_object(req);
-	cJSON_AddNumberToObject(u, "id", (double)p.id);
-	cJSON_AddStringToObject(u, "username", p.username);
-	cJSON_AddStringToObject(u, "email", p.email);
-	cJSON_AddStringToObject(u, "first_name", p.first_name);
-	cJSON_AddStringToObject(u, "last_name", p.last_name);
-	cJSON_AddStringToObject(u, "full_name", p.full_name);
-	api_add_str(u, "phone_number", p.phone_number);
-	api_add_str(u, "profile_image_ref", p.profile_image_ref);
-	api_add_str(u, "last_login", p.last_login);
-	cJSON_AddBoolToObject(u, "email_verified", p.email_verified_at != NULL);
-	api_add_str(u, "email_verified_at", p.email_verified_at);
-	*out = u;
+	*out = api_user_json(req, &p);
 	return GH_OK;
+}
+
+cJSON *
+api_user_json(struct request *req, const struct user *p)
+{
+	cJSON	*u;
+
+	u = api_object(req);
+	cJSON_AddNumberToObject(u, "id", (double)p->id);
+	cJSON_AddStringToObject(u, "username", p->username);
+	cJSON_AddStringToObject(u, "email", p->email);
+	cJSON_AddStringToObject(u, "first_name", p->first_name);
+	cJSON_AddStringToObject(u, "last_name", p->last_name);
+	cJSON_AddStringToObject(u, "full_name", p->full_name);
+	api_add_str(u, "phone_number", p->phone_number);
+	api_add_str(u, "profile_image_ref", p->profile_image_ref);
+	api_add_str(u, "last_login", p->last_login);
+	cJSON_AddBoolToObject(u, "email_verified", p->email_verified_at != NULL);
+	api_add_str(u, "email_verified_at", p->email_verified_at);
+	return u;
 }
 
 const char *const api_user_fields[UF__MAX + 1] = { "username", "email", "phone_number",

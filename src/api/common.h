@@ -113,6 +113,10 @@ enum gh_err	 api_user_load(struct request *, const char *perm, long long id, int
 /* The public profile of user id (login, refresh, /me) as a JSON object owned by the arena. */
 enum gh_err	 api_user_object(struct request *, long long id, cJSON **out);
 
+/* The same profile from a struct user already read (the profile columns of SQL_USER_PROFILE). */
+struct user;
+cJSON		*api_user_json(struct request *, const struct user *);
+
 /* Add a string member, or null. */
 void		 api_add_str(cJSON *o, const char *k, const char *v);
 

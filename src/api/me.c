@@ -3,7 +3,9 @@
  * GET and PATCH /me, the organizations the caller belongs to, and the switch of the session to
  * another of them (docs/tokens.md, "Switching organization").
  */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cJSON.h>
 #include <sodium.h>
@@ -32,12 +34,12 @@ json_free(void *p)
 }
 
 /*
- * Answer status with the /me body: the caller's profile, the token's organization and roles,
- * the organizations.  The ETag covers the profile (the "user" member) alone, the part PATCH
- * /me changes; the rest follows the token, not the account.
+ * The /me body: the caller's profile, the token's organization and roles, the organizations.
+ * The ETag (*etag) covers the profile (the "user" member) alone, the part PATCH /me changes;
+ * the rest follows the token, not the account.
  */
 static enum gh_err
-me_respond(struct request *req, int status)
+me_object(struct request *req, cJSON **out, const char **etag)
 {
 	struct session_user	 su;
 	struct user_org		*uo;
@@ -79,15 +81,109 @@ me_respond(struct request *req, int status)
 		cJSON_AddNullToObject(o, "organization");
 	cJSON_AddItemReferenceToObject(o, "roles", su.roles_json);
 	cJSON_AddItemToObject(o, "organizations", orgs);
-	resp_header(req, "ETag", api_etag(req, u));
+	*etag = api_etag(req, u);
+	*out = o;
+	return GH_OK;
+}
+
+/* Answer status with the /me body, read from the database. */
+static enum gh_err
+me_respond(struct request *req, int status)
+{
+	const char	*etag;
+	enum gh_err	 err;
+	cJSON		*o;
+
+	if ((err = me_object(req, &o, &etag)) != GH_OK)
+		return err;
+	resp_header(req, "ETag", etag);
 	resp_json(req, status, o);
 	return GH_OK;
+}
+
+/*
+ * The cached /me (docs/tokens.md, "The cached /me").  Each worker keeps the last answers it
+ * gave, by user and organization, with what they were made under: the user's profile version
+ * and the /me and authorization generations (session_profile_tag, kept keys read before the
+ * database), and the token's permission_version and membership version.  Every statement that
+ * changes what the answer shows notes the user (or all users) and the worker deletes uv:<user>
+ * (or moves me:gen) after the request, before answering (db_changes_take,
+ * session_profile_flush); Redis tells every worker at once, as for pv:.  So an answer is
+ * served again only while nothing it shows can have changed.  A role change also moves the
+ * permission_version, so the token it was made under no longer passes the check.
+ */
+#define ME_SLOTS	256		/* per worker: about 130 kB with 500-byte answers */
+#define ME_BODY_MAX	4096		/* larger answers are not kept */
+#define ME_TAG_MAX	96
+#define ME_MAX_AGE	60		/* seconds: a bound on a lost invalidation */
+
+struct me_ent {
+	long long	 user, org, pv, mv;
+	time_t		 at;
+	char		 tag[ME_TAG_MAX];
+	char		 etag[40];
+	char		*body;		/* malloc'd, cap bytes */
+	size_t		 len, cap;
+};
+
+static struct me_ent	me_cache[ME_SLOTS];
+
+static struct me_ent *
+me_slot(long long user, long long org)
+{
+	unsigned long long	 h = (unsigned long long)user * 0x9e3779b97f4a7c15ULL ^
+				    (unsigned long long)org * 0xc2b2ae3d27d4eb4fULL;
+
+	return &me_cache[(h >> 32) % ME_SLOTS];
 }
 
 enum gh_err
 api_me(struct request *req)
 {
-	return me_respond(req, 200);
+	struct me_ent	*e = me_slot(req->auth.user_id, req->auth.org_id);
+	const char	*tag, *etag;
+	time_t		 now = time(NULL);
+	enum gh_err	 err;
+	char		*s;
+	size_t		 len;
+	cJSON		*o;
+
+	/* The tag first: what is read after it is at least as new as it. */
+	tag = session_profile_tag(req, req->auth.user_id);
+	if (tag != NULL && e->body != NULL && e->user == req->auth.user_id &&
+	    e->org == req->auth.org_id && e->pv == req->auth.pv && e->mv == req->auth.mv &&
+	    strcmp(e->tag, tag) == 0 && now >= e->at && now - e->at < ME_MAX_AGE) {
+		resp_header(req, "ETag", arena_strdup(req->arena, e->etag));
+		req->status = 200;
+		req->body_out = arena_strndup(req->arena, e->body, e->len);
+		req->body_out_len = e->len;
+		req->content_type = "application/json";
+		return GH_OK;
+	}
+	if ((err = me_object(req, &o, &etag)) != GH_OK)
+		return err;
+	resp_header(req, "ETag", etag);
+	resp_json(req, 200, o);
+	if (tag == NULL || req->status != 200 || req->body_out == NULL ||
+	    (len = req->body_out_len) >= ME_BODY_MAX || strlen(tag) >= ME_TAG_MAX ||
+	    strlen(etag) >= sizeof(e->etag))
+		return GH_OK;
+	if (len > e->cap) {
+		if ((s = realloc(e->body, len)) == NULL)
+			return GH_OK;
+		e->body = s;
+		e->cap = len;
+	}
+	memcpy(e->body, req->body_out, len);
+	e->len = len;
+	e->user = req->auth.user_id;
+	e->org = req->auth.org_id;
+	e->pv = req->auth.pv;
+	e->mv = req->auth.mv;
+	e->at = now;
+	memcpy(e->tag, tag, strlen(tag) + 1);
+	memcpy(e->etag, etag, strlen(etag) + 1);
+	return GH_OK;
 }
 
 /*

@@ -85,8 +85,12 @@ load_keys(struct worker *w)
 int
 authn_init(struct worker *w)
 {
-	/* The keys the token check reads, kept by the worker (kv_cache_setup keeps the array). */
-	static const enum kv_key kinds[] = { KV_BL, KV_BLS, KV_PV, KV_MV, KV_AUTHZ_GEN };
+	/*
+	 * The keys the token check reads, kept by the worker (kv_cache_setup keeps the array),
+	 * and those of /me's profile versions and of the policy look-ups (session.c, policy.c).
+	 */
+	static const enum kv_key kinds[] = { KV_BL, KV_BLS, KV_PV, KV_MV, KV_AUTHZ_GEN, KV_UV,
+	    KV_ME_GEN, KV_POLICY_GEN };
 	static const char	*kept[sizeof(kinds) / sizeof(kinds[0])];
 	size_t			 i;
 

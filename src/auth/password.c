@@ -415,22 +415,39 @@ password_hash(const char *pw, size_t len, unsigned long long opslimit, size_t me
 	return rc == 0 ? 0 : -1;
 }
 
+/*
+ * The dummy is written, not hashed: an argon2id string with the parameters a real hash gets,
+ * a random salt and random "hash" bytes.  Verifying against it runs the same Argon2id as
+ * verifying against a real hash of those parameters (the cost is all in the parameters) and
+ * never matches.  Hashing it at start-up, as before, made every worker, the check pool's
+ * included, touch a hashing slot's 19 MiB for nothing (docs/benchmarks.md, "Memory").
+ */
 int
 password_dummy_init(unsigned long long opslimit, size_t memlimit)
 {
-	unsigned char secret[32];
-	char b64[sodium_base64_ENCODED_LEN(sizeof(secret), sodium_base64_VARIANT_URLSAFE)];
-	char fresh[crypto_pwhash_STRBYTES];
-	int rc;
+	unsigned char	 salt[crypto_pwhash_SALTBYTES], h[32];
+	char		 s64[sodium_base64_ENCODED_LEN(sizeof(salt),
+			    sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	char		 h64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+	char		 fresh[crypto_pwhash_STRBYTES];
+	int		 n;
 
-	if (sodium_init() < 0)
+	if (sodium_init() < 0 || opslimit < crypto_pwhash_argon2id_OPSLIMIT_MIN ||
+	    opslimit > UINT32_MAX || memlimit < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
+	    memlimit / 1024 > UINT32_MAX)
 		return -1;
-	randombytes_buf(secret, sizeof(secret));
-	sodium_bin2base64(b64, sizeof(b64), secret, sizeof(secret), sodium_base64_VARIANT_URLSAFE);
-	rc = password_hash(b64, strlen(b64), opslimit, memlimit, fresh);
-	sodium_memzero(secret, sizeof(secret));
-	sodium_memzero(b64, sizeof(b64));
-	if (rc == -1)
+	randombytes_buf(salt, sizeof(salt));
+	randombytes_buf(h, 32);
+	sodium_bin2base64(s64, sizeof(s64), salt, sizeof(salt),
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	sodium_bin2base64(h64, sizeof(h64), h, 32, sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	n = snprintf(fresh, sizeof(fresh), "%sv=%d$m=%llu,t=%llu,p=1$%s$%s",
+	    crypto_pwhash_argon2id_STRPREFIX, 19, (unsigned long long)(memlimit / 1024),
+	    opslimit, s64, h64);
+	sodium_memzero(h, sizeof(h));
+	/* libsodium reads it back with exactly these parameters, or it is not the right dummy. */
+	if (n < 0 || (size_t)n >= sizeof(fresh) || !usable(fresh) ||
+	    crypto_pwhash_argon2id_str_needs_rehash(fresh, opslimit, memlimit) != 0)
 		return -1;
 	memcpy(dummy, fresh, sizeof(dummy));
 	return 0;

@@ -415,15 +415,13 @@ policy_changed(struct request *req)
 static long long
 cache_gen(struct request *req)
 {
-	redisReply	*r;
+	const char	*key = kv_prefixes[KV_POLICY_GEN], *v;
+	int		 hit;
 
-	if (kv_run(req->w->kv, req->arena, &r, 2, "GET", kv_prefixes[KV_POLICY_GEN]) != GH_OK)
+	/* A kept key (authn_init): usually no round trip; Redis tells the worker of every INCR. */
+	if (kv_mget(req->w->kv, req->arena, 1, &key, &v, &hit) != GH_OK)
 		return -1;
-	if (r->type == REDIS_REPLY_NIL)
-		return 0;
-	if (r->type != REDIS_REPLY_STRING)
-		return -1;
-	return strtoll(r->str, NULL, 10);
+	return v == NULL ? 0 : strtoll(v, NULL, 10);
 }
 
 /*

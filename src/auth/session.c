@@ -109,17 +109,13 @@ session_org_refusal(enum gh_err err)
 	}
 }
 
-enum gh_err
-session_load_roles(struct request *req, struct session_user *u)
+/* u->roles (comma-separated) and u->roles_json from n role names. */
+static void
+set_roles(struct request *req, struct session_user *u, const char *const *names, size_t n)
 {
-	const char	**names;
-	enum gh_err	 err;
-	size_t		 i, n, len = 0;
-	char		*s;
+	size_t	 i, len = 0;
+	char	*s;
 
-	if ((err = store_account_role_names(req->w->db, req->arena, u->id, u->org, &names,
-	    &n)) != GH_OK)
-		return err;
 	u->roles_json = cJSON_CreateArray();
 	arena_cleanup(req->arena, json_free, u->roles_json);
 	for (i = 0; i < n; i++)
@@ -133,7 +129,43 @@ session_load_roles(struct request *req, struct session_user *u)
 		cJSON_AddItemToArray(u->roles_json, cJSON_CreateString(names[i]));
 	}
 	u->roles = s;
+}
+
+enum gh_err
+session_load_roles(struct request *req, struct session_user *u)
+{
+	const char	**names;
+	enum gh_err	 err;
+	size_t		 n;
+
+	if ((err = store_account_role_names(req->w->db, req->arena, u->id, u->org, &names,
+	    &n)) != GH_OK)
+		return err;
+	set_roles(req, u, names, n);
 	return GH_OK;
+}
+
+void
+session_set_roles(struct request *req, struct session_user *u, const char *list)
+{
+	const char	**names;
+	char		*copy, *p, *comma;
+	size_t		 n = 0, max = 1;
+
+	if (list == NULL || *list == '\0') {
+		set_roles(req, u, NULL, 0);
+		return;
+	}
+	for (p = (char *)list; *p != '\0'; p++)
+		max += *p == ',';
+	names = arena_alloc(req->arena, max * sizeof(*names));
+	copy = arena_strdup(req->arena, list);
+	for (p = copy; p != NULL; p = comma) {
+		if ((comma = strchr(p, ',')) != NULL)
+			*comma++ = '\0';
+		names[n++] = p;
+	}
+	set_roles(req, u, names, n);
 }
 
 enum gh_err
@@ -212,43 +244,120 @@ session_add_amr(cJSON *o, const char *amr)
 }
 
 enum gh_err
-session_refresh_token(struct request *req, struct session_user *u, long long rotated_from,
-    char **token, long long *id, long long *ttl)
+session_refresh_new(struct request *req, struct session_user *u, long long rotated_from,
+    struct session_refresh *out)
 {
 	struct policy_session	 ps;
-	struct refresh_new	 n;
-	unsigned char		 raw[SESSION_REFRESH_LEN], hash[32];
+	struct refresh_new	*n = &out->row;
+	unsigned char		 raw[SESSION_REFRESH_LEN];
 	const char		*ua = req_header(req, "User-Agent");
-	char			*tok;
 	long long		 left;
 	enum gh_err		 err;
 
 	if ((err = policy_session(req, u->org, &ps)) != GH_OK)
 		return err;
 	randombytes_buf(raw, sizeof(raw));
-	tok = arena_alloc(req->arena, 64);
-	sodium_bin2base64(tok, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	out->token = arena_alloc(req->arena, 64);
+	sodium_bin2base64(out->token, 64, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	session_token_hash(tok, hash);
-	memset(&n, 0, sizeof(n));
-	n.user_id = u->id;
-	n.organization_id = u->org;
-	n.ttl = ps.refresh_token_ttl;
-	n.session_ttl = ps.absolute_session_ttl;
-	n.client_ip = req->client_ip;
-	n.user_agent = ua != NULL ? arena_strndup(req->arena, ua, strnlen(ua, 255)) : NULL;
-	n.amr = u->amr;
+	session_token_hash(out->token, out->hash);
+	memset(n, 0, sizeof(*n));
+	n->user_id = u->id;
+	n->organization_id = u->org;
+	n->ttl = ps.refresh_token_ttl;
+	n->session_ttl = ps.absolute_session_ttl;
+	n->client_ip = req->client_ip;
+	/*
+	 * Informational: cut at 255 bytes, at a character's end, and dropped when it is not
+	 * printable UTF-8 (the column refuses invalid UTF-8: that was a 500).
+	 */
+	if (ua != NULL) {
+		char	*c = arena_strndup(req->arena, ua, strnlen(ua, 255));
+		size_t	 l = strlen(c), k;
+
+		for (k = 0; k < 4 && l > 0 && !valid_printable(c); k++)
+			c[--l] = '\0';
+		n->user_agent = valid_printable(c) ? c : NULL;
+	}
+	n->amr = u->amr;
 	if (rotated_from == 0)
 		randombytes_buf(u->family, sizeof(u->family));
 	else
-		n.session_end = u->session_end;
-	if ((err = store_refresh_insert(req->w->db, req->arena, hash, u->family, &n, id)) != GH_OK)
-		return err;
-	/* What the INSERT computed: the idle lifetime, cut at the end of the session. */
+		n->session_end = u->session_end;
+	/* What the INSERT computes: the idle lifetime, cut at the end of the session. */
 	left = rotated_from == 0 ? ps.absolute_session_ttl : u->session_left;
-	*ttl = ps.refresh_token_ttl < left ? ps.refresh_token_ttl : left;
-	*token = tok;
+	out->ttl = ps.refresh_token_ttl < left ? ps.refresh_token_ttl : left;
 	return GH_OK;
+}
+
+enum gh_err
+session_refresh_token(struct request *req, struct session_user *u, long long rotated_from,
+    char **token, long long *id, long long *ttl)
+{
+	struct session_refresh	 r;
+	enum gh_err		 err;
+
+	if ((err = session_refresh_new(req, u, rotated_from, &r)) != GH_OK ||
+	    (err = store_refresh_insert(req->w->db, req->arena, r.hash, u->family, &r.row,
+	    id)) != GH_OK)
+		return err;
+	*ttl = r.ttl;
+	*token = r.token;
+	return GH_OK;
+}
+
+void
+session_profile_flush(struct request *req)
+{
+	struct kv_cmd	 cmds[17];
+	redisReply	*rep[17];
+	long long	 ids[16];
+	size_t		 i, n;
+	int		 all;
+
+	n = db_changes_take(req->w->db, ids, 16, &all);
+	if (n == 0 && !all)
+		return;
+	for (i = 0; i < n; i++)
+		kv_cmd_set(&cmds[i], 2, "DEL", kv_key(req->arena, KV_UV, "%lld", ids[i]));
+	if (all)
+		kv_cmd_set(&cmds[n++], 2, "INCR", kv_prefixes[KV_ME_GEN]);
+	if (kv_pipeline(req->w->kv, req->arena, cmds, n, rep) != GH_OK)
+		log_error("session: cannot invalidate %zu cached /me answer(s)%s", n,
+		    all ? " (all users)" : "");
+}
+
+const char *
+session_profile_tag(struct request *req, long long user)
+{
+	struct kv_cmd	 cmds[2];
+	redisReply	*rep[2];
+	const char	*keys[3], *v[3];
+	unsigned char	 r[12];
+	char		 fresh[24];
+	int		 hit;
+
+	keys[0] = kv_key(req->arena, KV_UV, "%lld", user);
+	keys[1] = kv_prefixes[KV_ME_GEN];
+	keys[2] = kv_prefixes[KV_AUTHZ_GEN];
+	if (kv_mget(req->w->kv, req->arena, 3, keys, v, &hit) != GH_OK)
+		return NULL;
+	if (v[0] == NULL) {
+		/*
+		 * A random start, not 1: a key that expired or was deleted and made again must not
+		 * come back with a value an old cached answer was tagged with.
+		 */
+		randombytes_buf(r, sizeof(r));
+		sodium_bin2base64(fresh, sizeof(fresh), r, sizeof(r),
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		kv_cmd_set(&cmds[0], 6, "SET", keys[0], fresh, "NX", "EX", SESSION_UV_TTL);
+		kv_cmd_set(&cmds[1], 2, "GET", keys[0]);
+		if (kv_pipeline(req->w->kv, req->arena, cmds, 2, rep) != GH_OK ||
+		    rep[1]->type != REDIS_REPLY_STRING)
+			return NULL;
+		v[0] = rep[1]->str;
+	}
+	return arena_printf(req->arena, "%s|%s|%s", v[0], v[1] ? v[1] : "0", v[2] ? v[2] : "0");
 }
 
 enum gh_err

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "http/request.h"
 #include "store/db.h"
+#include "store/refresh.h"
 
 #define SESSION_FAMILY_LEN	16	/* bytes of a refresh family (the token's sid) */
 #define SESSION_REFRESH_LEN	32	/* bytes of entropy in a refresh token */
@@ -62,11 +63,32 @@ const char	*session_org_refusal(enum gh_err err);
 enum gh_err	 session_load_roles(struct request *, struct session_user *u);
 
 /*
+ * u->roles and u->roles_json from list, the role names joined by commas as GROUP_CONCAT gives
+ * them (role names hold no comma); NULL or "" for none.
+ */
+void		 session_set_roles(struct request *, struct session_user *u, const char *list);
+
+/*
  * Sign an access token for u into *out (arena) and set *ttl to its lifetime.  The session id is
  * u->family.
  */
 enum gh_err	 session_access_token(struct request *, const struct session_user *u, char **out,
 		    long long *ttl);
+
+/* A refresh token about to be stored (session_refresh_new). */
+struct session_refresh {
+	char			*token;		/* the value for the client (arena) */
+	unsigned char		 hash[32];	/* its SHA-256, what is stored */
+	struct refresh_new	 row;		/* the rest of the row */
+	long long		 ttl;		/* refresh_expires_in */
+};
+
+/*
+ * session_refresh_token without the INSERT: a new value, its hash and the row it needs (a new
+ * family for u when rotated_from is 0), for a caller that stores it its own way.
+ */
+enum gh_err	 session_refresh_new(struct request *, struct session_user *u,
+		    long long rotated_from, struct session_refresh *out);
 
 /*
  * Create a refresh token in u->family: a new session when rotated_from is 0 (the family gets a
@@ -126,6 +148,24 @@ const char	*session_sid(struct request *, const unsigned char family[SESSION_FAM
 int		 session_sid_decode(const char *sid, unsigned char family[SESSION_FAMILY_LEN]);
 
 /* Bump permission_version in MySQL (inside the caller's transaction). */
+/*
+ * After a request: invalidate the cached /me of every user the request's statements noted
+ * (db_changes_take): DEL uv:<user>, and INCR me:gen for a change any user's answer may show.
+ * One pipelined round trip, none when nothing was noted.  Run after the handler, its commit
+ * and any rollback, before the answer leaves.  A failure is logged; the uv: keys' lifetime
+ * (SESSION_UV_TTL) and the cache's own age limit bound what a lost invalidation leaves.
+ */
+void		 session_profile_flush(struct request *);
+
+/*
+ * The version tag of user's /me (docs/tokens.md, "The cached /me"): uv:<user>, me:gen and
+ * authz:gen, kept keys read before anything the answer shows is read.  A missing uv:<user> is
+ * created with a random value.  NULL when Redis cannot tell (then nothing is cached).
+ */
+const char	*session_profile_tag(struct request *, long long user);
+
+#define SESSION_UV_TTL		"600"	/* seconds a uv:<user> lives after it is made */
+
 enum gh_err	 session_pv_bump(struct request *, long long user_id);
 
 /* Bump permission_version of every holder of role_id (inside the caller's transaction). */

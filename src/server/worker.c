@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "auth/authn.h"
+#include "auth/session.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -136,6 +137,8 @@ serve(struct worker *w, FCGX_Request *fr)
 		    req.method_str ? req.method_str : "?", req.path ? req.path : "?");
 		db_rollback(w->db);
 	}
+	/* Cached /me answers of the users the request changed: gone before the answer leaves. */
+	session_profile_flush(&req);
 
 	resp_header(&req, "X-Request-Id", req.request_id);
 	resp_header(&req, "X-Content-Type-Options", "nosniff");

@@ -11,6 +11,46 @@
 #include "core/log.h"
 #include "store/db.h"
 
+#define DB_CHANGES_MAX	16
+
+/*
+ * The statements that change what GET /me shows (the user row's profile columns, last_login
+ * and email_verified_at; the memberships; the roles held; an organization's name or status; a
+ * role's name): for each, 1 + the index of the parameter that holds the user's id, or ALL_USERS
+ * when it may change any user's answer.  db_exec notes them for db_changes_take.
+ */
+#define ALL_USERS	-1
+static const signed char profile_param[SQL__MAX] = {
+	[SQL_USER_LOGIN_OK] = 1,		/* last_login */
+	[SQL_EV_CONFIRM] = 2,
+	[SQL_EV_UNVERIFY] = 1,
+	[SQL_EV_PROVEN] = 1,
+	[SQL_INV_USER_CLAIM] = 8,
+	[SQL_INV_MEMBERSHIP_ADD] = 1,
+	[SQL_ORG_MEMBER_INSERT] = 1,
+	[SQL_ORG_PRIMARY_CLEAR] = 1,
+	[SQL_ORG_PRIMARY_SET] = 1,
+	[SQL_ORG_MEMBER_STATUS] = 3,
+	[SQL_ORG_MEMBER_DEL] = 1,
+	[SQL_ORG_MEMBER_ROLES_DEL] = 1,
+	[SQL_USER_JOIN_ORG] = 1,
+	[SQL_USER_UPDATE] = 9,
+	[SQL_USER_SCRUB] = 2,
+	[SQL_USER_DROP_MEMBERSHIPS] = 1,
+	[SQL_USER_DROP_ROLES] = 1,
+	[SQL_USER_GRANT] = 1,
+	[SQL_UR_ADD] = 1,
+	[SQL_UR_DEL] = 1,
+	[SQL_UR_CLEAR_ORG] = 1,
+	[SQL_ADMIN_ROLE_GRANT] = 1,
+	[SQL_MIG_IDENT_SET_USERNAME] = 2,
+	[SQL_MIG_IDENT_SET_EMAIL] = 2,
+	[SQL_ORG_UPDATE] = ALL_USERS,		/* name, status */
+	[SQL_ORG_DELETE] = ALL_USERS,		/* memberships and roles go with it */
+	[SQL_ROLE_UPDATE] = ALL_USERS,		/* a role's name */
+	[SQL_ROLE_DELETE] = ALL_USERS,
+};
+
 struct db {
 	const struct gh_config	*cfg;
 	MYSQL			*my;
@@ -19,6 +59,10 @@ struct db {
 	int			 ac_off;	/* db_begin_script: autocommit off until the end */
 	unsigned int		 last_errno;
 	char			 dup_key[128];
+	long long		 changed[DB_CHANGES_MAX];	/* db_changes_take */
+	size_t			 nchanged;
+	int			 changed_all;
+	int			 multi_on;	/* multi-statements turned on (db_batch) */
 };
 
 struct db *
@@ -47,6 +91,7 @@ disconnect(struct db *db)
 		db->my = NULL;
 	}
 	db->in_tx = 0;
+	db->multi_on = 0;
 }
 
 void
@@ -293,12 +338,47 @@ exec_once(struct db *db, struct arena *a, enum sql_id id, const struct db_param 
 	return err;
 }
 
+/* Note the user statement id changes for db_changes_take (before it runs: it may run and fail). */
+static void
+note_change(struct db *db, enum sql_id id, const struct db_param *p, size_t n)
+{
+	int	 k = profile_param[id];
+	size_t	 i;
+
+	if (k == 0)
+		return;
+	if (k == ALL_USERS || (size_t)(k - 1) >= n || p[k - 1].type != DBT_INT) {
+		db->changed_all = 1;
+		return;
+	}
+	for (i = 0; i < db->nchanged; i++)
+		if (db->changed[i] == p[k - 1].i)
+			return;
+	if (db->nchanged == DB_CHANGES_MAX)
+		db->changed_all = 1;
+	else
+		db->changed[db->nchanged++] = p[k - 1].i;
+}
+
+size_t
+db_changes_take(struct db *db, long long *ids, size_t max, int *all)
+{
+	size_t	 n = db->nchanged < max ? db->nchanged : max;
+
+	memcpy(ids, db->changed, n * sizeof(*ids));
+	*all = db->changed_all || db->nchanged > max;
+	db->nchanged = 0;
+	db->changed_all = 0;
+	return n;
+}
+
 enum gh_err
 db_exec(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p, size_t n,
     struct db_result *out)
 {
 	enum gh_err	 err;
 
+	note_change(db, id, p, n);
 	err = exec_once(db, a, id, p, n, out);
 	if (err == GH_ERR_DB_UNAVAILABLE && !db->in_tx && (db->last_errno == CR_SERVER_GONE_ERROR ||
 	    db->last_errno == CR_CONNECTION_ERROR || db->last_errno == CR_CONN_HOST_ERROR)) {
@@ -453,6 +533,7 @@ db_exec_script(struct db *db, const char *sql, size_t len, char *err, size_t el)
 				if ((res = mysql_store_result(db->my)) != NULL)
 					mysql_free_result(res);
 			mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+			db->multi_on = 0;
 			return GH_ERR_INTERNAL;
 		}
 		if ((res = mysql_store_result(db->my)) != NULL)
@@ -464,7 +545,86 @@ db_exec_script(struct db *db, const char *sql, size_t len, char *err, size_t el)
 			break;
 	}
 	mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_OFF);
+	db->multi_on = 0;
 	return GH_OK;
+}
+
+/* Read and free what is left of a multi-statement answer, so that the connection stays usable. */
+static void
+drain_results(struct db *db)
+{
+	MYSQL_RES	*res;
+
+	while (mysql_more_results(db->my) && mysql_next_result(db->my) == 0)
+		if ((res = mysql_store_result(db->my)) != NULL)
+			mysql_free_result(res);
+}
+
+enum gh_err
+db_batch(struct db *db, int begins, enum sql_id name, const char *sql, size_t len,
+    unsigned long long *affected, size_t n)
+{
+	MYSQL_RES	*res;
+	enum gh_err	 err;
+	unsigned int	 e;
+	size_t		 i = 0;
+	int		 status, tries = begins ? 0 : 1;
+
+	if (db->in_tx == begins)
+		return GH_ERR_INTERNAL;
+again:
+	if ((err = db_connect(db)) != GH_OK)
+		return err;
+	if (!db->multi_on) {
+		/* Once per connection; prepared statements are single statements either way. */
+		if (mysql_set_server_option(db->my, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) {
+			err = translate(db, mysql_errno(db->my), mysql_error(db->my), name);
+			if (gone(db->last_errno))
+				disconnect(db);
+			return err;
+		}
+		db->multi_on = 1;
+	}
+	status = mysql_real_query(db->my, sql, (unsigned long)len);
+	if (status == 0)
+		db->in_tx = 1;	/* begun by its first statement, or already: commit or roll back */
+	for (;;) {
+		if (status > 0 || (status != 0 && i == 0)) {
+			e = mysql_errno(db->my);
+			if (i == 0 && tries++ == 0 && (e == CR_SERVER_GONE_ERROR ||
+			    e == CR_CONNECTION_ERROR || e == CR_CONN_HOST_ERROR)) {
+				/* Dead before anything ran (a restarted server): once more. */
+				disconnect(db);
+				goto again;
+			}
+			err = translate(db, e, mysql_error(db->my), name);
+			if (gone(db->last_errno))
+				disconnect(db);
+			else
+				drain_results(db);
+			return err;
+		}
+		if ((res = mysql_store_result(db->my)) != NULL)
+			mysql_free_result(res);
+		else if (i < n)
+			affected[i] = mysql_affected_rows(db->my);
+		i++;
+		if (!mysql_more_results(db->my))
+			break;
+		if ((status = mysql_next_result(db->my)) == -1)
+			break;
+	}
+	return i == n ? GH_OK : GH_ERR_INTERNAL;
+}
+
+enum gh_err
+db_begin_read_committed(struct db *db)
+{
+	static const char	 sql[] = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;"
+				    "START TRANSACTION";
+	unsigned long long	 aff[2];
+
+	return db_batch(db, 1, SQL_PING, sql, sizeof(sql) - 1, aff, 2);
 }
 
 size_t

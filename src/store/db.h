@@ -93,6 +93,41 @@ enum gh_err	 db_ping(struct db *);
 enum gh_err	 db_exec(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);
 
+/*
+ * The users whose GET /me answer may have changed (docs/tokens.md, "The cached /me"): every
+ * statement that changes a user's profile, memberships or roles notes that user when it runs,
+ * in a transaction or not, whatever its outcome (a note too many costs a cache miss, one too
+ * few a stale answer); a change to an organization or a role notes "all".  db_changes_take
+ * copies up to max noted ids into ids, sets *all when a change may touch any user or more than
+ * max were noted, forgets them all and returns the count of ids.  The table of statements is
+ * profile_param[] in db.c.
+ */
+size_t		 db_changes_take(struct db *, long long *ids, size_t max, int *all);
+
+/*
+ * Send sql, n constant statements separated by ';', in one round trip, and put each
+ * statement's affected rows in affected[0..n-1].  begins 1: the batch begins a transaction (no
+ * transaction may be open; a connection found dead before anything ran is re-established and
+ * the batch sent once more); 0: it runs inside the open one.  On success a transaction is open
+ * (db_commit, db_rollback).  The first failing statement ends the batch: its error is
+ * returned, translated and logged under name, and the caller rolls back.  Multi-statements are
+ * turned on for the connection at its first batch and stay on (prepared statements are single
+ * statements either way).  Text SQL is parsed on every call: a prepared statement costs the
+ * server less than a round trip saves (a rotation's claim, insert and link sent as one batch
+ * cost MariaDB 10 to 20% more CPU than as three prepared statements).
+ */
+enum gh_err	 db_batch(struct db *, int begins, enum sql_id name, const char *sql,
+		    size_t len, unsigned long long *affected, size_t n);
+
+/*
+ * db_begin for a transaction in READ COMMITTED (the next transaction only; one round trip):
+ * its locking reads and updates lock the rows they find, not the gaps between index records,
+ * so an INSERT in another transaction never waits for them.  The refresh token rotations use
+ * it: with REPEATABLE READ's gap locks, a successor whose random hash fell just before the hash
+ * another rotation was locking deadlocked with it.
+ */
+enum gh_err	 db_begin_read_committed(struct db *);
+
 /* db_exec of a statement that reads one row: GH_ERR_NOT_FOUND when it reads none. */
 enum gh_err	 db_exec_one(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, struct db_result *out);

@@ -643,6 +643,8 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_MFA_TICKET] = "mfa:t:",
 	[KV_MFA_TRIES] = "mfa:n:",
 	[KV_WEBAUTHN] = "wa:",
+	[KV_UV] = "uv:",
+	[KV_ME_GEN] = "me:gen",
 };
 
 const char *

@@ -45,6 +45,8 @@ enum kv_key {
 	KV_MFA_TICKET,		/* mfa:t:<hash>		an MFA ticket: the login waiting for a factor */
 	KV_MFA_TRIES,		/* mfa:n:<hash>		wrong factors tried on that ticket */
 	KV_WEBAUTHN,		/* wa:<purpose>:...	a pending WebAuthn challenge (api/webauthn.h) */
+	KV_UV,			/* uv:<user>		version of what GET /me shows of the user */
+	KV_ME_GEN,		/* me:gen		generation of every /me (organizations, roles) */
 	KV_KEY__MAX
 };
 

@@ -75,6 +75,55 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 }
 
 enum gh_err
+store_refresh_peek(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    struct refresh_peek *o)
+{
+	struct db_result res;
+	const struct db_result *r = &res;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+	size_t		 i = 0;
+
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	if ((err = db_exec(db, a, SQL_RT_PEEK, p, 1, &res)) != GH_OK)
+		return err;
+	if (res.nrows == 0 || db_len(r, 0, RPC_FAMILY) != REFRESH_FAMILY_LEN)
+		return GH_ERR_NOT_FOUND;
+	REFRESH_PEEK_COLUMNS(DB_COL_READ)
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_claim(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
+    int *claimed)
+{
+	struct db_result r;
+	struct db_param	 p[1];
+	enum gh_err	 err;
+
+	if ((err = db_begin_read_committed(db)) != GH_OK)
+		return err;
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	if ((err = db_exec(db, a, SQL_RT_CLAIM, p, 1, &r)) != GH_OK)
+		return err;
+	*claimed = r.affected == 1;
+	return GH_OK;
+}
+
+enum gh_err
+store_refresh_rotate_to(struct db *db, struct arena *a, long long id,
+    const unsigned char hash[REFRESH_HASH_LEN], const unsigned char family[REFRESH_FAMILY_LEN],
+    const struct refresh_new *n)
+{
+	enum gh_err	 err;
+	long long	 next;
+
+	if ((err = store_refresh_insert(db, a, hash, family, n, &next)) != GH_OK)
+		return err;
+	return DB_RUN(db, a, SQL_RT_LINK, DB_INT(next), DB_INT(id));
+}
+
+enum gh_err
 store_refresh_rotate(struct db *db, struct arena *a, long long id, long long next)
 {
 	return DB_RUN(db, a, SQL_RT_ROTATE, DB_INT(next), DB_INT(id));

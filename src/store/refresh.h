@@ -52,6 +52,38 @@ enum gh_err	 store_refresh_insert(struct db *, struct arena *,
 enum gh_err	 store_refresh_family_head(struct db *, struct arena *,
 		    const unsigned char family[REFRESH_FAMILY_LEN], struct refresh *out);
 
+/* What a refresh reads before it rotates (REFRESH_PEEK_COLUMNS in store/sql.h). */
+struct refresh_peek {
+	REFRESH_PEEK_COLUMNS(DB_COL_MEMBER)
+};
+
+/*
+ * The row whose token hash is hash with its user, membership and roles (struct refresh_peek),
+ * read without a lock and outside any transaction: what the rotation will be decided on, if
+ * store_refresh_claim then finds the row unchanged.  GH_ERR_NOT_FOUND as store_refresh_get.
+ */
+enum gh_err	 store_refresh_peek(struct db *, struct arena *,
+		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh_peek *out);
+
+/*
+ * Begin a transaction (READ COMMITTED, db_begin_read_committed) and claim the row of token hash
+ * hash if it is still live: neither rotated nor revoked nor expired (its own lifetime or the
+ * session's); two round trips (SQL_RT_CLAIM).  *claimed is 1 when the claim took the row (go on with
+ * store_refresh_rotate_to, then commit), 0 when another transaction got there first or the
+ * row is no longer live (roll back, and decide under the row lock, store_refresh_get).  The row
+ * is locked from here on, through the hash index as store_refresh_get locks it.
+ */
+enum gh_err	 store_refresh_claim(struct db *, struct arena *,
+		    const unsigned char hash[REFRESH_HASH_LEN], int *claimed);
+
+/*
+ * In the claiming transaction: insert the successor (store_refresh_insert's rotation:
+ * n->session_end set) and set row id's replaced_by to it (SQL_RT_LINK); two round trips.
+ */
+enum gh_err	 store_refresh_rotate_to(struct db *, struct arena *, long long id,
+		    const unsigned char hash[REFRESH_HASH_LEN],
+		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n);
+
 /* Row id was used and replaced by row next. */
 enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);
 

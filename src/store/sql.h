@@ -110,6 +110,59 @@ enum user_org_col { USER_ORG_COLUMNS(DB_COL_ENUM) UORG__NCOLS };
 
 enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 
+/*
+ * What a refresh reads before it rotates (store/refresh.h, store_refresh_peek): the token's
+ * row, its user's flags, permission_version and profile, the membership in the token's
+ * organization and that organization, and the roles held there (platform-wide ones too), in one
+ * statement without a lock.  A missing user or membership reads as NULLs (user_found,
+ * org_found 0).
+ */
+#define RT_TS_(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+#define REFRESH_PEEK_COLUMNS(X) \
+	X(RPC_ID, INT, id, "rt.id") \
+	X(RPC_FAMILY, STR, family_id, "rt.family_id") \
+	X(RPC_USER, INT, user_id, "rt.user_id") \
+	X(RPC_ORG, INT, organization_id, "IFNULL(rt.organization_id, 0)") \
+	X(RPC_LIVE, BOOL, live, "rt.expires_at > CURRENT_TIMESTAMP(6)" \
+	    " AND rt.session_expires_at > CURRENT_TIMESTAMP(6)") \
+	X(RPC_ROTATED, BOOL, rotated, "rt.rotated_at IS NOT NULL") \
+	X(RPC_REVOKED, BOOL, revoked, "rt.revoked_at IS NOT NULL") \
+	X(RPC_SESSION_END, STR, session_expires_at, "rt.session_expires_at") \
+	X(RPC_AMR, STR, amr, "rt.amr") \
+	X(RPC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
+	    " CURRENT_TIMESTAMP(6), rt.session_expires_at))") \
+	X(RPC_USER_FOUND, BOOL, user_found, "u.id IS NOT NULL") \
+	X(RPC_ENABLED, BOOL, is_enabled, "u.is_enabled") \
+	X(RPC_NON_EXPIRED, BOOL, is_account_non_expired, "u.is_account_non_expired") \
+	X(RPC_NON_LOCKED, BOOL, is_account_non_locked, "u.is_account_non_locked") \
+	X(RPC_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, "u.is_credentials_non_expired") \
+	X(RPC_HAS_LOCK_END, BOOL, has_lock_end, "u.locked_until IS NOT NULL") \
+	X(RPC_LOCK_LEFT, INT, lock_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
+	    " CURRENT_TIMESTAMP(6), IFNULL(u.locked_until, CURRENT_TIMESTAMP(6))))") \
+	X(RPC_PV, INT, permission_version, "u.permission_version") \
+	X(RPC_USERNAME, STR, username, "u.username") \
+	X(RPC_EMAIL, STR, email, "u.email") \
+	X(RPC_FIRST, STR, first_name, "u.first_name") \
+	X(RPC_LAST, STR, last_name, "u.last_name") \
+	X(RPC_FULL, STR, full_name, "u.full_name") \
+	X(RPC_PHONE, STR, phone_number, "u.phone_number") \
+	X(RPC_IMAGE, STR, profile_image_ref, "u.profile_image_ref") \
+	X(RPC_LAST_LOGIN, STR, last_login, RT_TS_("u.last_login")) \
+	X(RPC_EMAIL_VERIFIED_AT, STR, email_verified_at, RT_TS_("u.email_verified_at")) \
+	X(RPC_ORG_FOUND, BOOL, org_found, "o.id IS NOT NULL") \
+	X(RPC_ORG_SLUG, STR, org_slug, "o.slug") \
+	X(RPC_ORG_NAME, STR, org_name, "o.name") \
+	X(RPC_ORG_STATUS, STR, org_status, "o.status") \
+	X(RPC_MEMBER_STATUS, STR, member_status, "uo.status") \
+	X(RPC_MEMBER_SV, INT, member_sv, "uo.session_version") \
+	X(RPC_ROLES, STR, roles, "(SELECT GROUP_CONCAT(DISTINCT r.name ORDER BY r.name" \
+	    " SEPARATOR ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
+	    " WHERE ur.user_id = rt.user_id AND (ur.organization_id = rt.organization_id" \
+	    " OR ur.organization_id IS NULL))")
+
+enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
+
+
 /* A membership session_version is at least the current time in microseconds (sql/0013). */
 #define MEMBER_SV_NOW "CAST(UNIX_TIMESTAMP(CURRENT_TIMESTAMP(6)) * 1000000 AS UNSIGNED)"
 
@@ -195,6 +248,16 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	    " ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
+	X(SQL_RT_LINK, "UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?") \
+	X(SQL_RT_PEEK, "SELECT " DB_SELECT(REFRESH_PEEK_COLUMNS) " FROM refresh_tokens rt" \
+	    " LEFT JOIN users u ON u.id = rt.user_id AND u.deleted_at IS NULL" \
+	    " LEFT JOIN user_organization uo ON uo.user_id = rt.user_id" \
+	    " AND uo.organization_id = rt.organization_id" \
+	    " LEFT JOIN organization o ON o.id = uo.organization_id WHERE rt.token_hash = ?") \
+	/* A rotation's claim: the token, if still live and unrotated (store_refresh_claim). */ \
+	X(SQL_RT_CLAIM, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
+	    " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
+	    " AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)") \
 	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
 	    " WHERE family_id = ? AND revoked_at IS NULL") \
 	X(SQL_RT_REVOKE_USER, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
