@@ -317,6 +317,14 @@ emit(cJSON *o, int may_wait)
 	cJSON_Delete(o);
 }
 
+static int	 log_tee;
+
+void
+log_tee_errors(int on)
+{
+	log_tee = on;
+}
+
 void
 log_write(enum log_level lvl, const char *fmt, ...)
 {
@@ -327,6 +335,8 @@ log_write(enum log_level lvl, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (log_tee && lvl == LOG_LVL_ERROR && log_fd != STDERR_FILENO)
+		fprintf(stderr, "gatehouse: %s\n", msg);
 	stamp(ts, sizeof(ts));
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "ts", ts);

@@ -34,6 +34,12 @@ int	 log_reopen(void);
 int	 log_level_parse(const char *, enum log_level *);
 /* The request id stamped on event lines until it is set again (borrowed pointer). */
 void	 log_set_request_id(const char *);
+/*
+ * While on, error lines also go to standard error as plain text ("gatehouse: msg") when the
+ * log is a file: a command started from a terminal says why it stops before its processes
+ * run (serve turns it on until its sockets are open and its workers started).
+ */
+void	 log_tee_errors(int on);
 void	 log_write(enum log_level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -123,17 +123,52 @@ need_config(const struct opts *o)
 	return 0;
 }
 
+/*
+ * What a worker needs of cfg beyond its syntax, said on standard error: the signing key's
+ * file.  0, or -1 (cfg freed).
+ */
+static int
+keys_ready(struct gh_config *cfg)
+{
+	char	*s, err[256];
+	size_t	 len;
+
+	if (strcmp(cfg->jwt_alg, "HS256") == 0) {
+		if (cfg->jwt_secret_file == NULL) {
+			fprintf(stderr, "gatehouse: config: key 'jwt_secret_file': required with HS256\n");
+			config_free(cfg);
+			return -1;
+		}
+		if ((s = config_read_secret(cfg->jwt_secret_file, &len, err, sizeof(err))) == NULL ||
+		    len < 32) {
+			fprintf(stderr, "gatehouse: config: key 'jwt_secret_file': %s\n",
+			    s == NULL ? err : "the secret is shorter than 32 bytes (256 bits)");
+			config_secret_free(s);
+			config_free(cfg);
+			return -1;
+		}
+		config_secret_free(s);
+	} else if (cfg->jwt_key_file == NULL) {
+		fprintf(stderr, "gatehouse: config: key 'jwt_key_file': required with %s\n", cfg->jwt_alg);
+		config_free(cfg);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cmd_serve(const struct opts *o)
 {
 	struct gh_config	 cfg;
 
-	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+	/* A worker that cannot start would be respawned forever: refuse before any runs. */
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1 || keys_ready(&cfg) == -1)
 		return 1;
 	if (log_open(cfg.log_file) == -1) {
 		fprintf(stderr, "gatehouse: log_file %s: %s\n", cfg.log_file, strerror(errno));
 		return 1;
 	}
+	log_tee_errors(1);
 	return master_run(&cfg);
 }
 
@@ -144,7 +179,7 @@ cmd_worker(const struct opts *o)
 	struct metrics		*m;
 	int			 rc;
 
-	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1 || keys_ready(&cfg) == -1)
 		return 1;
 	if (log_open(cfg.log_file) == -1) {
 		fprintf(stderr, "gatehouse: log_file %s: %s\n", cfg.log_file, strerror(errno));
@@ -184,31 +219,9 @@ static int
 cmd_check_config(const struct opts *o)
 {
 	struct gh_config	 cfg;
-	char			*s, err[256];
-	size_t			 len;
 
-	if (need_config(o) == -1 || load(&cfg, o->config) == -1)
+	if (need_config(o) == -1 || load(&cfg, o->config) == -1 || keys_ready(&cfg) == -1)
 		return 1;
-	if (strcmp(cfg.jwt_alg, "HS256") == 0) {
-		if (cfg.jwt_secret_file == NULL) {
-			fprintf(stderr, "gatehouse: config: key 'jwt_secret_file': required with HS256\n");
-			config_free(&cfg);
-			return 1;
-		}
-		if ((s = config_read_secret(cfg.jwt_secret_file, &len, err, sizeof(err))) == NULL ||
-		    len < 32) {
-			fprintf(stderr, "gatehouse: config: key 'jwt_secret_file': %s\n",
-			    s == NULL ? err : "the secret is shorter than 32 bytes (256 bits)");
-			config_secret_free(s);
-			config_free(&cfg);
-			return 1;
-		}
-		config_secret_free(s);
-	} else if (cfg.jwt_key_file == NULL) {
-		fprintf(stderr, "gatehouse: config: key 'jwt_key_file': required with %s\n", cfg.jwt_alg);
-		config_free(&cfg);
-		return 1;
-	}
 	config_print(&cfg);
 	fprintf(stderr, "gatehouse: configuration %s is valid\n", o->config);
 	config_free(&cfg);
@@ -515,6 +528,11 @@ cmd_main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
 	if (parse(argc - 1, argv + 1, &o) == -1)
 		return 2;
 	if (!strcmp(cmd, "serve"))

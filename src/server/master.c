@@ -356,6 +356,8 @@ master_run(struct gh_config *cfg)
 		return 1;
 	}
 	log_share(&m->metrics->log_write_errors, &m->metrics->log_reported);
+	/* The sockets are open: from here errors are the log's alone (cmd.c turned the tee on). */
+	log_tee_errors(0);
 	pst.waits = &m->metrics->pwhash_waits;
 	pst.wait_us = &m->metrics->pwhash_wait_us;
 	pst.in_slot = &m->metrics->pwhash_in_slot;
