@@ -342,11 +342,16 @@ master_run(struct gh_config *cfg)
 	m->cfg = *cfg;
 	memset(cfg, 0, sizeof(*cfg));
 	m->fd[POOL_CHECK] = -1;
-	if ((m->fd[POOL_MAIN] = master_listen(&m->cfg, m->cfg.listen)) == -1)
+	if ((m->fd[POOL_MAIN] = master_listen(&m->cfg, m->cfg.listen)) == -1 ||
+	    (m->cfg.check_listen != NULL &&
+	    (m->fd[POOL_CHECK] = master_listen(&m->cfg, m->cfg.check_listen)) == -1)) {
+		/* Nothing runs yet: give back what was taken and say so (cmd.c tees to stderr). */
+		if (m->fd[POOL_MAIN] != -1)
+			close(m->fd[POOL_MAIN]);
+		config_free(&m->cfg);
+		free(m);
 		return 1;
-	if (m->cfg.check_listen != NULL &&
-	    (m->fd[POOL_CHECK] = master_listen(&m->cfg, m->cfg.check_listen)) == -1)
-		return 1;
+	}
 	/* The listening sockets are inherited by the workers. */
 	for (p = 0; p < POOL_N; p++)
 		if (m->fd[p] != -1)
