@@ -311,6 +311,24 @@ fail:
 	return err;
 }
 
+/*
+ * The end of a login's last step (a second factor, a passkey), in its open transaction: lift a
+ * lapsed lock when unlock, start the session with methods amr.  Rolls back on an error.
+ */
+static enum gh_err
+login_finish(struct request *req, struct session_user *u, int unlock, const char *amr)
+{
+	enum gh_err	 err;
+
+	u->amr = amr;
+	if ((unlock && (err = store_account_unlock_expired(req->w->db, req->arena, u->id)) !=
+	    GH_OK) || (err = session_start(req, u, NULL)) != GH_OK) {
+		db_rollback(req->w->db);
+		return err;
+	}
+	return GH_OK;
+}
+
 enum gh_err
 api_mfa_verify(struct request *req)
 {
@@ -363,13 +381,7 @@ api_mfa_verify(struct request *req)
 	if ((err = session_pick_org(req, &u, t.org > 0 ? org : NULL)) != GH_OK ||
 	    (err = session_load_roles(req, &u)) != GH_OK)
 		goto fail;
-	if (unlock &&
-	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
-		goto fail;
-	u.amr = arena_printf(req->arena, "pwd,%s,mfa", amr);
-	if ((err = session_start(req, &u, NULL)) != GH_OK)
-		goto fail;
-	return GH_OK;
+	return login_finish(req, &u, unlock, arena_printf(req->arena, "pwd,%s,mfa", amr));
 fail:
 	db_rollback(req->w->db);
 	return err;
@@ -476,16 +488,7 @@ api_passkey_login(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if (unlock &&
-	    (err = store_account_unlock_expired(req->w->db, req->arena, u.id)) != GH_OK)
-		goto fail;
-	u.amr = "hwk,mfa";
-	if ((err = session_start(req, &u, NULL)) != GH_OK)
-		goto fail;
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return login_finish(req, &u, unlock, "hwk,mfa");
 }
 
 enum gh_err

@@ -37,7 +37,7 @@ export function cbor(v) {
     throw new Error('cbor: ' + typeof v);
 }
 
-function cose(alg, pub) {
+export function cose(alg, pub) {
     const jwk = pub.export({ format: 'jwk' });
     const d = (s) => Buffer.from(s, 'base64url');
     if (alg === -7) return new Map([[1, 2], [3, -7], [-1, 1], [-2, d(jwk.x)], [-3, d(jwk.y)]]);

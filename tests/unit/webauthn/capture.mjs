@@ -12,6 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { cbor, cose as coseOf } from '../../api/webauthnlib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const port = Number(process.argv[2] ?? 18402);
@@ -82,31 +83,6 @@ async function ceremonies(alg) {
 }
 
 // --- Generated fixtures (for what the virtual authenticator cannot make) ---
-function cbor(v) {
-    const head = (major, n) => {
-        if (n < 24) return Buffer.from([major << 5 | n]);
-        if (n < 256) return Buffer.from([major << 5 | 24, n]);
-        if (n < 65536) return Buffer.from([major << 5 | 25, n >> 8, n & 255]);
-        const b = Buffer.alloc(5); b[0] = major << 5 | 26; b.writeUInt32BE(n, 1); return b;
-    };
-    if (typeof v === 'number') return v >= 0 ? head(0, v) : head(1, -1 - v);
-    if (typeof v === 'string') { const b = Buffer.from(v); return Buffer.concat([head(3, b.length), b]); }
-    if (Buffer.isBuffer(v)) return Buffer.concat([head(2, v.length), v]);
-    if (v instanceof Map) {
-        const parts = [head(5, v.size)];
-        for (const [k, x] of v) parts.push(cbor(k), cbor(x));
-        return Buffer.concat(parts);
-    }
-    throw new Error('cbor: ' + typeof v);
-}
-
-function coseOf(alg, pub) {
-    const jwk = pub.export({ format: 'jwk' });
-    const d = (s) => Buffer.from(s, 'base64url');
-    if (alg === -7) return new Map([[1, 2], [3, -7], [-1, 1], [-2, d(jwk.x)], [-3, d(jwk.y)]]);
-    if (alg === -257) return new Map([[1, 3], [3, -257], [-1, d(jwk.n)], [-2, d(jwk.e)]]);
-    return new Map([[1, 1], [3, -8], [-1, 6], [-2, d(jwk.x)]]);
-}
 
 function sign(alg, key, data) {
     return crypto.sign(alg === -8 ? null : 'sha256', data, key);
