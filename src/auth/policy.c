@@ -408,7 +408,7 @@ policy_changed(struct request *req)
 {
 	redisReply	*r;
 
-	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_POLICY_GEN]);
+	return kv_run_acked(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_POLICY_GEN]);
 }
 
 /* The current policy generation, or -1 when Redis cannot tell (then nothing is cached). */

@@ -82,6 +82,11 @@ struct request {
 	size_t			 nparams;
 
 	struct req_auth		 auth;
+	/*
+	 * The handler took something that exists once (an MFA ticket, a WebAuthn challenge): a
+	 * transaction that fails after it is not run again (worker_handle's retry).
+	 */
+	int			 once;
 
 	/* response */
 	int			 status;

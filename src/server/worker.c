@@ -48,6 +48,46 @@ on_usr1(int sig)
 	reopen = 1;
 }
 
+/*
+ * Run the handler, and run it again, whole, at most WORKER_DB_RETRIES times, when its
+ * transaction failed in a way that wrote nothing (db_retry_ok): a Galera certification
+ * conflict, a node that left the cluster, a connection lost before COMMIT.  The answer of the
+ * failed run is forgotten; what the handler did in Redis before its transaction is done again
+ * (idempotent writes), except where it took something that exists once (req->once).
+ */
+#define WORKER_DB_RETRIES	3
+
+static enum gh_err
+run(struct worker *w, struct request *req, const struct route *rt)
+{
+	unsigned long long	 mark;
+	enum gh_err		 err;
+	int			 tries;
+
+	for (tries = 0; ; tries++) {
+		mark = db_retry_mark(w->db);
+		if ((err = rt->fn(req)) == GH_OK || err != GH_ERR_DB_UNAVAILABLE ||
+		    tries == WORKER_DB_RETRIES || req->once || !db_retry_ok(w->db, mark))
+			return err;
+		if (db_in_tx(w->db))
+			db_rollback(w->db);
+		log_warn("db: %s %s: a transaction failed (error %u); running it again (%d of %d)",
+		    req->method_str ? req->method_str : "?", req->path ? req->path : "?",
+		    db_errno(w->db), tries + 1, WORKER_DB_RETRIES);
+		metrics_add(w->metrics, db_retries, 1);
+		req->status = 200;
+		req->headers = NULL;
+		req->body_out = NULL;
+		req->body_out_len = 0;
+		req->content_type = NULL;
+		req->cache_control = NULL;
+		req->err = GH_OK;
+		req->detail = NULL;
+		req->field = NULL;
+		req->problem_extra = NULL;
+	}
+}
+
 void
 worker_handle(struct worker *w, struct request *req)
 {
@@ -76,7 +116,7 @@ worker_handle(struct worker *w, struct request *req)
 	if (!(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) &&
 	    (err = authn_request(req)) != GH_OK)
 		goto fail;
-	if ((err = rt->fn(req)) != GH_OK)
+	if ((err = run(w, req, rt)) != GH_OK)
 		goto fail;
 	return;
 fail:
