@@ -131,8 +131,9 @@ gone(unsigned int e)
 
 /*
  * Whether a Galera node can take work: not a Galera node (wsrep_on off, or the variable unknown
- * on another server), or one in the Synced state (wsrep_local_state 4).  A joiner, a donor
- * blocked by its state transfer or a node outside the primary component is skipped.
+ * on another server), or one in the Synced state.  A joiner, a donor blocked by its state
+ * transfer or a node outside the primary component is skipped.  A Galera connection gets
+ * causal reads (wsrep_sync_wait).
  */
 static int
 node_ready(MYSQL *my, char *why, size_t whysz)
@@ -140,19 +141,32 @@ node_ready(MYSQL *my, char *why, size_t whysz)
 	static const char	 q[] = "SELECT @@global.wsrep_on, (SELECT VARIABLE_VALUE FROM "
 				    "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
 				    "'WSREP_LOCAL_STATE_COMMENT')";
+	static const char	 sync_wait[] = "SET SESSION wsrep_sync_wait = 1";
 	MYSQL_RES		*res;
 	MYSQL_ROW		 row;
-	int			 ok = 1;
+	int			 ok = 1, galera = 0;
 
 	if (mysql_real_query(my, q, sizeof(q) - 1) != 0 || (res = mysql_store_result(my)) == NULL)
 		return mysql_errno(my) == ER_UNKNOWN_SYSTEM_VARIABLE;
-	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0 &&
-	    (row[1] == NULL || strcmp(row[1], "Synced") != 0)) {
-		snprintf(why, whysz, "the Galera node is %s, not Synced",
-		    row[1] != NULL ? row[1] : "in no state");
-		ok = 0;
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0) {
+		galera = 1;
+		if (row[1] == NULL || strcmp(row[1], "Synced") != 0) {
+			snprintf(why, whysz, "the Galera node is %s, not Synced",
+			    row[1] != NULL ? row[1] : "in no state");
+			ok = 0;
+		}
 	}
 	mysql_free_result(res);
+	/*
+	 * Read what any node committed before the read began (causal reads): a node applies the
+	 * others' commits a little after they return, and Gatehouse reads what another request,
+	 * on another host perhaps written through another node, has just written (a login reads
+	 * the permission_version a revocation bumped).  Costs one cluster round trip per read.
+	 */
+	if (ok && galera && mysql_real_query(my, sync_wait, sizeof(sync_wait) - 1) != 0) {
+		snprintf(why, whysz, "SET wsrep_sync_wait: %s", mysql_error(my));
+		ok = 0;
+	}
 	return ok;
 }
 
