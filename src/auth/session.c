@@ -322,7 +322,8 @@ session_profile_flush(struct request *req)
 		kv_cmd_set(&cmds[i], 2, "DEL", kv_key(req->arena, KV_UV, "%lld", ids[i]));
 	if (all)
 		kv_cmd_set(&cmds[n++], 2, "INCR", kv_prefixes[KV_ME_GEN]);
-	if (kv_pipeline(req->w->kv, req->arena, cmds, n, rep) != GH_OK)
+	/* Acknowledged by a replica (with Sentinel): a failover must not bring a stale /me back. */
+	if (kv_pipeline_acked(req->w->kv, req->arena, cmds, n, rep) != GH_OK)
 		log_error("session: cannot invalidate %zu cached /me answer(s)%s", n,
 		    all ? " (all users)" : "");
 }
