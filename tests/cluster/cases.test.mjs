@@ -298,3 +298,22 @@ test('one Gatehouse instance killed: nginx sends the checks to the other, failur
     await ctl('start-gatehouse', 0);
     assert.equal((await check(ONE[0], token)).status, 204, 'the instance is back');
 });
+
+test('a primary with a binlog replica: migrations run on the primary and the replica follows', async () => {
+    await ctl('binlog-up', 0);
+    const conf = `${DIR}/gatehouse-binlog.conf`;
+    const out = await run(process.env.GH_BIN ?? `${process.env.GH_REPO ?? '.'}/gatehouse`, ['migrate', '-c', conf]);
+    const on = (n, q) => run('mariadb', ['--no-defaults', `--socket=${DIR}/gxp${n}/mysql.sock`, '-u', 'root', '-N', '-B', 'gatehouse', '-e', q]);
+    const applied = await on(0, 'SELECT COUNT(*) FROM schema_migrations');
+    assert.ok(Number(applied) > 10, `migrations applied on the primary (${applied}): ${out}`);
+    const triggers = await on(0, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'gatehouse'");
+    let seen = '';
+    for (let i = 0; i < 100 && seen !== applied; i++) {
+        seen = await on(1, 'SELECT COUNT(*) FROM schema_migrations').catch(() => '');
+        if (seen !== applied) await sleep(100);
+    }
+    assert.equal(seen, applied, 'the replica has every migration');
+    assert.equal(await on(1, "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'gatehouse'"), triggers,
+        'and the triggers of sql/0010');
+    console.log(`figure: binlog primary: ${applied} migrations, ${triggers} triggers, the same on the replica`);
+});
