@@ -744,6 +744,53 @@ test_read_secret_errors(void **state)
 	config_secret_free(s);
 }
 
+/* db_hosts and redis_sentinels: lists of host[:port]; config_hosts parses them. */
+static void
+test_host_lists(void **state)
+{
+	struct gh_config	 c;
+	struct config_host	 h[CONFIG_MAXHOSTS];
+	char			 err[256] = "";
+
+	(void)state;
+	assert_int_equal(config_hosts("10.0.0.1:3307, db2 ,db3:1", 3306, h, CONFIG_MAXHOSTS), 3);
+	assert_string_equal(h[0].host, "10.0.0.1");
+	assert_int_equal(h[0].port, 3307);
+	assert_string_equal(h[1].host, "db2");
+	assert_int_equal(h[1].port, 3306);
+	assert_string_equal(h[2].host, "db3");
+	assert_int_equal(h[2].port, 1);
+	assert_int_equal(config_hosts("", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a,,b", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a:0", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a:65536", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a:12x", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a b:1", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a,b,c", 1, h, 2), -1);
+
+	assert_int_equal(config_load(&c, write_tmp("db_hosts = n1:3306,n2:3306\n"
+	    "redis_sentinels = s1,s2:26380\nredis_master_name = gh\n"), err, sizeof(err)), 0);
+	assert_string_equal(c.db_hosts, "n1:3306,n2:3306");
+	assert_string_equal(c.redis_sentinels, "s1,s2:26380");
+	assert_string_equal(c.redis_master_name, "gh");
+	assert_int_equal(c.redis_wait_replicas, 1);
+	assert_int_equal(c.redis_wait_timeout_ms, 500);
+	config_free(&c);
+	assert_int_equal(config_load(&c, write_tmp("workers = 1\n"), err, sizeof(err)), 0);
+	assert_null(c.db_hosts);
+	assert_null(c.redis_sentinels);
+	assert_string_equal(c.redis_master_name, "mymaster");
+	config_free(&c);
+	expect_fail("db_hosts = n1:99999\n", err, sizeof(err));
+	assert_contains(err, "'db_hosts'");
+	expect_fail("redis_sentinels = s1:x\n", err, sizeof(err));
+	assert_contains(err, "'redis_sentinels'");
+	expect_fail("redis_sentinels = s1\nredis_master_name =\n", err, sizeof(err));
+	assert_contains(err, "'redis_master_name'");
+	expect_fail("redis_wait_replicas = 17\n", err, sizeof(err));
+	assert_contains(err, "'redis_wait_replicas'");
+}
+
 int
 main(void)
 {
@@ -769,6 +816,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_webauthn_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret_errors, setup, teardown),
 	};
