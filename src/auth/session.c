@@ -473,8 +473,9 @@ session_block(struct request *req, const char *jti, long long exp)
 
 	if (left <= 0)
 		return GH_OK;
-	return kv_run_acked(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_BL, "%s", jti),
-	    "1", "EX", arena_printf(req->arena, "%lld", left));
+	return kv_run_acked(req->w->kv, req->arena, &r, 5, "SET",
+	    kv_key(req->arena, KV_BL, "%s", jti), "1", "EX",
+	    arena_printf(req->arena, "%lld", left));
 }
 
 enum gh_err
@@ -488,8 +489,9 @@ session_block_sid(struct request *req, const char *sid)
 	/* Organization policies may allow access tokens up to a day: cover the longest. */
 	if (ttl < 86400)
 		ttl = 86400;
-	return kv_run_acked(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_BLS, "%s", sid),
-	    "1", "EX", arena_printf(req->arena, "%lld", ttl + req->w->cfg->jwt_leeway + 1));
+	return kv_run_acked(req->w->kv, req->arena, &r, 5, "SET",
+	    kv_key(req->arena, KV_BLS, "%s", sid), "1", "EX",
+	    arena_printf(req->arena, "%lld", ttl + req->w->cfg->jwt_leeway + 1));
 }
 
 cJSON *

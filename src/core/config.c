@@ -504,7 +504,8 @@ check(struct gh_config *c, char *err, size_t el)
 		return -1;
 	}
 	if (c->redis_sentinels != NULL && c->redis_master_name == NULL) {
-		snprintf(err, el, "key 'redis_master_name': must not be empty with redis_sentinels");
+		snprintf(err, el,
+		    "key 'redis_master_name': must not be empty with redis_sentinels");
 		return -1;
 	}
 	if (c->password_min_length > c->password_max_length) {

@@ -50,7 +50,7 @@ struct gh_config {
 	long long	 redis_timeout_ms;
 	long long	 redis_cache_slots;
 	long long	 redis_cache_max_age_ms;
-	char		*redis_sentinels;	/* host:port,...: ask them for the master, or NULL */
+	char		*redis_sentinels;	/* host:port,...: name the master; or NULL */
 	char		*redis_master_name;
 	long long	 redis_wait_replicas;
 	long long	 redis_wait_timeout_ms;

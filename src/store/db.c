@@ -68,7 +68,7 @@ struct db {
 	struct config_host	 hosts[CONFIG_MAXHOSTS];
 	int			 nhosts;
 	int			 host;
-	/* db_retry_*: what this connection wrote for sure, and whether the last failure may run again */
+	/* db_retry_*: commits and autocommitted writes; whether the last failure may run again */
 	unsigned long long	 writes;
 	int			 retry;
 	int			 committing;

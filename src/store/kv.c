@@ -49,7 +49,7 @@ struct kv {
 	int			 sentinel;
 	char			 mhost[256];
 	int			 mport;
-	int			 nwait;		/* replicas a revocation waits for (kv_pipeline_acked) */
+	int			 nwait;		/* replicas a revocation waits for */
 
 	redisContext		*sub;		/* subscribed to __redis__:invalidate */
 	int			 tracking;	/* c is tracked, redirected to sub */
@@ -297,7 +297,8 @@ ask_sentinels(struct kv *kv, char *why, size_t whysz)
 			continue;
 		}
 		redisSetTimeout(c, tv);
-		r = redisCommand(c, "SENTINEL get-master-addr-by-name %s", kv->cfg->redis_master_name);
+		r = redisCommand(c, "SENTINEL get-master-addr-by-name %s",
+		    kv->cfg->redis_master_name);
 		if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
 		    r->element[0]->type == REDIS_REPLY_STRING &&
 		    r->element[1]->type == REDIS_REPLY_STRING &&
@@ -436,7 +437,8 @@ attempt(struct kv *kv, struct arena *a, const struct kv_cmd *cmds, size_t n, red
 	 * again who the master is.
 	 */
 	for (i = 0; i < n; i++)
-		if (out[i]->type == REDIS_REPLY_ERROR && (strncmp(out[i]->str, "READONLY", 8) == 0 ||
+		if (out[i]->type == REDIS_REPLY_ERROR &&
+		    (strncmp(out[i]->str, "READONLY", 8) == 0 ||
 		    strncmp(out[i]->str, "MASTERDOWN", 10) == 0 ||
 		    strncmp(out[i]->str, "LOADING", 7) == 0)) {
 			snprintf(kv->c->errstr, sizeof(kv->c->errstr), "%.100s", out[i]->str);
