@@ -233,6 +233,25 @@ test('Redis master killed under checks and logouts: fail closed, a new master, n
     assert.match(role, /^slave/, 'the old master rejoined as a replica');
 });
 
+test('an instance pointed at a Redis replica refuses to use it: checks 503, never an answer from it', async () => {
+    const token = await login('bob');
+    const master = await masterPort();
+    const replica = [BASE + 30, BASE + 31, BASE + 32].find((p) => p !== master);
+    assert.match(await redisCli(replica, 'ROLE'), /^slave/);
+    await ctl('replica-instance', 2, replica);
+    try {
+        const url = `http://127.0.0.1:${BASE + 63}`;
+        for (let k = 0; k < 6; k++) {
+            assert.equal((await check(url, token)).status, 503, 'a token check through a replica is refused');
+        }
+        assert.equal((await req(url, 'GET', '/readyz')).status, 503, 'not ready');
+        const log = await run('grep', ['-c', 'is not a master (ROLE: slave)', `${DIR}/log/gatehouse2.log`]);
+        assert.ok(Number(log) >= 1, 'the log says why');
+    } finally {
+        await ctl('kill-gatehouse', 2);
+    }
+});
+
 test('Galera node killed under write load: every write answered 2xx is on the survivors once; the node rejoins', async () => {
     const admin = await login('admin');
     const tag = `clw${Date.now()}`;
