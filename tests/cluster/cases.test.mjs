@@ -132,6 +132,24 @@ test('authorization changes made on one instance take effect on the other at onc
     }
 });
 
+test('a policy changed on one instance holds on the other at once (policy:gen)', async () => {
+    const admin = await login('admin', ONE[0]);
+    const put = (settings) => req(ONE[0], 'PUT', '/api/v1/organizations/1/policies/session',
+        { token: admin, body: { settings } });
+    const ttlOnB = async () => (await req(ONE[1], 'POST', '/api/v1/auth/login',
+        { body: { login: 'bob', password: PASSWORD } })).json?.expires_in;
+    try {
+        let r = await put({ access_token_ttl: 120 });
+        assert.equal(r.status, 200, `PUT the session policy: ${JSON.stringify(r.json)}`);
+        for (let k = 0; k < 4; k++) assert.equal(await ttlOnB(), 120, 'instance 1 logs in with the policy set on instance 0');
+        r = await put({ access_token_ttl: 180 });
+        assert.equal(r.status, 200);
+        for (let k = 0; k < 6; k++) assert.equal(await ttlOnB(), 180, 'and with its change, at once');
+    } finally {
+        await put({});
+    }
+});
+
 const metric = async (base, name) => {
     const r = await fetch(`${base}/metrics`).then((x) => x.text()).catch(() => '');
     const m = r.match(new RegExp(`^${name} (\\d+)`, 'm'));
