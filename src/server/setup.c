@@ -652,7 +652,10 @@ setup_main(int argc, char **argv)
 		} else if (s.group != NULL && *s.group != '\0') {
 			fprintf(stderr, "gatehouse: setup: --group %s: no such group\n", s.group);
 			return 1;
-		}
+		} else if (s.group == NULL)
+			fprintf(stderr, "gatehouse: setup: warning: no group gatehouse: the files will "
+			    "be root's alone (0600), which a service running as another user cannot "
+			    "read; create the service user first (docs/running.md) or give --group\n");
 	}
 
 	/* The configuration: the existing file, or a new one from the options. */

@@ -132,6 +132,26 @@ test('setup refuses a database that holds tables, with the existing user, and wr
     assert.deepEqual(fs.readdirSync(other), [], 'the secrets it had made are removed again');
 });
 
+test('setup with --jwt-alg ES256 generates a P-256 signing key in PEM that check-config accepts', async () => {
+    const dir = path.join(tmp, 'es256');
+    fs.mkdirSync(dir);
+    const c = path.join(dir, 'gatehouse.conf');
+    const r = await gatehouse(setupArgs(['--password-file', GOOD, '--jwt-alg', 'ES256'])
+        .map((a) => (a === conf ? c : a === DB ? `${DB}_es` : a === USER ? `${USER}e` : a)));
+    try {
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        const pem = fs.readFileSync(path.join(dir, 'jwt_key.pem'), 'utf8');
+        assert.match(pem, /^-----BEGIN PRIVATE KEY-----\n[\s\S]+-----END PRIVATE KEY-----\n$/);
+        assert.match(fs.readFileSync(c, 'utf8'), /^jwt_alg = ES256$/m);
+        assert.ok(!fs.existsSync(path.join(dir, 'jwt_secret')));
+        const cc = await gatehouse(['check-config', '-c', c]);
+        assert.equal(cc.code, 0, cc.stderr);
+    } finally {
+        await sql(`DROP DATABASE IF EXISTS ${DB}_es`).catch(() => {});
+        await sql(`DROP USER IF EXISTS '${USER}e'@'localhost'`).catch(() => {});
+    }
+});
+
 test('create-admin refuses a common password, and says what to do next', async () => {
     let r = await gatehouse(['create-admin', '-c', CONF, '--username', `ca-${tag}`, '--email', `ca-${tag}@example.com`], { input: 'password1234\n' });
     assert.equal(r.code, 1);
