@@ -827,7 +827,7 @@ setup_main(int argc, char **argv)
 	printf("created organization %s (id %lld) and its administrator %s (id %lld; "
 	    "platform_admin, org_admin of %s)\n", s.org_slug, oid, s.username, uid, s.org_slug);
 	printf("next: systemctl enable --now gatehouse (or gatehouse serve -c %s), put nginx in "
-	    "front (%s/examples/nginx.conf.example), and sign in as %s at %s/console/\n",
+	    "front (%s/examples/nginx.conf.example), and sign in as %s at %s/\n",
 	    s.config, GH_DOCDIR, s.username, final.public_url);
 	if (strcmp(final.public_url, "http://localhost:8080") == 0 ||
 	    strcmp(final.public_url, "http://localhost") == 0)
