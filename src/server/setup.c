@@ -276,22 +276,6 @@ ask(struct setup *s, const char **v, const char *flag, const char *prompt, const
 	return *v == NULL ? -1 : 0;
 }
 
-/* ^[a-z0-9][a-z0-9-]{1,62}$, not only digits: the rule of POST /organizations. */
-static int
-slug_ok(const char *v)
-{
-	size_t	 i;
-	int	 letter = 0;
-
-	for (i = 0; v[i] != '\0'; i++) {
-		if ((v[i] >= 'a' && v[i] <= 'z') || (i > 0 && v[i] == '-'))
-			letter = 1;
-		else if (!(v[i] >= '0' && v[i] <= '9'))
-			return 0;
-	}
-	return i >= 2 && i <= 63 && letter;
-}
-
 /* The administrator's password, checked; sodium_malloc'd.  NULL after saying why. */
 static char *
 password(struct setup *s, const struct gh_config *cfg, size_t *len)
@@ -698,7 +682,7 @@ setup_main(int argc, char **argv)
 	    ask(&s, &s.username, "--username", "username of its administrator", NULL) == -1 ||
 	    ask(&s, &s.email, "--email", "the administrator's email address", NULL) == -1)
 		goto out;
-	if (!slug_ok(s.org_slug)) {
+	if (!valid_slug(s.org_slug)) {
 		fprintf(stderr, "gatehouse: setup: --org-slug: 2-63 characters of a-z 0-9 and -, "
 		    "not only digits\n");
 		goto out;
