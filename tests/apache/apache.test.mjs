@@ -1,0 +1,171 @@
+// What differs with Apache in front (tests/apache/run starts it; GH_URL is Apache, in the mode
+// GH_APACHE_MODE: fcgid or proxy-fcgi): the security headers, each once, on Gatehouse's answers,
+// the console's files and Apache's own errors; the console and theme assets as static files;
+// the body limits (Gatehouse's 413 problem between body_limit and LimitRequestBody, Apache's 413
+// above); the FastCGI authorizer in front of an upstream (a POST with a body, forged identity
+// headers); /metrics from loopback. Every test name starts with "apache: " (the runner's filter).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+
+import { api, sql, URL_BASE, UPSTREAM_URL, STACK_DIR, REPO } from '../api/lib.mjs';
+import { mustLogin, bumpAuthz, uniq, show } from '../api/authlib.mjs';
+
+const MODE = process.env.GH_APACHE_MODE ?? 'unknown';
+const RUN = `ap-${uniq()}`;
+
+const SECURITY = {
+    'strict-transport-security': 'max-age=63072000; includeSubDomains',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+/** GET/POST with the raw header list (fetch joins repeated headers; this keeps them apart). */
+function raw(method, url, { headers = {}, body } = {}) {
+    return new Promise((resolve, reject) => {
+        const req = http.request(url, { method, headers }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => {
+                const list = {};
+                for (let i = 0; i < res.rawHeaders.length; i += 2) {
+                    const k = res.rawHeaders[i].toLowerCase();
+                    (list[k] ??= []).push(res.rawHeaders[i + 1]);
+                }
+                resolve({ status: res.statusCode, list, text: Buffer.concat(chunks).toString('utf8') });
+            });
+        });
+        req.on('error', reject);
+        if (body !== undefined) req.write(body);
+        req.end();
+    });
+}
+
+function onceEach(r, what) {
+    for (const [name, value] of Object.entries(SECURITY)) {
+        assert.deepEqual(r.list[name], [value], `${what}: ${name} once, got ${JSON.stringify(r.list[name])}`);
+    }
+    const csp = r.list['content-security-policy'] ?? [];
+    assert.equal(csp.length, 1, `${what}: one Content-Security-Policy, got ${csp.length}`);
+    assert.match(csp[0], /frame-ancestors 'none'/);
+}
+
+let bob;
+let mapping;
+before(async () => {
+    bob = await mustLogin('bob');
+});
+after(async () => {
+    if (mapping) {
+        await sql(`DELETE FROM permission_api_endpoints WHERE id = ${mapping}`);
+        await bumpAuthz();
+    }
+});
+
+test(`apache: security headers once each: Gatehouse's answers, its problems, static files, Apache's errors (${MODE})`, async () => {
+    onceEach(await raw('GET', `${URL_BASE}/healthz`), 'GET /healthz');
+    const me = await raw('GET', `${URL_BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${bob.token}` } });
+    assert.equal(me.status, 200, me.text);
+    onceEach(me, 'GET /api/v1/me');
+    const p = await raw('GET', `${URL_BASE}/api/v1/me`);
+    assert.equal(p.status, 401);
+    assert.match(p.list['content-type'][0], /^application\/problem\+json/);
+    onceEach(p, '401 problem from Gatehouse');
+    onceEach(await raw('GET', `${URL_BASE}/`), 'the console (/)');
+    const nf = await raw('GET', `${URL_BASE}/no-such-file-${RUN}.html`);
+    assert.equal(nf.status, 404);
+    onceEach(nf, "Apache's own 404");
+});
+
+test(`apache: the console's files are served with their types and caching (${MODE})`, async () => {
+    const index = await raw('GET', `${URL_BASE}/`);
+    assert.equal(index.status, 200);
+    assert.match(index.list['content-type'][0], /^text\/html/);
+    assert.equal(index.text, fs.readFileSync(path.join(REPO, 'www', 'index.html'), 'utf8'));
+    assert.deepEqual(index.list['cache-control'], ['no-cache']);
+    const refs = [...index.text.matchAll(/(?:src|href)="\/?([^"?#]+\.(js|css))"/g)].map((m) => m[1]);
+    assert.ok(refs.some((r) => r.endsWith('.js')) && refs.some((r) => r.endsWith('.css')), `index.html refers to js and css: ${refs}`);
+    for (const ref of refs) {
+        const r = await raw('GET', `${URL_BASE}/${ref}`);
+        assert.equal(r.status, 200, ref);
+        assert.match(r.list['content-type'][0], ref.endsWith('.js') ? /javascript/ : /^text\/css/, ref);
+        assert.equal(r.text, fs.readFileSync(path.join(REPO, 'www', ref), 'utf8'), ref);
+        assert.deepEqual(r.list['cache-control'], ['max-age=86400'], ref);
+    }
+});
+
+test(`apache: theme assets from the themes directory, cached 30 days (${MODE})`, async () => {
+    const dir = path.join(STACK_DIR, 'themes', RUN);
+    fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>\n';
+    fs.writeFileSync(path.join(dir, 'logo.svg'), svg, { mode: 0o644 });
+    try {
+        const r = await raw('GET', `${URL_BASE}/assets/themes/${RUN}/logo.svg`);
+        assert.equal(r.status, 200, r.text.slice(0, 200));
+        assert.match(r.list['content-type'][0], /^image\/svg\+xml/);
+        assert.equal(r.text, svg);
+        assert.deepEqual(r.list['cache-control'], ['max-age=2592000']);
+        onceEach(r, 'a theme asset');
+        assert.equal((await raw('GET', `${URL_BASE}/assets/themes/${RUN}/`)).status, 403, 'no directory listing');
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+});
+
+test(`apache: a body between body_limit and LimitRequestBody gets Gatehouse's 413 problem; above, Apache's 413 (${MODE})`, async () => {
+    for (const size of [70000, 200000, 1000000]) {
+        const body = JSON.stringify({ login: 'admin', password: 'x'.repeat(size) });
+        const r = await raw('POST', `${URL_BASE}/api/v1/auth/login`, {
+            headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+            body,
+        });
+        assert.equal(r.status, 413, `${size} bytes: ${r.status} ${r.text.slice(0, 200)}`);
+        assert.match(r.list['content-type'][0], /^application\/problem\+json/, `${size} bytes`);
+        assert.equal(JSON.parse(r.text).code, 'body_too_large', `${size} bytes`);
+    }
+    const big = 'x'.repeat(1048577);
+    const r = await raw('POST', `${URL_BASE}/api/v1/auth/login`, {
+        headers: { 'Content-Type': 'application/json', 'Content-Length': big.length },
+        body: big,
+    }).catch((e) => ({ status: 0, error: e.message }));
+    // Apache refuses it itself (and may close before reading it all: a reset is fine too).
+    assert.ok(r.status === 413 || r.status === 0, `over LimitRequestBody: ${r.status}`);
+});
+
+test(`apache: the FastCGI authorizer passes a POST with a body and replaces forged identity headers (${MODE})`, async () => {
+    const base = UPSTREAM_URL.replace(/\/+$/, '');
+    const prefix = new URL(base).pathname;
+    await sql(
+        `INSERT INTO permission_api_endpoints (permission_id, api_endpoint, http_method, description)
+         SELECT id, '${prefix}/${RUN}/**', 'POST', 'apache test ${RUN}' FROM permissions WHERE name = 'self.read'`,
+    );
+    mapping = Number((await sql(`SELECT id FROM permission_api_endpoints WHERE description = 'apache test ${RUN}'`))[0][0]);
+    await bumpAuthz();
+    const body = JSON.stringify({ hello: 'x'.repeat(5000) });
+    const res = await api('POST', `${base}/${RUN}/x`, {
+        token: bob.token,
+        raw: body,
+        headers: { 'Content-Type': 'application/json', 'X-Auth-User-Id': '999', 'X-Auth-Roles': 'platform_admin' },
+    });
+    assert.equal(res.status, 200, show(res));
+    assert.equal(res.json.upstream, 'echo');
+    assert.equal(res.json.method, 'POST');
+    assert.notEqual(res.json.x_auth_user_id, '999');
+    assert.match(res.json.x_auth_user_id, /^[0-9]+$/);
+    assert.ok(!String(res.json.x_auth_roles).includes('platform_admin'), res.json.x_auth_roles);
+    // Refused: the problem from Gatehouse, and the upstream never sees the request.
+    const no = await api('POST', `${base}/${RUN}/x`, { raw: body, headers: { 'Content-Type': 'application/json' } });
+    assert.equal(no.status, 401, show(no));
+    assert.doesNotMatch(no.text, /"upstream":"echo"/);
+});
+
+test(`apache: /metrics answers from loopback (${MODE})`, async () => {
+    const r = await raw('GET', `${URL_BASE}/metrics`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /gatehouse_/);
+});
