@@ -50,6 +50,7 @@ function onceEach(r, what) {
     for (const [name, value] of Object.entries(SECURITY)) {
         assert.deepEqual(r.list[name], [value], `${what}: ${name} once, got ${JSON.stringify(r.list[name])}`);
     }
+    assert.deepEqual(r.list.server, ['Apache'], `${what}: Server without versions (ServerTokens Prod)`);
     const csp = r.list['content-security-policy'] ?? [];
     assert.equal(csp.length, 1, `${what}: one Content-Security-Policy, got ${csp.length}`);
     assert.match(csp[0], /frame-ancestors 'none'/);
