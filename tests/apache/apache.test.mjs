@@ -15,6 +15,7 @@ import { api, sql, URL_BASE, UPSTREAM_URL, STACK_DIR, REPO } from '../api/lib.mj
 import { mustLogin, bumpAuthz, uniq, show } from '../api/authlib.mjs';
 
 const MODE = process.env.GH_APACHE_MODE ?? 'unknown';
+const FCGID = MODE.startsWith('fcgid');
 const RUN = `ap-${uniq()}`;
 
 const SECURITY = {
@@ -135,7 +136,7 @@ test(`apache: a body between body_limit and LimitRequestBody gets Gatehouse's 41
         headers: { 'Content-Type': 'application/json', 'Content-Length': big.length },
         body: big,
     }).catch((e) => ({ status: 0, error: e.message }));
-    if (MODE === 'fcgid') {
+    if (FCGID) {
         // mod_fcgid passes the request on without its body when LimitRequestBody refuses it:
         // Gatehouse then says the body is missing (docs/running.md).
         assert.equal(r.status, 400, `over LimitRequestBody: ${r.status} ${r.text?.slice(0, 200)}`);
@@ -186,7 +187,7 @@ test(`apache: a refusal of the authorizer: Gatehouse's 403 problem (proxy-fcgi),
     // No mapping for this path: Gatehouse refuses with 403 forbidden (deny by default).
     const res = await api('GET', `${base}/${RUN}-unmapped/x`, { token: bob.token });
     assert.doesNotMatch(res.text, /"upstream":"echo"/);
-    if (MODE === 'fcgid') {
+    if (FCGID) {
         assert.equal(res.status, 401, show(res));
         assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
         const errlog = fs.readFileSync(path.join(process.env.GH_APACHE_DIR, 'log', 'error.log'), 'utf8');
@@ -200,6 +201,28 @@ test(`apache: a refusal of the authorizer: Gatehouse's 403 problem (proxy-fcgi),
     const passed = await raw('GET', `${base}/${RUN}-unmapped/x`);
     assert.equal(passed.status, 401);
     onceEach(passed, 'a 401 of the authorizer');
+});
+
+test(`apache: mod_fcgid's Gatehouse processes run as the expected user (${MODE})`, { skip: !FCGID }, async () => {
+    const want = process.env.GH_APACHE_FCGID_USER;
+    const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${want}:`));
+    assert.ok(line, `user ${want}`);
+    const uid = Number(line.split(':')[2]);
+    const dir = process.env.GH_APACHE_DIR;
+    const uids = [];
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d))) {
+        let cmd;
+        try {
+            cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        } catch {
+            continue;
+        }
+        if (cmd[1] === 'worker' && cmd[2] === '-c' && String(cmd[3]).startsWith(`${dir}/`)) {
+            uids.push(Number(/^Uid:\s+([0-9]+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]));
+        }
+    }
+    assert.ok(uids.length > 0, 'mod_fcgid started Gatehouse processes');
+    assert.deepEqual([...new Set(uids)], [uid], `uids ${uids} (want ${want} = ${uid})`);
 });
 
 test(`apache: /metrics answers from loopback (${MODE})`, async () => {
