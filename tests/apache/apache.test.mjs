@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 
 import { api, sql, URL_BASE, UPSTREAM_URL, STACK_DIR, REPO } from '../api/lib.mjs';
@@ -78,10 +79,52 @@ test(`apache: security headers once each: Gatehouse's answers, its problems, sta
     assert.equal(p.status, 401);
     assert.match(p.list['content-type'][0], /^application\/problem\+json/);
     onceEach(p, '401 problem from Gatehouse');
+    assert.deepEqual(p.list['cache-control'], ['no-store'], 'one Cache-Control on a problem from Gatehouse');
+    assert.deepEqual(p.list['content-type'], ['application/problem+json'], 'one Content-Type on a problem from Gatehouse');
     onceEach(await raw('GET', `${URL_BASE}/`), 'the console (/)');
     const nf = await raw('GET', `${URL_BASE}/no-such-file-${RUN}.html`);
     assert.equal(nf.status, 404);
     onceEach(nf, "Apache's own 404");
+});
+
+/** An error Apache made itself, in Gatehouse's problem shape (ErrorDocument), not cached. */
+function apacheProblem(r, status, code, what) {
+    assert.equal(r.status, status, `${what}: ${r.status} ${r.text.slice(0, 200)}`);
+    assert.deepEqual(r.list['content-type'], ['application/problem+json'], what);
+    assert.deepEqual(r.list['cache-control'], ['no-store'], what);
+    const p = JSON.parse(r.text);
+    assert.equal(p.status, status, what);
+    assert.equal(p.code, code, what);
+    assert.equal(p.type, `https://gatehouse.dev/problems/${code}`, what);
+    assert.equal(typeof p.title, 'string', what);
+}
+
+/** Sends bytes as they are on a new connection; resolves with status, headers and body. */
+function rawSocket(bytes) {
+    const u = new URL(URL_BASE);
+    return new Promise((resolve, reject) => {
+        const sock = net.connect(Number(u.port), u.hostname, () => sock.end(bytes));
+        const chunks = [];
+        sock.on('data', (c) => chunks.push(c));
+        sock.on('error', reject);
+        sock.on('close', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const [head, ...body] = text.split('\r\n\r\n');
+            const lines = head.split('\r\n');
+            const list = {};
+            for (const l of lines.slice(1)) {
+                const i = l.indexOf(':');
+                (list[l.slice(0, i).toLowerCase()] ??= []).push(l.slice(i + 1).trim());
+            }
+            resolve({ status: Number(lines[0].split(' ')[1]), list, text: body.join('\r\n\r\n') });
+        });
+    });
+}
+
+test(`apache: Apache's own errors are problems: 404, 405, 400 (${MODE})`, async () => {
+    apacheProblem(await raw('GET', `${URL_BASE}/no-such-file-${RUN}.html`), 404, 'not_found', 'a missing file');
+    apacheProblem(await raw('DELETE', `${URL_BASE}/index.html`), 405, 'method_not_allowed', 'DELETE of a static file');
+    apacheProblem(await rawSocket('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nno colon here\r\n\r\n'), 400, 'bad_request', 'a malformed header');
 });
 
 test(`apache: the console's files are served with their types and caching (${MODE})`, async () => {
@@ -144,6 +187,7 @@ test(`apache: a body between body_limit and LimitRequestBody gets Gatehouse's 41
     } else {
         // Apache refuses it itself (and may close before reading it all: a reset is fine too).
         assert.ok(r.status === 413 || r.status === 0, `over LimitRequestBody: ${r.status}`);
+        if (r.status === 413) apacheProblem(r, 413, 'body_too_large', 'over LimitRequestBody');
     }
 });
 
@@ -182,14 +226,16 @@ test(`apache: the FastCGI authorizer passes a POST with a body and replaces forg
     assert.doesNotMatch(out.text, /"upstream":"echo"/);
 });
 
-test(`apache: a refusal of the authorizer: Gatehouse's 403 problem (proxy-fcgi), mod_fcgid's 401 (fcgid) (${MODE})`, async () => {
+test(`apache: a refusal of the authorizer: Gatehouse's 403 problem (proxy-fcgi), Apache's 401 problem (fcgid) (${MODE})`, async () => {
     const base = UPSTREAM_URL.replace(/\/+$/, '');
     // No mapping for this path: Gatehouse refuses with 403 forbidden (deny by default).
     const res = await api('GET', `${base}/${RUN}-unmapped/x`, { token: bob.token });
     assert.doesNotMatch(res.text, /"upstream":"echo"/);
     if (FCGID) {
         assert.equal(res.status, 401, show(res));
-        assert.match(res.headers.get('content-type') ?? '', /^text\/html/);
+        // Apache's own 401 (ErrorDocument): the generic problem, not Gatehouse's 403.
+        assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+        assert.equal(res.json?.code, 'unauthorized', show(res));
         const errlog = fs.readFileSync(path.join(process.env.GH_APACHE_DIR, 'log', 'error.log'), 'utf8');
         assert.match(errlog, new RegExp(`Access check to access ${base.replace(/^http:\/\/[^/]+/, '')}/${RUN}-unmapped/x failed, reason: script returned status 403`));
     } else {
