@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ const struct config_key config_keys[] = {
 	  "listen(2) backlog of the FastCGI socket" },
 	{ "socket_mode", CONF_INT, "0660", OFF(socket_mode), 0, 0777,
 	  "permissions of a unix socket (octal)" },
+	{ "socket_group", CONF_STR, NULL, OFF(socket_group), 0, 0,
+	  "group (name or number) given to the unix sockets of listen and check_listen, between "
+	  "bind and listen, so that the web server's user (www-data) can connect with socket_mode "
+	  "0660; Gatehouse's user must be root or a member of that group (systemd "
+	  "SupplementaryGroups=).  Empty = the group Gatehouse runs as.  Takes effect at start, "
+	  "not on reload" },
 	{ "workers", CONF_INT, "0", OFF(workers), 0, 1024,
 	  "worker processes; 0 = number of CPUs" },
 	{ "max_requests", CONF_INT, "0", OFF(max_requests), 0, BIG,
@@ -381,6 +388,25 @@ origins_ok(const char *s)
 /* Set while config_load_unchecked runs: the _file keys' files need not exist yet. */
 static int	 skip_files;
 
+/* socket_group: a group name, or a number; -1 when empty.  -2 when no such group. */
+static long long
+group_id(const char *g)
+{
+	struct group	*gr;
+	char		*end;
+	long long	 n;
+
+	if (g == NULL)
+		return -1;
+	if ((gr = getgrnam(g)) != NULL)
+		return (long long)gr->gr_gid;
+	errno = 0;
+	n = strtoll(g, &end, 10);
+	if (*g >= '0' && *g <= '9' && *end == '\0' && errno == 0 && n >= 0 && n < 0xffffffffLL)
+		return n;
+	return -2;
+}
+
 static int
 check(struct gh_config *c, char *err, size_t el)
 {
@@ -408,6 +434,10 @@ check(struct gh_config *c, char *err, size_t el)
 	    (!socket_addr_ok(c->check_listen) || strcmp(c->check_listen, c->listen) == 0)) {
 		snprintf(err, el, "key 'check_listen': expected unix:/absolute/path or host:port, "
 		    "other than listen");
+		return -1;
+	}
+	if ((c->socket_gid = group_id(c->socket_group)) == -2) {
+		snprintf(err, el, "key 'socket_group': no such group '%.64s'", c->socket_group);
 		return -1;
 	}
 	if (c->log_level == NULL || log_level_parse(c->log_level, &lvl) == -1) {

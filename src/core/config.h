@@ -18,6 +18,8 @@ struct gh_config {
 	char		*listen;
 	long long	 listen_backlog;
 	long long	 socket_mode;
+	char		*socket_group;
+	long long	 socket_gid;		/* resolved from socket_group by config_load; -1 = none */
 	long long	 workers;		/* 0 = number of CPUs, resolved by config_load */
 	long long	 max_requests;
 	long long	 worker_connections;

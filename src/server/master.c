@@ -97,6 +97,16 @@ master_listen(const struct gh_config *cfg, const char *addr)
 			unlink(path);
 		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 			goto err;
+		/* Group before mode, and both before listen: nobody connects in between. */
+		if (cfg->socket_gid >= 0 &&
+		    chown(path, (uid_t)-1, (gid_t)cfg->socket_gid) == -1) {
+			log_error("listen: %s: socket_group %s: %s%s", path, cfg->socket_group,
+			    strerror(errno), errno == EPERM ? " (Gatehouse's user must be root or "
+			    "a member of that group)" : "");
+			close(fd);
+			unlink(path);
+			return -1;
+		}
 		if (chmod(path, (mode_t)cfg->socket_mode) == -1)
 			goto err;
 	} else {
