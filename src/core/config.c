@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ const struct config_key config_keys[] = {
 	  "listen(2) backlog of the FastCGI socket" },
 	{ "socket_mode", CONF_INT, "0660", OFF(socket_mode), 0, 0777,
 	  "permissions of a unix socket (octal)" },
+	{ "socket_group", CONF_STR, NULL, OFF(socket_group), 0, 0,
+	  "group (name or number) given to the unix sockets of listen and check_listen, between "
+	  "bind and listen, so that the web server's user (www-data) can connect with socket_mode "
+	  "0660; Gatehouse's user must be root or a member of that group (systemd "
+	  "SupplementaryGroups=).  Empty = the group Gatehouse runs as.  Takes effect at start, "
+	  "not on reload" },
 	{ "workers", CONF_INT, "0", OFF(workers), 0, 1024,
 	  "worker processes; 0 = number of CPUs" },
 	{ "max_requests", CONF_INT, "0", OFF(max_requests), 0, BIG,
@@ -48,7 +55,8 @@ const struct config_key config_keys[] = {
 	{ "pid_file", CONF_STR, NULL, OFF(pid_file), 0, 0,
 	  "file the master writes its pid to; empty = none" },
 	{ "log_file", CONF_STR, NULL, OFF(log_file), 0, 0,
-	  "log file (JSON lines); empty = standard error; reopened on SIGUSR1" },
+	  "log file (JSON lines); empty, `-` or `stderr` = standard error (the journal under "
+	  "systemd); a file is reopened on SIGUSR1 (logrotate)" },
 	{ "log_level", CONF_STR, "info", OFF(log_level), 0, 0,
 	  "error, warn, info (one line per request) or debug" },
 	{ "log_buffer", CONF_INT, "16384", OFF(log_buffer), 0, 1048576,
@@ -435,6 +443,28 @@ origins_ok(const char *s)
 	}
 }
 
+/* Set while config_load_unchecked runs: the _file keys' files need not exist yet. */
+static int	 skip_files;
+
+/* socket_group: a group name, or a number; -1 when empty.  -2 when no such group. */
+static long long
+group_id(const char *g)
+{
+	struct group	*gr;
+	char		*end;
+	long long	 n;
+
+	if (g == NULL)
+		return -1;
+	if ((gr = getgrnam(g)) != NULL)
+		return (long long)gr->gr_gid;
+	errno = 0;
+	n = strtoll(g, &end, 10);
+	if (*g >= '0' && *g <= '9' && *end == '\0' && errno == 0 && n >= 0 && n < 0xffffffffLL)
+		return n;
+	return -2;
+}
+
 static int
 check(struct gh_config *c, char *err, size_t el)
 {
@@ -447,7 +477,7 @@ check(struct gh_config *c, char *err, size_t el)
 
 	for (i = 0; i < config_nkeys; i++) {
 		k = &config_keys[i];
-		if (k->type != CONF_FILE)
+		if (k->type != CONF_FILE || skip_files)
 			continue;
 		sp = str_field(c, k);
 		if (*sp != NULL && access(*sp, R_OK) == -1) {
@@ -463,6 +493,10 @@ check(struct gh_config *c, char *err, size_t el)
 	    (!socket_addr_ok(c->check_listen) || strcmp(c->check_listen, c->listen) == 0)) {
 		snprintf(err, el, "key 'check_listen': expected unix:/absolute/path or host:port, "
 		    "other than listen");
+		return -1;
+	}
+	if ((c->socket_gid = group_id(c->socket_group)) == -2) {
+		snprintf(err, el, "key 'socket_group': no such group '%.64s'", c->socket_group);
 		return -1;
 	}
 	if (c->log_level == NULL || log_level_parse(c->log_level, &lvl) == -1) {
@@ -566,6 +600,17 @@ config_load(struct gh_config *c, const char *path, char *err, size_t el)
 fail:
 	config_free(c);
 	return -1;
+}
+
+int
+config_load_unchecked(struct gh_config *c, const char *path, char *err, size_t el)
+{
+	int	 rc;
+
+	skip_files = 1;
+	rc = config_load(c, path, err, el);
+	skip_files = 0;
+	return rc;
 }
 
 void

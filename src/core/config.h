@@ -18,6 +18,8 @@ struct gh_config {
 	char		*listen;
 	long long	 listen_backlog;
 	long long	 socket_mode;
+	char		*socket_group;
+	long long	 socket_gid;		/* resolved from socket_group by config_load; -1 = none */
 	long long	 workers;		/* 0 = number of CPUs, resolved by config_load */
 	long long	 max_requests;
 	long long	 worker_connections;
@@ -124,6 +126,11 @@ extern const size_t config_nkeys;
  * the key (and file:line) to err and returns -1; *cfg is then released.
  */
 int	 config_load(struct gh_config *cfg, const char *path, char *err, size_t errlen);
+/*
+ * config_load, except that the files named by _file keys need not exist yet (gatehouse setup
+ * reads where to create them).
+ */
+int	 config_load_unchecked(struct gh_config *cfg, const char *path, char *err, size_t errlen);
 void	 config_free(struct gh_config *cfg);
 
 /*

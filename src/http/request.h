@@ -72,6 +72,14 @@ struct request {
 	const char		*query;		/* raw query string or "" */
 	const char		*request_id;
 	const char		*client_ip;
+	/*
+	 * The FastCGI AUTHORIZER role (Apache mod_authnz_fcgi, mod_fcgid FcgidAccessChecker): the
+	 * parameters describe the request to authorize, kept here; the request itself is served as
+	 * the token check (GET /api/v1/auth/check).
+	 */
+	int			 authorizer;
+	const char		*orig_method;
+	const char		*orig_uri;
 
 	char			*body;		/* NUL-terminated, or NULL */
 	size_t			 body_len;

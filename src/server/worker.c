@@ -164,6 +164,7 @@ serve(struct worker *w, FCGX_Request *fr)
 {
 	struct request	 req;
 	struct log_access la;
+	const char	*role;
 	char		*out;
 	size_t		 len;
 
@@ -179,7 +180,21 @@ serve(struct worker *w, FCGX_Request *fr)
 	req_set_request_id(&req, req_header(&req, "X-Request-Id"));
 	log_set_request_id(req.request_id);
 
-	read_body(w, &req, fr->in);
+	/*
+	 * An authorizer is asked about another request (its method and URI are the parameters) and
+	 * gets no body, whatever CONTENT_LENGTH says: it answers the token check's question.  libfcgi
+	 * sets FCGI_ROLE from the record that opens the request; a client cannot send it.
+	 */
+	role = req_env(&req, "FCGI_ROLE");
+	if (role != NULL && strcmp(role, "AUTHORIZER") == 0) {
+		req.authorizer = 1;
+		req.orig_method = req.method_str;
+		req.orig_uri = req.uri;
+		req.method_str = "GET";
+		req.method = HTTP_GET;
+		req.uri = "/api/v1/auth/check";
+	} else
+		read_body(w, &req, fr->in);
 	worker_handle(w, &req);
 	if (db_in_tx(w->db)) {
 		/* A handler returned inside a transaction: its row locks must not outlive it. */
