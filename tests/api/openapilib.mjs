@@ -157,6 +157,7 @@ export function checkResponse(method, url, res, rawPath = null) {
         body: res.json ?? (type.startsWith('text/') ? res.text.slice(0, 200) : null) });
 
     if (process.env.GH_OPENAPI_CHECK === '0') return;
+    if (!res.headers.has('x-request-id')) throw new Error(`OpenAPI: ${where}: no X-Request-Id (every answer has one)`);
     let respParts;
     let resp;
     if (op) {
@@ -215,8 +216,11 @@ export function checkResponse(method, url, res, rawPath = null) {
     if (!v(body)) {
         throw new Error(`OpenAPI: ${where}: the body does not match the document: ${describe(v.errors)}; body: ${res.text.slice(0, 400)}`);
     }
-    // A problem's status member is the HTTP status.
-    if (type === 'application/problem+json' && body && body.status !== res.status) {
-        throw new Error(`OpenAPI: ${where}: problem status ${body.status} differs from the HTTP status`);
+    // A problem's status member is the HTTP status, and its type names its code.
+    if (type === 'application/problem+json' && body) {
+        if (body.status !== res.status) throw new Error(`OpenAPI: ${where}: problem status ${body.status} differs from the HTTP status`);
+        if (body.type !== `https://gatehouse.dev/problems/${body.code}`) {
+            throw new Error(`OpenAPI: ${where}: problem type ${body.type} does not name its code ${body.code}`);
+        }
     }
 }
