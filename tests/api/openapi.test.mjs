@@ -58,7 +58,9 @@ test('public routes, and only they, have no security requirement; the others nee
         assert.ok(Object.keys(op.responses).some((s) => s.startsWith('4')), `${r.method} ${r.pattern}: no 4xx`);
         assert.ok(op.responses['500'], `${r.method} ${r.pattern}: no 500`);
         if (!isPublic && r.auth !== 'own') assert.ok(op.responses['401'] && op.responses['403'], `${r.method} ${r.pattern}: 401 and 403`);
-        if (r.body) assert.ok(op.responses['413'] && op.responses['415'], `${r.method} ${r.pattern}: 413 and 415`);
+        // A body over body_limit is refused on every route, one that reads none included.
+        assert.ok(op.responses['413'] && op.responses['414'] && op.responses['400'], `${r.method} ${r.pattern}: 400, 413, 414`);
+        if (r.body) assert.ok(op.responses['415'], `${r.method} ${r.pattern}: 415`);
     }
 });
 
@@ -139,6 +141,9 @@ test('the response check refuses an undocumented status, a wrong body, a wrong t
     assert.throws(() => checkResponse('GET', `${BASE}/healthz`, noRid), /X-Request-Id/);
     // A 204 has no body.
     assert.throws(() => checkResponse('POST', `${BASE}/api/v1/auth/logout`, fake(204, '{}')), /a body where none is allowed/);
+    // nginx's gateway problems are not an operation's answers, but they are problems.
+    checkResponse('GET', `${BASE}/api/v1/me`, fake(502, problem(502, 'upstream_unavailable'), 'application/problem+json'));
+    assert.throws(() => checkResponse('GET', `${BASE}/api/v1/me`, fake(502, '<html>', 'text/html')), /status 502 is not documented/);
     // Paths outside Gatehouse (the console, the protected upstream) are not checked.
     checkResponse('GET', `${BASE}/upstream/x`, fake(200, { anything: true }));
     checkResponse('GET', `${BASE}/index.html`, fake(200, '<html>', 'text/html'));

@@ -11,7 +11,8 @@
 //   - the path and method match an operation: that operation's response for the status;
 //   - the path matches a path item but not the method: 405 with the problem body;
 //   - no path item matches (an unknown path, a path the server refuses as bad_path): a problem
-//     body whose code agrees with its status, as every non-route answer is.
+//     body whose code agrees with its status, as every non-route answer is; so are nginx's own
+//     gateway answers (502, 504, 503 upstream_unavailable) whatever the path.
 // HEAD is checked as the GET operation, without a body.
 //
 // GH_OPENAPI_RECORD=FILE appends one JSON line per checked response ({method, path, status,
@@ -160,7 +161,11 @@ export function checkResponse(method, url, res, rawPath = null) {
     if (!res.headers.has('x-request-id')) throw new Error(`OpenAPI: ${where}: no X-Request-Id (every answer has one)`);
     let respParts;
     let resp;
-    if (op) {
+    // nginx's own answers when Gatehouse cannot (502, 504; 503 upstream_unavailable) are not an
+    // operation's: they are checked as the problems of components/responses/RouteProblem.
+    const gateway = type === 'application/problem+json' && (res.status === 502 || res.status === 504 ||
+        (res.status === 503 && /"code":"upstream_unavailable"/.test(res.text)));
+    if (op && !gateway) {
         const code = String(res.status);
         const responses = op.responses ?? {};
         const rkey = code in responses ? code : `${code[0]}XX` in responses ? `${code[0]}XX` : null;
@@ -170,7 +175,7 @@ export function checkResponse(method, url, res, rawPath = null) {
         }
         ({ obj: resp, parts: respParts } = deref(st.doc, responses[rkey], ['paths', item.tpl, opKey, 'responses', rkey]));
     } else {
-        // Not an operation: every such answer is a problem (404, 405, 400 bad_path, 414, 413...).
+        // Not an operation (or nginx's gateway answer): a problem (404, 405, 400 bad_path, 414, 502...).
         ({ obj: resp, parts: respParts } = deref(st.doc, { $ref: '#/components/responses/RouteProblem' }, []));
         if (!resp) throw new Error('OpenAPI: the document lacks components/responses/RouteProblem');
         if (res.status < 400) {
