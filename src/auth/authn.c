@@ -41,6 +41,7 @@ load_keys(struct worker *w)
 	keys[0].alg = c->jwt_alg;
 	keys[0].path = strcmp(c->jwt_alg, "HS256") == 0 ? c->jwt_secret_file : c->jwt_key_file;
 	keys[0].sign = 1;
+	keys[0].id = 0;
 	if (keys[0].path == NULL) {
 		log_error("config: key '%s': required with jwt_alg = %s",
 		    strcmp(c->jwt_alg, "HS256") == 0 ? "jwt_secret_file" : "jwt_key_file", c->jwt_alg);
@@ -70,8 +71,17 @@ load_keys(struct worker *w)
 			keys[n].alg = alg;
 			keys[n].path = path;
 			keys[n].sign = 0;
+			keys[n].id = 0;
 			n++;
 		}
+	}
+	if (c->oidc_key_file != NULL && n < 16) {
+		keys[n].kid = c->oidc_kid;
+		keys[n].alg = c->oidc_alg;
+		keys[n].path = c->oidc_key_file;
+		keys[n].sign = 0;
+		keys[n].id = 1;
+		n++;
 	}
 	rc = token_keyset_load(&w->keys, keys, n, err, sizeof(err));
 	free(list);
