@@ -824,7 +824,7 @@ authorize(struct request *req, int form)
 		if (a.after != NULL) {
 			if (s.auth_time < a.after_v)
 				found = 0;
-		} else if (a.login || (a.max_age_v >= 0 && now - s.auth_time > a.max_age_v))
+		} else if (a.login || (a.max_age_v >= 0 && now - s.auth_time >= a.max_age_v))
 			found = 0;
 	}
 	if (!found) {
