@@ -184,7 +184,9 @@ async function draw(seq) {
     closeMenu();
 
     if (PUBLIC[path]) {
-        if (path === '/login' && signedIn()) {
+        // A sign-in asked by an application (?return=) is shown even to a signed-in console:
+        // the login sets the browser session cookie the authorization endpoint needs.
+        if (path === '/login' && signedIn() && !query.get('return')) {
             navigate(wanted || firstRoute() || '/account/profile');
             return;
         }
