@@ -282,6 +282,16 @@ publish_off(struct request *req, const char *client_id, int off, int forever)
 	    arena_printf(req->arena, "%lld", t));
 }
 
+/* Tell every worker its cached clients are stale (INCR oidc:gen), after a commit. */
+static void
+bump_gen(struct request *req)
+{
+	redisReply	*r;
+
+	if (kv_run(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_OIDC_GEN]) != GH_OK)
+		log_warn("oidc: cannot move oidc:gen; cached clients live up to 30 s");
+}
+
 enum gh_err
 api_clients_list(struct request *req)
 {
@@ -450,6 +460,7 @@ api_client_update(struct request *req)
 	if ((err = client_load(req, id, 0, "clients.manage", &c)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	bump_gen(req);
 	if (had_cc && !oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0)
 		(void)session_pv_publish(req, c.service_user_id);
 	if (was != c.enabled && (err = publish_off(req, c.client_id, !c.enabled, 1)) != GH_OK)
@@ -484,6 +495,7 @@ api_client_delete(struct request *req)
 	(void)audit_change(req, "oidc_client.delete", "oidc_client", id, c.organization_id, NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	bump_gen(req);
 	if ((err = publish_off(req, c.client_id, 1, 0)) != GH_OK)
 		return req_fail(req, err, NULL, "the client was deleted but the token store is "
 		    "unreachable; its tokens are refused until it returns");
@@ -532,6 +544,7 @@ api_client_rotate(struct request *req)
 	if ((err = client_load(req, id, 0, "clients.manage", &c)) != GH_OK ||
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	bump_gen(req);
 	if (overlap == 0 && c.service_user_id > 0 &&
 	    (err = session_pv_publish(req, c.service_user_id)) != GH_OK)
 		return req_fail(req, err, NULL, "the secret was rotated but the token store is "
@@ -565,6 +578,7 @@ api_client_end_previous(struct request *req)
 	    c.organization_id, NULL);
 	if ((err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
+	bump_gen(req);
 	if (c.service_user_id > 0 && (err = session_pv_publish(req, c.service_user_id)) != GH_OK)
 		return req_fail(req, err, NULL, "the overlap ended but the token store is "
 		    "unreachable; tokens are refused until it returns");

@@ -281,6 +281,84 @@ listed(const char *list, const char *uri)
 
 /* ---- client authentication ---- */
 
+/*
+ * The clients this worker authenticated lately, so that introspection and client_credentials
+ * read no SQL for the client: an entry is used while oidc:gen (a kept key, moved by every change
+ * of a client: api/clients.c) holds the value it was read under, for CC_MAX_AGE seconds at most
+ * (which bounds how long a lapsed secret overlap may still be honoured).
+ */
+#define CC_SLOTS	64
+#define CC_MAX_AGE	30
+
+struct cc_ent {
+	char			 client_id[65];
+	char			 gen[48];
+	time_t			 at;
+	struct oidc_client	 c;
+	char			*strs;		/* malloc: the strings of c */
+};
+
+static struct cc_ent	 cc_cache[CC_SLOTS];
+
+#define CC_LEN(e, k, m, sql)	CC_LEN_##k(m)
+#define CC_LEN_STR(m)		n += src->m != NULL ? strlen(src->m) + 1 : 0;
+#define CC_LEN_INT(m)
+#define CC_LEN_BOOL(m)
+#define CC_CPY(e, k, m, sql)	CC_CPY_##k(m)
+#define CC_CPY_STR(m)		if (src->m != NULL) { size_t l_ = strlen(src->m) + 1; \
+				    memcpy(p, src->m, l_); dst->m = p; p += l_; } else dst->m = NULL;
+#define CC_CPY_INT(m)		dst->m = src->m;
+#define CC_CPY_BOOL(m)		dst->m = src->m;
+
+static void
+cc_put(struct cc_ent *e, const struct oidc_client *src, const char *gen)
+{
+	struct oidc_client	*dst = &e->c;
+	size_t			 n = 0;
+	char			*p;
+
+	OIDC_CLIENT_COLUMNS(CC_LEN)
+	free(e->strs);
+	e->client_id[0] = '\0';
+	if ((e->strs = p = malloc(n + 1)) == NULL)
+		return;
+	OIDC_CLIENT_COLUMNS(CC_CPY)
+	snprintf(e->client_id, sizeof(e->client_id), "%s", src->client_id);
+	snprintf(e->gen, sizeof(e->gen), "%s", gen);
+	e->at = time(NULL);
+}
+
+/* The client of that client_id, from this worker's cache or MySQL (then cached). */
+static enum gh_err
+client_get(struct request *req, const char *id, struct oidc_client *c)
+{
+	const char		*key = kv_prefixes[KV_OIDC_GEN], *gen = NULL;
+	unsigned long long	 h = 1469598103934665603ULL;
+	struct cc_ent		*e;
+	const char		*p;
+	enum gh_err		 err;
+	int			 hit;
+	time_t			 now = time(NULL);
+
+	if (kv_mget(req->w->kv, req->arena, 1, &key, &gen, &hit) != GH_OK)
+		gen = NULL;
+	for (p = id; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	e = &cc_cache[h % CC_SLOTS];
+	if (gen == NULL)
+		gen = "";
+	if (e->strs != NULL && strcmp(e->client_id, id) == 0 && strcmp(e->gen, gen) == 0 &&
+	    now >= e->at && now - e->at < CC_MAX_AGE) {
+		*c = e->c;
+		return GH_OK;
+	}
+	if ((err = store_oidc_client_by_client_id(req->w->db, req->arena, id, c)) != GH_OK)
+		return err;
+	if (strlen(gen) < sizeof(e->gen) && strlen(id) < sizeof(e->client_id))
+		cc_put(e, c, gen);
+	return GH_OK;
+}
+
 /* Constant-time comparison of a presented secret's hash with a stored one (hex). */
 static int
 secret_matches(const char *hash_hex, const char *stored_hex)
@@ -334,7 +412,7 @@ client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok)
 	}
 	if (id == NULL || *id == '\0' || strlen(id) > 64)
 		return oauth_error(req, 401, "invalid_client", "client authentication is required");
-	err = store_oidc_client_by_client_id(req->w->db, req->arena, id, c);
+	err = client_get(req, id, c);
 	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !c->enabled))
 		return oauth_error(req, 401, "invalid_client", "unknown or disabled client");
 	if (err != GH_OK)
@@ -1262,10 +1340,48 @@ api_oidc_token(struct request *req)
 
 /* ---- userinfo ---- */
 
+/*
+ * The cached userinfo, as the cached /me (api/me.c, docs/tokens.md "The cached /me"): the last
+ * answers of this worker by user, organization and scope, served again while the user's profile
+ * tag (session_profile_tag: uv:<user>, me:gen, authz:gen, kept keys) and the token's
+ * permission and membership versions are those it was made under, for 60 s at most.
+ */
+#define UI_SLOTS	256
+#define UI_BODY_MAX	2048
+#define UI_TAG_MAX	96
+#define UI_MAX_AGE	60
+
+struct ui_ent {
+	long long	 user, org, pv, mv;
+	time_t		 at;
+	char		 scope[160];
+	char		 tag[UI_TAG_MAX];
+	char		 body[UI_BODY_MAX];
+	size_t		 len;
+};
+
+static struct ui_ent	*ui_cache;
+
+static struct ui_ent *
+ui_slot(const struct request *req)
+{
+	unsigned long long	 h = (unsigned long long)req->auth.user_id * 0x9e3779b97f4a7c15ULL ^
+				    (unsigned long long)req->auth.org_id * 0xc2b2ae3d27d4eb4fULL;
+	const char		*p;
+
+	for (p = req->auth.scope; p != NULL && *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	if (ui_cache == NULL && (ui_cache = calloc(UI_SLOTS, sizeof(*ui_cache))) == NULL)
+		return NULL;
+	return &ui_cache[(h >> 32) % UI_SLOTS];
+}
+
 enum gh_err
 api_oidc_userinfo(struct request *req)
 {
-	const char	*tok = NULL, *h = req_header(req, "Authorization");
+	const char	*tok = NULL, *h = req_header(req, "Authorization"), *tag;
+	struct ui_ent	*e;
+	time_t		 now = time(NULL);
 	cJSON		*o;
 	enum gh_err	 err;
 
@@ -1279,12 +1395,37 @@ api_oidc_userinfo(struct request *req)
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "userinfo needs a token issued with "
 		    "the openid scope");
 	}
+	tag = session_profile_tag(req, req->auth.user_id);
+	e = ui_slot(req);
+	if (tag != NULL && e != NULL && e->len > 0 && e->user == req->auth.user_id &&
+	    e->org == req->auth.org_id && e->pv == req->auth.pv && e->mv == req->auth.mv &&
+	    strcmp(e->scope, req->auth.scope) == 0 && strcmp(e->tag, tag) == 0 && now >= e->at &&
+	    now - e->at < UI_MAX_AGE) {
+		req->status = 200;
+		req->body_out = arena_strndup(req->arena, e->body, e->len);
+		req->body_out_len = e->len;
+		req->content_type = "application/json";
+		return GH_OK;
+	}
 	o = api_object(req);
 	cJSON_AddStringToObject(o, "sub", arena_printf(req->arena, "%lld", req->auth.user_id));
 	if ((err = user_claims(req, o, req->auth.user_id, req->auth.scope, req->auth.org_id, NULL,
 	    req->auth.roles)) != GH_OK)
 		return err;
 	resp_json(req, 200, o);
+	if (tag == NULL || e == NULL || req->status != 200 || req->body_out == NULL ||
+	    req->body_out_len >= UI_BODY_MAX || strlen(tag) >= UI_TAG_MAX ||
+	    strlen(req->auth.scope) >= sizeof(e->scope))
+		return GH_OK;
+	memcpy(e->body, req->body_out, req->body_out_len);
+	e->len = req->body_out_len;
+	e->user = req->auth.user_id;
+	e->org = req->auth.org_id;
+	e->pv = req->auth.pv;
+	e->mv = req->auth.mv;
+	e->at = now;
+	memcpy(e->scope, req->auth.scope, strlen(req->auth.scope) + 1);
+	memcpy(e->tag, tag, strlen(tag) + 1);
 	return GH_OK;
 }
 

@@ -100,7 +100,7 @@ authn_init(struct worker *w)
 	 * and those of /me's profile versions and of the policy look-ups (session.c, policy.c).
 	 */
 	static const enum kv_key kinds[] = { KV_BL, KV_BLS, KV_PV, KV_MV, KV_AUTHZ_GEN, KV_UV,
-	    KV_ME_GEN, KV_POLICY_GEN, KV_OIDC_OFF };
+	    KV_ME_GEN, KV_POLICY_GEN, KV_OIDC_OFF, KV_OIDC_GEN };
 	static const char	*kept[sizeof(kinds) / sizeof(kinds[0])];
 	size_t			 i;
 

@@ -1000,8 +1000,17 @@ header(const struct token_keyset *ks, const cJSON *h, const struct token_key **k
 		return TOKEN_BAD_TYPE;
 	*key = NULL;
 	if (kid == NULL) {
-		if (ks->n == 1)
-			*key = &ks->keys[0];
+		/* Only with a single key for access tokens (the ID-token key aside). */
+		const struct token_key *only = NULL;
+		size_t n = 0;
+
+		for (i = 0; i < ks->n; i++)
+			if (ks->keys[i].sign || !ks->keys[i].id) {
+				only = &ks->keys[i];
+				n++;
+			}
+		if (n == 1)
+			*key = only;
 	} else
 		for (i = 0; i < ks->n; i++)
 			if (strcmp(ks->keys[i].kid, kid->valuestring) == 0)

@@ -649,6 +649,7 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_OIDC_CODE] = "oc:",
 	[KV_OIDC_USED] = "ocx:",
 	[KV_OIDC_OFF] = "ocd:",
+	[KV_OIDC_GEN] = "oidc:gen",
 };
 
 const char *

@@ -51,6 +51,7 @@ enum kv_key {
 	KV_OIDC_CODE,		/* oc:<hash>		an authorization code, until it is exchanged */
 	KV_OIDC_USED,		/* ocx:<hash>		what an exchanged code issued (reuse revokes it) */
 	KV_OIDC_OFF,		/* ocd:<client_id>	a disabled or deleted client: its tokens refused */
+	KV_OIDC_GEN,		/* oidc:gen		generation of the clients (the workers' caches) */
 	KV_KEY__MAX
 };
 

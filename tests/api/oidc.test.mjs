@@ -376,8 +376,15 @@ describe('client admin API', () => {
         const bob = await mustLogin('bob');
         assert.equal((await api('GET', CLIENTS, { token: bob.token })).status, 403);
         assert.equal((await api('POST', CLIENTS, { token: bob.token, body: { name: 'x', redirect_uris: [CB] } })).status, 403);
-        const list = await api('GET', CLIENTS, { token: await admin() });
-        assert.ok(list.json.items.some((x) => x.id === c.id));
+        // The list pages by id: follow next_cursor to the new client.
+        let found = false;
+        for (let url = `${CLIENTS}?limit=200`; url && !found;) {
+            const list = await api('GET', url, { token: await admin() });
+            assert.equal(list.status, 200);
+            found = list.json.items.some((x) => x.id === c.id);
+            url = list.json.next_cursor ? `${CLIENTS}?limit=200&cursor=${list.json.next_cursor}` : null;
+        }
+        assert.ok(found, 'the new client is listed');
     });
 
     test('consents are listed and revocable by the user; revoking stops the refresh tokens', async () => {
