@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { api, launch, newPage, settled, shot, URL_BASE } from './lib.mjs';
+import { api, launch, newPage, settled, shot, signIn, URL_BASE } from './lib.mjs';
 
 const CB = 'http://127.0.0.1:9/cb';
 let browser;
@@ -67,14 +67,19 @@ test('an application signs a user in: login page, consent page, code; the accoun
     const claims = JSON.parse(Buffer.from(t.id_token.split('.')[1], 'base64url'));
     assert.equal(claims.preferred_username, 'bob');
     assert.equal(claims.nonce, 'ui-nonce');
-    // The account page lists the application and removes its access.
+    // The account page lists the application and removes its access.  (The console keeps its
+    // tokens in the page's memory: back from the application, it signs in again.)
+    await signIn(page, 'bob');
     await page.goto('/#/account/security');
     await settled(page);
     const section = page.locator('.account-consents');
     await section.getByRole('cell', { name: client.name }).waitFor();
     await section.getByRole('button', { name: `Remove access of ${client.name}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove access' }).click();
-    await section.getByText('No applications.').waitFor();
+    await section.getByRole('cell', { name: client.name }).waitFor({ state: 'detached' });
+    const left = await api('POST', '/api/v1/auth/login', { body: { login: 'bob', password: 'gatehouse-dev-password' } });
+    const consents = await api('GET', '/api/v1/me/consents', { token: left.json.access_token });
+    assert.ok(!consents.json.items.some((c) => c.client_id === client.client_id), 'the consent is gone');
     assert.deepEqual(errors, []);
     await context.close();
 });
