@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 
 import { api, sql, sleep } from './lib.mjs';
 import { createUser, mustLogin, redis, me } from './authlib.mjs';
+import { generateSync } from 'otplib';
 import { Browser, CB, BYE, CLIENTS, ISSUER, admin, basic, codeFlow, config, form, makeClient, oc, payload } from './oidclib.mjs';
 
 let conf; // a confidential client with the code flow and refresh tokens
@@ -64,6 +65,33 @@ describe('authorization code flow with PKCE', () => {
         assert.equal(again.claims.sub, claims.sub);
         const list = await api('GET', '/api/v1/me/consents', { token: await admin() });
         assert.ok(list.json.items.some((c) => c.client_id === conf.client_id && c.scopes.includes('openid')));
+    });
+
+    test('a sign-in with a second factor: the cookie comes with the second step; amr and acr say so', async () => {
+        const u = await createUser('oidcmfa');
+        const t = (await mustLogin(u.username)).token;
+        const start = await api('POST', '/api/v1/me/mfa/totp', { token: t });
+        assert.equal(start.status, 201, start.text);
+        const now = Math.floor(Date.now() / 1000);
+        const ok = await api('POST', '/api/v1/me/mfa/totp/confirm', { token: t, body: { code: generateSync({ secret: start.json.secret, epoch: now - 30 }) } });
+        assert.equal(ok.status, 200, ok.text);
+        const b = new Browser();
+        const first = await b.login(u.username);
+        assert.equal(first.json.mfa_required, true);
+        assert.equal(b.jar.has('gh_sso'), false, 'no browser session before the second factor');
+        const url = oc.buildAuthorizationUrl(cfg, { redirect_uri: CB, scope: 'openid', prompt: 'none', state: 'm' });
+        assert.equal(new URL((await b.fetch(url.href)).location).searchParams.get('error'), 'login_required');
+        const v = await b.fetch('/api/v1/auth/mfa/verify', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ mfa_ticket: first.json.mfa_ticket, method: 'totp', code: generateSync({ secret: start.json.secret, epoch: now }) }),
+        });
+        assert.equal(v.status, 200, v.text);
+        assert.ok(b.jar.has('gh_sso'));
+        const { claims } = await codeFlow(cfg, { browser: b, user: u.username, scope: 'openid profile' });
+        assert.equal(claims.preferred_username, u.username);
+        assert.ok(claims.amr.includes('mfa') && claims.amr.includes('otp'), JSON.stringify(claims.amr));
+        assert.equal(claims.acr, '2fa');
     });
 
     test('prompt=none with a session and a consent gives a code; prompt=consent asks again', async () => {
