@@ -1069,9 +1069,9 @@ grant_code(struct request *req, const struct oidc_client *c)
 	const char		*code = req_form(req, "code"), *ru = req_form(req, "redirect_uri");
 	const char		*verifier = req_form(req, "code_verifier"), *hash, *v;
 	struct session_user	 u;
-	unsigned char		 h[crypto_hash_sha256_BYTES];
+	unsigned char		 h[crypto_hash_sha256_BYTES], family[SESSION_FAMILY_LEN];
 	char			 chal[64], *refresh = NULL;
-	long long		 rid, rttl, user, org, cl, auth_time;
+	long long		 rid, user, org, cl, auth_time;
 	redisReply		*r;
 	cJSON			*o;
 	enum gh_err		 err;
@@ -1090,12 +1090,12 @@ grant_code(struct request *req, const struct oidc_client *c)
 		/* Used before?  Then someone else holds it: revoke what it issued (RFC 6749 4.1.2). */
 		if (kv_run(req->w->kv, req->arena, &r, 2, "GETDEL", kv_key(req->arena, KV_OIDC_USED,
 		    "%s", hash)) == GH_OK && r != NULL && r->type == REDIS_REPLY_STRING) {
-			unsigned char family[SESSION_FAMILY_LEN];
+			unsigned char fam[SESSION_FAMILY_LEN];
 			const char *sid = arena_strdup(req->arena, r->str);
 
 			(void)session_block_sid(req, sid);
-			if (session_sid_decode(sid, family) == 0)
-				(void)store_refresh_revoke_family(req->w->db, req->arena, family,
+			if (session_sid_decode(sid, fam) == 0)
+				(void)store_refresh_revoke_family(req->w->db, req->arena, fam,
 				    "code_reuse");
 			(void)audit_auth(req, 0, c->organization_id, "oidc.code.reuse",
 			    "reuse_detected");
@@ -1109,6 +1109,13 @@ grant_code(struct request *req, const struct oidc_client *c)
 	if ((o = cJSON_Parse(r->str)) == NULL)
 		return oauth_error(req, 400, "invalid_grant", "the code is unknown or expired");
 	arena_cleanup(req->arena, (void (*)(void *))cJSON_Delete, o);
+	/*
+	 * The session this exchange starts, remembered at once so that a second exchange of the
+	 * code, even one racing this, revokes it (for as long as a reuse should).
+	 */
+	randombytes_buf(family, sizeof(family));
+	(void)kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_OIDC_USED, "%s",
+	    hash), session_sid(req, family), "EX", arena_printf(req->arena, "%d", USED_TTL));
 	cl = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(o, "c"));
 	user = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(o, "u"));
 	org = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(o, "o"));
@@ -1146,21 +1153,25 @@ grant_code(struct request *req, const struct oidc_client *c)
 		    "longer sign in");
 	}
 	v = cJSON_GetStringValue(cJSON_GetObjectItem(o, "s"));
-	randombytes_buf(u.family, sizeof(u.family));
+	memcpy(u.family, family, sizeof(u.family));
 	if (oidc_has(v, "offline_access") && oidc_has(c->grant_types, "refresh_token")) {
 		/* A session of its own for the client: rotated and reuse-detected as any. */
+		struct session_refresh nr;
+
+		if ((err = session_refresh_new(req, &u, 0, &nr)) != GH_OK)
+			return err;
+		/* In the family remembered for the code, not the new one session_refresh_new drew. */
+		memcpy(u.family, family, sizeof(u.family));
 		if ((err = db_begin(req->w->db)) != GH_OK)
 			return err;
-		if ((err = session_refresh_token(req, &u, 0, &refresh, &rid, &rttl)) != GH_OK ||
-		    (err = store_oidc_refresh_tag(req->w->db, req->arena, rid, c->id, v,
-		    auth_time)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK) {
+		if ((err = store_refresh_insert(req->w->db, req->arena, nr.hash, u.family, &nr.row,
+		    &rid)) != GH_OK || (err = store_oidc_refresh_tag(req->w->db, req->arena, rid,
+		    c->id, v, auth_time)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK) {
 			db_rollback(req->w->db);
 			return err;
 		}
+		refresh = nr.token;
 	}
-	/* What the code issued, for as long as a reuse should revoke it. */
-	(void)kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_OIDC_USED, "%s",
-	    hash), session_sid(req, u.family), "EX", arena_printf(req->arena, "%d", USED_TTL));
 	return token_answer(req, c, &u, v, cJSON_GetStringValue(cJSON_GetObjectItem(o, "n")),
 	    auth_time, refresh);
 }
