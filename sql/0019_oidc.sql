@@ -104,3 +104,30 @@ FROM (
 JOIN permissions p ON p.name = m.permission
 WHERE NOT EXISTS (SELECT 1 FROM permission_api_endpoints e
                   WHERE e.api_endpoint = m.api_endpoint AND e.http_method = m.http_method);
+
+-- The console's page of clients (Organization settings > Applications), its actions standing
+-- for the permissions above, granted to the system roles that hold them.
+INSERT INTO ui_components (component_key, display_name, description, category, route, icon, display_order, parent_id)
+SELECT 'client-management', 'Applications', 'OpenID Connect clients and service accounts', m.category,
+       '/admin/clients', 'plug', 30, m.id
+FROM ui_components m WHERE m.component_key = 'settings';
+
+INSERT INTO component_permissions (component_id, action, description)
+SELECT c.id, a.action, a.description
+FROM ui_components c
+JOIN (
+    SELECT 'VIEW' AS action, 'See applications' AS description
+    UNION ALL SELECT 'CREATE', 'Create applications'
+    UNION ALL SELECT 'EDIT', 'Edit applications, rotate their secrets'
+    UNION ALL SELECT 'DELETE', 'Delete applications'
+) a
+WHERE c.component_key = 'client-management';
+
+INSERT INTO role_component_permissions (role_id, component_permission_id)
+SELECT rp.role_id, cp.id
+FROM ui_components c
+JOIN component_permissions cp ON cp.component_id = c.id
+JOIN permissions p ON p.name = IF(cp.action = 'VIEW', 'clients.read', 'clients.manage')
+JOIN role_permissions rp ON rp.permission_id = p.id
+JOIN roles r ON r.id = rp.role_id AND r.is_system = 1
+WHERE c.component_key = 'client-management';

@@ -101,3 +101,37 @@ test('the login page\'s return parameter never leaves for another page or site',
         await context.close();
     }
 });
+
+test('the Applications page: create (the secret shown once), disable, rotate, delete', async () => {
+    const { page, context, errors } = await newPage(browser);
+    await signIn(page, 'admin');
+    await page.locator('#gh-nav a[href="#/admin/clients"]').click();
+    await page.locator('h1', { hasText: 'Applications' }).waitFor();
+    const name = `Grafana ${crypto.randomBytes(2).toString('hex')}`;
+    await page.getByRole('button', { name: 'New application' }).click();
+    const d = page.getByRole('dialog');
+    await d.getByLabel(/^Name/).fill(name);
+    await d.getByLabel(/^Redirect URIs/).fill('https://grafana.example.com/login/generic_oauth');
+    await d.getByLabel('Scope gatehouse').check();
+    await d.getByRole('button', { name: 'Create application' }).click();
+    const secret = page.getByRole('dialog').getByLabel('Client secret');
+    await secret.waitFor();
+    assert.equal((await secret.inputValue()).length, 43);
+    await shot(page, 'oidc-clients-secret');
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tr', { hasText: name });
+    await row.waitFor();
+    assert.match(await row.textContent(), /enabled/);
+    await row.getByRole('button', { name: `Disable ${name}` }).click();
+    await page.locator('tr', { hasText: name }).getByText('disabled').waitFor();
+    await page.locator('tr', { hasText: name }).getByRole('button', { name: `Rotate the secret of ${name}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
+    await page.getByRole('dialog').getByLabel('Client secret').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();
+    await page.locator('tr', { hasText: name }).getByRole('button', { name: `Delete ${name}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.locator('tr', { hasText: name }).waitFor({ state: 'detached' });
+    await shot(page, 'oidc-clients');
+    assert.deepEqual(errors, []);
+    await context.close();
+});

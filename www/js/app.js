@@ -29,6 +29,7 @@ const PAGES = {
     '/admin/components': () => import('./pages/components.js'),
     '/admin/policies': () => import('./pages/policies.js'),
     '/admin/theme': () => import('./pages/theme.js'),
+    '/admin/clients': () => import('./pages/clients.js'),
     '/admin/audit': () => import('./pages/audit.js'),
 };
 
