@@ -124,7 +124,7 @@ test('the Applications page: create (the secret shown once), disable, rotate, de
     assert.match(await row.textContent(), /enabled/);
     await row.getByRole('button', { name: `Disable ${name}` }).click();
     await page.locator('tr', { hasText: name }).getByText('disabled').waitFor();
-    await page.locator('tr', { hasText: name }).getByRole('button', { name: `Rotate the secret of ${name}` }).click();
+    await page.locator('tr', { hasText: name }).getByRole('button', { name: `Rotate secret of ${name}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Rotate' }).click();
     await page.getByRole('dialog').getByLabel('Client secret').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Done' }).click();

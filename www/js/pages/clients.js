@@ -62,9 +62,9 @@ export async function render(ctx) {
                 b.push(h('button', {
                     type: 'button',
                     class: 'btn btn--small',
-                    'aria-label': `Rotate the secret of ${c.name}`,
+                    'aria-label': `Rotate secret of ${c.name}`,
                     onclick: () => dialog({
-                        title: `Rotate the secret of ${c.name}`,
+                        title: `Rotate secret of ${c.name}`,
                         description: 'A new secret is made. The old one keeps working for the overlap; with none, it stops now with the service account\'s tokens.',
                         submitLabel: 'Rotate',
                         fields: [field({ label: 'Overlap (seconds)', name: 'overlap_seconds', type: 'number', value: '0' })],
