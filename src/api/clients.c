@@ -200,7 +200,7 @@ words(struct request *req, const char *name, const char *const *allowed, const c
 		if (allowed[i] == NULL)
 			return req_fail(req, GH_ERR_VALIDATION, name, "unknown %s value \"%.40s\"",
 			    name, it->valuestring);
-		if (!oidc_has(s, it->valuestring))
+		if (!api_oidc_has(s, it->valuestring))
 			s = *s ? arena_printf(req->arena, "%s %s", s, it->valuestring) :
 			    it->valuestring;
 	}
@@ -255,12 +255,12 @@ parse(struct request *req, struct oidc_client *c, int create)
 		return err;
 	if (present)
 		c->enabled = b;
-	if (strcmp(c->client_type, "public") == 0 && oidc_has(c->grant_types, "client_credentials"))
+	if (strcmp(c->client_type, "public") == 0 && api_oidc_has(c->grant_types, "client_credentials"))
 		return req_fail(req, GH_ERR_VALIDATION, "grant_types", "a public client cannot use "
 		    "client_credentials");
 	if (*c->grant_types == '\0')
 		return req_fail(req, GH_ERR_VALIDATION, "grant_types", "at least one grant type");
-	if (oidc_has(c->grant_types, "authorization_code") && strcmp(c->redirect_uris, "[]") == 0)
+	if (api_oidc_has(c->grant_types, "authorization_code") && strcmp(c->redirect_uris, "[]") == 0)
 		return req_fail(req, GH_ERR_VALIDATION, "redirect_uris", "the authorization_code "
 		    "grant needs at least one redirect URI");
 	return GH_OK;
@@ -391,7 +391,7 @@ api_client_create(struct request *req)
 	sodium_bin2hex(cid, sizeof(cid), raw, sizeof(raw));
 	c.client_id = cid;
 	if (strcmp(c.client_type, "confidential") == 0)
-		secret = oidc_new_secret(req, &hash);
+		secret = api_oidc_new_secret(req, &hash);
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = store_oidc_client_insert(req->w->db, req->arena, &c, hash, req->auth.user_id,
@@ -402,7 +402,7 @@ api_client_create(struct request *req)
 		goto fail;
 	}
 	c.id = id;
-	if (oidc_has(c.grant_types, "client_credentials") &&
+	if (api_oidc_has(c.grant_types, "client_credentials") &&
 	    (err = store_oidc_service_create(req->w->db, req->arena, &c, req->auth.user_id,
 	    &user)) != GH_OK)
 		goto fail;
@@ -439,16 +439,16 @@ api_client_update(struct request *req)
 	if ((err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
 		goto fail;
 	was = c.enabled;
-	had_cc = oidc_has(c.grant_types, "client_credentials");
+	had_cc = api_oidc_has(c.grant_types, "client_credentials");
 	if ((err = parse(req, &c, 0)) != GH_OK ||
 	    (err = store_oidc_client_update(req->w->db, req->arena, &c)) != GH_OK)
 		goto fail;
-	if (!had_cc && oidc_has(c.grant_types, "client_credentials") && c.service_user_id == 0 &&
+	if (!had_cc && api_oidc_has(c.grant_types, "client_credentials") && c.service_user_id == 0 &&
 	    (err = store_oidc_service_create(req->w->db, req->arena, &c, req->auth.user_id,
 	    &user)) != GH_OK)
 		goto fail;
 	/* The service account's tokens stop when the client loses client_credentials. */
-	if (had_cc && !oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0 &&
+	if (had_cc && !api_oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0 &&
 	    (err = session_pv_bump(req, c.service_user_id)) != GH_OK)
 		goto fail;
 	if (was && !c.enabled &&
@@ -461,7 +461,7 @@ api_client_update(struct request *req)
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	bump_gen(req);
-	if (had_cc && !oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0)
+	if (had_cc && !api_oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0)
 		(void)session_pv_publish(req, c.service_user_id);
 	if (was != c.enabled && (err = publish_off(req, c.client_id, !c.enabled, 1)) != GH_OK)
 		return req_fail(req, err, NULL, "the client was changed but the token store is "
@@ -530,7 +530,7 @@ api_client_rotate(struct request *req)
 		err = req_fail(req, GH_ERR_VALIDATION, NULL, "a public client has no secret");
 		goto fail;
 	}
-	secret = oidc_new_secret(req, &hash);
+	secret = api_oidc_new_secret(req, &hash);
 	if ((err = store_oidc_client_rotate(req->w->db, req->arena, id, hash, overlap)) != GH_OK)
 		goto fail;
 	/* Without an overlap the old secret ends now, and the service account's tokens with it. */

@@ -58,7 +58,7 @@ static const char *const known_scopes[] = { "openid", "profile", "email", "offli
 /* ---- small helpers ---- */
 
 const char *
-oidc_issuer(struct request *req)
+api_oidc_issuer(struct request *req)
 {
 	const struct gh_config	*c = req->w->cfg;
 	const char		*s = c->oidc_issuer != NULL && *c->oidc_issuer != '\0' ?
@@ -87,7 +87,7 @@ has_word(const char *list, const char *w, size_t len)
 }
 
 int
-oidc_has(const char *list, const char *w)
+api_oidc_has(const char *list, const char *w)
 {
 	return has_word(list, w, strlen(w));
 }
@@ -255,7 +255,7 @@ random_b64(struct request *req, size_t raw)
 }
 
 char *
-oidc_new_secret(struct request *req, const char **hash_hex)
+api_oidc_new_secret(struct request *req, const char **hash_hex)
 {
 	char	*s = random_b64(req, 32);
 
@@ -445,7 +445,7 @@ client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok)
 enum gh_err
 api_oidc_discovery(struct request *req)
 {
-	const char	*iss = oidc_issuer(req), *alg = token_id_alg(req->w->keys);
+	const char	*iss = api_oidc_issuer(req), *alg = token_id_alg(req->w->keys);
 	cJSON		*o = api_object(req), *a;
 	size_t		 i;
 
@@ -526,10 +526,10 @@ user_claims(struct request *req, cJSON *o, long long id, const char *scope, long
 	cJSON		*u, *it;
 	enum gh_err	 err;
 
-	if (oidc_has(scope, "profile") || oidc_has(scope, "email")) {
+	if (api_oidc_has(scope, "profile") || api_oidc_has(scope, "email")) {
 		if ((err = api_user_object(req, id, &u)) != GH_OK)
 			return err;
-		if (oidc_has(scope, "profile")) {
+		if (api_oidc_has(scope, "profile")) {
 			const char *full = cJSON_GetStringValue(cJSON_GetObjectItem(u, "full_name"));
 			const char *first = cJSON_GetStringValue(cJSON_GetObjectItem(u, "first_name"));
 			const char *last = cJSON_GetStringValue(cJSON_GetObjectItem(u, "last_name"));
@@ -546,14 +546,14 @@ user_claims(struct request *req, cJSON *o, long long id, const char *scope, long
 			cJSON_AddStringToObject(o, "preferred_username",
 			    cJSON_GetStringValue(cJSON_GetObjectItem(u, "username")));
 		}
-		if (oidc_has(scope, "email")) {
+		if (api_oidc_has(scope, "email")) {
 			cJSON_AddStringToObject(o, "email",
 			    cJSON_GetStringValue(cJSON_GetObjectItem(u, "email")));
 			it = cJSON_GetObjectItem(u, "email_verified");
 			cJSON_AddBoolToObject(o, "email_verified", cJSON_IsTrue(it));
 		}
 	}
-	if (oidc_has(scope, "gatehouse")) {
+	if (api_oidc_has(scope, "gatehouse")) {
 		cJSON *arr;
 		const char *p, *q;
 
@@ -586,7 +586,7 @@ id_token(struct request *req, const struct oidc_client *c, const struct session_
 	cJSON		*o = api_object(req);
 	enum gh_err	 err;
 
-	cJSON_AddStringToObject(o, "iss", oidc_issuer(req));
+	cJSON_AddStringToObject(o, "iss", api_oidc_issuer(req));
 	cJSON_AddStringToObject(o, "sub", arena_printf(req->arena, "%lld", u->id));
 	cJSON_AddStringToObject(o, "aud", c->client_id);
 	cJSON_AddStringToObject(o, "azp", c->client_id);
@@ -645,7 +645,7 @@ back(struct request *req, const struct authz *a, const char *error, const char *
 		u = add_param(req, u, "error_description", why);
 	if (a->state != NULL)
 		u = add_param(req, u, "state", a->state);
-	u = add_param(req, u, "iss", oidc_issuer(req));
+	u = add_param(req, u, "iss", api_oidc_issuer(req));
 	return redirect(req, u);
 }
 
@@ -715,7 +715,13 @@ authz_parse(struct request *req, int form, struct authz *a, int *done)
 		return back(req, a, "invalid_request", "state is too long");
 	if (a->response_type == NULL || strcmp(a->response_type, "code") != 0)
 		return back(req, a, "unsupported_response_type", "only response_type=code");
-	if (!oidc_has(a->c.grant_types, "authorization_code"))
+	if ((p = param(req, form, "response_mode")) != NULL && strcmp(p, "query") != 0)
+		return back(req, a, "invalid_request", "only response_mode=query");
+	if (param(req, form, "request") != NULL)
+		return back(req, a, "request_not_supported", "request objects are not supported");
+	if (param(req, form, "request_uri") != NULL)
+		return back(req, a, "request_uri_not_supported", "request_uri is not supported");
+	if (!api_oidc_has(a->c.grant_types, "authorization_code"))
 		return back(req, a, "unauthorized_client", "this client may not use the code flow");
 	if (a->scope == NULL || *a->scope == '\0')
 		return back(req, a, "invalid_scope", "scope is required");
@@ -878,7 +884,7 @@ issue_code(struct request *req, const struct authz *a, const struct sso *s, long
 	u = add_param(req, a->redirect_uri, "code", code);
 	if (a->state != NULL)
 		u = add_param(req, u, "state", a->state);
-	u = add_param(req, u, "iss", oidc_issuer(req));
+	u = add_param(req, u, "iss", api_oidc_issuer(req));
 	return redirect(req, u);
 }
 
@@ -1010,7 +1016,7 @@ token_answer(struct request *req, const struct oidc_client *c, struct session_us
 	u->access_ttl = c->access_token_ttl;
 	if ((err = session_access_token(req, u, &access, &ttl)) != GH_OK)
 		return err;
-	if (oidc_has(scope, "openid") &&
+	if (api_oidc_has(scope, "openid") &&
 	    (err = id_token(req, c, u, scope, nonce, auth_time, access, &idt)) != GH_OK)
 		return err;
 	o = api_object(req);
@@ -1077,7 +1083,7 @@ grant_code(struct request *req, const struct oidc_client *c)
 	enum gh_err		 err;
 	int			 ok;
 
-	if (!oidc_has(c->grant_types, "authorization_code"))
+	if (!api_oidc_has(c->grant_types, "authorization_code"))
 		return oauth_error(req, 400, "unauthorized_client", "this client may not use "
 		    "authorization_code");
 	if (code == NULL || *code == '\0' || strlen(code) > 128)
@@ -1154,7 +1160,7 @@ grant_code(struct request *req, const struct oidc_client *c)
 	}
 	v = cJSON_GetStringValue(cJSON_GetObjectItem(o, "s"));
 	memcpy(u.family, family, sizeof(u.family));
-	if (oidc_has(v, "offline_access") && oidc_has(c->grant_types, "refresh_token")) {
+	if (api_oidc_has(v, "offline_access") && api_oidc_has(c->grant_types, "refresh_token")) {
 		/* A session of its own for the client: rotated and reuse-detected as any. */
 		struct session_refresh nr;
 
@@ -1166,7 +1172,9 @@ grant_code(struct request *req, const struct oidc_client *c)
 			return err;
 		if ((err = store_refresh_insert(req->w->db, req->arena, nr.hash, u.family, &nr.row,
 		    &rid)) != GH_OK || (err = store_oidc_refresh_tag(req->w->db, req->arena, rid,
-		    c->id, v, auth_time)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK) {
+		    c->id, v, auth_time)) != GH_OK || (c->refresh_token_ttl > 0 &&
+		    (err = store_oidc_refresh_cap(req->w->db, req->arena, rid,
+		    c->refresh_token_ttl)) != GH_OK) || (err = db_commit(req->w->db)) != GH_OK) {
 			db_rollback(req->w->db);
 			return err;
 		}
@@ -1188,7 +1196,7 @@ grant_refresh(struct request *req, const struct oidc_client *c)
 	enum gh_err		 err;
 	int			 ok;
 
-	if (!oidc_has(c->grant_types, "refresh_token"))
+	if (!api_oidc_has(c->grant_types, "refresh_token"))
 		return oauth_error(req, 400, "unauthorized_client", "this client may not use "
 		    "refresh_token");
 	if (tok == NULL || *tok == '\0' || strlen(tok) > 4096)
@@ -1237,7 +1245,9 @@ grant_refresh(struct request *req, const struct oidc_client *c)
 	if ((err = session_refresh_token(req, &u, rt.id, &refresh, &nid, &rttl)) != GH_OK ||
 	    (err = store_refresh_rotate(req->w->db, req->arena, rt.id, nid)) != GH_OK ||
 	    (err = store_oidc_refresh_tag(req->w->db, req->arena, nid, c->id, rt.oidc_scope,
-	    rt.oidc_auth_time)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	    rt.oidc_auth_time)) != GH_OK || (c->refresh_token_ttl > 0 &&
+	    (err = store_oidc_refresh_cap(req->w->db, req->arena, nid, c->refresh_token_ttl)) !=
+	    GH_OK) || (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	return token_answer(req, c, &u, rt.oidc_scope ? rt.oidc_scope : "", NULL,
 	    rt.oidc_auth_time, refresh);
@@ -1255,7 +1265,7 @@ grant_client(struct request *req, const struct oidc_client *c)
 	enum gh_err		 err;
 
 	if (strcmp(c->client_type, "confidential") != 0 ||
-	    !oidc_has(c->grant_types, "client_credentials") || c->service_user_id == 0)
+	    !api_oidc_has(c->grant_types, "client_credentials") || c->service_user_id == 0)
 		return oauth_error(req, 400, "unauthorized_client", "this client may not use "
 		    "client_credentials");
 	if (scope == NULL)
@@ -1400,7 +1410,7 @@ api_oidc_userinfo(struct request *req)
 		tok = req_form(req, "access_token");
 	if ((err = tok != NULL ? authn_token_str(req, tok) : authn_token(req)) != GH_OK)
 		return err;
-	if (req->auth.cid == NULL || *req->auth.cid == '\0' || !oidc_has(req->auth.scope, "openid")) {
+	if (req->auth.cid == NULL || *req->auth.cid == '\0' || !api_oidc_has(req->auth.scope, "openid")) {
 		resp_header(req, "WWW-Authenticate", "Bearer realm=\"gatehouse\", "
 		    "error=\"insufficient_scope\", scope=\"openid\"");
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "userinfo needs a token issued with "
@@ -1579,7 +1589,7 @@ api_oidc_logout(struct request *req)
 		arena_cleanup(req->arena, (void (*)(void *))cJSON_Delete, p);
 		iss = cJSON_GetStringValue(cJSON_GetObjectItem(p, "iss"));
 		aud = cJSON_GetStringValue(cJSON_GetObjectItem(p, "aud"));
-		if (iss == NULL || strcmp(iss, oidc_issuer(req)) != 0 || aud == NULL)
+		if (iss == NULL || strcmp(iss, api_oidc_issuer(req)) != 0 || aud == NULL)
 			return error_page(req, "invalid_request", "The id_token_hint is not an ID "
 			    "token this server issued.");
 	}

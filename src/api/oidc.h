@@ -8,12 +8,12 @@
 #include "http/request.h"
 
 /* The issuer: oidc_issuer, else public_url, without a trailing '/'. */
-const char	*oidc_issuer(struct request *);
+const char	*api_oidc_issuer(struct request *);
 
 /* Whether w is one of the space separated words of list (NULL: none). */
-int		 oidc_has(const char *list, const char *w);
+int		 api_oidc_has(const char *list, const char *w);
 
 /* A new client secret (32 random bytes, base64url); *hash_hex gets its SHA-256 in hex. */
-char		*oidc_new_secret(struct request *, const char **hash_hex);
+char		*api_oidc_new_secret(struct request *, const char **hash_hex);
 
 #endif

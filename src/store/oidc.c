@@ -163,6 +163,12 @@ store_oidc_refresh_tag(struct db *db, struct arena *a, long long rt, long long c
 }
 
 enum gh_err
+store_oidc_refresh_cap(struct db *db, struct arena *a, long long rt, long long ttl)
+{
+	return DB_RUN(db, a, SQL_OIDC_RT_CAP, DB_INT(ttl), DB_INT(rt));
+}
+
+enum gh_err
 store_oidc_refresh_revoke_client(struct db *db, struct arena *a, long long client,
     const char *reason)
 {

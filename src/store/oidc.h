@@ -69,6 +69,8 @@ enum gh_err	 store_oidc_consent_delete(struct db *, struct arena *, long long us
 /* Mark refresh token row rt as the client's, with its scope and auth_time. */
 enum gh_err	 store_oidc_refresh_tag(struct db *, struct arena *, long long rt, long long client,
 		    const char *scope, long long auth_time);
+/* Cut refresh token row rt's idle lifetime to ttl seconds from now (the client's own). */
+enum gh_err	 store_oidc_refresh_cap(struct db *, struct arena *, long long rt, long long ttl);
 /* Revoke every refresh token issued to client (row id). */
 enum gh_err	 store_oidc_refresh_revoke_client(struct db *, struct arena *, long long client,
 		    const char *reason);

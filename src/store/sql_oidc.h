@@ -81,6 +81,8 @@
 	    " ON c.id = k.client_id WHERE k.user_id = ? AND c.client_id = ?") \
 	X(SQL_OIDC_RT_TAG, "UPDATE refresh_tokens SET oidc_client_id = ?, oidc_scope = ?," \
 	    " oidc_auth_time = ? WHERE id = ?") \
+	X(SQL_OIDC_RT_CAP, "UPDATE refresh_tokens SET expires_at = LEAST(expires_at," \
+	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND) WHERE id = ?") \
 	X(SQL_OIDC_RT_REVOKE_USER_CLIENT, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6)," \
 	    " revoke_reason = ? WHERE user_id = ? AND oidc_client_id = (SELECT id FROM oidc_client" \
 	    " WHERE client_id = ?) AND revoked_at IS NULL") \

@@ -6,8 +6,10 @@ import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import { api, sql, sleep } from './lib.mjs';
-import { createUser, mustLogin, redis, me } from './authlib.mjs';
+import path from 'node:path';
+
+import { api, sql, sleep, REPO } from './lib.mjs';
+import { createUser, mustLogin, redis, me, restartGatehouse } from './authlib.mjs';
 import { generateSync } from 'otplib';
 import { Browser, CB, BYE, CLIENTS, ISSUER, admin, basic, codeFlow, config, form, makeClient, oc, payload } from './oidclib.mjs';
 
@@ -243,6 +245,8 @@ describe('negative cases', () => {
             ['&response_type=code&scope=openid%20admin', 'invalid_scope'],
             ['&response_type=code&scope=openid&code_challenge=' + 'a'.repeat(43) + '&code_challenge_method=plain', 'invalid_request'],
             ['&response_type=code&scope=openid&prompt=none%20login', 'invalid_request'],
+            ['&response_type=code&scope=openid&response_mode=form_post', 'invalid_request'],
+            ['&response_type=code&scope=openid&request=eyJ.eyJ.x', 'request_not_supported'],
         ];
         for (const [q, err] of cases) {
             const r = await b.fetch(base + q);
@@ -431,3 +435,42 @@ describe('client admin API', () => {
         assert.equal((await api('DELETE', `/api/v1/me/consents/${conf.client_id}`, { token: t })).status, 404);
     });
 });
+
+describe('lifetimes and keys', () => {
+    test('a client\'s refresh_token_ttl cuts the refresh token\'s life; access_token_ttl sets expires_in', async () => {
+        const c = await makeClient({ refresh_token_ttl: 120, access_token_ttl: 60 });
+        const { tokens } = await codeFlow(await config(c));
+        assert.equal(tokens.expires_in, 60);
+        const left = Number(await sqlLeft(tokens.refresh_token));
+        assert.ok(left > 100 && left <= 120, `refresh token lives ${left} s`);
+        const t2 = await oc.refreshTokenGrant(await config(c), tokens.refresh_token);
+        const left2 = Number(await sqlLeft(t2.refresh_token));
+        assert.ok(left2 > 100 && left2 <= 120, `rotated refresh token lives ${left2} s`);
+    });
+
+    test('ID tokens signed RS256 with an RSA oidc_key_file, validated by openid-client', async () => {
+        await restartGatehouse({
+            GATEHOUSE_OIDC_KEY_FILE: path.join(REPO, 'tests', 'unit', 'keys', 'rs256_private.pem'),
+            GATEHOUSE_OIDC_ALG: 'RS256',
+            GATEHOUSE_OIDC_KID: 'oidc-rsa',
+        });
+        try {
+            const rcfg = await config(conf);
+            assert.deepEqual(rcfg.serverMetadata().id_token_signing_alg_values_supported, ['RS256']);
+            const { tokens, claims } = await codeFlow(rcfg);
+            const header = JSON.parse(Buffer.from(tokens.id_token.split('.')[0], 'base64url'));
+            assert.deepEqual([header.alg, header.kid], ['RS256', 'oidc-rsa']);
+            assert.equal(claims.aud, conf.client_id);
+            const jwks = await api('GET', '/.well-known/jwks.json');
+            assert.ok(jwks.json.keys.some((k) => k.kid === 'oidc-rsa' && k.kty === 'RSA'));
+        } finally {
+            await restartGatehouse({});
+        }
+    });
+});
+
+async function sqlLeft(refreshToken) {
+    const hash = crypto.createHash('sha256').update(refreshToken).digest('hex');
+    const rows = await sql(`SELECT TIMESTAMPDIFF(SECOND, CURRENT_TIMESTAMP(6), expires_at) FROM refresh_tokens WHERE token_hash = UNHEX('${hash}')`);
+    return rows[0][0];
+}
