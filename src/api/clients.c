@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <cJSON.h>
 #include <sodium.h>
@@ -545,6 +546,21 @@ api_client_rotate(struct request *req)
 	    (err = db_commit(req->w->db)) != GH_OK)
 		goto fail;
 	bump_gen(req);
+	if (overlap > 0 && c.service_user_id > 0 && c.enabled) {
+		/*
+		 * When the overlap ends, the service account's tokens from before the rotation and
+		 * those obtained with the previous secret stop (the token check reads ocd:).
+		 */
+		redisReply	*r;
+		long long	 now = (long long)time(NULL);
+
+		if ((err = kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena,
+		    KV_OIDC_OFF, "%s", c.client_id), arena_printf(req->arena, "rot %lld %lld %lld",
+		    now + overlap, now, c.service_user_id), "EX", arena_printf(req->arena, "%lld",
+		    overlap + 86400 + req->w->cfg->jwt_leeway + 1))) != GH_OK)
+			return req_fail(req, err, NULL, "the secret was rotated but the token store is "
+			    "unreachable: the previous secret's tokens outlive the overlap");
+	}
 	if (overlap == 0 && c.service_user_id > 0 &&
 	    (err = session_pv_publish(req, c.service_user_id)) != GH_OK)
 		return req_fail(req, err, NULL, "the secret was rotated but the token store is "

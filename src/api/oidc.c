@@ -30,6 +30,7 @@
 #include "api/oidc.h"
 #include "api/routes.h"
 #include "auth/authn.h"
+#include "auth/policy.h"
 #include "auth/session.h"
 #include "auth/sso.h"
 #include "auth/token.h"
@@ -374,7 +375,7 @@ secret_matches(const char *hash_hex, const char *stored_hex)
  * the answer (401 invalid_client) has been written.
  */
 static enum gh_err
-client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok)
+client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok, int *prev)
 {
 	const char	*h = req_header(req, "Authorization"), *id = NULL, *secret = NULL;
 	unsigned char	 dec[512];
@@ -383,6 +384,7 @@ client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok)
 	int		 basic = 0;
 
 	*ok = 0;
+	*prev = 0;
 	if (h != NULL && strncasecmp(h, "Basic ", 6) == 0) {
 		char *colon, *raw;
 		const char *b = h + 6;
@@ -429,12 +431,15 @@ client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok)
 	{
 		const char *hh = sha256_hex(req, secret);
 		int a = secret_matches(hh, c->secret_hash);
-		int b = secret_matches(hh, c->previous_secret_hash);
+		/* The previous secret only until its overlap ends (checked again: cached rows). */
+		int b = secret_matches(hh, c->previous_secret_hash) &&
+		    c->previous_secret_until > (long long)time(NULL);
 		if (!(a | b)) {
 			(void)audit_auth(req, 0, c->organization_id, "oidc.client_auth.failure",
 			    "bad_secret");
 			return oauth_error(req, 401, "invalid_client", "wrong client secret");
 		}
+		*prev = !a;
 	}
 	*ok = 1;
 	return GH_OK;
@@ -1257,7 +1262,7 @@ fail:
 }
 
 static enum gh_err
-grant_client(struct request *req, const struct oidc_client *c)
+grant_client(struct request *req, const struct oidc_client *c, int prev)
 {
 	const char		*scope = req_form(req, "scope"), *p, *q;
 	struct session_user	 u;
@@ -1301,6 +1306,20 @@ grant_client(struct request *req, const struct oidc_client *c)
 	u.cid = c->client_id;
 	u.scope = scope;
 	u.access_ttl = c->access_token_ttl;
+	if (prev) {
+		/* Obtained with the previous secret: the token ends with its overlap. */
+		struct policy_session	 ps;
+		long long		 left = c->previous_secret_until - (long long)time(NULL);
+
+		if ((err = policy_session(req, u.org, &ps)) != GH_OK)
+			return err;
+		if (u.access_ttl <= 0)
+			u.access_ttl = ps.access_token_ttl;
+		if (left < u.access_ttl)
+			u.access_ttl = left;
+		if (u.access_ttl <= 0)
+			return oauth_error(req, 401, "invalid_client", "the previous secret has expired");
+	}
 	{
 		char		*access;
 		long long	 ttl;
@@ -1335,7 +1354,7 @@ api_oidc_token(struct request *req)
 	struct oidc_client	 c;
 	const char		*gt;
 	enum gh_err		 err;
-	int			 ok;
+	int			 ok, prev;
 
 	if (!form_ok(req))
 		return oauth_error(req, 400, "invalid_request", "send an "
@@ -1345,7 +1364,7 @@ api_oidc_token(struct request *req)
 		    "configured (no ID-token key)");
 	gt = req_form(req, "grant_type");
 	if ((err = client_auth(req, gt != NULL && strcmp(gt, "client_credentials") != 0, &c,
-	    &ok)) != GH_OK || !ok)
+	    &ok, &prev)) != GH_OK || !ok)
 		return err;
 	if (gt == NULL)
 		return oauth_error(req, 400, "invalid_request", "grant_type is required");
@@ -1354,7 +1373,7 @@ api_oidc_token(struct request *req)
 	if (strcmp(gt, "refresh_token") == 0)
 		return grant_refresh(req, &c);
 	if (strcmp(gt, "client_credentials") == 0)
-		return grant_client(req, &c);
+		return grant_client(req, &c, prev);
 	return oauth_error(req, 400, "unsupported_grant_type", "grant_type is "
 	    "authorization_code, refresh_token or client_credentials");
 }
@@ -1470,13 +1489,13 @@ api_oidc_introspect(struct request *req)
 	struct refresh		 rt;
 	const char		*tok;
 	enum gh_err		 err;
-	int			 ok;
+	int			 ok, prev;
 	cJSON			*o;
 
 	if (!form_ok(req))
 		return oauth_error(req, 400, "invalid_request", "send an "
 		    "application/x-www-form-urlencoded body");
-	if ((err = client_auth(req, 0, &c, &ok)) != GH_OK || !ok)
+	if ((err = client_auth(req, 0, &c, &ok, &prev)) != GH_OK || !ok)
 		return err;
 	tok = req_form(req, "token");
 	if (tok == NULL || *tok == '\0')
@@ -1530,12 +1549,12 @@ api_oidc_revoke(struct request *req)
 	struct refresh		 rt;
 	const char		*tok;
 	enum gh_err		 err;
-	int			 ok;
+	int			 ok, prev;
 
 	if (!form_ok(req))
 		return oauth_error(req, 400, "invalid_request", "send an "
 		    "application/x-www-form-urlencoded body");
-	if ((err = client_auth(req, 1, &c, &ok)) != GH_OK || !ok)
+	if ((err = client_auth(req, 1, &c, &ok, &prev)) != GH_OK || !ok)
 		return err;
 	tok = req_form(req, "token");
 	if (tok == NULL || *tok == '\0')

@@ -160,6 +160,25 @@ refuse(struct request *req, enum gh_err e, const char *why)
 	return req_fail(req, e, NULL, "%s", why);
 }
 
+/*
+ * Whether ocd:<client_id> holding v refuses a token of user issued at iat, expiring at exp.
+ * "rot DEADLINE CUTOFF USER" (a secret rotated with an overlap, api/clients.c): from DEADLINE on,
+ * the service account USER's tokens issued up to CUTOFF (before the rotation) or ending by
+ * DEADLINE (obtained with the previous secret) are refused.  Anything else (a disabled or
+ * deleted client) refuses every token of the client.
+ */
+static int
+client_refuses(const char *v, long long user, long long iat, long long exp)
+{
+	long long	 deadline, cutoff, svc;
+
+	if (strncmp(v, "rot ", 4) != 0 ||
+	    sscanf(v + 4, "%lld %lld %lld", &deadline, &cutoff, &svc) != 3)
+		return 1;
+	return user == svc && (long long)time(NULL) >= deadline && (iat <= cutoff ||
+	    exp <= deadline);
+}
+
 enum gh_err
 authn_token(struct request *req)
 {
@@ -244,9 +263,9 @@ authn_token_str(struct request *req, const char *tok)
 	inv_seen = inv;
 	if (v[0] != NULL || v[1] != NULL)
 		return refuse(req, GH_ERR_TOKEN_REVOKED, "the access token was revoked (logout)");
-	if (v[5] != NULL)
+	if (v[5] != NULL && client_refuses(v[5], req->auth.user_id, c.iat, c.exp))
 		return refuse(req, GH_ERR_TOKEN_REVOKED, "the client this token was issued to is "
-		    "disabled");
+		    "disabled, or its secret was rotated");
 	if (v[2] != NULL)
 		pv = strtoll(v[2], NULL, 10);
 	else if ((err = session_pv_fill(req, req->auth.user_id, &pv)) != GH_OK)

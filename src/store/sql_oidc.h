@@ -20,6 +20,8 @@
 	X(OCC_PREV_UNTIL, STR, previous_secret_expires_at, OIDC_TS_("IF(" \
 	    "c.previous_secret_expires_at > CURRENT_TIMESTAMP(6), c.previous_secret_expires_at," \
 	    " NULL)")) \
+	X(OCC_PREV_UNTIL_TS, INT, previous_secret_until, "IF(c.previous_secret_expires_at >" \
+	    " CURRENT_TIMESTAMP(6), UNIX_TIMESTAMP(c.previous_secret_expires_at), 0)") \
 	X(OCC_REDIRECTS, STR, redirect_uris, "c.redirect_uris") \
 	X(OCC_LOGOUT_REDIRECTS, STR, post_logout_redirect_uris, "c.post_logout_redirect_uris") \
 	X(OCC_GRANTS, STR, grant_types, "c.grant_types") \

@@ -6,7 +6,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 
-import { api, sql, UPSTREAM_URL } from './lib.mjs';
+import { api, sleep, sql, UPSTREAM_URL } from './lib.mjs';
 import { CHECK, bumpAuthz } from './authlib.mjs';
 import { admin, basic, config, form, makeClient, oc } from './oidclib.mjs';
 
@@ -136,6 +136,27 @@ describe('revocation of a service account\'s tokens, at once', () => {
         assert.equal((await ccToken(c)).status, 401);
         c.client_secret = r2.json.client_secret;
         assert.equal((await check((await ccToken(c)).json.access_token)).status, 204);
+    });
+
+    test('an overlap that runs out by itself ends the tokens from before the rotation and from the old secret', async () => {
+        const before = (await ccToken(c)).json.access_token;
+        assert.equal((await check(before)).status, 204);
+        const r = await api('POST', `/api/v1/clients/${c.id}/secret`, { token: await admin(), body: { overlap_seconds: 3 } });
+        assert.equal(r.status, 200);
+        const oldSecret = c.client_secret;
+        c.client_secret = r.json.client_secret;
+        const viaOld = await ccToken(c, oldSecret);
+        assert.equal(viaOld.status, 200, 'the previous secret works during the overlap');
+        assert.ok(viaOld.json.expires_in <= 3, `capped at the overlap: ${viaOld.json.expires_in}`);
+        await sleep(1100); // a second later than the rotation, so that iat tells the new token apart
+        const viaNew = (await ccToken(c)).json.access_token;
+        for (const t of [before, viaOld.json.access_token, viaNew]) assert.equal((await check(t)).status, 204);
+        await sleep(2500);
+        assert.equal((await check(before)).status, 401, 'a token from before the rotation');
+        assert.equal((await check(viaOld.json.access_token)).status, 401, 'a token of the previous secret');
+        assert.equal((await upstream(before)).status, 401);
+        assert.equal((await check(viaNew)).status, 204, 'a token of the new secret lives on');
+        assert.equal((await ccToken(c, oldSecret)).status, 401, 'the previous secret is refused');
     });
 
     test('a change of its roles refuses its tokens at once', async () => {
