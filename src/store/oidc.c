@@ -48,7 +48,7 @@ store_oidc_client_list(struct db *db, struct arena *a, long long org, long long 
     long long limit, struct oidc_client **out, size_t *n)
 {
 	return DB_ROWS(db, a, SQL_OIDC_CLIENT_LIST, client_row, out, n, DB_INT(org), DB_INT(org),
-	    DB_INT(after), DB_INT(limit + 1));
+	    DB_INT(after), DB_INT(after), DB_INT(limit + 1));
 }
 
 enum gh_err

@@ -36,7 +36,7 @@ enum gh_err	 store_oidc_client_get(struct db *, struct arena *, long long id, in
 		    struct oidc_client *out);
 enum gh_err	 store_oidc_client_by_client_id(struct db *, struct arena *, const char *client_id,
 		    struct oidc_client *out);
-/* Clients of org (0: every organization) with id > after, at most limit + 1. */
+/* Clients of org (0: every organization), newest first, with id < after (0: from the newest), at most limit + 1. */
 enum gh_err	 store_oidc_client_list(struct db *, struct arena *, long long org, long long after,
 		    long long limit, struct oidc_client **out, size_t *n);
 /* Write the changeable members of c (name ... enabled). */

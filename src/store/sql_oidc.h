@@ -56,7 +56,8 @@
 	X(SQL_OIDC_CLIENT_BY_CLIENT_ID, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c" \
 	    " WHERE c.client_id = ?") \
 	X(SQL_OIDC_CLIENT_LIST, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c" \
-	    " WHERE (? = 0 OR c.organization_id = ?) AND c.id > ? ORDER BY c.id LIMIT ?") \
+	    " WHERE (? = 0 OR c.organization_id = ?) AND (? = 0 OR c.id < ?) ORDER BY c.id DESC" \
+	    " LIMIT ?") \
 	X(SQL_OIDC_CLIENT_UPDATE, "UPDATE oidc_client SET name = ?, redirect_uris = ?," \
 	    " post_logout_redirect_uris = ?, grant_types = ?, scopes = ?," \
 	    " access_token_ttl = NULLIF(?, 0), refresh_token_ttl = NULLIF(?, 0), id_token_ttl = ?," \
