@@ -350,6 +350,19 @@ describe('logout (RP-initiated)', () => {
         assert.equal(new URL(again.location).searchParams.get('error'), 'login_required');
     });
 
+    test('the browser session ends with the console\'s logout and with logout-all', async () => {
+        for (const path of ['/api/v1/auth/logout', '/api/v1/auth/logout-all']) {
+            const u = await createUser('oidclo');
+            const b = new Browser();
+            const l = await b.login(u.username);
+            assert.match(l.headers.get('set-cookie'), /^gh_sso=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
+            const url = oc.buildAuthorizationUrl(cfg, { redirect_uri: CB, scope: 'openid', prompt: 'none', state: 'lo' });
+            assert.equal(new URL((await b.fetch(url.href)).location).searchParams.get('error'), 'consent_required', 'signed in');
+            assert.equal((await api('POST', path, { token: l.json.access_token })).status, 204);
+            assert.equal(new URL((await b.fetch(url.href)).location).searchParams.get('error'), 'login_required', path);
+        }
+    });
+
     test('an unregistered post_logout_redirect_uri never redirects', async () => {
         const { tokens, browser } = await codeFlow(cfg);
         for (const plr of ['http://evil.example/bye', BYE + '/x', BYE + '?x=1']) {
@@ -437,6 +450,19 @@ describe('client admin API', () => {
 });
 
 describe('lifetimes and keys', () => {
+    test('with an https public_url the browser session cookie is Secure', async () => {
+        await restartGatehouse({ GATEHOUSE_PUBLIC_URL: 'https://id.example.test' });
+        try {
+            const l = await api('POST', '/api/v1/auth/login', { body: { login: 'bob', password: 'gatehouse-dev-password' } });
+            assert.equal(l.status, 200);
+            assert.match(l.headers.get('set-cookie'), /; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+            const d = await api('GET', '/.well-known/openid-configuration');
+            assert.equal(d.json.issuer, 'https://id.example.test');
+        } finally {
+            await restartGatehouse({});
+        }
+    });
+
     test('a client\'s refresh_token_ttl cuts the refresh token\'s life; access_token_ttl sets expires_in', async () => {
         const c = await makeClient({ refresh_token_ttl: 120, access_token_ttl: 60 });
         const { tokens } = await codeFlow(await config(c));
