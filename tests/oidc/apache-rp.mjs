@@ -86,6 +86,10 @@ OIDCCookieSameSite On
     AuthType openid-connect
     Require valid-user
 </Location>
+<Location /protected/admin>
+    AuthType openid-connect
+    Require claim roles:org_admin
+</Location>
 `;
 }
 
@@ -100,6 +104,9 @@ export async function startApache(opts) {
     }
     fs.writeFileSync(path.join(dir, 'htdocs', 'protected', 'index.shtml'),
         '<!doctype html><title>protected</title><h1>protected page</h1>\n<pre id="env">\n<!--#printenv -->\n</pre>\n');
+    fs.mkdirSync(path.join(dir, 'htdocs', 'protected', 'admin'));
+    fs.writeFileSync(path.join(dir, 'htdocs', 'protected', 'admin', 'index.html'),
+        '<!doctype html><title>admins</title><h1>for org_admin only</h1>\n');
     fs.writeFileSync(path.join(dir, 'htdocs', 'loggedout.html'),
         '<!doctype html><title>logged out</title><h1>logged out</h1>\n');
     const port = opts.port ?? await freePort();

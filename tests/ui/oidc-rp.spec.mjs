@@ -19,6 +19,7 @@ let client;
 let plain;
 let mfaUser;
 let secret;
+let admin;
 
 /** The environment the protected page printed, as an object. */
 async function pageEnv(page) {
@@ -73,9 +74,8 @@ describe('Apache mod_auth_openidc signs people in with Gatehouse', { skip }, () 
         browser = await launch();
         const port = await freePort();
         const base = `http://127.0.0.1:${port}`;
-        const admin = await mustLogin('admin');
         const res = await api('POST', '/api/v1/clients', {
-            token: admin.token,
+            token: (await mustLogin('admin')).token,
             body: {
                 name: `apache-rp-${port}`,
                 redirect_uris: [`${base}/protected/redirect_uri`],
@@ -90,6 +90,7 @@ describe('Apache mod_auth_openidc signs people in with Gatehouse', { skip }, () 
             port, issuer: process.env.GH_URL, clientId: client.client_id, clientSecret: client.client_secret,
         });
         plain = await createUser('rpplain');
+        admin = await createUser('rpadmin', 1, 'org_admin');
         mfaUser = await createUser('rpmfa');
         secret = await enrollTotp(mfaUser);
     });
@@ -97,7 +98,7 @@ describe('Apache mod_auth_openidc signs people in with Gatehouse', { skip }, () 
     after(async () => {
         await browser?.close();
         await apache?.stop();
-        for (const u of [plain, mfaUser]) if (u) await deleteUser(u.id);
+        for (const u of [plain, mfaUser, admin]) if (u) await deleteUser(u.id);
     });
 
     test('password sign-in, consent, and the claims Apache passes to the page', async () => {
@@ -121,6 +122,9 @@ describe('Apache mod_auth_openidc signs people in with Gatehouse', { skip }, () 
         assert.equal(env.OIDC_CLAIM_aud, client.client_id);
         assert.equal(env.OIDC_CLAIM_amr, 'pwd');
         await shot(page, 'oidc-rp-protected');
+        // A location for one role only (Require claim roles:org_admin): a member is refused.
+        const admins = await page.goto(`${apache.base}/protected/admin/`);
+        assert.equal(admins.status(), 401);
         // The consent is remembered: listed on the person's account.
         const l = await mustLogin(plain.username);
         const consents = await api('GET', '/api/v1/me/consents', { token: l.token });
@@ -137,6 +141,15 @@ describe('Apache mod_auth_openidc signs people in with Gatehouse', { skip }, () 
         assert.match(env.OIDC_CLAIM_amr, /otp/);
         assert.match(env.OIDC_CLAIM_amr, /pwd/);
         assert.notEqual(env.OIDC_CLAIM_acr, '1fa');
+        await context.close();
+    });
+
+    test('an organization administrator passes the role-restricted location', async () => {
+        const { page, context } = await newPage(browser);
+        await signInThroughApache(page, admin);
+        const r = await page.goto(`${apache.base}/protected/admin/`);
+        assert.equal(r.status(), 200);
+        assert.match(await page.locator('h1').textContent(), /org_admin only/);
         await context.close();
     });
 
