@@ -307,8 +307,7 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	resp_json(req, 200, o);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /*
@@ -383,8 +382,7 @@ api_mfa_verify(struct request *req)
 		goto fail;
 	return login_finish(req, &u, unlock, arena_printf(req->arena, "pwd,%s,mfa", amr));
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -591,8 +589,7 @@ api_refresh(struct request *req)
 	resp_json(req, 200, o);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -186,6 +186,43 @@ api_entity(struct request *req, int status, const cJSON *obj, const char *locati
 }
 
 enum gh_err
+api_commit(struct request *req)
+{
+	enum gh_err	 err;
+
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_commit_entity(struct request *req, int status, const cJSON *obj, const char *location)
+{
+	enum gh_err	 err;
+
+	if ((err = api_commit(req)) == GH_OK)
+		api_entity(req, status, obj, location);
+	return err;
+}
+
+enum gh_err
+api_commit_status(struct request *req, int status)
+{
+	enum gh_err	 err;
+
+	if ((err = api_commit(req)) == GH_OK)
+		resp_status(req, status);
+	return err;
+}
+
+enum gh_err
+api_rollback(struct request *req, enum gh_err err)
+{
+	db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
 api_authz_changed(struct request *req)
 {
 	redisReply	*r;

@@ -76,6 +76,24 @@ enum gh_err	 api_if_match(struct request *, const cJSON *obj);
 /* Answer status with obj and its ETag (and Location when given). */
 void		 api_entity(struct request *, int status, const cJSON *obj, const char *location);
 
+/*
+ * The end of a handler's transaction (db_begin on req->w->db).  api_commit commits it; when the
+ * commit fails it rolls back and returns the error, so the caller just returns it.
+ * api_commit_entity commits and then answers status with obj (api_entity: its ETag, and
+ * Location when given); api_commit_status commits and answers status without a body (204).
+ * api_rollback rolls back and returns err: the fail: path of a handler.
+ *	if ((err = store_team_update(...)) != GH_OK)
+ *		goto fail;
+ *	return api_commit_entity(req, 200, team_json(req, &t), NULL);
+ * fail:
+ *	return api_rollback(req, err);
+ */
+enum gh_err	 api_commit(struct request *);
+enum gh_err	 api_commit_entity(struct request *, int status, const cJSON *obj,
+		    const char *location);
+enum gh_err	 api_commit_status(struct request *, int status);
+enum gh_err	 api_rollback(struct request *, enum gh_err err);
+
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 

@@ -366,14 +366,12 @@ api_component_create(struct request *req)
 	cJSON_AddStringToObject(details, "key", in.key);
 	(void)audit_change(req, "component.create", "ui_component", id, req->auth.org_id,
 	    details);
-	if ((err = comp_load(req, id, 0, &c)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	if ((err = comp_load(req, id, 0, &c)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, comp_json(req, &c),
+	return api_commit_entity(req, 201, comp_json(req, &c),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld", id));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -440,13 +438,9 @@ api_component_update(struct request *req)
 		if ((err = comp_load(req, id, 0, &c)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, comp_json(req, &c), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, comp_json(req, &c), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -481,13 +475,9 @@ api_component_delete(struct request *req)
 	if ((err = store_component_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "component.delete", "ui_component", id, req->auth.org_id, details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -610,14 +600,10 @@ api_component_action_create(struct request *req)
 		goto fail;
 	(void)audit_change(req, "component.action.create", "ui_component", id, req->auth.org_id,
 	    action_details(req, &ca));
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, action_json(req, &ca),
+	return api_commit_entity(req, 201, action_json(req, &ca),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld/actions/%s", id, action));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -665,13 +651,9 @@ api_component_action_update(struct request *req)
 		if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, action_json(req, &ca), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, action_json(req, &ca), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -701,13 +683,9 @@ api_component_action_delete(struct request *req)
 		goto fail;
 	(void)audit_change(req, "component.action.delete", "ui_component", id, req->auth.org_id,
 	    details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1023,16 +1001,15 @@ change_grants(struct request *req, int mode)
 		if ((err = grants_load(req, id, &g)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if (mode == 2)
 		resp_status(req, 204);
 	else
 		api_entity(req, 200, grants_json(req, &g), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -199,8 +199,8 @@ api_me_email_change(struct request *req)
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", email);
 	(void)audit_change(req, "user.email.change_request", "user", uid, req->auth.org_id, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	/* The old address hears of it; a failure here is logged, the change stays pending. */
 	{
 		const char	*vars[] = {
@@ -219,8 +219,7 @@ api_me_email_change(struct request *req)
 	return sent(req, email, "A link to confirm the new address is on its way; the address "
 	    "changes when it is followed.");
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

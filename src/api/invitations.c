@@ -453,13 +453,9 @@ api_invitation_revoke(struct request *req)
 		if ((err = load(req, id, "invitations.revoke", 0, &inv)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, inv_json(req, &inv), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, inv_json(req, &inv), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -506,14 +502,11 @@ api_invitation_resend(struct request *req)
 		goto fail;
 	(void)audit_change(req, "invitation.resend", "invitation", id, org, NULL);
 	if ((err = load(req, id, "invitations.create", 0, &inv)) != GH_OK ||
-	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, inv_json(req, &inv), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, inv_json(req, &inv), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* ---------------------------------------------------------------------------------------- */

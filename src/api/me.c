@@ -234,12 +234,11 @@ api_me_update(struct request *req)
 		}
 		(void)audit_change(req, "user.update", "user", id, req->auth.org_id, d);
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	return me_respond(req, 200);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /*
@@ -363,8 +362,8 @@ api_me_switch_org(struct request *req)
 	api_add_idv(d, "from", req->auth.org_id);
 	api_add_idv(d, "to", u.org);
 	(void)audit_change(req, "auth.organization.switch", "organization", u.org, u.org, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	/* The organization left may want the access token it issued ended now. */
 	if (req->auth.org_id > 0 && req->auth.org_id != u.org &&
 	    policy_session(req, req->auth.org_id, &ps) == GH_OK && ps.end_access_on_switch &&
@@ -380,8 +379,7 @@ api_me_switch_org(struct request *req)
 	resp_json(req, 200, o);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

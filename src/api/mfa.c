@@ -384,8 +384,8 @@ api_me_totp_confirm(struct request *req)
 	if (st.recovery_left == 0 && (err = new_codes(req, user, &codes)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "mfa.totp.enroll", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	o = api_object(req);
 	cJSON_AddBoolToObject(o, "enabled", 1);
 	if (codes != NULL)
@@ -393,8 +393,7 @@ api_me_totp_confirm(struct request *req)
 	resp_json(req, 200, o);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* The caller's password in field "password": 401 invalid_credentials (counted) when wrong. */
@@ -442,13 +441,9 @@ api_me_totp_delete(struct request *req)
 	if ((err = store_mfa_reset(req->w->db, req->arena, user)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "mfa.totp.remove", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -475,15 +470,14 @@ api_me_recovery_codes(struct request *req)
 	if ((err = new_codes(req, user, &codes)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "mfa.recovery_codes.replace", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
 	resp_json(req, 201, o);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -523,14 +517,13 @@ api_user_mfa_reset(struct request *req)
 	    (err = store_refresh_revoke_user(req->w->db, req->arena, id, "mfa_reset")) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "mfa.reset", "user", id, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_pv_publish(req, id)) != GH_OK)
 		return req_fail(req, err, NULL, "the factors were reset but the token store is "
 		    "unreachable; the user's tokens are refused until it returns");
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }

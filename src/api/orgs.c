@@ -323,15 +323,12 @@ api_org_create(struct request *req)
 	cJSON_AddStringToObject(d, "slug", slug);
 	cJSON_AddStringToObject(d, "status", status);
 	if ((err = audit_change(req, "organization.create", "organization", id, id, d)) != GH_OK ||
-	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, org_json(req, &o),
+	return api_commit_entity(req, 201, org_json(req, &o),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld", id));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -415,8 +412,7 @@ api_org_update(struct request *req)
 	api_entity(req, 200, org_json(req, &o), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -477,8 +473,7 @@ api_org_delete(struct request *req)
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -570,15 +565,12 @@ api_org_member_add(struct request *req)
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddBoolToObject(d, "is_primary", primary);
 	if ((err = audit_change(req, "organization.member.add", "user", user, id, d)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	    (err = load_member(req, id, user, &m)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, member_json(req, id, &m),
+	return api_commit_entity(req, 201, member_json(req, id, &m),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld/members/%lld", id, user));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -616,8 +608,7 @@ api_org_member_remove(struct request *req)
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /*
@@ -670,16 +661,15 @@ api_org_member_update(struct request *req)
 		    (err = load_member(req, id, user, &m)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if (mv >= 0 && (err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "suspended, but the token store is unreachable; "
 		    "tokens are refused until it returns");
 	api_entity(req, 200, member_json(req, id, &m), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -703,11 +693,9 @@ api_org_member_primary(struct request *req)
 	cJSON_AddBoolToObject(d, "was_primary", m.is_primary);
 	if ((err = audit_change(req, "organization.member.primary", "user", user, id,
 	    d)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	    (err = load_member(req, id, user, &m)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, member_json(req, id, &m), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, member_json(req, id, &m), NULL);
 fail:
 	db_rollback(req->w->db);
 	if (err == GH_ERR_ACCOUNT_NOT_MANAGED)

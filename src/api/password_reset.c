@@ -150,8 +150,7 @@ reset_store(struct request *req, const char *email, long long uid, const unsigne
 		db_rollback(req->w->db);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /*
@@ -279,12 +278,9 @@ reset_apply(struct request *req, const unsigned char th[32], long long uid, long
 	    (err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK)
 		goto fail;
 	(void)audit_auth(req, uid, org, "auth.password_reset", NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	return GH_OK;
+	return api_commit(req);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -138,8 +138,7 @@ api_perm_create(struct request *req)
 	    arena_printf(req->arena, "/api/v1/permissions/%lld", id));
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -168,13 +167,11 @@ api_perm_update(struct request *req)
 	if ((err = store_permission_update(req->w->db, req->arena, &p, req->auth.user_id)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "permission.update", "permission", id, req->auth.org_id, NULL);
-	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	if ((err = perm_load(req, id, 0, &p)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, perm_json(req, &p), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, perm_json(req, &p), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -207,14 +204,13 @@ api_perm_delete(struct request *req)
 	if ((err = store_permission_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "permission.delete", "permission", id, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 static cJSON *
@@ -365,8 +361,7 @@ api_ep_create(struct request *req)
 	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id));
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -416,8 +411,7 @@ api_ep_update(struct request *req)
 	api_entity(req, 200, ep_json(req, &e), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -436,13 +430,12 @@ api_ep_delete(struct request *req)
 	    (err = store_endpoint_delete(req->w->db, req->arena, id)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "endpoint.delete", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced");
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }

@@ -295,8 +295,7 @@ api_role_create(struct request *req)
 	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -350,8 +349,7 @@ api_role_update(struct request *req)
 	api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -382,16 +380,15 @@ api_role_delete(struct request *req)
 		goto fail;
 	(void)audit_change(req, "role.delete", "role", id, audit_org(req, l.r.organization_id),
 	    NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
 	if ((err = session_pv_publish_versions(req, &holders)) != GH_OK)
 		return err;
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -500,8 +497,7 @@ change_perms(struct request *req, int mode)
 		api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

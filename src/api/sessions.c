@@ -70,16 +70,15 @@ end(struct request *req, long long user, const char *sid, long long org, const c
 	if (err != GH_OK)
 		goto fail;
 	(void)audit_change(req, "auth.session.end", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_block_sid(req, sid)) != GH_OK)
 		return req_fail(req, err, NULL, "the session's refresh tokens were revoked but the "
 		    "token store is unreachable: its access tokens live until they expire");
 	resp_status(req, 204);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

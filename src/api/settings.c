@@ -205,8 +205,7 @@ api_policy_put(struct request *req)
 	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* ---- themes ------------------------------------------------------------------------------- */
@@ -423,13 +422,9 @@ api_theme_put(struct request *req)
 	    (err = store_theme_get(req->w->db, req->arena, org, 0, &t)) != GH_OK)
 		goto fail;
 	(void)audit_change(req, "theme.update", "organization", org, org, theme_json(req, &t));
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, theme_json(req, &t), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, theme_json(req, &t), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /* ---- audit log ---------------------------------------------------------------------------- */

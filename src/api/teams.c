@@ -316,15 +316,12 @@ api_team_create(struct request *req)
 		goto fail;
 	}
 	(void)audit_change(req, "team.create", "team", id, t.organization_id, NULL);
-	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, team_json(req, &t),
+	return api_commit_entity(req, 201, team_json(req, &t),
 	    arena_printf(req->arena, "/api/v1/teams/%lld", id));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -374,13 +371,9 @@ api_team_update(struct request *req)
 		if ((err = team_load(req, id, 0, "teams.update", &t)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, team_json(req, &t), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, team_json(req, &t), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -405,13 +398,9 @@ api_team_delete(struct request *req)
 	cJSON_AddStringToObject(details, "name", t.name);
 	cJSON_AddNumberToObject(details, "member_count", (double)t.member_count);
 	(void)audit_change(req, "team.delete", "team", id, t.organization_id, details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -512,15 +501,12 @@ api_team_member_add(struct request *req)
 	}
 	(void)audit_change(req, "team.member.add", "team", id, t.organization_id,
 	    member_details(req, user, role, NULL));
-	if ((err = member_load(req, id, user, &m)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	if ((err = member_load(req, id, user, &m)) != GH_OK)
 		goto fail;
-	api_entity(req, 201, member_json(req, &m),
+	return api_commit_entity(req, 201, member_json(req, &m),
 	    arena_printf(req->arena, "/api/v1/teams/%lld/members/%lld", id, user));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -555,13 +541,9 @@ api_team_member_update(struct request *req)
 		if ((err = member_load(req, id, user, &m)) != GH_OK)
 			goto fail;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, member_json(req, &m), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, member_json(req, &m), NULL);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -585,11 +567,7 @@ api_team_member_remove(struct request *req)
 		goto fail;
 	(void)audit_change(req, "team.member.remove", "team", id, t.organization_id,
 	    member_details(req, user, m.member_role, NULL));
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }

@@ -162,15 +162,12 @@ finish(struct request *req, long long user, long long org, int status)
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "method", req->method_str);
 	(void)audit_change(req, "user.roles.update", "user", user, org, details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_pv_publish(req, user)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the token store is unreachable; tokens "
 		    "are refused until it returns");
 	return respond(req, user, org, status);
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -247,8 +244,7 @@ api_user_roles_replace(struct request *req)
 	}
 	return finish(req, user, org, 200);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -274,6 +270,5 @@ api_user_roles_remove(struct request *req)
 	}
 	return finish(req, user, org, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }

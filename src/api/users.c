@@ -529,16 +529,15 @@ create_invite(struct request *req, const char *email, const char *rolename, long
 	if (cJSON_IsNumber(idv))
 		cJSON_AddNumberToObject(d, "invitation_id", idv->valuedouble);
 	(void)audit_change(req, "user.invite", "user", 0, org, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if (cJSON_IsNumber(idv))
 		resp_header(req, "Location", arena_printf(req->arena, "/api/v1/invitations/%lld",
 		    (long long)idv->valuedouble));
 	resp_json(req, 202, inv);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err

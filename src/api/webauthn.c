@@ -372,14 +372,10 @@ api_webauthn_register(struct request *req)
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
 		goto fail;
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, cred_json(req, &row),
+	return api_commit_entity(req, 201, cred_json(req, &row),
 	    arena_printf(req->arena, "/api/v1/me/mfa/webauthn/%lld", id));
-	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -468,10 +464,9 @@ api_webauthn_delete(struct request *req)
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "name", row.name);
 	if ((err = audit_change(req, "mfa.webauthn.delete", "webauthn_credential", id,
-	    req->auth.org_id, d)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	    req->auth.org_id, d)) != GH_OK)
 		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
 	db_rollback(req->w->db);
 	if (err == GH_ERR_NOT_FOUND)
