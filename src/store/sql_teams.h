@@ -13,8 +13,6 @@
 #ifndef GH_SQL_TEAMS_H
 #define GH_SQL_TEAMS_H
 
-#define TEAM_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* The columns of a team and of a team membership (store/db.h, "Column tables"). */
 #define TEAM_COLUMNS(X) \
 	X(TEAM_ID, INT, id, "t.id") \
@@ -23,10 +21,7 @@
 	X(TEAM_DESC, STR, description, "t.description") \
 	X(TEAM_MEMBERS, INT, member_count, "(SELECT COUNT(*) FROM team_member tm" \
 	    " JOIN users u ON u.id = tm.user_id WHERE tm.team_id = t.id AND u.deleted_at IS NULL)") \
-	X(TEAM_CREATED, STR, created_at, TEAM_TS_("t.created_at")) \
-	X(TEAM_UPDATED, STR, updated_at, TEAM_TS_("t.updated_at")) \
-	X(TEAM_CBY, INT, created_by, "t.created_by") \
-	X(TEAM_UBY, INT, updated_by, "t.updated_by")
+	DB_AUDIT_COLUMNS(X, TEAM, "t.")
 #define TEAM_COLS DB_SELECT(TEAM_COLUMNS)
 
 #define TEAM_LIST_FROM " FROM team t WHERE (? = 0 OR t.organization_id = ?)" \
@@ -39,10 +34,7 @@
 	X(TEAM_MEMBER_EMAIL, STR, email, "u.email") \
 	X(TEAM_MEMBER_FULL_NAME, STR, full_name, "u.full_name") \
 	X(TEAM_MEMBER_ROLE, STR, member_role, "tm.member_role") \
-	X(TEAM_MEMBER_CREATED, STR, created_at, TEAM_TS_("tm.created_at")) \
-	X(TEAM_MEMBER_CBY, INT, created_by, "tm.created_by") \
-	X(TEAM_MEMBER_UPDATED, STR, updated_at, TEAM_TS_("tm.updated_at")) \
-	X(TEAM_MEMBER_UBY, INT, updated_by, "tm.updated_by")
+	DB_AUDIT_COLUMNS(X, TEAM_MEMBER, "tm.")
 #define TEAM_MEMBER_COLS DB_SELECT(TEAM_MEMBER_COLUMNS)
 
 #define TEAM_MEMBER_FROM " FROM team_member tm JOIN users u ON u.id = tm.user_id" \
