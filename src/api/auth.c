@@ -92,7 +92,7 @@ session_start(struct request *req, struct session_user *u, cJSON *extra)
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "amr", u->amr != NULL ? u->amr : "pwd");
 	(void)audit_by(req, u->id, u->org, "auth.login.success", "user", u->id, NULL, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
+	if ((err = api_commit(req)) != GH_OK)
 		return err;
 	/* A success clears the account's failure count (best effort). */
 	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", kv_key(req->arena, KV_FAIL_ACCT, "%lld",
@@ -374,15 +374,13 @@ api_mfa_verify(struct request *req)
 	if ((err = mfa_ticket_take(req, text)) != GH_OK) {
 		if (err == GH_ERR_MFA_TICKET_INVALID)
 			req_fail(req, err, "mfa_ticket", "the ticket was already used: sign in again");
-		goto fail;
+		return err;
 	}
 	snprintf(org, sizeof(org), "%lld", t.org);
 	if ((err = session_pick_org(req, &u, t.org > 0 ? org : NULL)) != GH_OK ||
 	    (err = session_load_roles(req, &u)) != GH_OK)
-		goto fail;
+		return err;
 	return login_finish(req, &u, unlock, arena_printf(req->arena, "pwd,%s,mfa", amr));
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -516,7 +514,7 @@ api_refresh(struct request *req)
 		return err;
 	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	if (err == GH_ERR_NOT_FOUND || rt.revoked) {
 		db_rollback(req->w->db);
 		return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token",
@@ -533,10 +531,10 @@ api_refresh(struct request *req)
 		/* A retired token came back: someone holds a copy.  End the whole session. */
 		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,
 		    "reuse")) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_auth(req, u.id, u.org, "auth.refresh.reuse", "reuse_detected");
-		if ((err = db_commit(req->w->db)) != GH_OK)
-			goto fail;
+		if ((err = api_commit(req)) != GH_OK)
+			return err;
 		log_warn("auth: refresh token reuse for user %lld; session revoked", u.id);
 		return req_fail(req, GH_ERR_REFRESH_REUSED, "refresh_token",
 		    "this refresh token was already used; the session has been revoked");
@@ -547,7 +545,7 @@ api_refresh(struct request *req)
 	}
 	err = store_account_get(req->w->db, req->arena, u.id, &acct);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	found = err == GH_OK;
 	if (!found || (err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
 		/*
@@ -576,10 +574,10 @@ api_refresh(struct request *req)
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK ||
 	    (err = session_refresh_token(req, &u, id, &refresh, &nid, &rttl)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_refresh_rotate(req->w->db, req->arena, id, nid)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
 		return err;
 	req->auth.user_id = u.id;
@@ -588,8 +586,6 @@ api_refresh(struct request *req)
 		return err;
 	resp_json(req, 200, o);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err

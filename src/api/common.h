@@ -14,9 +14,6 @@
 #include "store/db.h"
 #include "store/user.h"
 
-/* DATE_FORMAT of a DATETIME(6) column as RFC 3339 UTC text. */
-#define SQL_TS(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 #define API_PAGE_DEFAULT	50
 #define API_PAGE_MAX		200
 
@@ -152,6 +149,59 @@ void		 api_add_names(struct request *, cJSON *o, const char *k, const char *csv)
 #define API_F_ID(o, s, m)	api_add_idv((o), #m, (s)->m)
 #define API_F_STR(o, s, m)	api_add_str((o), #m, (s)->m)
 #define API_F_BOOL(o, s, m)	cJSON_AddBoolToObject((o), #m, (s)->m)
+
+/* The four fields that say who made a row and when (store/sql.h, DB_AUDIT_COLUMNS). */
+#define API_F_AUDIT								\
+	API_F(STR, created_at) API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
+
+/*
+ * API_RENDERER(name, type, fields): static cJSON *name(struct request *, const type *s), the
+ * fields (API_F lines) of *s as a new object of the arena, in their order:
+ *	API_RENDERER(team_json, struct team,
+ *	    API_F(NUM, id) API_F(STR, name) API_F_AUDIT)
+ */
+#define API_RENDERER(name, type, fields)						\
+static cJSON *										\
+name(struct request *req, const type *s)						\
+{											\
+	cJSON	*o = api_object(req);							\
+											\
+	fields										\
+	return o;									\
+}
+
+/*
+ * API_GET_BY_ID(name, type, load, json): the handler name of GET .../{id}.  It reads route
+ * parameter 0 as the long long id, then runs load, an expression that reads the row of that id
+ * into the type row (answering 404 when the caller may not see it) and returns an enum gh_err,
+ * and answers 200 with json(req, &row) and its ETag:
+ *	API_GET_BY_ID(api_team_get, struct team, team_load(req, id, 0, "teams.read", &row),
+ *	    team_json)
+ */
+#define API_GET_BY_ID(name, type, load, json)						\
+enum gh_err										\
+name(struct request *req)								\
+{											\
+	type		 row;								\
+	long long	 id;								\
+	enum gh_err	 err;								\
+											\
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = (load)) != GH_OK)	\
+		return err;								\
+	api_entity(req, 200, json(req, &row), NULL);					\
+	return GH_OK;									\
+}
+
+/*
+ * API_HANDLER_WITH(name, fn, arg): the handler name as fn(req, arg), for routes that share one
+ * function and differ only by a mode (PUT, POST and DELETE of a role's permissions).
+ */
+#define API_HANDLER_WITH(name, fn, arg)							\
+enum gh_err										\
+name(struct request *req)								\
+{											\
+	return fn(req, arg);								\
+}
 
 /* Whether a query flag is "true"/"false"; -1 absent, 400 naming it when neither. */
 enum gh_err	 api_query_bool(struct request *, const char *name, int *out);

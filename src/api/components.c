@@ -126,28 +126,14 @@ same(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
-static cJSON *
-comp_json(struct request *req, const struct component *s)
-{
-	cJSON	*o = api_object(req);
+API_RENDERER(comp_json, struct component,
+    API_F(NUM, id) API_F(STR, key) API_F(STR, display_name) API_F(STR, description)
+    API_F(STR, category) API_F(STR, route) API_F(STR, icon) API_F(NUM, display_order)
+    API_F(ID, parent_id) API_F(BOOL, is_active) API_F_AUDIT)
 
-	API_F(NUM, id) API_F(STR, key) API_F(STR, display_name) API_F(STR, description)
-	API_F(STR, category) API_F(STR, route) API_F(STR, icon) API_F(NUM, display_order)
-	API_F(ID, parent_id) API_F(BOOL, is_active) API_F(STR, created_at)
-	API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
-	return o;
-}
-
-static cJSON *
-action_json(struct request *req, const struct component_action *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, id) API_F(NUM, component_id) API_F(STR, component_key) API_F(STR, action)
-	API_F(STR, description) API_F(BOOL, is_active) API_F(STR, created_at)
-	API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
-	return o;
-}
+API_RENDERER(action_json, struct component_action,
+    API_F(NUM, id) API_F(NUM, component_id) API_F(STR, component_key) API_F(STR, action)
+    API_F(STR, description) API_F(BOOL, is_active) API_F_AUDIT)
 
 /* Add text s to the array member name of o, creating it. */
 static void
@@ -313,19 +299,7 @@ api_components_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_component_get(struct request *req)
-{
-	struct component c;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = comp_load(req, id, 0, &c)) != GH_OK)
-		return err;
-	api_entity(req, 200, comp_json(req, &c), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_component_get, struct component, comp_load(req, id, 0, &row), comp_json)
 
 enum gh_err
 api_component_create(struct request *req)
@@ -342,7 +316,7 @@ api_component_create(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if (in.parent > 0 && (err = parent_check(req, in.parent, 0, &pcat)) != GH_OK)
-		goto fail;
+		return err;
 	/* A page takes its menu's category unless it names one. */
 	if (!in.set_cat)
 		in.cat = pcat;
@@ -360,18 +334,16 @@ api_component_create(struct request *req)
 	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "key", "a UI component with key %s exists", in.key);
-		goto fail;
+		return err;
 	}
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "key", in.key);
 	(void)audit_change(req, "component.create", "ui_component", id, req->auth.org_id,
 	    details);
 	if ((err = comp_load(req, id, 0, &c)) != GH_OK)
-		goto fail;
+		return err;
 	return api_commit_entity(req, 201, comp_json(req, &c),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld", id));
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -392,7 +364,7 @@ api_component_update(struct request *req)
 	    req->arena)) != GH_OK) ||
 	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
 	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK)
-		goto fail;
+		return err;
 	details = api_object(req);
 	changed = cJSON_AddArrayToObject(details, "changed");
 	up = c;
@@ -418,7 +390,7 @@ api_component_update(struct request *req)
 	}
 	if (in.set_parent && in.parent != c.parent_id) {
 		if (in.parent > 0 && (err = parent_check(req, in.parent, id, &pcat)) != GH_OK)
-			goto fail;
+			return err;
 		up.parent_id = in.parent;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("parent_id"));
 		cJSON_AddNumberToObject(details, "from_parent_id", (double)c.parent_id);
@@ -430,17 +402,15 @@ api_component_update(struct request *req)
 			if (err == GH_ERR_CONFLICT)
 				req_fail(req, err, "key", "a UI component with key %s exists",
 				    up.key);
-			goto fail;
+			return err;
 		}
 		cJSON_AddStringToObject(details, "key", up.key);
 		(void)audit_change(req, "component.update", "ui_component", id, req->auth.org_id,
 		    details);
 		if ((err = comp_load(req, id, 0, &c)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	return api_commit_entity(req, 200, comp_json(req, &c), NULL);
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -459,25 +429,21 @@ api_component_delete(struct request *req)
 	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
 	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK ||
 	    (err = store_component_children(req->w->db, req->arena, id, &children)) != GH_OK)
-		goto fail;
-	if (children > 0) {
-		err = req_fail(req, GH_ERR_IN_USE, NULL, "UI component %s has %lld child component%s: "
+		return err;
+	if (children > 0)
+		return req_fail(req, GH_ERR_IN_USE, NULL, "UI component %s has %lld child component%s: "
 		    "move or delete them first", c.key, children, children == 1 ? "" : "s");
-		goto fail;
-	}
 	if ((err = store_component_uses(req->w->db, req->arena, id, &nactions, &grants)) != GH_OK)
-		goto fail;
+		return err;
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "key", c.key);
 	cJSON_AddNumberToObject(details, "actions", (double)nactions);
 	cJSON_AddNumberToObject(details, "grants", (double)grants);
 	/* Its actions and their grants to roles go with it (ON DELETE CASCADE). */
 	if ((err = store_component_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "component.delete", "ui_component", id, req->auth.org_id, details);
 	return api_commit_status(req, 204);
-fail:
-	return api_rollback(req, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -588,22 +554,20 @@ api_component_action_create(struct request *req)
 		return err;
 	/* The component's row lock keeps it from being deleted under the new action. */
 	if ((err = comp_load(req, id, 1, &c)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_component_action_insert(req->w->db, req->arena, &ca,
 	    req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "action", "UI component %s already has the action %s",
 			    c.key, action);
-		goto fail;
+		return err;
 	}
 	if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "component.action.create", "ui_component", id, req->auth.org_id,
 	    action_details(req, &ca));
 	return api_commit_entity(req, 201, action_json(req, &ca),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld/actions/%s", id, action));
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -629,7 +593,7 @@ api_component_action_update(struct request *req)
 	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
 	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK)
-		goto fail;
+		return err;
 	details = action_details(req, &ca);
 	changed = cJSON_AddArrayToObject(details, "changed");
 	/* description: null clears it, absent keeps it. */
@@ -645,15 +609,13 @@ api_component_action_update(struct request *req)
 	if (cJSON_GetArraySize(changed) > 0) {
 		if ((err = store_component_action_update(req->w->db, req->arena, &ca,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "component.action.update", "ui_component", id,
 		    req->auth.org_id, details);
 		if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	return api_commit_entity(req, 200, action_json(req, &ca), NULL);
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -675,17 +637,15 @@ api_component_action_delete(struct request *req)
 	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK ||
 	    (err = store_component_action_grants(req->w->db, req->arena, ca.id,
 	    &grants)) != GH_OK)
-		goto fail;
+		return err;
 	details = action_details(req, &ca);
 	cJSON_AddNumberToObject(details, "grants", (double)grants);
 	/* Its grants to roles go with it (ON DELETE CASCADE). */
 	if ((err = store_component_action_delete(req->w->db, req->arena, ca.id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "component.action.delete", "ui_component", id, req->auth.org_id,
 	    details);
 	return api_commit_status(req, 204);
-fail:
-	return api_rollback(req, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -943,25 +903,22 @@ change_grants(struct request *req, int mode)
 	    (err = grants_load(req, id, &g)) != GH_OK ||
 	    (err = api_if_match(req, grants_json(req, &g))) != GH_OK ||
 	    (err = authn_role_writable(req, &r, "components.assign", 0)) != GH_OK)
-		goto fail;
+		return err;
 	for (i = 0; i < n; i++) {
 		if ((err = resolve(req, want[i].key, want[i].action, &want[i].cp, &why,
 		    &nokey)) != GH_OK)
-			goto fail;
+			return err;
 		if (want[i].cp == 0) {
 			if (mode == 2)
 				err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "%s", why);
 			else
-				err = req_fail(req, GH_ERR_VALIDATION, mode == 0 ? "grants" :
+				return req_fail(req, GH_ERR_VALIDATION, mode == 0 ? "grants" :
 				    nokey ? "component_key" : "action", "%s", why);
-			goto fail;
 		}
 		for (j = 0; j < i; j++)
-			if (want[j].cp == want[i].cp) {
-				err = req_fail(req, GH_ERR_VALIDATION, "grants",
+			if (want[j].cp == want[i].cp)
+				return req_fail(req, GH_ERR_VALIDATION, "grants",
 				    "%s %s is listed twice", want[i].key, want[i].action);
-				goto fail;
-			}
 	}
 	memset(&gc, 0, sizeof(gc));
 	gc.role = id;
@@ -972,26 +929,24 @@ change_grants(struct request *req, int mode)
 	if (mode == 2) {
 		for (found = 0, i = 0; i < g.n; i++)
 			found |= g.rows[i].component_permission_id == want->cp;
-		if (!found) {
-			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s %s",
+		if (!found)
+			return req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s %s",
 			    want->key, want->action);
-			goto fail;
-		}
 		if ((err = grant_set(req, &gc, want->cp, want->key, want->action, -1,
 		    NULL)) != GH_OK)
-			goto fail;
+			return err;
 	} else {
 		for (i = 0; i < n; i++)
 			if ((err = grant_set(req, &gc, want[i].cp, want[i].key, want[i].action,
 			    want[i].active, mode == 0 ? "grants" : "component_key")) != GH_OK)
-				goto fail;
+				return err;
 		/* Replace: what the list does not name goes. */
 		for (i = 0; mode == 0 && i < g.n; i++) {
 			for (found = 0, j = 0; j < n; j++)
 				found |= want[j].cp == g.rows[i].component_permission_id;
 			if (!found && (err = grant_set(req, &gc, g.rows[i].component_permission_id,
 			    g.rows[i].component_key, g.rows[i].action, -1, "grants")) != GH_OK)
-				goto fail;
+				return err;
 		}
 	}
 	if (gc.changed) {
@@ -999,7 +954,7 @@ change_grants(struct request *req, int mode)
 		(void)audit_change(req, "role.components.update", "role", id,
 		    r.organization_id > 0 ? r.organization_id : req->auth.org_id, gc.details);
 		if ((err = grants_load(req, id, &g)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
@@ -1008,27 +963,11 @@ change_grants(struct request *req, int mode)
 	else
 		api_entity(req, 200, grants_json(req, &g), NULL);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
-enum gh_err
-api_role_components_replace(struct request *req)
-{
-	return change_grants(req, 0);
-}
-
-enum gh_err
-api_role_components_add(struct request *req)
-{
-	return change_grants(req, 1);
-}
-
-enum gh_err
-api_role_components_remove(struct request *req)
-{
-	return change_grants(req, 2);
-}
+API_HANDLER_WITH(api_role_components_replace, change_grants, 0)
+API_HANDLER_WITH(api_role_components_add, change_grants, 1)
+API_HANDLER_WITH(api_role_components_remove, change_grants, 2)
 
 /* ------------------------------------------------------------------------------------------ */
 /* GET /api/v1/me/navigation */

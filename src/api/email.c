@@ -195,7 +195,7 @@ api_me_email_change(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = api_email_verification_send(req, uid, acct.username, email)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", email);
 	(void)audit_change(req, "user.email.change_request", "user", uid, req->auth.org_id, d);
@@ -218,8 +218,6 @@ api_me_email_change(struct request *req)
 	}
 	return sent(req, email, "A link to confirm the new address is on its way; the address "
 	    "changes when it is followed.");
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -369,19 +369,8 @@ api_invitations_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_invitation_get(struct request *req)
-{
-	struct invitation inv;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, "invitations.read", 0, &inv)) != GH_OK)
-		return err;
-	api_entity(req, 200, inv_json(req, &inv), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_invitation_get, struct invitation,
+    load(req, id, "invitations.read", 0, &row), inv_json)
 
 enum gh_err
 api_invitation_create(struct request *req)
@@ -438,24 +427,20 @@ api_invitation_revoke(struct request *req)
 		return err;
 	if ((err = load(req, id, "invitations.revoke", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
-		goto fail;
-	if (strcmp(inv.status, "accepted") == 0) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was already accepted", id);
-		goto fail;
-	}
+		return err;
+	if (strcmp(inv.status, "accepted") == 0)
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was already accepted", id);
 	if (strcmp(inv.status, "revoked") != 0) {
 		/* Revoking twice changes nothing and records nothing. */
 		if ((err = store_invitation_revoke(req->w->db, req->arena, id,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "invitation.revoke", "invitation", id,
 		    inv.organization_id, NULL);
 		if ((err = load(req, id, "invitations.revoke", 0, &inv)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	return api_commit_entity(req, 200, inv_json(req, &inv), NULL);
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -476,37 +461,33 @@ api_invitation_resend(struct request *req)
 		return err;
 	if ((err = load(req, id, "invitations.create", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
-		goto fail;
-	if (strcmp(inv.status, "accepted") == 0 || strcmp(inv.status, "revoked") == 0) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was %s: invite again "
+		return err;
+	if (strcmp(inv.status, "accepted") == 0 || strcmp(inv.status, "revoked") == 0)
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was %s: invite again "
 		    "instead", id, inv.status);
-		goto fail;
-	}
 	org = inv.organization_id;
 	err = store_invitation_org(req->w->db, req->arena, org, &o);
 	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && strcmp(o.status, "active") != 0))
 		err = req_fail(req, GH_ERR_ORG_SUSPENDED, NULL, "the organization is suspended");
 	if (err != GH_OK)
-		goto fail;
+		return err;
 	/* Sending again grants again: the caller must be able to grant the role today. */
 	role_id = inv.role_id;
 	if (role_id == 0 && (err = store_invitation_role_named(req->w->db, req->arena, "member",
 	    org, &role_id)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = role_ok(req, role_id, org, &role)) != GH_OK ||
 	    (err = policy_invitation(req, org, &pi)) != GH_OK)
-		goto fail;
+		return err;
 	tok = api_link_token_new(req, hash);
 	if ((err = store_invitation_resend(req->w->db, req->arena, id, hash, pi.ttl,
 	    req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "invitation.resend", "invitation", id, org, NULL);
 	if ((err = load(req, id, "invitations.create", 0, &inv)) != GH_OK ||
 	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK)
-		goto fail;
+		return err;
 	return api_commit_entity(req, 200, inv_json(req, &inv), NULL);
-fail:
-	return api_rollback(req, err);
 }
 
 /* ---------------------------------------------------------------------------------------- */

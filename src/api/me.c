@@ -217,28 +217,24 @@ api_me_update(struct request *req)
 		return err;
 	if ((err = store_user_get(req->w->db, req->arena, id, 1, &u)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)
-			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-		goto fail;
+			return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
 	}
 	/* The profile as GET /me shows it, read under the row lock: its ETag is the one sent. */
 	if ((err = api_user_object(req, id, &cur)) != GH_OK ||
 	    (err = api_if_match(req, cur)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
 	if (api_user_patch_apply(&p, &u, names) > 0) {
 		if ((err = store_user_update(req->w->db, req->arena, &u, id)) != GH_OK) {
 			if (err == GH_ERR_CONFLICT)
-				err = api_user_conflict(req);
-			goto fail;
+				return api_user_conflict(req);
 		}
 		(void)audit_change(req, "user.update", "user", id, req->auth.org_id, d);
 	}
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
 	return me_respond(req, 200);
-fail:
-	return api_rollback(req, err);
 }
 
 /*
@@ -346,7 +342,7 @@ api_me_switch_org(struct request *req)
 		return err;
 	err = store_refresh_family_head(req->w->db, req->arena, u.family, &head);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	if (err == GH_ERR_NOT_FOUND || !head.live || head.user_id != u.id) {
 		db_rollback(req->w->db);
 		return req_fail(req, GH_ERR_REFRESH_INVALID, NULL,
@@ -357,7 +353,7 @@ api_me_switch_org(struct request *req)
 	u.amr = head.amr;
 	if ((err = session_refresh_token(req, &u, head.id, &refresh, &nid, &rttl)) != GH_OK ||
 	    (err = store_refresh_rotate(req->w->db, req->arena, head.id, nid)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	api_add_idv(d, "from", req->auth.org_id);
 	api_add_idv(d, "to", u.org);
@@ -378,8 +374,6 @@ api_me_switch_org(struct request *req)
 	cJSON_AddItemReferenceToObject(o, "user", user);
 	resp_json(req, 200, o);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -363,26 +363,22 @@ api_me_totp_confirm(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	err = store_totp_get(req->w->db, req->arena, user, 1, &t);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && t.confirmed)) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL, "no enrollment is waiting for its first "
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && t.confirmed))
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "no enrollment is waiting for its first "
 		    "code: start one with POST /api/v1/me/mfa/totp");
-		goto fail;
-	}
 	if (err != GH_OK || (err = mfa_open(req, (const unsigned char *)t.secret, t.secret_len,
 	    secret, &stale)) != GH_OK)
-		goto fail;
+		return err;
 	r = mfa_totp_check(secret, code, (long long)time(NULL), 0, &step);
 	sodium_memzero(secret, sizeof(secret));
-	if (r != 1) {
-		err = req_fail(req, GH_ERR_VALIDATION, "code",
+	if (r != 1)
+		return req_fail(req, GH_ERR_VALIDATION, "code",
 		    "the code does not match: type the 6 digits your app shows now");
-		goto fail;
-	}
 	if ((err = store_totp_confirm(req->w->db, req->arena, user, step)) != GH_OK ||
 	    (err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
-		goto fail;
+		return err;
 	if (st.recovery_left == 0 && (err = new_codes(req, user, &codes)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.totp.enroll", "user", user, req->auth.org_id, NULL);
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
@@ -392,8 +388,6 @@ api_me_totp_confirm(struct request *req)
 		cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
 	resp_json(req, 200, o);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 /* The caller's password in field "password": 401 invalid_credentials (counted) when wrong. */
@@ -439,11 +433,9 @@ api_me_totp_delete(struct request *req)
 	}
 	/* Without the app, the recovery codes recover nothing: they go too. */
 	if ((err = store_mfa_reset(req->w->db, req->arena, user)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.totp.remove", "user", user, req->auth.org_id, NULL);
 	return api_commit_status(req, 204);
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -461,14 +453,12 @@ api_me_recovery_codes(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
-		goto fail;
-	if (!st.totp && st.passkeys == 0) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL,
+		return err;
+	if (!st.totp && st.passkeys == 0)
+		return req_fail(req, GH_ERR_CONFLICT, NULL,
 		    "enroll a second factor before making recovery codes");
-		goto fail;
-	}
 	if ((err = new_codes(req, user, &codes)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.recovery_codes.replace", "user", user, req->auth.org_id, NULL);
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
@@ -476,8 +466,6 @@ api_me_recovery_codes(struct request *req)
 	cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
 	resp_json(req, 201, o);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -515,7 +503,7 @@ api_user_mfa_reset(struct request *req)
 	    (err = store_mfa_reset(req->w->db, req->arena, id)) != GH_OK ||
 	    (err = session_pv_bump(req, id)) != GH_OK ||
 	    (err = store_refresh_revoke_user(req->w->db, req->arena, id, "mfa_reset")) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.reset", "user", id, req->auth.org_id, NULL);
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
@@ -524,6 +512,4 @@ api_user_mfa_reset(struct request *req)
 		    "unreachable; the user's tokens are refused until it returns");
 	resp_status(req, 204);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }

@@ -77,16 +77,9 @@ valid_status(const char *s)
 	return strcmp(s, "active") == 0 || strcmp(s, "suspended") == 0;
 }
 
-static cJSON *
-org_json(struct request *req, const struct organization *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, id) API_F(STR, slug) API_F(STR, name) API_F(STR, description)
-	API_F(STR, status) API_F(STR, created_at) API_F(STR, updated_at) API_F(ID, created_by)
-	API_F(ID, updated_by)
-	return o;
-}
+API_RENDERER(org_json, struct organization,
+    API_F(NUM, id) API_F(STR, slug) API_F(STR, name) API_F(STR, description)
+    API_F(STR, status) API_F_AUDIT)
 
 static cJSON *
 member_json(struct request *req, long long org, const struct org_member *s)
@@ -262,19 +255,8 @@ api_orgs_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_org_get(struct request *req)
-{
-	struct organization o;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK)
-		return err;
-	api_entity(req, 200, org_json(req, &o), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_org_get, struct organization,
+    load(req, id, "organizations.read", 0, &row), org_json)
 
 enum gh_err
 api_org_create(struct request *req)
@@ -317,18 +299,16 @@ api_org_create(struct request *req)
 	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "slug", "an organization with slug %s already exists", slug);
-		goto fail;
+		return err;
 	}
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "slug", slug);
 	cJSON_AddStringToObject(d, "status", status);
 	if ((err = audit_change(req, "organization.create", "organization", id, id, d)) != GH_OK ||
 	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK)
-		goto fail;
+		return err;
 	return api_commit_entity(req, 201, org_json(req, &o),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld", id));
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -364,14 +344,12 @@ api_org_update(struct request *req)
 		return err;
 	if ((err = load(req, id, "organizations.update", 1, &o)) != GH_OK ||
 	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
-		goto fail;
+		return err;
 	old = o.status;
 	if (status != NULL && strcmp(status, old) != 0) {
-		if (!authn_platform_has(req, "organizations.update")) {
-			err = req_fail(req, GH_ERR_FORBIDDEN, "status",
+		if (!authn_platform_has(req, "organizations.update"))
+			return req_fail(req, GH_ERR_FORBIDDEN, "status",
 			    "organizations are suspended and reactivated by platform administrators");
-			goto fail;
-		}
 		suspend = strcmp(status, "suspended") == 0;
 	} else
 		status = NULL;
@@ -384,12 +362,12 @@ api_org_update(struct request *req)
 		to.status = status;
 	if ((err = store_organization_update(req->w->db, req->arena, &to,
 	    req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	memset(&pv, 0, sizeof(pv));
 	/* End the members' access tokens now; login and refresh refuse the organization. */
 	if (suspend && (err = store_organization_members_bump(req->w->db, req->arena, id,
 	    &pv)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	ch = cJSON_AddArrayToObject(d, "changed");
 	if (name != NULL)
@@ -405,14 +383,12 @@ api_org_update(struct request *req)
 	    "organization.suspend" : "organization.reactivate", "organization", id, id,
 	    d)) != GH_OK ||
 	    (err = load(req, id, "organizations.update", 0, &o)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	if (suspend && (err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
 	api_entity(req, 200, org_json(req, &o), NULL);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -433,23 +409,19 @@ api_org_delete(struct request *req)
 		return err;
 	if ((err = load(req, id, "organizations.delete", 1, &o)) != GH_OK ||
 	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
-		goto fail;
-	if (!authn_platform_has(req, "organizations.delete")) {
-		err = req_fail(req, GH_ERR_FORBIDDEN, NULL,
+		return err;
+	if (!authn_platform_has(req, "organizations.delete"))
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "organizations are deleted by platform administrators");
-		goto fail;
-	}
 	if ((err = store_organization_usage(req->w->db, req->arena, id, &u)) != GH_OK)
-		goto fail;
-	if (u.live_members > 0 && cascade != 1) {
-		err = req_fail(req, GH_ERR_IN_USE, NULL, "organization %s has %lld members: remove "
+		return err;
+	if (u.live_members > 0 && cascade != 1)
+		return req_fail(req, GH_ERR_IN_USE, NULL, "organization %s has %lld members: remove "
 		    "them first, or delete with ?cascade=true", o.slug, u.live_members);
-		goto fail;
-	}
 	/* Everyone whose tokens name it or its roles: bump now, remember, publish after commit. */
 	if ((err = store_organization_affected_bump(req->w->db, req->arena, id, &pv)) != GH_OK ||
 	    (err = store_organization_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "slug", o.slug);
 	cJSON_AddStringToObject(d, "name", o.name);
@@ -462,8 +434,8 @@ api_org_delete(struct request *req)
 	cJSON_AddNumberToObject(d, "policies", (double)u.policies);
 	cJSON_AddNumberToObject(d, "theme", (double)u.theme);
 	if ((err = audit_change(req, "organization.delete", "organization", id, id, d)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	/* Its own roles left the authorization tables. */
 	if (u.roles > 0 && (err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced; "
@@ -472,8 +444,6 @@ api_org_delete(struct request *req)
 		return err;
 	resp_status(req, 204);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -540,37 +510,31 @@ api_org_member_add(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = load(req, id, "organizations.members", 1, &o)) != GH_OK)
-		goto fail;
-	if (!authn_platform_has(req, "organizations.members")) {
-		err = req_fail(req, GH_ERR_FORBIDDEN, NULL, "users are added to an organization by "
+		return err;
+	if (!authn_platform_has(req, "organizations.members"))
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "users are added to an organization by "
 		    "platform administrators; invite people instead");
-		goto fail;
-	}
 	if ((err = store_organization_user_lock(req->w->db, req->arena, user, &found)) != GH_OK)
-		goto fail;
-	if (!found) {
-		err = req_fail(req, GH_ERR_VALIDATION, "user_id", "no user %lld", user);
-		goto fail;
-	}
+		return err;
+	if (!found)
+		return req_fail(req, GH_ERR_VALIDATION, "user_id", "no user %lld", user);
 	if ((err = store_organization_member_insert(req->w->db, req->arena, id, user)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "user_id", "user %lld is already a member of %s", user,
 			    o.slug);
-		goto fail;
+		return err;
 	}
 	if (primary && (err = store_organization_member_primary(req->w->db, req->arena, id,
 	    user)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddBoolToObject(d, "is_primary", primary);
 	if ((err = audit_change(req, "organization.member.add", "user", user, id, d)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK)
-		goto fail;
+		return err;
 	return api_commit_entity(req, 201, member_json(req, id, &m),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld/members/%lld", id, user));
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -592,7 +556,7 @@ api_org_member_remove(struct request *req)
 	 */
 	if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
 	    (err = store_organization_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddItemReferenceToObject(d, "roles",
@@ -600,15 +564,13 @@ api_org_member_remove(struct request *req)
 	cJSON_AddBoolToObject(d, "was_primary", m.is_primary);
 	if ((err = audit_change(req, "organization.member.remove", "user", user, id,
 	    d)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "removed, but the token store is unreachable; "
 		    "tokens are refused until it returns");
 	resp_status(req, 204);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 /*
@@ -647,11 +609,11 @@ api_org_member_update(struct request *req)
 		from = m.status;
 		if ((err = store_organization_member_update(req->w->db, req->arena, id, user,
 		    status, req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		if (suspend && ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
 		    (err = store_organization_member_revoke(req->w->db, req->arena, id, user,
 		    "membership_suspended")) != GH_OK))
-			goto fail;
+			return err;
 		d = api_object(req);
 		cJSON_AddNumberToObject(d, "user_id", (double)user);
 		cJSON_AddStringToObject(d, "from", from);
@@ -659,7 +621,7 @@ api_org_member_update(struct request *req)
 		if ((err = audit_change(req, suspend ? "organization.member.suspend" :
 		    "organization.member.reactivate", "user", user, id, d)) != GH_OK ||
 		    (err = load_member(req, id, user, &m)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
@@ -668,8 +630,6 @@ api_org_member_update(struct request *req)
 		    "tokens are refused until it returns");
 	api_entity(req, 200, member_json(req, id, &m), NULL);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -189,18 +189,7 @@ api_roles_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_role_get(struct request *req)
-{
-	struct loaded	 l;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = load(req, id, 0, &l)) != GH_OK)
-		return err;
-	api_entity(req, 200, loaded_json(req, &l), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_role_get, struct loaded, load(req, id, 0, &row), loaded_json)
 
 /* 409 when name is taken where it would make token role names ambiguous. */
 static enum gh_err
@@ -272,7 +261,7 @@ api_role_create(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = name_free(req, name, org, 0)) != GH_OK)
-		goto fail;
+		return err;
 	memset(&nr, 0, sizeof(nr));
 	nr.name = name;
 	nr.description = desc;
@@ -282,20 +271,18 @@ api_role_create(struct request *req)
 	    &id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "a role named %s already exists there", name);
-		goto fail;
+		return err;
 	}
 	if (pl != NULL && !cJSON_IsNull(pl) &&
 	    (err = grant(req, id, pl, "permissions", 1, &changed)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "role.create", "role", id, audit_org(req, org), NULL);
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
 	api_entity(req, 201, loaded_json(req, &l),
 	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -320,13 +307,13 @@ api_role_update(struct request *req)
 		return err;
 	if ((err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
-		goto fail;
+		return err;
 	if (name != NULL && strcmp(name, l.r.name) == 0)
 		name = NULL;
 	if ((err = authn_role_writable(req, &l.r, "roles.update", name != NULL)) != GH_OK)
-		goto fail;
+		return err;
 	if (name != NULL && (err = name_free(req, name, l.r.organization_id, id)) != GH_OK)
-		goto fail;
+		return err;
 	up = l.r;
 	if (name != NULL)
 		up.name = name;
@@ -335,21 +322,19 @@ api_role_update(struct request *req)
 	if ((err = store_role_update(req->w->db, req->arena, &up, req->auth.user_id)) != GH_OK) {
 		if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "a role with that name already exists there");
-		goto fail;
+		return err;
 	}
 	/* Tokens carry role names: a rename ends the holders' tokens. */
 	if (name != NULL && (err = session_pv_bump_role(req, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "role.update", "role", id, audit_org(req, l.r.organization_id),
 	    NULL);
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	if (name != NULL && (err = propagate(req, id)) != GH_OK)
 		return err;
 	api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -366,18 +351,16 @@ api_role_delete(struct request *req)
 		return err;
 	if ((err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
-		goto fail;
-	if (l.r.is_system) {
-		err = req_fail(req, GH_ERR_SYSTEM_ROLE, NULL, "system roles cannot be deleted");
-		goto fail;
-	}
+		return err;
+	if (l.r.is_system)
+		return req_fail(req, GH_ERR_SYSTEM_ROLE, NULL, "system roles cannot be deleted");
 	if ((err = authn_role_writable(req, &l.r, "roles.delete", 0)) != GH_OK ||
 	    (err = session_pv_bump_role(req, id)) != GH_OK)
-		goto fail;
+		return err;
 	/* Remember the holders before their user_roles rows cascade away; publish after commit. */
 	if ((err = store_role_holders(req->w->db, req->arena, id, &holders)) != GH_OK ||
 	    (err = store_role_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "role.delete", "role", id, audit_org(req, l.r.organization_id),
 	    NULL);
 	if ((err = api_commit(req)) != GH_OK)
@@ -387,8 +370,6 @@ api_role_delete(struct request *req)
 		return err;
 	resp_status(req, 204);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -464,7 +445,7 @@ change_perms(struct request *req, int mode)
 	if ((err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK ||
 	    (err = authn_role_writable(req, &l.r, "roles.update", 0)) != GH_OK)
-		goto fail;
+		return err;
 	if (mode == 0)
 		err = grant(req, id, cJSON_GetObjectItemCaseSensitive(req->json, "permissions"),
 		    "permissions", 1, &changed);
@@ -478,16 +459,16 @@ change_perms(struct request *req, int mode)
 		changed = 1;
 	}
 	if (err != GH_OK)
-		goto fail;
+		return err;
 	if (changed) {
 		if ((err = store_role_touch(req->w->db, req->arena, id,
 		    req->auth.user_id)) != GH_OK || (err = session_pv_bump_role(req, id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "role.permissions.update", "role", id,
 		    audit_org(req, l.r.organization_id), NULL);
 	}
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	/* Holders' tokens end only when what the role grants really changed. */
 	if (changed && (err = propagate(req, id)) != GH_OK)
 		return err;
@@ -496,27 +477,11 @@ change_perms(struct request *req, int mode)
 	else
 		api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
-enum gh_err
-api_role_perms_replace(struct request *req)
-{
-	return change_perms(req, 0);
-}
-
-enum gh_err
-api_role_perms_add(struct request *req)
-{
-	return change_perms(req, 1);
-}
-
-enum gh_err
-api_role_perms_remove(struct request *req)
-{
-	return change_perms(req, 2);
-}
+API_HANDLER_WITH(api_role_perms_replace, change_perms, 0)
+API_HANDLER_WITH(api_role_perms_add, change_perms, 1)
+API_HANDLER_WITH(api_role_perms_remove, change_perms, 2)
 
 static int
 strp_cmp(const void *a, const void *b)

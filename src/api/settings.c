@@ -184,28 +184,26 @@ api_policy_put(struct request *req)
 	if ((err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
 	    (err = policy_row(req, org, kind, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, policy_json(req, org, kind, p))) != GH_OK)
-		goto fail;
+		return err;
 	text = cJSON_PrintUnformatted(stored);
 	settings = text ? arena_strdup(req->arena, text) : "{}";
 	cJSON_free(text);
 	if ((err = store_policy_update(req->w->db, req->arena, org, policy_kind_names[kind],
 	    settings, req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "kind", policy_kind_names[kind]);
 	cJSON_AddItemReferenceToObject(d, "settings", stored);
 	(void)audit_change(req, "policy.update", "organization", org, org, d);
 	if ((err = policy_row(req, org, kind, 0, &p)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	/* A lost announcement only delays the change: cached policies live PCACHE_MAX_AGE s. */
 	if (policy_changed(req) != GH_OK)
 		log_warn("settings: policy %s of organization %lld saved, but workers were not told; "
 		    "they pick it up within a minute", policy_kind_names[kind], org);
 	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 	return GH_OK;
-fail:
-	return api_rollback(req, err);
 }
 
 /* ---- themes ------------------------------------------------------------------------------- */
@@ -402,14 +400,14 @@ api_theme_put(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = org_param(req, "themes.update", 0, &org)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_theme_get(req->w->db, req->arena, org, 1, &t)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)
 			req_fail(req, err, NULL, "no organization %lld", org);
-		goto fail;
+		return err;
 	}
 	if ((err = api_if_match(req, theme_json(req, &t))) != GH_OK)
-		goto fail;
+		return err;
 	/* vals[] is in the order of theme_colors, then logo_ref and favicon_ref. */
 	t.primary_color = vals[0];
 	t.secondary_color = vals[1];
@@ -420,11 +418,9 @@ api_theme_put(struct request *req)
 	t.favicon_ref = vals[NCOLORS + 1];
 	if ((err = store_theme_update(req->w->db, req->arena, &t, req->auth.user_id)) != GH_OK ||
 	    (err = store_theme_get(req->w->db, req->arena, org, 0, &t)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "theme.update", "organization", org, org, theme_json(req, &t));
 	return api_commit_entity(req, 200, theme_json(req, &t), NULL);
-fail:
-	return api_rollback(req, err);
 }
 
 /* ---- audit log ---------------------------------------------------------------------------- */

@@ -220,31 +220,27 @@ api_user_roles_replace(struct request *req)
 		return err;
 	/* The caller must be allowed to take away what the user holds here, too. */
 	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &held, &n)) != GH_OK)
-		goto fail;
+		return err;
 	for (i = 0; i < n; i++) {
 		if (held[i].organization_id == 0)
 			continue;	/* platform roles are not replaced here */
 		if ((err = may_assign(req, held[i].role_id, org, "roles", &platform)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	if ((err = store_user_role_clear(req->w->db, req->arena, user, org)) != GH_OK)
-		goto fail;
+		return err;
 	cJSON_ArrayForEach(it, list) {
 		if ((err = role_by_name(req, it->valuestring, org, "roles", &role)) != GH_OK ||
 		    (err = may_assign(req, role, org, "roles", &platform)) != GH_OK)
-			goto fail;
-		if (platform) {
-			err = req_fail(req, GH_ERR_VALIDATION, "roles", "%s is a platform role: add it "
+			return err;
+		if (platform)
+			return req_fail(req, GH_ERR_VALIDATION, "roles", "%s is a platform role: add it "
 			    "with POST, it is not held per organization", it->valuestring);
-			goto fail;
-		}
 		if ((err = store_user_role_insert(req->w->db, req->arena, user, role, org,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	return finish(req, user, org, 200);
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -261,14 +257,12 @@ api_user_roles_remove(struct request *req)
 	if ((err = begin(req, user)) != GH_OK)
 		return err;
 	if ((err = may_assign(req, role, org, "role_id", &platform)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_user_role_delete(req->w->db, req->arena, user, role,
 	    platform ? 0 : org)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)
 			req_fail(req, err, NULL, "the user does not hold that role here");
-		goto fail;
+		return err;
 	}
 	return finish(req, user, org, 204);
-fail:
-	return api_rollback(req, err);
 }

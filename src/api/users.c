@@ -821,41 +821,12 @@ fail:
 	return refused(req, err, actions[what].audit, id);
 }
 
-enum gh_err
-api_user_disable(struct request *req)
-{
-	return act(req, ACT_DISABLE);
-}
-
-enum gh_err
-api_user_enable(struct request *req)
-{
-	return act(req, ACT_ENABLE);
-}
-
-enum gh_err
-api_user_lock(struct request *req)
-{
-	return act(req, ACT_LOCK);
-}
-
-enum gh_err
-api_user_unlock(struct request *req)
-{
-	return act(req, ACT_UNLOCK);
-}
-
-enum gh_err
-api_user_expire_credentials(struct request *req)
-{
-	return act(req, ACT_EXPIRE);
-}
-
-enum gh_err
-api_user_end_sessions(struct request *req)
-{
-	return act(req, ACT_END_SESSIONS);
-}
+API_HANDLER_WITH(api_user_disable, act, ACT_DISABLE)
+API_HANDLER_WITH(api_user_enable, act, ACT_ENABLE)
+API_HANDLER_WITH(api_user_lock, act, ACT_LOCK)
+API_HANDLER_WITH(api_user_unlock, act, ACT_UNLOCK)
+API_HANDLER_WITH(api_user_expire_credentials, act, ACT_EXPIRE)
+API_HANDLER_WITH(api_user_end_sessions, act, ACT_END_SESSIONS)
 
 /* ---------------------------------------------------------------------------------------------
  * Delete

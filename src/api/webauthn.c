@@ -359,7 +359,7 @@ api_webauthn_register(struct request *req)
 		    "this authenticator credential is registered already");
 	}
 	if (err != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "name", name);
 	cJSON_AddNumberToObject(d, "alg", c->alg);
@@ -368,14 +368,12 @@ api_webauthn_register(struct request *req)
 	cJSON_AddBoolToObject(d, "backup_eligible", c->backup_eligible);
 	if ((err = audit_change(req, "mfa.webauthn.register", "webauthn_credential", id,
 	    req->auth.org_id, d)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
-		goto fail;
+		return err;
 	return api_commit_entity(req, 201, cred_json(req, &row),
 	    arena_printf(req->arena, "/api/v1/me/mfa/webauthn/%lld", id));
-fail:
-	return api_rollback(req, err);
 }
 
 enum gh_err

@@ -76,8 +76,11 @@ worker_handle(struct worker *w, struct request *req)
 	if (!(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) &&
 	    (err = authn_request(req)) != GH_OK)
 		goto fail;
-	if ((err = rt->fn(req)) != GH_OK)
+	if ((err = rt->fn(req)) != GH_OK) {
+		/* A handler that fails leaves its transaction, if one is open, to be rolled back here. */
+		db_rollback(w->db);
 		goto fail;
+	}
 	return;
 fail:
 	resp_problem(req, err);
