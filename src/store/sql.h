@@ -8,8 +8,9 @@
 /*
  * Column tables.  A store declares an entity's columns once, in its sql_<entity>.h, as an
  * X-macro list of X(column enum, kind, struct member, "SQL expression") with kind INT (long
- * long; SQL NULL reads 0, so nullable ids read 0 for none), STR (const char *; NULL stays NULL)
- * or BOOL (int 0/1).  From the one list come:
+ * long; SQL NULL reads 0, so nullable ids read 0 for none), STR (const char *; NULL stays NULL),
+ * BOOL (int 0/1) or TS (a DATETIME(6) expression, selected as RFC 3339 UTC text by DB_TS and
+ * read as a STR).  From the one list come:
  *	enum { LIST(DB_COL_ENUM) X__NCOLS };	the column numbers
  *	struct x { LIST(DB_COL_MEMBER) };	the struct
  *	"SELECT " DB_SELECT(LIST) " FROM ..."	the SELECT list, in the statements
@@ -18,16 +19,22 @@
  * expression can be followed by a comma.
  */
 #define DB_COL_ENUM(e, k, m, sql)	e,
-#define DB_COL_SQL(e, k, m, sql)	sql ", "
+#define DB_COL_SQL(e, k, m, sql)	DB_SQL_##k(sql) ", "
+#define DB_SQL_INT(sql)			sql
+#define DB_SQL_STR(sql)			sql
+#define DB_SQL_BOOL(sql)		sql
+#define DB_SQL_TS(sql)			DB_TS(sql)
 #define DB_SELECT(LIST)			LIST(DB_COL_SQL) "NULL"
 #define DB_COL_MEMBER(e, k, m, sql)	DB_MEMBER_##k m;
 #define DB_MEMBER_INT			long long
 #define DB_MEMBER_STR			const char *
 #define DB_MEMBER_BOOL			int
+#define DB_MEMBER_TS			const char *
 #define DB_COL_READ(e, k, m, sql)	o->m = DB_READ_##k(r, i, e);
 #define DB_READ_INT(r, i, c)		db_int(r, i, c)
 #define DB_READ_STR(r, i, c)		db_str(r, i, c)
 #define DB_READ_BOOL(r, i, c)		(db_int(r, i, c) != 0)
+#define DB_READ_TS(r, i, c)		db_str(r, i, c)
 /* A row reader for DB_ROWS and DB_GET (store/db.h): static void name(r, i, type *o), LIST's columns. */
 #define DB_ROW_READER(name, type, LIST)							\
 	static void name(const struct db_result *r, size_t i, type *o) { LIST(DB_COL_READ) }
@@ -43,8 +50,8 @@
  *	DB_AUDIT_COLUMNS(X, COMP, "c.")
  */
 #define DB_AUDIT_COLUMNS(X, P, t) \
-	X(P##_CREATED, STR, created_at, DB_TS(t "created_at")) \
-	X(P##_UPDATED, STR, updated_at, DB_TS(t "updated_at")) \
+	X(P##_CREATED, TS, created_at, t "created_at") \
+	X(P##_UPDATED, TS, updated_at, t "updated_at") \
 	X(P##_CBY, INT, created_by, t "created_by") \
 	X(P##_UBY, INT, updated_by, t "updated_by")
 
@@ -76,8 +83,8 @@
 	X(P##_FULL, STR, full_name, t "full_name") \
 	X(P##_PHONE, STR, phone_number, t "phone_number") \
 	X(P##_IMAGE, STR, profile_image_ref, t "profile_image_ref") \
-	X(P##_LAST_LOGIN, STR, last_login, DB_TS(t "last_login")) \
-	X(P##_EMAIL_VERIFIED_AT, STR, email_verified_at, DB_TS(t "email_verified_at"))
+	X(P##_LAST_LOGIN, TS, last_login, t "last_login") \
+	X(P##_EMAIL_VERIFIED_AT, TS, email_verified_at, t "email_verified_at")
 
 /* The columns of a user as login, refresh and password changes see it (store/account.h). */
 #define ACCOUNT_COLUMNS(X) \

@@ -27,13 +27,13 @@
 	X(INVITATION_USER, INT, user_id, "s.user_id") \
 	X(INVITATION_CBY, INT, invited_by, "s.invited_by") \
 	X(INVITATION_UBY, INT, updated_by, "s.updated_by") \
-	X(INVITATION_EXPIRES, STR, expires_at, DB_TS("s.expires_at")) \
-	X(INVITATION_ACCEPTED, STR, accepted_at, DB_TS("s.accepted_at")) \
-	X(INVITATION_REVOKED, STR, revoked_at, DB_TS("s.revoked_at")) \
-	X(INVITATION_SENT, STR, last_sent_at, DB_TS("s.last_sent_at")) \
+	X(INVITATION_EXPIRES, TS, expires_at, "s.expires_at") \
+	X(INVITATION_ACCEPTED, TS, accepted_at, "s.accepted_at") \
+	X(INVITATION_REVOKED, TS, revoked_at, "s.revoked_at") \
+	X(INVITATION_SENT, TS, last_sent_at, "s.last_sent_at") \
 	X(INVITATION_SEND_COUNT, INT, send_count, "s.send_count") \
-	X(INVITATION_CREATED, STR, created_at, DB_TS("s.created_at")) \
-	X(INVITATION_UPDATED, STR, updated_at, DB_TS("s.updated_at"))
+	X(INVITATION_CREATED, TS, created_at, "s.created_at") \
+	X(INVITATION_UPDATED, TS, updated_at, "s.updated_at")
 #define INV_COLS DB_SELECT(INVITATION_COLUMNS)
 
 #define INVITATION_ORG_COLUMNS(X) \

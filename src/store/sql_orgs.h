@@ -36,13 +36,13 @@
 	X(ORG_MEMBER_EMAIL, STR, email, "u.email") \
 	X(ORG_MEMBER_FULL_NAME, STR, full_name, "u.full_name") \
 	X(ORG_MEMBER_PRIMARY, BOOL, is_primary, "uo.is_primary") \
-	X(ORG_MEMBER_JOINED, STR, joined_at, DB_TS("uo.joined_at")) \
+	X(ORG_MEMBER_JOINED, TS, joined_at, "uo.joined_at") \
 	X(ORG_MEMBER_ROLES, STR, roles, \
 	    "(SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
 	    " FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
 	    " WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id)") \
 	X(ORG_MEMBER_STATUS, STR, status, "uo.status") \
-	X(ORG_MEMBER_STATUS_AT, STR, status_changed_at, DB_TS("uo.status_changed_at")) \
+	X(ORG_MEMBER_STATUS_AT, TS, status_changed_at, "uo.status_changed_at") \
 	X(ORG_MEMBER_STATUS_BY, INT, status_changed_by, "uo.status_changed_by")
 #define ORG_MEMBER_COLS DB_SELECT(ORG_MEMBER_COLUMNS)
 

@@ -30,7 +30,7 @@
 
 #define AUDIT_COLUMNS(X) \
 	X(AUDIT_ID, INT, id, "id") \
-	X(AUDIT_AT, STR, occurred_at, DB_TS("occurred_at")) \
+	X(AUDIT_AT, TS, occurred_at, "occurred_at") \
 	X(AUDIT_ACTOR, INT, actor_user_id, "actor_user_id") \
 	X(AUDIT_ORG, INT, organization_id, "organization_id") \
 	X(AUDIT_ACTION, STR, action, "action") \

@@ -45,13 +45,13 @@
 	    " THEN 'locked' WHEN u.is_account_non_expired = 0 OR u.is_credentials_non_expired = 0" \
 	    " THEN 'expired' ELSE 'enabled' END") \
 	USER_FLAG_COLUMNS(X, USER, "u.") \
-	X(USER_LOCKED_UNTIL, STR, locked_until, DB_TS("u.locked_until")) \
+	X(USER_LOCKED_UNTIL, TS, locked_until, "u.locked_until") \
 	X(USER_HAS_PASSWORD, BOOL, has_password, "u.password_hash IS NOT NULL") \
-	X(USER_LAST_LOGIN, STR, last_login, DB_TS("u.last_login")) \
-	X(USER_PW_CHANGED, STR, password_changed_at, DB_TS("u.password_changed_at")) \
+	X(USER_LAST_LOGIN, TS, last_login, "u.last_login") \
+	X(USER_PW_CHANGED, TS, password_changed_at, "u.password_changed_at") \
 	DB_AUDIT_COLUMNS(X, USER, "u.") \
 	X(USER_CREATED_KEY, STR, created_key, "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f')") \
-	X(USER_EMAIL_VERIFIED_AT, STR, email_verified_at, DB_TS("u.email_verified_at"))
+	X(USER_EMAIL_VERIFIED_AT, TS, email_verified_at, "u.email_verified_at")
 #define USER_COLS DB_SELECT(USER_COLUMNS)
 
 /*

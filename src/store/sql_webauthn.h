@@ -19,8 +19,8 @@
 	X(WAC_BS, BOOL, backup_state, "c.backup_state") \
 	X(WAC_AAGUID, STR, aaguid, "LOWER(HEX(c.aaguid))") \
 	X(WAC_TRANSPORTS, STR, transports, "c.transports") \
-	X(WAC_CREATED, STR, created_at, DB_TS("c.created_at")) \
-	X(WAC_LAST_USED, STR, last_used_at, DB_TS("c.last_used_at"))
+	X(WAC_CREATED, TS, created_at, "c.created_at") \
+	X(WAC_LAST_USED, TS, last_used_at, "c.last_used_at")
 #define WEBAUTHN_COLS DB_SELECT(WEBAUTHN_COLUMNS)
 
 #define SQL_STATEMENTS_WEBAUTHN \
