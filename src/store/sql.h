@@ -55,6 +55,20 @@
 	X(P##_CBY, INT, created_by, t "created_by") \
 	X(P##_UBY, INT, updated_by, t "updated_by")
 
+/*
+ * The four statements of a keyset-paged list, in the order of its sorts (struct db_keyset in
+ * store/db.h): NAME_ID and NAME_ID_DESC by the id expression, NAME_NAME and NAME_NAME_DESC by
+ * the text expression key, then id.  select is the statement up to the end of its filters
+ * (inside a WHERE); the keyset parameters (db_keyset_params) follow the filters'.
+ */
+#define DB_KEYSET_STATEMENTS(X, NAME, select, id, key) \
+	X(NAME##_ID, select " AND (? = 0 OR " id " > ?) ORDER BY " id " LIMIT ?") \
+	X(NAME##_ID_DESC, select " AND (? = 0 OR " id " < ?) ORDER BY " id " DESC LIMIT ?") \
+	X(NAME##_NAME, select " AND (? = 0 OR " key " > ? OR (" key " = ? AND " id " > ?))" \
+	    " ORDER BY " key ", " id " LIMIT ?") \
+	X(NAME##_NAME_DESC, select " AND (? = 0 OR " key " < ? OR (" key " = ? AND " id " < ?))" \
+	    " ORDER BY " key " DESC, " id " DESC LIMIT ?")
+
 #include "store/sql_tables.h"
 
 /*

@@ -41,15 +41,7 @@
 	" AND u.deleted_at IS NULL WHERE tm.team_id = ? AND (? = '' OR tm.member_role = ?)"
 
 #define SQL_STATEMENTS_TEAMS \
-	X(SQL_TEAM_LIST_ID, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.id > ?) ORDER BY t.id LIMIT ?") \
-	X(SQL_TEAM_LIST_ID_DESC, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.id < ?) ORDER BY t.id DESC LIMIT ?") \
-	X(SQL_TEAM_LIST_NAME, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.name > ? OR (t.name = ? AND t.id > ?)) ORDER BY t.name, t.id LIMIT ?") \
-	X(SQL_TEAM_LIST_NAME_DESC, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.name < ? OR (t.name = ? AND t.id < ?))" \
-	    " ORDER BY t.name DESC, t.id DESC LIMIT ?") \
+	DB_KEYSET_STATEMENTS(X, SQL_TEAM_LIST, "SELECT " TEAM_COLS TEAM_LIST_FROM, "t.id", "t.name") \
 	X(SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ?") \
 	X(SQL_TEAM_GET_LOCK, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ? FOR UPDATE") \
 	X(SQL_TEAM_ORG_EXISTS, "SELECT 1 FROM organization WHERE id = ?") \
@@ -57,16 +49,8 @@
 	    " updated_by) VALUES (?, ?, ?, ?, ?)") \
 	X(SQL_TEAM_UPDATE, "UPDATE team SET name = ?, description = ?, updated_by = ? WHERE id = ?") \
 	X(SQL_TEAM_DELETE, "DELETE FROM team WHERE id = ?") \
-	X(SQL_TEAM_MEMBER_LIST_ID, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR tm.user_id > ?) ORDER BY tm.user_id LIMIT ?") \
-	X(SQL_TEAM_MEMBER_LIST_ID_DESC, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR tm.user_id < ?) ORDER BY tm.user_id DESC LIMIT ?") \
-	X(SQL_TEAM_MEMBER_LIST_NAME, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR u.username > ? OR (u.username = ? AND tm.user_id > ?))" \
-	    " ORDER BY u.username, tm.user_id LIMIT ?") \
-	X(SQL_TEAM_MEMBER_LIST_NAME_DESC, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR u.username < ? OR (u.username = ? AND tm.user_id < ?))" \
-	    " ORDER BY u.username DESC, tm.user_id DESC LIMIT ?") \
+	DB_KEYSET_STATEMENTS(X, SQL_TEAM_MEMBER_LIST, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM, \
+	    "tm.user_id", "u.username") \
 	X(SQL_TEAM_MEMBER_GET, "SELECT " TEAM_MEMBER_COLS " FROM team_member tm JOIN users u" \
 	    " ON u.id = tm.user_id AND u.deleted_at IS NULL WHERE tm.team_id = ? AND tm.user_id = ?") \
 	X(SQL_TEAM_MEMBER_INSERT, "INSERT INTO team_member (team_id, user_id, member_role, created_by," \
