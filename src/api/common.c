@@ -1,4 +1,5 @@
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +224,20 @@ api_rollback(struct request *req, enum gh_err err)
 }
 
 enum gh_err
+api_found(struct request *req, enum gh_err err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*detail;
+
+	if (err != GH_ERR_NOT_FOUND)
+		return err;
+	va_start(ap, fmt);
+	detail = arena_vprintf(req->arena, fmt, ap);
+	va_end(ap);
+	return req_fail(req, err, NULL, "%s", detail);
+}
+
+enum gh_err
 api_authz_changed(struct request *req)
 {
 	redisReply	*r;
@@ -378,10 +393,7 @@ api_user_object(struct request *req, long long id, cJSON **out)
 	struct user	 p;
 	enum gh_err	 err;
 
-	err = store_user_profile(req->w->db, req->arena, id, &p);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_user_profile(req->w->db, req->arena, id, &p), "no such user")) != GH_OK)
 		return err;
 	*out = api_user_json(req, &p);
 	return GH_OK;

@@ -91,6 +91,14 @@ enum gh_err	 api_commit_entity(struct request *, int status, const cJSON *obj,
 enum gh_err	 api_commit_status(struct request *, int status);
 enum gh_err	 api_rollback(struct request *, enum gh_err err);
 
+/*
+ * err as the answer of a read of one row: GH_ERR_NOT_FOUND becomes 404 with the detail fmt
+ * (printf-like), anything else is returned as it is.
+ *	return api_found(req, store_team_get(db, a, id, lock, t), "no team %lld", id);
+ */
+enum gh_err	 api_found(struct request *, enum gh_err err, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 

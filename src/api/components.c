@@ -153,11 +153,8 @@ detail_add(cJSON *o, const char *name, const char *s)
 static enum gh_err
 comp_load(struct request *req, long long id, int lock, struct component *c)
 {
-	enum gh_err	 err;
-
-	if ((err = store_component_get(req->w->db, req->arena, id, lock, c)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no UI component %lld", id);
-	return err;
+	return api_found(req, store_component_get(req->w->db, req->arena, id, lock, c),
+	    "no UI component %lld", id);
 }
 
 /* The fields of a component body; set says which were given (PATCH keeps the others). */
@@ -468,12 +465,8 @@ static enum gh_err
 action_load(struct request *req, long long comp, const char *action, int lock,
     struct component_action *ca)
 {
-	enum gh_err	 err;
-
-	if ((err = store_component_action_get(req->w->db, req->arena, comp, action, lock,
-	    ca)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "UI component %lld has no action %s", comp, action);
-	return err;
+	return api_found(req, store_component_action_get(req->w->db, req->arena, comp, action, lock, ca),
+	    "UI component %lld has no action %s", comp, action);
 }
 
 static cJSON *

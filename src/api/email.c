@@ -227,10 +227,7 @@ api_me_email_verification(struct request *req)
 	struct account	 acct;
 	enum gh_err	 err;
 
-	err = store_account_get(req->w->db, req->arena, uid, &acct);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_account_get(req->w->db, req->arena, uid, &acct), "no such user")) != GH_OK)
 		return err;
 	if (acct.email_verified)
 		return req_fail(req, GH_ERR_CONFLICT, "email", "your address is already verified");

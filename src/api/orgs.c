@@ -115,13 +115,8 @@ load(struct request *req, long long id, const char *perm, int lock, struct organ
 static enum gh_err
 load_member(struct request *req, long long org, long long user, struct org_member *m)
 {
-	enum gh_err	 err;
-
-	if ((err = store_organization_member_get(req->w->db, req->arena, org, user, m)) ==
-	    GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "user %lld is not a member of organization %lld",
-		    user, org);
-	return err;
+	return api_found(req, store_organization_member_get(req->w->db, req->arena, org, user, m),
+	    "user %lld is not a member of organization %lld", user, org);
 }
 
 /*

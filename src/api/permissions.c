@@ -56,11 +56,8 @@ API_RENDERER(perm_json, struct permission,
 static enum gh_err
 perm_load(struct request *req, long long id, int lock, struct permission *p)
 {
-	enum gh_err	 err;
-
-	if ((err = store_permission_get(req->w->db, req->arena, id, lock, p)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no permission %lld", id);
-	return err;
+	return api_found(req, store_permission_get(req->w->db, req->arena, id, lock, p),
+	    "no permission %lld", id);
 }
 
 enum gh_err
@@ -194,11 +191,8 @@ API_RENDERER(ep_json, struct endpoint,
 static enum gh_err
 ep_load(struct request *req, long long id, int lock, struct endpoint *e)
 {
-	enum gh_err	 err;
-
-	if ((err = store_endpoint_get(req->w->db, req->arena, id, lock, e)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no endpoint mapping %lld", id);
-	return err;
+	return api_found(req, store_endpoint_get(req->w->db, req->arena, id, lock, e),
+	    "no endpoint mapping %lld", id);
 }
 
 static enum gh_err

@@ -403,17 +403,14 @@ revoke(struct request *req, long long id, const char *name)
 	long long	 perm;
 	enum gh_err	 err;
 
-	err = store_permission_id_by_name(req->w->db, req->arena, name, &perm);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no permission named %s", name);
-	if (err != GH_OK)
+	if ((err = api_found(req, store_permission_id_by_name(req->w->db, req->arena, name, &perm),
+	    "no permission named %s", name)) != GH_OK)
 		return err;
 	if (!authn_platform_has(req, "roles.update") && !authn_has(req, name))
 		return req_fail(req, GH_ERR_FORBIDDEN, "permission",
 		    "you cannot revoke %s: you do not hold it", name);
-	if ((err = store_role_perm_delete(req->w->db, req->arena, id, perm)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s", name);
-	return err;
+	return api_found(req, store_role_perm_delete(req->w->db, req->arena, id, perm),
+	    "the role does not grant %s", name);
 }
 
 /* Shared by PUT (replace), POST (add one) and DELETE (remove one). */

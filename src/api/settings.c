@@ -56,10 +56,8 @@ org_param(struct request *req, const char *perm, int lock, long long *org)
 		return err;
 	if (*org != req->auth.org_id && !authn_platform_has(req, perm))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
-	if ((err = store_organization_get(req->w->db, req->arena, *org, lock, &o)) ==
-	    GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no organization %lld", *org);
-	return err;
+	return api_found(req, store_organization_get(req->w->db, req->arena, *org, lock, &o),
+	    "no organization %lld", *org);
 }
 
 /* ---- policies ----------------------------------------------------------------------------- */
@@ -259,9 +257,8 @@ api_theme_public(struct request *req)
 
 	if (slug == NULL || strlen(slug) > 64)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization with that slug");
-	if ((err = store_theme_get_by_slug(req->w->db, req->arena, slug, &t)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no organization %s", slug);
-	if (err != GH_OK)
+	if ((err = api_found(req, store_theme_get_by_slug(req->w->db, req->arena, slug, &t),
+	    "no organization %s", slug)) != GH_OK)
 		return err;
 	o = theme_json(req, &t);
 	tag = api_etag(req, o);

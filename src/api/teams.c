@@ -159,13 +159,8 @@ team_load(struct request *req, long long id, int lock, const char *perm, struct 
 static enum gh_err
 member_load(struct request *req, long long team, long long user, struct team_member *m)
 {
-	enum gh_err	 err;
-
-	if ((err = store_team_member_get(req->w->db, req->arena, team, user, m)) ==
-	    GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "user %lld is not a member of team %lld", user,
-		    team);
-	return err;
+	return api_found(req, store_team_member_get(req->w->db, req->arena, team, user, m),
+	    "user %lld is not a member of team %lld", user, team);
 }
 
 /*

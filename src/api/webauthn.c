@@ -409,10 +409,8 @@ api_webauthn_rename(struct request *req)
 		return req_fail(req, err, NULL, "no such passkey");
 	if ((err = body_only(req, fields)) != GH_OK || (err = name_parse(req, &name)) != GH_OK)
 		return err;
-	err = store_webauthn_rename(req->w->db, req->arena, id, req->auth.user_id, name);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no such passkey");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_webauthn_rename(req->w->db, req->arena, id,
+	    req->auth.user_id, name), "no such passkey")) != GH_OK)
 		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "name", name);
