@@ -187,6 +187,16 @@ api_entity(struct request *req, int status, const cJSON *obj, const char *locati
 }
 
 enum gh_err
+api_id_begin(struct request *req, long long *id)
+{
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, id)) != GH_OK)
+		return err;
+	return db_begin(req->w->db);
+}
+
+enum gh_err
 api_commit(struct request *req)
 {
 	enum gh_err	 err;

@@ -62,6 +62,9 @@ void		 api_page_respond(struct request *, cJSON *items, long long next_after);
  */
 enum gh_err	 api_id_param(struct request *, size_t i, long long *id);
 
+/* api_id_param of parameter 0, then db_begin: the start of a change to the row of that id. */
+enum gh_err	 api_id_begin(struct request *, long long *id);
+
 /* A new JSON object or array owned by the arena. */
 cJSON		*api_object(struct request *);
 cJSON		*api_array(struct request *);

@@ -418,9 +418,7 @@ api_component_delete(struct request *req)
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = store_component_lock_all(req->w->db, req->arena)) != GH_OK ||
 	    (err = comp_load(req, id, 1, &c)) != GH_OK ||

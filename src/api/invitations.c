@@ -421,9 +421,7 @@ api_invitation_revoke(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = load(req, id, "invitations.revoke", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
@@ -455,9 +453,7 @@ api_invitation_resend(struct request *req)
 	long long		 id, org, role_id;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = load(req, id, "invitations.create", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)

@@ -494,9 +494,7 @@ api_user_mfa_reset(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = api_user_load(req, "users.update", id, 1, &u)) != GH_OK ||
 	    (err = api_account_rule(req, "users.update", id, 0)) != GH_OK ||

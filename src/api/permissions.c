@@ -157,9 +157,7 @@ api_perm_delete(struct request *req)
 	long long	 id, roles, endpoints;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
@@ -366,9 +364,7 @@ api_ep_delete(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
 	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK ||

@@ -345,9 +345,7 @@ api_role_delete(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)

@@ -350,9 +350,7 @@ api_team_delete(struct request *req)
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = team_load(req, id, 1, "teams.delete", &t)) != GH_OK ||
 	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)

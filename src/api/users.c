@@ -846,9 +846,7 @@ api_user_delete(struct request *req)
 	long long	 id, org;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = api_user_load(req, "users.delete", id, 1, &u)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
