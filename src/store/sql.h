@@ -12,7 +12,7 @@
  * BOOL (int 0/1) or TS (a DATETIME(6) expression, selected as RFC 3339 UTC text by DB_TS and
  * read as a STR).  From the one list come:
  *	enum { LIST(DB_COL_ENUM) X__NCOLS };	the column numbers
- *	struct x { LIST(DB_COL_MEMBER) };	the struct
+ *	struct x { LIST(DB_COL_MEMBER) };	the struct (both: DB_STRUCT, below)
  *	"SELECT " DB_SELECT(LIST) " FROM ..."	the SELECT list, in the statements
  *	LIST(DB_COL_READ)			row i of result r into struct *o
  * DB_SELECT ends the list with a NULL column (after the last real one) so that every
@@ -35,6 +35,13 @@
 #define DB_READ_STR(r, i, c)		db_str(r, i, c)
 #define DB_READ_BOOL(r, i, c)		(db_int(r, i, c) != 0)
 #define DB_READ_TS(r, i, c)		db_str(r, i, c)
+/*
+ * DB_COL_ENUMS(name, LIST): enum name_col, the numbers of LIST's columns, then name_col__MAX.
+ * DB_STRUCT(name, LIST): struct name, LIST's members, with its DB_COL_ENUMS: an entity's
+ * header declares it as DB_STRUCT(team, TEAM_COLUMNS);
+ */
+#define DB_COL_ENUMS(name, LIST)	enum name##_col { LIST(DB_COL_ENUM) name##_col__MAX }
+#define DB_STRUCT(name, LIST)		DB_COL_ENUMS(name, LIST); struct name { LIST(DB_COL_MEMBER) }
 /* A row reader for DB_ROWS and DB_GET (store/db.h): static void name(r, i, type *o), LIST's columns. */
 #define DB_ROW_READER(name, type, LIST)							\
 	static void name(const struct db_result *r, size_t i, type *o) { LIST(DB_COL_READ) }
