@@ -68,11 +68,7 @@ store_organization_update(struct db *db, struct arena *a, const struct organizat
 	    DB_STR(o->status), DB_INT(actor), DB_INT(o->id));
 }
 
-enum gh_err
-store_organization_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_ORG_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_organization_delete, SQL_ORG_DELETE)
 
 enum gh_err
 store_organization_usage(struct db *db, struct arena *a, long long id, struct org_usage *out)

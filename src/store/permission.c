@@ -80,11 +80,7 @@ store_permission_uses(struct db *db, struct arena *a, long long id, long long *r
 	return GH_OK;
 }
 
-enum gh_err
-store_permission_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_PERM_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_permission_delete, SQL_PERM_DELETE)
 
 enum gh_err
 store_endpoint_list(struct db *db, struct arena *a, const struct endpoint_filter *f,
@@ -127,8 +123,4 @@ store_endpoint_update(struct db *db, struct arena *a, const struct endpoint *e, 
 	    DB_INT(e->id));
 }
 
-enum gh_err
-store_endpoint_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_EP_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_endpoint_delete, SQL_EP_DELETE)

@@ -77,11 +77,7 @@ store_role_touch(struct db *db, struct arena *a, long long id, long long actor)
 	return DB_RUN(db, a, SQL_ROLE_TOUCH, DB_INT(actor), DB_INT(id));
 }
 
-enum gh_err
-store_role_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_ROLE_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_role_delete, SQL_ROLE_DELETE)
 
 enum gh_err
 store_role_holders(struct db *db, struct arena *a, long long id, struct db_versions *out)

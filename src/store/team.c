@@ -54,11 +54,7 @@ store_team_update(struct db *db, struct arena *a, const struct team *t, long lon
 	    DB_INT(actor), DB_INT(t->id));
 }
 
-enum gh_err
-store_team_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_TEAM_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_team_delete, SQL_TEAM_DELETE)
 
 enum gh_err
 store_team_member_list(struct db *db, struct arena *a, long long team, const char *role,
