@@ -59,6 +59,35 @@ check_email(struct request *req, const struct session_user *u, const struct acco
 	    "follow the link mailed to you, or try again later");
 }
 
+/*
+ * What every sign-in checks once its credential is proven, each refusal audited: the account's
+ * flags (*unlock: a lock whose time ran out, to clear), the organization the token is for (org,
+ * NULL for the primary one), a verified address where the policy asks for one; then the roles
+ * held there are read into u.
+ */
+static enum gh_err
+login_admit(struct request *req, struct session_user *u, const struct account *acct,
+    const char *org, int *unlock)
+{
+	const char	*reason = NULL;
+	enum gh_err	 err;
+
+	u->pv = acct->permission_version;
+	if ((err = session_account_flags(req, acct, unlock, &reason)) != GH_OK) {
+		(void)audit_auth(req, u->id, 0, "auth.login.failure", reason);
+		return err;
+	}
+	if ((err = session_pick_org(req, u, org)) != GH_OK) {
+		if (session_org_refusal(err) != NULL)
+			(void)audit_auth(req, u->id, u->org, "auth.login.failure",
+			    session_org_refusal(err));
+		return err;
+	}
+	if ((err = check_email(req, u, acct)) != GH_OK)
+		return err;
+	return session_load_roles(req, u);
+}
+
 /* Add the user's profile to o. */
 static enum gh_err
 add_user(struct request *req, cJSON *o, long long id)
@@ -120,7 +149,7 @@ api_login(struct request *req)
 	struct session_user	 u;
 	struct account		 acct;
 	struct mfa_step		 step;
-	const char		*login, *pw, *org, *reason = NULL;
+	const char		*login, *pw, *org;
 	char			 hash[crypto_pwhash_STRBYTES];
 	char			 canon[VALID_IDENT_SIZE];
 	enum gh_err		 err;
@@ -159,20 +188,7 @@ api_login(struct request *req)
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
 	}
 	u.id = acct.id;
-	u.pv = acct.permission_version;
-	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
-		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
-		return err;
-	}
-	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
-		if (session_org_refusal(err) != NULL)
-			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
-			    session_org_refusal(err));
-		return err;
-	}
-	if ((err = check_email(req, &u, &acct)) != GH_OK)
-		return err;
-	if ((err = session_load_roles(req, &u)) != GH_OK)
+	if ((err = login_admit(req, &u, &acct, org, &unlock)) != GH_OK)
 		return err;
 	/*
 	 * A rehash (its own Argon2id, maybe waiting for a slot) before any row is locked: other
@@ -441,7 +457,7 @@ api_passkey_login(struct request *req)
 	static const char *const fields[] = { "challenge_id", "assertion", "organization", NULL };
 	struct session_user	 u;
 	struct account		 acct;
-	const char		*id, *org, *reason = NULL;
+	const char		*id, *org;
 	enum gh_err		 err;
 	int			 uv = 0, unlock;
 
@@ -468,19 +484,7 @@ api_passkey_login(struct request *req)
 	if ((err = store_account_get(req->w->db, req->arena, u.id, &acct)) != GH_OK)
 		return err == GH_ERR_NOT_FOUND ? req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL,
 		    "the passkey's account is gone") : err;
-	u.pv = acct.permission_version;
-	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
-		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
-		return err;
-	}
-	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
-		if (session_org_refusal(err) != NULL)
-			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
-			    session_org_refusal(err));
-		return err;
-	}
-	if ((err = check_email(req, &u, &acct)) != GH_OK ||
-	    (err = session_load_roles(req, &u)) != GH_OK)
+	if ((err = login_admit(req, &u, &acct, org, &unlock)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
