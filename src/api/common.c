@@ -187,6 +187,16 @@ api_entity(struct request *req, int status, const cJSON *obj, const char *locati
 }
 
 enum gh_err
+api_id_pair(struct request *req, long long *id0, long long *id1)
+{
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, id0)) != GH_OK)
+		return err;
+	return api_id_param(req, 1, id1);
+}
+
+enum gh_err
 api_id_begin(struct request *req, long long *id)
 {
 	enum gh_err	 err;
@@ -194,6 +204,17 @@ api_id_begin(struct request *req, long long *id)
 	if ((err = api_id_param(req, 0, id)) != GH_OK)
 		return err;
 	return db_begin(req->w->db);
+}
+
+enum gh_err
+api_user_param(struct request *req, const char *perm, struct user *u)
+{
+	long long	 id;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK)
+		return err;
+	return api_user_load(req, perm, id, 0, u);
 }
 
 enum gh_err

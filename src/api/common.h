@@ -62,6 +62,9 @@ void		 api_page_respond(struct request *, cJSON *items, long long next_after);
  */
 enum gh_err	 api_id_param(struct request *, size_t i, long long *id);
 
+/* Route parameters 0 and 1 as ids (api_id_param): a member of a collection, .../{id}/.../{id}. */
+enum gh_err	 api_id_pair(struct request *, long long *id0, long long *id1);
+
 /* api_id_param of parameter 0, then db_begin: the start of a change to the row of that id. */
 enum gh_err	 api_id_begin(struct request *, long long *id);
 
@@ -135,6 +138,9 @@ enum gh_err	 api_account_rule(struct request *, const char *perm, long long id, 
  */
 enum gh_err	 api_user_load(struct request *, const char *perm, long long id, int lock,
 		    struct user *u);
+
+/* api_user_load, not locked, of the user whose id is route parameter 0 (404 for a bad id). */
+enum gh_err	 api_user_param(struct request *, const char *perm, struct user *u);
 
 /* The public profile of user id (login, refresh, /me) as a JSON object owned by the arena. */
 enum gh_err	 api_user_object(struct request *, long long id, cJSON **out);

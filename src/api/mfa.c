@@ -476,12 +476,10 @@ api_user_mfa(struct request *req)
 {
 	struct mfa_status	 st;
 	struct user		 u;
-	long long		 id;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK ||
-	    (err = store_mfa_status(req->w->db, req->arena, id, &st)) != GH_OK)
+	if ((err = api_user_param(req, "users.read", &u)) != GH_OK ||
+	    (err = store_mfa_status(req->w->db, req->arena, u.id, &st)) != GH_OK)
 		return err;
 	resp_json(req, 200, status_json(req, &st));
 	return GH_OK;

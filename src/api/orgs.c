@@ -475,8 +475,7 @@ api_org_member_get(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK)
 		return err;
@@ -540,10 +539,8 @@ api_org_member_remove(struct request *req)
 	enum gh_err	 err;
 	cJSON		*d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK)
-		return err;
-	if ((err = member_begin(req, id, user, &m)) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
+	    (err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
 	/*
 	 * The membership's version moves before its row goes, and is published after the commit:
@@ -586,8 +583,7 @@ api_org_member_update(struct request *req)
 	int		 suspend;
 	cJSON		*d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "status", BODY_REQUIRED, 1, 16, &status)) != GH_OK)
 		return err;
@@ -635,10 +631,8 @@ api_org_member_primary(struct request *req)
 	enum gh_err	 err;
 	cJSON		*d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK)
-		return err;
-	if ((err = member_begin(req, id, user, &m)) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
+	    (err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
 	if ((err = api_account_rule(req, "organizations.members", user, 1)) != GH_OK ||
 	    (err = store_organization_member_primary(req->w->db, req->arena, id, user)) != GH_OK)

@@ -104,24 +104,20 @@ enum gh_err
 api_user_sessions(struct request *req)
 {
 	struct user	 u;
-	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK)
+	if ((err = api_user_param(req, "users.read", &u)) != GH_OK)
 		return err;
-	return list(req, id, scope(req, "users.read"));
+	return list(req, u.id, scope(req, "users.read"));
 }
 
 enum gh_err
 api_user_session_end(struct request *req)
 {
 	struct user	 u;
-	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.update", id, 0, &u)) != GH_OK)
+	if ((err = api_user_param(req, "users.update", &u)) != GH_OK)
 		return err;
-	return end(req, id, req_param(req, 1), scope(req, "users.update"), "admin_session_end");
+	return end(req, u.id, req_param(req, 1), scope(req, "users.update"), "admin_session_end");
 }

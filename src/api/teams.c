@@ -401,8 +401,7 @@ api_team_member_get(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK)
 		return err;
@@ -477,8 +476,7 @@ api_team_member_update(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "member_role", BODY_REQUIRED, 1, 20, &role)) != GH_OK ||
 	    (err = check_role(req, "member_role", role)) != GH_OK)
@@ -510,8 +508,7 @@ api_team_member_remove(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;

@@ -413,11 +413,9 @@ enum gh_err
 api_user_get(struct request *req)
 {
 	struct user	 u;
-	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK)
+	if ((err = api_user_param(req, "users.read", &u)) != GH_OK)
 		return err;
 	return user_entity(req, 200, &u, NULL);
 }
