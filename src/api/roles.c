@@ -20,23 +20,18 @@
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/ctx.h"
+#include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/permission.h"
 #include "store/role.h"
 
+/* A role name: a letter, then letters, digits, _ . - (100 at most). */
 static int
 valid_role_name(const char *s)
 {
-	size_t	 i;
-
-	if (!isalpha((unsigned char)s[0]))
-		return 0;
-	for (i = 1; s[i] != '\0'; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
-			return 0;
-	return i <= 100;
+	return valid_word(s, 0, 1, 100);
 }
 
 /*
