@@ -248,6 +248,23 @@ api_commit_status(struct request *req, int status)
 }
 
 enum gh_err
+api_tx_join(struct request *req, int *own)
+{
+	*own = !db_in_tx(req->w->db);
+	return *own ? db_begin(req->w->db) : GH_OK;
+}
+
+enum gh_err
+api_tx_leave(struct request *req, int own, enum gh_err err)
+{
+	if (!own)
+		return err;
+	if (err == GH_OK)
+		return api_commit(req);
+	return api_rollback(req, err);
+}
+
+enum gh_err
 api_rollback(struct request *req, enum gh_err err)
 {
 	db_rollback(req->w->db);

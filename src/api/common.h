@@ -98,6 +98,16 @@ enum gh_err	 api_commit_status(struct request *, int status);
 enum gh_err	 api_rollback(struct request *, enum gh_err err);
 
 /*
+ * A step that runs in its caller's transaction when one is open, else in one of its own (a
+ * verification mail sent from a profile change or on its own): api_tx_join begins one when none
+ * is open and sets *own to say so; api_tx_leave(req, own, err) ends an own one, committed when
+ * err is GH_OK, else rolled back, and returns err or the commit's failure.  A joined
+ * transaction is left to the caller.
+ */
+enum gh_err	 api_tx_join(struct request *, int *own);
+enum gh_err	 api_tx_leave(struct request *, int own, enum gh_err err);
+
+/*
  * err as the answer of a read of one row: GH_ERR_NOT_FOUND becomes 404 with the detail fmt
  * (printf-like), anything else is returned as it is.
  *	return api_found(req, store_team_get(db, a, id, lock, t), "no team %lld", id);

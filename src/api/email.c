@@ -100,16 +100,16 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 	const struct gh_config	*cfg = req->w->cfg;
 	unsigned char		 hash[32];
 	const char		*tok;
-	int			 own = !db_in_tx(req->w->db);
+	int			 own;
 	enum gh_err		 err;
 
 	tok = api_link_token_new(req, hash);
-	if (own && (err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_tx_join(req, &own)) != GH_OK)
 		return err;
 	if ((err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK ||
 	    (err = store_email_verification_insert(req->w->db, req->arena, uid, email, hash,
 	    cfg->email_verification_ttl)) != GH_OK)
-		goto fail;
+		return api_tx_leave(req, own, err);
 	{
 		const char	*vars[] = {
 			"link", api_link_url(req, "verify-email", tok),
@@ -120,16 +120,8 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 			NULL, NULL
 		};
 
-		if ((err = api_mail(req, email, "verify-email", vars)) != GH_OK)
-			goto fail;
+		return api_tx_leave(req, own, api_mail(req, email, "verify-email", vars));
 	}
-	if (own && (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	return GH_OK;
-fail:
-	if (own)
-		db_rollback(req->w->db);
-	return err;
 }
 
 int

@@ -271,7 +271,7 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 	unsigned char		 hash[32];
 	const char		*tok;
 	long long		 id;
-	int			 own = 0;
+	int			 own;
 	enum gh_err		 err;
 	cJSON			*d;
 
@@ -297,8 +297,7 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 		return err;
 
 	/* The caller's transaction, if it has one, else ours. */
-	own = !db_in_tx(req->w->db);
-	if (own && (err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_tx_join(req, &own)) != GH_OK)
 		return err;
 	tok = api_link_token_new(req, hash);
 	memset(&inv, 0, sizeof(inv));
@@ -307,22 +306,17 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 	inv.role_id = role_id;
 	if ((err = store_invitation_insert(req->w->db, req->arena, &inv, hash, pi.ttl,
 	    req->auth.user_id, &id)) != GH_OK)
-		goto fail;
+		return api_tx_leave(req, own, err);
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", email);
 	cJSON_AddStringToObject(d, "role", role->name);
 	(void)audit_change(req, "invitation.create", "invitation", id, org, d);
-	if ((err = store_invitation_get(req->w->db, req->arena, id, 0, &inv)) != GH_OK ||
-	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK)
-		goto fail;
-	if (own && (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = store_invitation_get(req->w->db, req->arena, id, 0, &inv)) == GH_OK)
+		err = mail_invitation(req, &inv, &o, tok);
+	if ((err = api_tx_leave(req, own, err)) != GH_OK)
+		return err;
 	*out = inv_json(req, &inv);
 	return GH_OK;
-fail:
-	if (own)
-		db_rollback(req->w->db);
-	return err;
 }
 
 /* ---------------------------------------------------------------------------------------- */
