@@ -24,12 +24,7 @@ store_component_list(struct db *db, struct arena *a, const struct component_filt
 	    DB_INT(f->active), DB_INT(f->active), DB_INT(ks->limit + 1));
 }
 
-enum gh_err
-store_component_get(struct db *db, struct arena *a, long long id, int lock,
-    struct component *out)
-{
-	return DB_GET(db, a, lock ? SQL_COMP_GET_LOCK : SQL_COMP_GET, comp_row, out, DB_INT(id));
-}
+DB_GET_ID(store_component_get, struct component, comp_row, SQL_COMP_GET, SQL_COMP_GET_LOCK)
 
 enum gh_err
 store_component_lock_all(struct db *db, struct arena *a)

@@ -34,11 +34,7 @@ store_role_list_all(struct db *db, struct arena *a, struct role **out, size_t *n
 	return DB_ROWS(db, a, SQL_AUTHZ_ROLES, role_row, out, n);
 }
 
-enum gh_err
-store_role_get(struct db *db, struct arena *a, long long id, int lock, struct role *out)
-{
-	return DB_GET(db, a, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, role_row, out, DB_INT(id));
-}
+DB_GET_ID(store_role_get, struct role, role_row, SQL_ROLE_GET, SQL_ROLE_GET_LOCK)
 
 enum gh_err
 store_role_get_by_name(struct db *db, struct arena *a, const char *name, long long org,
