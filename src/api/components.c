@@ -947,13 +947,9 @@ change_grants(struct request *req, int mode)
 		if ((err = grants_load(req, id, &g)) != GH_OK)
 			return err;
 	}
-	if ((err = api_commit(req)) != GH_OK)
-		return err;
 	if (mode == 2)
-		resp_status(req, 204);
-	else
-		api_entity(req, 200, grants_json(req, &g), NULL);
-	return GH_OK;
+		return api_commit_status(req, 204);
+	return api_commit_entity(req, 200, grants_json(req, &g), NULL);
 }
 
 API_HANDLER_WITH(api_role_components_replace, change_grants, 0)
