@@ -17,6 +17,7 @@
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/kv.h"
+#include "store/role.h"
 #include "store/user.h"
 
 static void
@@ -283,6 +284,24 @@ api_found(struct request *req, enum gh_err err, const char *fmt, ...)
 	detail = arena_vprintf(req->arena, fmt, ap);
 	va_end(ap);
 	return req_fail(req, err, NULL, "%s", detail);
+}
+
+int
+api_in_org(struct request *req, long long org, const char *perm)
+{
+	return org == req->auth.org_id || authn_platform_has(req, perm);
+}
+
+enum gh_err
+api_role_load(struct request *req, long long id, int lock, const char *perm, struct role *r)
+{
+	enum gh_err	 err;
+
+	err = store_role_get(req->w->db, req->arena, id, lock, r);
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && r->organization_id != 0 &&
+	    !api_in_org(req, r->organization_id, perm)))
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
+	return err;
 }
 
 enum gh_err

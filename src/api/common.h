@@ -115,6 +115,20 @@ enum gh_err	 api_tx_leave(struct request *, int own, enum gh_err err);
 enum gh_err	 api_found(struct request *, enum gh_err err, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
 
+/*
+ * Tenancy (docs/authorization.md): whether the caller acts in organization org with perm: org
+ * is the organization of its token, or the caller holds perm through a platform role.
+ */
+int		 api_in_org(struct request *, long long org, const char *perm);
+
+/*
+ * Read role id (locked for update when lock) into r; 404 unless it is a platform role
+ * (organization_id 0) or the caller acts in its organization with perm (api_in_org).
+ */
+struct role;
+enum gh_err	 api_role_load(struct request *, long long id, int lock, const char *perm,
+		    struct role *r);
+
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 

@@ -658,23 +658,6 @@ caller_roles(struct request *req)
 	return s;
 }
 
-/*
- * Read role id (locked when lock); 404 when the caller may not see it: organization callers see
- * the shared roles and their own organization's, platform callers (perm through a platform role)
- * every role.
- */
-static enum gh_err
-role_load(struct request *req, long long id, int lock, const char *perm, struct role *r)
-{
-	enum gh_err	 err;
-
-	err = store_role_get(req->w->db, req->arena, id, lock, r);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && r->organization_id != 0 &&
-	    r->organization_id != req->auth.org_id && !authn_platform_has(req, perm)))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
-	return err;
-}
-
 /* The grants of a role, as loaded. */
 struct grants {
 	struct role_component	*rows;
@@ -795,7 +778,7 @@ api_role_components_list(struct request *req)
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = role_load(req, id, 0, "components.read", &r)) != GH_OK ||
+	    (err = api_role_load(req, id, 0, "components.read", &r)) != GH_OK ||
 	    (err = grants_load(req, id, &g)) != GH_OK)
 		return err;
 	api_entity(req, 200, grants_json(req, &g), NULL);
@@ -890,7 +873,7 @@ change_grants(struct request *req, int mode)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	/* The role's row lock serialises every change of its grants. */
-	if ((err = role_load(req, id, 1, "components.assign", &r)) != GH_OK ||
+	if ((err = api_role_load(req, id, 1, "components.assign", &r)) != GH_OK ||
 	    (err = grants_load(req, id, &g)) != GH_OK ||
 	    (err = api_if_match(req, grants_json(req, &g))) != GH_OK ||
 	    (err = authn_role_writable(req, &r, "components.assign", 0)) != GH_OK)

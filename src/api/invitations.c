@@ -384,7 +384,7 @@ api_invitation_create(struct request *req)
 		return err;
 	if (!given)
 		org = req->auth.org_id;
-	else if (org != req->auth.org_id && !authn_platform_has(req, "invitations.create"))
+	else if (!api_in_org(req, org, "invitations.create"))
 		return req_fail(req, GH_ERR_FORBIDDEN, "organization_id",
 		    "you can invite only into your own organization");
 	if (org <= 0)

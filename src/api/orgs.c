@@ -105,8 +105,7 @@ load(struct request *req, long long id, const char *perm, int lock, struct organ
 	enum gh_err	 err;
 
 	err = store_organization_get(req->w->db, req->arena, id, lock, o);
-	if (err == GH_ERR_NOT_FOUND ||
-	    (err == GH_OK && id != req->auth.org_id && !authn_platform_has(req, perm)))
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !api_in_org(req, id, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", id);
 	return err;
 }

@@ -75,11 +75,7 @@ load(struct request *req, long long id, int lock, struct loaded *l)
 {
 	enum gh_err	 err;
 
-	err = store_role_get(req->w->db, req->arena, id, lock, &l->r);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && l->r.organization_id != 0 &&
-	    l->r.organization_id != req->auth.org_id && !authn_platform_has(req, "roles.read")))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
-	if (err != GH_OK)
+	if ((err = api_role_load(req, id, lock, "roles.read", &l->r)) != GH_OK)
 		return err;
 	return store_permission_list_by_role(req->w->db, req->arena, id, &l->perms, &l->nperms);
 }

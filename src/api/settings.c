@@ -54,7 +54,7 @@ org_param(struct request *req, const char *perm, int lock, long long *org)
 
 	if ((err = api_id_param(req, 0, org)) != GH_OK)
 		return err;
-	if (*org != req->auth.org_id && !authn_platform_has(req, perm))
+	if (!api_in_org(req, *org, perm))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
 	return api_found(req, store_organization_get(req->w->db, req->arena, *org, lock, &o),
 	    "no organization %lld", *org);

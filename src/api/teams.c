@@ -136,13 +136,6 @@ API_RENDERER(member_json, struct team_member,
     API_F(STR, full_name) API_F(STR, member_role) API_F(STR, created_at)
     API_F(ID, created_by) API_F(STR, updated_at) API_F(ID, updated_by))
 
-/* Whether the caller may act on org's teams with perm. */
-static int
-in_scope(struct request *req, long long org, const char *perm)
-{
-	return (req->auth.org_id > 0 && org == req->auth.org_id) || authn_platform_has(req, perm);
-}
-
 /* Read team id (locked for update when lock); 404 when it is out of the caller's scope. */
 static enum gh_err
 team_load(struct request *req, long long id, int lock, const char *perm, struct team *t)
@@ -150,7 +143,7 @@ team_load(struct request *req, long long id, int lock, const char *perm, struct 
 	enum gh_err	 err;
 
 	err = store_team_get(req->w->db, req->arena, id, lock, t);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !in_scope(req, t->organization_id, perm)))
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !api_in_org(req, t->organization_id, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no team %lld", id);
 	return err;
 }
