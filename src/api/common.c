@@ -238,33 +238,6 @@ api_commit_entity(struct request *req, int status, const cJSON *obj, const char 
 	return err;
 }
 
-void
-api_created(struct request *req, const cJSON *obj, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*location;
-
-	va_start(ap, fmt);
-	location = arena_vprintf(req->arena, fmt, ap);
-	va_end(ap);
-	api_entity(req, 201, obj, location);
-}
-
-enum gh_err
-api_commit_created(struct request *req, const cJSON *obj, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*location;
-	enum gh_err	 err;
-
-	va_start(ap, fmt);
-	location = arena_vprintf(req->arena, fmt, ap);
-	va_end(ap);
-	if ((err = api_commit(req)) == GH_OK)
-		api_entity(req, 201, obj, location);
-	return err;
-}
-
 enum gh_err
 api_commit_status(struct request *req, int status)
 {

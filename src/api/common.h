@@ -78,9 +78,6 @@ const char	*api_etag(struct request *, const cJSON *obj);
 enum gh_err	 api_if_match(struct request *, const cJSON *obj);
 /* Answer status with obj and its ETag (and Location when given). */
 void		 api_entity(struct request *, int status, const cJSON *obj, const char *location);
-/* Answer 201 with obj, its ETag and the Location of the new row, the path fmt (printf-like). */
-void		 api_created(struct request *, const cJSON *obj, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
 
 /*
  * The end of a handler's transaction (db_begin on req->w->db).  api_commit commits it; when the
@@ -98,9 +95,6 @@ enum gh_err	 api_commit(struct request *);
 enum gh_err	 api_commit_entity(struct request *, int status, const cJSON *obj,
 		    const char *location);
 enum gh_err	 api_commit_status(struct request *, int status);
-/* api_commit, then api_created. */
-enum gh_err	 api_commit_created(struct request *, const cJSON *obj, const char *fmt, ...)
-		    __attribute__((format(printf, 3, 4)));
 enum gh_err	 api_rollback(struct request *, enum gh_err err);
 
 /*

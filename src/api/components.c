@@ -339,7 +339,8 @@ api_component_create(struct request *req)
 	    details);
 	if ((err = comp_load(req, id, 0, &c)) != GH_OK)
 		return err;
-	return api_commit_created(req, comp_json(req, &c), "/api/v1/ui-components/%lld", id);
+	return api_commit_entity(req, 201, comp_json(req, &c),
+	    arena_printf(req->arena, "/api/v1/ui-components/%lld", id));
 }
 
 enum gh_err
@@ -556,8 +557,8 @@ api_component_action_create(struct request *req)
 		return err;
 	(void)audit_change(req, "component.action.create", "ui_component", id, req->auth.org_id,
 	    action_details(req, &ca));
-	return api_commit_created(req, action_json(req, &ca),
-	    "/api/v1/ui-components/%lld/actions/%s", id, action);
+	return api_commit_entity(req, 201, action_json(req, &ca),
+	    arena_printf(req->arena, "/api/v1/ui-components/%lld/actions/%s", id, action));
 }
 
 enum gh_err

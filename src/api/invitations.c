@@ -403,8 +403,8 @@ api_invitation_create(struct request *req)
 	}
 	if ((err = invitation_issue(req, org, email, role_id, &o)) != GH_OK)
 		return err;
-	api_created(req, o, "/api/v1/invitations/%lld",
-	    (long long)cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble);
+	api_entity(req, 201, o, arena_printf(req->arena, "/api/v1/invitations/%lld",
+	    (long long)cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble));
 	return GH_OK;
 }
 

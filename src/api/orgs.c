@@ -301,7 +301,8 @@ api_org_create(struct request *req)
 	if ((err = audit_change(req, "organization.create", "organization", id, id, d)) != GH_OK ||
 	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK)
 		return err;
-	return api_commit_created(req, org_json(req, &o), "/api/v1/organizations/%lld", id);
+	return api_commit_entity(req, 201, org_json(req, &o),
+	    arena_printf(req->arena, "/api/v1/organizations/%lld", id));
 }
 
 enum gh_err
@@ -525,8 +526,8 @@ api_org_member_add(struct request *req)
 	if ((err = audit_change(req, "organization.member.add", "user", user, id, d)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK)
 		return err;
-	return api_commit_created(req, member_json(req, id, &m),
-	    "/api/v1/organizations/%lld/members/%lld", id, user);
+	return api_commit_entity(req, 201, member_json(req, id, &m),
+	    arena_printf(req->arena, "/api/v1/organizations/%lld/members/%lld", id, user));
 }
 
 enum gh_err

@@ -114,7 +114,8 @@ api_perm_create(struct request *req)
 	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;
 	(void)api_authz_changed(req);
-	api_created(req, perm_json(req, &p), "/api/v1/permissions/%lld", id);
+	api_entity(req, 201, perm_json(req, &p),
+	    arena_printf(req->arena, "/api/v1/permissions/%lld", id));
 	return GH_OK;
 }
 
@@ -303,7 +304,8 @@ api_ep_create(struct request *req)
 		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_created(req, ep_json(req, &e), "/api/v1/endpoints/%lld", id);
+	api_entity(req, 201, ep_json(req, &e),
+	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id));
 	return GH_OK;
 }
 

@@ -271,7 +271,8 @@ api_role_create(struct request *req)
 	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;
 	(void)api_authz_changed(req);
-	api_created(req, loaded_json(req, &l), "/api/v1/roles/%lld", id);
+	api_entity(req, 201, loaded_json(req, &l),
+	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
 	return GH_OK;
 }
 

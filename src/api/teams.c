@@ -281,7 +281,8 @@ api_team_create(struct request *req)
 	(void)audit_change(req, "team.create", "team", id, t.organization_id, NULL);
 	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK)
 		return err;
-	return api_commit_created(req, team_json(req, &t), "/api/v1/teams/%lld", id);
+	return api_commit_entity(req, 201, team_json(req, &t),
+	    arena_printf(req->arena, "/api/v1/teams/%lld", id));
 }
 
 enum gh_err
@@ -454,8 +455,8 @@ api_team_member_add(struct request *req)
 	    member_details(req, user, role, NULL));
 	if ((err = member_load(req, id, user, &m)) != GH_OK)
 		return err;
-	return api_commit_created(req, member_json(req, &m),
-	    "/api/v1/teams/%lld/members/%lld", id, user);
+	return api_commit_entity(req, 201, member_json(req, &m),
+	    arena_printf(req->arena, "/api/v1/teams/%lld/members/%lld", id, user));
 }
 
 enum gh_err

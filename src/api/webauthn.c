@@ -372,7 +372,8 @@ api_webauthn_register(struct request *req)
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
 		return err;
-	return api_commit_created(req, cred_json(req, &row), "/api/v1/me/mfa/webauthn/%lld", id);
+	return api_commit_entity(req, 201, cred_json(req, &row),
+	    arena_printf(req->arena, "/api/v1/me/mfa/webauthn/%lld", id));
 }
 
 enum gh_err
