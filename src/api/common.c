@@ -272,18 +272,36 @@ api_rollback(struct request *req, enum gh_err err)
 	return err;
 }
 
+/* err; when it is want, with field and the detail fmt (ap) recorded for its problem. */
+static enum gh_err
+fail_on(struct request *req, enum gh_err err, enum gh_err want, const char *field,
+    const char *fmt, va_list ap)
+{
+	if (err != want)
+		return err;
+	return req_fail(req, err, field, "%s", arena_vprintf(req->arena, fmt, ap));
+}
+
 enum gh_err
 api_found(struct request *req, enum gh_err err, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*detail;
 
-	if (err != GH_ERR_NOT_FOUND)
-		return err;
 	va_start(ap, fmt);
-	detail = arena_vprintf(req->arena, fmt, ap);
+	err = fail_on(req, err, GH_ERR_NOT_FOUND, NULL, fmt, ap);
 	va_end(ap);
-	return req_fail(req, err, NULL, "%s", detail);
+	return err;
+}
+
+enum gh_err
+api_unique(struct request *req, enum gh_err err, const char *field, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	err = fail_on(req, err, GH_ERR_CONFLICT, field, fmt, ap);
+	va_end(ap);
+	return err;
 }
 
 int

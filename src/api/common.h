@@ -129,6 +129,15 @@ struct role;
 enum gh_err	 api_role_load(struct request *, long long id, int lock, const char *perm,
 		    struct role *r);
 
+/*
+ * err as the answer of a write that must not duplicate a row: GH_ERR_CONFLICT becomes 409
+ * naming field, with the detail fmt (printf-like); anything else is returned as it is.
+ *	if ((err = api_unique(req, store_team_update(db, a, &t, actor), "name",
+ *	    "the organization already has a team named %s", t.name)) != GH_OK)
+ */
+enum gh_err	 api_unique(struct request *, enum gh_err err, const char *field, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
+
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 

@@ -327,12 +327,9 @@ api_component_create(struct request *req)
 	c.display_order = in.order;
 	c.parent_id = in.parent;
 	c.is_active = in.active;
-	if ((err = store_component_insert(req->w->db, req->arena, &c, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "key", "a UI component with key %s exists", in.key);
+	if ((err = api_unique(req, store_component_insert(req->w->db, req->arena, &c,
+	    req->auth.user_id, &id), "key", "a UI component with key %s exists", in.key)) != GH_OK)
 		return err;
-	}
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "key", in.key);
 	(void)audit_change(req, "component.create", "ui_component", id, req->auth.org_id,
@@ -394,13 +391,10 @@ api_component_update(struct request *req)
 		cJSON_AddNumberToObject(details, "to_parent_id", (double)up.parent_id);
 	}
 	if (cJSON_GetArraySize(changed) > 0) {
-		if ((err = store_component_update(req->w->db, req->arena, &up,
-		    req->auth.user_id)) != GH_OK) {
-			if (err == GH_ERR_CONFLICT)
-				req_fail(req, err, "key", "a UI component with key %s exists",
-				    up.key);
+		if ((err = api_unique(req, store_component_update(req->w->db, req->arena, &up,
+		    req->auth.user_id), "key", "a UI component with key %s exists",
+		    up.key)) != GH_OK)
 			return err;
-		}
 		cJSON_AddStringToObject(details, "key", up.key);
 		(void)audit_change(req, "component.update", "ui_component", id, req->auth.org_id,
 		    details);
@@ -546,13 +540,10 @@ api_component_action_create(struct request *req)
 	/* The component's row lock keeps it from being deleted under the new action. */
 	if ((err = comp_load(req, id, 1, &c)) != GH_OK)
 		return err;
-	if ((err = store_component_action_insert(req->w->db, req->arena, &ca,
-	    req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "action", "UI component %s already has the action %s",
-			    c.key, action);
+	if ((err = api_unique(req, store_component_action_insert(req->w->db, req->arena, &ca,
+	    req->auth.user_id), "action", "UI component %s already has the action %s", c.key,
+	    action)) != GH_OK)
 		return err;
-	}
 	if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
 		return err;
 	(void)audit_change(req, "component.action.create", "ui_component", id, req->auth.org_id,

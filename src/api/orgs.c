@@ -289,12 +289,10 @@ api_org_create(struct request *req)
 	o.status = status;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = store_organization_insert(req->w->db, req->arena, &o, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "slug", "an organization with slug %s already exists", slug);
+	if ((err = api_unique(req, store_organization_insert(req->w->db, req->arena, &o,
+	    req->auth.user_id, &id), "slug", "an organization with slug %s already exists",
+	    slug)) != GH_OK)
 		return err;
-	}
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "slug", slug);
 	cJSON_AddStringToObject(d, "status", status);
@@ -511,12 +509,9 @@ api_org_member_add(struct request *req)
 		return err;
 	if (!found)
 		return req_fail(req, GH_ERR_VALIDATION, "user_id", "no user %lld", user);
-	if ((err = store_organization_member_insert(req->w->db, req->arena, id, user)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "user_id", "user %lld is already a member of %s", user,
-			    o.slug);
+	if ((err = api_unique(req, store_organization_member_insert(req->w->db, req->arena, id,
+	    user), "user_id", "user %lld is already a member of %s", user, o.slug)) != GH_OK)
 		return err;
-	}
 	if (primary && (err = store_organization_member_primary(req->w->db, req->arena, id,
 	    user)) != GH_OK)
 		return err;

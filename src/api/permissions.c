@@ -104,12 +104,10 @@ api_perm_create(struct request *req)
 	p.name = name;
 	p.module = module;
 	p.description = desc;
-	if ((err = store_permission_insert(req->w->db, req->arena, &p, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "a permission named %s already exists", name);
+	if ((err = api_unique(req, store_permission_insert(req->w->db, req->arena, &p,
+	    req->auth.user_id, &id), "name", "a permission named %s already exists",
+	    name)) != GH_OK)
 		return err;
-	}
 	(void)audit_change(req, "permission.create", "permission", id, req->auth.org_id, NULL);
 	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;
@@ -292,13 +290,10 @@ api_ep_create(struct request *req)
 	e.description = desc;
 	e.is_active = active;
 	e.requires_mfa = mfa;
-	if ((err = store_endpoint_insert(req->w->db, req->arena, &e, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "api_endpoint", "%s %s is already mapped to %s", method, ep,
-			    perm);
+	if ((err = api_unique(req, store_endpoint_insert(req->w->db, req->arena, &e,
+	    req->auth.user_id, &id), "api_endpoint", "%s %s is already mapped to %s", method, ep,
+	    perm)) != GH_OK)
 		return err;
-	}
 	(void)audit_change(req, "endpoint.create", "endpoint", id, req->auth.org_id, NULL);
 	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;
@@ -343,11 +338,9 @@ api_ep_update(struct request *req)
 		e.is_active = active;
 	if (mfa >= 0)
 		e.requires_mfa = mfa;
-	if ((err = store_endpoint_update(req->w->db, req->arena, &e, req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "api_endpoint", "that mapping already exists");
+	if ((err = api_unique(req, store_endpoint_update(req->w->db, req->arena, &e,
+	    req->auth.user_id), "api_endpoint", "that mapping already exists")) != GH_OK)
 		return err;
-	}
 	(void)audit_change(req, "endpoint.update", "endpoint", id, req->auth.org_id, NULL);
 	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;

@@ -258,12 +258,9 @@ api_role_create(struct request *req)
 	nr.description = desc;
 	nr.organization_id = org > 0 ? org : 0;
 	nr.scope = scope;
-	if ((err = store_role_insert(req->w->db, req->arena, &nr, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "a role named %s already exists there", name);
+	if ((err = api_unique(req, store_role_insert(req->w->db, req->arena, &nr, req->auth.user_id,
+	    &id), "name", "a role named %s already exists there", name)) != GH_OK)
 		return err;
-	}
 	if (pl != NULL && !cJSON_IsNull(pl) &&
 	    (err = grant(req, id, pl, "permissions", 1, &changed)) != GH_OK)
 		return err;
@@ -310,11 +307,9 @@ api_role_update(struct request *req)
 		up.name = name;
 	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL)
 		up.description = desc;
-	if ((err = store_role_update(req->w->db, req->arena, &up, req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "a role with that name already exists there");
+	if ((err = api_unique(req, store_role_update(req->w->db, req->arena, &up,
+	    req->auth.user_id), "name", "a role with that name already exists there")) != GH_OK)
 		return err;
-	}
 	/* Tokens carry role names: a rename ends the holders' tokens. */
 	if (name != NULL && (err = session_pv_bump_role(req, id)) != GH_OK)
 		return err;

@@ -444,13 +444,10 @@ api_team_member_add(struct request *req)
 	if (!in_org)
 		return req_fail(req, GH_ERR_VALIDATION, "user_id",
 		    "user %lld is not a member of the team's organization", user);
-	if ((err = store_team_member_insert(req->w->db, req->arena, id, user, role,
-	    req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "user_id", "user %lld is already a member of team %lld",
-			    user, id);
+	if ((err = api_unique(req, store_team_member_insert(req->w->db, req->arena, id, user, role,
+	    req->auth.user_id), "user_id", "user %lld is already a member of team %lld", user,
+	    id)) != GH_OK)
 		return err;
-	}
 	(void)audit_change(req, "team.member.add", "team", id, t.organization_id,
 	    member_details(req, user, role, NULL));
 	if ((err = member_load(req, id, user, &m)) != GH_OK)
