@@ -136,8 +136,7 @@ session_start(struct request *req, struct session_user *u, cJSON *extra)
 			cJSON_AddItemReferenceToObject(o, it->string, it);
 	if ((err = add_user(req, o, u->id)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 
@@ -320,8 +319,7 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	prof.last_login = pk.last_login;
 	prof.email_verified_at = pk.email_verified_at;
 	cJSON_AddItemReferenceToObject(o, "user", api_user_json(req, &prof));
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 fail:
 	return api_rollback(req, err);
 }
@@ -419,8 +417,7 @@ api_mfa_webauthn_options(struct request *req)
 	if ((err = api_webauthn_assertion_options(req, t.user_id, mfa_ticket_challenge_key(req,
 	    text), &o)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* The Redis key of a passwordless sign-in's challenge: its id as the client holds it. */
@@ -447,8 +444,7 @@ api_passkey_options(struct request *req)
 	o = api_object(req);
 	cJSON_AddStringToObject(o, "challenge_id", id);
 	cJSON_AddItemReferenceToObject(o, "publicKey", pk);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -588,8 +584,7 @@ api_refresh(struct request *req)
 	o = session_response(req, &u, access, attl, refresh, rttl);
 	if ((err = add_user(req, o, u.id)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -607,8 +602,7 @@ api_logout(struct request *req)
 			return err;
 	}
 	(void)audit_auth(req, req->auth.user_id, req->auth.org_id, "auth.logout", NULL);
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -633,8 +627,7 @@ api_logout_all(struct request *req)
 	    (err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK)
 		return req_fail(req, err, NULL, "the sessions were ended in the database but the "
 		    "token store is unreachable; tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -663,8 +656,7 @@ api_auth_check(struct request *req)
 	resp_header(req, "X-Auth-User-Id", arena_printf(req->arena, "%lld", req->auth.user_id));
 	resp_header(req, "X-Auth-Org-Id", arena_printf(req->arena, "%lld", req->auth.org_id));
 	resp_header(req, "X-Auth-Roles", req->auth.roles ? req->auth.roles : "");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err

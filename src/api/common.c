@@ -178,13 +178,13 @@ api_if_match(struct request *req, const cJSON *obj)
 	    "the object changed since you read it (ETag %s); read it again", tag);
 }
 
-void
+enum gh_err
 api_entity(struct request *req, int status, const cJSON *obj, const char *location)
 {
 	resp_header(req, "ETag", api_etag(req, obj));
 	if (location != NULL)
 		resp_header(req, "Location", location);
-	resp_json(req, status, obj);
+	return resp_json(req, status, obj);
 }
 
 enum gh_err

@@ -76,8 +76,8 @@ cJSON		*api_array(struct request *);
 const char	*api_etag(struct request *, const cJSON *obj);
 /* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */
 enum gh_err	 api_if_match(struct request *, const cJSON *obj);
-/* Answer status with obj and its ETag (and Location when given). */
-void		 api_entity(struct request *, int status, const cJSON *obj, const char *location);
+/* Answer status with obj and its ETag (and Location when given); GH_OK, like resp_json. */
+enum gh_err	 api_entity(struct request *, int status, const cJSON *obj, const char *location);
 
 /*
  * The end of a handler's transaction (db_begin on req->w->db).  api_commit commits it; when the
@@ -238,8 +238,7 @@ name(struct request *req)								\
 											\
 	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = (load)) != GH_OK)	\
 		return err;								\
-	api_entity(req, 200, json(req, &row), NULL);					\
-	return GH_OK;									\
+	return api_entity(req, 200, json(req, &row), NULL);				\
 }
 
 /*

@@ -506,8 +506,7 @@ api_component_action_get(struct request *req)
 	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 0, &ca)) != GH_OK)
 		return err;
-	api_entity(req, 200, action_json(req, &ca), NULL);
-	return GH_OK;
+	return api_entity(req, 200, action_json(req, &ca), NULL);
 }
 
 enum gh_err
@@ -772,8 +771,7 @@ api_role_components_list(struct request *req)
 	    (err = api_role_load(req, id, 0, "components.read", &r)) != GH_OK ||
 	    (err = grants_load(req, id, &g)) != GH_OK)
 		return err;
-	api_entity(req, 200, grants_json(req, &g), NULL);
-	return GH_OK;
+	return api_entity(req, 200, grants_json(req, &g), NULL);
 }
 
 /* A grant of a PUT or POST body. */
@@ -1043,6 +1041,5 @@ api_me_navigation(struct request *req)
 			cJSON_AddItemToArray(items, node);
 		}
 	}
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

@@ -144,8 +144,7 @@ sent(struct request *req, const char *email, const char *detail)
 	cJSON_AddStringToObject(o, "status", "sent");
 	cJSON_AddStringToObject(o, "email", email);
 	cJSON_AddStringToObject(o, "detail", detail);
-	resp_json(req, 202, o);
-	return GH_OK;
+	return resp_json(req, 202, o);
 }
 
 enum gh_err
@@ -311,6 +310,5 @@ api_email_verify(struct request *req)
 	cJSON_AddStringToObject(o, "email", ev.email);
 	cJSON_AddBoolToObject(o, "email_verified", 1);
 	cJSON_AddBoolToObject(o, "changed", changed);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

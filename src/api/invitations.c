@@ -403,9 +403,8 @@ api_invitation_create(struct request *req)
 	}
 	if ((err = invitation_issue(req, org, email, role_id, &o)) != GH_OK)
 		return err;
-	api_entity(req, 201, o, arena_printf(req->arena, "/api/v1/invitations/%lld",
+	return api_entity(req, 201, o, arena_printf(req->arena, "/api/v1/invitations/%lld",
 	    (long long)cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble));
-	return GH_OK;
 }
 
 enum gh_err
@@ -532,8 +531,7 @@ api_public_invitation_get(struct request *req)
 	api_add_str(t, "logo_ref", l.logo_ref);
 	api_add_str(t, "favicon_ref", l.favicon_ref);
 	cJSON_AddStringToObject(o, "email", l.email);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /*
@@ -845,8 +843,7 @@ accept_answer(struct request *req, const struct accept *ac)
 	if (ac->mode == ACCEPT_CREATE)
 		resp_header(req, "Location", arena_printf(req->arena, "/api/v1/users/%lld",
 		    ac->uid));
-	resp_json(req, ac->mode == ACCEPT_CREATE ? 201 : 200, o);
-	return GH_OK;
+	return resp_json(req, ac->mode == ACCEPT_CREATE ? 201 : 200, o);
 }
 
 enum gh_err

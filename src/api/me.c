@@ -97,8 +97,7 @@ me_respond(struct request *req, int status)
 	if ((err = me_object(req, &o, &etag)) != GH_OK)
 		return err;
 	resp_header(req, "ETag", etag);
-	resp_json(req, status, o);
-	return GH_OK;
+	return resp_json(req, status, o);
 }
 
 /*
@@ -274,8 +273,7 @@ api_me_orgs(struct request *req)
 		    "/api/v1/themes/%s", uo[i].slug) : NULL);
 	}
 	api_add_idv(o, "current", req->auth.org_id);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* A refused switch: audited with the reason, then answered. */
@@ -372,8 +370,7 @@ api_me_switch_org(struct request *req)
 	if ((err = api_user_object(req, u.id, &user)) != GH_OK)
 		return err;
 	cJSON_AddItemReferenceToObject(o, "user", user);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -442,8 +439,7 @@ api_me_password(struct request *req)
 	cJSON_AddStringToObject(o, "access_token", access);
 	cJSON_AddStringToObject(o, "token_type", "Bearer");
 	cJSON_AddNumberToObject(o, "expires_in", (double)ttl);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 fail:
 	db_rollback(req->w->db);
 out:

@@ -87,8 +87,7 @@ enroll_only(struct request *req, struct session_user *u)
 	o = session_response(req, u, access, ttl, NULL, 0);
 	cJSON_AddBoolToObject(o, "mfa_enrollment_required", 1);
 	(void)audit_auth(req, u->id, u->org, "auth.login.enroll_only", NULL);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -273,8 +272,7 @@ api_me_mfa(struct request *req)
 	cJSON_AddBoolToObject(p, "required", strcmp(pm.mode, "off") != 0 && required(&pm, &u));
 	cJSON_AddNumberToObject(p, "grace_period_days", (double)pm.grace_period_days);
 	session_add_amr(o, req->auth.amr);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -315,8 +313,7 @@ api_me_totp_start(struct request *req)
 	cJSON_AddStringToObject(o, "algorithm", "SHA1");
 	cJSON_AddNumberToObject(o, "digits", MFA_TOTP_DIGITS);
 	cJSON_AddNumberToObject(o, "period", MFA_TOTP_STEP);
-	resp_json(req, 201, o);
-	return GH_OK;
+	return resp_json(req, 201, o);
 }
 
 /* Make ten recovery codes for user in the open transaction, as an array of the codes. */
@@ -386,8 +383,7 @@ api_me_totp_confirm(struct request *req)
 	cJSON_AddBoolToObject(o, "enabled", 1);
 	if (codes != NULL)
 		cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* The caller's password in field "password": 401 invalid_credentials (counted) when wrong. */
@@ -464,8 +460,7 @@ api_me_recovery_codes(struct request *req)
 		return err;
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
-	resp_json(req, 201, o);
-	return GH_OK;
+	return resp_json(req, 201, o);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -481,8 +476,7 @@ api_user_mfa(struct request *req)
 	if ((err = api_user_param(req, "users.read", &u)) != GH_OK ||
 	    (err = store_mfa_status(req->w->db, req->arena, u.id, &st)) != GH_OK)
 		return err;
-	resp_json(req, 200, status_json(req, &st));
-	return GH_OK;
+	return resp_json(req, 200, status_json(req, &st));
 }
 
 enum gh_err
@@ -506,6 +500,5 @@ api_user_mfa_reset(struct request *req)
 	if ((err = session_pv_publish(req, id)) != GH_OK)
 		return req_fail(req, err, NULL, "the factors were reset but the token store is "
 		    "unreachable; the user's tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }

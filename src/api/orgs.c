@@ -245,8 +245,7 @@ api_orgs_list(struct request *req)
 		    rows[ks.limit - 1].id, rows[ks.limit - 1].sort_key));
 	else
 		cJSON_AddNullToObject(o, "next_cursor");
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 API_GET_BY_ID(api_org_get, struct organization,
@@ -379,8 +378,7 @@ api_org_update(struct request *req)
 		return err;
 	if (suspend && (err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
-	api_entity(req, 200, org_json(req, &o), NULL);
-	return GH_OK;
+	return api_entity(req, 200, org_json(req, &o), NULL);
 }
 
 enum gh_err
@@ -434,8 +432,7 @@ api_org_delete(struct request *req)
 		    "workers pick it up within a minute");
 	if ((err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -476,8 +473,7 @@ api_org_member_get(struct request *req)
 	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK)
 		return err;
-	api_entity(req, 200, member_json(req, id, &m), NULL);
-	return GH_OK;
+	return api_entity(req, 200, member_json(req, id, &m), NULL);
 }
 
 enum gh_err
@@ -555,8 +551,7 @@ api_org_member_remove(struct request *req)
 	if ((err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "removed, but the token store is unreachable; "
 		    "tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 /*
@@ -613,8 +608,7 @@ api_org_member_update(struct request *req)
 	if (mv >= 0 && (err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "suspended, but the token store is unreachable; "
 		    "tokens are refused until it returns");
-	api_entity(req, 200, member_json(req, id, &m), NULL);
-	return GH_OK;
+	return api_entity(req, 200, member_json(req, id, &m), NULL);
 }
 
 enum gh_err

@@ -232,8 +232,7 @@ api_password_reset_request(struct request *req)
 	cJSON_AddStringToObject(o, "status", "accepted");
 	cJSON_AddStringToObject(o, "detail", "If an account uses this email address, a link to "
 	    "reset its password is on its way.");
-	resp_json(req, 202, o);
-	return GH_OK;
+	return resp_json(req, 202, o);
 }
 
 /* Read the reset of token (locked when lock): 400 naming "token" when it cannot be used. */
@@ -324,6 +323,5 @@ api_password_reset_confirm(struct request *req)
 	if ((err = session_pv_publish(req, uid)) != GH_OK)
 		return req_fail(req, err, NULL, "the password was changed, but the token store is "
 		    "unreachable: tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }

@@ -112,9 +112,8 @@ api_perm_create(struct request *req)
 	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;
 	(void)api_authz_changed(req);
-	api_entity(req, 201, perm_json(req, &p),
+	return api_entity(req, 201, perm_json(req, &p),
 	    arena_printf(req->arena, "/api/v1/permissions/%lld", id));
-	return GH_OK;
 }
 
 enum gh_err
@@ -175,8 +174,7 @@ api_perm_delete(struct request *req)
 	if ((err = api_commit(req)) != GH_OK)
 		return err;
 	(void)api_authz_changed(req);
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 API_RENDERER(ep_json, struct endpoint,
@@ -299,9 +297,8 @@ api_ep_create(struct request *req)
 		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_entity(req, 201, ep_json(req, &e),
+	return api_entity(req, 201, ep_json(req, &e),
 	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id));
-	return GH_OK;
 }
 
 enum gh_err
@@ -346,8 +343,7 @@ api_ep_update(struct request *req)
 		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_entity(req, 200, ep_json(req, &e), NULL);
-	return GH_OK;
+	return api_entity(req, 200, ep_json(req, &e), NULL);
 }
 
 enum gh_err
@@ -368,6 +364,5 @@ api_ep_delete(struct request *req)
 		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }

@@ -268,9 +268,8 @@ api_role_create(struct request *req)
 	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
 		return err;
 	(void)api_authz_changed(req);
-	api_entity(req, 201, loaded_json(req, &l),
+	return api_entity(req, 201, loaded_json(req, &l),
 	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
-	return GH_OK;
 }
 
 enum gh_err
@@ -319,8 +318,7 @@ api_role_update(struct request *req)
 		return err;
 	if (name != NULL && (err = propagate(req, id)) != GH_OK)
 		return err;
-	api_entity(req, 200, loaded_json(req, &l), NULL);
-	return GH_OK;
+	return api_entity(req, 200, loaded_json(req, &l), NULL);
 }
 
 enum gh_err
@@ -352,8 +350,7 @@ api_role_delete(struct request *req)
 	(void)api_authz_changed(req);
 	if ((err = session_pv_publish_versions(req, &holders)) != GH_OK)
 		return err;
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -502,6 +499,5 @@ api_me_permissions(struct request *req)
 	else
 		cJSON_AddNullToObject(o, "organization_id");
 	cJSON_AddItemToObject(o, "permissions", a);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

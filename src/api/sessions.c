@@ -49,8 +49,7 @@ list(struct request *req, long long user, long long org)
 	a = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, session_json(req, &rows[i]));
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* End session sid of user (in org when org > 0): revoke, block, audit; 204. */
@@ -75,8 +74,7 @@ end(struct request *req, long long user, const char *sid, long long org, const c
 	if ((err = session_block_sid(req, sid)) != GH_OK)
 		return req_fail(req, err, NULL, "the session's refresh tokens were revoked but the "
 		    "token store is unreachable: its access tokens live until they expire");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 fail:
 	return api_rollback(req, err);
 }

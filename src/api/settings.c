@@ -155,8 +155,7 @@ api_policy_get(struct request *req)
 	    (err = kind_param(req, &kind)) != GH_OK ||
 	    (err = policy_row(req, org, kind, 0, &p)) != GH_OK)
 		return err;
-	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
-	return GH_OK;
+	return api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 }
 
 enum gh_err
@@ -200,8 +199,7 @@ api_policy_put(struct request *req)
 	if (policy_changed(req) != GH_OK)
 		log_warn("settings: policy %s of organization %lld saved, but workers were not told; "
 		    "they pick it up within a minute", policy_kind_names[kind], org);
-	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
-	return GH_OK;
+	return api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 }
 
 /* ---- themes ------------------------------------------------------------------------------- */
@@ -270,8 +268,7 @@ api_theme_public(struct request *req)
 		resp_header(req, "Cache-Control", THEME_MAX_AGE);
 		return GH_OK;
 	}
-	api_entity(req, 200, o, NULL);
-	return GH_OK;
+	return api_entity(req, 200, o, NULL);
 }
 
 static int

@@ -398,8 +398,7 @@ api_team_member_get(struct request *req)
 	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK)
 		return err;
-	api_entity(req, 200, member_json(req, &m), NULL);
-	return GH_OK;
+	return api_entity(req, 200, member_json(req, &m), NULL);
 }
 
 static cJSON *

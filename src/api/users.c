@@ -124,8 +124,7 @@ user_entity(struct request *req, int status, const struct user *u, const char *l
 		    arena_printf(req->arena, "this user %s", why));
 	else
 		cJSON_AddNullToObject(o, "account_editable_reason");
-	resp_json(req, status, o);
-	return GH_OK;
+	return resp_json(req, status, o);
 }
 
 /* The organization an event about user id belongs to: the caller's, or for platform callers
@@ -405,8 +404,7 @@ api_users_list(struct request *req)
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "items", items);
 	api_add_str(o, "next_cursor", next);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -532,8 +530,7 @@ create_invite(struct request *req, const char *email, const char *rolename, long
 	if (cJSON_IsNumber(idv))
 		resp_header(req, "Location", arena_printf(req->arena, "/api/v1/invitations/%lld",
 		    (long long)idv->valuedouble));
-	resp_json(req, 202, inv);
-	return GH_OK;
+	return resp_json(req, 202, inv);
 fail:
 	return api_rollback(req, err);
 }
@@ -811,8 +808,7 @@ act(struct request *req, enum user_action what)
 		(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL",
 		    kv_key(req->arena, KV_FAIL_ACCT, "%lld", id));
 	if (what == ACT_END_SESSIONS) {
-		resp_status(req, 204);
-		return GH_OK;
+		return resp_status(req, 204);
 	}
 	return user_entity(req, 200, &u, NULL);
 fail:
@@ -858,8 +854,7 @@ api_user_delete(struct request *req)
 		goto fail;
 	if ((err = publish(req, id)) != GH_OK)
 		return err;
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 fail:
 	return refused(req, err, "user.delete", id);
 }

@@ -246,8 +246,7 @@ api_webauthn_reg_options(struct request *req)
 	cJSON_AddBoolToObject(x, "requireResidentKey", 1);
 	cJSON_AddStringToObject(x, "userVerification", cfg->webauthn_user_verification);
 	cJSON_AddStringToObject(o, "attestation", "none");
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* transports: an optional array of known transport names, as a comma list (NULL = none). */
@@ -391,8 +390,7 @@ api_webauthn_list(struct request *req)
 	items = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemReferenceToArray(items, cred_json(req, &rows[i]));
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -419,8 +417,7 @@ api_webauthn_rename(struct request *req)
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
 		return err;
-	api_entity(req, 200, cred_json(req, &row), NULL);
-	return GH_OK;
+	return api_entity(req, 200, cred_json(req, &row), NULL);
 }
 
 enum gh_err
@@ -641,8 +638,7 @@ api_debug_webauthn_options(struct request *req)
 	if ((err = body_only(req, fields)) != GH_OK || (err = debug_args(req, &user, &key)) != GH_OK ||
 	    (err = api_webauthn_assertion_options(req, user, key, &o)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -663,6 +659,5 @@ api_debug_webauthn_assert(struct request *req)
 	o = api_object(req);
 	cJSON_AddNumberToObject(o, "user", (double)got);
 	cJSON_AddBoolToObject(o, "uv", uv);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
