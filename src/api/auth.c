@@ -37,6 +37,20 @@
 #include "store/user.h"
 
 /*
+ * The session of refresh token row t into the session user u: family, user, organization, end,
+ * seconds left and amr.  t is a struct refresh or a struct refresh_peek, whose members share
+ * these names (REFRESH_TOKEN_COLUMNS in store/sql.h).
+ */
+#define SESSION_OF_TOKEN(u, t) do {						\
+	memcpy((u)->family, (t)->family_id, SESSION_FAMILY_LEN);		\
+	(u)->id = (t)->user_id;							\
+	(u)->org = (t)->organization_id;					\
+	(u)->session_end = (t)->session_expires_at;				\
+	(u)->session_left = (t)->session_left;					\
+	(u)->amr = (t)->amr;							\
+} while (0)
+
+/*
  * The session policy of the organization signed in to may want a verified address: 403
  * email_unverified otherwise (after the password, like the account flags).
  */
@@ -275,12 +289,7 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	    strcmp(pk.member_status, "active") != 0)))
 		return GH_OK;
 	memset(&u, 0, sizeof(u));
-	memcpy(u.family, pk.family_id, SESSION_FAMILY_LEN);
-	u.id = pk.user_id;
-	u.org = pk.organization_id;
-	u.session_end = pk.session_expires_at;
-	u.session_left = pk.session_left;
-	u.amr = pk.amr;
+	SESSION_OF_TOKEN(&u, &pk);
 	u.pv = pk.permission_version;
 	if (u.org > 0) {
 		u.org_slug = pk.org_slug;
@@ -521,12 +530,7 @@ api_refresh(struct request *req)
 		    "the refresh token is unknown or revoked");
 	}
 	id = rt.id;
-	memcpy(u.family, rt.family_id, SESSION_FAMILY_LEN);
-	u.id = rt.user_id;
-	u.org = rt.organization_id;
-	u.session_end = rt.session_expires_at;
-	u.session_left = rt.session_left;
-	u.amr = rt.amr;
+	SESSION_OF_TOKEN(&u, &rt);
 	if (rt.rotated) {
 		/* A retired token came back: someone holds a copy.  End the whole session. */
 		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,

@@ -56,25 +56,22 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 	return GH_OK;
 }
 
+API_RENDERER(role_json, struct user_role,
+    API_F(NUM, role_id) API_F(STR, name) API_F(STR, scope) API_F(ID, organization_id))
+
 static enum gh_err
 respond(struct request *req, long long user, long long org, int status)
 {
 	struct user_role *rows;
 	enum gh_err	 err;
-	cJSON		*items, *o;
+	cJSON		*items;
 	size_t		 i, n;
 
 	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < n; i++) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "role_id", (double)rows[i].role_id);
-		cJSON_AddStringToObject(o, "name", rows[i].name);
-		cJSON_AddStringToObject(o, "scope", rows[i].scope);
-		api_add_idv(o, "organization_id", rows[i].organization_id);
-		cJSON_AddItemToArray(items, o);
-	}
+	for (i = 0; i < n; i++)
+		cJSON_AddItemReferenceToArray(items, role_json(req, &rows[i]));
 	if (status == 204)
 		resp_status(req, 204);
 	else
