@@ -638,10 +638,17 @@ enum gh_err
 api_auth_check(struct request *req)
 {
 	struct request	 orig;
-	const char	*method = req_header(req, "X-Original-Method");
-	const char	*uri = req_header(req, "X-Original-URI");
+	const char	*method, *uri;
 	enum gh_err	 err;
 	int		 allowed;
+
+	if (req->authorizer) {
+		method = req->orig_method;
+		uri = req->orig_uri;
+	} else {
+		method = req_header(req, "X-Original-Method");
+		uri = req_header(req, "X-Original-URI");
+	}
 
 	if ((err = authn_token(req)) != GH_OK)
 		return err;
@@ -657,10 +664,17 @@ api_auth_check(struct request *req)
 		    method, orig.path);
 	if (allowed < 0)
 		return authn_step_up(req);
-	resp_header(req, "X-Auth-User-Id", arena_printf(req->arena, "%lld", req->auth.user_id));
-	resp_header(req, "X-Auth-Org-Id", arena_printf(req->arena, "%lld", req->auth.org_id));
-	resp_header(req, "X-Auth-Roles", req->auth.roles ? req->auth.roles : "");
-	return resp_status(req, 204);
+	/*
+	 * A FastCGI authorizer says yes with 200, and the web server turns Variable-NAME headers
+	 * into its variables NAME (the FastCGI specification, section 6.3).
+	 */
+	resp_header(req, req->authorizer ? "Variable-X-Auth-User-Id" : "X-Auth-User-Id",
+	    arena_printf(req->arena, "%lld", req->auth.user_id));
+	resp_header(req, req->authorizer ? "Variable-X-Auth-Org-Id" : "X-Auth-Org-Id",
+	    arena_printf(req->arena, "%lld", req->auth.org_id));
+	resp_header(req, req->authorizer ? "Variable-X-Auth-Roles" : "X-Auth-Roles",
+	    req->auth.roles ? req->auth.roles : "");
+	return resp_status(req, req->authorizer ? 200 : 204);
 }
 
 enum gh_err

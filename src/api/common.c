@@ -327,7 +327,7 @@ api_authz_changed(struct request *req)
 {
 	redisReply	*r;
 
-	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_AUTHZ_GEN]);
+	return kv_run_acked(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_AUTHZ_GEN]);
 }
 
 enum gh_err

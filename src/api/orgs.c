@@ -42,22 +42,6 @@ static const char *const sorts[ORGANIZATION_SORT__MAX] = {
 	"id", "-id", "name", "-name", "created_at", "-created_at"
 };
 
-/* ^[a-z0-9][a-z0-9-]{1,62}$, and not only digits (login reads a string of digits as an id). */
-static int
-valid_slug(const char *s)
-{
-	size_t	 i;
-	int	 letter = 0;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if ((s[i] >= 'a' && s[i] <= 'z') || (i > 0 && s[i] == '-'))
-			letter = 1;
-		else if (!(s[i] >= '0' && s[i] <= '9'))
-			return 0;
-	}
-	return i >= 2 && i <= 63 && letter;
-}
-
 /* Not blank, no non-printing characters (valid_printable). */
 static int
 valid_name(const char *s)

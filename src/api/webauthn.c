@@ -109,6 +109,7 @@ challenge_take(struct request *req, const char *key, unsigned char *ch, size_t *
 	enum gh_err	 err;
 
 	*none = 1;
+	req->once = 1;
 	if ((err = kv_run(req->w->kv, req->arena, &rep, 2, "GETDEL", key)) != GH_OK)
 		return err;
 	if (rep == NULL || rep->type == REDIS_REPLY_ERROR)

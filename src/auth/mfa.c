@@ -380,6 +380,7 @@ mfa_ticket_take(struct request *req, const char *text)
 	enum gh_err	 err;
 
 	ticket_keys(req, text, &tk, &nk);
+	req->once = 1;
 	if ((err = kv_run(req->w->kv, req->arena, &rep, 2, "DEL", tk)) != GH_OK)
 		return err;
 	/* DEL counts the keys it removed: the ticket is there only for the first taker. */

@@ -108,6 +108,7 @@ static struct pcache_ent	 pcache[PCACHE_SLOTS];
 static char	**common;
 static size_t	  ncommon;
 static int	  common_loaded;
+static int	  common_failed;	/* the list could not be opened */
 
 enum policy_kind
 policy_kind_parse(const char *s)
@@ -408,7 +409,7 @@ policy_changed(struct request *req)
 {
 	redisReply	*r;
 
-	return kv_run(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_POLICY_GEN]);
+	return kv_run_acked(req->w->kv, req->arena, &r, 2, "INCR", kv_prefixes[KV_POLICY_GEN]);
 }
 
 /* The current policy generation, or -1 when Redis cannot tell (then nothing is cached). */
@@ -603,6 +604,7 @@ common_load(const struct gh_config *cfg)
 
 	common_loaded = 1;
 	if ((f = common_open(cfg, path, sizeof(path))) == NULL) {
+		common_failed = 1;
 		log_error("policy: cannot read the common-password list %s: new passwords are "
 		    "checked for length only", path);
 		return;
@@ -640,24 +642,32 @@ common_load(const struct gh_config *cfg)
 	log_debug("policy: %zu common passwords from %s", ncommon, path);
 }
 
-/* Whether pw is on the list, ignoring ASCII case. */
-static int
-is_common(struct request *req, const char *pw)
+int
+policy_is_common(const struct gh_config *cfg, const char *pw)
 {
 	char	*low;
 	size_t	 i;
 	int	 found;
 
 	if (!common_loaded)
-		common_load(req->w->cfg);
+		common_load(cfg);
 	if (ncommon == 0)
-		return 0;
-	low = arena_strdup(req->arena, pw);
-	for (i = 0; low[i] != '\0'; i++)
-		low[i] = (char)tolower((unsigned char)low[i]);
+		return common_failed ? -1 : 0;
+	if ((low = sodium_malloc(strlen(pw) + 1)) == NULL)
+		return -1;
+	for (i = 0; pw[i] != '\0'; i++)
+		low[i] = (char)tolower((unsigned char)pw[i]);
+	low[i] = '\0';
 	found = bsearch(&low, common, ncommon, sizeof(*common), str_cmp) != NULL;
-	sodium_memzero(low, i);
+	sodium_free(low);
 	return found;
+}
+
+/* Whether pw is on the list, ignoring ASCII case (a list that cannot be read: not). */
+static int
+is_common(struct request *req, const char *pw)
+{
+	return policy_is_common(req->w->cfg, pw) == 1;
 }
 
 enum gh_err

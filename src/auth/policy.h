@@ -15,6 +15,8 @@
 #include "core/err.h"
 #include "http/request.h"
 
+struct gh_config;
+
 struct policy_password {
 	long long	 min_length;	/* characters */
 	long long	 max_length;
@@ -66,6 +68,13 @@ enum gh_err	 policy_invitation(struct request *, long long org, struct policy_in
  */
 enum gh_err	 policy_check_password(struct request *, long long org, const char *pw,
 		    const char *field);
+
+/*
+ * Whether pw is on the shipped list of common passwords (ignoring ASCII case): 1 when it is, 0
+ * when not, -1 when the list cannot be read.  The list is loaded once per process from cfg's
+ * sql_dir/../data or the installed share directory.  For the commands as for the API.
+ */
+int		 policy_is_common(const struct gh_config *cfg, const char *pw);
 
 /* --- The typed settings, as the policies admin API (api/settings.c) reads and writes them ---- */
 

@@ -322,7 +322,8 @@ session_profile_flush(struct request *req)
 		kv_cmd_set(&cmds[i], 2, "DEL", kv_key(req->arena, KV_UV, "%lld", ids[i]));
 	if (all)
 		kv_cmd_set(&cmds[n++], 2, "INCR", kv_prefixes[KV_ME_GEN]);
-	if (kv_pipeline(req->w->kv, req->arena, cmds, n, rep) != GH_OK)
+	/* Acknowledged by a replica (with Sentinel): a failover must not bring a stale /me back. */
+	if (kv_pipeline_acked(req->w->kv, req->arena, cmds, n, rep) != GH_OK)
 		log_error("session: cannot invalidate %zu cached /me answer(s)%s", n,
 		    all ? " (all users)" : "");
 }
@@ -366,15 +367,24 @@ session_pv_bump(struct request *req, long long user_id)
 	return store_account_bump_pv(req->w->db, req->arena, user_id);
 }
 
-/* Store version v under key unless a higher one is there; *kept gets what the key holds. */
+/*
+ * Store version v under key unless a higher one is there; *kept gets what the key holds.
+ * acked: a change being published (a revocation: kv_run_acked), not a fill of the cache by a
+ * token check (losing a fill in a failover costs a read of MariaDB, nothing else).
+ */
 static enum gh_err
-version_store(struct request *req, const char *key, long long v, long long *kept)
+version_store(struct request *req, const char *key, long long v, long long *kept, int acked)
 {
 	redisReply	*r;
 	enum gh_err	 err;
+	const char	*val = arena_printf(req->arena, "%lld", v);
 
-	err = kv_run(req->w->kv, req->arena, &r, 6, "EVAL", pv_script, "1", key,
-	    arena_printf(req->arena, "%lld", v), SESSION_PV_TTL);
+	if (acked)
+		err = kv_run_acked(req->w->kv, req->arena, &r, 6, "EVAL", pv_script, "1", key,
+		    val, SESSION_PV_TTL);
+	else
+		err = kv_run(req->w->kv, req->arena, &r, 6, "EVAL", pv_script, "1", key, val,
+		    SESSION_PV_TTL);
 	if (err != GH_OK)
 		return err;
 	if (r->type != REDIS_REPLY_INTEGER) {
@@ -387,19 +397,19 @@ version_store(struct request *req, const char *key, long long v, long long *kept
 }
 
 static enum gh_err
-pv_store(struct request *req, long long user_id, long long pv, long long *kept)
-{
-	return version_store(req, kv_key(req->arena, KV_PV, "%lld", user_id), pv, kept);
-}
-
-enum gh_err
-session_pv_fill(struct request *req, long long user_id, long long *pv)
+pv_fill(struct request *req, long long user_id, long long *pv, int acked)
 {
 	enum gh_err	 err;
 
 	if ((err = store_account_pv(req->w->db, req->arena, user_id, pv)) != GH_OK || *pv < 0)
 		return err;
-	return pv_store(req, user_id, *pv, pv);
+	return version_store(req, kv_key(req->arena, KV_PV, "%lld", user_id), *pv, pv, acked);
+}
+
+enum gh_err
+session_pv_fill(struct request *req, long long user_id, long long *pv)
+{
+	return pv_fill(req, user_id, pv, 0);
 }
 
 enum gh_err
@@ -407,7 +417,7 @@ session_pv_publish(struct request *req, long long user_id)
 {
 	long long	 pv;
 
-	return session_pv_fill(req, user_id, &pv);
+	return pv_fill(req, user_id, &pv, 1);
 }
 
 const char *
@@ -430,23 +440,29 @@ session_mv_bump(struct request *req, long long user_id, long long org, long long
 	return GH_OK;
 }
 
-enum gh_err
-session_mv_fill(struct request *req, long long user_id, long long org, long long *mv)
+static enum gh_err
+mv_fill(struct request *req, long long user_id, long long org, long long *mv, int acked)
 {
 	enum gh_err	 err;
 
 	if ((err = store_membership_sv(req->w->db, req->arena, user_id, org, mv)) != GH_OK ||
 	    *mv < 0)
 		return err;	/* not a member (any more): nothing to keep */
-	return version_store(req, session_mv_key(req, user_id, org), *mv, mv);
+	return version_store(req, session_mv_key(req, user_id, org), *mv, mv, acked);
+}
+
+enum gh_err
+session_mv_fill(struct request *req, long long user_id, long long org, long long *mv)
+{
+	return mv_fill(req, user_id, org, mv, 0);
 }
 
 enum gh_err
 session_mv_publish(struct request *req, long long user_id, long long org, long long mv)
 {
 	if (mv < 0)
-		return session_mv_fill(req, user_id, org, &mv);
-	return version_store(req, session_mv_key(req, user_id, org), mv, NULL);
+		return mv_fill(req, user_id, org, &mv, 1);
+	return version_store(req, session_mv_key(req, user_id, org), mv, NULL, 1);
 }
 
 enum gh_err
@@ -457,8 +473,9 @@ session_block(struct request *req, const char *jti, long long exp)
 
 	if (left <= 0)
 		return GH_OK;
-	return kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_BL, "%s", jti),
-	    "1", "EX", arena_printf(req->arena, "%lld", left));
+	return kv_run_acked(req->w->kv, req->arena, &r, 5, "SET",
+	    kv_key(req->arena, KV_BL, "%s", jti), "1", "EX",
+	    arena_printf(req->arena, "%lld", left));
 }
 
 enum gh_err
@@ -472,8 +489,9 @@ session_block_sid(struct request *req, const char *sid)
 	/* Organization policies may allow access tokens up to a day: cover the longest. */
 	if (ttl < 86400)
 		ttl = 86400;
-	return kv_run(req->w->kv, req->arena, &r, 5, "SET", kv_key(req->arena, KV_BLS, "%s", sid),
-	    "1", "EX", arena_printf(req->arena, "%lld", ttl + req->w->cfg->jwt_leeway + 1));
+	return kv_run_acked(req->w->kv, req->arena, &r, 5, "SET",
+	    kv_key(req->arena, KV_BLS, "%s", sid), "1", "EX",
+	    arena_printf(req->arena, "%lld", ttl + req->w->cfg->jwt_leeway + 1));
 }
 
 cJSON *
@@ -536,7 +554,7 @@ session_pv_publish_ids(struct request *req, const long long *ids, const long lon
 			for (int a = 0; a < 6; a++)
 				cmds[k].lens[a] = strlen(cmds[k].argv[a]);
 		}
-		if ((err = kv_pipeline(req->w->kv, req->arena, cmds, k, rep)) != GH_OK)
+		if ((err = kv_pipeline_acked(req->w->kv, req->arena, cmds, k, rep)) != GH_OK)
 			return req_fail(req, err, NULL, "saved, but the token store is unreachable; "
 			    "tokens are refused until it returns");
 	}

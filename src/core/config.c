@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,12 @@ const struct config_key config_keys[] = {
 	  "listen(2) backlog of the FastCGI socket" },
 	{ "socket_mode", CONF_INT, "0660", OFF(socket_mode), 0, 0777,
 	  "permissions of a unix socket (octal)" },
+	{ "socket_group", CONF_STR, NULL, OFF(socket_group), 0, 0,
+	  "group (name or number) given to the unix sockets of listen and check_listen, between "
+	  "bind and listen, so that the web server's user (www-data) can connect with socket_mode "
+	  "0660; Gatehouse's user must be root or a member of that group (systemd "
+	  "SupplementaryGroups=).  Empty = the group Gatehouse runs as.  Takes effect at start, "
+	  "not on reload" },
 	{ "workers", CONF_INT, "0", OFF(workers), 0, 1024,
 	  "worker processes; 0 = number of CPUs" },
 	{ "max_requests", CONF_INT, "0", OFF(max_requests), 0, BIG,
@@ -48,7 +55,8 @@ const struct config_key config_keys[] = {
 	{ "pid_file", CONF_STR, NULL, OFF(pid_file), 0, 0,
 	  "file the master writes its pid to; empty = none" },
 	{ "log_file", CONF_STR, NULL, OFF(log_file), 0, 0,
-	  "log file (JSON lines); empty = standard error; reopened on SIGUSR1" },
+	  "log file (JSON lines); empty, `-` or `stderr` = standard error (the journal under "
+	  "systemd); a file is reopened on SIGUSR1 (logrotate)" },
 	{ "log_level", CONF_STR, "info", OFF(log_level), 0, 0,
 	  "error, warn, info (one line per request) or debug" },
 	{ "log_buffer", CONF_INT, "16384", OFF(log_buffer), 0, 1048576,
@@ -62,6 +70,11 @@ const struct config_key config_keys[] = {
 
 	{ "db_host", CONF_STR, "localhost", OFF(db_host), 0, 0, "MySQL/MariaDB host" },
 	{ "db_port", CONF_INT, "3306", OFF(db_port), 0, 65535, "MySQL/MariaDB TCP port" },
+	{ "db_hosts", CONF_STR, NULL, OFF(db_hosts), 0, 0,
+	  "several MariaDB servers (a Galera cluster), host:port comma-separated, up to 8: each "
+	  "connection tries them in order and takes the first that answers and is ready "
+	  "(wsrep_ready); a lost one is replaced the same way.  When set, db_host, db_port and "
+	  "db_socket are not used" },
 	{ "db_socket", CONF_STR, NULL, OFF(db_socket), 0, 0,
 	  "MySQL/MariaDB unix socket; when set it is used instead of host and port" },
 	{ "db_name", CONF_STR, "gatehouse", OFF(db_name), 0, 0, "database name" },
@@ -88,6 +101,18 @@ const struct config_key config_keys[] = {
 	  "on every check" },
 	{ "redis_cache_max_age_ms", CONF_INT, "1000", OFF(redis_cache_max_age_ms), 1, 3600000,
 	  "a kept key is read again from Redis after this long, even without an invalidation" },
+	{ "redis_sentinels", CONF_STR, NULL, OFF(redis_sentinels), 0, 0,
+	  "Redis Sentinels, host:port comma-separated, up to 8: the master is the address they "
+	  "give for redis_master_name, asked at every connection (so after a failover too) and "
+	  "checked with ROLE.  When set, redis_host, redis_port and redis_socket are not used" },
+	{ "redis_master_name", CONF_STR, "mymaster", OFF(redis_master_name), 0, 0,
+	  "the master's name in the Sentinels' configuration" },
+	{ "redis_wait_replicas", CONF_INT, "1", OFF(redis_wait_replicas), 0, 16,
+	  "with redis_sentinels: a revocation (logout, a permission or membership version, an "
+	  "authorization or policy generation) is answered 2xx only after this many replicas "
+	  "acknowledged it (WAIT), so that a failover cannot lose it; 0 = do not wait" },
+	{ "redis_wait_timeout_ms", CONF_INT, "500", OFF(redis_wait_timeout_ms), 1, 60000,
+	  "how long a revocation waits for the replicas' acknowledgement before it answers 503" },
 
 	{ "sql_dir", CONF_STR, GH_PKGDATADIR "/sql", OFF(sql_dir), 0, 0,
 	  "directory of the numbered migrations applied by `gatehouse migrate`" },
@@ -324,6 +349,47 @@ socket_addr_ok(const char *a)
 	return strrchr(a, ':') != NULL;
 }
 
+int
+config_hosts(const char *s, int defport, struct config_host *out, size_t max)
+{
+	const char	*p, *e, *c;
+	size_t		 n = 0, hl;
+	char		*end;
+	long		 port;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (p = s; ; p = e + 1) {
+		while (*p == ' ')
+			p++;
+		if ((e = strchr(p, ',')) == NULL)
+			e = p + strlen(p);
+		if (n == max)
+			return -1;
+		c = memchr(p, ':', (size_t)(e - p));
+		hl = (size_t)((c != NULL ? c : e) - p);
+		while (hl > 0 && p[hl - 1] == ' ')
+			hl--;
+		if (hl == 0 || hl >= sizeof(out[n].host) || memchr(p, ' ', hl) != NULL)
+			return -1;
+		memcpy(out[n].host, p, hl);
+		out[n].host[hl] = '\0';
+		port = defport;
+		if (c != NULL) {
+			port = strtol(c + 1, &end, 10);
+			while (*end == ' ')
+				end++;
+			if (end == c + 1 || end != e)
+				return -1;
+		}
+		if (port < 1 || port > 65535)
+			return -1;
+		out[n++].port = (int)port;
+		if (*e == '\0')
+			return (int)n;
+	}
+}
+
 /* A WebAuthn RP ID: a lower-case domain name of labels, with a letter somewhere (no IP). */
 static int
 rp_id_ok(const char *s)
@@ -377,6 +443,28 @@ origins_ok(const char *s)
 	}
 }
 
+/* Set while config_load_unchecked runs: the _file keys' files need not exist yet. */
+static int	 skip_files;
+
+/* socket_group: a group name, or a number; -1 when empty.  -2 when no such group. */
+static long long
+group_id(const char *g)
+{
+	struct group	*gr;
+	char		*end;
+	long long	 n;
+
+	if (g == NULL)
+		return -1;
+	if ((gr = getgrnam(g)) != NULL)
+		return (long long)gr->gr_gid;
+	errno = 0;
+	n = strtoll(g, &end, 10);
+	if (*g >= '0' && *g <= '9' && *end == '\0' && errno == 0 && n >= 0 && n < 0xffffffffLL)
+		return n;
+	return -2;
+}
+
 static int
 check(struct gh_config *c, char *err, size_t el)
 {
@@ -385,10 +473,11 @@ check(struct gh_config *c, char *err, size_t el)
 	long			 ncpu;
 	char			**sp;
 	enum log_level		 lvl;
+	struct config_host	 hosts[CONFIG_MAXHOSTS];
 
 	for (i = 0; i < config_nkeys; i++) {
 		k = &config_keys[i];
-		if (k->type != CONF_FILE)
+		if (k->type != CONF_FILE || skip_files)
 			continue;
 		sp = str_field(c, k);
 		if (*sp != NULL && access(*sp, R_OK) == -1) {
@@ -404,6 +493,10 @@ check(struct gh_config *c, char *err, size_t el)
 	    (!socket_addr_ok(c->check_listen) || strcmp(c->check_listen, c->listen) == 0)) {
 		snprintf(err, el, "key 'check_listen': expected unix:/absolute/path or host:port, "
 		    "other than listen");
+		return -1;
+	}
+	if ((c->socket_gid = group_id(c->socket_group)) == -2) {
+		snprintf(err, el, "key 'socket_group': no such group '%.64s'", c->socket_group);
 		return -1;
 	}
 	if (c->log_level == NULL || log_level_parse(c->log_level, &lvl) == -1) {
@@ -430,6 +523,23 @@ check(struct gh_config *c, char *err, size_t el)
 	    strcmp(c->webauthn_user_verification, "discouraged"))) {
 		snprintf(err, el, "key 'webauthn_user_verification': expected required, preferred "
 		    "or discouraged");
+		return -1;
+	}
+	if (c->db_hosts != NULL &&
+	    config_hosts(c->db_hosts, 3306, hosts, CONFIG_MAXHOSTS) == -1) {
+		snprintf(err, el, "key 'db_hosts': expected up to %d comma-separated host:port",
+		    CONFIG_MAXHOSTS);
+		return -1;
+	}
+	if (c->redis_sentinels != NULL &&
+	    config_hosts(c->redis_sentinels, 26379, hosts, CONFIG_MAXHOSTS) == -1) {
+		snprintf(err, el, "key 'redis_sentinels': expected up to %d comma-separated "
+		    "host:port", CONFIG_MAXHOSTS);
+		return -1;
+	}
+	if (c->redis_sentinels != NULL && c->redis_master_name == NULL) {
+		snprintf(err, el,
+		    "key 'redis_master_name': must not be empty with redis_sentinels");
 		return -1;
 	}
 	if (c->password_min_length > c->password_max_length) {
@@ -490,6 +600,17 @@ config_load(struct gh_config *c, const char *path, char *err, size_t el)
 fail:
 	config_free(c);
 	return -1;
+}
+
+int
+config_load_unchecked(struct gh_config *c, const char *path, char *err, size_t el)
+{
+	int	 rc;
+
+	skip_files = 1;
+	rc = config_load(c, path, err, el);
+	skip_files = 0;
+	return rc;
 }
 
 void

@@ -18,6 +18,8 @@ struct gh_config {
 	char		*listen;
 	long long	 listen_backlog;
 	long long	 socket_mode;
+	char		*socket_group;
+	long long	 socket_gid;		/* resolved from socket_group by config_load; -1 = none */
 	long long	 workers;		/* 0 = number of CPUs, resolved by config_load */
 	long long	 max_requests;
 	long long	 worker_connections;
@@ -34,6 +36,7 @@ struct gh_config {
 
 	char		*db_host;
 	long long	 db_port;
+	char		*db_hosts;		/* host:port,...: tried in order, or NULL */
 	char		*db_socket;
 	char		*db_name;
 	char		*db_user;
@@ -49,6 +52,10 @@ struct gh_config {
 	long long	 redis_timeout_ms;
 	long long	 redis_cache_slots;
 	long long	 redis_cache_max_age_ms;
+	char		*redis_sentinels;	/* host:port,...: name the master; or NULL */
+	char		*redis_master_name;
+	long long	 redis_wait_replicas;
+	long long	 redis_wait_timeout_ms;
 
 	char		*sql_dir;
 
@@ -119,6 +126,11 @@ extern const size_t config_nkeys;
  * the key (and file:line) to err and returns -1; *cfg is then released.
  */
 int	 config_load(struct gh_config *cfg, const char *path, char *err, size_t errlen);
+/*
+ * config_load, except that the files named by _file keys need not exist yet (gatehouse setup
+ * reads where to create them).
+ */
+int	 config_load_unchecked(struct gh_config *cfg, const char *path, char *err, size_t errlen);
 void	 config_free(struct gh_config *cfg);
 
 /*
@@ -127,6 +139,18 @@ void	 config_free(struct gh_config *cfg);
  */
 char	*config_read_secret(const char *path, size_t *len, char *err, size_t errlen);
 void	 config_secret_free(char *);
+
+/*
+ * A list of servers, "host:port,host:port" (a port may be left out: defport), as db_hosts and
+ * redis_sentinels take it: fills out[0..max-1] and returns how many, or -1 when s is empty,
+ * longer than max entries or an entry is not host[:port] with a port from 1 to 65535.
+ */
+#define CONFIG_MAXHOSTS	8
+struct config_host {
+	char	 host[256];
+	int	 port;
+};
+int	 config_hosts(const char *s, int defport, struct config_host *out, size_t max);
 
 /* Print the effective configuration (secrets shown as paths only) to stdout. */
 void	 config_print(const struct gh_config *cfg);

@@ -96,7 +96,8 @@ log_open(const char *path)
 {
 	int	 fd;
 
-	if (path == NULL || *path == '\0') {
+	/* "-" and "stderr" say it outright: the journal under systemd, docker's log. */
+	if (path == NULL || *path == '\0' || strcmp(path, "-") == 0 || strcmp(path, "stderr") == 0) {
 		free(log_path);
 		log_path = NULL;
 		log_fd = STDERR_FILENO;

@@ -26,7 +26,7 @@ enum log_level {
 
 extern enum log_level log_level_cur;
 
-/* Open path for appending (NULL or "" = stderr).  0 on success, -1 with errno. */
+/* Open path for appending (NULL, "", "-" or "stderr" = stderr).  0 on success, -1 with errno. */
 int	 log_open(const char *path);
 /* Re-open the same path (after rotation).  0 or -1. */
 int	 log_reopen(void);

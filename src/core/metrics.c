@@ -109,6 +109,10 @@ metrics_render(const struct metrics *m, int workers)
 	    (unsigned long long)m->pwhash_slots, (unsigned long long)m->pwhash_waits,
 	    (double)m->pwhash_wait_us / 1e6, (unsigned long long)m->pwhash_in_slot,
 	    (unsigned long long)m->pwhash_mapped);
+	OUT("# HELP gatehouse_db_retries_total Requests run again, whole, after a transaction "
+	    "that wrote nothing failed (a Galera certification conflict, a node that left).\n"
+	    "# TYPE gatehouse_db_retries_total counter\ngatehouse_db_retries_total %llu\n",
+	    (unsigned long long)m->db_retries);
 	OUT("# TYPE gatehouse_workers gauge\ngatehouse_workers %d\n", workers);
 	OUT("# TYPE gatehouse_start_time_seconds gauge\ngatehouse_start_time_seconds %llu\n",
 	    (unsigned long long)m->started);

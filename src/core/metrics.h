@@ -33,6 +33,7 @@ struct metrics {
 	uint64_t	 pwhash_mapped;			/* hashes in memory libsodium mapped */
 	uint64_t	 log_write_errors;		/* writes to the log that failed */
 	uint64_t	 log_reported;			/* log_share: the last report of one */
+	uint64_t	 db_retries;			/* handlers run again after a failure */
 };
 
 extern const double metrics_bounds_ms[METRICS_NBUCKETS];

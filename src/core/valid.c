@@ -100,6 +100,21 @@ valid_phone(const char *s)
 }
 
 int
+valid_slug(const char *s)
+{
+	size_t	 i;
+	int	 letter = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') || (i > 0 && s[i] == '-'))
+			letter = 1;
+		else if (!(s[i] >= '0' && s[i] <= '9'))
+			return 0;
+	}
+	return i >= 2 && i <= 63 && letter;
+}
+
+int
 valid_printable(const char *s)
 {
 	const utf8proc_uint8_t	*p = (const utf8proc_uint8_t *)s;

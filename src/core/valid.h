@@ -35,6 +35,12 @@ int	 valid_phone(const char *);
 int	 valid_image_ref(const char *);
 
 /*
+ * An organization's slug: ^[a-z0-9][a-z0-9-]{1,62}$ and not only digits (login reads a string of
+ * digits as an organization id).  POST /organizations and gatehouse setup.
+ */
+int	 valid_slug(const char *);
+
+/*
  * Valid UTF-8 without a non-printing character: none of Unicode general categories Cc
  * (controls), Cf (format: bidirectional embeddings, overrides and isolates U+202A-U+202E and
  * U+2066-U+2069, zero-width U+200B-U+200F, U+FEFF, the soft hyphen...), Zl or Zp (line and

@@ -72,6 +72,14 @@ struct request {
 	const char		*query;		/* raw query string or "" */
 	const char		*request_id;
 	const char		*client_ip;
+	/*
+	 * The FastCGI AUTHORIZER role (Apache mod_authnz_fcgi, mod_fcgid FcgidAccessChecker): the
+	 * parameters describe the request to authorize, kept here; the request itself is served as
+	 * the token check (GET /api/v1/auth/check).
+	 */
+	int			 authorizer;
+	const char		*orig_method;
+	const char		*orig_uri;
 
 	char			*body;		/* NUL-terminated, or NULL */
 	size_t			 body_len;
@@ -82,6 +90,11 @@ struct request {
 	size_t			 nparams;
 
 	struct req_auth		 auth;
+	/*
+	 * The handler took something that exists once (an MFA ticket, a WebAuthn challenge): a
+	 * transaction that fails after it is not run again (worker_handle's retry).
+	 */
+	int			 once;
 
 	/* response */
 	int			 status;

@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "auth/authz.h"
 #include "auth/password.h"
+#include "auth/policy.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -36,6 +37,9 @@ usage(FILE *f)
 	    "  worker -c FILE           serve FastCGI on the listening socket at fd 0 (spawn-fcgi)\n"
 	    "  migrate -c FILE [--status]  apply pending sql/ migrations (or list them)\n"
 	    "  check-config -c FILE     validate the configuration and print it\n"
+	    "  setup [-c FILE] [options]  prepare a fresh database, the secrets and the configuration,\n"
+	    "                           migrate, create the first organization and its administrator\n"
+	    "                           (gatehouse setup --help)\n"
 	    "  create-admin -c FILE --username U --email E [--password-file F]\n"
 	    "                           create the first platform administrator (password from F or stdin)\n"
 	    "  hash-password [-c FILE]  read a password on stdin, print its Argon2id hash\n"
@@ -232,8 +236,8 @@ cmd_check_config(const struct opts *o)
  * Read one password line from fd (a file or stdin) into a sodium_malloc'd buffer, without echo
  * on a terminal.  NULL on error.
  */
-static char *
-read_password(const char *file, size_t *len)
+char *
+cmd_read_password(const char *file, size_t *len)
 {
 	struct termios	 t, old;
 	FILE		*f = stdin;
@@ -278,6 +282,23 @@ read_password(const char *file, size_t *len)
 	return buf;
 }
 
+int
+cmd_password_common(const struct gh_config *cfg, const char *pw)
+{
+	switch (policy_is_common(cfg, pw)) {
+	case 0:
+		return 0;
+	case 1:
+		fprintf(stderr, "gatehouse: this password is on the list of commonly used passwords; "
+		    "choose another\n");
+		return -1;
+	default:
+		fprintf(stderr, "gatehouse: cannot read the common-password list (data/"
+		    "common-passwords.txt beside sql_dir %s)\n", cfg->sql_dir);
+		return -1;
+	}
+}
+
 static int
 cmd_hash_password(const struct opts *o)
 {
@@ -288,7 +309,7 @@ cmd_hash_password(const struct opts *o)
 
 	if (load(&cfg, o->config) == -1)
 		return 1;
-	if ((pw = read_password(o->password_file, &len)) == NULL)
+	if ((pw = cmd_read_password(o->password_file, &len)) == NULL)
 		goto out;
 	if (password_hash(pw, len, (unsigned long long)cfg.pwhash_opslimit,
 	    (size_t)cfg.pwhash_memlimit_kib * 1024, hash) == 0) {
@@ -328,13 +349,15 @@ cmd_create_admin(const struct opts *o)
 		fprintf(stderr, "gatehouse: --email: an email address is required\n");
 		goto out;
 	}
-	if ((pw = read_password(o->password_file, &len)) == NULL)
+	if ((pw = cmd_read_password(o->password_file, &len)) == NULL)
 		goto out;
 	if ((long long)len < cfg.password_min_length || (long long)len > cfg.password_max_length) {
 		fprintf(stderr, "gatehouse: the password must have %lld to %lld characters\n",
 		    cfg.password_min_length, cfg.password_max_length);
 		goto out;
 	}
+	if (cmd_password_common(&cfg, pw) != 0)
+		goto out;
 	if (password_hash(pw, len, (unsigned long long)cfg.pwhash_opslimit,
 	    (size_t)cfg.pwhash_memlimit_kib * 1024, hash) != 0) {
 		fprintf(stderr, "gatehouse: cannot hash the password\n");
@@ -358,6 +381,10 @@ cmd_create_admin(const struct opts *o)
 		goto out;
 	}
 	printf("created platform administrator %s (id %lld)\n", user, id);
+	printf("next: this administrator belongs to no organization yet.  Sign in (POST "
+	    "/api/v1/auth/login), create the first organization (POST /api/v1/organizations, or the "
+	    "console's Organizations page) and add users to it; or start from a fresh database "
+	    "with `gatehouse setup`, which creates the organization with its administrator.\n");
 	rc = 0;
 out:
 	if (pw != NULL)
@@ -528,6 +555,8 @@ cmd_main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(cmd, "setup"))
+		return setup_main(argc - 1, argv + 1);
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);

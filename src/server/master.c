@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+
 #include "auth/password.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -20,6 +22,14 @@
 #include "core/metrics.h"
 #include "server/master.h"
 #include "server/worker.h"
+
+#ifdef HAVE_SYSTEMD
+#include <systemd/sd-daemon.h>
+/* Tell systemd (Type=notify; NOTIFY_SOCKET unset: nothing) what the master is doing. */
+#define notify(state)	((void)sd_notify(0, (state)))
+#else
+#define notify(state)	((void)0)
+#endif
 
 #define MAX_WORKERS	1024
 
@@ -87,6 +97,16 @@ master_listen(const struct gh_config *cfg, const char *addr)
 			unlink(path);
 		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 			goto err;
+		/* Group before mode, and both before listen: nobody connects in between. */
+		if (cfg->socket_gid >= 0 &&
+		    chown(path, (uid_t)-1, (gid_t)cfg->socket_gid) == -1) {
+			log_error("listen: %s: socket_group %s: %s%s", path, cfg->socket_group,
+			    strerror(errno), errno == EPERM ? " (Gatehouse's user must be root or "
+			    "a member of that group)" : "");
+			close(fd);
+			unlink(path);
+			return -1;
+		}
 		if (chmod(path, (mode_t)cfg->socket_mode) == -1)
 			goto err;
 	} else {
@@ -303,6 +323,8 @@ reload(struct master *m)
 	for (p = 0; p < POOL_N; p++)
 		for (i = 0; i < pool_size(m, p); i++)
 			spawn(m, p);
+	/* Type=notify (gatehouse.service): the sockets are open and the workers started. */
+	notify("READY=1\nSTATUS=serving");
 	for (i = 0; i < MAX_WORKERS; i++)
 		if (m->slots[i].pid > 0 && m->slots[i].gen != m->gen)
 			tell_stop(m, &m->slots[i], SIGUSR2);
@@ -394,6 +416,8 @@ master_run(struct gh_config *cfg)
 	for (p = 0; p < POOL_N; p++)
 		for (i = 0; i < pool_size(m, p); i++)
 			spawn(m, p);
+	/* Type=notify (gatehouse.service): the sockets are open and the workers started. */
+	notify("READY=1\nSTATUS=serving");
 
 	for (;;) {
 		sig = sigtimedwait(&set, &si, &ts);
@@ -407,13 +431,17 @@ master_run(struct gh_config *cfg)
 				log_info("master: stopping (signal %d), waiting for requests in flight",
 				    sig);
 				m->stopping = 1;
+				notify("STOPPING=1");
 				for (i = 0; i < MAX_WORKERS; i++)
 					tell_stop(m, &m->slots[i], SIGTERM);
 			}
 			break;
 		case SIGHUP:
-			if (!m->stopping)
+			if (!m->stopping) {
+				notify("RELOADING=1");
 				reload(m);
+				notify("READY=1");
+			}
 			break;
 		case SIGUSR1:
 			if (log_reopen() == -1)

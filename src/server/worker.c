@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <sodium.h>
 
 #include "api/api.h"
 #include "auth/authn.h"
@@ -48,6 +49,55 @@ on_usr1(int sig)
 	reopen = 1;
 }
 
+/*
+ * Run the handler, and run it again, whole, at most WORKER_DB_RETRIES times, when its
+ * transaction failed in a way that wrote nothing (db_retry_ok): a Galera certification
+ * conflict, a node that left the cluster, a connection lost before COMMIT.  The answer of the
+ * failed run is forgotten; what the handler did in Redis before its transaction is done again
+ * (idempotent writes), except where it took something that exists once (req->once).  The
+ * failed runs are logged as warnings and counted (gatehouse_db_retries_total).
+ */
+#define WORKER_DB_RETRIES	3
+
+static enum gh_err
+run(struct worker *w, struct request *req, const struct route *rt)
+{
+	unsigned long long	 mark;
+	struct timespec		 pause;
+	enum gh_err		 err;
+	int			 tries;
+
+	for (tries = 0; ; tries++) {
+		mark = db_retry_mark(w->db);
+		if ((err = rt->fn(req)) == GH_OK || err != GH_ERR_DB_UNAVAILABLE ||
+		    tries == WORKER_DB_RETRIES || req->once || !db_retry_ok(w->db, mark))
+			return err;
+		if (db_in_tx(w->db))
+			db_rollback(w->db);
+		/*
+		 * A random pause, longer each time (1-5 ms, 2-10 ms, 4-20 ms), so that two
+		 * requests that met on one row do not meet again.
+		 */
+		pause.tv_sec = 0;
+		pause.tv_nsec = (long)(1 + randombytes_uniform(5)) * (1000000L << tries);
+		nanosleep(&pause, NULL);
+		log_warn("db: %s %s: a transaction failed (error %u); running it again (%d of %d)",
+		    req->method_str ? req->method_str : "?", req->path ? req->path : "?",
+		    db_errno(w->db), tries + 1, WORKER_DB_RETRIES);
+		metrics_add(w->metrics, db_retries, 1);
+		req->status = 200;
+		req->headers = NULL;
+		req->body_out = NULL;
+		req->body_out_len = 0;
+		req->content_type = NULL;
+		req->cache_control = NULL;
+		req->err = GH_OK;
+		req->detail = NULL;
+		req->field = NULL;
+		req->problem_extra = NULL;
+	}
+}
+
 void
 worker_handle(struct worker *w, struct request *req)
 {
@@ -76,7 +126,7 @@ worker_handle(struct worker *w, struct request *req)
 	if (!(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) &&
 	    (err = authn_request(req)) != GH_OK)
 		goto fail;
-	if ((err = rt->fn(req)) != GH_OK) {
+	if ((err = run(w, req, rt)) != GH_OK) {
 		/* A handler that fails leaves its transaction, if one is open, to be rolled back here. */
 		db_rollback(w->db);
 		goto fail;
@@ -117,6 +167,7 @@ serve(struct worker *w, FCGX_Request *fr)
 {
 	struct request	 req;
 	struct log_access la;
+	const char	*role;
 	char		*out;
 	size_t		 len;
 
@@ -132,7 +183,21 @@ serve(struct worker *w, FCGX_Request *fr)
 	req_set_request_id(&req, req_header(&req, "X-Request-Id"));
 	log_set_request_id(req.request_id);
 
-	read_body(w, &req, fr->in);
+	/*
+	 * An authorizer is asked about another request (its method and URI are the parameters) and
+	 * gets no body, whatever CONTENT_LENGTH says: it answers the token check's question.  libfcgi
+	 * sets FCGI_ROLE from the record that opens the request; a client cannot send it.
+	 */
+	role = req_env(&req, "FCGI_ROLE");
+	if (role != NULL && strcmp(role, "AUTHORIZER") == 0) {
+		req.authorizer = 1;
+		req.orig_method = req.method_str;
+		req.orig_uri = req.uri;
+		req.method_str = "GET";
+		req.method = HTTP_GET;
+		req.uri = "/api/v1/auth/check";
+	} else
+		read_body(w, &req, fr->in);
 	worker_handle(w, &req);
 	if (db_in_tx(w->db)) {
 		/* A handler returned inside a transaction: its row locks must not outlive it. */

@@ -63,6 +63,15 @@ struct db {
 	size_t			 nchanged;
 	int			 changed_all;
 	int			 multi_on;	/* multi-statements turned on (db_batch) */
+
+	/* db_hosts: the servers, and the one connected to (index), for the log */
+	struct config_host	 hosts[CONFIG_MAXHOSTS];
+	int			 nhosts;
+	int			 host;
+	/* db_retry_*: commits and autocommitted writes; whether the last failure may run again */
+	unsigned long long	 writes;
+	int			 retry;
+	int			 committing;
 };
 
 struct db *
@@ -73,6 +82,10 @@ db_new(const struct gh_config *cfg)
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return NULL;
 	db->cfg = cfg;
+	if (cfg->db_hosts != NULL &&
+	    (db->nhosts = config_hosts(cfg->db_hosts, 3306, db->hosts, CONFIG_MAXHOSTS)) < 0)
+		db->nhosts = 0;		/* config_load refused it already */
+	db->host = -1;
 	return db;
 }
 
@@ -103,56 +116,152 @@ db_free(struct db *db)
 	free(db);
 }
 
+/*
+ * The connection is lost or useless: ER_UNKNOWN_COM_ERROR (1047) is what a Galera node that
+ * left the primary component (or has not joined it yet) answers to everything, "WSREP has not
+ * yet prepared node for application use"; the next connection goes to another node.
+ */
 static int
 gone(unsigned int e)
 {
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
 	    e == CR_CONN_HOST_ERROR || e == CR_SERVER_LOST_EXTENDED || e == CR_COMMANDS_OUT_OF_SYNC ||
-	    e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN;
+	    e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN || e == ER_UNKNOWN_COM_ERROR;
 }
 
+/*
+ * Whether a Galera node can take work: not a Galera node (wsrep_on off, or the variable unknown
+ * on another server), or one in the Synced state.  A joiner, a donor blocked by its state
+ * transfer or a node outside the primary component is skipped.  A Galera connection gets
+ * causal reads (wsrep_sync_wait).
+ */
+static int
+node_ready(MYSQL *my, char *why, size_t whysz)
+{
+	static const char	 q[] = "SELECT @@global.wsrep_on, (SELECT VARIABLE_VALUE FROM "
+				    "information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = "
+				    "'WSREP_LOCAL_STATE_COMMENT')";
+	static const char	 sync_wait[] = "SET SESSION wsrep_sync_wait = 1";
+	MYSQL_RES		*res;
+	MYSQL_ROW		 row;
+	int			 ok = 1, galera = 0;
+
+	if (mysql_real_query(my, q, sizeof(q) - 1) != 0 || (res = mysql_store_result(my)) == NULL)
+		return mysql_errno(my) == ER_UNKNOWN_SYSTEM_VARIABLE;
+	if ((row = mysql_fetch_row(res)) != NULL && row[0] != NULL && strcmp(row[0], "1") == 0) {
+		galera = 1;
+		if (row[1] == NULL || strcmp(row[1], "Synced") != 0) {
+			snprintf(why, whysz, "the Galera node is %s, not Synced",
+			    row[1] != NULL ? row[1] : "in no state");
+			ok = 0;
+		}
+	}
+	mysql_free_result(res);
+	/*
+	 * Read what any node committed before the read began (causal reads): a node applies the
+	 * others' commits a little after they return, and Gatehouse reads what another request,
+	 * on another host perhaps written through another node, has just written (a login reads
+	 * the permission_version a revocation bumped).  Costs one cluster round trip per read.
+	 */
+	if (ok && galera && mysql_real_query(my, sync_wait, sizeof(sync_wait) - 1) != 0) {
+		snprintf(why, whysz, "SET wsrep_sync_wait: %s", mysql_error(my));
+		ok = 0;
+	}
+	return ok;
+}
+
+/* One connection attempt to host:port (NULL host: the configured db_host or db_socket). */
+static MYSQL *
+connect_one(struct db *db, const char *host, unsigned int port, const char *pw)
+{
+	const struct gh_config	*c = db->cfg;
+
+	if (host != NULL)
+		return mysql_real_connect(db->my, host, c->db_user, pw, c->db_name, port, NULL, 0);
+	return mysql_real_connect(db->my, c->db_socket ? NULL : c->db_host, c->db_user, pw,
+	    c->db_name, c->db_socket ? 0 : (unsigned int)c->db_port, c->db_socket, 0);
+}
+
+/* A handle with the options every connection has; NULL when out of memory. */
+static MYSQL *
+handle(const struct gh_config *c)
+{
+	MYSQL		*my;
+	unsigned int	 t;
+	my_bool		 off = 0;
+
+	if ((my = mysql_init(NULL)) == NULL)
+		return NULL;
+	t = (unsigned int)c->db_connect_timeout;
+	mysql_options(my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+	/* 0 (the migrate command): none. */
+	if ((t = (unsigned int)c->db_rw_timeout) > 0) {
+		mysql_options(my, MYSQL_OPT_READ_TIMEOUT, &t);
+		mysql_options(my, MYSQL_OPT_WRITE_TIMEOUT, &t);
+	}
+	mysql_options(my, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(my, MYSQL_INIT_COMMAND,
+	    "SET time_zone = '+00:00', group_concat_max_len = 1048576,"
+	    " sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
+	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
+	return my;
+}
+
+/*
+ * Connect if not connected: to db_host (or db_socket), or to the first of db_hosts, in order,
+ * that accepts the connection and is ready (node_ready).  Every connection starts from the
+ * first, so that all workers of all hosts write through one node while it lives (fewer
+ * certification conflicts) and go back to it once it is back and they reconnect.
+ */
 enum gh_err
 db_connect(struct db *db)
 {
 	const struct gh_config	*c = db->cfg;
-	unsigned int		 t;
-	my_bool			 off = 0;
-	char			*pw = NULL, err[256];
-	MYSQL			*ok;
+	char			*pw = NULL, err[256], why[256];
+	int			 i, n = db->nhosts > 0 ? db->nhosts : 1;
 
 	if (db->my != NULL)
 		return GH_OK;
-	if ((db->my = mysql_init(NULL)) == NULL)
-		return GH_ERR_INTERNAL;
-	t = (unsigned int)c->db_connect_timeout;
-	mysql_options(db->my, MYSQL_OPT_CONNECT_TIMEOUT, &t);
-	/* 0 (the migrate command): none. */
-	if ((t = (unsigned int)c->db_rw_timeout) > 0) {
-		mysql_options(db->my, MYSQL_OPT_READ_TIMEOUT, &t);
-		mysql_options(db->my, MYSQL_OPT_WRITE_TIMEOUT, &t);
-	}
-	mysql_options(db->my, MYSQL_OPT_RECONNECT, &off);
-	mysql_options(db->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_options(db->my, MYSQL_INIT_COMMAND,
-	    "SET time_zone = '+00:00', group_concat_max_len = 1048576,"
-	    " sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,"
-	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'");
 	if (c->db_password_file != NULL &&
 	    (pw = config_read_secret(c->db_password_file, NULL, err, sizeof(err))) == NULL) {
 		log_error("db: %s", err);
-		disconnect(db);
 		return GH_ERR_DB_UNAVAILABLE;
 	}
-	ok = mysql_real_connect(db->my, c->db_socket ? NULL : c->db_host, c->db_user, pw,
-	    c->db_name, c->db_socket ? 0 : (unsigned int)c->db_port, c->db_socket, 0);
+	for (i = 0; i < n; i++) {
+		if ((db->my = handle(c)) == NULL) {
+			config_secret_free(pw);
+			return GH_ERR_INTERNAL;
+		}
+		if (connect_one(db, db->nhosts > 0 ? db->hosts[i].host : NULL,
+		    db->nhosts > 0 ? (unsigned int)db->hosts[i].port : 0, pw) == NULL) {
+			db->last_errno = mysql_errno(db->my);
+			if (db->nhosts > 0)
+				log_error("db: connect %s:%d: %s", db->hosts[i].host,
+				    db->hosts[i].port, mysql_error(db->my));
+			else
+				log_error("db: connect: %s", mysql_error(db->my));
+			disconnect(db);
+			continue;
+		}
+		if (db->nhosts > 0 && !node_ready(db->my, why, sizeof(why))) {
+			log_error("db: %s:%d skipped: %s", db->hosts[i].host, db->hosts[i].port,
+			    why);
+			db->last_errno = ER_UNKNOWN_COM_ERROR;
+			disconnect(db);
+			continue;
+		}
+		if (db->nhosts > 0 && db->host != i) {
+			if (db->host >= 0)
+				log_info("db: connected to %s:%d", db->hosts[i].host,
+				    db->hosts[i].port);
+			db->host = i;
+		}
+		config_secret_free(pw);
+		return GH_OK;
+	}
 	config_secret_free(pw);
-	if (ok == NULL) {
-		db->last_errno = mysql_errno(db->my);
-		log_error("db: connect: %s", mysql_error(db->my));
-		disconnect(db);
-		return GH_ERR_DB_UNAVAILABLE;
-	}
-	return GH_OK;
+	return GH_ERR_DB_UNAVAILABLE;
 }
 
 static enum gh_err
@@ -162,6 +271,16 @@ translate(struct db *db, unsigned int e, const char *msg, enum sql_id id)
 
 	db->last_errno = e;
 	db->dup_key[0] = '\0';
+	/*
+	 * Whether the whole request may run again (db_retry_ok): a deadlock or a Galera
+	 * certification conflict (1213) rolled the transaction back; a node not ready (1047)
+	 * ran nothing; a connection lost inside a transaction, before its COMMIT was sent, lost
+	 * the transaction with it, and one lost outside a transaction during a read changed
+	 * nothing.  A connection lost during a COMMIT or an autocommitted write may have written.
+	 */
+	db->retry = e == ER_LOCK_DEADLOCK || e == ER_UNKNOWN_COM_ERROR ||
+	    (gone(e) && !db->committing && (db->in_tx ||
+	    strncmp(sql_text[id], "SELECT", 6) == 0));
 	switch (e) {
 	case ER_DUP_ENTRY:
 		/* "Duplicate entry 'x' for key 'users.uq_email'": keep the key name. */
@@ -182,6 +301,9 @@ translate(struct db *db, unsigned int e, const char *msg, enum sql_id id)
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
 		log_warn("db: %s: %s", sql_name[id], msg);
+		return GH_ERR_DB_UNAVAILABLE;
+	case ER_UNKNOWN_COM_ERROR:
+		log_error("db: %s: %s", sql_name[id], msg);
 		return GH_ERR_DB_UNAVAILABLE;
 	default:
 		break;
@@ -323,6 +445,8 @@ exec_once(struct db *db, struct arena *a, enum sql_id id, const struct db_param 
 		return translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
 	if (mysql_stmt_execute(st) != 0)
 		return translate(db, mysql_stmt_errno(st), mysql_stmt_error(st), id);
+	if (!db->in_tx && strncmp(sql_text[id], "SELECT", 6) != 0)
+		db->writes++;
 	if (out != NULL) {
 		memset(out, 0, sizeof(*out));
 		out->affected = mysql_stmt_affected_rows(st);
@@ -381,11 +505,13 @@ db_exec(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p
 	note_change(db, id, p, n);
 	err = exec_once(db, a, id, p, n, out);
 	if (err == GH_ERR_DB_UNAVAILABLE && !db->in_tx && (db->last_errno == CR_SERVER_GONE_ERROR ||
-	    db->last_errno == CR_CONNECTION_ERROR || db->last_errno == CR_CONN_HOST_ERROR)) {
+	    db->last_errno == CR_CONNECTION_ERROR || db->last_errno == CR_CONN_HOST_ERROR ||
+	    db->last_errno == ER_UNKNOWN_COM_ERROR)) {
 		/*
 		 * The connection was dead before the statement went out (the server restarted
 		 * between requests): reconnect and try once more.  A connection lost during a
-		 * statement (CR_SERVER_LOST) is not retried: it may have run.
+		 * statement (CR_SERVER_LOST) is not retried: it may have run.  A Galera node that
+		 * is not ready (1047) ran nothing either: the next connection goes to another.
 		 */
 		disconnect(db);
 		err = exec_once(db, a, id, p, n, out);
@@ -447,8 +573,17 @@ db_commit(struct db *db)
 
 	if (db->my == NULL || !db->in_tx)
 		return GH_ERR_DB_UNAVAILABLE;
+	db->committing = 1;
 	if (mysql_commit(db->my) != 0)
 		err = translate(db, mysql_errno(db->my), mysql_error(db->my), SQL_PING);
+	else
+		db->writes++;
+	db->committing = 0;
+	if (err != GH_OK && gone(db->last_errno)) {
+		/* The transaction is over either way; a later statement reconnects. */
+		disconnect(db);
+		return err;
+	}
 	if (db->ac_off && db->my != NULL && mysql_autocommit(db->my, 1) != 0)
 		disconnect(db);
 	db->in_tx = 0;
@@ -639,6 +774,19 @@ int
 db_in_tx(const struct db *db)
 {
 	return db->in_tx;
+}
+
+unsigned long long
+db_retry_mark(struct db *db)
+{
+	db->retry = 0;
+	return db->writes;
+}
+
+int
+db_retry_ok(const struct db *db, unsigned long long mark)
+{
+	return db->retry && db->writes == mark;
 }
 
 size_t

@@ -235,6 +235,17 @@ void		 db_rollback(struct db *);
 int		 db_in_tx(const struct db *);
 
 /*
+ * The retry of a whole request after a transaction that Galera's certification refused (a
+ * deadlock error, 1213), a node not ready (1047) or a connection lost before COMMIT: the
+ * worker takes a mark before the handler runs; db_retry_ok(mark) is 1 when the last failure
+ * left nothing written (the transaction was rolled back, or nothing ran) and no commit or
+ * autocommitted write succeeded since the mark, so that running the handler again cannot
+ * write twice.
+ */
+unsigned long long db_retry_mark(struct db *);
+int		 db_retry_ok(const struct db *, unsigned long long mark);
+
+/*
  * Bind the keyset part of a list statement at p: has-cursor, then the key twice when the sort
  * is by text (text), the last id, and limit + 1.  Returns how many parameters.
  */

@@ -43,6 +43,14 @@ struct kv {
 	redisContext		*c;
 	int			 logged_down;	/* log the outage once, not per request */
 
+	/* With redis_sentinels: the master they named last, and the sentinel that answered. */
+	struct config_host	 sentinels[CONFIG_MAXHOSTS];
+	int			 nsentinels;
+	int			 sentinel;
+	char			 mhost[256];
+	int			 mport;
+	int			 nwait;		/* replicas a revocation waits for */
+
 	redisContext		*sub;		/* subscribed to __redis__:invalidate */
 	int			 tracking;	/* c is tracked, redirected to sub */
 	int			 logged_nocache; /* log a refused setup once */
@@ -62,6 +70,13 @@ kv_new(const struct gh_config *cfg)
 	if ((kv = calloc(1, sizeof(*kv))) == NULL)
 		return NULL;
 	kv->cfg = cfg;
+	if (cfg->redis_sentinels != NULL) {
+		kv->nsentinels = config_hosts(cfg->redis_sentinels, 26379, kv->sentinels,
+		    CONFIG_MAXHOSTS);
+		if (kv->nsentinels < 0)
+			kv->nsentinels = 0;	/* config_load refused it already */
+		kv->nwait = (int)cfg->redis_wait_replicas;
+	}
 	return kv;
 }
 
@@ -131,19 +146,33 @@ simple(redisContext *c, int argc, const char **argv, const size_t *lens)
 	return ok;
 }
 
-/* A connection with the timeouts, authenticated; NULL with why filled. */
-static redisContext *
-open_conn(const struct gh_config *cfg, char *why, size_t whysz)
+static struct timeval
+timeout_of(const struct gh_config *cfg)
 {
-	redisContext	*c;
 	struct timeval	 tv;
+
+	tv.tv_sec = cfg->redis_timeout_ms / 1000;
+	tv.tv_usec = (cfg->redis_timeout_ms % 1000) * 1000;
+	return tv;
+}
+
+/*
+ * A connection to the master with the timeouts, authenticated; NULL with why filled.  The
+ * master is the address the sentinels named last (kv->mhost) when there are sentinels.
+ */
+static redisContext *
+open_conn(const struct kv *kv, char *why, size_t whysz)
+{
+	const struct gh_config	*cfg = kv->cfg;
+	redisContext	*c;
+	struct timeval	 tv = timeout_of(cfg);
 	char		*pw;
 	const char	*argv[2];
 	size_t		 lens[2];
 
-	tv.tv_sec = cfg->redis_timeout_ms / 1000;
-	tv.tv_usec = (cfg->redis_timeout_ms % 1000) * 1000;
-	if (cfg->redis_socket != NULL)
+	if (kv->nsentinels > 0)
+		c = redisConnectWithTimeout(kv->mhost, kv->mport, tv);
+	else if (cfg->redis_socket != NULL)
 		c = redisConnectUnixWithTimeout(cfg->redis_socket, tv);
 	else
 		c = redisConnectWithTimeout(cfg->redis_host, (int)cfg->redis_port, tv);
@@ -189,7 +218,7 @@ cache_on(struct kv *kv)
 
 	if (kv->nslots == 0 || kv->nprefixes == 0)
 		return;
-	if ((kv->sub = open_conn(kv->cfg, why, sizeof(why))) == NULL)
+	if ((kv->sub = open_conn(kv, why, sizeof(why))) == NULL)
 		goto fail;
 	if ((r = redisCommand(kv->sub, "CLIENT ID")) == NULL || r->type != REDIS_REPLY_INTEGER) {
 		snprintf(why, sizeof(why), "CLIENT ID: %s", r != NULL && r->type ==
@@ -243,6 +272,84 @@ fail:
 	cache_off(kv);
 }
 
+/*
+ * Ask the sentinels, the one that answered last first, for the master's address: 0 with
+ * kv->mhost and kv->mport set, or -1 with why filled when none names one.
+ */
+static int
+ask_sentinels(struct kv *kv, char *why, size_t whysz)
+{
+	const struct config_host	*s;
+	redisContext			*c;
+	redisReply			*r;
+	struct timeval			 tv = timeout_of(kv->cfg);
+	char				 host[256];
+	long				 port;
+	int				 i, k;
+
+	snprintf(why, whysz, "no sentinel answered");
+	for (i = 0; i < kv->nsentinels; i++) {
+		k = (kv->sentinel + i) % kv->nsentinels;
+		s = &kv->sentinels[k];
+		if ((c = redisConnectWithTimeout(s->host, s->port, tv)) == NULL || c->err) {
+			if (c != NULL)
+				redisFree(c);
+			continue;
+		}
+		redisSetTimeout(c, tv);
+		r = redisCommand(c, "SENTINEL get-master-addr-by-name %s",
+		    kv->cfg->redis_master_name);
+		if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 2 &&
+		    r->element[0]->type == REDIS_REPLY_STRING &&
+		    r->element[1]->type == REDIS_REPLY_STRING &&
+		    r->element[0]->len < sizeof(host)) {
+			memcpy(host, r->element[0]->str, r->element[0]->len + 1);
+			port = strtol(r->element[1]->str, NULL, 10);
+			freeReplyObject(r);
+			redisFree(c);
+			if (port < 1 || port > 65535)
+				continue;
+			if (strcmp(host, kv->mhost) != 0 || port != kv->mport)
+				log_info("redis: sentinel %s:%d names %s:%ld as master %s", s->host,
+				    s->port, host, port, kv->cfg->redis_master_name);
+			memcpy(kv->mhost, host, strlen(host) + 1);
+			kv->mport = (int)port;
+			kv->sentinel = k;
+			return 0;
+		}
+		snprintf(why, whysz, "sentinel %s:%d does not know master %s", s->host, s->port,
+		    kv->cfg->redis_master_name);
+		if (r != NULL)
+			freeReplyObject(r);
+		redisFree(c);
+	}
+	return -1;
+}
+
+/*
+ * Whether c is a master (ROLE): a replica must never be taken for one, since what it answers
+ * lags and it refuses writes.  Sentinels name the old master until they have promoted another.
+ */
+static int
+is_master(redisContext *c, char *why, size_t whysz)
+{
+	redisReply	*r;
+	int		 ok;
+
+	r = redisCommand(c, "ROLE");
+	ok = r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING && strcmp(r->element[0]->str, "master") == 0;
+	if (!ok)
+		snprintf(why, whysz, "%s:%d is not a master (ROLE: %s)", c->tcp.host != NULL ?
+		    c->tcp.host : "redis", c->tcp.port, r == NULL ? c->errstr :
+		    r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+		    r->element[0]->type == REDIS_REPLY_STRING ? r->element[0]->str :
+		    r->type == REDIS_REPLY_ERROR ? r->str : "unexpected reply");
+	if (r != NULL)
+		freeReplyObject(r);
+	return ok;
+}
+
 enum gh_err
 kv_connect(struct kv *kv)
 {
@@ -253,7 +360,15 @@ kv_connect(struct kv *kv)
 
 	if (kv->c != NULL)
 		return GH_OK;
-	if ((kv->c = open_conn(cfg, err, sizeof(err))) == NULL) {
+	if (kv->nsentinels > 0 && ask_sentinels(kv, err, sizeof(err)) == -1) {
+		down(kv, err);
+		return GH_ERR_REDIS_UNAVAILABLE;
+	}
+	if ((kv->c = open_conn(kv, err, sizeof(err))) == NULL) {
+		down(kv, err);
+		return GH_ERR_REDIS_UNAVAILABLE;
+	}
+	if (!is_master(kv->c, err, sizeof(err))) {
 		down(kv, err);
 		return GH_ERR_REDIS_UNAVAILABLE;
 	}
@@ -316,6 +431,19 @@ attempt(struct kv *kv, struct arena *a, const struct kv_cmd *cmds, size_t n, red
 		out[got] = r;
 		arena_cleanup(a, reply_free, r);
 	}
+	/*
+	 * A master that was turned into a replica (a failover while we held the connection)
+	 * refuses writes; one still loading or cut from its replicas refuses everything: ask
+	 * again who the master is.
+	 */
+	for (i = 0; i < n; i++)
+		if (out[i]->type == REDIS_REPLY_ERROR &&
+		    (strncmp(out[i]->str, "READONLY", 8) == 0 ||
+		    strncmp(out[i]->str, "MASTERDOWN", 10) == 0 ||
+		    strncmp(out[i]->str, "LOADING", 7) == 0)) {
+			snprintf(kv->c->errstr, sizeof(kv->c->errstr), "%.100s", out[i]->str);
+			return -1;
+		}
 	return 0;
 }
 
@@ -338,6 +466,55 @@ kv_pipeline(struct kv *kv, struct arena *a, const struct kv_cmd *cmds, size_t n,
 		down(kv, msg);
 	}
 	return GH_ERR_REDIS_UNAVAILABLE;
+}
+
+enum gh_err
+kv_pipeline_acked(struct kv *kv, struct arena *a, const struct kv_cmd *cmds, size_t n,
+    redisReply **replies)
+{
+	struct kv_cmd	*all;
+	redisReply	**rep, *w;
+	enum gh_err	 err;
+	size_t		 i;
+	char		 nrep[16], ms[24];
+
+	if (kv->nwait == 0)
+		return kv_pipeline(kv, a, cmds, n, replies);
+	all = arena_alloc(a, (n + 1) * sizeof(*all));
+	rep = arena_alloc(a, (n + 1) * sizeof(*rep));
+	memcpy(all, cmds, n * sizeof(*cmds));
+	snprintf(nrep, sizeof(nrep), "%d", kv->nwait);
+	snprintf(ms, sizeof(ms), "%lld", kv->cfg->redis_wait_timeout_ms);
+	kv_cmd_set(&all[n], 3, "WAIT", arena_strdup(a, nrep), arena_strdup(a, ms));
+	if ((err = kv_pipeline(kv, a, all, n + 1, rep)) != GH_OK)
+		return err;
+	for (i = 0; i < n; i++)
+		replies[i] = rep[i];
+	w = rep[n];
+	if (w->type != REDIS_REPLY_INTEGER || w->integer < kv->nwait) {
+		log_error("redis: a revocation was acknowledged by %lld of %d replica(s) within "
+		    "%lld ms", w->type == REDIS_REPLY_INTEGER ? w->integer : -1LL, kv->nwait,
+		    kv->cfg->redis_wait_timeout_ms);
+		return GH_ERR_REDIS_UNAVAILABLE;
+	}
+	return GH_OK;
+}
+
+enum gh_err
+kv_run_acked(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
+{
+	struct kv_cmd	 cmd;
+	va_list		 ap;
+	int		 i;
+
+	va_start(ap, argc);
+	cmd.argc = argc > KV_MAXARGS ? KV_MAXARGS : argc;
+	for (i = 0; i < cmd.argc; i++) {
+		cmd.argv[i] = va_arg(ap, const char *);
+		cmd.lens[i] = strlen(cmd.argv[i]);
+	}
+	va_end(ap);
+	return kv_pipeline_acked(kv, a, &cmd, 1, reply);
 }
 
 enum gh_err

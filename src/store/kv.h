@@ -1,6 +1,9 @@
 /*
  * kv.h: the worker's Redis connection (hiredis), with connect and command timeouts and
- * reconnection.
+ * reconnection.  With redis_sentinels the master's address is asked of the sentinels at every
+ * connection (the first, and each one after a failure), and every connection checks with ROLE
+ * that it reached a master: a failover is followed without a restart, and while there is no
+ * master every command fails (the token check answers 503).
  *
  * Replies are registered with the caller's arena and freed at its reset.  A failure to reach
  * Redis is logged once and returned as GH_ERR_REDIS_UNAVAILABLE; callers on the token path treat
@@ -105,5 +108,17 @@ enum gh_err	 kv_mget(struct kv *, struct arena *a, size_t n, const char *const *
 
 /* One command, printf-free: kv_run(kv, a, &reply, 3, "SET", key, value). */
 enum gh_err	 kv_run(struct kv *, struct arena *a, redisReply **reply, int argc, ...);
+
+/*
+ * kv_pipeline and kv_run for a revocation (a blocklist entry, a published version or
+ * generation): with redis_sentinels and redis_wait_replicas > 0, a WAIT follows the commands in
+ * the same round trip, and GH_ERR_REDIS_UNAVAILABLE comes back unless that many replicas
+ * acknowledged them within redis_wait_timeout_ms, so that nothing answered 2xx is lost by a
+ * failover (asynchronous replication loses the last writes of a master that dies).  The
+ * commands ran on the master either way.  Without sentinels, the same as kv_pipeline.
+ */
+enum gh_err	 kv_pipeline_acked(struct kv *, struct arena *a, const struct kv_cmd *cmds,
+		    size_t n, redisReply **replies);
+enum gh_err	 kv_run_acked(struct kv *, struct arena *a, redisReply **reply, int argc, ...);
 
 #endif

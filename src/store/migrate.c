@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
@@ -88,6 +89,47 @@ static const struct {
 } steps[] = {
 	{ 14, mig_identifiers },
 };
+
+/* Whether text holds a CREATE TRIGGER (any case, any spacing between the two words). */
+static int
+has_trigger(const char *text)
+{
+	const char	*p, *q;
+
+	for (p = text; (p = strcasestr(p, "create")) != NULL; p += 6) {
+		for (q = p + 6; *q == ' ' || *q == '\t' || *q == '\n' || *q == '\r'; q++)
+			;
+		if (q > p + 6 && strncasecmp(q, "trigger", 7) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * With binary logging on, MariaDB and MySQL let only SUPER create a trigger unless the server
+ * sets log_bin_trust_function_creators (error 1419; BINLOG ADMIN is not enough).  Said before
+ * the first pending file that creates one is applied, rather than halfway through it.
+ * 0 when the triggers can be created (or the server would not say), -1 after printing what to do.
+ */
+static int
+triggers_allowed(struct db *db, struct arena *a, const char *name)
+{
+	struct db_result	 r;
+
+	if (db_exec(db, a, SQL_MIG_BINLOG, NULL, 0, &r) != GH_OK || r.nrows != 1)
+		return 0;
+	if (db_int(&r, 0, 0) == 0 || db_int(&r, 0, 1) != 0 || db_int(&r, 0, 2) > 0)
+		return 0;
+	fprintf(stderr, "gatehouse: migrate: %s creates triggers, and this server has binary "
+	    "logging on (log_bin) with log_bin_trust_function_creators off: MariaDB and MySQL then "
+	    "refuse CREATE TRIGGER to a user without SUPER (error 1419).  Nothing was "
+	    "applied.  Fix, as the database administrator:\n"
+	    "    SET GLOBAL log_bin_trust_function_creators = 1;\n"
+	    "and log_bin_trust_function_creators = 1 in the [mariadbd] (or [mysqld]) section of the "
+	    "server's configuration, so that it survives a restart; then run migrate again "
+	    "(docs/running.md, \"Binary logging\").\n", name);
+	return -1;
+}
 
 static int
 cmp(const void *a, const void *b)
@@ -231,6 +273,17 @@ migrate_run(struct db *db, const char *dir, int status_only)
 			    "(recorded sha256 %.12s..., file %.12s...); refusing to run. Put changes "
 			    "in a new migration.\n", files[i].name, sum, files[i].sum);
 			goto out;
+		}
+	}
+	/* The first pending file with a trigger decides whether anything is applied at all. */
+	for (i = 0; i < n && !status_only; i++) {
+		for (k = 0; k < applied.nrows; k++)
+			if ((unsigned int)db_int(&applied, k, 0) == files[i].version)
+				break;
+		if (k == applied.nrows && has_trigger(files[i].text)) {
+			if (triggers_allowed(db, a, files[i].name) != 0)
+				goto out;
+			break;
 		}
 	}
 	for (i = 0; i < n; i++) {

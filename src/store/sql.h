@@ -214,6 +214,12 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4") \
 	X(SQL_MIG_LOCK, "SELECT GET_LOCK('gatehouse_migrate', 60)") \
 	X(SQL_MIG_UNLOCK, "SELECT RELEASE_LOCK('gatehouse_migrate')") \
+	X(SQL_SETUP_TABLES, "SELECT COUNT(*) FROM information_schema.TABLES" \
+	    " WHERE TABLE_SCHEMA = DATABASE()") \
+	X(SQL_MIG_BINLOG, "SELECT @@log_bin, @@log_bin_trust_function_creators," \
+	    " (SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES" \
+	    " WHERE PRIVILEGE_TYPE = 'SUPER' AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER()," \
+	    " '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), ''''))") \
 	X(SQL_MIG_LIST, "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version") \
 	X(SQL_MIG_INSERT, "INSERT INTO schema_migrations (version, name, checksum, duration_ms) VALUES (?, ?, ?, ?)") \
 	X(SQL_MIG_IDENT_ROWS, "SELECT id, username, email FROM users" \

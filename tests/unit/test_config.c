@@ -1,12 +1,13 @@
 /*
  * Unit tests for src/core/config.c: defaults, the key table, file parsing (comments, quotes,
  * whitespace), every load error with the key and line named, environment overrides, octal
- * socket_mode, booleans, CONF_FILE checks, workers = 0 and config_read_secret.
+ * socket_mode, socket_group, booleans, CONF_FILE checks, workers = 0 and config_read_secret.
  * Files are written with mkstemp under $TMPDIR (or /tmp) and removed by the teardown.
  */
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <grp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -486,6 +487,48 @@ test_socket_mode_octal(void **state)
 	assert_contains(err, "'socket_mode'");
 }
 
+/* socket_group: a name or a number, resolved at load; empty means no change (-1). */
+static void
+test_socket_group(void **state)
+{
+	struct gh_config	 c;
+	struct group		*gr;
+	char			 err[256] = "", line[128];
+
+	(void)state;
+	assert_int_equal(config_load(&c, NULL, err, sizeof(err)), 0);
+	assert_null(c.socket_group);
+	assert_int_equal(c.socket_gid, -1);
+	config_free(&c);
+
+	/* The group of gid 0 has a name on every system (root). */
+	gr = getgrgid(0);
+	assert_non_null(gr);
+	snprintf(line, sizeof(line), "socket_group = %s\n", gr->gr_name);
+	assert_int_equal(config_load(&c, write_tmp(line), err, sizeof(err)), 0);
+	assert_string_equal(c.socket_group, gr->gr_name);
+	assert_int_equal(c.socket_gid, 0);
+	config_free(&c);
+
+	/* A number needs no entry in the group database. */
+	assert_int_equal(config_load(&c, write_tmp("socket_group = 54321\n"), err, sizeof(err)), 0);
+	assert_int_equal(c.socket_gid, 54321);
+	config_free(&c);
+
+	assert_int_equal(setenv("GATEHOUSE_SOCKET_GROUP", "54322", 1), 0);
+	assert_int_equal(config_load(&c, NULL, err, sizeof(err)), 0);
+	assert_int_equal(c.socket_gid, 54322);
+	config_free(&c);
+	unsetenv("GATEHOUSE_SOCKET_GROUP");
+
+	expect_fail("socket_group = no-such-group-gh\n", err, sizeof(err));
+	assert_contains(err, "key 'socket_group': no such group 'no-such-group-gh'");
+	expect_fail("socket_group = 12x\n", err, sizeof(err));
+	assert_contains(err, "'socket_group'");
+	expect_fail("socket_group = -5\n", err, sizeof(err));
+	assert_contains(err, "'socket_group'");
+}
+
 /* Other integers are decimal: a leading zero does not make them octal. */
 static void
 test_decimal_leading_zero(void **state)
@@ -744,6 +787,53 @@ test_read_secret_errors(void **state)
 	config_secret_free(s);
 }
 
+/* db_hosts and redis_sentinels: lists of host[:port]; config_hosts parses them. */
+static void
+test_host_lists(void **state)
+{
+	struct gh_config	 c;
+	struct config_host	 h[CONFIG_MAXHOSTS];
+	char			 err[256] = "";
+
+	(void)state;
+	assert_int_equal(config_hosts("10.0.0.1:3307, db2 ,db3:1", 3306, h, CONFIG_MAXHOSTS), 3);
+	assert_string_equal(h[0].host, "10.0.0.1");
+	assert_int_equal(h[0].port, 3307);
+	assert_string_equal(h[1].host, "db2");
+	assert_int_equal(h[1].port, 3306);
+	assert_string_equal(h[2].host, "db3");
+	assert_int_equal(h[2].port, 1);
+	assert_int_equal(config_hosts("", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a,,b", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a:0", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a:65536", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a:12x", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a b:1", 1, h, CONFIG_MAXHOSTS), -1);
+	assert_int_equal(config_hosts("a,b,c", 1, h, 2), -1);
+
+	assert_int_equal(config_load(&c, write_tmp("db_hosts = n1:3306,n2:3306\n"
+	    "redis_sentinels = s1,s2:26380\nredis_master_name = gh\n"), err, sizeof(err)), 0);
+	assert_string_equal(c.db_hosts, "n1:3306,n2:3306");
+	assert_string_equal(c.redis_sentinels, "s1,s2:26380");
+	assert_string_equal(c.redis_master_name, "gh");
+	assert_int_equal(c.redis_wait_replicas, 1);
+	assert_int_equal(c.redis_wait_timeout_ms, 500);
+	config_free(&c);
+	assert_int_equal(config_load(&c, write_tmp("workers = 1\n"), err, sizeof(err)), 0);
+	assert_null(c.db_hosts);
+	assert_null(c.redis_sentinels);
+	assert_string_equal(c.redis_master_name, "mymaster");
+	config_free(&c);
+	expect_fail("db_hosts = n1:99999\n", err, sizeof(err));
+	assert_contains(err, "'db_hosts'");
+	expect_fail("redis_sentinels = s1:x\n", err, sizeof(err));
+	assert_contains(err, "'redis_sentinels'");
+	expect_fail("redis_sentinels = s1\nredis_master_name =\n", err, sizeof(err));
+	assert_contains(err, "'redis_master_name'");
+	expect_fail("redis_wait_replicas = 17\n", err, sizeof(err));
+	assert_contains(err, "'redis_wait_replicas'");
+}
+
 int
 main(void)
 {
@@ -762,6 +852,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_env_override, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_bad_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_socket_mode_octal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_socket_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decimal_leading_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bool_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_conf_file_unreadable, setup, teardown),
@@ -769,6 +860,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_webauthn_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_secret_errors, setup, teardown),
 	};

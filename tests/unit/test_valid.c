@@ -67,6 +67,25 @@ test_phone(void **state)
 }
 
 static void
+test_slug(void **state)
+{
+	(void)state;
+	assert_true(valid_slug("acme"));
+	assert_true(valid_slug("a1"));
+	assert_true(valid_slug("acme-corp-2"));
+	assert_true(valid_slug("1a"));
+	assert_false(valid_slug(""));
+	assert_false(valid_slug("a"));
+	assert_false(valid_slug("123"));		/* only digits: login reads it as an id */
+	assert_false(valid_slug("-acme"));
+	assert_false(valid_slug("Acme"));
+	assert_false(valid_slug("acme corp"));
+	assert_false(valid_slug("acme_corp"));
+	assert_true(valid_slug("a23456789012345678901234567890123456789012345678901234567890123"));
+	assert_false(valid_slug("a234567890123456789012345678901234567890123456789012345678901234"));
+}
+
+static void
 test_printable(void **state)
 {
 	static const char *const good[] = { "", "Bob", "Zoë Ångström", "山田 太郎", "O'Brien-Smith",
@@ -238,6 +257,7 @@ main(void)
 		cmocka_unit_test(test_username),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_phone),
+		cmocka_unit_test(test_slug),
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_ident),
 		cmocka_unit_test(test_ident_small_buffer),
