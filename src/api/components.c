@@ -412,9 +412,8 @@ api_component_delete(struct request *req)
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = store_component_lock_all(req->w->db, req->arena)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = store_component_lock_all(req->w->db, req->arena)) != GH_OK ||
 	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
 	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK ||
 	    (err = store_component_children(req->w->db, req->arena, id, &children)) != GH_OK)
@@ -569,9 +568,8 @@ api_component_action_update(struct request *req)
 		return err;
 	if ((err = body_bool(req, "is_active", 0, &active, &set_active)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
 	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK)
 		return err;
@@ -611,9 +609,8 @@ api_component_action_delete(struct request *req)
 
 	if ((err = action_params(req, &id, &action)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
 	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK ||
 	    (err = store_component_action_grants(req->w->db, req->arena, ca.id,

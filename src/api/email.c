@@ -183,9 +183,8 @@ api_me_email_change(struct request *req)
 	if ((err = everify_gate(req, uid)) != GH_OK)
 		return err;
 
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = api_email_verification_send(req, uid, acct.username, email)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = api_email_verification_send(req, uid, acct.username, email)) != GH_OK)
 		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", email);

@@ -414,9 +414,8 @@ api_invitation_revoke(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "invitations.revoke", 1, &inv)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = load(req, id, "invitations.revoke", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
 		return err;
 	if (strcmp(inv.status, "accepted") == 0)
@@ -446,9 +445,8 @@ api_invitation_resend(struct request *req)
 	long long		 id, org, role_id;
 	enum gh_err		 err;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "invitations.create", 1, &inv)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = load(req, id, "invitations.create", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
 		return err;
 	if (strcmp(inv.status, "accepted") == 0 || strcmp(inv.status, "revoked") == 0)

@@ -446,9 +446,8 @@ api_me_recovery_codes(struct request *req)
 	if ((err = body_only(req, fields)) != GH_OK || (err = need_key(req)) != GH_OK ||
 	    (err = reauth(req)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
 		return err;
 	if (!st.totp && st.passkeys == 0)
 		return req_fail(req, GH_ERR_CONFLICT, NULL,
@@ -486,9 +485,8 @@ api_user_mfa_reset(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = api_user_load(req, "users.update", id, 1, &u)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = api_user_load(req, "users.update", id, 1, &u)) != GH_OK ||
 	    (err = api_account_rule(req, "users.update", id, 0)) != GH_OK ||
 	    (err = store_mfa_reset(req->w->db, req->arena, id)) != GH_OK ||
 	    (err = session_pv_bump(req, id)) != GH_OK ||

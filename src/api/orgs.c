@@ -270,9 +270,8 @@ api_org_create(struct request *req)
 	o.name = name;
 	o.description = desc;
 	o.status = status;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = api_unique(req, store_organization_insert(req->w->db, req->arena, &o,
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = api_unique(req, store_organization_insert(req->w->db, req->arena, &o,
 	    req->auth.user_id, &id), "slug", "an organization with slug %s already exists",
 	    slug)) != GH_OK)
 		return err;
@@ -315,9 +314,8 @@ api_org_update(struct request *req)
 		return req_fail(req, GH_ERR_VALIDATION, "status", "status is active or suspended");
 	has_desc = cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL;
 
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "organizations.update", 1, &o)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, "organizations.update", 1, &o)) != GH_OK ||
 	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
 		return err;
 	old = o.status;
@@ -379,9 +377,8 @@ api_org_delete(struct request *req)
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_query_bool(req, "cascade", &cascade)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "organizations.delete", 1, &o)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, "organizations.delete", 1, &o)) != GH_OK ||
 	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
 		return err;
 	if (!authn_platform_has(req, "organizations.delete"))
@@ -478,9 +475,8 @@ api_org_member_add(struct request *req)
 		return err;
 	if ((err = body_bool(req, "is_primary", 1, &primary, NULL)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "organizations.members", 1, &o)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, "organizations.members", 1, &o)) != GH_OK)
 		return err;
 	if (!authn_platform_has(req, "organizations.members"))
 		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "users are added to an organization by "

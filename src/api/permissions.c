@@ -130,9 +130,8 @@ api_perm_update(struct request *req)
 	    (err = body_str(req, "description", BODY_OPTIONAL, 0, 500, &desc)) != GH_OK ||
 	    (err = body_str(req, "module", BODY_OPTIONAL, 1, 50, &module)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = perm_load(req, id, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
 		return err;
 	if (module != NULL)
@@ -154,9 +153,8 @@ api_perm_delete(struct request *req)
 	long long	 id, roles, endpoints;
 	enum gh_err	 err;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = perm_load(req, id, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
 		return err;
 	if (p.is_system)
@@ -277,9 +275,8 @@ api_ep_create(struct request *req)
 	    (err = body_flags(req, &active, &mfa)) != GH_OK ||
 	    (err = check_endpoint(req, ep, method)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = perm_id(req, perm, &pid)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = perm_id(req, perm, &pid)) != GH_OK)
 		return err;
 	memset(&e, 0, sizeof(e));
 	e.permission_id = pid;
@@ -320,9 +317,8 @@ api_ep_update(struct request *req)
 	    (err = body_flags(req, &active, &mfa)) != GH_OK ||
 	    (err = check_endpoint(req, ep, method)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = ep_load(req, id, 1, &e)) != GH_OK ||
 	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK)
 		return err;
 	if (ep != NULL)
@@ -353,9 +349,8 @@ api_ep_delete(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = ep_load(req, id, 1, &e)) != GH_OK ||
 	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK ||
 	    (err = store_endpoint_delete(req->w->db, req->arena, id)) != GH_OK)
 		return err;

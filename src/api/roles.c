@@ -249,9 +249,8 @@ api_role_create(struct request *req)
 		    "a platform role cannot belong to an organization");
 	pl = cJSON_GetObjectItemCaseSensitive(req->json, "permissions");
 
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = name_free(req, name, org, 0)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = name_free(req, name, org, 0)) != GH_OK)
 		return err;
 	memset(&nr, 0, sizeof(nr));
 	nr.name = name;
@@ -290,9 +289,8 @@ api_role_update(struct request *req)
 	if (name != NULL && !valid_role_name(name))
 		return req_fail(req, GH_ERR_VALIDATION, "name",
 		    "a role name starts with a letter and holds letters, digits, _ . -");
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
 		return err;
 	if (name != NULL && strcmp(name, l.r.name) == 0)
@@ -329,9 +327,8 @@ api_role_delete(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
 		return err;
 	if (l.r.is_system)
@@ -418,9 +415,8 @@ change_perms(struct request *req, int mode)
 		return err;
 	if (mode == 2)
 		name = req_param(req, 1);
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK ||
 	    (err = authn_role_writable(req, &l.r, "roles.update", 0)) != GH_OK)
 		return err;

@@ -176,9 +176,8 @@ api_policy_put(struct request *req)
 	    (err = policy_settings_check(req, kind,
 	    cJSON_GetObjectItemCaseSensitive(req->json, "settings"), &stored)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
 	    (err = policy_row(req, org, kind, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, policy_json(req, org, kind, p))) != GH_OK)
 		return err;
@@ -391,9 +390,8 @@ api_theme_put(struct request *req)
 			    "%s must be a path under /assets/themes/ or an https URL, without "
 			    "'..' segments", name);
 	}
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = org_param(req, "themes.update", 0, &org)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = org_param(req, "themes.update", 0, &org)) != GH_OK)
 		return err;
 	if ((err = store_theme_get(req->w->db, req->arena, org, 1, &t)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)

@@ -304,9 +304,8 @@ api_team_update(struct request *req)
 		return err;
 	/* description: null clears it; absent keeps it. */
 	setdesc = cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.update", &t)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.update", &t)) != GH_OK ||
 	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)
 		return err;
 	details = api_object(req);
@@ -343,9 +342,8 @@ api_team_delete(struct request *req)
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = api_id_begin(req, &id)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.delete", &t)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.delete", &t)) != GH_OK ||
 	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)
 		return err;
 	/* The memberships go with the team (ON DELETE CASCADE); the audit row says how many. */
@@ -470,9 +468,8 @@ api_team_member_update(struct request *req)
 	    (err = body_str(req, "member_role", BODY_REQUIRED, 1, 20, &role)) != GH_OK ||
 	    (err = check_role(req, "member_role", role)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK ||
 	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
 		return err;
@@ -499,9 +496,8 @@ api_team_member_remove(struct request *req)
 
 	if ((err = api_id_pair(req, &id, &user)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK ||
 	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
 		return err;
