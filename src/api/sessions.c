@@ -91,31 +91,26 @@ api_me_session_end(struct request *req)
 	return end(req, req->auth.user_id, req_param(req, 0), 0, "session_end");
 }
 
-/* An organization's administrator sees and ends only the sessions in that organization. */
-static long long
-scope(struct request *req, const char *perm)
+/*
+ * An administrator's view of user id's sessions (route parameter 0): the list (what 0, with
+ * users.read) or the end of one (what 1, with users.update).  An organization's administrator
+ * sees and ends only the sessions in that organization.
+ */
+static enum gh_err
+admin(struct request *req, int what)
 {
-	return authn_platform_has(req, perm) ? 0 : req->auth.org_id;
-}
-
-enum gh_err
-api_user_sessions(struct request *req)
-{
+	const char	*perm = what ? "users.update" : "users.read";
 	struct user	 u;
+	long long	 org;
 	enum gh_err	 err;
 
-	if ((err = api_user_param(req, "users.read", &u)) != GH_OK)
+	if ((err = api_user_param(req, perm, &u)) != GH_OK)
 		return err;
-	return list(req, u.id, scope(req, "users.read"));
+	org = authn_platform_has(req, perm) ? 0 : req->auth.org_id;
+	if (what)
+		return end(req, u.id, req_param(req, 1), org, "admin_session_end");
+	return list(req, u.id, org);
 }
 
-enum gh_err
-api_user_session_end(struct request *req)
-{
-	struct user	 u;
-	enum gh_err	 err;
-
-	if ((err = api_user_param(req, "users.update", &u)) != GH_OK)
-		return err;
-	return end(req, u.id, req_param(req, 1), scope(req, "users.update"), "admin_session_end");
-}
+API_HANDLER_WITH(api_user_sessions, admin, 0)
+API_HANDLER_WITH(api_user_session_end, admin, 1)
