@@ -157,6 +157,32 @@ api_etag(struct request *req, const cJSON *obj)
 	return arena_printf(req->arena, "\"%s\"", hex);
 }
 
+int
+api_none_match(const char *inm, const char *tag)
+{
+	const char	*p = inm, *q;
+	size_t		 tl = strlen(tag);
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		for (q = p; *q != '\0' && *q != ','; q++)
+			;
+		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		if ((size_t)(q - p) == tl && strncmp(p, tag, tl) == 0)
+			return 1;
+		p = q;
+		while (*p != '\0' && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
 enum gh_err
 api_if_match(struct request *req, const cJSON *obj)
 {

@@ -74,6 +74,8 @@ cJSON		*api_array(struct request *);
 
 /* The strong ETag of a representation: a hash of its JSON text. */
 const char	*api_etag(struct request *, const cJSON *obj);
+/* Whether an If-None-Match value inm names tag (weak comparison, RFC 9110 13.1.2) or is "*". */
+int		 api_none_match(const char *inm, const char *tag);
 /* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */
 enum gh_err	 api_if_match(struct request *, const cJSON *obj);
 /* Answer status with obj and its ETag (and Location when given); GH_OK, like resp_json. */

@@ -23,6 +23,8 @@
 	R(GET, "/metrics", api_metrics, ROUTE_PUBLIC, "Prometheus metrics (restrict in nginx)") \
 	R(GET, "/.well-known/jwks.json", api_jwks, ROUTE_PUBLIC, \
 	    "public keys of the token signers") \
+	R(GET, "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC, \
+	    "this API's OpenAPI 3.1 document (public, cacheable)") \
 	R(POST, "/api/v1/auth/login", api_login, ROUTE_PUBLIC | ROUTE_BODY, \
 	    "exchange credentials for an access and a refresh token") \
 	R(POST, "/api/v1/auth/refresh", api_refresh, ROUTE_PUBLIC | ROUTE_BODY, \

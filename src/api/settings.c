@@ -217,33 +217,6 @@ theme_json(struct request *req, const struct theme *s)
 	return o;
 }
 
-/* Whether If-None-Match names tag (weak comparison, RFC 9110 13.1.2), or is "*". */
-static int
-none_match(const char *inm, const char *tag)
-{
-	const char	*p = inm, *q;
-	size_t		 tl = strlen(tag);
-
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return 1;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		for (q = p; *q != '\0' && *q != ','; q++)
-			;
-		while (q > p && (q[-1] == ' ' || q[-1] == '\t'))
-			q--;
-		if ((size_t)(q - p) == tl && strncmp(p, tag, tl) == 0)
-			return 1;
-		p = q;
-		while (*p != '\0' && *p != ',')
-			p++;
-	}
-	return 0;
-}
-
 enum gh_err
 api_theme_public(struct request *req)
 {
@@ -260,7 +233,7 @@ api_theme_public(struct request *req)
 	o = theme_json(req, &t);
 	tag = api_etag(req, o);
 	req->cache_control = THEME_MAX_AGE;
-	if ((inm = req_header(req, "If-None-Match")) != NULL && none_match(inm, tag)) {
+	if ((inm = req_header(req, "If-None-Match")) != NULL && api_none_match(inm, tag)) {
 		/* The worker adds Cache-Control to every answer but 304: a 304 repeats both. */
 		resp_status(req, 304);
 		resp_header(req, "ETag", tag);

@@ -288,6 +288,7 @@ worker_run(const struct gh_config *cfg, int fd, struct metrics *m, long long con
 	w.arena = arena_new(16384);
 	if (authn_init(&w) != 0)
 		return 1;
+	(void)api_openapi_load(cfg);
 	/* Connect early so the first request does not pay for it; failures retry later. */
 	(void)db_connect(w.db);
 	(void)kv_connect(w.kv);

@@ -12,6 +12,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { checkResponse } from './openapilib.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const REPO = process.env.GH_REPO ?? path.resolve(here, '..', '..');
@@ -59,7 +61,8 @@ function buildRequest(method, { body, headers = {}, token, raw } = {}) {
 }
 
 /**
- * One HTTP request through fetch.
+ * One HTTP request through fetch. Every response of a Gatehouse path is checked against the
+ * OpenAPI document (openapilib.mjs): one the document does not allow throws.
  *   path    '/api/v1/me' (joined to GH_URL) or an absolute http:// URL
  *   body    any value, sent as JSON with Content-Type: application/json
  *   raw     a string or Buffer sent as the body as it is (use headers for its Content-Type)
@@ -78,7 +81,9 @@ export async function api(method, urlPath, opts = {}) {
         signal: AbortSignal.timeout(opts.timeoutMs ?? 15000),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, json: parseBody(res.headers, text), text };
+    const out = { status: res.status, headers: res.headers, json: parseBody(res.headers, text), text };
+    checkResponse(method, url, out);
+    return out;
 }
 
 /**
@@ -109,7 +114,14 @@ export function rawRequest(method, rawPath, opts = {}) {
                     for (const [k, v] of Object.entries(res.headers)) {
                         for (const one of Array.isArray(v) ? v : [v]) h.append(k, String(one));
                     }
-                    resolve({ status: res.statusCode, headers: h, json: parseBody(h, text), text });
+                    const out = { status: res.statusCode, headers: h, json: parseBody(h, text), text };
+                    try {
+                        checkResponse(method, base.origin + '/', out, rawPath);
+                    } catch (e) {
+                        reject(e);
+                        return;
+                    }
+                    resolve(out);
                 });
                 res.on('error', reject);
             },
