@@ -38,6 +38,20 @@
 #include "store/user.h"
 
 /*
+ * The session of refresh token row t into the session user u: family, user, organization, end,
+ * seconds left and amr.  t is a struct refresh or a struct refresh_peek, whose members share
+ * these names (REFRESH_TOKEN_COLUMNS in store/sql.h).
+ */
+#define SESSION_OF_TOKEN(u, t) do {						\
+	memcpy((u)->family, (t)->family_id, SESSION_FAMILY_LEN);		\
+	(u)->id = (t)->user_id;							\
+	(u)->org = (t)->organization_id;					\
+	(u)->session_end = (t)->session_expires_at;				\
+	(u)->session_left = (t)->session_left;					\
+	(u)->amr = (t)->amr;							\
+} while (0)
+
+/*
  * The session policy of the organization signed in to may want a verified address: 403
  * email_unverified otherwise (after the password, like the account flags).
  */
@@ -58,6 +72,35 @@ check_email(struct request *req, const struct session_user *u, const struct acco
 	    "email address to sign in; %s", api_email_verification_offer(req, u->id,
 	    acct->username, acct->email) ? "a link to verify it was just mailed to you" :
 	    "follow the link mailed to you, or try again later");
+}
+
+/*
+ * What every sign-in checks once its credential is proven, each refusal audited: the account's
+ * flags (*unlock: a lock whose time ran out, to clear), the organization the token is for (org,
+ * NULL for the primary one), a verified address where the policy asks for one; then the roles
+ * held there are read into u.
+ */
+static enum gh_err
+login_admit(struct request *req, struct session_user *u, const struct account *acct,
+    const char *org, int *unlock)
+{
+	const char	*reason = NULL;
+	enum gh_err	 err;
+
+	u->pv = acct->permission_version;
+	if ((err = session_account_flags(req, acct, unlock, &reason)) != GH_OK) {
+		(void)audit_auth(req, u->id, 0, "auth.login.failure", reason);
+		return err;
+	}
+	if ((err = session_pick_org(req, u, org)) != GH_OK) {
+		if (session_org_refusal(err) != NULL)
+			(void)audit_auth(req, u->id, u->org, "auth.login.failure",
+			    session_org_refusal(err));
+		return err;
+	}
+	if ((err = check_email(req, u, acct)) != GH_OK)
+		return err;
+	return session_load_roles(req, u);
 }
 
 /* Add the user's profile to o. */
@@ -93,7 +136,7 @@ session_start(struct request *req, struct session_user *u, cJSON *extra)
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "amr", u->amr != NULL ? u->amr : "pwd");
 	(void)audit_by(req, u->id, u->org, "auth.login.success", "user", u->id, NULL, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
+	if ((err = api_commit(req)) != GH_OK)
 		return err;
 	/* A success clears the account's failure count (best effort). */
 	(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL", kv_key(req->arena, KV_FAIL_ACCT, "%lld",
@@ -112,8 +155,7 @@ session_start(struct request *req, struct session_user *u, cJSON *extra)
 			cJSON_AddItemReferenceToObject(o, it->string, it);
 	if ((err = add_user(req, o, u->id)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 
@@ -125,7 +167,7 @@ api_login(struct request *req)
 	struct session_user	 u;
 	struct account		 acct;
 	struct mfa_step		 step;
-	const char		*login, *pw, *org, *reason = NULL;
+	const char		*login, *pw, *org;
 	char			 hash[crypto_pwhash_STRBYTES];
 	char			 canon[VALID_IDENT_SIZE];
 	enum gh_err		 err;
@@ -164,20 +206,7 @@ api_login(struct request *req)
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL, "invalid login or password");
 	}
 	u.id = acct.id;
-	u.pv = acct.permission_version;
-	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
-		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
-		return err;
-	}
-	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
-		if (session_org_refusal(err) != NULL)
-			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
-			    session_org_refusal(err));
-		return err;
-	}
-	if ((err = check_email(req, &u, &acct)) != GH_OK)
-		return err;
-	if ((err = session_load_roles(req, &u)) != GH_OK)
+	if ((err = login_admit(req, &u, &acct, org, &unlock)) != GH_OK)
 		return err;
 	/*
 	 * A rehash (its own Argon2id, maybe waiting for a slot) before any row is locked: other
@@ -265,12 +294,7 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	    strcmp(pk.member_status, "active") != 0)))
 		return GH_OK;
 	memset(&u, 0, sizeof(u));
-	memcpy(u.family, pk.family_id, SESSION_FAMILY_LEN);
-	u.id = pk.user_id;
-	u.org = pk.organization_id;
-	u.session_end = pk.session_expires_at;
-	u.session_left = pk.session_left;
-	u.amr = pk.amr;
+	SESSION_OF_TOKEN(&u, &pk);
 	u.pv = pk.permission_version;
 	if (u.org > 0) {
 		u.org_slug = pk.org_slug;
@@ -309,11 +333,9 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	prof.last_login = pk.last_login;
 	prof.email_verified_at = pk.email_verified_at;
 	cJSON_AddItemReferenceToObject(o, "user", api_user_json(req, &prof));
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /*
@@ -380,16 +402,13 @@ api_mfa_verify(struct request *req)
 	if ((err = mfa_ticket_take(req, text)) != GH_OK) {
 		if (err == GH_ERR_MFA_TICKET_INVALID)
 			req_fail(req, err, "mfa_ticket", "the ticket was already used: sign in again");
-		goto fail;
+		return err;
 	}
 	snprintf(org, sizeof(org), "%lld", t.org);
 	if ((err = session_pick_org(req, &u, t.org > 0 ? org : NULL)) != GH_OK ||
 	    (err = session_load_roles(req, &u)) != GH_OK)
-		goto fail;
+		return err;
 	return login_finish(req, &u, unlock, arena_printf(req->arena, "pwd,%s,mfa", amr));
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -412,8 +431,7 @@ api_mfa_webauthn_options(struct request *req)
 	if ((err = api_webauthn_assertion_options(req, t.user_id, mfa_ticket_challenge_key(req,
 	    text), &o)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* The Redis key of a passwordless sign-in's challenge: its id as the client holds it. */
@@ -440,8 +458,7 @@ api_passkey_options(struct request *req)
 	o = api_object(req);
 	cJSON_AddStringToObject(o, "challenge_id", id);
 	cJSON_AddItemReferenceToObject(o, "publicKey", pk);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -450,7 +467,7 @@ api_passkey_login(struct request *req)
 	static const char *const fields[] = { "challenge_id", "assertion", "organization", NULL };
 	struct session_user	 u;
 	struct account		 acct;
-	const char		*id, *org, *reason = NULL;
+	const char		*id, *org;
 	enum gh_err		 err;
 	int			 uv = 0, unlock;
 
@@ -477,19 +494,7 @@ api_passkey_login(struct request *req)
 	if ((err = store_account_get(req->w->db, req->arena, u.id, &acct)) != GH_OK)
 		return err == GH_ERR_NOT_FOUND ? req_fail(req, GH_ERR_INVALID_CREDENTIALS, NULL,
 		    "the passkey's account is gone") : err;
-	u.pv = acct.permission_version;
-	if ((err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
-		(void)audit_auth(req, u.id, 0, "auth.login.failure", reason);
-		return err;
-	}
-	if ((err = session_pick_org(req, &u, org)) != GH_OK) {
-		if (session_org_refusal(err) != NULL)
-			(void)audit_auth(req, u.id, u.org, "auth.login.failure",
-			    session_org_refusal(err));
-		return err;
-	}
-	if ((err = check_email(req, &u, &acct)) != GH_OK ||
-	    (err = session_load_roles(req, &u)) != GH_OK)
+	if ((err = login_admit(req, &u, &acct, org, &unlock)) != GH_OK)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
@@ -523,7 +528,7 @@ api_refresh(struct request *req)
 		return err;
 	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	/* A token of an OpenID Connect client is that client's, for /oauth2/token only. */
 	if (err == GH_ERR_NOT_FOUND || rt.revoked || rt.oidc_client != 0) {
 		db_rollback(req->w->db);
@@ -531,20 +536,15 @@ api_refresh(struct request *req)
 		    "the refresh token is unknown or revoked");
 	}
 	id = rt.id;
-	memcpy(u.family, rt.family_id, SESSION_FAMILY_LEN);
-	u.id = rt.user_id;
-	u.org = rt.organization_id;
-	u.session_end = rt.session_expires_at;
-	u.session_left = rt.session_left;
-	u.amr = rt.amr;
+	SESSION_OF_TOKEN(&u, &rt);
 	if (rt.rotated) {
 		/* A retired token came back: someone holds a copy.  End the whole session. */
 		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,
 		    "reuse")) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_auth(req, u.id, u.org, "auth.refresh.reuse", "reuse_detected");
-		if ((err = db_commit(req->w->db)) != GH_OK)
-			goto fail;
+		if ((err = api_commit(req)) != GH_OK)
+			return err;
 		log_warn("auth: refresh token reuse for user %lld; session revoked", u.id);
 		return req_fail(req, GH_ERR_REFRESH_REUSED, "refresh_token",
 		    "this refresh token was already used; the session has been revoked");
@@ -555,7 +555,7 @@ api_refresh(struct request *req)
 	}
 	err = store_account_get(req->w->db, req->arena, u.id, &acct);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	found = err == GH_OK;
 	if (!found || (err = session_account_flags(req, &acct, &unlock, &reason)) != GH_OK) {
 		/*
@@ -584,21 +584,17 @@ api_refresh(struct request *req)
 	}
 	if ((err = session_load_roles(req, &u)) != GH_OK ||
 	    (err = session_refresh_token(req, &u, id, &refresh, &nid, &rttl)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_refresh_rotate(req->w->db, req->arena, id, nid)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_access_token(req, &u, &access, &attl)) != GH_OK)
 		return err;
 	req->auth.user_id = u.id;
 	o = session_response(req, &u, access, attl, refresh, rttl);
 	if ((err = add_user(req, o, u.id)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -616,8 +612,7 @@ api_logout(struct request *req)
 			return err;
 	}
 	(void)audit_auth(req, req->auth.user_id, req->auth.org_id, "auth.logout", NULL);
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -642,8 +637,7 @@ api_logout_all(struct request *req)
 	    (err = session_block(req, req->auth.jti, req->auth.exp)) != GH_OK)
 		return req_fail(req, err, NULL, "the sessions were ended in the database but the "
 		    "token store is unreachable; tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -686,8 +680,7 @@ api_auth_check(struct request *req)
 	    arena_printf(req->arena, "%lld", req->auth.org_id));
 	resp_header(req, req->authorizer ? "Variable-X-Auth-Roles" : "X-Auth-Roles",
 	    req->auth.roles ? req->auth.roles : "");
-	resp_status(req, req->authorizer ? 200 : 204);
-	return GH_OK;
+	return resp_status(req, req->authorizer ? 200 : 204);
 }
 
 enum gh_err

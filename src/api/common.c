@@ -1,4 +1,5 @@
 #include <limits.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "core/valid.h"
 #include "http/body.h"
 #include "store/kv.h"
+#include "store/role.h"
 #include "store/user.h"
 
 static void
@@ -202,13 +204,148 @@ api_if_match(struct request *req, const cJSON *obj)
 	    "the object changed since you read it (ETag %s); read it again", tag);
 }
 
-void
+enum gh_err
 api_entity(struct request *req, int status, const cJSON *obj, const char *location)
 {
 	resp_header(req, "ETag", api_etag(req, obj));
 	if (location != NULL)
 		resp_header(req, "Location", location);
-	resp_json(req, status, obj);
+	return resp_json(req, status, obj);
+}
+
+enum gh_err
+api_id_pair(struct request *req, long long *id0, long long *id1)
+{
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, id0)) != GH_OK)
+		return err;
+	return api_id_param(req, 1, id1);
+}
+
+enum gh_err
+api_id_begin(struct request *req, long long *id)
+{
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, id)) != GH_OK)
+		return err;
+	return db_begin(req->w->db);
+}
+
+enum gh_err
+api_user_param(struct request *req, const char *perm, struct user *u)
+{
+	long long	 id;
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, &id)) != GH_OK)
+		return err;
+	return api_user_load(req, perm, id, 0, u);
+}
+
+enum gh_err
+api_commit(struct request *req)
+{
+	enum gh_err	 err;
+
+	if ((err = db_commit(req->w->db)) != GH_OK)
+		db_rollback(req->w->db);
+	return err;
+}
+
+enum gh_err
+api_commit_entity(struct request *req, int status, const cJSON *obj, const char *location)
+{
+	enum gh_err	 err;
+
+	if ((err = api_commit(req)) == GH_OK)
+		api_entity(req, status, obj, location);
+	return err;
+}
+
+enum gh_err
+api_commit_status(struct request *req, int status)
+{
+	enum gh_err	 err;
+
+	if ((err = api_commit(req)) == GH_OK)
+		resp_status(req, status);
+	return err;
+}
+
+enum gh_err
+api_tx_join(struct request *req, int *own)
+{
+	*own = !db_in_tx(req->w->db);
+	return *own ? db_begin(req->w->db) : GH_OK;
+}
+
+enum gh_err
+api_tx_leave(struct request *req, int own, enum gh_err err)
+{
+	if (!own)
+		return err;
+	if (err == GH_OK)
+		return api_commit(req);
+	return api_rollback(req, err);
+}
+
+enum gh_err
+api_rollback(struct request *req, enum gh_err err)
+{
+	db_rollback(req->w->db);
+	return err;
+}
+
+/* err; when it is want, with field and the detail fmt (ap) recorded for its problem. */
+static enum gh_err
+fail_on(struct request *req, enum gh_err err, enum gh_err want, const char *field,
+    const char *fmt, va_list ap)
+{
+	if (err != want)
+		return err;
+	return req_fail(req, err, field, "%s", arena_vprintf(req->arena, fmt, ap));
+}
+
+enum gh_err
+api_found(struct request *req, enum gh_err err, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	err = fail_on(req, err, GH_ERR_NOT_FOUND, NULL, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+enum gh_err
+api_unique(struct request *req, enum gh_err err, const char *field, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	err = fail_on(req, err, GH_ERR_CONFLICT, field, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int
+api_in_org(struct request *req, long long org, const char *perm)
+{
+	return org == req->auth.org_id || authn_platform_has(req, perm);
+}
+
+enum gh_err
+api_role_load(struct request *req, long long id, int lock, const char *perm, struct role *r)
+{
+	enum gh_err	 err;
+
+	err = store_role_get(req->w->db, req->arena, id, lock, r);
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && r->organization_id != 0 &&
+	    !api_in_org(req, r->organization_id, perm)))
+		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
+	return err;
 }
 
 enum gh_err
@@ -367,10 +504,7 @@ api_user_object(struct request *req, long long id, cJSON **out)
 	struct user	 p;
 	enum gh_err	 err;
 
-	err = store_user_profile(req->w->db, req->arena, id, &p);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_user_profile(req->w->db, req->arena, id, &p), "no such user")) != GH_OK)
 		return err;
 	*out = api_user_json(req, &p);
 	return GH_OK;

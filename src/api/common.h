@@ -14,9 +14,6 @@
 #include "store/db.h"
 #include "store/user.h"
 
-/* DATE_FORMAT of a DATETIME(6) column as RFC 3339 UTC text. */
-#define SQL_TS(col)	"DATE_FORMAT(" col ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 #define API_PAGE_DEFAULT	50
 #define API_PAGE_MAX		200
 
@@ -65,6 +62,12 @@ void		 api_page_respond(struct request *, cJSON *items, long long next_after);
  */
 enum gh_err	 api_id_param(struct request *, size_t i, long long *id);
 
+/* Route parameters 0 and 1 as ids (api_id_param): a member of a collection, .../{id}/.../{id}. */
+enum gh_err	 api_id_pair(struct request *, long long *id0, long long *id1);
+
+/* api_id_param of parameter 0, then db_begin: the start of a change to the row of that id. */
+enum gh_err	 api_id_begin(struct request *, long long *id);
+
 /* A new JSON object or array owned by the arena. */
 cJSON		*api_object(struct request *);
 cJSON		*api_array(struct request *);
@@ -75,8 +78,67 @@ const char	*api_etag(struct request *, const cJSON *obj);
 int		 api_none_match(const char *inm, const char *tag);
 /* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */
 enum gh_err	 api_if_match(struct request *, const cJSON *obj);
-/* Answer status with obj and its ETag (and Location when given). */
-void		 api_entity(struct request *, int status, const cJSON *obj, const char *location);
+/* Answer status with obj and its ETag (and Location when given); GH_OK, like resp_json. */
+enum gh_err	 api_entity(struct request *, int status, const cJSON *obj, const char *location);
+
+/*
+ * The end of a handler's transaction (db_begin on req->w->db).  api_commit commits it; when the
+ * commit fails it rolls back and returns the error, so the caller just returns it.
+ * api_commit_entity commits and then answers status with obj (api_entity: its ETag, and
+ * Location when given); api_commit_status commits and answers status without a body (204).
+ * api_rollback rolls back and returns err: the fail: path of a handler.
+ *	if ((err = store_team_update(...)) != GH_OK)
+ *		goto fail;
+ *	return api_commit_entity(req, 200, team_json(req, &t), NULL);
+ * fail:
+ *	return api_rollback(req, err);
+ */
+enum gh_err	 api_commit(struct request *);
+enum gh_err	 api_commit_entity(struct request *, int status, const cJSON *obj,
+		    const char *location);
+enum gh_err	 api_commit_status(struct request *, int status);
+enum gh_err	 api_rollback(struct request *, enum gh_err err);
+
+/*
+ * A step that runs in its caller's transaction when one is open, else in one of its own (a
+ * verification mail sent from a profile change or on its own): api_tx_join begins one when none
+ * is open and sets *own to say so; api_tx_leave(req, own, err) ends an own one, committed when
+ * err is GH_OK, else rolled back, and returns err or the commit's failure.  A joined
+ * transaction is left to the caller.
+ */
+enum gh_err	 api_tx_join(struct request *, int *own);
+enum gh_err	 api_tx_leave(struct request *, int own, enum gh_err err);
+
+/*
+ * err as the answer of a read of one row: GH_ERR_NOT_FOUND becomes 404 with the detail fmt
+ * (printf-like), anything else is returned as it is.
+ *	return api_found(req, store_team_get(db, a, id, lock, t), "no team %lld", id);
+ */
+enum gh_err	 api_found(struct request *, enum gh_err err, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Tenancy (docs/authorization.md): whether the caller acts in organization org with perm: org
+ * is the organization of its token, or the caller holds perm through a platform role.
+ */
+int		 api_in_org(struct request *, long long org, const char *perm);
+
+/*
+ * Read role id (locked for update when lock) into r; 404 unless it is a platform role
+ * (organization_id 0) or the caller acts in its organization with perm (api_in_org).
+ */
+struct role;
+enum gh_err	 api_role_load(struct request *, long long id, int lock, const char *perm,
+		    struct role *r);
+
+/*
+ * err as the answer of a write that must not duplicate a row: GH_ERR_CONFLICT becomes 409
+ * naming field, with the detail fmt (printf-like); anything else is returned as it is.
+ *	if ((err = api_unique(req, store_team_update(db, a, &t, actor), "name",
+ *	    "the organization already has a team named %s", t.name)) != GH_OK)
+ */
+enum gh_err	 api_unique(struct request *, enum gh_err err, const char *field, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
 
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
@@ -112,6 +174,9 @@ enum gh_err	 api_account_rule(struct request *, const char *perm, long long id, 
 enum gh_err	 api_user_load(struct request *, const char *perm, long long id, int lock,
 		    struct user *u);
 
+/* api_user_load, not locked, of the user whose id is route parameter 0 (404 for a bad id). */
+enum gh_err	 api_user_param(struct request *, const char *perm, struct user *u);
+
 /* The public profile of user id (login, refresh, /me) as a JSON object owned by the arena. */
 enum gh_err	 api_user_object(struct request *, long long id, cJSON **out);
 
@@ -136,6 +201,58 @@ void		 api_add_names(struct request *, cJSON *o, const char *k, const char *csv)
 #define API_F_ID(o, s, m)	api_add_idv((o), #m, (s)->m)
 #define API_F_STR(o, s, m)	api_add_str((o), #m, (s)->m)
 #define API_F_BOOL(o, s, m)	cJSON_AddBoolToObject((o), #m, (s)->m)
+
+/* The four fields that say who made a row and when (store/sql.h, DB_AUDIT_COLUMNS). */
+#define API_F_AUDIT								\
+	API_F(STR, created_at) API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
+
+/*
+ * API_RENDERER(name, type, fields): static cJSON *name(struct request *, const type *s), the
+ * fields (API_F lines) of *s as a new object of the arena, in their order:
+ *	API_RENDERER(team_json, struct team,
+ *	    API_F(NUM, id) API_F(STR, name) API_F_AUDIT)
+ */
+#define API_RENDERER(name, type, fields)						\
+static cJSON *										\
+name(struct request *req, const type *s)						\
+{											\
+	cJSON	*o = api_object(req);							\
+											\
+	fields										\
+	return o;									\
+}
+
+/*
+ * API_GET_BY_ID(name, type, load, json): the handler name of GET .../{id}.  It reads route
+ * parameter 0 as the long long id, then runs load, an expression that reads the row of that id
+ * into the type row (answering 404 when the caller may not see it) and returns an enum gh_err,
+ * and answers 200 with json(req, &row) and its ETag:
+ *	API_GET_BY_ID(api_team_get, struct team, team_load(req, id, 0, "teams.read", &row),
+ *	    team_json)
+ */
+#define API_GET_BY_ID(name, type, load, json)						\
+enum gh_err										\
+name(struct request *req)								\
+{											\
+	type		 row;								\
+	long long	 id;								\
+	enum gh_err	 err;								\
+											\
+	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = (load)) != GH_OK)	\
+		return err;								\
+	return api_entity(req, 200, json(req, &row), NULL);				\
+}
+
+/*
+ * API_HANDLER_WITH(name, fn, arg): the handler name as fn(req, arg), for routes that share one
+ * function and differ only by a mode (PUT, POST and DELETE of a role's permissions).
+ */
+#define API_HANDLER_WITH(name, fn, arg)							\
+enum gh_err										\
+name(struct request *req)								\
+{											\
+	return fn(req, arg);								\
+}
 
 /* Whether a query flag is "true"/"false"; -1 absent, 400 naming it when neither. */
 enum gh_err	 api_query_bool(struct request *, const char *name, int *out);

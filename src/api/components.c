@@ -126,28 +126,14 @@ same(const char *a, const char *b)
 	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
 }
 
-static cJSON *
-comp_json(struct request *req, const struct component *s)
-{
-	cJSON	*o = api_object(req);
+API_RENDERER(comp_json, struct component,
+    API_F(NUM, id) API_F(STR, key) API_F(STR, display_name) API_F(STR, description)
+    API_F(STR, category) API_F(STR, route) API_F(STR, icon) API_F(NUM, display_order)
+    API_F(ID, parent_id) API_F(BOOL, is_active) API_F_AUDIT)
 
-	API_F(NUM, id) API_F(STR, key) API_F(STR, display_name) API_F(STR, description)
-	API_F(STR, category) API_F(STR, route) API_F(STR, icon) API_F(NUM, display_order)
-	API_F(ID, parent_id) API_F(BOOL, is_active) API_F(STR, created_at)
-	API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
-	return o;
-}
-
-static cJSON *
-action_json(struct request *req, const struct component_action *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, id) API_F(NUM, component_id) API_F(STR, component_key) API_F(STR, action)
-	API_F(STR, description) API_F(BOOL, is_active) API_F(STR, created_at)
-	API_F(STR, updated_at) API_F(ID, created_by) API_F(ID, updated_by)
-	return o;
-}
+API_RENDERER(action_json, struct component_action,
+    API_F(NUM, id) API_F(NUM, component_id) API_F(STR, component_key) API_F(STR, action)
+    API_F(STR, description) API_F(BOOL, is_active) API_F_AUDIT)
 
 /* Add text s to the array member name of o, creating it. */
 static void
@@ -167,11 +153,8 @@ detail_add(cJSON *o, const char *name, const char *s)
 static enum gh_err
 comp_load(struct request *req, long long id, int lock, struct component *c)
 {
-	enum gh_err	 err;
-
-	if ((err = store_component_get(req->w->db, req->arena, id, lock, c)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no UI component %lld", id);
-	return err;
+	return api_found(req, store_component_get(req->w->db, req->arena, id, lock, c),
+	    "no UI component %lld", id);
 }
 
 /* The fields of a component body; set says which were given (PATCH keeps the others). */
@@ -313,19 +296,7 @@ api_components_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_component_get(struct request *req)
-{
-	struct component c;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = comp_load(req, id, 0, &c)) != GH_OK)
-		return err;
-	api_entity(req, 200, comp_json(req, &c), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_component_get, struct component, comp_load(req, id, 0, &row), comp_json)
 
 enum gh_err
 api_component_create(struct request *req)
@@ -342,7 +313,7 @@ api_component_create(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if (in.parent > 0 && (err = parent_check(req, in.parent, 0, &pcat)) != GH_OK)
-		goto fail;
+		return err;
 	/* A page takes its menu's category unless it names one. */
 	if (!in.set_cat)
 		in.cat = pcat;
@@ -356,24 +327,17 @@ api_component_create(struct request *req)
 	c.display_order = in.order;
 	c.parent_id = in.parent;
 	c.is_active = in.active;
-	if ((err = store_component_insert(req->w->db, req->arena, &c, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "key", "a UI component with key %s exists", in.key);
-		goto fail;
-	}
+	if ((err = api_unique(req, store_component_insert(req->w->db, req->arena, &c,
+	    req->auth.user_id, &id), "key", "a UI component with key %s exists", in.key)) != GH_OK)
+		return err;
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "key", in.key);
 	(void)audit_change(req, "component.create", "ui_component", id, req->auth.org_id,
 	    details);
-	if ((err = comp_load(req, id, 0, &c)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, comp_json(req, &c),
+	if ((err = comp_load(req, id, 0, &c)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 201, comp_json(req, &c),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -394,7 +358,7 @@ api_component_update(struct request *req)
 	    req->arena)) != GH_OK) ||
 	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
 	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK)
-		goto fail;
+		return err;
 	details = api_object(req);
 	changed = cJSON_AddArrayToObject(details, "changed");
 	up = c;
@@ -420,33 +384,24 @@ api_component_update(struct request *req)
 	}
 	if (in.set_parent && in.parent != c.parent_id) {
 		if (in.parent > 0 && (err = parent_check(req, in.parent, id, &pcat)) != GH_OK)
-			goto fail;
+			return err;
 		up.parent_id = in.parent;
 		cJSON_AddItemToArray(changed, cJSON_CreateString("parent_id"));
 		cJSON_AddNumberToObject(details, "from_parent_id", (double)c.parent_id);
 		cJSON_AddNumberToObject(details, "to_parent_id", (double)up.parent_id);
 	}
 	if (cJSON_GetArraySize(changed) > 0) {
-		if ((err = store_component_update(req->w->db, req->arena, &up,
-		    req->auth.user_id)) != GH_OK) {
-			if (err == GH_ERR_CONFLICT)
-				req_fail(req, err, "key", "a UI component with key %s exists",
-				    up.key);
-			goto fail;
-		}
+		if ((err = api_unique(req, store_component_update(req->w->db, req->arena, &up,
+		    req->auth.user_id), "key", "a UI component with key %s exists",
+		    up.key)) != GH_OK)
+			return err;
 		cJSON_AddStringToObject(details, "key", up.key);
 		(void)audit_change(req, "component.update", "ui_component", id, req->auth.org_id,
 		    details);
 		if ((err = comp_load(req, id, 0, &c)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, comp_json(req, &c), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 200, comp_json(req, &c), NULL);
 }
 
 enum gh_err
@@ -457,37 +412,26 @@ api_component_delete(struct request *req)
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = store_component_lock_all(req->w->db, req->arena)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = store_component_lock_all(req->w->db, req->arena)) != GH_OK ||
 	    (err = comp_load(req, id, 1, &c)) != GH_OK ||
 	    (err = api_if_match(req, comp_json(req, &c))) != GH_OK ||
 	    (err = store_component_children(req->w->db, req->arena, id, &children)) != GH_OK)
-		goto fail;
-	if (children > 0) {
-		err = req_fail(req, GH_ERR_IN_USE, NULL, "UI component %s has %lld child component%s: "
+		return err;
+	if (children > 0)
+		return req_fail(req, GH_ERR_IN_USE, NULL, "UI component %s has %lld child component%s: "
 		    "move or delete them first", c.key, children, children == 1 ? "" : "s");
-		goto fail;
-	}
 	if ((err = store_component_uses(req->w->db, req->arena, id, &nactions, &grants)) != GH_OK)
-		goto fail;
+		return err;
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "key", c.key);
 	cJSON_AddNumberToObject(details, "actions", (double)nactions);
 	cJSON_AddNumberToObject(details, "grants", (double)grants);
 	/* Its actions and their grants to roles go with it (ON DELETE CASCADE). */
 	if ((err = store_component_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "component.delete", "ui_component", id, req->auth.org_id, details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_status(req, 204);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -512,12 +456,8 @@ static enum gh_err
 action_load(struct request *req, long long comp, const char *action, int lock,
     struct component_action *ca)
 {
-	enum gh_err	 err;
-
-	if ((err = store_component_action_get(req->w->db, req->arena, comp, action, lock,
-	    ca)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "UI component %lld has no action %s", comp, action);
-	return err;
+	return api_found(req, store_component_action_get(req->w->db, req->arena, comp, action, lock, ca),
+	    "UI component %lld has no action %s", comp, action);
 }
 
 static cJSON *
@@ -565,8 +505,7 @@ api_component_action_get(struct request *req)
 	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 0, &ca)) != GH_OK)
 		return err;
-	api_entity(req, 200, action_json(req, &ca), NULL);
-	return GH_OK;
+	return api_entity(req, 200, action_json(req, &ca), NULL);
 }
 
 enum gh_err
@@ -598,26 +537,17 @@ api_component_action_create(struct request *req)
 		return err;
 	/* The component's row lock keeps it from being deleted under the new action. */
 	if ((err = comp_load(req, id, 1, &c)) != GH_OK)
-		goto fail;
-	if ((err = store_component_action_insert(req->w->db, req->arena, &ca,
-	    req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "action", "UI component %s already has the action %s",
-			    c.key, action);
-		goto fail;
-	}
+		return err;
+	if ((err = api_unique(req, store_component_action_insert(req->w->db, req->arena, &ca,
+	    req->auth.user_id), "action", "UI component %s already has the action %s", c.key,
+	    action)) != GH_OK)
+		return err;
 	if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "component.action.create", "ui_component", id, req->auth.org_id,
 	    action_details(req, &ca));
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, action_json(req, &ca),
+	return api_commit_entity(req, 201, action_json(req, &ca),
 	    arena_printf(req->arena, "/api/v1/ui-components/%lld/actions/%s", id, action));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -638,12 +568,11 @@ api_component_action_update(struct request *req)
 		return err;
 	if ((err = body_bool(req, "is_active", 0, &active, &set_active)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
 	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK)
-		goto fail;
+		return err;
 	details = action_details(req, &ca);
 	changed = cJSON_AddArrayToObject(details, "changed");
 	/* description: null clears it, absent keeps it. */
@@ -659,19 +588,13 @@ api_component_action_update(struct request *req)
 	if (cJSON_GetArraySize(changed) > 0) {
 		if ((err = store_component_action_update(req->w->db, req->arena, &ca,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "component.action.update", "ui_component", id,
 		    req->auth.org_id, details);
 		if ((err = action_load(req, id, action, 0, &ca)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, action_json(req, &ca), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 200, action_json(req, &ca), NULL);
 }
 
 enum gh_err
@@ -686,28 +609,21 @@ api_component_action_delete(struct request *req)
 
 	if ((err = action_params(req, &id, &action)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = comp_load(req, id, 0, &c)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = comp_load(req, id, 0, &c)) != GH_OK ||
 	    (err = action_load(req, id, action, 1, &ca)) != GH_OK ||
 	    (err = api_if_match(req, action_json(req, &ca))) != GH_OK ||
 	    (err = store_component_action_grants(req->w->db, req->arena, ca.id,
 	    &grants)) != GH_OK)
-		goto fail;
+		return err;
 	details = action_details(req, &ca);
 	cJSON_AddNumberToObject(details, "grants", (double)grants);
 	/* Its grants to roles go with it (ON DELETE CASCADE). */
 	if ((err = store_component_action_delete(req->w->db, req->arena, ca.id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "component.action.delete", "ui_component", id, req->auth.org_id,
 	    details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_status(req, 204);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -727,23 +643,6 @@ caller_roles(struct request *req)
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(s + len, 22, "%s%lld", i ? "," : "", roles[i]->id);
 	return s;
-}
-
-/*
- * Read role id (locked when lock); 404 when the caller may not see it: organization callers see
- * the shared roles and their own organization's, platform callers (perm through a platform role)
- * every role.
- */
-static enum gh_err
-role_load(struct request *req, long long id, int lock, const char *perm, struct role *r)
-{
-	enum gh_err	 err;
-
-	err = store_role_get(req->w->db, req->arena, id, lock, r);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && r->organization_id != 0 &&
-	    r->organization_id != req->auth.org_id && !authn_platform_has(req, perm)))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
-	return err;
 }
 
 /* The grants of a role, as loaded. */
@@ -866,11 +765,10 @@ api_role_components_list(struct request *req)
 	enum gh_err	 err;
 
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = role_load(req, id, 0, "components.read", &r)) != GH_OK ||
+	    (err = api_role_load(req, id, 0, "components.read", &r)) != GH_OK ||
 	    (err = grants_load(req, id, &g)) != GH_OK)
 		return err;
-	api_entity(req, 200, grants_json(req, &g), NULL);
-	return GH_OK;
+	return api_entity(req, 200, grants_json(req, &g), NULL);
 }
 
 /* A grant of a PUT or POST body. */
@@ -961,29 +859,26 @@ change_grants(struct request *req, int mode)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	/* The role's row lock serialises every change of its grants. */
-	if ((err = role_load(req, id, 1, "components.assign", &r)) != GH_OK ||
+	if ((err = api_role_load(req, id, 1, "components.assign", &r)) != GH_OK ||
 	    (err = grants_load(req, id, &g)) != GH_OK ||
 	    (err = api_if_match(req, grants_json(req, &g))) != GH_OK ||
 	    (err = authn_role_writable(req, &r, "components.assign", 0)) != GH_OK)
-		goto fail;
+		return err;
 	for (i = 0; i < n; i++) {
 		if ((err = resolve(req, want[i].key, want[i].action, &want[i].cp, &why,
 		    &nokey)) != GH_OK)
-			goto fail;
+			return err;
 		if (want[i].cp == 0) {
 			if (mode == 2)
 				err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "%s", why);
 			else
-				err = req_fail(req, GH_ERR_VALIDATION, mode == 0 ? "grants" :
+				return req_fail(req, GH_ERR_VALIDATION, mode == 0 ? "grants" :
 				    nokey ? "component_key" : "action", "%s", why);
-			goto fail;
 		}
 		for (j = 0; j < i; j++)
-			if (want[j].cp == want[i].cp) {
-				err = req_fail(req, GH_ERR_VALIDATION, "grants",
+			if (want[j].cp == want[i].cp)
+				return req_fail(req, GH_ERR_VALIDATION, "grants",
 				    "%s %s is listed twice", want[i].key, want[i].action);
-				goto fail;
-			}
 	}
 	memset(&gc, 0, sizeof(gc));
 	gc.role = id;
@@ -994,26 +889,24 @@ change_grants(struct request *req, int mode)
 	if (mode == 2) {
 		for (found = 0, i = 0; i < g.n; i++)
 			found |= g.rows[i].component_permission_id == want->cp;
-		if (!found) {
-			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s %s",
+		if (!found)
+			return req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s %s",
 			    want->key, want->action);
-			goto fail;
-		}
 		if ((err = grant_set(req, &gc, want->cp, want->key, want->action, -1,
 		    NULL)) != GH_OK)
-			goto fail;
+			return err;
 	} else {
 		for (i = 0; i < n; i++)
 			if ((err = grant_set(req, &gc, want[i].cp, want[i].key, want[i].action,
 			    want[i].active, mode == 0 ? "grants" : "component_key")) != GH_OK)
-				goto fail;
+				return err;
 		/* Replace: what the list does not name goes. */
 		for (i = 0; mode == 0 && i < g.n; i++) {
 			for (found = 0, j = 0; j < n; j++)
 				found |= want[j].cp == g.rows[i].component_permission_id;
 			if (!found && (err = grant_set(req, &gc, g.rows[i].component_permission_id,
 			    g.rows[i].component_key, g.rows[i].action, -1, "grants")) != GH_OK)
-				goto fail;
+				return err;
 		}
 	}
 	if (gc.changed) {
@@ -1021,37 +914,16 @@ change_grants(struct request *req, int mode)
 		(void)audit_change(req, "role.components.update", "role", id,
 		    r.organization_id > 0 ? r.organization_id : req->auth.org_id, gc.details);
 		if ((err = grants_load(req, id, &g)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
 	if (mode == 2)
-		resp_status(req, 204);
-	else
-		api_entity(req, 200, grants_json(req, &g), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+		return api_commit_status(req, 204);
+	return api_commit_entity(req, 200, grants_json(req, &g), NULL);
 }
 
-enum gh_err
-api_role_components_replace(struct request *req)
-{
-	return change_grants(req, 0);
-}
-
-enum gh_err
-api_role_components_add(struct request *req)
-{
-	return change_grants(req, 1);
-}
-
-enum gh_err
-api_role_components_remove(struct request *req)
-{
-	return change_grants(req, 2);
-}
+API_HANDLER_WITH(api_role_components_replace, change_grants, 0)
+API_HANDLER_WITH(api_role_components_add, change_grants, 1)
+API_HANDLER_WITH(api_role_components_remove, change_grants, 2)
 
 /* ------------------------------------------------------------------------------------------ */
 /* GET /api/v1/me/navigation */
@@ -1166,6 +1038,5 @@ api_me_navigation(struct request *req)
 			cJSON_AddItemToArray(items, node);
 		}
 	}
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

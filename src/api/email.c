@@ -100,16 +100,16 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 	const struct gh_config	*cfg = req->w->cfg;
 	unsigned char		 hash[32];
 	const char		*tok;
-	int			 own = !db_in_tx(req->w->db);
+	int			 own;
 	enum gh_err		 err;
 
 	tok = api_link_token_new(req, hash);
-	if (own && (err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_tx_join(req, &own)) != GH_OK)
 		return err;
 	if ((err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK ||
 	    (err = store_email_verification_insert(req->w->db, req->arena, uid, email, hash,
 	    cfg->email_verification_ttl)) != GH_OK)
-		goto fail;
+		return api_tx_leave(req, own, err);
 	{
 		const char	*vars[] = {
 			"link", api_link_url(req, "verify-email", tok),
@@ -120,16 +120,8 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 			NULL, NULL
 		};
 
-		if ((err = api_mail(req, email, "verify-email", vars)) != GH_OK)
-			goto fail;
+		return api_tx_leave(req, own, api_mail(req, email, "verify-email", vars));
 	}
-	if (own && (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	return GH_OK;
-fail:
-	if (own)
-		db_rollback(req->w->db);
-	return err;
 }
 
 int
@@ -152,8 +144,7 @@ sent(struct request *req, const char *email, const char *detail)
 	cJSON_AddStringToObject(o, "status", "sent");
 	cJSON_AddStringToObject(o, "email", email);
 	cJSON_AddStringToObject(o, "detail", detail);
-	resp_json(req, 202, o);
-	return GH_OK;
+	return resp_json(req, 202, o);
 }
 
 enum gh_err
@@ -192,15 +183,14 @@ api_me_email_change(struct request *req)
 	if ((err = everify_gate(req, uid)) != GH_OK)
 		return err;
 
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = api_email_verification_send(req, uid, acct.username, email)) != GH_OK)
 		return err;
-	if ((err = api_email_verification_send(req, uid, acct.username, email)) != GH_OK)
-		goto fail;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", email);
 	(void)audit_change(req, "user.email.change_request", "user", uid, req->auth.org_id, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	/* The old address hears of it; a failure here is logged, the change stays pending. */
 	{
 		const char	*vars[] = {
@@ -218,9 +208,6 @@ api_me_email_change(struct request *req)
 	}
 	return sent(req, email, "A link to confirm the new address is on its way; the address "
 	    "changes when it is followed.");
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -230,10 +217,7 @@ api_me_email_verification(struct request *req)
 	struct account	 acct;
 	enum gh_err	 err;
 
-	err = store_account_get(req->w->db, req->arena, uid, &acct);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_account_get(req->w->db, req->arena, uid, &acct), "no such user")) != GH_OK)
 		return err;
 	if (acct.email_verified)
 		return req_fail(req, GH_ERR_CONFLICT, "email", "your address is already verified");
@@ -325,6 +309,5 @@ api_email_verify(struct request *req)
 	cJSON_AddStringToObject(o, "email", ev.email);
 	cJSON_AddBoolToObject(o, "email_verified", 1);
 	cJSON_AddBoolToObject(o, "changed", changed);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

@@ -26,8 +26,7 @@ api_healthz(struct request *req)
 
 	arena_cleanup(req->arena, json_free, o);
 	cJSON_AddStringToObject(o, "status", "ok");
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -45,8 +44,7 @@ api_readyz(struct request *req)
 	cJSON_AddStringToObject(checks, "redis", kv_ok ? "ok" : "down");
 	if (my_ok && kv_ok) {
 		cJSON_AddStringToObject(o, "status", "ready");
-		resp_json(req, 200, o);
-		return GH_OK;
+		return resp_json(req, 200, o);
 	}
 	req->problem_extra = o;
 	return req_fail(req, GH_ERR_NOT_READY, NULL, "unreachable: %s%s%s",

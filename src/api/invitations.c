@@ -271,7 +271,7 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 	unsigned char		 hash[32];
 	const char		*tok;
 	long long		 id;
-	int			 own = 0;
+	int			 own;
 	enum gh_err		 err;
 	cJSON			*d;
 
@@ -297,8 +297,7 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 		return err;
 
 	/* The caller's transaction, if it has one, else ours. */
-	own = !db_in_tx(req->w->db);
-	if (own && (err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_tx_join(req, &own)) != GH_OK)
 		return err;
 	tok = api_link_token_new(req, hash);
 	memset(&inv, 0, sizeof(inv));
@@ -307,22 +306,17 @@ invitation_issue(struct request *req, long long org, const char *email, long lon
 	inv.role_id = role_id;
 	if ((err = store_invitation_insert(req->w->db, req->arena, &inv, hash, pi.ttl,
 	    req->auth.user_id, &id)) != GH_OK)
-		goto fail;
+		return api_tx_leave(req, own, err);
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", email);
 	cJSON_AddStringToObject(d, "role", role->name);
 	(void)audit_change(req, "invitation.create", "invitation", id, org, d);
-	if ((err = store_invitation_get(req->w->db, req->arena, id, 0, &inv)) != GH_OK ||
-	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK)
-		goto fail;
-	if (own && (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = store_invitation_get(req->w->db, req->arena, id, 0, &inv)) == GH_OK)
+		err = mail_invitation(req, &inv, &o, tok);
+	if ((err = api_tx_leave(req, own, err)) != GH_OK)
+		return err;
 	*out = inv_json(req, &inv);
 	return GH_OK;
-fail:
-	if (own)
-		db_rollback(req->w->db);
-	return err;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -369,19 +363,8 @@ api_invitations_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_invitation_get(struct request *req)
-{
-	struct invitation inv;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, "invitations.read", 0, &inv)) != GH_OK)
-		return err;
-	api_entity(req, 200, inv_json(req, &inv), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_invitation_get, struct invitation,
+    load(req, id, "invitations.read", 0, &row), inv_json)
 
 enum gh_err
 api_invitation_create(struct request *req)
@@ -401,7 +384,7 @@ api_invitation_create(struct request *req)
 		return err;
 	if (!given)
 		org = req->auth.org_id;
-	else if (org != req->auth.org_id && !authn_platform_has(req, "invitations.create"))
+	else if (!api_in_org(req, org, "invitations.create"))
 		return req_fail(req, GH_ERR_FORBIDDEN, "organization_id",
 		    "you can invite only into your own organization");
 	if (org <= 0)
@@ -420,9 +403,8 @@ api_invitation_create(struct request *req)
 	}
 	if ((err = invitation_issue(req, org, email, role_id, &o)) != GH_OK)
 		return err;
-	api_entity(req, 201, o, arena_printf(req->arena, "/api/v1/invitations/%lld",
+	return api_entity(req, 201, o, arena_printf(req->arena, "/api/v1/invitations/%lld",
 	    (long long)cJSON_GetObjectItemCaseSensitive(o, "id")->valuedouble));
-	return GH_OK;
 }
 
 enum gh_err
@@ -432,34 +414,23 @@ api_invitation_revoke(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "invitations.revoke", 1, &inv)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = load(req, id, "invitations.revoke", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
-		goto fail;
-	if (strcmp(inv.status, "accepted") == 0) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was already accepted", id);
-		goto fail;
-	}
+		return err;
+	if (strcmp(inv.status, "accepted") == 0)
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was already accepted", id);
 	if (strcmp(inv.status, "revoked") != 0) {
 		/* Revoking twice changes nothing and records nothing. */
 		if ((err = store_invitation_revoke(req->w->db, req->arena, id,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "invitation.revoke", "invitation", id,
 		    inv.organization_id, NULL);
 		if ((err = load(req, id, "invitations.revoke", 0, &inv)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, inv_json(req, &inv), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 200, inv_json(req, &inv), NULL);
 }
 
 enum gh_err
@@ -474,46 +445,36 @@ api_invitation_resend(struct request *req)
 	long long		 id, org, role_id;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "invitations.create", 1, &inv)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = load(req, id, "invitations.create", 1, &inv)) != GH_OK ||
 	    (err = api_if_match(req, inv_json(req, &inv))) != GH_OK)
-		goto fail;
-	if (strcmp(inv.status, "accepted") == 0 || strcmp(inv.status, "revoked") == 0) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was %s: invite again "
+		return err;
+	if (strcmp(inv.status, "accepted") == 0 || strcmp(inv.status, "revoked") == 0)
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "invitation %lld was %s: invite again "
 		    "instead", id, inv.status);
-		goto fail;
-	}
 	org = inv.organization_id;
 	err = store_invitation_org(req->w->db, req->arena, org, &o);
 	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && strcmp(o.status, "active") != 0))
 		err = req_fail(req, GH_ERR_ORG_SUSPENDED, NULL, "the organization is suspended");
 	if (err != GH_OK)
-		goto fail;
+		return err;
 	/* Sending again grants again: the caller must be able to grant the role today. */
 	role_id = inv.role_id;
 	if (role_id == 0 && (err = store_invitation_role_named(req->w->db, req->arena, "member",
 	    org, &role_id)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = role_ok(req, role_id, org, &role)) != GH_OK ||
 	    (err = policy_invitation(req, org, &pi)) != GH_OK)
-		goto fail;
+		return err;
 	tok = api_link_token_new(req, hash);
 	if ((err = store_invitation_resend(req->w->db, req->arena, id, hash, pi.ttl,
 	    req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "invitation.resend", "invitation", id, org, NULL);
 	if ((err = load(req, id, "invitations.create", 0, &inv)) != GH_OK ||
-	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, inv_json(req, &inv), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	    (err = mail_invitation(req, &inv, &o, tok)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 200, inv_json(req, &inv), NULL);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -568,8 +529,7 @@ api_public_invitation_get(struct request *req)
 	api_add_str(t, "logo_ref", l.logo_ref);
 	api_add_str(t, "favicon_ref", l.favicon_ref);
 	cJSON_AddStringToObject(o, "email", l.email);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /*
@@ -881,8 +841,7 @@ accept_answer(struct request *req, const struct accept *ac)
 	if (ac->mode == ACCEPT_CREATE)
 		resp_header(req, "Location", arena_printf(req->arena, "/api/v1/users/%lld",
 		    ac->uid));
-	resp_json(req, ac->mode == ACCEPT_CREATE ? 201 : 200, o);
-	return GH_OK;
+	return resp_json(req, ac->mode == ACCEPT_CREATE ? 201 : 200, o);
 }
 
 enum gh_err

@@ -97,8 +97,7 @@ me_respond(struct request *req, int status)
 	if ((err = me_object(req, &o, &etag)) != GH_OK)
 		return err;
 	resp_header(req, "ETag", etag);
-	resp_json(req, status, o);
-	return GH_OK;
+	return resp_json(req, status, o);
 }
 
 /*
@@ -217,29 +216,24 @@ api_me_update(struct request *req)
 		return err;
 	if ((err = store_user_get(req->w->db, req->arena, id, 1, &u)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)
-			err = req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
-		goto fail;
+			return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no such user");
 	}
 	/* The profile as GET /me shows it, read under the row lock: its ETag is the one sent. */
 	if ((err = api_user_object(req, id, &cur)) != GH_OK ||
 	    (err = api_if_match(req, cur)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	names = cJSON_AddArrayToObject(d, "fields");
 	if (api_user_patch_apply(&p, &u, names) > 0) {
 		if ((err = store_user_update(req->w->db, req->arena, &u, id)) != GH_OK) {
 			if (err == GH_ERR_CONFLICT)
-				err = api_user_conflict(req);
-			goto fail;
+				return api_user_conflict(req);
 		}
 		(void)audit_change(req, "user.update", "user", id, req->auth.org_id, d);
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	return me_respond(req, 200);
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 /*
@@ -279,8 +273,7 @@ api_me_orgs(struct request *req)
 		    "/api/v1/themes/%s", uo[i].slug) : NULL);
 	}
 	api_add_idv(o, "current", req->auth.org_id);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* A refused switch: audited with the reason, then answered. */
@@ -347,7 +340,7 @@ api_me_switch_org(struct request *req)
 		return err;
 	err = store_refresh_family_head(req->w->db, req->arena, u.family, &head);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	if (err == GH_ERR_NOT_FOUND || !head.live || head.user_id != u.id) {
 		db_rollback(req->w->db);
 		return req_fail(req, GH_ERR_REFRESH_INVALID, NULL,
@@ -358,13 +351,13 @@ api_me_switch_org(struct request *req)
 	u.amr = head.amr;
 	if ((err = session_refresh_token(req, &u, head.id, &refresh, &nid, &rttl)) != GH_OK ||
 	    (err = store_refresh_rotate(req->w->db, req->arena, head.id, nid)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	api_add_idv(d, "from", req->auth.org_id);
 	api_add_idv(d, "to", u.org);
 	(void)audit_change(req, "auth.organization.switch", "organization", u.org, u.org, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	/* The organization left may want the access token it issued ended now. */
 	if (req->auth.org_id > 0 && req->auth.org_id != u.org &&
 	    policy_session(req, req->auth.org_id, &ps) == GH_OK && ps.end_access_on_switch &&
@@ -377,11 +370,7 @@ api_me_switch_org(struct request *req)
 	if ((err = api_user_object(req, u.id, &user)) != GH_OK)
 		return err;
 	cJSON_AddItemReferenceToObject(o, "user", user);
-	resp_json(req, 200, o);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -450,8 +439,7 @@ api_me_password(struct request *req)
 	cJSON_AddStringToObject(o, "access_token", access);
 	cJSON_AddStringToObject(o, "token_type", "Bearer");
 	cJSON_AddNumberToObject(o, "expires_in", (double)ttl);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 fail:
 	db_rollback(req->w->db);
 out:

@@ -87,8 +87,7 @@ enroll_only(struct request *req, struct session_user *u)
 	o = session_response(req, u, access, ttl, NULL, 0);
 	cJSON_AddBoolToObject(o, "mfa_enrollment_required", 1);
 	(void)audit_auth(req, u->id, u->org, "auth.login.enroll_only", NULL);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -273,8 +272,7 @@ api_me_mfa(struct request *req)
 	cJSON_AddBoolToObject(p, "required", strcmp(pm.mode, "off") != 0 && required(&pm, &u));
 	cJSON_AddNumberToObject(p, "grace_period_days", (double)pm.grace_period_days);
 	session_add_amr(o, req->auth.amr);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -315,8 +313,7 @@ api_me_totp_start(struct request *req)
 	cJSON_AddStringToObject(o, "algorithm", "SHA1");
 	cJSON_AddNumberToObject(o, "digits", MFA_TOTP_DIGITS);
 	cJSON_AddNumberToObject(o, "period", MFA_TOTP_STEP);
-	resp_json(req, 201, o);
-	return GH_OK;
+	return resp_json(req, 201, o);
 }
 
 /* Make ten recovery codes for user in the open transaction, as an array of the codes. */
@@ -363,38 +360,30 @@ api_me_totp_confirm(struct request *req)
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	err = store_totp_get(req->w->db, req->arena, user, 1, &t);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && t.confirmed)) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL, "no enrollment is waiting for its first "
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && t.confirmed))
+		return req_fail(req, GH_ERR_CONFLICT, NULL, "no enrollment is waiting for its first "
 		    "code: start one with POST /api/v1/me/mfa/totp");
-		goto fail;
-	}
 	if (err != GH_OK || (err = mfa_open(req, (const unsigned char *)t.secret, t.secret_len,
 	    secret, &stale)) != GH_OK)
-		goto fail;
+		return err;
 	r = mfa_totp_check(secret, code, (long long)time(NULL), 0, &step);
 	sodium_memzero(secret, sizeof(secret));
-	if (r != 1) {
-		err = req_fail(req, GH_ERR_VALIDATION, "code",
+	if (r != 1)
+		return req_fail(req, GH_ERR_VALIDATION, "code",
 		    "the code does not match: type the 6 digits your app shows now");
-		goto fail;
-	}
 	if ((err = store_totp_confirm(req->w->db, req->arena, user, step)) != GH_OK ||
 	    (err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
-		goto fail;
+		return err;
 	if (st.recovery_left == 0 && (err = new_codes(req, user, &codes)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.totp.enroll", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	o = api_object(req);
 	cJSON_AddBoolToObject(o, "enabled", 1);
 	if (codes != NULL)
 		cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
-	resp_json(req, 200, o);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_json(req, 200, o);
 }
 
 /* The caller's password in field "password": 401 invalid_credentials (counted) when wrong. */
@@ -440,15 +429,9 @@ api_me_totp_delete(struct request *req)
 	}
 	/* Without the app, the recovery codes recover nothing: they go too. */
 	if ((err = store_mfa_reset(req->w->db, req->arena, user)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.totp.remove", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_status(req, 204);
 }
 
 enum gh_err
@@ -463,27 +446,20 @@ api_me_recovery_codes(struct request *req)
 	if ((err = body_only(req, fields)) != GH_OK || (err = need_key(req)) != GH_OK ||
 	    (err = reauth(req)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
 		return err;
-	if ((err = store_mfa_status(req->w->db, req->arena, user, &st)) != GH_OK)
-		goto fail;
-	if (!st.totp && st.passkeys == 0) {
-		err = req_fail(req, GH_ERR_CONFLICT, NULL,
+	if (!st.totp && st.passkeys == 0)
+		return req_fail(req, GH_ERR_CONFLICT, NULL,
 		    "enroll a second factor before making recovery codes");
-		goto fail;
-	}
 	if ((err = new_codes(req, user, &codes)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.recovery_codes.replace", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "recovery_codes", codes);
-	resp_json(req, 201, o);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_json(req, 201, o);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -494,15 +470,12 @@ api_user_mfa(struct request *req)
 {
 	struct mfa_status	 st;
 	struct user		 u;
-	long long		 id;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK ||
-	    (err = store_mfa_status(req->w->db, req->arena, id, &st)) != GH_OK)
+	if ((err = api_user_param(req, "users.read", &u)) != GH_OK ||
+	    (err = store_mfa_status(req->w->db, req->arena, u.id, &st)) != GH_OK)
 		return err;
-	resp_json(req, 200, status_json(req, &st));
-	return GH_OK;
+	return resp_json(req, 200, status_json(req, &st));
 }
 
 enum gh_err
@@ -512,25 +485,18 @@ api_user_mfa_reset(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = api_user_load(req, "users.update", id, 1, &u)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = api_user_load(req, "users.update", id, 1, &u)) != GH_OK ||
 	    (err = api_account_rule(req, "users.update", id, 0)) != GH_OK ||
 	    (err = store_mfa_reset(req->w->db, req->arena, id)) != GH_OK ||
 	    (err = session_pv_bump(req, id)) != GH_OK ||
 	    (err = store_refresh_revoke_user(req->w->db, req->arena, id, "mfa_reset")) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "mfa.reset", "user", id, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_pv_publish(req, id)) != GH_OK)
 		return req_fail(req, err, NULL, "the factors were reset but the token store is "
 		    "unreachable; the user's tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }

@@ -61,16 +61,9 @@ valid_status(const char *s)
 	return strcmp(s, "active") == 0 || strcmp(s, "suspended") == 0;
 }
 
-static cJSON *
-org_json(struct request *req, const struct organization *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, id) API_F(STR, slug) API_F(STR, name) API_F(STR, description)
-	API_F(STR, status) API_F(STR, created_at) API_F(STR, updated_at) API_F(ID, created_by)
-	API_F(ID, updated_by)
-	return o;
-}
+API_RENDERER(org_json, struct organization,
+    API_F(NUM, id) API_F(STR, slug) API_F(STR, name) API_F(STR, description)
+    API_F(STR, status) API_F_AUDIT)
 
 static cJSON *
 member_json(struct request *req, long long org, const struct org_member *s)
@@ -96,8 +89,7 @@ load(struct request *req, long long id, const char *perm, int lock, struct organ
 	enum gh_err	 err;
 
 	err = store_organization_get(req->w->db, req->arena, id, lock, o);
-	if (err == GH_ERR_NOT_FOUND ||
-	    (err == GH_OK && id != req->auth.org_id && !authn_platform_has(req, perm)))
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !api_in_org(req, id, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", id);
 	return err;
 }
@@ -106,13 +98,8 @@ load(struct request *req, long long id, const char *perm, int lock, struct organ
 static enum gh_err
 load_member(struct request *req, long long org, long long user, struct org_member *m)
 {
-	enum gh_err	 err;
-
-	if ((err = store_organization_member_get(req->w->db, req->arena, org, user, m)) ==
-	    GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "user %lld is not a member of organization %lld",
-		    user, org);
-	return err;
+	return api_found(req, store_organization_member_get(req->w->db, req->arena, org, user, m),
+	    "user %lld is not a member of organization %lld", user, org);
 }
 
 /*
@@ -242,23 +229,11 @@ api_orgs_list(struct request *req)
 		    rows[ks.limit - 1].id, rows[ks.limit - 1].sort_key));
 	else
 		cJSON_AddNullToObject(o, "next_cursor");
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
-enum gh_err
-api_org_get(struct request *req)
-{
-	struct organization o;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK)
-		return err;
-	api_entity(req, 200, org_json(req, &o), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_org_get, struct organization,
+    load(req, id, "organizations.read", 0, &row), org_json)
 
 enum gh_err
 api_org_create(struct request *req)
@@ -295,27 +270,19 @@ api_org_create(struct request *req)
 	o.name = name;
 	o.description = desc;
 	o.status = status;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = api_unique(req, store_organization_insert(req->w->db, req->arena, &o,
+	    req->auth.user_id, &id), "slug", "an organization with slug %s already exists",
+	    slug)) != GH_OK)
 		return err;
-	if ((err = store_organization_insert(req->w->db, req->arena, &o, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "slug", "an organization with slug %s already exists", slug);
-		goto fail;
-	}
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "slug", slug);
 	cJSON_AddStringToObject(d, "status", status);
 	if ((err = audit_change(req, "organization.create", "organization", id, id, d)) != GH_OK ||
-	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, org_json(req, &o),
+	    (err = load(req, id, "organizations.create", 0, &o)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 201, org_json(req, &o),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -347,18 +314,15 @@ api_org_update(struct request *req)
 		return req_fail(req, GH_ERR_VALIDATION, "status", "status is active or suspended");
 	has_desc = cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL;
 
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "organizations.update", 1, &o)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, "organizations.update", 1, &o)) != GH_OK ||
 	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
-		goto fail;
+		return err;
 	old = o.status;
 	if (status != NULL && strcmp(status, old) != 0) {
-		if (!authn_platform_has(req, "organizations.update")) {
-			err = req_fail(req, GH_ERR_FORBIDDEN, "status",
+		if (!authn_platform_has(req, "organizations.update"))
+			return req_fail(req, GH_ERR_FORBIDDEN, "status",
 			    "organizations are suspended and reactivated by platform administrators");
-			goto fail;
-		}
 		suspend = strcmp(status, "suspended") == 0;
 	} else
 		status = NULL;
@@ -371,12 +335,12 @@ api_org_update(struct request *req)
 		to.status = status;
 	if ((err = store_organization_update(req->w->db, req->arena, &to,
 	    req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	memset(&pv, 0, sizeof(pv));
 	/* End the members' access tokens now; login and refresh refuse the organization. */
 	if (suspend && (err = store_organization_members_bump(req->w->db, req->arena, id,
 	    &pv)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	ch = cJSON_AddArrayToObject(d, "changed");
 	if (name != NULL)
@@ -392,15 +356,11 @@ api_org_update(struct request *req)
 	    "organization.suspend" : "organization.reactivate", "organization", id, id,
 	    d)) != GH_OK ||
 	    (err = load(req, id, "organizations.update", 0, &o)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	if (suspend && (err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
-	api_entity(req, 200, org_json(req, &o), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, org_json(req, &o), NULL);
 }
 
 enum gh_err
@@ -417,27 +377,22 @@ api_org_delete(struct request *req)
 	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
 	    (err = api_query_bool(req, "cascade", &cascade)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, "organizations.delete", 1, &o)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, "organizations.delete", 1, &o)) != GH_OK ||
 	    (err = api_if_match(req, org_json(req, &o))) != GH_OK)
-		goto fail;
-	if (!authn_platform_has(req, "organizations.delete")) {
-		err = req_fail(req, GH_ERR_FORBIDDEN, NULL,
+		return err;
+	if (!authn_platform_has(req, "organizations.delete"))
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL,
 		    "organizations are deleted by platform administrators");
-		goto fail;
-	}
 	if ((err = store_organization_usage(req->w->db, req->arena, id, &u)) != GH_OK)
-		goto fail;
-	if (u.live_members > 0 && cascade != 1) {
-		err = req_fail(req, GH_ERR_IN_USE, NULL, "organization %s has %lld members: remove "
+		return err;
+	if (u.live_members > 0 && cascade != 1)
+		return req_fail(req, GH_ERR_IN_USE, NULL, "organization %s has %lld members: remove "
 		    "them first, or delete with ?cascade=true", o.slug, u.live_members);
-		goto fail;
-	}
 	/* Everyone whose tokens name it or its roles: bump now, remember, publish after commit. */
 	if ((err = store_organization_affected_bump(req->w->db, req->arena, id, &pv)) != GH_OK ||
 	    (err = store_organization_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "slug", o.slug);
 	cJSON_AddStringToObject(d, "name", o.name);
@@ -450,19 +405,15 @@ api_org_delete(struct request *req)
 	cJSON_AddNumberToObject(d, "policies", (double)u.policies);
 	cJSON_AddNumberToObject(d, "theme", (double)u.theme);
 	if ((err = audit_change(req, "organization.delete", "organization", id, id, d)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	/* Its own roles left the authorization tables. */
 	if (u.roles > 0 && (err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced; "
 		    "workers pick it up within a minute");
 	if ((err = session_pv_publish_versions(req, &pv)) != GH_OK)
 		return err;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -499,13 +450,11 @@ api_org_member_get(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = load(req, id, "organizations.read", 0, &o)) != GH_OK ||
 	    (err = load_member(req, id, user, &m)) != GH_OK)
 		return err;
-	api_entity(req, 200, member_json(req, id, &m), NULL);
-	return GH_OK;
+	return api_entity(req, 200, member_json(req, id, &m), NULL);
 }
 
 enum gh_err
@@ -526,43 +475,30 @@ api_org_member_add(struct request *req)
 		return err;
 	if ((err = body_bool(req, "is_primary", 1, &primary, NULL)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, "organizations.members", 1, &o)) != GH_OK)
 		return err;
-	if ((err = load(req, id, "organizations.members", 1, &o)) != GH_OK)
-		goto fail;
-	if (!authn_platform_has(req, "organizations.members")) {
-		err = req_fail(req, GH_ERR_FORBIDDEN, NULL, "users are added to an organization by "
+	if (!authn_platform_has(req, "organizations.members"))
+		return req_fail(req, GH_ERR_FORBIDDEN, NULL, "users are added to an organization by "
 		    "platform administrators; invite people instead");
-		goto fail;
-	}
 	if ((err = store_organization_user_lock(req->w->db, req->arena, user, &found)) != GH_OK)
-		goto fail;
-	if (!found) {
-		err = req_fail(req, GH_ERR_VALIDATION, "user_id", "no user %lld", user);
-		goto fail;
-	}
-	if ((err = store_organization_member_insert(req->w->db, req->arena, id, user)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "user_id", "user %lld is already a member of %s", user,
-			    o.slug);
-		goto fail;
-	}
+		return err;
+	if (!found)
+		return req_fail(req, GH_ERR_VALIDATION, "user_id", "no user %lld", user);
+	if ((err = api_unique(req, store_organization_member_insert(req->w->db, req->arena, id,
+	    user), "user_id", "user %lld is already a member of %s", user, o.slug)) != GH_OK)
+		return err;
 	if (primary && (err = store_organization_member_primary(req->w->db, req->arena, id,
 	    user)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddBoolToObject(d, "is_primary", primary);
 	if ((err = audit_change(req, "organization.member.add", "user", user, id, d)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, member_json(req, id, &m),
+	    (err = load_member(req, id, user, &m)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 201, member_json(req, id, &m),
 	    arena_printf(req->arena, "/api/v1/organizations/%lld/members/%lld", id, user));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -573,10 +509,8 @@ api_org_member_remove(struct request *req)
 	enum gh_err	 err;
 	cJSON		*d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK)
-		return err;
-	if ((err = member_begin(req, id, user, &m)) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
+	    (err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
 	/*
 	 * The membership's version moves before its row goes, and is published after the commit:
@@ -584,7 +518,7 @@ api_org_member_remove(struct request *req)
 	 */
 	if ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
 	    (err = store_organization_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "user_id", (double)user);
 	cJSON_AddItemReferenceToObject(d, "roles",
@@ -592,16 +526,12 @@ api_org_member_remove(struct request *req)
 	cJSON_AddBoolToObject(d, "was_primary", m.is_primary);
 	if ((err = audit_change(req, "organization.member.remove", "user", user, id,
 	    d)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "removed, but the token store is unreachable; "
 		    "tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }
 
 /*
@@ -622,8 +552,7 @@ api_org_member_update(struct request *req)
 	int		 suspend;
 	cJSON		*d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "status", BODY_REQUIRED, 1, 16, &status)) != GH_OK)
 		return err;
@@ -640,11 +569,11 @@ api_org_member_update(struct request *req)
 		from = m.status;
 		if ((err = store_organization_member_update(req->w->db, req->arena, id, user,
 		    status, req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		if (suspend && ((err = session_mv_bump(req, user, id, &mv)) != GH_OK ||
 		    (err = store_organization_member_revoke(req->w->db, req->arena, id, user,
 		    "membership_suspended")) != GH_OK))
-			goto fail;
+			return err;
 		d = api_object(req);
 		cJSON_AddNumberToObject(d, "user_id", (double)user);
 		cJSON_AddStringToObject(d, "from", from);
@@ -652,18 +581,14 @@ api_org_member_update(struct request *req)
 		if ((err = audit_change(req, suspend ? "organization.member.suspend" :
 		    "organization.member.reactivate", "user", user, id, d)) != GH_OK ||
 		    (err = load_member(req, id, user, &m)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if (mv >= 0 && (err = session_mv_publish(req, user, id, mv)) != GH_OK)
 		return req_fail(req, err, NULL, "suspended, but the token store is unreachable; "
 		    "tokens are refused until it returns");
-	api_entity(req, 200, member_json(req, id, &m), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, member_json(req, id, &m), NULL);
 }
 
 enum gh_err
@@ -674,10 +599,8 @@ api_org_member_primary(struct request *req)
 	enum gh_err	 err;
 	cJSON		*d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK)
-		return err;
-	if ((err = member_begin(req, id, user, &m)) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
+	    (err = member_begin(req, id, user, &m)) != GH_OK)
 		return err;
 	if ((err = api_account_rule(req, "organizations.members", user, 1)) != GH_OK ||
 	    (err = store_organization_member_primary(req->w->db, req->arena, id, user)) != GH_OK)
@@ -687,11 +610,9 @@ api_org_member_primary(struct request *req)
 	cJSON_AddBoolToObject(d, "was_primary", m.is_primary);
 	if ((err = audit_change(req, "organization.member.primary", "user", user, id,
 	    d)) != GH_OK ||
-	    (err = load_member(req, id, user, &m)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
+	    (err = load_member(req, id, user, &m)) != GH_OK)
 		goto fail;
-	api_entity(req, 200, member_json(req, id, &m), NULL);
-	return GH_OK;
+	return api_commit_entity(req, 200, member_json(req, id, &m), NULL);
 fail:
 	db_rollback(req->w->db);
 	if (err == GH_ERR_ACCOUNT_NOT_MANAGED)

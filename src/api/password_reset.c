@@ -150,8 +150,7 @@ reset_store(struct request *req, const char *email, long long uid, const unsigne
 		db_rollback(req->w->db);
 	return GH_OK;
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 /*
@@ -233,8 +232,7 @@ api_password_reset_request(struct request *req)
 	cJSON_AddStringToObject(o, "status", "accepted");
 	cJSON_AddStringToObject(o, "detail", "If an account uses this email address, a link to "
 	    "reset its password is on its way.");
-	resp_json(req, 202, o);
-	return GH_OK;
+	return resp_json(req, 202, o);
 }
 
 /* Read the reset of token (locked when lock): 400 naming "token" when it cannot be used. */
@@ -279,12 +277,9 @@ reset_apply(struct request *req, const unsigned char th[32], long long uid, long
 	    (err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK)
 		goto fail;
 	(void)audit_auth(req, uid, org, "auth.password_reset", NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	return GH_OK;
+	return api_commit(req);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -328,6 +323,5 @@ api_password_reset_confirm(struct request *req)
 	if ((err = session_pv_publish(req, uid)) != GH_OK)
 		return req_fail(req, err, NULL, "the password was changed, but the token store is "
 		    "unreachable: tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 }

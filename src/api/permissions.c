@@ -49,24 +49,15 @@ valid_perm_name(const char *s)
 	return dots > 0 && !start && i <= 100;
 }
 
-static cJSON *
-perm_json(struct request *req, const struct permission *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, id) API_F(STR, name) API_F(STR, module) API_F(STR, description)
-	API_F(BOOL, is_system) API_F(STR, created_at) API_F(STR, updated_at)
-	return o;
-}
+API_RENDERER(perm_json, struct permission,
+    API_F(NUM, id) API_F(STR, name) API_F(STR, module) API_F(STR, description)
+    API_F(BOOL, is_system) API_F(STR, created_at) API_F(STR, updated_at))
 
 static enum gh_err
 perm_load(struct request *req, long long id, int lock, struct permission *p)
 {
-	enum gh_err	 err;
-
-	if ((err = store_permission_get(req->w->db, req->arena, id, lock, p)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no permission %lld", id);
-	return err;
+	return api_found(req, store_permission_get(req->w->db, req->arena, id, lock, p),
+	    "no permission %lld", id);
 }
 
 enum gh_err
@@ -86,18 +77,7 @@ api_perms_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_perm_get(struct request *req)
-{
-	struct permission p;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = perm_load(req, id, 0, &p)) != GH_OK)
-		return err;
-	api_entity(req, 200, perm_json(req, &p), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_perm_get, struct permission, perm_load(req, id, 0, &row), perm_json)
 
 enum gh_err
 api_perm_create(struct request *req)
@@ -124,22 +104,16 @@ api_perm_create(struct request *req)
 	p.name = name;
 	p.module = module;
 	p.description = desc;
-	if ((err = store_permission_insert(req->w->db, req->arena, &p, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "a permission named %s already exists", name);
-		goto fail;
-	}
+	if ((err = api_unique(req, store_permission_insert(req->w->db, req->arena, &p,
+	    req->auth.user_id, &id), "name", "a permission named %s already exists",
+	    name)) != GH_OK)
+		return err;
 	(void)audit_change(req, "permission.create", "permission", id, req->auth.org_id, NULL);
-	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
-	api_entity(req, 201, perm_json(req, &p),
+	return api_entity(req, 201, perm_json(req, &p),
 	    arena_printf(req->arena, "/api/v1/permissions/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -156,25 +130,20 @@ api_perm_update(struct request *req)
 	    (err = body_str(req, "description", BODY_OPTIONAL, 0, 500, &desc)) != GH_OK ||
 	    (err = body_str(req, "module", BODY_OPTIONAL, 1, 50, &module)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = perm_load(req, id, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
-		goto fail;
+		return err;
 	if (module != NULL)
 		p.module = module;
 	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL)
 		p.description = desc;
 	if ((err = store_permission_update(req->w->db, req->arena, &p, req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "permission.update", "permission", id, req->auth.org_id, NULL);
-	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, perm_json(req, &p), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	if ((err = perm_load(req, id, 0, &p)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 200, perm_json(req, &p), NULL);
 }
 
 enum gh_err
@@ -184,59 +153,38 @@ api_perm_delete(struct request *req)
 	long long	 id, roles, endpoints;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = perm_load(req, id, 1, &p)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = perm_load(req, id, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, perm_json(req, &p))) != GH_OK)
-		goto fail;
-	if (p.is_system) {
-		err = req_fail(req, GH_ERR_SYSTEM_PERMISSION, NULL,
+		return err;
+	if (p.is_system)
+		return req_fail(req, GH_ERR_SYSTEM_PERMISSION, NULL,
 		    "built-in permissions guard built-in routes and cannot be deleted");
-		goto fail;
-	}
 	if ((err = store_permission_uses(req->w->db, req->arena, id, &roles,
 	    &endpoints)) != GH_OK)
-		goto fail;
-	if (roles > 0 || endpoints > 0) {
-		err = req_fail(req, GH_ERR_IN_USE, NULL, "%s is granted to %lld role(s) and mapped to "
+		return err;
+	if (roles > 0 || endpoints > 0)
+		return req_fail(req, GH_ERR_IN_USE, NULL, "%s is granted to %lld role(s) and mapped to "
 		    "%lld endpoint(s); remove those first", p.name, roles, endpoints);
-		goto fail;
-	}
 	if ((err = store_permission_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "permission.delete", "permission", id, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }
 
-static cJSON *
-ep_json(struct request *req, const struct endpoint *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, id) API_F(STR, permission) API_F(NUM, permission_id)
-	API_F(STR, api_endpoint) API_F(STR, http_method) API_F(STR, description)
-	API_F(BOOL, is_active) API_F(BOOL, requires_mfa) API_F(STR, created_at)
-	API_F(STR, updated_at)
-	return o;
-}
+API_RENDERER(ep_json, struct endpoint,
+    API_F(NUM, id) API_F(STR, permission) API_F(NUM, permission_id) API_F(STR, api_endpoint)
+    API_F(STR, http_method) API_F(STR, description) API_F(BOOL, is_active)
+    API_F(BOOL, requires_mfa) API_F(STR, created_at) API_F(STR, updated_at))
 
 static enum gh_err
 ep_load(struct request *req, long long id, int lock, struct endpoint *e)
 {
-	enum gh_err	 err;
-
-	if ((err = store_endpoint_get(req->w->db, req->arena, id, lock, e)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no endpoint mapping %lld", id);
-	return err;
+	return api_found(req, store_endpoint_get(req->w->db, req->arena, id, lock, e),
+	    "no endpoint mapping %lld", id);
 }
 
 static enum gh_err
@@ -284,18 +232,7 @@ api_eps_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_ep_get(struct request *req)
-{
-	struct endpoint	 e;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = ep_load(req, id, 0, &e)) != GH_OK)
-		return err;
-	api_entity(req, 200, ep_json(req, &e), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_ep_get, struct endpoint, ep_load(req, id, 0, &row), ep_json)
 
 static enum gh_err
 perm_id(struct request *req, const char *name, long long *id)
@@ -338,10 +275,9 @@ api_ep_create(struct request *req)
 	    (err = body_flags(req, &active, &mfa)) != GH_OK ||
 	    (err = check_endpoint(req, ep, method)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = perm_id(req, perm, &pid)) != GH_OK)
 		return err;
-	if ((err = perm_id(req, perm, &pid)) != GH_OK)
-		goto fail;
 	memset(&e, 0, sizeof(e));
 	e.permission_id = pid;
 	e.api_endpoint = ep;
@@ -349,24 +285,17 @@ api_ep_create(struct request *req)
 	e.description = desc;
 	e.is_active = active;
 	e.requires_mfa = mfa;
-	if ((err = store_endpoint_insert(req->w->db, req->arena, &e, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "api_endpoint", "%s %s is already mapped to %s", method, ep,
-			    perm);
-		goto fail;
-	}
+	if ((err = api_unique(req, store_endpoint_insert(req->w->db, req->arena, &e,
+	    req->auth.user_id, &id), "api_endpoint", "%s %s is already mapped to %s", method, ep,
+	    perm)) != GH_OK)
+		return err;
 	(void)audit_change(req, "endpoint.create", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_entity(req, 201, ep_json(req, &e),
+	return api_entity(req, 201, ep_json(req, &e),
 	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -388,11 +317,10 @@ api_ep_update(struct request *req)
 	    (err = body_flags(req, &active, &mfa)) != GH_OK ||
 	    (err = check_endpoint(req, ep, method)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = ep_load(req, id, 1, &e)) != GH_OK ||
 	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK)
-		goto fail;
+		return err;
 	if (ep != NULL)
 		e.api_endpoint = ep;
 	if (method != NULL)
@@ -403,21 +331,15 @@ api_ep_update(struct request *req)
 		e.is_active = active;
 	if (mfa >= 0)
 		e.requires_mfa = mfa;
-	if ((err = store_endpoint_update(req->w->db, req->arena, &e, req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "api_endpoint", "that mapping already exists");
-		goto fail;
-	}
+	if ((err = api_unique(req, store_endpoint_update(req->w->db, req->arena, &e,
+	    req->auth.user_id), "api_endpoint", "that mapping already exists")) != GH_OK)
+		return err;
 	(void)audit_change(req, "endpoint.update", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	api_entity(req, 200, ep_json(req, &e), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, ep_json(req, &e), NULL);
 }
 
 enum gh_err
@@ -427,22 +349,15 @@ api_ep_delete(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = ep_load(req, id, 1, &e)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = ep_load(req, id, 1, &e)) != GH_OK ||
 	    (err = api_if_match(req, ep_json(req, &e))) != GH_OK ||
 	    (err = store_endpoint_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "endpoint.delete", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = api_authz_changed(req)) != GH_OK)
 		return req_fail(req, err, NULL, "deleted, but the change could not be announced");
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }

@@ -20,23 +20,18 @@
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/ctx.h"
+#include "core/valid.h"
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
 #include "store/permission.h"
 #include "store/role.h"
 
+/* A role name: a letter, then letters, digits, _ . - (100 at most). */
 static int
 valid_role_name(const char *s)
 {
-	size_t	 i;
-
-	if (!isalpha((unsigned char)s[0]))
-		return 0;
-	for (i = 1; s[i] != '\0'; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '.' && s[i] != '-')
-			return 0;
-	return i <= 100;
+	return valid_word(s, 0, 1, 100);
 }
 
 /*
@@ -80,11 +75,7 @@ load(struct request *req, long long id, int lock, struct loaded *l)
 {
 	enum gh_err	 err;
 
-	err = store_role_get(req->w->db, req->arena, id, lock, &l->r);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && l->r.organization_id != 0 &&
-	    l->r.organization_id != req->auth.org_id && !authn_platform_has(req, "roles.read")))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no role %lld", id);
-	if (err != GH_OK)
+	if ((err = api_role_load(req, id, lock, "roles.read", &l->r)) != GH_OK)
 		return err;
 	return store_permission_list_by_role(req->w->db, req->arena, id, &l->perms, &l->nperms);
 }
@@ -189,18 +180,7 @@ api_roles_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_role_get(struct request *req)
-{
-	struct loaded	 l;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK || (err = load(req, id, 0, &l)) != GH_OK)
-		return err;
-	api_entity(req, 200, loaded_json(req, &l), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_role_get, struct loaded, load(req, id, 0, &row), loaded_json)
 
 /* 409 when name is taken where it would make token role names ambiguous. */
 static enum gh_err
@@ -269,34 +249,26 @@ api_role_create(struct request *req)
 		    "a platform role cannot belong to an organization");
 	pl = cJSON_GetObjectItemCaseSensitive(req->json, "permissions");
 
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = name_free(req, name, org, 0)) != GH_OK)
 		return err;
-	if ((err = name_free(req, name, org, 0)) != GH_OK)
-		goto fail;
 	memset(&nr, 0, sizeof(nr));
 	nr.name = name;
 	nr.description = desc;
 	nr.organization_id = org > 0 ? org : 0;
 	nr.scope = scope;
-	if ((err = store_role_insert(req->w->db, req->arena, &nr, req->auth.user_id,
-	    &id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "a role named %s already exists there", name);
-		goto fail;
-	}
+	if ((err = api_unique(req, store_role_insert(req->w->db, req->arena, &nr, req->auth.user_id,
+	    &id), "name", "a role named %s already exists there", name)) != GH_OK)
+		return err;
 	if (pl != NULL && !cJSON_IsNull(pl) &&
 	    (err = grant(req, id, pl, "permissions", 1, &changed)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "role.create", "role", id, audit_org(req, org), NULL);
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
-	api_entity(req, 201, loaded_json(req, &l),
+	return api_entity(req, 201, loaded_json(req, &l),
 	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -317,41 +289,34 @@ api_role_update(struct request *req)
 	if (name != NULL && !valid_role_name(name))
 		return req_fail(req, GH_ERR_VALIDATION, "name",
 		    "a role name starts with a letter and holds letters, digits, _ . -");
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
-		goto fail;
+		return err;
 	if (name != NULL && strcmp(name, l.r.name) == 0)
 		name = NULL;
 	if ((err = authn_role_writable(req, &l.r, "roles.update", name != NULL)) != GH_OK)
-		goto fail;
+		return err;
 	if (name != NULL && (err = name_free(req, name, l.r.organization_id, id)) != GH_OK)
-		goto fail;
+		return err;
 	up = l.r;
 	if (name != NULL)
 		up.name = name;
 	if (cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL)
 		up.description = desc;
-	if ((err = store_role_update(req->w->db, req->arena, &up, req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "a role with that name already exists there");
-		goto fail;
-	}
+	if ((err = api_unique(req, store_role_update(req->w->db, req->arena, &up,
+	    req->auth.user_id), "name", "a role with that name already exists there")) != GH_OK)
+		return err;
 	/* Tokens carry role names: a rename ends the holders' tokens. */
 	if (name != NULL && (err = session_pv_bump_role(req, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "role.update", "role", id, audit_org(req, l.r.organization_id),
 	    NULL);
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	if (name != NULL && (err = propagate(req, id)) != GH_OK)
 		return err;
-	api_entity(req, 200, loaded_json(req, &l), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, loaded_json(req, &l), NULL);
 }
 
 enum gh_err
@@ -362,36 +327,27 @@ api_role_delete(struct request *req)
 	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK)
-		goto fail;
-	if (l.r.is_system) {
-		err = req_fail(req, GH_ERR_SYSTEM_ROLE, NULL, "system roles cannot be deleted");
-		goto fail;
-	}
+		return err;
+	if (l.r.is_system)
+		return req_fail(req, GH_ERR_SYSTEM_ROLE, NULL, "system roles cannot be deleted");
 	if ((err = authn_role_writable(req, &l.r, "roles.delete", 0)) != GH_OK ||
 	    (err = session_pv_bump_role(req, id)) != GH_OK)
-		goto fail;
+		return err;
 	/* Remember the holders before their user_roles rows cascade away; publish after commit. */
 	if ((err = store_role_holders(req->w->db, req->arena, id, &holders)) != GH_OK ||
 	    (err = store_role_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "role.delete", "role", id, audit_org(req, l.r.organization_id),
 	    NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	(void)api_authz_changed(req);
 	if ((err = session_pv_publish_versions(req, &holders)) != GH_OK)
 		return err;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -425,17 +381,14 @@ revoke(struct request *req, long long id, const char *name)
 	long long	 perm;
 	enum gh_err	 err;
 
-	err = store_permission_id_by_name(req->w->db, req->arena, name, &perm);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no permission named %s", name);
-	if (err != GH_OK)
+	if ((err = api_found(req, store_permission_id_by_name(req->w->db, req->arena, name, &perm),
+	    "no permission named %s", name)) != GH_OK)
 		return err;
 	if (!authn_platform_has(req, "roles.update") && !authn_has(req, name))
 		return req_fail(req, GH_ERR_FORBIDDEN, "permission",
 		    "you cannot revoke %s: you do not hold it", name);
-	if ((err = store_role_perm_delete(req->w->db, req->arena, id, perm)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "the role does not grant %s", name);
-	return err;
+	return api_found(req, store_role_perm_delete(req->w->db, req->arena, id, perm),
+	    "the role does not grant %s", name);
 }
 
 /* Shared by PUT (replace), POST (add one) and DELETE (remove one). */
@@ -462,12 +415,11 @@ change_perms(struct request *req, int mode)
 		return err;
 	if (mode == 2)
 		name = req_param(req, 1);
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = load(req, id, 1, &l)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = load(req, id, 1, &l)) != GH_OK ||
 	    (err = api_if_match(req, loaded_json(req, &l))) != GH_OK ||
 	    (err = authn_role_writable(req, &l.r, "roles.update", 0)) != GH_OK)
-		goto fail;
+		return err;
 	if (mode == 0)
 		err = grant(req, id, cJSON_GetObjectItemCaseSensitive(req->json, "permissions"),
 		    "permissions", 1, &changed);
@@ -481,16 +433,16 @@ change_perms(struct request *req, int mode)
 		changed = 1;
 	}
 	if (err != GH_OK)
-		goto fail;
+		return err;
 	if (changed) {
 		if ((err = store_role_touch(req->w->db, req->arena, id,
 		    req->auth.user_id)) != GH_OK || (err = session_pv_bump_role(req, id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "role.permissions.update", "role", id,
 		    audit_org(req, l.r.organization_id), NULL);
 	}
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+		return err;
 	/* Holders' tokens end only when what the role grants really changed. */
 	if (changed && (err = propagate(req, id)) != GH_OK)
 		return err;
@@ -499,28 +451,11 @@ change_perms(struct request *req, int mode)
 	else
 		api_entity(req, 200, loaded_json(req, &l), NULL);
 	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
-enum gh_err
-api_role_perms_replace(struct request *req)
-{
-	return change_perms(req, 0);
-}
-
-enum gh_err
-api_role_perms_add(struct request *req)
-{
-	return change_perms(req, 1);
-}
-
-enum gh_err
-api_role_perms_remove(struct request *req)
-{
-	return change_perms(req, 2);
-}
+API_HANDLER_WITH(api_role_perms_replace, change_perms, 0)
+API_HANDLER_WITH(api_role_perms_add, change_perms, 1)
+API_HANDLER_WITH(api_role_perms_remove, change_perms, 2)
 
 static int
 strp_cmp(const void *a, const void *b)
@@ -560,6 +495,5 @@ api_me_permissions(struct request *req)
 	else
 		cJSON_AddNullToObject(o, "organization_id");
 	cJSON_AddItemToObject(o, "permissions", a);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

@@ -49,8 +49,7 @@ list(struct request *req, long long user, long long org)
 	a = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemToArray(a, session_json(req, &rows[i]));
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* End session sid of user (in org when org > 0): revoke, block, audit; 204. */
@@ -70,16 +69,14 @@ end(struct request *req, long long user, const char *sid, long long org, const c
 	if (err != GH_OK)
 		goto fail;
 	(void)audit_change(req, "auth.session.end", "user", user, req->auth.org_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_block_sid(req, sid)) != GH_OK)
 		return req_fail(req, err, NULL, "the session's refresh tokens were revoked but the "
 		    "token store is unreachable: its access tokens live until they expire");
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -94,35 +91,26 @@ api_me_session_end(struct request *req)
 	return end(req, req->auth.user_id, req_param(req, 0), 0, "session_end");
 }
 
-/* An organization's administrator sees and ends only the sessions in that organization. */
-static long long
-scope(struct request *req, const char *perm)
+/*
+ * An administrator's view of user id's sessions (route parameter 0): the list (what 0, with
+ * users.read) or the end of one (what 1, with users.update).  An organization's administrator
+ * sees and ends only the sessions in that organization.
+ */
+static enum gh_err
+admin(struct request *req, int what)
 {
-	return authn_platform_has(req, perm) ? 0 : req->auth.org_id;
-}
-
-enum gh_err
-api_user_sessions(struct request *req)
-{
+	const char	*perm = what ? "users.update" : "users.read";
 	struct user	 u;
-	long long	 id;
+	long long	 org;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK)
+	if ((err = api_user_param(req, perm, &u)) != GH_OK)
 		return err;
-	return list(req, id, scope(req, "users.read"));
+	org = authn_platform_has(req, perm) ? 0 : req->auth.org_id;
+	if (what)
+		return end(req, u.id, req_param(req, 1), org, "admin_session_end");
+	return list(req, u.id, org);
 }
 
-enum gh_err
-api_user_session_end(struct request *req)
-{
-	struct user	 u;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.update", id, 0, &u)) != GH_OK)
-		return err;
-	return end(req, id, req_param(req, 1), scope(req, "users.update"), "admin_session_end");
-}
+API_HANDLER_WITH(api_user_sessions, admin, 0)
+API_HANDLER_WITH(api_user_session_end, admin, 1)

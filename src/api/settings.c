@@ -54,12 +54,10 @@ org_param(struct request *req, const char *perm, int lock, long long *org)
 
 	if ((err = api_id_param(req, 0, org)) != GH_OK)
 		return err;
-	if (*org != req->auth.org_id && !authn_platform_has(req, perm))
+	if (!api_in_org(req, *org, perm))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", *org);
-	if ((err = store_organization_get(req->w->db, req->arena, *org, lock, &o)) ==
-	    GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no organization %lld", *org);
-	return err;
+	return api_found(req, store_organization_get(req->w->db, req->arena, *org, lock, &o),
+	    "no organization %lld", *org);
 }
 
 /* ---- policies ----------------------------------------------------------------------------- */
@@ -157,8 +155,7 @@ api_policy_get(struct request *req)
 	    (err = kind_param(req, &kind)) != GH_OK ||
 	    (err = policy_row(req, org, kind, 0, &p)) != GH_OK)
 		return err;
-	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
-	return GH_OK;
+	return api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 }
 
 enum gh_err
@@ -179,34 +176,29 @@ api_policy_put(struct request *req)
 	    (err = policy_settings_check(req, kind,
 	    cJSON_GetObjectItemCaseSensitive(req->json, "settings"), &stored)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = org_param(req, "policies.update", 1, &org)) != GH_OK ||
 	    (err = policy_row(req, org, kind, 1, &p)) != GH_OK ||
 	    (err = api_if_match(req, policy_json(req, org, kind, p))) != GH_OK)
-		goto fail;
+		return err;
 	text = cJSON_PrintUnformatted(stored);
 	settings = text ? arena_strdup(req->arena, text) : "{}";
 	cJSON_free(text);
 	if ((err = store_policy_update(req->w->db, req->arena, org, policy_kind_names[kind],
 	    settings, req->auth.user_id)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "kind", policy_kind_names[kind]);
 	cJSON_AddItemReferenceToObject(d, "settings", stored);
 	(void)audit_change(req, "policy.update", "organization", org, org, d);
 	if ((err = policy_row(req, org, kind, 0, &p)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	/* A lost announcement only delays the change: cached policies live PCACHE_MAX_AGE s. */
 	if (policy_changed(req) != GH_OK)
 		log_warn("settings: policy %s of organization %lld saved, but workers were not told; "
 		    "they pick it up within a minute", policy_kind_names[kind], org);
-	api_entity(req, 200, policy_json(req, org, kind, p), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, policy_json(req, org, kind, p), NULL);
 }
 
 /* ---- themes ------------------------------------------------------------------------------- */
@@ -235,9 +227,8 @@ api_theme_public(struct request *req)
 
 	if (slug == NULL || strlen(slug) > 64)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization with that slug");
-	if ((err = store_theme_get_by_slug(req->w->db, req->arena, slug, &t)) == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no organization %s", slug);
-	if (err != GH_OK)
+	if ((err = api_found(req, store_theme_get_by_slug(req->w->db, req->arena, slug, &t),
+	    "no organization %s", slug)) != GH_OK)
 		return err;
 	o = theme_json(req, &t);
 	tag = api_etag(req, o);
@@ -249,8 +240,7 @@ api_theme_public(struct request *req)
 		resp_header(req, "Cache-Control", THEME_MAX_AGE);
 		return GH_OK;
 	}
-	api_entity(req, 200, o, NULL);
-	return GH_OK;
+	return api_entity(req, 200, o, NULL);
 }
 
 static int
@@ -373,17 +363,16 @@ api_theme_put(struct request *req)
 			    "%s must be a path under /assets/themes/ or an https URL, without "
 			    "'..' segments", name);
 	}
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = org_param(req, "themes.update", 0, &org)) != GH_OK)
 		return err;
-	if ((err = org_param(req, "themes.update", 0, &org)) != GH_OK)
-		goto fail;
 	if ((err = store_theme_get(req->w->db, req->arena, org, 1, &t)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)
 			req_fail(req, err, NULL, "no organization %lld", org);
-		goto fail;
+		return err;
 	}
 	if ((err = api_if_match(req, theme_json(req, &t))) != GH_OK)
-		goto fail;
+		return err;
 	/* vals[] is in the order of theme_colors, then logo_ref and favicon_ref. */
 	t.primary_color = vals[0];
 	t.secondary_color = vals[1];
@@ -394,15 +383,9 @@ api_theme_put(struct request *req)
 	t.favicon_ref = vals[NCOLORS + 1];
 	if ((err = store_theme_update(req->w->db, req->arena, &t, req->auth.user_id)) != GH_OK ||
 	    (err = store_theme_get(req->w->db, req->arena, org, 0, &t)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "theme.update", "organization", org, org, theme_json(req, &t));
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, theme_json(req, &t), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 200, theme_json(req, &t), NULL);
 }
 
 /* ---- audit log ---------------------------------------------------------------------------- */

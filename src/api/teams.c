@@ -127,34 +127,14 @@ page_respond(struct request *req, cJSON *items, const char *next)
 	resp_json(req, 200, o);
 }
 
-static cJSON *
-team_json(struct request *req, const struct team *s)
-{
-	cJSON	*o = api_object(req);
+API_RENDERER(team_json, struct team,
+    API_F(NUM, id) API_F(NUM, organization_id) API_F(STR, name) API_F(STR, description)
+    API_F(NUM, member_count) API_F_AUDIT)
 
-	API_F(NUM, id) API_F(NUM, organization_id) API_F(STR, name) API_F(STR, description)
-	API_F(NUM, member_count) API_F(STR, created_at) API_F(STR, updated_at)
-	API_F(ID, created_by) API_F(ID, updated_by)
-	return o;
-}
-
-static cJSON *
-member_json(struct request *req, const struct team_member *s)
-{
-	cJSON	*o = api_object(req);
-
-	API_F(NUM, team_id) API_F(NUM, user_id) API_F(STR, username) API_F(STR, email)
-	API_F(STR, full_name) API_F(STR, member_role) API_F(STR, created_at)
-	API_F(ID, created_by) API_F(STR, updated_at) API_F(ID, updated_by)
-	return o;
-}
-
-/* Whether the caller may act on org's teams with perm. */
-static int
-in_scope(struct request *req, long long org, const char *perm)
-{
-	return (req->auth.org_id > 0 && org == req->auth.org_id) || authn_platform_has(req, perm);
-}
+API_RENDERER(member_json, struct team_member,
+    API_F(NUM, team_id) API_F(NUM, user_id) API_F(STR, username) API_F(STR, email)
+    API_F(STR, full_name) API_F(STR, member_role) API_F(STR, created_at)
+    API_F(ID, created_by) API_F(STR, updated_at) API_F(ID, updated_by))
 
 /* Read team id (locked for update when lock); 404 when it is out of the caller's scope. */
 static enum gh_err
@@ -163,7 +143,7 @@ team_load(struct request *req, long long id, int lock, const char *perm, struct 
 	enum gh_err	 err;
 
 	err = store_team_get(req->w->db, req->arena, id, lock, t);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !in_scope(req, t->organization_id, perm)))
+	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !api_in_org(req, t->organization_id, perm)))
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no team %lld", id);
 	return err;
 }
@@ -172,13 +152,8 @@ team_load(struct request *req, long long id, int lock, const char *perm, struct 
 static enum gh_err
 member_load(struct request *req, long long team, long long user, struct team_member *m)
 {
-	enum gh_err	 err;
-
-	if ((err = store_team_member_get(req->w->db, req->arena, team, user, m)) ==
-	    GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "user %lld is not a member of team %lld", user,
-		    team);
-	return err;
+	return api_found(req, store_team_member_get(req->w->db, req->arena, team, user, m),
+	    "user %lld is not a member of team %lld", user, team);
 }
 
 /*
@@ -273,19 +248,7 @@ api_teams_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_team_get(struct request *req)
-{
-	struct team	 t;
-	long long	 id;
-	enum gh_err	 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK)
-		return err;
-	api_entity(req, 200, team_json(req, &t), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_team_get, struct team, team_load(req, id, 0, "teams.read", &row), team_json)
 
 enum gh_err
 api_team_create(struct request *req)
@@ -313,18 +276,13 @@ api_team_create(struct request *req)
 		else if (err == GH_ERR_CONFLICT)
 			req_fail(req, err, "name", "the organization already has a team named %s",
 			    t.name);
-		goto fail;
+		return err;
 	}
 	(void)audit_change(req, "team.create", "team", id, t.organization_id, NULL);
-	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, team_json(req, &t),
+	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 201, team_json(req, &t),
 	    arena_printf(req->arena, "/api/v1/teams/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -346,11 +304,10 @@ api_team_update(struct request *req)
 		return err;
 	/* description: null clears it; absent keeps it. */
 	setdesc = cJSON_GetObjectItemCaseSensitive(req->json, "description") != NULL;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.update", &t)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.update", &t)) != GH_OK ||
 	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)
-		goto fail;
+		return err;
 	details = api_object(req);
 	changed = cJSON_AddArrayToObject(details, "changed");
 	if (name != NULL && strcmp(name, t.name) != 0) {
@@ -368,19 +325,13 @@ api_team_update(struct request *req)
 			if (err == GH_ERR_CONFLICT)
 				req_fail(req, err, "name",
 				    "the organization already has a team named %s", t.name);
-			goto fail;
+			return err;
 		}
 		(void)audit_change(req, "team.update", "team", id, t.organization_id, details);
 		if ((err = team_load(req, id, 0, "teams.update", &t)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, team_json(req, &t), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 200, team_json(req, &t), NULL);
 }
 
 enum gh_err
@@ -391,27 +342,18 @@ api_team_delete(struct request *req)
 	enum gh_err	 err;
 	cJSON		*details;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.delete", &t)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.delete", &t)) != GH_OK ||
 	    (err = api_if_match(req, team_json(req, &t))) != GH_OK)
-		goto fail;
+		return err;
 	/* The memberships go with the team (ON DELETE CASCADE); the audit row says how many. */
 	if ((err = store_team_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "name", t.name);
 	cJSON_AddNumberToObject(details, "member_count", (double)t.member_count);
 	(void)audit_change(req, "team.delete", "team", id, t.organization_id, details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_status(req, 204);
 }
 
 enum gh_err
@@ -450,13 +392,11 @@ api_team_member_get(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = team_load(req, id, 0, "teams.read", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK)
 		return err;
-	api_entity(req, 200, member_json(req, &m), NULL);
-	return GH_OK;
+	return api_entity(req, 200, member_json(req, &m), NULL);
 }
 
 static cJSON *
@@ -497,30 +437,20 @@ api_team_member_add(struct request *req)
 	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
 	    (err = store_organization_has_member(req->w->db, req->arena, t.organization_id, user,
 	    &in_org)) != GH_OK)
-		goto fail;
-	if (!in_org) {
-		err = req_fail(req, GH_ERR_VALIDATION, "user_id",
+		return err;
+	if (!in_org)
+		return req_fail(req, GH_ERR_VALIDATION, "user_id",
 		    "user %lld is not a member of the team's organization", user);
-		goto fail;
-	}
-	if ((err = store_team_member_insert(req->w->db, req->arena, id, user, role,
-	    req->auth.user_id)) != GH_OK) {
-		if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "user_id", "user %lld is already a member of team %lld",
-			    user, id);
-		goto fail;
-	}
+	if ((err = api_unique(req, store_team_member_insert(req->w->db, req->arena, id, user, role,
+	    req->auth.user_id), "user_id", "user %lld is already a member of team %lld", user,
+	    id)) != GH_OK)
+		return err;
 	(void)audit_change(req, "team.member.add", "team", id, t.organization_id,
 	    member_details(req, user, role, NULL));
-	if ((err = member_load(req, id, user, &m)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, member_json(req, &m),
+	if ((err = member_load(req, id, user, &m)) != GH_OK)
+		return err;
+	return api_commit_entity(req, 201, member_json(req, &m),
 	    arena_printf(req->arena, "/api/v1/teams/%lld/members/%lld", id, user));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -533,35 +463,27 @@ api_team_member_update(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK ||
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "member_role", BODY_REQUIRED, 1, 20, &role)) != GH_OK ||
 	    (err = check_role(req, "member_role", role)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK ||
 	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
-		goto fail;
+		return err;
 	old = m.member_role;
 	if (strcmp(old, role) != 0) {
 		if ((err = store_team_member_update(req->w->db, req->arena, id, user, role,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_change(req, "team.member.update", "team", id, t.organization_id,
 		    member_details(req, user, role, old));
 		if ((err = member_load(req, id, user, &m)) != GH_OK)
-			goto fail;
+			return err;
 	}
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 200, member_json(req, &m), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 200, member_json(req, &m), NULL);
 }
 
 enum gh_err
@@ -572,24 +494,16 @@ api_team_member_remove(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_id_param(req, 1, &user)) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
 	    (err = member_load(req, id, user, &m)) != GH_OK ||
 	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_team_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "team.member.remove", "team", id, t.organization_id,
 	    member_details(req, user, m.member_role, NULL));
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_status(req, 204);
 }

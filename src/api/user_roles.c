@@ -56,25 +56,22 @@ target(struct request *req, const char *perm, long long *user, long long *org)
 	return GH_OK;
 }
 
+API_RENDERER(role_json, struct user_role,
+    API_F(NUM, role_id) API_F(STR, name) API_F(STR, scope) API_F(ID, organization_id))
+
 static enum gh_err
 respond(struct request *req, long long user, long long org, int status)
 {
 	struct user_role *rows;
 	enum gh_err	 err;
-	cJSON		*items, *o;
+	cJSON		*items;
 	size_t		 i, n;
 
 	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &rows, &n)) != GH_OK)
 		return err;
 	items = api_array(req);
-	for (i = 0; i < n; i++) {
-		o = cJSON_CreateObject();
-		cJSON_AddNumberToObject(o, "role_id", (double)rows[i].role_id);
-		cJSON_AddStringToObject(o, "name", rows[i].name);
-		cJSON_AddStringToObject(o, "scope", rows[i].scope);
-		api_add_idv(o, "organization_id", rows[i].organization_id);
-		cJSON_AddItemToArray(items, o);
-	}
+	for (i = 0; i < n; i++)
+		cJSON_AddItemReferenceToArray(items, role_json(req, &rows[i]));
 	if (status == 204)
 		resp_status(req, 204);
 	else
@@ -162,15 +159,12 @@ finish(struct request *req, long long user, long long org, int status)
 	details = api_object(req);
 	cJSON_AddStringToObject(details, "method", req->method_str);
 	(void)audit_change(req, "user.roles.update", "user", user, org, details);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if ((err = session_pv_publish(req, user)) != GH_OK)
 		return req_fail(req, err, NULL, "saved, but the token store is unreachable; tokens "
 		    "are refused until it returns");
 	return respond(req, user, org, status);
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -223,32 +217,27 @@ api_user_roles_replace(struct request *req)
 		return err;
 	/* The caller must be allowed to take away what the user holds here, too. */
 	if ((err = store_user_role_list(req->w->db, req->arena, user, org, &held, &n)) != GH_OK)
-		goto fail;
+		return err;
 	for (i = 0; i < n; i++) {
 		if (held[i].organization_id == 0)
 			continue;	/* platform roles are not replaced here */
 		if ((err = may_assign(req, held[i].role_id, org, "roles", &platform)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	if ((err = store_user_role_clear(req->w->db, req->arena, user, org)) != GH_OK)
-		goto fail;
+		return err;
 	cJSON_ArrayForEach(it, list) {
 		if ((err = role_by_name(req, it->valuestring, org, "roles", &role)) != GH_OK ||
 		    (err = may_assign(req, role, org, "roles", &platform)) != GH_OK)
-			goto fail;
-		if (platform) {
-			err = req_fail(req, GH_ERR_VALIDATION, "roles", "%s is a platform role: add it "
+			return err;
+		if (platform)
+			return req_fail(req, GH_ERR_VALIDATION, "roles", "%s is a platform role: add it "
 			    "with POST, it is not held per organization", it->valuestring);
-			goto fail;
-		}
 		if ((err = store_user_role_insert(req->w->db, req->arena, user, role, org,
 		    req->auth.user_id)) != GH_OK)
-			goto fail;
+			return err;
 	}
 	return finish(req, user, org, 200);
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -265,15 +254,12 @@ api_user_roles_remove(struct request *req)
 	if ((err = begin(req, user)) != GH_OK)
 		return err;
 	if ((err = may_assign(req, role, org, "role_id", &platform)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_user_role_delete(req->w->db, req->arena, user, role,
 	    platform ? 0 : org)) != GH_OK) {
 		if (err == GH_ERR_NOT_FOUND)
 			req_fail(req, err, NULL, "the user does not hold that role here");
-		goto fail;
+		return err;
 	}
 	return finish(req, user, org, 204);
-fail:
-	db_rollback(req->w->db);
-	return err;
 }

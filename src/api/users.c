@@ -124,8 +124,7 @@ user_entity(struct request *req, int status, const struct user *u, const char *l
 		    arena_printf(req->arena, "this user %s", why));
 	else
 		cJSON_AddNullToObject(o, "account_editable_reason");
-	resp_json(req, status, o);
-	return GH_OK;
+	return resp_json(req, status, o);
 }
 
 /* The organization an event about user id belongs to: the caller's, or for platform callers
@@ -405,19 +404,16 @@ api_users_list(struct request *req)
 	o = api_object(req);
 	cJSON_AddItemReferenceToObject(o, "items", items);
 	api_add_str(o, "next_cursor", next);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
 api_user_get(struct request *req)
 {
 	struct user	 u;
-	long long	 id;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = api_user_load(req, "users.read", id, 0, &u)) != GH_OK)
+	if ((err = api_user_param(req, "users.read", &u)) != GH_OK)
 		return err;
 	return user_entity(req, 200, &u, NULL);
 }
@@ -529,16 +525,14 @@ create_invite(struct request *req, const char *email, const char *rolename, long
 	if (cJSON_IsNumber(idv))
 		cJSON_AddNumberToObject(d, "invitation_id", idv->valuedouble);
 	(void)audit_change(req, "user.invite", "user", 0, org, d);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	if (cJSON_IsNumber(idv))
 		resp_header(req, "Location", arena_printf(req->arena, "/api/v1/invitations/%lld",
 		    (long long)idv->valuedouble));
-	resp_json(req, 202, inv);
-	return GH_OK;
+	return resp_json(req, 202, inv);
 fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_rollback(req, err);
 }
 
 enum gh_err
@@ -814,49 +808,19 @@ act(struct request *req, enum user_action what)
 		(void)kv_run(req->w->kv, req->arena, &rep, 2, "DEL",
 		    kv_key(req->arena, KV_FAIL_ACCT, "%lld", id));
 	if (what == ACT_END_SESSIONS) {
-		resp_status(req, 204);
-		return GH_OK;
+		return resp_status(req, 204);
 	}
 	return user_entity(req, 200, &u, NULL);
 fail:
 	return refused(req, err, actions[what].audit, id);
 }
 
-enum gh_err
-api_user_disable(struct request *req)
-{
-	return act(req, ACT_DISABLE);
-}
-
-enum gh_err
-api_user_enable(struct request *req)
-{
-	return act(req, ACT_ENABLE);
-}
-
-enum gh_err
-api_user_lock(struct request *req)
-{
-	return act(req, ACT_LOCK);
-}
-
-enum gh_err
-api_user_unlock(struct request *req)
-{
-	return act(req, ACT_UNLOCK);
-}
-
-enum gh_err
-api_user_expire_credentials(struct request *req)
-{
-	return act(req, ACT_EXPIRE);
-}
-
-enum gh_err
-api_user_end_sessions(struct request *req)
-{
-	return act(req, ACT_END_SESSIONS);
-}
+API_HANDLER_WITH(api_user_disable, act, ACT_DISABLE)
+API_HANDLER_WITH(api_user_enable, act, ACT_ENABLE)
+API_HANDLER_WITH(api_user_lock, act, ACT_LOCK)
+API_HANDLER_WITH(api_user_unlock, act, ACT_UNLOCK)
+API_HANDLER_WITH(api_user_expire_credentials, act, ACT_EXPIRE)
+API_HANDLER_WITH(api_user_end_sessions, act, ACT_END_SESSIONS)
 
 /* ---------------------------------------------------------------------------------------------
  * Delete
@@ -876,9 +840,7 @@ api_user_delete(struct request *req)
 	long long	 id, org;
 	enum gh_err	 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK)
 		return err;
 	if ((err = api_user_load(req, "users.delete", id, 1, &u)) != GH_OK ||
 	    (err = api_if_match(req, user_json(req, &u))) != GH_OK ||
@@ -892,8 +854,7 @@ api_user_delete(struct request *req)
 		goto fail;
 	if ((err = publish(req, id)) != GH_OK)
 		return err;
-	resp_status(req, 204);
-	return GH_OK;
+	return resp_status(req, 204);
 fail:
 	return refused(req, err, "user.delete", id);
 }

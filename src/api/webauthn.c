@@ -247,8 +247,7 @@ api_webauthn_reg_options(struct request *req)
 	cJSON_AddBoolToObject(x, "requireResidentKey", 1);
 	cJSON_AddStringToObject(x, "userVerification", cfg->webauthn_user_verification);
 	cJSON_AddStringToObject(o, "attestation", "none");
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 /* transports: an optional array of known transport names, as a comma list (NULL = none). */
@@ -360,7 +359,7 @@ api_webauthn_register(struct request *req)
 		    "this authenticator credential is registered already");
 	}
 	if (err != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "name", name);
 	cJSON_AddNumberToObject(d, "alg", c->alg);
@@ -369,18 +368,12 @@ api_webauthn_register(struct request *req)
 	cJSON_AddBoolToObject(d, "backup_eligible", c->backup_eligible);
 	if ((err = audit_change(req, "mfa.webauthn.register", "webauthn_credential", id,
 	    req->auth.org_id, d)) != GH_OK)
-		goto fail;
+		return err;
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
-		goto fail;
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
-	api_entity(req, 201, cred_json(req, &row),
+		return err;
+	return api_commit_entity(req, 201, cred_json(req, &row),
 	    arena_printf(req->arena, "/api/v1/me/mfa/webauthn/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 enum gh_err
@@ -398,8 +391,7 @@ api_webauthn_list(struct request *req)
 	items = cJSON_AddArrayToObject(o, "items");
 	for (i = 0; i < n; i++)
 		cJSON_AddItemReferenceToArray(items, cred_json(req, &rows[i]));
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -416,10 +408,8 @@ api_webauthn_rename(struct request *req)
 		return req_fail(req, err, NULL, "no such passkey");
 	if ((err = body_only(req, fields)) != GH_OK || (err = name_parse(req, &name)) != GH_OK)
 		return err;
-	err = store_webauthn_rename(req->w->db, req->arena, id, req->auth.user_id, name);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no such passkey");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_webauthn_rename(req->w->db, req->arena, id,
+	    req->auth.user_id, name), "no such passkey")) != GH_OK)
 		return err;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "name", name);
@@ -428,8 +418,7 @@ api_webauthn_rename(struct request *req)
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
 		return err;
-	api_entity(req, 200, cred_json(req, &row), NULL);
-	return GH_OK;
+	return api_entity(req, 200, cred_json(req, &row), NULL);
 }
 
 enum gh_err
@@ -469,10 +458,9 @@ api_webauthn_delete(struct request *req)
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "name", row.name);
 	if ((err = audit_change(req, "mfa.webauthn.delete", "webauthn_credential", id,
-	    req->auth.org_id, d)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
+	    req->auth.org_id, d)) != GH_OK)
 		goto fail;
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 fail:
 	db_rollback(req->w->db);
 	if (err == GH_ERR_NOT_FOUND)
@@ -651,8 +639,7 @@ api_debug_webauthn_options(struct request *req)
 	if ((err = body_only(req, fields)) != GH_OK || (err = debug_args(req, &user, &key)) != GH_OK ||
 	    (err = api_webauthn_assertion_options(req, user, key, &o)) != GH_OK)
 		return err;
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }
 
 enum gh_err
@@ -673,6 +660,5 @@ api_debug_webauthn_assert(struct request *req)
 	o = api_object(req);
 	cJSON_AddNumberToObject(o, "user", (double)got);
 	cJSON_AddBoolToObject(o, "uv", uv);
-	resp_json(req, 200, o);
-	return GH_OK;
+	return resp_json(req, 200, o);
 }

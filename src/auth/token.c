@@ -229,6 +229,30 @@ scope_ok(const char *s)
 	return 1;
 }
 
+/*
+ * The strings of array it, each passing ok, joined with ',' into out (size bytes, NUL-ended
+ * when there is one): 0, or -1 when an element is not a string, fails ok or does not fit.
+ */
+static int
+join_words(const cJSON *it, int (*ok)(const char *, size_t), char *out, size_t size)
+{
+	const cJSON	*el;
+	size_t		 used = 0, len;
+
+	cJSON_ArrayForEach(el, it) {
+		if (!cJSON_IsString(el))
+			return -1;
+		len = strlen(el->valuestring);
+		if (!ok(el->valuestring, len) || used + (used > 0) + len >= size)
+			return -1;
+		if (used > 0)
+			out[used++] = ',';
+		memcpy(out + used, el->valuestring, len + 1);
+		used += len;
+	}
+	return 0;
+}
+
 static unsigned
 b64val(unsigned char c)
 {
@@ -855,7 +879,6 @@ claims(const cJSON *p, const struct token_expect *e, long long now, struct token
 	const cJSON *it, *el;
 	const char *s;
 	long long leeway = e->leeway < 0 ? 0 : e->leeway > LEEWAY_MAX ? LEEWAY_MAX : e->leeway;
-	size_t used = 0, len;
 	enum token_result tr;
 	int r;
 
@@ -910,33 +933,11 @@ claims(const cJSON *p, const struct token_expect *e, long long now, struct token
 	it = cJSON_GetObjectItemCaseSensitive(p, "roles");
 	if (!cJSON_IsArray(it))
 		return TOKEN_BAD_CLAIMS;
-	cJSON_ArrayForEach(el, it) {
-		if (!cJSON_IsString(el))
-			return TOKEN_BAD_CLAIMS;
-		len = strlen(el->valuestring);
-		if (!role_ok(el->valuestring, len) || used + (used > 0) + len >= sizeof(out->roles))
-			return TOKEN_BAD_CLAIMS;
-		if (used > 0)
-			out->roles[used++] = ',';
-		memcpy(out->roles + used, el->valuestring, len + 1);
-		used += len;
-	}
-	if ((it = cJSON_GetObjectItemCaseSensitive(p, "amr")) != NULL) {
-		if (!cJSON_IsArray(it))
-			return TOKEN_BAD_CLAIMS;
-		used = 0;
-		cJSON_ArrayForEach(el, it) {
-			if (!cJSON_IsString(el))
-				return TOKEN_BAD_CLAIMS;
-			len = strlen(el->valuestring);
-			if (!word_ok(el->valuestring, len) || used + (used > 0) + len >= sizeof(out->amr))
-				return TOKEN_BAD_CLAIMS;
-			if (used > 0)
-				out->amr[used++] = ',';
-			memcpy(out->amr + used, el->valuestring, len + 1);
-			used += len;
-		}
-	}
+	if (join_words(it, role_ok, out->roles, sizeof(out->roles)) == -1)
+		return TOKEN_BAD_CLAIMS;
+	if ((it = cJSON_GetObjectItemCaseSensitive(p, "amr")) != NULL &&
+	    (!cJSON_IsArray(it) || join_words(it, word_ok, out->amr, sizeof(out->amr)) == -1))
+		return TOKEN_BAD_CLAIMS;
 	if ((it = cJSON_GetObjectItemCaseSensitive(p, "acr")) != NULL &&
 	    (!cJSON_IsString(it) || !word_ok(it->valuestring, strlen(it->valuestring)) ||
 	    copy(out->acr, sizeof(out->acr), it->valuestring) == -1))

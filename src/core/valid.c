@@ -15,16 +15,22 @@
 #include "core/valid.h"
 
 int
-valid_username(const char *s)
+valid_word(const char *s, int digit_first, size_t min, size_t max)
 {
 	size_t	 n;
 
-	if (!isalnum((unsigned char)s[0]))
+	if (!(digit_first ? isalnum((unsigned char)s[0]) : isalpha((unsigned char)s[0])))
 		return 0;
 	for (n = 1; s[n] != '\0'; n++)
 		if (!isalnum((unsigned char)s[n]) && s[n] != '.' && s[n] != '_' && s[n] != '-')
 			return 0;
-	return n >= 3 && n <= 64;
+	return n >= min && n <= max;
+}
+
+int
+valid_username(const char *s)
+{
+	return valid_word(s, 1, 3, 64);
 }
 
 static int

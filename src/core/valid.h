@@ -10,8 +10,14 @@
 
 #include <stddef.h>
 
+/*
+ * min to max characters of [A-Za-z0-9._-] starting with a letter, or with a letter or a digit
+ * when digit_first: the names of accounts and roles.
+ */
+int	 valid_word(const char *, int digit_first, size_t min, size_t max);
+
 /* 3-64 of [A-Za-z0-9._-], starting with a letter or a digit (so never an '@', which tells a
- * login by email from one by username). */
+ * login by email from one by username): valid_word. */
 int	 valid_username(const char *);
 
 /* local@domain: a dot-atom local part of at most 64 ASCII characters, a domain of two or more

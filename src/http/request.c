@@ -327,26 +327,27 @@ set_body(struct request *req, const char *ctype, char *s)
 	cJSON_free(s);
 }
 
-void
+enum gh_err
 resp_json(struct request *req, int status, const cJSON *j)
 {
 	char	*s = cJSON_PrintUnformatted(j);
 
 	req->status = status;
-	if (s == NULL) {
+	if (s == NULL)
 		resp_problem(req, GH_ERR_INTERNAL);
-		return;
-	}
-	set_body(req, "application/json", s);
+	else
+		set_body(req, "application/json", s);
+	return GH_OK;
 }
 
-void
+enum gh_err
 resp_status(struct request *req, int status)
 {
 	req->status = status;
 	req->body_out = NULL;
 	req->body_out_len = 0;
 	req->content_type = NULL;
+	return GH_OK;
 }
 
 void

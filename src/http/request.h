@@ -155,10 +155,13 @@ enum gh_err	 req_fail(struct request *, enum gh_err err, const char *field, cons
 		    __attribute__((format(printf, 4, 5)));
 
 void		 resp_header(struct request *, const char *name, const char *value);
-/* Answer status with the JSON value j (printed into the arena; j is not freed here). */
-void		 resp_json(struct request *, int status, const cJSON *j);
+/*
+ * Answer status with the JSON value j (printed into the arena; j is not freed here).  Both
+ * return GH_OK, so that a handler ends with return resp_json(req, 200, o);
+ */
+enum gh_err	 resp_json(struct request *, int status, const cJSON *j);
 /* Answer status with no body (204, 304). */
-void		 resp_status(struct request *, int status);
+enum gh_err	 resp_status(struct request *, int status);
 /* Build the problem+json answer for err from req->detail/field/problem_extra. */
 void		 resp_problem(struct request *, enum gh_err err);
 

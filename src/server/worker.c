@@ -126,8 +126,11 @@ worker_handle(struct worker *w, struct request *req)
 	if (!(rt->flags & (ROUTE_PUBLIC | ROUTE_OWN_AUTH)) &&
 	    (err = authn_request(req)) != GH_OK)
 		goto fail;
-	if ((err = run(w, req, rt)) != GH_OK)
+	if ((err = run(w, req, rt)) != GH_OK) {
+		/* A handler that fails leaves its transaction, if one is open, to be rolled back here. */
+		db_rollback(w->db);
 		goto fail;
+	}
 	return;
 fail:
 	resp_problem(req, err);

@@ -24,29 +24,10 @@ store_account_get(struct db *db, struct arena *a, long long id, struct account *
 	return DB_GET(db, a, SQL_USER_LOGIN_BY_ID, account_row, out, DB_INT(id));
 }
 
-enum gh_err
-store_account_login_ok(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_USER_LOGIN_OK, DB_INT(id));
-}
-
-enum gh_err
-store_account_unlock_expired(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_USER_UNLOCK_EXPIRED, DB_INT(id));
-}
-
-enum gh_err
-store_account_bump_pv(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_USER_BUMP_PV, DB_INT(id));
-}
-
-enum gh_err
-store_account_bump_pv_role(struct db *db, struct arena *a, long long role_id)
-{
-	return DB_RUN(db, a, SQL_ROLE_HOLDERS_BUMP, DB_INT(role_id));
-}
+DB_RUN_ID(store_account_login_ok, SQL_USER_LOGIN_OK)
+DB_RUN_ID(store_account_unlock_expired, SQL_USER_UNLOCK_EXPIRED)
+DB_RUN_ID(store_account_bump_pv, SQL_USER_BUMP_PV)
+DB_RUN_ID(store_account_bump_pv_role, SQL_ROLE_HOLDERS_BUMP)
 
 enum gh_err
 store_account_rehash(struct db *db, struct arena *a, long long id, const char *hash)

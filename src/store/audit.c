@@ -88,6 +88,15 @@ audit_auth(struct request *req, long long actor, long long org, const char *acti
 
 DB_ROW_READER(entry_row, struct audit_entry, AUDIT_COLUMNS)
 
+/* An optional text filter of AUDIT_FILTERS as its two parameters: whether given, and v or none. */
+static size_t
+filter(struct db_param *p, const char *v, const char *none)
+{
+	p[0] = DB_INT(v != NULL);
+	p[1] = DB_STR(v != NULL ? v : none);
+	return 2;
+}
+
 enum gh_err
 store_audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
     struct audit_entry **out, size_t *n)
@@ -103,20 +112,13 @@ store_audit_list(struct db *db, struct arena *a, const struct audit_filter *f,
 	p[np++] = DB_INT(f->before > 0 ? f->before : LLONG_MAX);
 	p[np++] = DB_INT(f->actor != 0);
 	p[np++] = DB_INT(f->actor);
-	p[np++] = DB_INT(f->action != NULL);
-	p[np++] = DB_STR(f->action ? f->action : "");
-	p[np++] = DB_INT(f->action_like != NULL);
-	p[np++] = DB_STR(f->action_like ? f->action_like : "");
-	p[np++] = DB_INT(f->target_type != NULL);
-	p[np++] = DB_STR(f->target_type ? f->target_type : "");
-	p[np++] = DB_INT(f->target_id != NULL);
-	p[np++] = DB_STR(f->target_id ? f->target_id : "");
-	p[np++] = DB_INT(f->from != NULL);
-	p[np++] = DB_STR(f->from ? f->from : "1970-01-01 00:00:00");
-	p[np++] = DB_INT(f->to != NULL);
-	p[np++] = DB_STR(f->to ? f->to : "1970-01-01 00:00:00");
-	p[np++] = DB_INT(f->outcome != NULL);
-	p[np++] = DB_STR(f->outcome ? f->outcome : "success");
+	np += filter(p + np, f->action, "");
+	np += filter(p + np, f->action_like, "");
+	np += filter(p + np, f->target_type, "");
+	np += filter(p + np, f->target_id, "");
+	np += filter(p + np, f->from, "1970-01-01 00:00:00");
+	np += filter(p + np, f->to, "1970-01-01 00:00:00");
+	np += filter(p + np, f->outcome, "success");
 	p[np++] = DB_INT(f->limit + 1);
 	if ((err = db_exec(db, a, f->org != 0 ? SQL_AUDIT_LIST_ORG : SQL_AUDIT_LIST_ALL, p, np,
 	    &r)) != GH_OK)

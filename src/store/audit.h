@@ -57,7 +57,7 @@ enum gh_err	 audit_by(struct request *, long long actor, long long org, const ch
 enum gh_err	 audit_auth(struct request *, long long actor, long long org, const char *action,
 		    const char *reason);
 
-enum audit_col { AUDIT_COLUMNS(DB_COL_ENUM) AUDIT__NCOLS };
+DB_COL_ENUMS(audit, AUDIT_COLUMNS);
 
 /* A recorded event, as the audit log lists it (ids of none read 0, details is JSON text). */
 struct audit_entry {

@@ -24,12 +24,7 @@ store_component_list(struct db *db, struct arena *a, const struct component_filt
 	    DB_INT(f->active), DB_INT(f->active), DB_INT(ks->limit + 1));
 }
 
-enum gh_err
-store_component_get(struct db *db, struct arena *a, long long id, int lock,
-    struct component *out)
-{
-	return DB_GET(db, a, lock ? SQL_COMP_GET_LOCK : SQL_COMP_GET, comp_row, out, DB_INT(id));
-}
+DB_GET_ID(store_component_get, struct component, comp_row, SQL_COMP_GET, SQL_COMP_GET_LOCK)
 
 enum gh_err
 store_component_lock_all(struct db *db, struct arena *a)
@@ -80,11 +75,7 @@ store_component_uses(struct db *db, struct arena *a, long long id, long long *ac
 	return GH_OK;
 }
 
-enum gh_err
-store_component_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_COMP_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_component_delete, SQL_COMP_DELETE)
 
 enum gh_err
 store_component_action_list(struct db *db, struct arena *a, long long comp,
@@ -142,11 +133,7 @@ store_component_action_grants(struct db *db, struct arena *a, long long id, long
 	return DB_VALUE(db, a, SQL_COMP_ACTION_GRANTS, 0, n, DB_INT(id));
 }
 
-enum gh_err
-store_component_action_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_COMP_ACTION_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_component_action_delete, SQL_COMP_ACTION_DELETE)
 
 enum gh_err
 store_role_component_list(struct db *db, struct arena *a, long long role,

@@ -20,25 +20,16 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum component_col { COMP_COLUMNS(DB_COL_ENUM) COMP__NCOLS };
-enum component_action_col { COMP_ACTION_COLUMNS(DB_COL_ENUM) COMP_ACTION__NCOLS };
-enum role_component_col { ROLE_COMP_COLUMNS(DB_COL_ENUM) ROLE_COMP__NCOLS };
-enum nav_col { NAV_COLUMNS(DB_COL_ENUM) NAV__NCOLS };
+DB_COL_ENUMS(nav, NAV_COLUMNS);
 
 /* parent_id, created_by and updated_by 0 = none (NULL). */
-struct component {
-	COMP_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(component, COMP_COLUMNS);
 
 /* An action of a component (component_permissions); component_key is the component's key. */
-struct component_action {
-	COMP_ACTION_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(component_action, COMP_ACTION_COLUMNS);
 
 /* An action a role grants (role_component_permissions). */
-struct role_component {
-	ROLE_COMP_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(role_component, ROLE_COMP_COLUMNS);
 
 /* A component with one action the roles hold (parent_id 0 = top level). */
 struct nav_row {

@@ -152,6 +152,31 @@ struct db_versions {
 /* db_exec of a statement without a result, its parameters following. */
 #define DB_RUN(db, a, id, ...)	db_exec((db), (a), (id), DB_PARAMS(__VA_ARGS__), NULL)
 
+/*
+ * DB_RUN_ID(name, id): the store function enum gh_err name(struct db *, struct arena *,
+ * long long v), which runs statement id with the one parameter v (DB_RUN).  Its contract is
+ * declared in the entity's header, like any other.
+ */
+#define DB_RUN_ID(name, id)								\
+enum gh_err										\
+name(struct db *db, struct arena *a, long long v)					\
+{											\
+	return DB_RUN(db, a, (id), DB_INT(v));						\
+}
+
+/*
+ * DB_GET_ID(name, type, row, get, get_lock): the store function enum gh_err name(struct db *,
+ * struct arena *, long long id, int lock, type *out), which reads the row of that id into *out
+ * with statement get, or get_lock (FOR UPDATE) when lock, through the DB_ROW_READER row
+ * (DB_GET: GH_ERR_NOT_FOUND when there is none).
+ */
+#define DB_GET_ID(name, type, row, get, get_lock)					\
+enum gh_err										\
+name(struct db *db, struct arena *a, long long id, int lock, type *out)			\
+{											\
+	return DB_GET(db, a, lock ? (get_lock) : (get), row, out, DB_INT(id));		\
+}
+
 /* db_exec of an INSERT: *newid gets the row's AUTO_INCREMENT id. */
 enum gh_err	 db_insert(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, long long *newid);

@@ -18,11 +18,7 @@ store_email_verification_insert(struct db *db, struct arena *a, long long user,
 	    DB_INT(ttl));
 }
 
-enum gh_err
-store_email_verification_retire(struct db *db, struct arena *a, long long user)
-{
-	return DB_RUN(db, a, SQL_EV_RETIRE, DB_INT(user));
-}
+DB_RUN_ID(store_email_verification_retire, SQL_EV_RETIRE)
 
 enum gh_err
 store_email_verification_get(struct db *db, struct arena *a, const unsigned char hash[32],
@@ -32,11 +28,7 @@ store_email_verification_get(struct db *db, struct arena *a, const unsigned char
 	    DB_BLOB(hash, 32));
 }
 
-enum gh_err
-store_email_verification_use(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_SIGNUP_USE, DB_INT(id));
-}
+DB_RUN_ID(store_email_verification_use, SQL_SIGNUP_USE)
 
 enum gh_err
 store_email_verification_confirm(struct db *db, struct arena *a, long long user,
@@ -45,11 +37,7 @@ store_email_verification_confirm(struct db *db, struct arena *a, long long user,
 	return DB_CHANGE(db, a, SQL_EV_CONFIRM, DB_STR(email), DB_INT(user));
 }
 
-enum gh_err
-store_email_verification_unverify(struct db *db, struct arena *a, long long user)
-{
-	return DB_RUN(db, a, SQL_EV_UNVERIFY, DB_INT(user));
-}
+DB_RUN_ID(store_email_verification_unverify, SQL_EV_UNVERIFY)
 
 enum gh_err
 store_email_verification_proven(struct db *db, struct arena *a, long long user,

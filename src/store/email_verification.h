@@ -17,17 +17,11 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum email_verification_col {
-	EMAIL_VERIFICATION_COLUMNS(DB_COL_ENUM) EMAIL_VERIFICATION__NCOLS
-};
-
 /*
  * A verification link: its account, the address it proves, its derived status (as an
  * invitation's) and the account's current address (NULL: the account was deleted).
  */
-struct email_verification {
-	EMAIL_VERIFICATION_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(email_verification, EMAIL_VERIFICATION_COLUMNS);
 
 /* A new link proving email for account user, whose token hashes to hash, valid ttl seconds. */
 enum gh_err	 store_email_verification_insert(struct db *, struct arena *, long long user,

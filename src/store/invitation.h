@@ -18,36 +18,20 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum invitation_col { INVITATION_COLUMNS(DB_COL_ENUM) INVITATION__NCOLS };
-enum invitation_org_col { INVITATION_ORG_COLUMNS(DB_COL_ENUM) INVITATION_ORG__NCOLS };
-enum invitation_link_col { INVITATION_LINK_COLUMNS(DB_COL_ENUM) INVITATION_LINK__NCOLS };
-enum invitation_claim_col { INVITATION_CLAIM_COLUMNS(DB_COL_ENUM) INVITATION_CLAIM__NCOLS };
-enum invitation_grant_col { INVITATION_GRANT_COLUMNS(DB_COL_ENUM) INVITATION_GRANT__NCOLS };
-
 /* An invitation, with the name of its role and its derived status. */
-struct invitation {
-	INVITATION_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(invitation, INVITATION_COLUMNS);
 
 /* The organization an invitation invites into. */
-struct invitation_org {
-	INVITATION_ORG_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(invitation_org, INVITATION_ORG_COLUMNS);
 
 /* What a link shows before it is accepted: the invitation, its organization and theme. */
-struct invitation_link {
-	INVITATION_LINK_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(invitation_link, INVITATION_LINK_COLUMNS);
 
 /* The invitation of a link, locked while it is accepted. */
-struct invitation_claim {
-	INVITATION_CLAIM_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(invitation_claim, INVITATION_CLAIM_COLUMNS);
 
 /* The role an invitation names. */
-struct invitation_grant {
-	INVITATION_GRANT_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(invitation_grant, INVITATION_GRANT_COLUMNS);
 
 /*
  * Who may be listed: every organization's invitations when all_orgs, else own_org's; then only

@@ -48,11 +48,7 @@ store_totp_reseal(struct db *db, struct arena *a, long long user, const unsigned
 	return DB_RUN(db, a, SQL_TOTP_RESEAL, DB_BLOB(sealed, len), DB_INT(user));
 }
 
-enum gh_err
-store_totp_delete(struct db *db, struct arena *a, long long user)
-{
-	return DB_RUN(db, a, SQL_TOTP_DELETE, DB_INT(user));
-}
+DB_RUN_ID(store_totp_delete, SQL_TOTP_DELETE)
 
 enum gh_err
 store_recovery_replace(struct db *db, struct arena *a, long long user,

@@ -12,8 +12,7 @@
 #include "core/err.h"
 #include "store/sql.h"
 
-enum totp_col { TOTP_COLUMNS(DB_COL_ENUM) TOTP__NCOLS };
-enum mfa_status_col { MFA_STATUS_COLUMNS(DB_COL_ENUM) MFS__NCOLS };
+DB_COL_ENUMS(totp, TOTP_COLUMNS);
 
 /* secret: the sealed bytes (db_len gives secret_len). */
 struct totp {
@@ -21,9 +20,7 @@ struct totp {
 	size_t		 secret_len;
 };
 
-struct mfa_status {
-	MFA_STATUS_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(mfa_status, MFA_STATUS_COLUMNS);
 
 struct db;
 

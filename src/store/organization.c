@@ -8,7 +8,7 @@
 #include "store/organization.h"
 
 /* The sort key follows the columns and DB_SELECT's closing NULL (ORG_LIST_SQL). */
-#define ORGANIZATION_SORT_KEY	(ORGANIZATION__NCOLS + 1)
+#define ORGANIZATION_SORT_KEY	(organization_col__MAX + 1)
 
 static const enum sql_id organization_lists[ORGANIZATION_SORT__MAX] = {
 	SQL_ORG_LIST_ID, SQL_ORG_LIST_ID_DESC, SQL_ORG_LIST_NAME, SQL_ORG_LIST_NAME_DESC,
@@ -68,24 +68,20 @@ store_organization_update(struct db *db, struct arena *a, const struct organizat
 	    DB_STR(o->status), DB_INT(actor), DB_INT(o->id));
 }
 
-enum gh_err
-store_organization_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_ORG_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_organization_delete, SQL_ORG_DELETE)
 
 enum gh_err
 store_organization_usage(struct db *db, struct arena *a, long long id, struct org_usage *out)
 {
 	struct db_result r;
-	struct db_param	 p[ORG_USAGE__NCOLS];
+	struct db_param	 p[org_usage_col__MAX];
 	size_t		 k;
 	enum gh_err	 err;
 
 	/* Every count takes the organization's id. */
-	for (k = 0; k < ORG_USAGE__NCOLS; k++)
+	for (k = 0; k < org_usage_col__MAX; k++)
 		p[k] = DB_INT(id);
-	if ((err = db_exec(db, a, SQL_ORG_USAGE, p, ORG_USAGE__NCOLS, &r)) == GH_OK)
+	if ((err = db_exec(db, a, SQL_ORG_USAGE, p, org_usage_col__MAX, &r)) == GH_OK)
 		usage_row(&r, 0, out);
 	return err;
 }

@@ -17,9 +17,7 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum organization_col { ORGANIZATION_COLUMNS(DB_COL_ENUM) ORGANIZATION__NCOLS };
-enum org_member_col { ORG_MEMBER_COLUMNS(DB_COL_ENUM) ORG_MEMBER__NCOLS };
-enum org_usage_col { ORG_USAGE_COLUMNS(DB_COL_ENUM) ORG_USAGE__NCOLS };
+DB_COL_ENUMS(organization, ORGANIZATION_COLUMNS);
 
 struct organization {
 	ORGANIZATION_COLUMNS(DB_COL_MEMBER)
@@ -27,14 +25,10 @@ struct organization {
 };
 
 /* A membership: the user's id, names, is_primary, joined_at, roles (comma separated), status. */
-struct org_member {
-	ORG_MEMBER_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(org_member, ORG_MEMBER_COLUMNS);
 
 /* What an organization holds: live (not deleted) members, memberships, grants, ... */
-struct org_usage {
-	ORG_USAGE_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(org_usage, ORG_USAGE_COLUMNS);
 
 /* The sort orders of the list: the index of db_keyset.sort. */
 enum organization_sort {

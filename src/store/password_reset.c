@@ -34,17 +34,8 @@ store_password_reset_insert(struct db *db, struct arena *a, const char *email, l
 	    DB_BLOB(hash, 32), DB_INT(ttl));
 }
 
-enum gh_err
-store_password_reset_retire(struct db *db, struct arena *a, long long user)
-{
-	return DB_RUN(db, a, SQL_PWR_RETIRE, DB_INT(user));
-}
-
-enum gh_err
-store_password_reset_use(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_SIGNUP_USE, DB_INT(id));
-}
+DB_RUN_ID(store_password_reset_retire, SQL_PWR_RETIRE)
+DB_RUN_ID(store_password_reset_use, SQL_SIGNUP_USE)
 
 enum gh_err
 store_password_reset_set_password(struct db *db, struct arena *a, long long user,

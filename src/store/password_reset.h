@@ -16,20 +16,11 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum password_reset_col { PASSWORD_RESET_COLUMNS(DB_COL_ENUM) PASSWORD_RESET__NCOLS };
-enum password_reset_user_col {
-	PASSWORD_RESET_USER_COLUMNS(DB_COL_ENUM) PASSWORD_RESET_USER__NCOLS
-};
-
 /* A reset link: its account (user_id 0: none) and its derived status, as an invitation's. */
-struct password_reset {
-	PASSWORD_RESET_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(password_reset, PASSWORD_RESET_COLUMNS);
 
 /* The account a reset is asked for. */
-struct password_reset_user {
-	PASSWORD_RESET_USER_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(password_reset_user, PASSWORD_RESET_USER_COLUMNS);
 
 /* The account (not deleted) with email into *out; GH_ERR_NOT_FOUND when there is none. */
 enum gh_err	 store_password_reset_user(struct db *, struct arena *, const char *email,

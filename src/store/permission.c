@@ -33,12 +33,7 @@ store_permission_list_by_role(struct db *db, struct arena *a, long long role,
 	return DB_ROWS(db, a, SQL_ROLE_PERMS, perm_row, out, n, DB_INT(role));
 }
 
-enum gh_err
-store_permission_get(struct db *db, struct arena *a, long long id, int lock,
-    struct permission *out)
-{
-	return DB_GET(db, a, lock ? SQL_PERM_GET_LOCK : SQL_PERM_GET, perm_row, out, DB_INT(id));
-}
+DB_GET_ID(store_permission_get, struct permission, perm_row, SQL_PERM_GET, SQL_PERM_GET_LOCK)
 
 enum gh_err
 store_permission_id_by_name(struct db *db, struct arena *a, const char *name, long long *id)
@@ -80,11 +75,7 @@ store_permission_uses(struct db *db, struct arena *a, long long id, long long *r
 	return GH_OK;
 }
 
-enum gh_err
-store_permission_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_PERM_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_permission_delete, SQL_PERM_DELETE)
 
 enum gh_err
 store_endpoint_list(struct db *db, struct arena *a, const struct endpoint_filter *f,
@@ -104,11 +95,7 @@ store_endpoint_list_active(struct db *db, struct arena *a, struct endpoint **out
 	return DB_ROWS(db, a, SQL_AUTHZ_ENDPOINTS, ep_row, out, n);
 }
 
-enum gh_err
-store_endpoint_get(struct db *db, struct arena *a, long long id, int lock, struct endpoint *out)
-{
-	return DB_GET(db, a, lock ? SQL_EP_GET_LOCK : SQL_EP_GET, ep_row, out, DB_INT(id));
-}
+DB_GET_ID(store_endpoint_get, struct endpoint, ep_row, SQL_EP_GET, SQL_EP_GET_LOCK)
 
 enum gh_err
 store_endpoint_insert(struct db *db, struct arena *a, const struct endpoint *e, long long actor,
@@ -127,8 +114,4 @@ store_endpoint_update(struct db *db, struct arena *a, const struct endpoint *e, 
 	    DB_INT(e->id));
 }
 
-enum gh_err
-store_endpoint_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_EP_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_endpoint_delete, SQL_EP_DELETE)

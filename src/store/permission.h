@@ -16,17 +16,10 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum permission_col { PERM_COLUMNS(DB_COL_ENUM) PERM__NCOLS };
-enum endpoint_col { EP_COLUMNS(DB_COL_ENUM) EP__NCOLS };
-
-struct permission {
-	PERM_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(permission, PERM_COLUMNS);
 
 /* An endpoint mapping; permission is the name of permission_id. */
-struct endpoint {
-	EP_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(endpoint, EP_COLUMNS);
 
 /* What an endpoint list keeps: NULL (or -1 for active) keeps every row. */
 struct endpoint_filter {

@@ -15,12 +15,8 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum policy_col { POLICY_COLUMNS(DB_COL_ENUM) POLICY__NCOLS };
-
 /* One stored policy: its kind, settings (JSON text) and who made and changed it when. */
-struct policy {
-	POLICY_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(policy, POLICY_COLUMNS);
 
 /* The stored policies of organization org (one per kind at most): *out, *n how many. */
 enum gh_err	 store_policy_list(struct db *, struct arena *, long long org,

@@ -34,11 +34,7 @@ store_role_list_all(struct db *db, struct arena *a, struct role **out, size_t *n
 	return DB_ROWS(db, a, SQL_AUTHZ_ROLES, role_row, out, n);
 }
 
-enum gh_err
-store_role_get(struct db *db, struct arena *a, long long id, int lock, struct role *out)
-{
-	return DB_GET(db, a, lock ? SQL_ROLE_GET_LOCK : SQL_ROLE_GET, role_row, out, DB_INT(id));
-}
+DB_GET_ID(store_role_get, struct role, role_row, SQL_ROLE_GET, SQL_ROLE_GET_LOCK)
 
 enum gh_err
 store_role_get_by_name(struct db *db, struct arena *a, const char *name, long long org,
@@ -77,11 +73,7 @@ store_role_touch(struct db *db, struct arena *a, long long id, long long actor)
 	return DB_RUN(db, a, SQL_ROLE_TOUCH, DB_INT(actor), DB_INT(id));
 }
 
-enum gh_err
-store_role_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_ROLE_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_role_delete, SQL_ROLE_DELETE)
 
 enum gh_err
 store_role_holders(struct db *db, struct arena *a, long long id, struct db_versions *out)

@@ -17,19 +17,12 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum role_col { ROLE_LIST_COLUMNS(DB_COL_ENUM) ROLE__NCOLS };
-
 /* organization_id 0 = a shared role (NULL); perm_names is set by store_role_list only. */
-struct role {
-	ROLE_LIST_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(role, ROLE_LIST_COLUMNS);
 
 /* A grant of role_permissions. */
-enum role_perm_col { ROLE_PERM_COLUMNS(DB_COL_ENUM) ROLE_PERM__NCOLS };
 
-struct role_perm {
-	ROLE_PERM_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(role_perm, ROLE_PERM_COLUMNS);
 
 /* What a role list keeps. */
 struct role_filter {

@@ -11,7 +11,7 @@
 #include "core/err.h"
 #include "store/sql.h"
 
-enum session_col { SESSION_COLUMNS(DB_COL_ENUM) SESS__NCOLS };
+DB_COL_ENUMS(session, SESSION_COLUMNS);
 
 /* family: 16 bytes (the session id's bytes); organization_id 0 = none. */
 struct session_row {

@@ -8,44 +8,111 @@
 /*
  * Column tables.  A store declares an entity's columns once, in its sql_<entity>.h, as an
  * X-macro list of X(column enum, kind, struct member, "SQL expression") with kind INT (long
- * long; SQL NULL reads 0, so nullable ids read 0 for none), STR (const char *; NULL stays NULL)
- * or BOOL (int 0/1).  From the one list come:
+ * long; SQL NULL reads 0, so nullable ids read 0 for none), STR (const char *; NULL stays NULL),
+ * BOOL (int 0/1) or TS (a DATETIME(6) expression, selected as RFC 3339 UTC text by DB_TS and
+ * read as a STR).  From the one list come:
  *	enum { LIST(DB_COL_ENUM) X__NCOLS };	the column numbers
- *	struct x { LIST(DB_COL_MEMBER) };	the struct
+ *	struct x { LIST(DB_COL_MEMBER) };	the struct (both: DB_STRUCT, below)
  *	"SELECT " DB_SELECT(LIST) " FROM ..."	the SELECT list, in the statements
  *	LIST(DB_COL_READ)			row i of result r into struct *o
  * DB_SELECT ends the list with a NULL column (after the last real one) so that every
  * expression can be followed by a comma.
  */
 #define DB_COL_ENUM(e, k, m, sql)	e,
-#define DB_COL_SQL(e, k, m, sql)	sql ", "
+#define DB_COL_SQL(e, k, m, sql)	DB_SQL_##k(sql) ", "
+#define DB_SQL_INT(sql)			sql
+#define DB_SQL_STR(sql)			sql
+#define DB_SQL_BOOL(sql)		sql
+#define DB_SQL_TS(sql)			DB_TS(sql)
 #define DB_SELECT(LIST)			LIST(DB_COL_SQL) "NULL"
 #define DB_COL_MEMBER(e, k, m, sql)	DB_MEMBER_##k m;
 #define DB_MEMBER_INT			long long
 #define DB_MEMBER_STR			const char *
 #define DB_MEMBER_BOOL			int
+#define DB_MEMBER_TS			const char *
 #define DB_COL_READ(e, k, m, sql)	o->m = DB_READ_##k(r, i, e);
 #define DB_READ_INT(r, i, c)		db_int(r, i, c)
 #define DB_READ_STR(r, i, c)		db_str(r, i, c)
 #define DB_READ_BOOL(r, i, c)		(db_int(r, i, c) != 0)
+#define DB_READ_TS(r, i, c)		db_str(r, i, c)
+/*
+ * DB_COL_ENUMS(name, LIST): enum name_col, the numbers of LIST's columns, then name_col__MAX.
+ * DB_STRUCT(name, LIST): struct name, LIST's members, with its DB_COL_ENUMS: an entity's
+ * header declares it as DB_STRUCT(team, TEAM_COLUMNS);
+ */
+#define DB_COL_ENUMS(name, LIST)	enum name##_col { LIST(DB_COL_ENUM) name##_col__MAX }
+#define DB_STRUCT(name, LIST)		DB_COL_ENUMS(name, LIST); struct name { LIST(DB_COL_MEMBER) }
 /* A row reader for DB_ROWS and DB_GET (store/db.h): static void name(r, i, type *o), LIST's columns. */
 #define DB_ROW_READER(name, type, LIST)							\
 	static void name(const struct db_result *r, size_t i, type *o) { LIST(DB_COL_READ) }
 
+/* A DATETIME(6) expression c as RFC 3339 UTC text, the form every answer shows times in. */
+#define DB_TS(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+
+/*
+ * The four columns that record who made a row and when (created_at, updated_at as DB_TS text,
+ * created_by, updated_by as ids, 0 for none) of the table whose alias prefix is t ("c." or ""),
+ * as column table entries P_CREATED, P_UPDATED, P_CBY and P_UBY:
+ *	X(COMP_ORDER, INT, display_order, "c.display_order") \
+ *	DB_AUDIT_COLUMNS(X, COMP, "c.")
+ */
+#define DB_AUDIT_COLUMNS(X, P, t) \
+	X(P##_CREATED, TS, created_at, t "created_at") \
+	X(P##_UPDATED, TS, updated_at, t "updated_at") \
+	X(P##_CBY, INT, created_by, t "created_by") \
+	X(P##_UBY, INT, updated_by, t "updated_by")
+
+/*
+ * The four statements of a keyset-paged list, in the order of its sorts (struct db_keyset in
+ * store/db.h): NAME_ID and NAME_ID_DESC by the id expression, NAME_NAME and NAME_NAME_DESC by
+ * the text expression key, then id.  select is the statement up to the end of its filters
+ * (inside a WHERE); the keyset parameters (db_keyset_params) follow the filters'.
+ */
+#define DB_KEYSET_STATEMENTS(X, NAME, select, id, key) \
+	X(NAME##_ID, select " AND (? = 0 OR " id " > ?) ORDER BY " id " LIMIT ?") \
+	X(NAME##_ID_DESC, select " AND (? = 0 OR " id " < ?) ORDER BY " id " DESC LIMIT ?") \
+	X(NAME##_NAME, select " AND (? = 0 OR " key " > ? OR (" key " = ? AND " id " > ?))" \
+	    " ORDER BY " key ", " id " LIMIT ?") \
+	X(NAME##_NAME_DESC, select " AND (? = 0 OR " key " < ? OR (" key " = ? AND " id " < ?))" \
+	    " ORDER BY " key " DESC, " id " DESC LIMIT ?")
+
 #include "store/sql_tables.h"
+
+/*
+ * Column groups of the users table that several statements read, like DB_AUDIT_COLUMNS: P is
+ * the prefix of the column enums, t the table's alias prefix ("u." or "").
+ * USER_FLAG_COLUMNS: the four account flags (docs/api-users.md, "Account state").
+ * USER_LOCK_COLUMNS: whether a lock has an end and the seconds left of it, and the
+ * permission_version tokens carry (login and refresh decide with them).
+ * USER_NAME_COLUMNS: the profile (GET /me, login, refresh).
+ */
+#define USER_FLAG_COLUMNS(X, P, t) \
+	X(P##_ENABLED, BOOL, is_enabled, t "is_enabled") \
+	X(P##_NON_EXPIRED, BOOL, is_account_non_expired, t "is_account_non_expired") \
+	X(P##_NON_LOCKED, BOOL, is_account_non_locked, t "is_account_non_locked") \
+	X(P##_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, t "is_credentials_non_expired")
+#define USER_LOCK_COLUMNS(X, P, t) \
+	X(P##_HAS_LOCK_END, BOOL, has_lock_end, t "locked_until IS NOT NULL") \
+	X(P##_LOCK_LEFT, INT, lock_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
+	    " CURRENT_TIMESTAMP(6), IFNULL(" t "locked_until, CURRENT_TIMESTAMP(6))))") \
+	X(P##_PV, INT, permission_version, t "permission_version")
+#define USER_NAME_COLUMNS(X, P, t) \
+	X(P##_USERNAME, STR, username, t "username") \
+	X(P##_EMAIL, STR, email, t "email") \
+	X(P##_FIRST, STR, first_name, t "first_name") \
+	X(P##_LAST, STR, last_name, t "last_name") \
+	X(P##_FULL, STR, full_name, t "full_name") \
+	X(P##_PHONE, STR, phone_number, t "phone_number") \
+	X(P##_IMAGE, STR, profile_image_ref, t "profile_image_ref") \
+	X(P##_LAST_LOGIN, TS, last_login, t "last_login") \
+	X(P##_EMAIL_VERIFIED_AT, TS, email_verified_at, t "email_verified_at")
 
 /* The columns of a user as login, refresh and password changes see it (store/account.h). */
 #define ACCOUNT_COLUMNS(X) \
 	X(ULC_ID, INT, id, "id") \
 	X(ULC_HASH, STR, password_hash, "password_hash") \
-	X(ULC_ENABLED, BOOL, is_enabled, "is_enabled") \
-	X(ULC_NON_EXPIRED, BOOL, is_account_non_expired, "is_account_non_expired") \
-	X(ULC_NON_LOCKED, BOOL, is_account_non_locked, "is_account_non_locked") \
-	X(ULC_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, "is_credentials_non_expired") \
-	X(ULC_HAS_LOCK_END, BOOL, has_lock_end, "locked_until IS NOT NULL") \
-	X(ULC_LOCK_LEFT, INT, lock_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
-	    " CURRENT_TIMESTAMP(6), IFNULL(locked_until, CURRENT_TIMESTAMP(6))))") \
-	X(ULC_PV, INT, permission_version, "permission_version") \
+	USER_FLAG_COLUMNS(X, ULC, "") \
+	USER_LOCK_COLUMNS(X, ULC, "") \
 	X(ULC_USERNAME, STR, username, "username") \
 	X(ULC_EMAIL, STR, email, "email") \
 	X(ULC_EMAIL_VERIFIED, BOOL, email_verified, "email_verified_at IS NOT NULL")
@@ -68,15 +135,7 @@ enum session_org_col { SESSION_ORG_COLUMNS(DB_COL_ENUM) SOC__NCOLS };
 /* The user as GET /me shows it (store/user.h: a struct user with these members set). */
 #define USER_PROFILE_COLUMNS(X) \
 	X(PROF_ID, INT, id, "u.id") \
-	X(PROF_USERNAME, STR, username, "u.username") \
-	X(PROF_EMAIL, STR, email, "u.email") \
-	X(PROF_FIRST, STR, first_name, "u.first_name") \
-	X(PROF_LAST, STR, last_name, "u.last_name") \
-	X(PROF_FULL, STR, full_name, "u.full_name") \
-	X(PROF_PHONE, STR, phone_number, "u.phone_number") \
-	X(PROF_IMAGE, STR, profile_image_ref, "u.profile_image_ref") \
-	X(PROF_LAST_LOGIN, STR, last_login, UTS_("u.last_login")) \
-	X(PROF_EMAIL_VERIFIED_AT, STR, email_verified_at, UTS_("u.email_verified_at"))
+	USER_NAME_COLUMNS(X, PROF, "u.")
 
 enum user_profile_col { USER_PROFILE_COLUMNS(DB_COL_ENUM) PROF__NCOLS };
 
@@ -93,21 +152,26 @@ enum user_profile_col { USER_PROFILE_COLUMNS(DB_COL_ENUM) PROF__NCOLS };
 
 enum user_org_col { USER_ORG_COLUMNS(DB_COL_ENUM) UORG__NCOLS };
 
-/* A refresh token row as a refresh reads it (store/refresh.h). */
+/*
+ * A refresh token row as a refresh reads it (store/refresh.h); REFRESH_TOKEN_COLUMNS is the
+ * same with enum prefix P and alias prefix t, for the peek below.
+ */
+#define REFRESH_TOKEN_COLUMNS(X, P, t) \
+	X(P##_ID, INT, id, t "id") \
+	X(P##_FAMILY, STR, family_id, t "family_id") \
+	X(P##_USER, INT, user_id, t "user_id") \
+	X(P##_ORG, INT, organization_id, "IFNULL(" t "organization_id, 0)") \
+	X(P##_LIVE, BOOL, live, t "expires_at > CURRENT_TIMESTAMP(6)" \
+	    " AND " t "session_expires_at > CURRENT_TIMESTAMP(6)") \
+	X(P##_ROTATED, BOOL, rotated, t "rotated_at IS NOT NULL") \
+	X(P##_REVOKED, BOOL, revoked, t "revoked_at IS NOT NULL") \
+	X(P##_SESSION_END, STR, session_expires_at, t "session_expires_at") \
+	X(P##_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
+	    " CURRENT_TIMESTAMP(6), " t "session_expires_at))") \
+	X(P##_AMR, STR, amr, t "amr") \
+	X(P##_CLIENT, INT, oidc_client, "IFNULL(" t "oidc_client_id, 0)")
 #define REFRESH_COLUMNS(X) \
-	X(RTC_ID, INT, id, "id") \
-	X(RTC_FAMILY, STR, family_id, "family_id") \
-	X(RTC_USER, INT, user_id, "user_id") \
-	X(RTC_ORG, INT, organization_id, "IFNULL(organization_id, 0)") \
-	X(RTC_LIVE, BOOL, live, "expires_at > CURRENT_TIMESTAMP(6)" \
-	    " AND session_expires_at > CURRENT_TIMESTAMP(6)") \
-	X(RTC_ROTATED, BOOL, rotated, "rotated_at IS NOT NULL") \
-	X(RTC_REVOKED, BOOL, revoked, "revoked_at IS NOT NULL") \
-	X(RTC_SESSION_END, STR, session_expires_at, "session_expires_at") \
-	X(RTC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
-	    " CURRENT_TIMESTAMP(6), session_expires_at))") \
-	X(RTC_AMR, STR, amr, "amr") \
-	X(RTC_CLIENT, INT, oidc_client, "IFNULL(oidc_client_id, 0)") \
+	REFRESH_TOKEN_COLUMNS(X, RTC, "") \
 	X(RTC_SCOPE, STR, oidc_scope, "oidc_scope") \
 	X(RTC_AUTH_TIME, INT, oidc_auth_time, "IFNULL(oidc_auth_time, 0)")
 
@@ -120,39 +184,12 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
  * statement without a lock.  A missing user or membership reads as NULLs (user_found,
  * org_found 0).
  */
-#define RT_TS_(c)	"DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 #define REFRESH_PEEK_COLUMNS(X) \
-	X(RPC_ID, INT, id, "rt.id") \
-	X(RPC_FAMILY, STR, family_id, "rt.family_id") \
-	X(RPC_USER, INT, user_id, "rt.user_id") \
-	X(RPC_ORG, INT, organization_id, "IFNULL(rt.organization_id, 0)") \
-	X(RPC_LIVE, BOOL, live, "rt.expires_at > CURRENT_TIMESTAMP(6)" \
-	    " AND rt.session_expires_at > CURRENT_TIMESTAMP(6)") \
-	X(RPC_ROTATED, BOOL, rotated, "rt.rotated_at IS NOT NULL") \
-	X(RPC_REVOKED, BOOL, revoked, "rt.revoked_at IS NOT NULL") \
-	X(RPC_SESSION_END, STR, session_expires_at, "rt.session_expires_at") \
-	X(RPC_AMR, STR, amr, "rt.amr") \
-	X(RPC_CLIENT, INT, oidc_client, "IFNULL(rt.oidc_client_id, 0)") \
-	X(RPC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
-	    " CURRENT_TIMESTAMP(6), rt.session_expires_at))") \
+	REFRESH_TOKEN_COLUMNS(X, RPC, "rt.") \
 	X(RPC_USER_FOUND, BOOL, user_found, "u.id IS NOT NULL") \
-	X(RPC_ENABLED, BOOL, is_enabled, "u.is_enabled") \
-	X(RPC_NON_EXPIRED, BOOL, is_account_non_expired, "u.is_account_non_expired") \
-	X(RPC_NON_LOCKED, BOOL, is_account_non_locked, "u.is_account_non_locked") \
-	X(RPC_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, "u.is_credentials_non_expired") \
-	X(RPC_HAS_LOCK_END, BOOL, has_lock_end, "u.locked_until IS NOT NULL") \
-	X(RPC_LOCK_LEFT, INT, lock_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
-	    " CURRENT_TIMESTAMP(6), IFNULL(u.locked_until, CURRENT_TIMESTAMP(6))))") \
-	X(RPC_PV, INT, permission_version, "u.permission_version") \
-	X(RPC_USERNAME, STR, username, "u.username") \
-	X(RPC_EMAIL, STR, email, "u.email") \
-	X(RPC_FIRST, STR, first_name, "u.first_name") \
-	X(RPC_LAST, STR, last_name, "u.last_name") \
-	X(RPC_FULL, STR, full_name, "u.full_name") \
-	X(RPC_PHONE, STR, phone_number, "u.phone_number") \
-	X(RPC_IMAGE, STR, profile_image_ref, "u.profile_image_ref") \
-	X(RPC_LAST_LOGIN, STR, last_login, RT_TS_("u.last_login")) \
-	X(RPC_EMAIL_VERIFIED_AT, STR, email_verified_at, RT_TS_("u.email_verified_at")) \
+	USER_FLAG_COLUMNS(X, RPC, "u.") \
+	USER_LOCK_COLUMNS(X, RPC, "u.") \
+	USER_NAME_COLUMNS(X, RPC, "u.") \
 	X(RPC_ORG_FOUND, BOOL, org_found, "o.id IS NOT NULL") \
 	X(RPC_ORG_SLUG, STR, org_slug, "o.slug") \
 	X(RPC_ORG_NAME, STR, org_name, "o.name") \

@@ -8,8 +8,6 @@
 #ifndef GH_SQL_COMPONENTS_H
 #define GH_SQL_COMPONENTS_H
 
-#define COMP_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* The columns of a component, an action, a role's grant, a navigation row ("Column tables"). */
 #define COMP_COLUMNS(X) \
 	X(COMP_ID, INT, id, "c.id") \
@@ -22,10 +20,7 @@
 	X(COMP_ORDER, INT, display_order, "c.display_order") \
 	X(COMP_PARENT, INT, parent_id, "c.parent_id") \
 	X(COMP_ACTIVE, BOOL, is_active, "c.is_active") \
-	X(COMP_CREATED, STR, created_at, COMP_TS_("c.created_at")) \
-	X(COMP_UPDATED, STR, updated_at, COMP_TS_("c.updated_at")) \
-	X(COMP_CBY, INT, created_by, "c.created_by") \
-	X(COMP_UBY, INT, updated_by, "c.updated_by")
+	DB_AUDIT_COLUMNS(X, COMP, "c.")
 #define COMP_COLS DB_SELECT(COMP_COLUMNS)
 
 #define COMP_ACTION_COLUMNS(X) \
@@ -35,10 +30,7 @@
 	X(COMP_ACTION_ACTION, STR, action, "cp.action") \
 	X(COMP_ACTION_DESC, STR, description, "cp.description") \
 	X(COMP_ACTION_ACTIVE, BOOL, is_active, "cp.is_active") \
-	X(COMP_ACTION_CREATED, STR, created_at, COMP_TS_("cp.created_at")) \
-	X(COMP_ACTION_UPDATED, STR, updated_at, COMP_TS_("cp.updated_at")) \
-	X(COMP_ACTION_CBY, INT, created_by, "cp.created_by") \
-	X(COMP_ACTION_UBY, INT, updated_by, "cp.updated_by")
+	DB_AUDIT_COLUMNS(X, COMP_ACTION, "cp.")
 #define COMP_ACTION_COLS DB_SELECT(COMP_ACTION_COLUMNS)
 
 #define ROLE_COMP_COLUMNS(X) \

@@ -9,7 +9,6 @@
 #ifndef GH_SQL_INVITATIONS_H
 #define GH_SQL_INVITATIONS_H
 
-#define INV_TS(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 #define INV_STATUS "(CASE WHEN s.accepted_at IS NOT NULL THEN 'accepted'" \
 	" WHEN s.revoked_at IS NOT NULL THEN 'revoked'" \
 	" WHEN s.expires_at <= CURRENT_TIMESTAMP(6) THEN 'expired' ELSE 'pending' END)"
@@ -28,13 +27,13 @@
 	X(INVITATION_USER, INT, user_id, "s.user_id") \
 	X(INVITATION_CBY, INT, invited_by, "s.invited_by") \
 	X(INVITATION_UBY, INT, updated_by, "s.updated_by") \
-	X(INVITATION_EXPIRES, STR, expires_at, INV_TS("s.expires_at")) \
-	X(INVITATION_ACCEPTED, STR, accepted_at, INV_TS("s.accepted_at")) \
-	X(INVITATION_REVOKED, STR, revoked_at, INV_TS("s.revoked_at")) \
-	X(INVITATION_SENT, STR, last_sent_at, INV_TS("s.last_sent_at")) \
+	X(INVITATION_EXPIRES, TS, expires_at, "s.expires_at") \
+	X(INVITATION_ACCEPTED, TS, accepted_at, "s.accepted_at") \
+	X(INVITATION_REVOKED, TS, revoked_at, "s.revoked_at") \
+	X(INVITATION_SENT, TS, last_sent_at, "s.last_sent_at") \
 	X(INVITATION_SEND_COUNT, INT, send_count, "s.send_count") \
-	X(INVITATION_CREATED, STR, created_at, INV_TS("s.created_at")) \
-	X(INVITATION_UPDATED, STR, updated_at, INV_TS("s.updated_at"))
+	X(INVITATION_CREATED, TS, created_at, "s.created_at") \
+	X(INVITATION_UPDATED, TS, updated_at, "s.updated_at")
 #define INV_COLS DB_SELECT(INVITATION_COLUMNS)
 
 #define INVITATION_ORG_COLUMNS(X) \

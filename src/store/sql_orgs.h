@@ -5,8 +5,6 @@
 #ifndef GH_SQL_ORGS_H
 #define GH_SQL_ORGS_H
 
-#define ORG_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* The columns of an organization (store/sql.h, "Column tables"). */
 #define ORGANIZATION_COLUMNS(X) \
 	X(ORGANIZATION_ID, INT, id, "o.id") \
@@ -14,10 +12,7 @@
 	X(ORGANIZATION_NAME, STR, name, "o.name") \
 	X(ORGANIZATION_DESC, STR, description, "o.description") \
 	X(ORGANIZATION_STATUS, STR, status, "o.status") \
-	X(ORGANIZATION_CREATED, STR, created_at, ORG_TS_("o.created_at")) \
-	X(ORGANIZATION_UPDATED, STR, updated_at, ORG_TS_("o.updated_at")) \
-	X(ORGANIZATION_CBY, INT, created_by, "o.created_by") \
-	X(ORGANIZATION_UBY, INT, updated_by, "o.updated_by")
+	DB_AUDIT_COLUMNS(X, ORGANIZATION, "o.")
 #define ORG_COLS DB_SELECT(ORGANIZATION_COLUMNS)
 
 /*
@@ -41,13 +36,13 @@
 	X(ORG_MEMBER_EMAIL, STR, email, "u.email") \
 	X(ORG_MEMBER_FULL_NAME, STR, full_name, "u.full_name") \
 	X(ORG_MEMBER_PRIMARY, BOOL, is_primary, "uo.is_primary") \
-	X(ORG_MEMBER_JOINED, STR, joined_at, ORG_TS_("uo.joined_at")) \
+	X(ORG_MEMBER_JOINED, TS, joined_at, "uo.joined_at") \
 	X(ORG_MEMBER_ROLES, STR, roles, \
 	    "(SELECT GROUP_CONCAT(r.name ORDER BY r.name SEPARATOR ',')" \
 	    " FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
 	    " WHERE ur.user_id = u.id AND ur.organization_id = uo.organization_id)") \
 	X(ORG_MEMBER_STATUS, STR, status, "uo.status") \
-	X(ORG_MEMBER_STATUS_AT, STR, status_changed_at, ORG_TS_("uo.status_changed_at")) \
+	X(ORG_MEMBER_STATUS_AT, TS, status_changed_at, "uo.status_changed_at") \
 	X(ORG_MEMBER_STATUS_BY, INT, status_changed_by, "uo.status_changed_by")
 #define ORG_MEMBER_COLS DB_SELECT(ORG_MEMBER_COLUMNS)
 

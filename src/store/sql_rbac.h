@@ -5,7 +5,6 @@
 #ifndef GH_SQL_RBAC_H
 #define GH_SQL_RBAC_H
 
-#define TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 /* The columns of a role, a permission and an endpoint mapping (store/sql.h, "Column tables"). */
 #define ROLE_COLUMNS(X) \
 	X(ROLE_ID, INT, id, "r.id") \
@@ -14,8 +13,8 @@
 	X(ROLE_ORG, INT, organization_id, "r.organization_id") \
 	X(ROLE_SCOPE, STR, scope, "r.scope") \
 	X(ROLE_SYSTEM, BOOL, is_system, "r.is_system") \
-	X(ROLE_CREATED, STR, created_at, TS_("r.created_at")) \
-	X(ROLE_UPDATED, STR, updated_at, TS_("r.updated_at"))
+	X(ROLE_CREATED, TS, created_at, "r.created_at") \
+	X(ROLE_UPDATED, TS, updated_at, "r.updated_at")
 /* A role as the list reads it: with the names of its permissions, comma separated. */
 #define ROLE_LIST_COLUMNS(X) ROLE_COLUMNS(X) \
 	X(ROLE_PERM_NAMES, STR, perm_names, "(SELECT GROUP_CONCAT(p.name ORDER BY p.name" \
@@ -29,8 +28,8 @@
 	X(PERM_MODULE, STR, module, "p.module") \
 	X(PERM_DESC, STR, description, "p.description") \
 	X(PERM_SYSTEM, BOOL, is_system, "p.is_system") \
-	X(PERM_CREATED, STR, created_at, TS_("p.created_at")) \
-	X(PERM_UPDATED, STR, updated_at, TS_("p.updated_at"))
+	X(PERM_CREATED, TS, created_at, "p.created_at") \
+	X(PERM_UPDATED, TS, updated_at, "p.updated_at")
 #define PERM_COLS DB_SELECT(PERM_COLUMNS)
 
 #define EP_COLUMNS(X) \
@@ -42,8 +41,8 @@
 	X(EP_DESC, STR, description, "e.description") \
 	X(EP_ACTIVE, BOOL, is_active, "e.is_active") \
 	X(EP_REQUIRES_MFA, BOOL, requires_mfa, "e.requires_mfa") \
-	X(EP_CREATED, STR, created_at, TS_("e.created_at")) \
-	X(EP_UPDATED, STR, updated_at, TS_("e.updated_at"))
+	X(EP_CREATED, TS, created_at, "e.created_at") \
+	X(EP_UPDATED, TS, updated_at, "e.updated_at")
 #define EP_COLS DB_SELECT(EP_COLUMNS)
 
 /* A permission a role grants (the authorization cache reads them all). */

@@ -5,15 +5,13 @@
 #ifndef GH_SQL_SESSIONS_H
 #define GH_SQL_SESSIONS_H
 
-#define STS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* A session: created is its first token's issue, last_used its newest's (login or refresh). */
 #define SESSION_COLUMNS(X) \
 	X(SESS_FAMILY, STR, family, "r.family_id") \
-	X(SESS_CREATED, STR, created_at, "(SELECT " STS_("MIN(f.issued_at)") \
+	X(SESS_CREATED, STR, created_at, "(SELECT " DB_TS("MIN(f.issued_at)") \
 	    " FROM refresh_tokens f WHERE f.family_id = r.family_id)") \
-	X(SESS_LAST_USED, STR, last_used_at, STS_("r.issued_at")) \
-	X(SESS_EXPIRES, STR, expires_at, STS_("LEAST(r.expires_at, r.session_expires_at)")) \
+	X(SESS_LAST_USED, TS, last_used_at, "r.issued_at") \
+	X(SESS_EXPIRES, TS, expires_at, "LEAST(r.expires_at, r.session_expires_at)") \
 	X(SESS_IP, STR, client_ip, "r.client_ip") \
 	X(SESS_UA, STR, user_agent, "r.user_agent") \
 	X(SESS_ORG, INT, organization_id, "r.organization_id") \

@@ -5,8 +5,6 @@
 #ifndef GH_SQL_SETTINGS_H
 #define GH_SQL_SETTINGS_H
 
-#define STS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /*
  * The columns of a policy row, of a theme (its organization's and its own) and of an audit event
  * (store/sql.h, "Column tables").
@@ -14,10 +12,7 @@
 #define POLICY_COLUMNS(X) \
 	X(POLICY_COL_KIND, STR, kind, "kind") \
 	X(POLICY_COL_SETTINGS, STR, settings, "settings") \
-	X(POLICY_COL_CREATED, STR, created_at, STS_("created_at")) \
-	X(POLICY_COL_UPDATED, STR, updated_at, STS_("updated_at")) \
-	X(POLICY_COL_CBY, INT, created_by, "created_by") \
-	X(POLICY_COL_UBY, INT, updated_by, "updated_by")
+	DB_AUDIT_COLUMNS(X, POLICY_COL, "")
 #define POLICY_COLS DB_SELECT(POLICY_COLUMNS)
 
 #define THEME_COLUMNS(X) \
@@ -35,7 +30,7 @@
 
 #define AUDIT_COLUMNS(X) \
 	X(AUDIT_ID, INT, id, "id") \
-	X(AUDIT_AT, STR, occurred_at, STS_("occurred_at")) \
+	X(AUDIT_AT, TS, occurred_at, "occurred_at") \
 	X(AUDIT_ACTOR, INT, actor_user_id, "actor_user_id") \
 	X(AUDIT_ORG, INT, organization_id, "organization_id") \
 	X(AUDIT_ACTION, STR, action, "action") \

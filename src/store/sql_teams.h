@@ -13,8 +13,6 @@
 #ifndef GH_SQL_TEAMS_H
 #define GH_SQL_TEAMS_H
 
-#define TEAM_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* The columns of a team and of a team membership (store/db.h, "Column tables"). */
 #define TEAM_COLUMNS(X) \
 	X(TEAM_ID, INT, id, "t.id") \
@@ -23,10 +21,7 @@
 	X(TEAM_DESC, STR, description, "t.description") \
 	X(TEAM_MEMBERS, INT, member_count, "(SELECT COUNT(*) FROM team_member tm" \
 	    " JOIN users u ON u.id = tm.user_id WHERE tm.team_id = t.id AND u.deleted_at IS NULL)") \
-	X(TEAM_CREATED, STR, created_at, TEAM_TS_("t.created_at")) \
-	X(TEAM_UPDATED, STR, updated_at, TEAM_TS_("t.updated_at")) \
-	X(TEAM_CBY, INT, created_by, "t.created_by") \
-	X(TEAM_UBY, INT, updated_by, "t.updated_by")
+	DB_AUDIT_COLUMNS(X, TEAM, "t.")
 #define TEAM_COLS DB_SELECT(TEAM_COLUMNS)
 
 #define TEAM_LIST_FROM " FROM team t WHERE (? = 0 OR t.organization_id = ?)" \
@@ -39,25 +34,14 @@
 	X(TEAM_MEMBER_EMAIL, STR, email, "u.email") \
 	X(TEAM_MEMBER_FULL_NAME, STR, full_name, "u.full_name") \
 	X(TEAM_MEMBER_ROLE, STR, member_role, "tm.member_role") \
-	X(TEAM_MEMBER_CREATED, STR, created_at, TEAM_TS_("tm.created_at")) \
-	X(TEAM_MEMBER_CBY, INT, created_by, "tm.created_by") \
-	X(TEAM_MEMBER_UPDATED, STR, updated_at, TEAM_TS_("tm.updated_at")) \
-	X(TEAM_MEMBER_UBY, INT, updated_by, "tm.updated_by")
+	DB_AUDIT_COLUMNS(X, TEAM_MEMBER, "tm.")
 #define TEAM_MEMBER_COLS DB_SELECT(TEAM_MEMBER_COLUMNS)
 
 #define TEAM_MEMBER_FROM " FROM team_member tm JOIN users u ON u.id = tm.user_id" \
 	" AND u.deleted_at IS NULL WHERE tm.team_id = ? AND (? = '' OR tm.member_role = ?)"
 
 #define SQL_STATEMENTS_TEAMS \
-	X(SQL_TEAM_LIST_ID, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.id > ?) ORDER BY t.id LIMIT ?") \
-	X(SQL_TEAM_LIST_ID_DESC, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.id < ?) ORDER BY t.id DESC LIMIT ?") \
-	X(SQL_TEAM_LIST_NAME, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.name > ? OR (t.name = ? AND t.id > ?)) ORDER BY t.name, t.id LIMIT ?") \
-	X(SQL_TEAM_LIST_NAME_DESC, "SELECT " TEAM_COLS TEAM_LIST_FROM \
-	    " AND (? = 0 OR t.name < ? OR (t.name = ? AND t.id < ?))" \
-	    " ORDER BY t.name DESC, t.id DESC LIMIT ?") \
+	DB_KEYSET_STATEMENTS(X, SQL_TEAM_LIST, "SELECT " TEAM_COLS TEAM_LIST_FROM, "t.id", "t.name") \
 	X(SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ?") \
 	X(SQL_TEAM_GET_LOCK, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ? FOR UPDATE") \
 	X(SQL_TEAM_ORG_EXISTS, "SELECT 1 FROM organization WHERE id = ?") \
@@ -65,16 +49,8 @@
 	    " updated_by) VALUES (?, ?, ?, ?, ?)") \
 	X(SQL_TEAM_UPDATE, "UPDATE team SET name = ?, description = ?, updated_by = ? WHERE id = ?") \
 	X(SQL_TEAM_DELETE, "DELETE FROM team WHERE id = ?") \
-	X(SQL_TEAM_MEMBER_LIST_ID, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR tm.user_id > ?) ORDER BY tm.user_id LIMIT ?") \
-	X(SQL_TEAM_MEMBER_LIST_ID_DESC, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR tm.user_id < ?) ORDER BY tm.user_id DESC LIMIT ?") \
-	X(SQL_TEAM_MEMBER_LIST_NAME, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR u.username > ? OR (u.username = ? AND tm.user_id > ?))" \
-	    " ORDER BY u.username, tm.user_id LIMIT ?") \
-	X(SQL_TEAM_MEMBER_LIST_NAME_DESC, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM \
-	    " AND (? = 0 OR u.username < ? OR (u.username = ? AND tm.user_id < ?))" \
-	    " ORDER BY u.username DESC, tm.user_id DESC LIMIT ?") \
+	DB_KEYSET_STATEMENTS(X, SQL_TEAM_MEMBER_LIST, "SELECT " TEAM_MEMBER_COLS TEAM_MEMBER_FROM, \
+	    "tm.user_id", "u.username") \
 	X(SQL_TEAM_MEMBER_GET, "SELECT " TEAM_MEMBER_COLS " FROM team_member tm JOIN users u" \
 	    " ON u.id = tm.user_id AND u.deleted_at IS NULL WHERE tm.team_id = ? AND tm.user_id = ?") \
 	X(SQL_TEAM_MEMBER_INSERT, "INSERT INTO team_member (team_id, user_id, member_role, created_by," \

@@ -13,8 +13,6 @@
 #ifndef GH_SQL_USERS_H
 #define GH_SQL_USERS_H
 
-#define UTS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* A lock counts while it has no end or its end is ahead (login lifts a lapsed one). */
 #define U_LOCKED "(u.is_account_non_locked = 0 AND (u.locked_until IS NULL" \
 	" OR u.locked_until > CURRENT_TIMESTAMP(6)))"
@@ -46,20 +44,14 @@
 	X(USER_STATUS, STR, status, "CASE WHEN u.is_enabled = 0 THEN 'disabled' WHEN " U_LOCKED \
 	    " THEN 'locked' WHEN u.is_account_non_expired = 0 OR u.is_credentials_non_expired = 0" \
 	    " THEN 'expired' ELSE 'enabled' END") \
-	X(USER_ENABLED, BOOL, is_enabled, "u.is_enabled") \
-	X(USER_NON_EXPIRED, BOOL, is_account_non_expired, "u.is_account_non_expired") \
-	X(USER_NON_LOCKED, BOOL, is_account_non_locked, "u.is_account_non_locked") \
-	X(USER_CRED_NON_EXPIRED, BOOL, is_credentials_non_expired, "u.is_credentials_non_expired") \
-	X(USER_LOCKED_UNTIL, STR, locked_until, UTS_("u.locked_until")) \
+	USER_FLAG_COLUMNS(X, USER, "u.") \
+	X(USER_LOCKED_UNTIL, TS, locked_until, "u.locked_until") \
 	X(USER_HAS_PASSWORD, BOOL, has_password, "u.password_hash IS NOT NULL") \
-	X(USER_LAST_LOGIN, STR, last_login, UTS_("u.last_login")) \
-	X(USER_PW_CHANGED, STR, password_changed_at, UTS_("u.password_changed_at")) \
-	X(USER_CREATED, STR, created_at, UTS_("u.created_at")) \
-	X(USER_UPDATED, STR, updated_at, UTS_("u.updated_at")) \
-	X(USER_CREATED_BY, INT, created_by, "u.created_by") \
-	X(USER_UPDATED_BY, INT, updated_by, "u.updated_by") \
+	X(USER_LAST_LOGIN, TS, last_login, "u.last_login") \
+	X(USER_PW_CHANGED, TS, password_changed_at, "u.password_changed_at") \
+	DB_AUDIT_COLUMNS(X, USER, "u.") \
 	X(USER_CREATED_KEY, STR, created_key, "DATE_FORMAT(u.created_at, '%Y-%m-%d %H:%i:%s.%f')") \
-	X(USER_EMAIL_VERIFIED_AT, STR, email_verified_at, UTS_("u.email_verified_at"))
+	X(USER_EMAIL_VERIFIED_AT, TS, email_verified_at, "u.email_verified_at")
 #define USER_COLS DB_SELECT(USER_COLUMNS)
 
 /*

@@ -5,8 +5,6 @@
 #ifndef GH_SQL_WEBAUTHN_H
 #define GH_SQL_WEBAUTHN_H
 
-#define WEBAUTHN_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
-
 /* A credential as the API shows it and an assertion needs it (store/webauthn.h). */
 #define WEBAUTHN_COLUMNS(X) \
 	X(WAC_ID, INT, id, "c.id") \
@@ -21,8 +19,8 @@
 	X(WAC_BS, BOOL, backup_state, "c.backup_state") \
 	X(WAC_AAGUID, STR, aaguid, "LOWER(HEX(c.aaguid))") \
 	X(WAC_TRANSPORTS, STR, transports, "c.transports") \
-	X(WAC_CREATED, STR, created_at, WEBAUTHN_TS_("c.created_at")) \
-	X(WAC_LAST_USED, STR, last_used_at, WEBAUTHN_TS_("c.last_used_at"))
+	X(WAC_CREATED, TS, created_at, "c.created_at") \
+	X(WAC_LAST_USED, TS, last_used_at, "c.last_used_at")
 #define WEBAUTHN_COLS DB_SELECT(WEBAUTHN_COLUMNS)
 
 #define SQL_STATEMENTS_WEBAUTHN \

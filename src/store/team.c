@@ -27,11 +27,7 @@ store_team_list(struct db *db, struct arena *a, long long org, const char *like,
 	    n, DB_INT(org), DB_INT(org), DB_STR(like), DB_STR(like));
 }
 
-enum gh_err
-store_team_get(struct db *db, struct arena *a, long long id, int lock, struct team *out)
-{
-	return DB_GET(db, a, lock ? SQL_TEAM_GET_LOCK : SQL_TEAM_GET, team_row, out, DB_INT(id));
-}
+DB_GET_ID(store_team_get, struct team, team_row, SQL_TEAM_GET, SQL_TEAM_GET_LOCK)
 
 enum gh_err
 store_team_insert(struct db *db, struct arena *a, const struct team *t, long long actor,
@@ -54,11 +50,7 @@ store_team_update(struct db *db, struct arena *a, const struct team *t, long lon
 	    DB_INT(actor), DB_INT(t->id));
 }
 
-enum gh_err
-store_team_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_TEAM_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_team_delete, SQL_TEAM_DELETE)
 
 enum gh_err
 store_team_member_list(struct db *db, struct arena *a, long long team, const char *role,

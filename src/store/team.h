@@ -15,16 +15,8 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum team_col { TEAM_COLUMNS(DB_COL_ENUM) TEAM__NCOLS };
-enum team_member_col { TEAM_MEMBER_COLUMNS(DB_COL_ENUM) TEAM_MEMBER__NCOLS };
-
-struct team {
-	TEAM_COLUMNS(DB_COL_MEMBER)
-};
-
-struct team_member {
-	TEAM_MEMBER_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(team, TEAM_COLUMNS);
+DB_STRUCT(team_member, TEAM_MEMBER_COLUMNS);
 
 /* The sort orders of the lists: the index of db_keyset.sort (text sorts carry a key). */
 enum team_sort { TEAM_SORT_ID, TEAM_SORT_ID_DESC, TEAM_SORT_NAME, TEAM_SORT_NAME_DESC,

@@ -14,11 +14,7 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum theme_col { THEME_COLUMNS(DB_COL_ENUM) THEME__NCOLS };
-
-struct theme {
-	THEME_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(theme, THEME_COLUMNS);
 
 /* The theme of organization org into *out (its organization's row locked when lock). */
 enum gh_err	 store_theme_get(struct db *, struct arena *, long long org, int lock,

@@ -17,11 +17,7 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum user_col { USER_COLUMNS(DB_COL_ENUM) USER__NCOLS };
-
-struct user {
-	USER_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(user, USER_COLUMNS);
 
 /* An organization the user belongs to, with the membership (GET /me, /me/organizations). */
 struct user_org {

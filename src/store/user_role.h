@@ -17,11 +17,7 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum user_role_col { USER_ROLE_COLUMNS(DB_COL_ENUM) USER_ROLE__NCOLS };
-
-struct user_role {
-	USER_ROLE_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(user_role, USER_ROLE_COLUMNS);
 
 /* The roles user holds in org and everywhere, in name order: *out gets them, *n how many. */
 enum gh_err	 store_user_role_list(struct db *, struct arena *, long long user, long long org,

@@ -16,7 +16,7 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum webauthn_col { WEBAUTHN_COLUMNS(DB_COL_ENUM) WAC__NCOLS };
+DB_COL_ENUMS(webauthn, WEBAUTHN_COLUMNS);
 
 struct webauthn_row {
 	WEBAUTHN_COLUMNS(DB_COL_MEMBER)
