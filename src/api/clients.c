@@ -50,21 +50,16 @@ static const char *const grants[] = { "authorization_code", "refresh_token",
 static const char *const scopes[] = { "openid", "profile", "email", "offline_access",
     "gatehouse", NULL };
 
-static int
-in_scope(struct request *req, long long org, const char *perm)
-{
-	return (req->auth.org_id > 0 && org == req->auth.org_id) || authn_platform_has(req, perm);
-}
-
+/* Read client id (locked when lock) into c; 404 unless the caller acts in its organization. */
 static enum gh_err
 client_load(struct request *req, long long id, int lock, const char *perm, struct oidc_client *c)
 {
 	enum gh_err	 err;
 
 	err = store_oidc_client_get(req->w->db, req->arena, id, lock, c);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !in_scope(req, c->organization_id, perm)))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no client %lld", id);
-	return err;
+	if (err == GH_OK && !api_in_org(req, c->organization_id, perm))
+		err = GH_ERR_NOT_FOUND;
+	return api_found(req, err, "no client %lld", id);
 }
 
 /* A space separated list as a JSON array. */
@@ -85,32 +80,31 @@ words_json(struct request *req, const char *list)
 	return a;
 }
 
-static cJSON *
-client_json(struct request *req, const struct oidc_client *c)
+/* A JSON array text stored in a column (redirect URIs) as an array member k of o. */
+static void
+add_json_array(cJSON *o, const char *k, const char *text)
 {
-	cJSON	*o = api_object(req), *a;
+	cJSON	*a = cJSON_Parse(text);
 
-	cJSON_AddNumberToObject(o, "id", (double)c->id);
-	cJSON_AddNumberToObject(o, "organization_id", (double)c->organization_id);
-	cJSON_AddStringToObject(o, "client_id", c->client_id);
-	cJSON_AddStringToObject(o, "name", c->name);
-	cJSON_AddStringToObject(o, "client_type", c->client_type);
-	a = cJSON_Parse(c->redirect_uris);
-	cJSON_AddItemToObject(o, "redirect_uris", a ? a : cJSON_CreateArray());
-	a = cJSON_Parse(c->post_logout_redirect_uris);
-	cJSON_AddItemToObject(o, "post_logout_redirect_uris", a ? a : cJSON_CreateArray());
-	cJSON_AddItemReferenceToObject(o, "grant_types", words_json(req, c->grant_types));
-	cJSON_AddItemReferenceToObject(o, "scopes", words_json(req, c->scopes));
-	api_add_idv(o, "access_token_ttl", c->access_token_ttl);
-	api_add_idv(o, "refresh_token_ttl", c->refresh_token_ttl);
-	cJSON_AddNumberToObject(o, "id_token_ttl", (double)c->id_token_ttl);
-	cJSON_AddBoolToObject(o, "first_party", c->first_party);
-	cJSON_AddBoolToObject(o, "enabled", c->enabled);
-	api_add_idv(o, "service_user_id", c->service_user_id);
-	api_add_str(o, "previous_secret_expires_at", c->previous_secret_expires_at);
-	api_add_str(o, "created_at", c->created_at);
-	api_add_str(o, "updated_at", c->updated_at);
 	/* cJSON trees made with cJSON_Parse here are freed with the response object. */
+	cJSON_AddItemToObject(o, k, a ? a : cJSON_CreateArray());
+}
+
+/* A client as the API shows it (API_F: the members under their own names). */
+static cJSON *
+client_json(struct request *req, const struct oidc_client *s)
+{
+	cJSON	*o = api_object(req);
+
+	API_F(NUM, id) API_F(NUM, organization_id) API_F(STR, client_id) API_F(STR, name)
+	API_F(STR, client_type)
+	add_json_array(o, "redirect_uris", s->redirect_uris);
+	add_json_array(o, "post_logout_redirect_uris", s->post_logout_redirect_uris);
+	cJSON_AddItemReferenceToObject(o, "grant_types", words_json(req, s->grant_types));
+	cJSON_AddItemReferenceToObject(o, "scopes", words_json(req, s->scopes));
+	API_F(ID, access_token_ttl) API_F(ID, refresh_token_ttl) API_F(NUM, id_token_ttl)
+	API_F(BOOL, first_party) API_F(BOOL, enabled) API_F(ID, service_user_id)
+	API_F(STR, previous_secret_expires_at) API_F(STR, created_at) API_F(STR, updated_at)
 	return o;
 }
 
@@ -328,19 +322,8 @@ api_clients_list(struct request *req)
 	return GH_OK;
 }
 
-enum gh_err
-api_client_get(struct request *req)
-{
-	struct oidc_client	 c;
-	long long		 id;
-	enum gh_err		 err;
-
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = client_load(req, id, 0, "clients.read", &c)) != GH_OK)
-		return err;
-	api_entity(req, 200, client_json(req, &c), NULL);
-	return GH_OK;
-}
+API_GET_BY_ID(api_client_get, struct oidc_client, client_load(req, id, 0, "clients.read", &row),
+    client_json)
 
 enum gh_err
 api_client_create(struct request *req)
@@ -400,25 +383,20 @@ api_client_create(struct request *req)
 		if (err == GH_ERR_NOT_FOUND)
 			err = req_fail(req, GH_ERR_VALIDATION, "organization_id",
 			    "no organization %lld", org);
-		goto fail;
+		return err;
 	}
 	c.id = id;
 	if (api_oidc_has(c.grant_types, "client_credentials") &&
 	    (err = store_oidc_service_create(req->w->db, req->arena, &c, req->auth.user_id,
 	    &user)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "oidc_client.create", "oidc_client", id, org, NULL);
-	if ((err = client_load(req, id, 0, "clients.manage", &c)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = client_load(req, id, 0, "clients.manage", &c)) != GH_OK)
+		return err;
 	o = client_json(req, &c);
 	if (secret != NULL)
 		cJSON_AddStringToObject(o, "client_secret", secret);
-	api_entity(req, 201, o, arena_printf(req->arena, "/api/v1/clients/%lld", id));
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_commit_entity(req, 201, o, arena_printf(req->arena, "/api/v1/clients/%lld", id));
 }
 
 enum gh_err
@@ -432,46 +410,38 @@ api_client_update(struct request *req)
 	int			 was, had_cc;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = body_only(req, fields)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK || (err = body_only(req, fields)) != GH_OK ||
+	    (err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
-		goto fail;
 	was = c.enabled;
 	had_cc = api_oidc_has(c.grant_types, "client_credentials");
 	if ((err = parse(req, &c, 0)) != GH_OK ||
 	    (err = store_oidc_client_update(req->w->db, req->arena, &c)) != GH_OK)
-		goto fail;
+		return err;
 	if (!had_cc && api_oidc_has(c.grant_types, "client_credentials") && c.service_user_id == 0 &&
 	    (err = store_oidc_service_create(req->w->db, req->arena, &c, req->auth.user_id,
 	    &user)) != GH_OK)
-		goto fail;
+		return err;
 	/* The service account's tokens stop when the client loses client_credentials. */
 	if (had_cc && !api_oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0 &&
 	    (err = session_pv_bump(req, c.service_user_id)) != GH_OK)
-		goto fail;
+		return err;
 	if (was && !c.enabled &&
 	    (err = store_oidc_refresh_revoke_client(req->w->db, req->arena, c.id,
 	    "client_disabled")) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, was && !c.enabled ? "oidc_client.disable" : !was && c.enabled ?
 	    "oidc_client.enable" : "oidc_client.update", "oidc_client", id, c.organization_id, NULL);
 	if ((err = client_load(req, id, 0, "clients.manage", &c)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	bump_gen(req);
 	if (had_cc && !api_oidc_has(c.grant_types, "client_credentials") && c.service_user_id > 0)
 		(void)session_pv_publish(req, c.service_user_id);
 	if (was != c.enabled && (err = publish_off(req, c.client_id, !c.enabled, 1)) != GH_OK)
 		return req_fail(req, err, NULL, "the client was changed but the token store is "
 		    "unreachable; its tokens are refused until it returns");
-	api_entity(req, 200, client_json(req, &c), NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, client_json(req, &c), NULL);
 }
 
 enum gh_err
@@ -481,30 +451,23 @@ api_client_delete(struct request *req)
 	long long		 id;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
-		goto fail;
 	if (c.service_user_id > 0 &&
 	    ((err = session_pv_bump(req, c.service_user_id)) != GH_OK ||
 	    (err = store_oidc_service_delete(req->w->db, req->arena, c.service_user_id)) != GH_OK))
-		goto fail;
+		return err;
 	if ((err = store_oidc_client_delete(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
+		return err;
 	(void)audit_change(req, "oidc_client.delete", "oidc_client", id, c.organization_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	bump_gen(req);
 	if ((err = publish_off(req, c.client_id, 1, 0)) != GH_OK)
 		return req_fail(req, err, NULL, "the client was deleted but the token store is "
 		    "unreachable; its tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -518,33 +481,27 @@ api_client_rotate(struct request *req)
 	enum gh_err		 err;
 	cJSON			*o, *d;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK ||
-	    (err = body_only(req, fields)) != GH_OK ||
+	if ((err = api_id_begin(req, &id)) != GH_OK || (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_int(req, "overlap_seconds", BODY_OPTIONAL, 0, OVERLAP_MAX, &overlap,
-	    &present)) != GH_OK)
+	    &present)) != GH_OK ||
+	    (err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
-		goto fail;
-	if (strcmp(c.client_type, "confidential") != 0) {
-		err = req_fail(req, GH_ERR_VALIDATION, NULL, "a public client has no secret");
-		goto fail;
-	}
+	if (strcmp(c.client_type, "confidential") != 0)
+		return req_fail(req, GH_ERR_VALIDATION, NULL, "a public client has no secret");
 	secret = api_oidc_new_secret(req, &hash);
 	if ((err = store_oidc_client_rotate(req->w->db, req->arena, id, hash, overlap)) != GH_OK)
-		goto fail;
+		return err;
 	/* Without an overlap the old secret ends now, and the service account's tokens with it. */
 	if (overlap == 0 && c.service_user_id > 0 &&
 	    (err = session_pv_bump(req, c.service_user_id)) != GH_OK)
-		goto fail;
+		return err;
 	d = api_object(req);
 	cJSON_AddNumberToObject(d, "overlap_seconds", (double)overlap);
 	(void)audit_change(req, "oidc_client.secret_rotate", "oidc_client", id, c.organization_id,
 	    d);
 	if ((err = client_load(req, id, 0, "clients.manage", &c)) != GH_OK ||
-	    (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    (err = api_commit(req)) != GH_OK)
+		return err;
 	bump_gen(req);
 	if (overlap > 0 && c.service_user_id > 0 && c.enabled) {
 		/*
@@ -567,11 +524,7 @@ api_client_rotate(struct request *req)
 		    "unreachable; tokens are refused until it returns");
 	o = client_json(req, &c);
 	cJSON_AddStringToObject(o, "client_secret", secret);
-	api_entity(req, 200, o, NULL);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return api_entity(req, 200, o, NULL);
 }
 
 enum gh_err
@@ -581,28 +534,20 @@ api_client_end_previous(struct request *req)
 	long long		 id;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
+	if ((err = api_id_begin(req, &id)) != GH_OK ||
+	    (err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK ||
+	    (err = store_oidc_client_end_previous(req->w->db, req->arena, id)) != GH_OK ||
+	    (c.service_user_id > 0 && (err = session_pv_bump(req, c.service_user_id)) != GH_OK))
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK ||
-	    (err = store_oidc_client_end_previous(req->w->db, req->arena, id)) != GH_OK)
-		goto fail;
-	if (c.service_user_id > 0 && (err = session_pv_bump(req, c.service_user_id)) != GH_OK)
-		goto fail;
 	(void)audit_change(req, "oidc_client.secret_overlap_end", "oidc_client", id,
 	    c.organization_id, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
 	bump_gen(req);
 	if (c.service_user_id > 0 && (err = session_pv_publish(req, c.service_user_id)) != GH_OK)
 		return req_fail(req, err, NULL, "the overlap ended but the token store is "
 		    "unreachable; tokens are refused until it returns");
-	resp_status(req, 204);
-	return GH_OK;
-fail:
-	db_rollback(req->w->db);
-	return err;
+	return resp_status(req, 204);
 }
 
 enum gh_err
@@ -640,20 +585,11 @@ api_me_consent_revoke(struct request *req)
 
 	if (cid == NULL || strlen(cid) > 64)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no consent to that client");
-	if ((err = db_begin(req->w->db)) != GH_OK)
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = api_found(req, store_oidc_consent_delete(req->w->db, req->arena,
+	    req->auth.user_id, cid), "no consent to client %s", cid)) != GH_OK)
 		return err;
-	if ((err = store_oidc_consent_delete(req->w->db, req->arena, req->auth.user_id, cid)) !=
-	    GH_OK) {
-		db_rollback(req->w->db);
-		return err == GH_ERR_NOT_FOUND ? req_fail(req, err, NULL, "no consent to client %s",
-		    cid) : err;
-	}
 	(void)audit_by(req, req->auth.user_id, req->auth.org_id, "oidc.consent.revoke",
 	    "oidc_client", 0, NULL, NULL);
-	if ((err = db_commit(req->w->db)) != GH_OK) {
-		db_rollback(req->w->db);
-		return err;
-	}
-	resp_status(req, 204);
-	return GH_OK;
+	return api_commit_status(req, 204);
 }
