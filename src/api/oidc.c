@@ -447,71 +447,60 @@ client_auth(struct request *req, int public_ok, struct oidc_client *c, int *ok, 
 
 /* ---- discovery ---- */
 
+/* Add k to o: an array of the strings of v, which ends with NULL. */
+static void
+add_strings(cJSON *o, const char *k, const char *const *v)
+{
+	int	 n = 0;
+
+	while (v[n] != NULL)
+		n++;
+	cJSON_AddItemToObject(o, k, cJSON_CreateStringArray(v, n));
+}
+
 enum gh_err
 api_oidc_discovery(struct request *req)
 {
+	static const char *const endpoints[][2] = {
+		{ "authorization_endpoint", "/oauth2/authorize" },
+		{ "token_endpoint", "/oauth2/token" },
+		{ "userinfo_endpoint", "/oauth2/userinfo" },
+		{ "jwks_uri", "/.well-known/jwks.json" },
+		{ "introspection_endpoint", "/oauth2/introspect" },
+		{ "revocation_endpoint", "/oauth2/revoke" },
+		{ "end_session_endpoint", "/oauth2/logout" },
+	};
+	static const char *const claims[] = { "iss", "sub", "aud", "exp", "iat", "auth_time",
+	    "nonce", "amr", "acr", "at_hash", "sid", "name", "given_name", "family_name",
+	    "preferred_username", "email", "email_verified", "org", "org_slug", "roles", NULL };
 	const char	*iss = api_oidc_issuer(req), *alg = token_id_alg(req->w->keys);
-	cJSON		*o = api_object(req), *a;
+	cJSON		*o = api_object(req);
 	size_t		 i;
 
 	if (alg == NULL)
 		return req_fail(req, GH_ERR_INTERNAL, NULL, "no ID-token key is configured "
 		    "(oidc_key_file): OpenID Connect is off");
 	cJSON_AddStringToObject(o, "issuer", iss);
-	cJSON_AddStringToObject(o, "authorization_endpoint",
-	    arena_printf(req->arena, "%s/oauth2/authorize", iss));
-	cJSON_AddStringToObject(o, "token_endpoint", arena_printf(req->arena, "%s/oauth2/token", iss));
-	cJSON_AddStringToObject(o, "userinfo_endpoint",
-	    arena_printf(req->arena, "%s/oauth2/userinfo", iss));
-	cJSON_AddStringToObject(o, "jwks_uri",
-	    arena_printf(req->arena, "%s/.well-known/jwks.json", iss));
-	cJSON_AddStringToObject(o, "introspection_endpoint",
-	    arena_printf(req->arena, "%s/oauth2/introspect", iss));
-	cJSON_AddStringToObject(o, "revocation_endpoint",
-	    arena_printf(req->arena, "%s/oauth2/revoke", iss));
-	cJSON_AddStringToObject(o, "end_session_endpoint",
-	    arena_printf(req->arena, "%s/oauth2/logout", iss));
-	a = cJSON_AddArrayToObject(o, "scopes_supported");
-	for (i = 0; known_scopes[i] != NULL; i++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(known_scopes[i]));
-	a = cJSON_AddArrayToObject(o, "response_types_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("code"));
-	a = cJSON_AddArrayToObject(o, "response_modes_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("query"));
-	a = cJSON_AddArrayToObject(o, "grant_types_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("authorization_code"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("refresh_token"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_credentials"));
-	a = cJSON_AddArrayToObject(o, "subject_types_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("public"));
-	a = cJSON_AddArrayToObject(o, "id_token_signing_alg_values_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString(alg));
-	a = cJSON_AddArrayToObject(o, "token_endpoint_auth_methods_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_basic"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_post"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("none"));
-	a = cJSON_AddArrayToObject(o, "introspection_endpoint_auth_methods_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_basic"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_post"));
-	a = cJSON_AddArrayToObject(o, "revocation_endpoint_auth_methods_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_basic"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("client_secret_post"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("none"));
-	a = cJSON_AddArrayToObject(o, "code_challenge_methods_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("S256"));
-	a = cJSON_AddArrayToObject(o, "prompt_values_supported");
-	cJSON_AddItemToArray(a, cJSON_CreateString("none"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("login"));
-	cJSON_AddItemToArray(a, cJSON_CreateString("consent"));
-	a = cJSON_AddArrayToObject(o, "claims_supported");
-	{
-		static const char *const cl[] = { "iss", "sub", "aud", "exp", "iat", "auth_time",
-		    "nonce", "amr", "acr", "at_hash", "sid", "name", "given_name", "family_name",
-		    "preferred_username", "email", "email_verified", "org", "org_slug", "roles",
-		    NULL };
-		for (i = 0; cl[i] != NULL; i++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(cl[i]));
-	}
+	for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
+		cJSON_AddStringToObject(o, endpoints[i][0], arena_printf(req->arena, "%s%s", iss,
+		    endpoints[i][1]));
+	add_strings(o, "scopes_supported", known_scopes);
+	add_strings(o, "response_types_supported", (const char *const[]){ "code", NULL });
+	add_strings(o, "response_modes_supported", (const char *const[]){ "query", NULL });
+	add_strings(o, "grant_types_supported", (const char *const[]){ "authorization_code",
+	    "refresh_token", "client_credentials", NULL });
+	add_strings(o, "subject_types_supported", (const char *const[]){ "public", NULL });
+	add_strings(o, "id_token_signing_alg_values_supported", (const char *const[]){ alg, NULL });
+	add_strings(o, "token_endpoint_auth_methods_supported", (const char *const[]){
+	    "client_secret_basic", "client_secret_post", "none", NULL });
+	add_strings(o, "introspection_endpoint_auth_methods_supported", (const char *const[]){
+	    "client_secret_basic", "client_secret_post", NULL });
+	add_strings(o, "revocation_endpoint_auth_methods_supported", (const char *const[]){
+	    "client_secret_basic", "client_secret_post", "none", NULL });
+	add_strings(o, "code_challenge_methods_supported", (const char *const[]){ "S256", NULL });
+	add_strings(o, "prompt_values_supported", (const char *const[]){ "none", "login",
+	    "consent", NULL });
+	add_strings(o, "claims_supported", claims);
 	cJSON_AddBoolToObject(o, "claims_parameter_supported", 0);
 	cJSON_AddBoolToObject(o, "request_parameter_supported", 0);
 	cJSON_AddBoolToObject(o, "request_uri_parameter_supported", 0);
