@@ -38,20 +38,6 @@
 #include "store/user.h"
 
 /*
- * The session of refresh token row t into the session user u: family, user, organization, end,
- * seconds left and amr.  t is a struct refresh or a struct refresh_peek, whose members share
- * these names (REFRESH_TOKEN_COLUMNS in store/sql.h).
- */
-#define SESSION_OF_TOKEN(u, t) do {						\
-	memcpy((u)->family, (t)->family_id, SESSION_FAMILY_LEN);		\
-	(u)->id = (t)->user_id;							\
-	(u)->org = (t)->organization_id;					\
-	(u)->session_end = (t)->session_expires_at;				\
-	(u)->session_left = (t)->session_left;					\
-	(u)->amr = (t)->amr;							\
-} while (0)
-
-/*
  * The session policy of the organization signed in to may want a verified address: 403
  * email_unverified otherwise (after the password, like the account flags).
  */

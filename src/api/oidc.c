@@ -1063,10 +1063,31 @@ clear_fail(struct request *req)
 	req->headers = NULL;
 }
 
+/*
+ * The first checks of a grant: the client may use grant, and the form's name is 1 to max bytes,
+ * into *v.  Otherwise the OAuth error is answered and *v is NULL.
+ */
+static enum gh_err
+grant_start(struct request *req, const struct oidc_client *c, const char *grant,
+    const char *name, size_t max, const char **v)
+{
+	const char	*s = req_form(req, name);
+
+	*v = NULL;
+	if (!api_oidc_has(c->grant_types, grant))
+		return oauth_error(req, 400, "unauthorized_client", arena_printf(req->arena,
+		    "this client may not use %s", grant));
+	if (s == NULL || *s == '\0' || strlen(s) > max)
+		return oauth_error(req, 400, "invalid_request", arena_printf(req->arena,
+		    "%s is required", name));
+	*v = s;
+	return GH_OK;
+}
+
 static enum gh_err
 grant_code(struct request *req, const struct oidc_client *c)
 {
-	const char		*code = req_form(req, "code"), *ru = req_form(req, "redirect_uri");
+	const char		*code, *ru = req_form(req, "redirect_uri");
 	const char		*verifier = req_form(req, "code_verifier"), *hash, *v;
 	struct session_user	 u;
 	unsigned char		 h[crypto_hash_sha256_BYTES], family[SESSION_FAMILY_LEN];
@@ -1077,11 +1098,9 @@ grant_code(struct request *req, const struct oidc_client *c)
 	enum gh_err		 err;
 	int			 ok;
 
-	if (!api_oidc_has(c->grant_types, "authorization_code"))
-		return oauth_error(req, 400, "unauthorized_client", "this client may not use "
-		    "authorization_code");
-	if (code == NULL || *code == '\0' || strlen(code) > 128)
-		return oauth_error(req, 400, "invalid_request", "code is required");
+	if ((err = grant_start(req, c, "authorization_code", "code", 128, &code)) != GH_OK ||
+	    code == NULL)
+		return err;
 	hash = sha256_hex(req, code);
 	if ((err = kv_run(req->w->kv, req->arena, &r, 2, "GETDEL", kv_key(req->arena,
 	    KV_OIDC_CODE, "%s", hash))) != GH_OK)
@@ -1181,7 +1200,7 @@ grant_code(struct request *req, const struct oidc_client *c)
 static enum gh_err
 grant_refresh(struct request *req, const struct oidc_client *c)
 {
-	const char		*tok = req_form(req, "refresh_token");
+	const char		*tok;
 	struct session_user	 u;
 	struct refresh		 rt;
 	unsigned char		 hash[32];
@@ -1190,36 +1209,30 @@ grant_refresh(struct request *req, const struct oidc_client *c)
 	enum gh_err		 err;
 	int			 ok;
 
-	if (!api_oidc_has(c->grant_types, "refresh_token"))
-		return oauth_error(req, 400, "unauthorized_client", "this client may not use "
-		    "refresh_token");
-	if (tok == NULL || *tok == '\0' || strlen(tok) > 4096)
-		return oauth_error(req, 400, "invalid_request", "refresh_token is required");
+	if ((err = grant_start(req, c, "refresh_token", "refresh_token", 4096, &tok)) != GH_OK ||
+	    tok == NULL)
+		return err;
 	session_token_hash(tok, hash);
 	if ((err = db_begin_read_committed(req->w->db)) != GH_OK)
 		return err;
 	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		goto fail;
+		return err;
 	if (err == GH_ERR_NOT_FOUND || rt.revoked || rt.oidc_client != c->id) {
 		db_rollback(req->w->db);
 		return oauth_error(req, 400, "invalid_grant", "the refresh token is unknown or "
 		    "revoked");
 	}
 	memset(&u, 0, sizeof(u));
-	memcpy(u.family, rt.family_id, SESSION_FAMILY_LEN);
-	u.id = rt.user_id;
-	u.session_end = rt.session_expires_at;
-	u.session_left = rt.session_left;
-	u.amr = rt.amr;
+	SESSION_OF_TOKEN(&u, &rt);
 	if (rt.rotated) {
 		if ((err = store_refresh_revoke_family(req->w->db, req->arena, u.family,
 		    "reuse")) != GH_OK)
-			goto fail;
+			return err;
 		(void)audit_auth(req, u.id, rt.organization_id, "auth.refresh.reuse",
 		    "reuse_detected");
-		if ((err = db_commit(req->w->db)) != GH_OK)
-			goto fail;
+		if ((err = api_commit(req)) != GH_OK)
+			return err;
 		(void)session_block_sid(req, session_sid(req, u.family));
 		return oauth_error(req, 400, "invalid_grant", "this refresh token was already used; "
 		    "the session has been revoked");
@@ -1229,7 +1242,7 @@ grant_refresh(struct request *req, const struct oidc_client *c)
 		return oauth_error(req, 400, "invalid_grant", "the session has expired");
 	}
 	if ((err = grant_user(req, &u, rt.organization_id, &ok)) != GH_OK)
-		goto fail;
+		return err;
 	if (!ok) {
 		db_rollback(req->w->db);
 		clear_fail(req);
@@ -1241,13 +1254,10 @@ grant_refresh(struct request *req, const struct oidc_client *c)
 	    (err = store_oidc_refresh_tag(req->w->db, req->arena, nid, c->id, rt.oidc_scope,
 	    rt.oidc_auth_time)) != GH_OK || (c->refresh_token_ttl > 0 &&
 	    (err = store_oidc_refresh_cap(req->w->db, req->arena, nid, c->refresh_token_ttl)) !=
-	    GH_OK) || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	    GH_OK) || (err = api_commit(req)) != GH_OK)
+		return err;
 	return token_answer(req, c, &u, rt.oidc_scope ? rt.oidc_scope : "", NULL,
 	    rt.oidc_auth_time, refresh);
-fail:
-	db_rollback(req->w->db);
-	return err;
 }
 
 static enum gh_err

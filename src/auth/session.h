@@ -40,6 +40,20 @@ struct session_user {
 };
 
 /*
+ * The session of refresh token row t into the session user u: family, user, organization, end,
+ * seconds left and amr.  t is a struct refresh or a struct refresh_peek, whose members share
+ * these names (REFRESH_TOKEN_COLUMNS in store/sql.h).
+ */
+#define SESSION_OF_TOKEN(u, t) do {						\
+	memcpy((u)->family, (t)->family_id, SESSION_FAMILY_LEN);		\
+	(u)->id = (t)->user_id;							\
+	(u)->org = (t)->organization_id;					\
+	(u)->session_end = (t)->session_expires_at;				\
+	(u)->session_left = (t)->session_left;					\
+	(u)->amr = (t)->amr;							\
+} while (0)
+
+/*
  * The acr of a session with methods amr: "phr" (a passkey: phishing-resistant), "2fa" (two
  * factors) or "1fa" (a password alone).
  */
