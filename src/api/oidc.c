@@ -1481,6 +1481,31 @@ refresh_of(struct request *req, const struct oidc_client *c, const char *tok, st
 	    rt->oidc_client == c->id;
 }
 
+/*
+ * The start of the introspection and revocation endpoints (RFC 7662, RFC 7009): a form from an
+ * authenticated client (a public one too when public_ok) with a token, into *tok.  Otherwise
+ * the OAuth error is answered and *tok is NULL.
+ */
+static enum gh_err
+token_form(struct request *req, int public_ok, struct oidc_client *c, const char **tok)
+{
+	const char	*t;
+	enum gh_err	 err;
+	int		 ok, prev;
+
+	*tok = NULL;
+	if (!form_ok(req))
+		return oauth_error(req, 400, "invalid_request", "send an "
+		    "application/x-www-form-urlencoded body");
+	if ((err = client_auth(req, public_ok, c, &ok, &prev)) != GH_OK || !ok)
+		return err;
+	t = req_form(req, "token");
+	if (t == NULL || *t == '\0')
+		return oauth_error(req, 400, "invalid_request", "token is required");
+	*tok = t;
+	return GH_OK;
+}
+
 enum gh_err
 api_oidc_introspect(struct request *req)
 {
@@ -1488,17 +1513,10 @@ api_oidc_introspect(struct request *req)
 	struct refresh		 rt;
 	const char		*tok;
 	enum gh_err		 err;
-	int			 ok, prev;
 	cJSON			*o;
 
-	if (!form_ok(req))
-		return oauth_error(req, 400, "invalid_request", "send an "
-		    "application/x-www-form-urlencoded body");
-	if ((err = client_auth(req, 0, &c, &ok, &prev)) != GH_OK || !ok)
+	if ((err = token_form(req, 0, &c, &tok)) != GH_OK || tok == NULL)
 		return err;
-	tok = req_form(req, "token");
-	if (tok == NULL || *tok == '\0')
-		return oauth_error(req, 400, "invalid_request", "token is required");
 	o = api_object(req);
 	if (strchr(tok, '.') != NULL) {
 		/* An access token: the token check itself, no SQL when its caches are warm. */
@@ -1548,16 +1566,9 @@ api_oidc_revoke(struct request *req)
 	struct refresh		 rt;
 	const char		*tok;
 	enum gh_err		 err;
-	int			 ok, prev;
 
-	if (!form_ok(req))
-		return oauth_error(req, 400, "invalid_request", "send an "
-		    "application/x-www-form-urlencoded body");
-	if ((err = client_auth(req, 1, &c, &ok, &prev)) != GH_OK || !ok)
+	if ((err = token_form(req, 1, &c, &tok)) != GH_OK || tok == NULL)
 		return err;
-	tok = req_form(req, "token");
-	if (tok == NULL || *tok == '\0')
-		return oauth_error(req, 400, "invalid_request", "token is required");
 	if (strchr(tok, '.') != NULL) {
 		err = authn_token_str(req, tok);
 		if (err == GH_OK && req->auth.cid != NULL && strcmp(req->auth.cid, c.client_id) == 0)
