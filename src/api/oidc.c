@@ -303,11 +303,13 @@ static struct cc_ent	 cc_cache[CC_SLOTS];
 
 #define CC_LEN(e, k, m, sql)	CC_LEN_##k(m)
 #define CC_LEN_STR(m)		n += src->m != NULL ? strlen(src->m) + 1 : 0;
+#define CC_LEN_TS(m)		CC_LEN_STR(m)
 #define CC_LEN_INT(m)
 #define CC_LEN_BOOL(m)
 #define CC_CPY(e, k, m, sql)	CC_CPY_##k(m)
 #define CC_CPY_STR(m)		if (src->m != NULL) { size_t l_ = strlen(src->m) + 1; \
 				    memcpy(p, src->m, l_); dst->m = p; p += l_; } else dst->m = NULL;
+#define CC_CPY_TS(m)		CC_CPY_STR(m)
 #define CC_CPY_INT(m)		dst->m = src->m;
 #define CC_CPY_BOOL(m)		dst->m = src->m;
 

@@ -28,13 +28,8 @@ store_oidc_client_insert(struct db *db, struct arena *a, const struct oidc_clien
 	return err;
 }
 
-enum gh_err
-store_oidc_client_get(struct db *db, struct arena *a, long long id, int lock,
-    struct oidc_client *out)
-{
-	return DB_GET(db, a, lock ? SQL_OIDC_CLIENT_GET_LOCK : SQL_OIDC_CLIENT_GET, client_row, out,
-	    DB_INT(id));
-}
+DB_GET_ID(store_oidc_client_get, struct oidc_client, client_row, SQL_OIDC_CLIENT_GET,
+    SQL_OIDC_CLIENT_GET_LOCK)
 
 enum gh_err
 store_oidc_client_by_client_id(struct db *db, struct arena *a, const char *client_id,
@@ -60,11 +55,7 @@ store_oidc_client_update(struct db *db, struct arena *a, const struct oidc_clien
 	    DB_INT(c->first_party), DB_INT(c->enabled), DB_INT(c->id));
 }
 
-enum gh_err
-store_oidc_client_delete(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_OIDC_CLIENT_DELETE, DB_INT(id));
-}
+DB_RUN_ID(store_oidc_client_delete, SQL_OIDC_CLIENT_DELETE)
 
 enum gh_err
 store_oidc_client_rotate(struct db *db, struct arena *a, long long id, const char *secret_hex,
@@ -74,11 +65,7 @@ store_oidc_client_rotate(struct db *db, struct arena *a, long long id, const cha
 	    DB_STR(secret_hex), DB_INT(id));
 }
 
-enum gh_err
-store_oidc_client_end_previous(struct db *db, struct arena *a, long long id)
-{
-	return DB_RUN(db, a, SQL_OIDC_CLIENT_END_PREVIOUS, DB_INT(id));
-}
+DB_RUN_ID(store_oidc_client_end_previous, SQL_OIDC_CLIENT_END_PREVIOUS)
 
 enum gh_err
 store_oidc_service_create(struct db *db, struct arena *a, const struct oidc_client *c,
@@ -106,11 +93,7 @@ store_oidc_service_enable(struct db *db, struct arena *a, long long user, int on
 	return DB_RUN(db, a, SQL_OIDC_SERVICE_ENABLE, DB_INT(on != 0), DB_INT(user));
 }
 
-enum gh_err
-store_oidc_service_delete(struct db *db, struct arena *a, long long user)
-{
-	return DB_RUN(db, a, SQL_OIDC_SERVICE_DELETE, DB_INT(user));
-}
+DB_RUN_ID(store_oidc_service_delete, SQL_OIDC_SERVICE_DELETE)
 
 enum gh_err
 store_oidc_consent_get(struct db *db, struct arena *a, long long user, long long client,

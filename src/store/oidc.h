@@ -14,16 +14,8 @@
 #include "core/err.h"
 #include "store/db.h"
 
-enum oidc_client_col { OIDC_CLIENT_COLUMNS(DB_COL_ENUM) OCC__NCOLS };
-enum oidc_consent_col { OIDC_CONSENT_COLUMNS(DB_COL_ENUM) OCN__NCOLS };
-
-struct oidc_client {
-	OIDC_CLIENT_COLUMNS(DB_COL_MEMBER)
-};
-
-struct oidc_consent {
-	OIDC_CONSENT_COLUMNS(DB_COL_MEMBER)
-};
+DB_STRUCT(oidc_client, OIDC_CLIENT_COLUMNS);
+DB_STRUCT(oidc_consent, OIDC_CONSENT_COLUMNS);
 
 /*
  * Insert c (its members but id, the hashes, service_user_id and the times) with secret_hex
@@ -32,6 +24,7 @@ struct oidc_consent {
  */
 enum gh_err	 store_oidc_client_insert(struct db *, struct arena *, const struct oidc_client *c,
 		    const char *secret_hex, long long actor, long long *id);
+/* Client id into *out (its row locked for update when lock); GH_ERR_NOT_FOUND when none. */
 enum gh_err	 store_oidc_client_get(struct db *, struct arena *, long long id, int lock,
 		    struct oidc_client *out);
 enum gh_err	 store_oidc_client_by_client_id(struct db *, struct arena *, const char *client_id,

@@ -5,7 +5,9 @@
 #ifndef GH_SQL_OIDC_H
 #define GH_SQL_OIDC_H
 
-#define OIDC_TS_(c) "DATE_FORMAT(" c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+/* x while the previous secret is still accepted, else none. */
+#define OIDC_PREV_LIVE(x, none) "IF(c.previous_secret_expires_at > CURRENT_TIMESTAMP(6), " x \
+	", " none ")"
 
 /* A client as the API and the endpoints read it (store/oidc.h). */
 #define OIDC_CLIENT_COLUMNS(X) \
@@ -15,13 +17,12 @@
 	X(OCC_NAME, STR, name, "c.name") \
 	X(OCC_TYPE, STR, client_type, "c.client_type") \
 	X(OCC_SECRET, STR, secret_hash, "LOWER(HEX(c.secret_hash))") \
-	X(OCC_PREV_SECRET, STR, previous_secret_hash, "IF(c.previous_secret_expires_at >" \
-	    " CURRENT_TIMESTAMP(6), LOWER(HEX(c.previous_secret_hash)), NULL)") \
-	X(OCC_PREV_UNTIL, STR, previous_secret_expires_at, OIDC_TS_("IF(" \
-	    "c.previous_secret_expires_at > CURRENT_TIMESTAMP(6), c.previous_secret_expires_at," \
-	    " NULL)")) \
-	X(OCC_PREV_UNTIL_TS, INT, previous_secret_until, "IF(c.previous_secret_expires_at >" \
-	    " CURRENT_TIMESTAMP(6), UNIX_TIMESTAMP(c.previous_secret_expires_at), 0)") \
+	X(OCC_PREV_SECRET, STR, previous_secret_hash, \
+	    OIDC_PREV_LIVE("LOWER(HEX(c.previous_secret_hash))", "NULL")) \
+	X(OCC_PREV_UNTIL, TS, previous_secret_expires_at, \
+	    OIDC_PREV_LIVE("c.previous_secret_expires_at", "NULL")) \
+	X(OCC_PREV_UNTIL_TS, INT, previous_secret_until, \
+	    OIDC_PREV_LIVE("UNIX_TIMESTAMP(c.previous_secret_expires_at)", "0")) \
 	X(OCC_REDIRECTS, STR, redirect_uris, "c.redirect_uris") \
 	X(OCC_LOGOUT_REDIRECTS, STR, post_logout_redirect_uris, "c.post_logout_redirect_uris") \
 	X(OCC_GRANTS, STR, grant_types, "c.grant_types") \
@@ -32,8 +33,8 @@
 	X(OCC_FIRST_PARTY, BOOL, first_party, "c.first_party") \
 	X(OCC_ENABLED, BOOL, enabled, "c.enabled") \
 	X(OCC_SERVICE_USER, INT, service_user_id, "IFNULL(c.service_user_id, 0)") \
-	X(OCC_CREATED, STR, created_at, OIDC_TS_("c.created_at")) \
-	X(OCC_UPDATED, STR, updated_at, OIDC_TS_("c.updated_at"))
+	X(OCC_CREATED, TS, created_at, "c.created_at") \
+	X(OCC_UPDATED, TS, updated_at, "c.updated_at")
 #define OIDC_CLIENT_COLS DB_SELECT(OIDC_CLIENT_COLUMNS)
 
 /* A consent as GET /api/v1/me/consents shows it. */
@@ -41,8 +42,8 @@
 	X(OCN_CLIENT_ID, STR, client_id, "c.client_id") \
 	X(OCN_NAME, STR, client_name, "c.name") \
 	X(OCN_SCOPES, STR, scopes, "k.scopes") \
-	X(OCN_GRANTED, STR, granted_at, OIDC_TS_("k.granted_at")) \
-	X(OCN_UPDATED, STR, updated_at, OIDC_TS_("k.updated_at"))
+	X(OCN_GRANTED, TS, granted_at, "k.granted_at") \
+	X(OCN_UPDATED, TS, updated_at, "k.updated_at")
 
 #define SQL_STATEMENTS_OIDC \
 	X(SQL_OIDC_CLIENT_INSERT, "INSERT INTO oidc_client (organization_id, client_id, name," \
