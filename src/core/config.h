@@ -11,6 +11,7 @@
 #define GH_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct gh_config {
 	char		*path;			/* the file read, or NULL */
@@ -159,5 +160,12 @@ int	 config_hosts(const char *s, int defport, struct config_host *out, size_t ma
 
 /* Print the effective configuration (secrets shown as paths only) to stdout. */
 void	 config_print(const struct gh_config *cfg);
+
+/*
+ * Open the data file name for reading: data/<name> beside the migrations directory (the parent
+ * of sql_dir: a checkout), else in the installed share directory.  path[len] gets the path
+ * tried last; NULL when neither opens (errno from fopen).
+ */
+FILE	*config_data_open(const struct gh_config *cfg, const char *name, char *path, size_t len);
 
 #endif
