@@ -183,6 +183,20 @@ api_none_match(const char *inm, const char *tag)
 	return 0;
 }
 
+int
+api_not_modified(struct request *req, const char *tag, const char *cache_control)
+{
+	const char	*inm = req_header(req, "If-None-Match");
+
+	req->cache_control = cache_control;
+	if (inm == NULL || !api_none_match(inm, tag))
+		return 0;
+	resp_status(req, 304);
+	resp_header(req, "ETag", tag);
+	resp_header(req, "Cache-Control", cache_control);
+	return 1;
+}
+
 enum gh_err
 api_if_match(struct request *req, const cJSON *obj)
 {

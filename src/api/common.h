@@ -76,6 +76,12 @@ cJSON		*api_array(struct request *);
 const char	*api_etag(struct request *, const cJSON *obj);
 /* Whether an If-None-Match value inm names tag (weak comparison, RFC 9110 13.1.2) or is "*". */
 int		 api_none_match(const char *inm, const char *tag);
+/*
+ * A cacheable answer whose ETag is tag and whose Cache-Control is cache_control (set on req for
+ * the answer that follows): 1 when If-None-Match names tag, after answering 304 with both
+ * headers (the worker adds Cache-Control to every answer but a 304); else 0.
+ */
+int		 api_not_modified(struct request *, const char *tag, const char *cache_control);
 /* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */
 enum gh_err	 api_if_match(struct request *, const cJSON *obj);
 /* Answer status with obj and its ETag (and Location when given); GH_OK, like resp_json. */

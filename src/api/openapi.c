@@ -72,19 +72,11 @@ api_openapi_load(const struct gh_config *cfg)
 enum gh_err
 api_openapi(struct request *req)
 {
-	const char	*inm;
-
 	if (doc == NULL)
 		return req_fail(req, GH_ERR_NOT_READY, NULL,
 		    "the OpenAPI document could not be read at start (see the log)");
-	req->cache_control = OPENAPI_MAX_AGE;
-	if ((inm = req_header(req, "If-None-Match")) != NULL && api_none_match(inm, doc_etag)) {
-		/* The worker adds Cache-Control to every answer but 304: a 304 repeats both. */
-		resp_status(req, 304);
-		resp_header(req, "ETag", doc_etag);
-		resp_header(req, "Cache-Control", OPENAPI_MAX_AGE);
+	if (api_not_modified(req, doc_etag, OPENAPI_MAX_AGE))
 		return GH_OK;
-	}
 	resp_header(req, "ETag", doc_etag);
 	req->status = 200;
 	req->body_out = doc;
