@@ -26,6 +26,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <libgen.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,50 +483,61 @@ out:
 	return rc;
 }
 
+/*
+ * The options that set one member of struct setup to their argument, as a string or (num) a
+ * number: getopt_long answers option i of this table as OPT_MEMBER + i.
+ */
+static const struct setup_opt {
+	const char	*name;
+	size_t		 off;
+	int		 num;
+} setup_opts[] = {
+	{ "secrets-dir", offsetof(struct setup, secrets_dir), 0 },
+	{ "group", offsetof(struct setup, group), 0 },
+	{ "db-socket", offsetof(struct setup, db_socket), 0 },
+	{ "db-host", offsetof(struct setup, db_host), 0 },
+	{ "db-port", offsetof(struct setup, db_port), 1 },
+	{ "db-name", offsetof(struct setup, db_name), 0 },
+	{ "db-user", offsetof(struct setup, db_user), 0 },
+	{ "db-user-host", offsetof(struct setup, db_user_host), 0 },
+	{ "db-password-file", offsetof(struct setup, db_password_file), 0 },
+	{ "admin-socket", offsetof(struct setup, admin_socket), 0 },
+	{ "admin-host", offsetof(struct setup, admin_host), 0 },
+	{ "admin-port", offsetof(struct setup, admin_port), 1 },
+	{ "admin-user", offsetof(struct setup, admin_user), 0 },
+	{ "admin-password-file", offsetof(struct setup, admin_password_file), 0 },
+	{ "redis-socket", offsetof(struct setup, redis_socket), 0 },
+	{ "redis-host", offsetof(struct setup, redis_host), 0 },
+	{ "redis-port", offsetof(struct setup, redis_port), 1 },
+	{ "listen", offsetof(struct setup, listen), 0 },
+	{ "public-url", offsetof(struct setup, public_url), 0 },
+	{ "log-file", offsetof(struct setup, log_file), 0 },
+	{ "sql-dir", offsetof(struct setup, sql_dir), 0 },
+	{ "mail-template-dir", offsetof(struct setup, mail_template_dir), 0 },
+	{ "jwt-alg", offsetof(struct setup, jwt_alg), 0 },
+	{ "org-slug", offsetof(struct setup, org_slug), 0 },
+	{ "org-name", offsetof(struct setup, org_name), 0 },
+	{ "username", offsetof(struct setup, username), 0 },
+	{ "email", offsetof(struct setup, email), 0 },
+	{ "full-name", offsetof(struct setup, full_name), 0 },
+	{ "password-file", offsetof(struct setup, password_file), 0 },
+};
+#define NOPTS		(sizeof(setup_opts) / sizeof(setup_opts[0]))
+#define OPT_MEMBER	256
+
 static int
 parse(int argc, char **argv, struct setup *s)
 {
-	enum { O_SECRETS = 256, O_GROUP, O_DBSOCK, O_DBHOST, O_DBPORT, O_DBNAME, O_DBUSER,
-	    O_DBUSERHOST, O_DBPW, O_ASOCK, O_AHOST, O_APORT, O_AUSER, O_APW, O_RSOCK, O_RHOST,
-	    O_RPORT, O_LISTEN, O_URL, O_LOG, O_SQL, O_MAIL, O_ALG, O_SET, O_SLUG, O_ORGNAME,
-	    O_USER, O_EMAIL, O_FULL, O_PW, O_BATCH, O_HELP };
-	static const struct option longs[] = {
+	enum { O_SET = OPT_MEMBER + NOPTS, O_BATCH, O_HELP };
+	static const struct option others[] = {
 		{ "config", required_argument, NULL, 'c' },
-		{ "secrets-dir", required_argument, NULL, O_SECRETS },
-		{ "group", required_argument, NULL, O_GROUP },
-		{ "db-socket", required_argument, NULL, O_DBSOCK },
-		{ "db-host", required_argument, NULL, O_DBHOST },
-		{ "db-port", required_argument, NULL, O_DBPORT },
-		{ "db-name", required_argument, NULL, O_DBNAME },
-		{ "db-user", required_argument, NULL, O_DBUSER },
-		{ "db-user-host", required_argument, NULL, O_DBUSERHOST },
-		{ "db-password-file", required_argument, NULL, O_DBPW },
-		{ "admin-socket", required_argument, NULL, O_ASOCK },
-		{ "admin-host", required_argument, NULL, O_AHOST },
-		{ "admin-port", required_argument, NULL, O_APORT },
-		{ "admin-user", required_argument, NULL, O_AUSER },
-		{ "admin-password-file", required_argument, NULL, O_APW },
-		{ "redis-socket", required_argument, NULL, O_RSOCK },
-		{ "redis-host", required_argument, NULL, O_RHOST },
-		{ "redis-port", required_argument, NULL, O_RPORT },
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "public-url", required_argument, NULL, O_URL },
-		{ "log-file", required_argument, NULL, O_LOG },
-		{ "sql-dir", required_argument, NULL, O_SQL },
-		{ "mail-template-dir", required_argument, NULL, O_MAIL },
-		{ "jwt-alg", required_argument, NULL, O_ALG },
 		{ "set", required_argument, NULL, O_SET },
-		{ "org-slug", required_argument, NULL, O_SLUG },
-		{ "org-name", required_argument, NULL, O_ORGNAME },
-		{ "username", required_argument, NULL, O_USER },
-		{ "email", required_argument, NULL, O_EMAIL },
-		{ "full-name", required_argument, NULL, O_FULL },
-		{ "password-file", required_argument, NULL, O_PW },
 		{ "non-interactive", no_argument, NULL, O_BATCH },
 		{ "help", no_argument, NULL, O_HELP },
-		{ NULL, 0, NULL, 0 }
 	};
-	int	 ch;
+	struct option	 longs[NOPTS + sizeof(others) / sizeof(others[0]) + 1];
+	size_t		 i;
+	int		 ch;
 
 	s->config = getenv("GATEHOUSE_CONFIG") ? getenv("GATEHOUSE_CONFIG") :
 	    GH_SYSCONFDIR "/gatehouse.conf";
@@ -540,33 +552,17 @@ parse(int argc, char **argv, struct setup *s)
 	s->public_url = "http://localhost";
 	s->log_file = "/var/log/gatehouse/gatehouse.log";
 	s->jwt_alg = "HS256";
+	memset(longs, 0, sizeof(longs));
+	for (i = 0; i < NOPTS; i++) {
+		longs[i].name = setup_opts[i].name;
+		longs[i].has_arg = required_argument;
+		longs[i].val = OPT_MEMBER + (int)i;
+	}
+	memcpy(longs + NOPTS, others, sizeof(others));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'c': s->config = optarg; break;
-		case O_SECRETS: s->secrets_dir = optarg; break;
-		case O_GROUP: s->group = optarg; break;
-		case O_DBSOCK: s->db_socket = optarg; break;
-		case O_DBHOST: s->db_host = optarg; break;
-		case O_DBPORT: s->db_port = atoi(optarg); break;
-		case O_DBNAME: s->db_name = optarg; break;
-		case O_DBUSER: s->db_user = optarg; break;
-		case O_DBUSERHOST: s->db_user_host = optarg; break;
-		case O_DBPW: s->db_password_file = optarg; break;
-		case O_ASOCK: s->admin_socket = optarg; break;
-		case O_AHOST: s->admin_host = optarg; break;
-		case O_APORT: s->admin_port = atoi(optarg); break;
-		case O_AUSER: s->admin_user = optarg; break;
-		case O_APW: s->admin_password_file = optarg; break;
-		case O_RSOCK: s->redis_socket = optarg; break;
-		case O_RHOST: s->redis_host = optarg; break;
-		case O_RPORT: s->redis_port = atoi(optarg); break;
-		case O_LISTEN: s->listen = optarg; break;
-		case O_URL: s->public_url = optarg; break;
-		case O_LOG: s->log_file = optarg; break;
-		case O_SQL: s->sql_dir = optarg; break;
-		case O_MAIL: s->mail_template_dir = optarg; break;
-		case O_ALG: s->jwt_alg = optarg; break;
 		case O_SET:
 			if (s->nsets == MAXSET || strchr(optarg, '=') == NULL ||
 			    strchr(optarg, '\n') != NULL) {
@@ -576,20 +572,21 @@ parse(int argc, char **argv, struct setup *s)
 			}
 			s->sets[s->nsets++] = optarg;
 			break;
-		case O_SLUG: s->org_slug = optarg; break;
-		case O_ORGNAME: s->org_name = optarg; break;
-		case O_USER: s->username = optarg; break;
-		case O_EMAIL: s->email = optarg; break;
-		case O_FULL: s->full_name = optarg; break;
-		case O_PW: s->password_file = optarg; break;
 		case O_BATCH: s->batch = 1; break;
 		case 'h':
 		case O_HELP:
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
-			return -1;
+			if (ch < OPT_MEMBER || ch >= OPT_MEMBER + (int)NOPTS) {
+				usage(stderr);
+				return -1;
+			}
+			i = (size_t)(ch - OPT_MEMBER);
+			if (setup_opts[i].num)
+				*(int *)(void *)((char *)s + setup_opts[i].off) = atoi(optarg);
+			else
+				*(const char **)(void *)((char *)s + setup_opts[i].off) = optarg;
 		}
 	}
 	if (optind != argc) {
