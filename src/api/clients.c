@@ -123,11 +123,7 @@ uri_ok(const char *u)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)u[i] <= 0x20 || u[i] == 0x7f || u[i] == '\\')
 			return 0;
-	if (strncmp(u, "https://", 8) == 0)
-		h = u + 8;
-	else if (strncmp(u, "http://", 7) == 0)
-		h = u + 7;
-	else
+	if ((h = valid_http_rest(u)) == NULL)
 		return 0;
 	e = h + strcspn(h, "/?");
 	if (e == h || memchr(h, '@', (size_t)(e - h)) != NULL)

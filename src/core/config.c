@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "core/log.h"
+#include "core/valid.h"
 
 #ifndef GH_PKGDATADIR
 #define GH_PKGDATADIR "/usr/local/share/gatehouse"
@@ -441,11 +442,7 @@ origins_ok(const char *s)
 		e = strchr(p, ',');
 		if (e == NULL)
 			e = p + strlen(p);
-		if (strncmp(p, "https://", 8) == 0)
-			h = p + 8;
-		else if (strncmp(p, "http://", 7) == 0)
-			h = p + 7;
-		else
+		if ((h = valid_http_rest(p)) == NULL)
 			return 0;
 		if (h == e || memchr(h, '/', (size_t)(e - h)) != NULL ||
 		    memchr(h, ' ', (size_t)(e - h)) != NULL || ++n > 8)

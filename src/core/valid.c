@@ -242,6 +242,16 @@ valid_base64url(const char *s)
 	return 1;
 }
 
+const char *
+valid_http_rest(const char *u)
+{
+	if (strncmp(u, "https://", 8) == 0)
+		return u + 8;
+	if (strncmp(u, "http://", 7) == 0)
+		return u + 7;
+	return NULL;
+}
+
 /*
  * An https URL (printable ASCII, no spaces, quotes, angle brackets or backslashes), or a
  * relative asset key: letters, digits, . _ - / starting with a letter or digit, without

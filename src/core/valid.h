@@ -34,6 +34,9 @@ int	 valid_phone(const char *);
  */
 int	 valid_image_ref(const char *);
 
+/* What follows the scheme of u when it begins "https://" or "http://", else NULL. */
+const char	*valid_http_rest(const char *u);
+
 /*
  * An organization's slug: ^[a-z0-9][a-z0-9-]{1,62}$ and not only digits (login reads a string of
  * digits as an organization id).  POST /organizations and gatehouse setup.
