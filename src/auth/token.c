@@ -1062,17 +1062,82 @@ token_cache_stats(const struct token_keyset *ks, unsigned long long *hits,
 	*misses = ks != NULL ? ks->cache->misses : 0;
 }
 
+/*
+ * The two dots of the compact JWS jwt[len] into *dot1 and *dot2: 0 when it is three base64url
+ * segments, the header not empty and at most HEADER_B64_MAX, the payload not empty; else -1.
+ */
+static int
+split(const char *jwt, size_t len, size_t *dot1, size_t *dot2)
+{
+	size_t i, dots = 0;
+
+	*dot1 = *dot2 = 0;
+	for (i = 0; i < len; i++) {
+		if (jwt[i] == '.') {
+			if (++dots == 1)
+				*dot1 = i;
+			else
+				*dot2 = i;
+		} else if (!isb64url((unsigned char)jwt[i]))
+			return -1;
+	}
+	if (dots != 2 || *dot1 == 0 || *dot1 > HEADER_B64_MAX || *dot2 == *dot1 + 1)
+		return -1;
+	return 0;
+}
+
+/* The header of jwt (its first dot at dot1) decoded and checked (header): its key into *k. */
+static enum token_result
+header_of(const struct token_keyset *ks, const char *jwt, size_t dot1,
+    const struct token_key **k)
+{
+	unsigned char hbuf[HEADER_B64_MAX];
+	enum token_result r;
+	cJSON *h;
+
+	if ((h = segment(hbuf, sizeof(hbuf), jwt, dot1)) == NULL)
+		return TOKEN_MALFORMED;
+	r = header(ks, h, k);
+	cJSON_Delete(h);
+	return r;
+}
+
+/*
+ * The signature of jwt[len] (its second dot at dot2) under key k: its spelling canonical, then
+ * libjwt's check with the pinned alg and key, then the alg it read: TOKEN_OK,
+ * TOKEN_BAD_SIGNATURE or TOKEN_BAD_ALG.
+ */
+static enum token_result
+signature(const struct token_key *k, const char *jwt, size_t len, size_t dot2)
+{
+	char tok[TOKEN_MAX_LEN + 1];
+	const unsigned char *vkey;
+	jwt_t *j = NULL;
+	enum token_result r = TOKEN_OK;
+
+	if (!sig_shape_ok(jwt + dot2 + 1, len - dot2 - 1, k->sig_len))
+		return TOKEN_BAD_SIGNATURE;
+	/* The alg is pinned and the key is never NULL: only now may libjwt look. */
+	memcpy(tok, jwt, len);
+	tok[len] = '\0';
+	vkey = k->alg == ALG_HS256 ? k->secret : (const unsigned char *)k->pub;
+	if (jwt_decode(&j, tok, vkey, (int)(k->alg == ALG_HS256 ? k->secret_len : k->pub_len))
+	    != 0 || j == NULL)
+		r = TOKEN_BAD_SIGNATURE;
+	else if (jwt_get_alg(j) != algs[k->alg].jwt)
+		r = TOKEN_BAD_ALG;
+	jwt_free(j);
+	return r;
+}
+
 enum token_result
 token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
     const struct token_expect *e, long long now, struct token_claims *out)
 {
-	char tok[TOKEN_MAX_LEN + 1];
-	unsigned char hbuf[HEADER_B64_MAX], pbuf[TOKEN_MAX_LEN];
+	unsigned char pbuf[TOKEN_MAX_LEN];
 	const struct token_key *k = NULL;
-	const unsigned char *vkey;
-	size_t i, dot1 = 0, dot2 = 0, dots = 0;
-	cJSON *h, *p = NULL;
-	jwt_t *j = NULL;
+	size_t dot1, dot2;
+	cJSON *p = NULL;
 	enum token_result r;
 	unsigned char digest[crypto_generichash_BYTES];
 	struct token_cache_slot *slot;
@@ -1082,16 +1147,7 @@ token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
 	memset(out, 0, sizeof(*out));
 	if (ks == NULL || e == NULL || jwt == NULL || len == 0 || len > TOKEN_MAX_LEN)
 		return TOKEN_MALFORMED;
-	for (i = 0; i < len; i++) {
-		if (jwt[i] == '.') {
-			if (++dots == 1)
-				dot1 = i;
-			else
-				dot2 = i;
-		} else if (!isb64url((unsigned char)jwt[i]))
-			return TOKEN_MALFORMED;
-	}
-	if (dots != 2 || dot1 == 0 || dot1 > HEADER_B64_MAX || dot2 == dot1 + 1)
+	if (split(jwt, len, &dot1, &dot2) == -1)
 		return TOKEN_MALFORMED;
 
 	cache_digest(digest, jwt, len, e);
@@ -1105,36 +1161,13 @@ token_verify(const struct token_keyset *ks, const char *jwt, size_t len,
 		return TOKEN_OK;
 	}
 
-	if ((h = segment(hbuf, sizeof(hbuf), jwt, dot1)) == NULL)
-		return TOKEN_MALFORMED;
-	r = header(ks, h, &k);
-	cJSON_Delete(h);
-	if (r != TOKEN_OK)
+	if ((r = header_of(ks, jwt, dot1, &k)) != TOKEN_OK)
 		return r;
 
 	if ((p = segment(pbuf, sizeof(pbuf), jwt + dot1 + 1, dot2 - dot1 - 1)) == NULL)
 		return TOKEN_MALFORMED;
-	if (!sig_shape_ok(jwt + dot2 + 1, len - dot2 - 1, k->sig_len)) {
-		r = TOKEN_BAD_SIGNATURE;
-		goto done;
-	}
-
-	/* The alg is pinned and the key is never NULL: only now may libjwt look. */
-	memcpy(tok, jwt, len);
-	tok[len] = '\0';
-	vkey = k->alg == ALG_HS256 ? k->secret : (const unsigned char *)k->pub;
-	if (jwt_decode(&j, tok, vkey, (int)(k->alg == ALG_HS256 ? k->secret_len : k->pub_len))
-	    != 0 || j == NULL) {
-		r = TOKEN_BAD_SIGNATURE;
-		goto done;
-	}
-	if (jwt_get_alg(j) != algs[k->alg].jwt) {
-		r = TOKEN_BAD_ALG;
-		goto done;
-	}
-	r = claims(p, e, now, out);
-done:
-	jwt_free(j);
+	if ((r = signature(k, jwt, len, dot2)) == TOKEN_OK)
+		r = claims(p, e, now, out);
 	cJSON_Delete(p);
 	if (r != TOKEN_OK) {
 		memset(out, 0, sizeof(*out));
@@ -1182,12 +1215,10 @@ enum token_result
 token_verify_signature(const struct token_keyset *ks, const char *jwt, size_t len,
     char **payload)
 {
-	char tok[TOKEN_MAX_LEN + 1];
-	unsigned char hbuf[HEADER_B64_MAX], pbuf[TOKEN_MAX_LEN];
+	unsigned char pbuf[TOKEN_MAX_LEN];
 	const struct token_key *k = NULL;
-	size_t i, dot1 = 0, dot2 = 0, dots = 0;
-	cJSON *h, *p = NULL;
-	jwt_t *j = NULL;
+	size_t dot1, dot2;
+	cJSON *p = NULL;
 	enum token_result r;
 
 	if (payload == NULL)
@@ -1195,46 +1226,17 @@ token_verify_signature(const struct token_keyset *ks, const char *jwt, size_t le
 	*payload = NULL;
 	if (ks == NULL || jwt == NULL || len == 0 || len > TOKEN_MAX_LEN)
 		return TOKEN_MALFORMED;
-	for (i = 0; i < len; i++) {
-		if (jwt[i] == '.') {
-			if (++dots == 1)
-				dot1 = i;
-			else
-				dot2 = i;
-		} else if (!isb64url((unsigned char)jwt[i]))
-			return TOKEN_MALFORMED;
-	}
-	if (dots != 2 || dot1 == 0 || dot1 > HEADER_B64_MAX || dot2 == dot1 + 1)
+	if (split(jwt, len, &dot1, &dot2) == -1)
 		return TOKEN_MALFORMED;
-	if ((h = segment(hbuf, sizeof(hbuf), jwt, dot1)) == NULL)
-		return TOKEN_MALFORMED;
-	r = header(ks, h, &k);
-	cJSON_Delete(h);
-	if (r != TOKEN_OK)
+	if ((r = header_of(ks, jwt, dot1, &k)) != TOKEN_OK)
 		return r;
 	if (k->alg == ALG_HS256)
 		return TOKEN_BAD_ALG;
 	if ((p = segment(pbuf, sizeof(pbuf), jwt + dot1 + 1, dot2 - dot1 - 1)) == NULL)
 		return TOKEN_MALFORMED;
-	if (!sig_shape_ok(jwt + dot2 + 1, len - dot2 - 1, k->sig_len)) {
-		r = TOKEN_BAD_SIGNATURE;
-		goto done;
-	}
-	memcpy(tok, jwt, len);
-	tok[len] = '\0';
-	if (jwt_decode(&j, tok, (const unsigned char *)k->pub, (int)k->pub_len) != 0 ||
-	    j == NULL) {
-		r = TOKEN_BAD_SIGNATURE;
-		goto done;
-	}
-	if (jwt_get_alg(j) != algs[k->alg].jwt) {
-		r = TOKEN_BAD_ALG;
-		goto done;
-	}
-	if ((*payload = strdup((const char *)pbuf)) == NULL)
+	if ((r = signature(k, jwt, len, dot2)) == TOKEN_OK &&
+	    (*payload = strdup((const char *)pbuf)) == NULL)
 		r = TOKEN_MALFORMED;
-done:
-	jwt_free(j);
 	cJSON_Delete(p);
 	return r;
 }
