@@ -1189,10 +1189,8 @@ grant_code(struct request *req, const struct oidc_client *c)
 		    &rid)) != GH_OK || (err = store_oidc_refresh_tag(req->w->db, req->arena, rid,
 		    c->id, v, auth_time)) != GH_OK || (c->refresh_token_ttl > 0 &&
 		    (err = store_oidc_refresh_cap(req->w->db, req->arena, rid,
-		    c->refresh_token_ttl)) != GH_OK) || (err = db_commit(req->w->db)) != GH_OK) {
-			db_rollback(req->w->db);
+		    c->refresh_token_ttl)) != GH_OK) || (err = api_commit(req)) != GH_OK)
 			return err;
-		}
 		refresh = nr.token;
 	}
 	return token_answer(req, c, &u, v, cJSON_GetStringValue(cJSON_GetObjectItem(o, "n")),
