@@ -76,6 +76,12 @@ cJSON		*api_array(struct request *);
 const char	*api_etag(struct request *, const cJSON *obj);
 /* Whether an If-None-Match value inm names tag (weak comparison, RFC 9110 13.1.2) or is "*". */
 int		 api_none_match(const char *inm, const char *tag);
+/*
+ * A cacheable answer whose strong ETag is tag: Cache-Control cache_control on it, and 1 when
+ * the request's If-None-Match matches tag, answered 304 with the tag and the Cache-Control
+ * (the worker adds Cache-Control to every answer but a 304); 0 when the caller answers in full.
+ */
+int		 api_not_modified(struct request *, const char *tag, const char *cache_control);
 /* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */
 enum gh_err	 api_if_match(struct request *, const cJSON *obj);
 /* Answer status with obj and its ETag (and Location when given); GH_OK, like resp_json. */

@@ -21,10 +21,6 @@
 #include "core/config.h"
 #include "core/log.h"
 
-#ifndef GH_PKGDATADIR
-#define GH_PKGDATADIR "/usr/local/share/gatehouse"
-#endif
-
 #define OPENAPI_FILE	 "openapi.json"
 #define OPENAPI_MAX	 (8L * 1024 * 1024)	/* refuse a file larger than this */
 #define OPENAPI_MAX_AGE	 "public, max-age=300"
@@ -32,25 +28,6 @@
 static char	*doc;		/* the file's bytes, NUL-terminated */
 static size_t	 doc_len;
 static char	 doc_etag[35];	/* "<32 hex digits>" with its quotes */
-
-/* Where the document is: data/ beside the migrations directory, else the share directory. */
-static FILE *
-doc_open(const struct gh_config *cfg, char *path, size_t len)
-{
-	const char	*dir = cfg->sql_dir ? cfg->sql_dir : "";
-	size_t		 n = strlen(dir);
-	FILE		*f;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	while (n > 0 && dir[n - 1] != '/')
-		n--;
-	snprintf(path, len, "%.*sdata/%s", (int)n, dir, OPENAPI_FILE);
-	if (n > 0 && (f = fopen(path, "r")) != NULL)
-		return f;
-	snprintf(path, len, "%s/data/%s", GH_PKGDATADIR, OPENAPI_FILE);
-	return fopen(path, "r");
-}
 
 int
 api_openapi_load(const struct gh_config *cfg)
@@ -63,7 +40,7 @@ api_openapi_load(const struct gh_config *cfg)
 
 	if (doc != NULL)
 		return 0;
-	if ((f = doc_open(cfg, path, sizeof(path))) == NULL) {
+	if ((f = config_data_open(cfg, OPENAPI_FILE, path, sizeof(path))) == NULL) {
 		log_error("openapi: cannot read %s: %s; /api/v1/openapi.json answers 503", path,
 		    strerror(errno));
 		return -1;
@@ -94,19 +71,11 @@ api_openapi_load(const struct gh_config *cfg)
 enum gh_err
 api_openapi(struct request *req)
 {
-	const char	*inm;
-
 	if (doc == NULL)
 		return req_fail(req, GH_ERR_NOT_READY, NULL,
 		    "the OpenAPI document could not be read at start (see the log)");
-	req->cache_control = OPENAPI_MAX_AGE;
-	if ((inm = req_header(req, "If-None-Match")) != NULL && api_none_match(inm, doc_etag)) {
-		/* The worker adds Cache-Control to every answer but 304: a 304 repeats both. */
-		resp_status(req, 304);
-		resp_header(req, "ETag", doc_etag);
-		resp_header(req, "Cache-Control", OPENAPI_MAX_AGE);
+	if (api_not_modified(req, doc_etag, OPENAPI_MAX_AGE))
 		return GH_OK;
-	}
 	resp_header(req, "ETag", doc_etag);
 	req->status = 200;
 	req->body_out = doc;

@@ -221,7 +221,7 @@ enum gh_err
 api_theme_public(struct request *req)
 {
 	struct theme	 t;
-	const char	*slug = req_param(req, 0), *tag, *inm;
+	const char	*slug = req_param(req, 0), *tag;
 	enum gh_err	 err;
 	cJSON		*o;
 
@@ -232,14 +232,8 @@ api_theme_public(struct request *req)
 		return err;
 	o = theme_json(req, &t);
 	tag = api_etag(req, o);
-	req->cache_control = THEME_MAX_AGE;
-	if ((inm = req_header(req, "If-None-Match")) != NULL && api_none_match(inm, tag)) {
-		/* The worker adds Cache-Control to every answer but 304: a 304 repeats both. */
-		resp_status(req, 304);
-		resp_header(req, "ETag", tag);
-		resp_header(req, "Cache-Control", THEME_MAX_AGE);
+	if (api_not_modified(req, tag, THEME_MAX_AGE))
 		return GH_OK;
-	}
 	return api_entity(req, 200, o, NULL);
 }
 

@@ -37,10 +37,6 @@
 #include "store/kv.h"
 #include "store/policy.h"
 
-#ifndef GH_PKGDATADIR
-#define GH_PKGDATADIR "/usr/local/share/gatehouse"
-#endif
-
 #define PCACHE_SLOTS	256
 #define PCACHE_MAX_AGE	60	/* seconds; bounds staleness when an announcement was lost */
 #define PDOMAINS_MAX	100
@@ -575,25 +571,6 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Where the list is: data/ beside the migrations directory, else the installed share dir. */
-static FILE *
-common_open(const struct gh_config *cfg, char *path, size_t len)
-{
-	const char	*dir = cfg->sql_dir ? cfg->sql_dir : "";
-	size_t		 n = strlen(dir);
-	FILE		*f;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	while (n > 0 && dir[n - 1] != '/')
-		n--;
-	snprintf(path, len, "%.*sdata/%s", (int)n, dir, COMMON_FILE);
-	if (n > 0 && (f = fopen(path, "r")) != NULL)
-		return f;
-	snprintf(path, len, "%s/data/%s", GH_PKGDATADIR, COMMON_FILE);
-	return fopen(path, "r");
-}
-
 /* Read the list once per process; on failure log it once and check lengths only. */
 static void
 common_load(const struct gh_config *cfg)
@@ -603,7 +580,7 @@ common_load(const struct gh_config *cfg)
 	FILE	*f;
 
 	common_loaded = 1;
-	if ((f = common_open(cfg, path, sizeof(path))) == NULL) {
+	if ((f = config_data_open(cfg, COMMON_FILE, path, sizeof(path))) == NULL) {
 		common_failed = 1;
 		log_error("policy: cannot read the common-password list %s: new passwords are "
 		    "checked for length only", path);

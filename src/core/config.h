@@ -11,6 +11,7 @@
 #define GH_CONFIG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct gh_config {
 	char		*path;			/* the file read, or NULL */
@@ -151,6 +152,13 @@ struct config_host {
 	int	 port;
 };
 int	 config_hosts(const char *s, int defport, struct config_host *out, size_t max);
+
+/*
+ * Open the data file name for reading: data/name beside the migrations directory (sql_dir's
+ * parent, a source tree) when it is there, else in the installed share directory.  path (len
+ * bytes) gets the path tried last, for an error message.  NULL with errno when neither opens.
+ */
+FILE	*config_data_open(const struct gh_config *cfg, const char *name, char *path, size_t len);
 
 /* Print the effective configuration (secrets shown as paths only) to stdout. */
 void	 config_print(const struct gh_config *cfg);
