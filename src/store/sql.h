@@ -168,8 +168,12 @@ enum user_org_col { USER_ORG_COLUMNS(DB_COL_ENUM) UORG__NCOLS };
 	X(P##_SESSION_END, STR, session_expires_at, t "session_expires_at") \
 	X(P##_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
 	    " CURRENT_TIMESTAMP(6), " t "session_expires_at))") \
-	X(P##_AMR, STR, amr, t "amr")
-#define REFRESH_COLUMNS(X)	REFRESH_TOKEN_COLUMNS(X, RTC, "")
+	X(P##_AMR, STR, amr, t "amr") \
+	X(P##_CLIENT, INT, oidc_client, "IFNULL(" t "oidc_client_id, 0)")
+#define REFRESH_COLUMNS(X) \
+	REFRESH_TOKEN_COLUMNS(X, RTC, "") \
+	X(RTC_SCOPE, STR, oidc_scope, "oidc_scope") \
+	X(RTC_AUTH_TIME, INT, oidc_auth_time, "IFNULL(oidc_auth_time, 0)")
 
 enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 

@@ -8,7 +8,9 @@
  *   192-223  the same signed with the ES256 key (slower: libjwt parses the PEM each call);
  *   224-255  the rest is a header (JSON) and the token a fixed valid claims set signed with
  *            the HS256 key under that header (alg and kid confusion, typ).
- * Whatever verifies must leave NUL-terminated claims; a failure must leave them zeroed.
+ * Whatever verifies must leave NUL-terminated claims; a failure must leave them zeroed.  Every
+ * token also goes through token_verify_signature (an OpenID Connect id_token_hint), which must
+ * return a NUL-terminated payload exactly when it answers TOKEN_OK, and never accept HS256.
  * Keys: $GH_TEST_KEYS, else the tests/unit/keys of the source tree (GH_FUZZ_KEYS).
  */
 #include "fuzz.h"
@@ -104,6 +106,13 @@ verify(const char *t, size_t len)
 	static const struct token_claims zero;
 	enum token_result	 r;
 
+	char			*payload = (char *)&c;	/* must be reset */
+
+	r = token_verify_signature(ks, t, len, &payload);
+	if (r >= TOKEN__MAX || (r == TOKEN_OK) != (payload != NULL) ||
+	    (payload != NULL && strlen(payload) > len))
+		abort();
+	free(payload);
 	r = token_verify(ks, t, len, &expect, NOW, &c);
 	if (r >= TOKEN__MAX || token_result_str(r) == NULL)
 		abort();

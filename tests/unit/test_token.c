@@ -1184,6 +1184,85 @@ test_verify_cost(void **state)
 	token_keyset_free(ks);
 }
 
+
+/*
+ * The OpenID Connect ID-token key: an ES/RS key loaded with id=1 beside an HS256 signer signs
+ * arbitrary claims (ID tokens), is published in the JWKS, is found by token_verify_signature,
+ * and does not make a kid-less access token ambiguous.  Without it, an ES/RS signer is the ID
+ * key; with an HS256 signer alone there is none.  An HS256 ID key, or two, are refused.
+ */
+static void
+test_id_key(void **state)
+{
+	struct token_key_conf kc[2], one[1], bad[3];
+	struct token_keyset *ks;
+	struct token_claims c, got;
+	char *tok, *payload = NULL, *jwks, *nokid, *dot;
+
+	(void)state;
+	/* kp() has 8 buffers: each configuration is filled just before it is loaded. */
+	kc[0] = (struct token_key_conf){ "k1", "HS256", kp("hs256_a.secret"), 1, 0 };
+	kc[1] = (struct token_key_conf){ "oidc1", "ES256", kp("es256_private.pem"), 0, 1 };
+	ks = load(kc, 2);
+	assert_string_equal(token_id_alg(ks), "ES256");
+	assert_int_equal(token_id_sign(ks, "{\"iss\":\"https://op.example\",\"sub\":\"42\","
+	    "\"aud\":\"client\",\"nonce\":\"n\"}", &tok), 0);
+	assert_int_equal(token_verify_signature(ks, tok, strlen(tok), &payload), TOKEN_OK);
+	assert_non_null(strstr(payload, "\"nonce\":\"n\""));
+	free(payload);
+	/* Not an access token: the token check refuses it (no access claims, no typ). */
+	assert_int_not_equal(verify(ks, tok, &got), TOKEN_OK);
+	/* A changed signature. */
+	tok[strlen(tok) - 2] = tok[strlen(tok) - 2] == 'A' ? 'B' : 'A';
+	assert_int_equal(token_verify_signature(ks, tok, strlen(tok), &payload),
+	    TOKEN_BAD_SIGNATURE);
+	assert_null(payload);
+	free(tok);
+	/* An HS256 access token is never accepted by token_verify_signature. */
+	claims_init(&c);
+	tok = sign(ks, &c);
+	assert_int_equal(token_verify_signature(ks, tok, strlen(tok), &payload), TOKEN_BAD_ALG);
+	assert_int_equal(verify(ks, tok, &got), TOKEN_OK);
+	/* Without a kid the one access-token key is chosen (the ID key aside): not unknown_kid. */
+	dot = strchr(tok, '.');
+	nokid = malloc(strlen(tok) + 64);
+	assert_non_null(nokid);
+	sprintf(nokid, "%s%s", "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9", dot);
+	assert_int_equal(verify(ks, nokid, &got), TOKEN_BAD_SIGNATURE);
+	free(nokid);
+	free(tok);
+	jwks = token_jwks_json(ks);
+	assert_non_null(strstr(jwks, "\"kid\":\"oidc1\""));
+	assert_null(strstr(jwks, "\"k1\""));
+	free(jwks);
+	token_keyset_free(ks);
+
+	one[0] = (struct token_key_conf){ "k1", "HS256", kp("hs256_a.secret"), 1, 0 };
+	ks = load(one, 1);
+	assert_null(token_id_alg(ks));
+	assert_int_equal(token_id_sign(ks, "{}", &tok), -1);
+	assert_null(tok);
+	token_keyset_free(ks);
+
+	one[0] = (struct token_key_conf){ "rsa", "RS256", kp("rs256_private.pem"), 1, 0 };
+	ks = load(one, 1);
+	assert_string_equal(token_id_alg(ks), "RS256");
+	assert_int_equal(token_id_sign(ks, "{\"sub\":\"1\"}", &tok), 0);
+	assert_int_equal(token_verify_signature(ks, tok, strlen(tok), &payload), TOKEN_OK);
+	free(payload);
+	free(tok);
+	token_keyset_free(ks);
+
+	bad[0] = (struct token_key_conf){ "k1", "HS256", kp("hs256_a.secret"), 1, 0 };
+	bad[1] = (struct token_key_conf){ "k2", "HS256", kp("hs256_b.secret"), 0, 1 };
+	assert_non_null(strstr(load_err(bad, 2), "ES256 or RS256"));
+	bad[1] = (struct token_key_conf){ "i1", "ES256", kp("es256_private.pem"), 0, 1 };
+	bad[2] = (struct token_key_conf){ "i2", "RS256", kp("rs256_private.pem"), 0, 1 };
+	assert_non_null(strstr(load_err(bad, 3), "at most one"));
+	bad[1] = (struct token_key_conf){ "i1", "ES256", kp("es256_public.pem"), 0, 1 };
+	assert_non_null(strstr(load_err(bad, 2), "private key"));
+}
+
 int
 main(void)
 {
@@ -1213,6 +1292,7 @@ main(void)
 		cmocka_unit_test(test_new_jti),
 		cmocka_unit_test(test_verify_cost),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_id_key),
 	};
 
 	if (sodium_init() < 0)
