@@ -183,20 +183,6 @@ api_none_match(const char *inm, const char *tag)
 	return 0;
 }
 
-int
-api_not_modified(struct request *req, const char *tag, const char *cache_control)
-{
-	const char	*inm = req_header(req, "If-None-Match");
-
-	req->cache_control = cache_control;
-	if (inm == NULL || !api_none_match(inm, tag))
-		return 0;
-	resp_status(req, 304);
-	resp_header(req, "ETag", tag);
-	resp_header(req, "Cache-Control", cache_control);
-	return 1;
-}
-
 enum gh_err
 api_if_match(struct request *req, const cJSON *obj)
 {
@@ -256,6 +242,20 @@ api_user_param(struct request *req, const char *perm, struct user *u)
 	if ((err = api_id_param(req, 0, &id)) != GH_OK)
 		return err;
 	return api_user_load(req, perm, id, 0, u);
+}
+
+int
+api_not_modified(struct request *req, const char *tag, const char *cache_control)
+{
+	const char	*inm = req_header(req, "If-None-Match");
+
+	req->cache_control = cache_control;
+	if (inm == NULL || !api_none_match(inm, tag))
+		return 0;
+	resp_status(req, 304);
+	resp_header(req, "ETag", tag);
+	resp_header(req, "Cache-Control", cache_control);
+	return 1;
 }
 
 enum gh_err

@@ -77,9 +77,9 @@ const char	*api_etag(struct request *, const cJSON *obj);
 /* Whether an If-None-Match value inm names tag (weak comparison, RFC 9110 13.1.2) or is "*". */
 int		 api_none_match(const char *inm, const char *tag);
 /*
- * A cacheable answer whose ETag is tag and whose Cache-Control is cache_control (set on req for
- * the answer that follows): 1 when If-None-Match names tag, after answering 304 with both
- * headers (the worker adds Cache-Control to every answer but a 304); else 0.
+ * A cacheable answer whose strong ETag is tag: Cache-Control cache_control on it, and 1 when
+ * the request's If-None-Match matches tag, answered 304 with the tag and the Cache-Control
+ * (the worker adds Cache-Control to every answer but a 304); 0 when the caller answers in full.
  */
 int		 api_not_modified(struct request *, const char *tag, const char *cache_control);
 /* GH_OK when there is no If-Match or it matches obj's tag; else 412 precondition_failed. */

@@ -21,7 +21,6 @@
 #include "core/config.h"
 #include "core/log.h"
 
-
 #define OPENAPI_FILE	 "openapi.json"
 #define OPENAPI_MAX	 (8L * 1024 * 1024)	/* refuse a file larger than this */
 #define OPENAPI_MAX_AGE	 "public, max-age=300"

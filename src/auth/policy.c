@@ -37,7 +37,6 @@
 #include "store/kv.h"
 #include "store/policy.h"
 
-
 #define PCACHE_SLOTS	256
 #define PCACHE_MAX_AGE	60	/* seconds; bounds staleness when an announcement was lost */
 #define PDOMAINS_MAX	100

@@ -213,22 +213,6 @@ role_ok(const char *s, size_t len)
 	return 1;
 }
 
-/* OAuth scopes: words of [a-z0-9_] separated by single spaces, or "". */
-static int
-scope_ok(const char *s)
-{
-	const char *p, *q;
-
-	for (p = s; *p != '\0'; p = *q == ' ' ? q + 1 : q) {
-		q = strchr(p, ' ');
-		if (q == NULL)
-			q = p + strlen(p);
-		if (!word_ok(p, (size_t)(q - p)) || (*q == ' ' && q[1] == '\0'))
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * The strings of array it, each passing ok, joined with ',' into out (size bytes, NUL-ended
  * when there is one): 0, or -1 when an element is not a string, fails ok or does not fit.
@@ -251,6 +235,22 @@ join_words(const cJSON *it, int (*ok)(const char *, size_t), char *out, size_t s
 		used += len;
 	}
 	return 0;
+}
+
+/* OAuth scopes: words of [a-z0-9_] separated by single spaces, or "". */
+static int
+scope_ok(const char *s)
+{
+	const char *p, *q;
+
+	for (p = s; *p != '\0'; p = *q == ' ' ? q + 1 : q) {
+		q = strchr(p, ' ');
+		if (q == NULL)
+			q = p + strlen(p);
+		if (!word_ok(p, (size_t)(q - p)) || (*q == ' ' && q[1] == '\0'))
+			return 0;
+	}
+	return 1;
 }
 
 static unsigned

@@ -684,6 +684,24 @@ config_secret_free(char *s)
 		sodium_free(s);	/* sodium_free wipes before releasing */
 }
 
+FILE *
+config_data_open(const struct gh_config *cfg, const char *name, char *path, size_t len)
+{
+	const char	*dir = cfg->sql_dir ? cfg->sql_dir : "";
+	size_t		 n = strlen(dir);
+	FILE		*f;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	while (n > 0 && dir[n - 1] != '/')
+		n--;
+	snprintf(path, len, "%.*sdata/%s", (int)n, dir, name);
+	if (n > 0 && (f = fopen(path, "r")) != NULL)
+		return f;
+	snprintf(path, len, "%s/data/%s", GH_PKGDATADIR, name);
+	return fopen(path, "r");
+}
+
 void
 config_print(const struct gh_config *c)
 {
@@ -709,22 +727,4 @@ config_print(const struct gh_config *c)
 			break;
 		}
 	}
-}
-
-FILE *
-config_data_open(const struct gh_config *cfg, const char *name, char *path, size_t len)
-{
-	const char	*dir = cfg->sql_dir ? cfg->sql_dir : "";
-	size_t		 n = strlen(dir);
-	FILE		*f;
-
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	while (n > 0 && dir[n - 1] != '/')
-		n--;
-	snprintf(path, len, "%.*sdata/%s", (int)n, dir, name);
-	if (n > 0 && (f = fopen(path, "r")) != NULL)
-		return f;
-	snprintf(path, len, "%s/data/%s", GH_PKGDATADIR, name);
-	return fopen(path, "r");
 }

@@ -158,14 +158,14 @@ struct config_host {
 };
 int	 config_hosts(const char *s, int defport, struct config_host *out, size_t max);
 
-/* Print the effective configuration (secrets shown as paths only) to stdout. */
-void	 config_print(const struct gh_config *cfg);
-
 /*
- * Open the data file name for reading: data/<name> beside the migrations directory (the parent
- * of sql_dir: a checkout), else in the installed share directory.  path[len] gets the path
- * tried last; NULL when neither opens (errno from fopen).
+ * Open the data file name for reading: data/name beside the migrations directory (sql_dir's
+ * parent, a source tree) when it is there, else in the installed share directory.  path (len
+ * bytes) gets the path tried last, for an error message.  NULL with errno when neither opens.
  */
 FILE	*config_data_open(const struct gh_config *cfg, const char *name, char *path, size_t len);
+
+/* Print the effective configuration (secrets shown as paths only) to stdout. */
+void	 config_print(const struct gh_config *cfg);
 
 #endif
