@@ -854,6 +854,19 @@ db_value(struct db *db, struct arena *a, enum sql_id id, const struct db_param *
 }
 
 enum gh_err
+db_text(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
+    size_t n, const char **v)
+{
+	struct db_result r;
+	enum gh_err	 err;
+
+	*v = NULL;
+	if ((err = db_exec(db, a, id, params, n, &r)) == GH_OK && r.nrows > 0)
+		*v = db_str(&r, 0, 0);
+	return err;
+}
+
+enum gh_err
 db_exists(struct db *db, struct arena *a, enum sql_id id, const struct db_param *params,
     size_t n, int *yes)
 {

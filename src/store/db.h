@@ -192,6 +192,15 @@ enum gh_err	 db_value(struct db *, struct arena *a, enum sql_id id,
 #define DB_VALUE(db, a, id, none, v, ...)						\
 	db_value((db), (a), (id), DB_PARAMS(__VA_ARGS__), (none), (v))
 
+/*
+ * db_exec of a statement that reads at most one text: *v gets column 0 of row 0 (in the arena;
+ * NULL when it is NULL), or NULL when there is no row or on an error.
+ */
+enum gh_err	 db_text(struct db *, struct arena *a, enum sql_id id,
+		    const struct db_param *params, size_t n, const char **v);
+#define DB_TEXT(db, a, id, v, ...)							\
+	db_text((db), (a), (id), DB_PARAMS(__VA_ARGS__), (v))
+
 /* db_exec of a statement that looks for rows: *yes 1 when it reads one, else 0. */
 enum gh_err	 db_exists(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, int *yes);

@@ -99,16 +99,7 @@ enum gh_err
 store_oidc_consent_get(struct db *db, struct arena *a, long long user, long long client,
     const char **scopes)
 {
-	struct db_result r;
-	enum gh_err	 err;
-
-	*scopes = NULL;
-	if ((err = db_exec(db, a, SQL_OIDC_CONSENT_GET, DB_PARAMS(DB_INT(user), DB_INT(client)),
-	    &r)) != GH_OK)
-		return err;
-	if (r.nrows > 0)
-		*scopes = db_str(&r, 0, 0);
-	return GH_OK;
+	return DB_TEXT(db, a, SQL_OIDC_CONSENT_GET, scopes, DB_INT(user), DB_INT(client));
 }
 
 enum gh_err

@@ -28,15 +28,7 @@ enum gh_err
 store_policy_settings(struct db *db, struct arena *a, long long org, const char *kind,
     const char **settings)
 {
-	struct db_result r;
-	enum gh_err	 err;
-
-	if ((err = db_exec(db, a, SQL_POLICY_SETTINGS, DB_PARAMS(DB_INT(org), DB_STR(kind)),
-	    &r)) != GH_OK)
-		return err;
-	/* The statement's one column. */
-	*settings = r.nrows > 0 ? db_str(&r, 0, 0) : NULL;
-	return GH_OK;
+	return DB_TEXT(db, a, SQL_POLICY_SETTINGS, settings, DB_INT(org), DB_STR(kind));
 }
 
 enum gh_err
