@@ -166,6 +166,129 @@ bench_stack_up() {
     die "scripts/stack up failed"
 }
 
+# ---------------------------------------------------------------------------------------------
+# The ceiling (bench/run's (a), bench/oidc's baseline): our own nginx, configured like the
+# stack's (worker_processes, upstream keepalive, fastcgi_keep_conn and FastCGI parameters read
+# from scripts/nginx.stack.conf.in), in front of CHECK_WORKERS pre-forked fcgi_hello processes
+# holding CHECK_CONNS connections each: the shape of the stack's check pool. Listens on CPORT
+# (the ceiling), CPORT+1 (login straight to the stack's socket, no limit_req) and CPORT+2 (the
+# check and the ceiling without FastCGI keep-alive). Sets C (its directory) and CPORT.
+bench_ceiling_up() {
+    TEMPLATE=$REPO/scripts/nginx.stack.conf.in
+    NGX_WORKERS=$(awk '$1 == "worker_processes" { sub(/;$/, "", $2); print $2; exit }' "$TEMPLATE")
+    NGX_KEEPALIVE=$(awk '/^ *upstream gatehouse *\{/ { u = 1 } u && $1 == "keepalive" { sub(/;$/, "", $2); print $2; exit }' "$TEMPLATE")
+    NGX_KEEPCONN=$(awk '/^    fastcgi_keep_conn/ { sub(/;$/, "", $2); print $2; exit }' "$TEMPLATE")
+    [ -n "$NGX_WORKERS" ] && [ -n "$NGX_KEEPALIVE" ] && [ -n "$NGX_KEEPCONN" ] \
+        || die "cannot read worker_processes / upstream keepalive / fastcgi_keep_conn from $TEMPLATE"
+
+    C=$TMP/ceiling
+    mkdir -p "$C"/{run,log,client_body,proxy,fastcgi,uwsgi,scgi}
+    if [ -n "$BENCH_PORT" ]; then CPORT=$((BENCH_PORT + 4)); else CPORT=$(free_ports 3); fi
+
+    EXTRA_PIDFILES+=("$C/run/hello.pid")
+    # The ceiling mirrors the pool that serves (b): the stack's check pool.
+    FCGI_HELLO_CONNECTIONS=$CHECK_CONNS spawn-fcgi -F "$CHECK_WORKERS" -s "$C/run/hello.sock" -M 0660 -P "$C/run/hello.pid" \
+        -- "$BENCH/out/bin/fcgi_hello" >"$C/log/spawn-fcgi.log" 2>&1 \
+        || { cat "$C/log/spawn-fcgi.log" >&2; die "spawn-fcgi failed"; }
+
+    user_directive=""
+    [ "$(id -u)" -eq 0 ] && user_directive="user root;"
+    {
+        cat <<EOF
+# Written by bench/lib.sh (bench_ceiling_up): the stack's nginx settings (worker_processes $NGX_WORKERS, upstream
+# keepalive $NGX_KEEPALIVE, fastcgi_keep_conn $NGX_KEEPCONN, the same FastCGI parameters, maps and
+# access log) in front of fcgi_hello on a unix socket.
+$user_directive
+worker_processes $NGX_WORKERS;
+pid $C/run/nginx.pid;
+error_log $C/log/nginx-error.log notice;
+events {
+    worker_connections 1024;
+}
+http {
+    default_type application/octet-stream;
+    client_body_temp_path $C/client_body;
+    proxy_temp_path       $C/proxy;
+    fastcgi_temp_path     $C/fastcgi;
+    uwsgi_temp_path       $C/uwsgi;
+    scgi_temp_path        $C/scgi;
+
+    log_format gh '\$remote_addr - [\$time_local] "\$request" \$status \$body_bytes_sent '
+                  '\$request_time \$upstream_response_time rid=\$gh_rid';
+    access_log $C/log/nginx-access.log gh;
+    server_tokens off;
+    sendfile on;
+    keepalive_timeout 65;
+
+    map \$http_x_request_id \$gh_rid {
+        "~^[A-Za-z0-9._-]{1,64}\$" \$http_x_request_id;
+        default                   \$request_id;
+    }
+    map \$request_uri \$gh_raw_path {
+        "~^(?<gh_path_only>[^?]*)" \$gh_path_only;
+        default                    \$request_uri;
+    }
+
+    upstream hello {
+        server unix:$C/run/hello.sock;
+        keepalive $NGX_KEEPALIVE;
+    }
+
+EOF
+        # The stack's http-level FastCGI parameters, verbatim.
+        grep -E '^    fastcgi_param ' "$TEMPLATE"
+        cat <<EOF
+
+    fastcgi_keep_conn $NGX_KEEPCONN;
+    fastcgi_read_timeout 60s;
+
+    server {
+        listen 127.0.0.1:$CPORT;
+        location / {
+            fastcgi_pass hello;
+        }
+    }
+
+    # Login straight to the stack's Gatehouse socket without the stack's limit_req (50 r/s per
+    # address, below what two cores of Argon2id can do). No kept connections here: the stack's
+    # nginx may hold some workers pinned, and a request must never wait behind them.
+    server {
+        listen 127.0.0.1:$((CPORT + 1));
+        location = /api/v1/auth/login {
+            fastcgi_keep_conn off;
+            fastcgi_pass unix:$SDIR/run/gatehouse.sock;
+        }
+    }
+
+    # For comparison only: auth/check and the ceiling without FastCGI keep-alive (one connection
+    # per request, so no worker is ever pinned to an idle connection).
+    server {
+        listen 127.0.0.1:$((CPORT + 2));
+        fastcgi_keep_conn off;
+        location / {
+            fastcgi_pass unix:$SDIR/run/gatehouse-check.sock;
+        }
+        location /hello/ {
+            fastcgi_pass unix:$C/run/hello.sock;
+        }
+    }
+}
+EOF
+    } >"$C/nginx.conf"
+
+    EXTRA_PIDFILES+=("$C/run/nginx.pid")
+    nginx -p "$C" -c "$C/nginx.conf" -e "$C/log/nginx-error.log" -t -q 2>>"$C/log/nginx-error.log" \
+        || { tail -n 20 "$C/log/nginx-error.log" >&2; die "nginx -t failed on $C/nginx.conf"; }
+    nginx -p "$C" -c "$C/nginx.conf" -e "$C/log/nginx-error.log" </dev/null >>"$C/log/nginx.out" 2>&1 \
+        || { tail -n 20 "$C/log/nginx-error.log" >&2; die "nginx (ceiling) failed to start"; }
+    for _ in $(seq 100); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$CPORT/")" = 200 ] && break
+        sleep 0.1
+    done
+    expect_status 200 "http://127.0.0.1:$CPORT/"
+    cp "$C/nginx.conf" "$OUT/nginx.ceiling.conf"
+}
+
 sql() {
     mariadb --no-defaults --socket="$SDIR/run/mysql.sock" -u "$(id -un)" -N -B gatehouse "$@"
 }

@@ -22,6 +22,7 @@
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "auth/session.h"
+#include "auth/sso.h"
 #include "auth/token.h"
 #include "core/arena.h"
 #include "core/ctx.h"
@@ -99,6 +100,10 @@ session_start(struct request *req, struct session_user *u, cJSON *extra)
 	    u->id));
 	if ((err = session_access_token(req, u, &access, &attl)) != GH_OK)
 		return err;
+	/* The browser's session for the OpenID Connect authorization endpoint (best effort). */
+	if (u->scp == NULL && sso_start(req, u->id, u->org, session_sid(req, u->family), u->amr) !=
+	    GH_OK)
+		log_warn("auth: cannot record the browser session of user %lld", u->id);
 	metrics_add(req->w->metrics, logins_ok, 1);
 	req->auth.user_id = u->id;
 	o = session_response(req, u, access, attl, refresh, rttl);
@@ -254,7 +259,7 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	*done = 0;
 	if (store_refresh_peek(req->w->db, req->arena, hash, &pk) != GH_OK)
 		return GH_OK;
-	if (pk.revoked || pk.rotated || !pk.live || !peek_account_ok(&pk) ||
+	if (pk.revoked || pk.rotated || !pk.live || pk.oidc_client != 0 || !peek_account_ok(&pk) ||
 	    (pk.organization_id > 0 && (!pk.org_found || pk.org_status == NULL ||
 	    strcmp(pk.org_status, "active") != 0 || pk.member_status == NULL ||
 	    strcmp(pk.member_status, "active") != 0)))
@@ -519,7 +524,8 @@ api_refresh(struct request *req)
 	err = store_refresh_get(req->w->db, req->arena, hash, &rt);
 	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
 		goto fail;
-	if (err == GH_ERR_NOT_FOUND || rt.revoked) {
+	/* A token of an OpenID Connect client is that client's, for /oauth2/token only. */
+	if (err == GH_ERR_NOT_FOUND || rt.revoked || rt.oidc_client != 0) {
 		db_rollback(req->w->db);
 		return req_fail(req, GH_ERR_REFRESH_INVALID, "refresh_token",
 		    "the refresh token is unknown or revoked");

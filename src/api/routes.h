@@ -236,6 +236,43 @@
 	    "rename a passkey of the caller") \
 	R(DELETE, "/api/v1/me/mfa/webauthn/{id}", api_webauthn_delete, ROUTE_BODY, \
 	    "remove a passkey of the caller (the password again in the body)") \
+	R(GET, "/.well-known/openid-configuration", api_oidc_discovery, ROUTE_PUBLIC, \
+	    "OpenID Connect discovery: the provider's endpoints and what it supports") \
+	R(GET, "/oauth2/authorize", api_oidc_authorize, ROUTE_PUBLIC, \
+	    "OpenID Connect authorization (code flow, PKCE): sign-in, consent, a code") \
+	R(POST, "/oauth2/authorize", api_oidc_authorize_post, ROUTE_PUBLIC, \
+	    "the consent page's answer (a form): allow or deny, then a code or an error") \
+	R(POST, "/oauth2/token", api_oidc_token, ROUTE_PUBLIC, \
+	    "OAuth token endpoint: authorization_code, refresh_token, client_credentials") \
+	R(GET, "/oauth2/userinfo", api_oidc_userinfo, ROUTE_PUBLIC, \
+	    "OpenID Connect userinfo: the claims of the token's scopes (Bearer)") \
+	R(POST, "/oauth2/userinfo", api_oidc_userinfo, ROUTE_PUBLIC, \
+	    "userinfo by POST (Bearer, or access_token in a form)") \
+	R(POST, "/oauth2/introspect", api_oidc_introspect, ROUTE_PUBLIC, \
+	    "token introspection (RFC 7662), for an authenticated client") \
+	R(POST, "/oauth2/revoke", api_oidc_revoke, ROUTE_PUBLIC, \
+	    "token revocation (RFC 7009): an access or a refresh token of the client") \
+	R(GET, "/oauth2/logout", api_oidc_logout, ROUTE_PUBLIC, \
+	    "RP-initiated logout: ends the Gatehouse session, back to a registered URI") \
+	R(POST, "/oauth2/logout", api_oidc_logout, ROUTE_PUBLIC, \
+	    "RP-initiated logout by form POST") \
+	R(GET, "/api/v1/clients", api_clients_list, 0, \
+	    "list OpenID Connect clients (?organization_id= for platform callers)") \
+	R(POST, "/api/v1/clients", api_client_create, ROUTE_BODY, \
+	    "create an OpenID Connect client (its secret is shown once)") \
+	R(GET, "/api/v1/clients/{id}", api_client_get, 0, "read an OpenID Connect client") \
+	R(PATCH, "/api/v1/clients/{id}", api_client_update, ROUTE_BODY, \
+	    "change a client; disabling it refuses its tokens at once") \
+	R(DELETE, "/api/v1/clients/{id}", api_client_delete, 0, \
+	    "delete a client, its consents, tokens and service account") \
+	R(POST, "/api/v1/clients/{id}/secret", api_client_rotate, ROUTE_BODY, \
+	    "rotate the secret (shown once); the old one works overlap_seconds more") \
+	R(DELETE, "/api/v1/clients/{id}/secret/previous", api_client_end_previous, 0, \
+	    "end the overlap now: the old secret and the service account's tokens stop") \
+	R(GET, "/api/v1/me/consents", api_me_consents, 0, \
+	    "the applications the caller allowed, with the scopes") \
+	R(DELETE, "/api/v1/me/consents/{id}", api_me_consent_revoke, 0, \
+	    "withdraw a consent (by client_id): the client's refresh tokens stop") \
 	R(GET, "/api/v1/debug/sleep", api_debug_sleep, ROUTE_PUBLIC | ROUTE_DEBUG, \
 	    "test only: answers after ?ms= milliseconds") \
 	R(POST, "/api/v1/debug/webauthn/options", api_debug_webauthn_options, \

@@ -41,6 +41,7 @@ load_keys(struct worker *w)
 	keys[0].alg = c->jwt_alg;
 	keys[0].path = strcmp(c->jwt_alg, "HS256") == 0 ? c->jwt_secret_file : c->jwt_key_file;
 	keys[0].sign = 1;
+	keys[0].id = 0;
 	if (keys[0].path == NULL) {
 		log_error("config: key '%s': required with jwt_alg = %s",
 		    strcmp(c->jwt_alg, "HS256") == 0 ? "jwt_secret_file" : "jwt_key_file", c->jwt_alg);
@@ -70,8 +71,17 @@ load_keys(struct worker *w)
 			keys[n].alg = alg;
 			keys[n].path = path;
 			keys[n].sign = 0;
+			keys[n].id = 0;
 			n++;
 		}
+	}
+	if (c->oidc_key_file != NULL && n < 16) {
+		keys[n].kid = c->oidc_kid;
+		keys[n].alg = c->oidc_alg;
+		keys[n].path = c->oidc_key_file;
+		keys[n].sign = 0;
+		keys[n].id = 1;
+		n++;
 	}
 	rc = token_keyset_load(&w->keys, keys, n, err, sizeof(err));
 	free(list);
@@ -90,7 +100,7 @@ authn_init(struct worker *w)
 	 * and those of /me's profile versions and of the policy look-ups (session.c, policy.c).
 	 */
 	static const enum kv_key kinds[] = { KV_BL, KV_BLS, KV_PV, KV_MV, KV_AUTHZ_GEN, KV_UV,
-	    KV_ME_GEN, KV_POLICY_GEN };
+	    KV_ME_GEN, KV_POLICY_GEN, KV_OIDC_OFF, KV_OIDC_GEN };
 	static const char	*kept[sizeof(kinds) / sizeof(kinds[0])];
 	size_t			 i;
 
@@ -153,12 +163,26 @@ refuse(struct request *req, enum gh_err e, const char *why)
 enum gh_err
 authn_token(struct request *req)
 {
-	struct worker		*w = req->w;
 	const char		*h = req_header(req, "Authorization"), *tok;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+		metrics_add(req->w->metrics, token_checks, 1);
+		return refuse(req, GH_ERR_UNAUTHORIZED, "send Authorization: Bearer <access token>");
+	}
+	tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	return authn_token_str(req, tok);
+}
+
+enum gh_err
+authn_token_str(struct request *req, const char *tok)
+{
+	struct worker		*w = req->w;
 	struct token_claims	 c;
 	struct token_expect	 ex;
 	enum token_result	 tr;
-	const char		*keys[5], *v[5];
+	const char		*keys[6], *v[6];
 	enum gh_err		 err;
 	static unsigned long long inv_seen;
 	unsigned long long	 inv;
@@ -166,11 +190,6 @@ authn_token(struct request *req)
 	int			 hit;
 
 	metrics_add(w->metrics, token_checks, 1);
-	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
-		return refuse(req, GH_ERR_UNAUTHORIZED, "send Authorization: Bearer <access token>");
-	tok = h + 7;
-	while (*tok == ' ')
-		tok++;
 	ex.iss = w->cfg->jwt_issuer;
 	ex.aud = w->cfg->jwt_audience;
 	ex.typ = "access";
@@ -193,6 +212,9 @@ authn_token(struct request *req)
 	req->auth.amr = arena_strdup(req->arena, c.amr);
 	req->auth.acr = arena_strdup(req->arena, c.acr);
 	req->auth.scp = arena_strdup(req->arena, c.scp);
+	req->auth.cid = arena_strdup(req->arena, c.cid);
+	req->auth.scope = arena_strdup(req->arena, c.scope);
+	req->auth.iat = c.iat;
 	req->auth.token = tok;
 
 	/*
@@ -209,7 +231,9 @@ authn_token(struct request *req)
 	keys[2] = kv_key(req->arena, KV_PV, "%lld", req->auth.user_id);
 	keys[3] = kv_prefixes[KV_AUTHZ_GEN];
 	keys[4] = c.org > 0 ? session_mv_key(req, req->auth.user_id, c.org) : keys[0];
-	if ((err = kv_mget(w->kv, req->arena, 5, keys, v, &hit)) != GH_OK) {
+	/* A token of an OpenID Connect client: is the client disabled or deleted (ocd:). */
+	keys[5] = c.cid[0] != '\0' ? kv_key(req->arena, KV_OIDC_OFF, "%s", c.cid) : keys[0];
+	if ((err = kv_mget(w->kv, req->arena, 6, keys, v, &hit)) != GH_OK) {
 		metrics_add(w->metrics, token_refusals, 1);
 		return req_fail(req, err, NULL, "the token store is unreachable; try again");
 	}
@@ -220,6 +244,9 @@ authn_token(struct request *req)
 	inv_seen = inv;
 	if (v[0] != NULL || v[1] != NULL)
 		return refuse(req, GH_ERR_TOKEN_REVOKED, "the access token was revoked (logout)");
+	if (v[5] != NULL)
+		return refuse(req, GH_ERR_TOKEN_REVOKED, "the client this token was issued to is "
+		    "disabled");
 	if (v[2] != NULL)
 		pv = strtoll(v[2], NULL, 10);
 	else if ((err = session_pv_fill(req, req->auth.user_id, &pv)) != GH_OK)

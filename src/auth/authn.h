@@ -24,6 +24,9 @@ void		 authn_fini(struct worker *w);
  */
 enum gh_err	 authn_token(struct request *req);
 
+/* authn_token for the token tok (NUL-terminated) instead of the Authorization header's. */
+enum gh_err	 authn_token_str(struct request *req, const char *tok);
+
 /* authn_token, then the permission mapped to req->route.  GH_ERR_FORBIDDEN when none is held. */
 enum gh_err	 authn_request(struct request *req);
 

@@ -197,7 +197,13 @@ session_access_token(struct request *req, const struct session_user *u, char **o
 	snprintf(c.sid, sizeof(c.sid), "%s", session_sid(req, u->family));
 	c.iat = now;
 	c.nbf = now;
+	if (u->access_ttl > 0)
+		ps.access_token_ttl = u->access_ttl;
 	c.exp = now + ps.access_token_ttl;
+	if (u->cid != NULL)
+		snprintf(c.cid, sizeof(c.cid), "%s", u->cid);
+	if (u->scope != NULL)
+		snprintf(c.scope, sizeof(c.scope), "%s", u->scope);
 	snprintf(c.typ, sizeof(c.typ), "access");
 	snprintf(c.amr, sizeof(c.amr), "%s", u->amr != NULL ? u->amr : "pwd");
 	snprintf(c.acr, sizeof(c.acr), "%s", session_acr(c.amr));

@@ -34,6 +34,9 @@ struct session_user {
 	const char	*scp;			/* NULL, or "mfa_enroll": a token that may only
 						   enroll a second factor */
 	long long	 session_left;		/* and the seconds left until then */
+	const char	*cid;			/* NULL, or the OpenID Connect client_id */
+	const char	*scope;			/* NULL, or the OAuth scopes granted it */
+	long long	 access_ttl;		/* 0, or the client's access token lifetime */
 };
 
 /*

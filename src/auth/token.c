@@ -81,7 +81,9 @@ struct token_key {
 	char kid[TOKEN_KID_MAX + 1];
 	enum alg alg;
 	int sign;
-	unsigned char *secret;	/* sodium_malloc, read-only: HS secret, or PEM of a signing ES/RS key */
+	int id;			/* the ID-token key */
+	unsigned char *secret;	/* sodium_malloc, read-only: HS secret, or PEM of a signing (or
+				   ID-token) ES/RS key */
 	size_t secret_len;
 	char *pub;		/* malloc: SPKI PEM of an ES/RS key (what verification uses) */
 	size_t pub_len;
@@ -113,6 +115,7 @@ struct token_keyset {
 	struct token_key *keys;
 	size_t n;
 	const struct token_key *signer;
+	const struct token_key *idkey;	/* ID tokens: the id key, else an ES/RS signer, else NULL */
 	char *jwks;		/* malloc: the JWKS document, built once at load */
 	struct token_cache *cache;	/* verified tokens: the one part token_verify() writes */
 };
@@ -207,6 +210,22 @@ role_ok(const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == ',')
 			return 0;
+	return 1;
+}
+
+/* OAuth scopes: words of [a-z0-9_] separated by single spaces, or "". */
+static int
+scope_ok(const char *s)
+{
+	const char *p, *q;
+
+	for (p = s; *p != '\0'; p = *q == ' ' ? q + 1 : q) {
+		q = strchr(p, ' ');
+		if (q == NULL)
+			q = p + strlen(p);
+		if (!word_ok(p, (size_t)(q - p)) || (*q == ' ' && q[1] == '\0'))
+			return 0;
+	}
 	return 1;
 }
 
@@ -477,9 +496,9 @@ load_pem(struct token_key *k, const char *path, cJSON *jwks, char *err, size_t e
 		seterr(err, errlen, "jwt key \"%s\": %s: %s", k->kid, path, why);
 		goto out;
 	}
-	if (k->sign && !priv) {
-		seterr(err, errlen, "jwt key \"%s\": %s: the signing key needs a private key PEM",
-		    k->kid, path);
+	if ((k->sign || k->id) && !priv) {
+		seterr(err, errlen, "jwt key \"%s\": %s: the %s key needs a private key PEM",
+		    k->kid, path, k->sign ? "signing" : "ID-token");
 		goto out;
 	}
 	if ((k->pub = pem_public(pk, &k->pub_len)) == NULL || jwk_add(jwks, k, pk) == -1) {
@@ -487,7 +506,7 @@ load_pem(struct token_key *k, const char *path, cJSON *jwks, char *err, size_t e
 		goto out;
 	}
 	k->sig_len = k->alg == ALG_ES256 ? 64 : (size_t)EVP_PKEY_get_size(pk);
-	if (k->sign) {
+	if (k->sign || k->id) {
 		/* libjwt re-reads this PEM on every signature; it is unencrypted (checked above). */
 		k->secret = pem;
 		k->secret_len = len;
@@ -531,7 +550,7 @@ token_keyset_load(struct token_keyset **out, const struct token_key_conf *keys, 
 	struct token_key *k;
 	cJSON *jwks = NULL, *arr;
 	char *doc;
-	size_t i, j, nsign = 0;
+	size_t i, j, nsign = 0, nid = 0;
 	int a;
 
 	*out = NULL;
@@ -574,7 +593,14 @@ token_keyset_load(struct token_keyset **out, const struct token_key_conf *keys, 
 		}
 		k->alg = (enum alg)a;
 		k->sign = keys[i].sign != 0;
+		k->id = keys[i].id != 0;
 		nsign += (size_t)k->sign;
+		nid += (size_t)k->id;
+		if (k->id && k->alg == ALG_HS256) {
+			seterr(err, errlen, "jwt key \"%s\": the ID-token key must be ES256 or RS256",
+			    k->kid);
+			goto fail;
+		}
 		if (keys[i].path == NULL || keys[i].path[0] == '\0') {
 			seterr(err, errlen, "jwt key \"%s\": no key file", k->kid);
 			goto fail;
@@ -584,7 +610,15 @@ token_keyset_load(struct token_keyset **out, const struct token_key_conf *keys, 
 			goto fail;
 		if (k->sign)
 			ks->signer = k;
+		if (k->id)
+			ks->idkey = k;
 	}
+	if (nid > 1) {
+		seterr(err, errlen, "at most one jwt key may be the ID-token key (found %zu)", nid);
+		goto fail;
+	}
+	if (ks->idkey == NULL && ks->signer != NULL && ks->signer->alg != ALG_HS256)
+		ks->idkey = ks->signer;
 	if (nsign != 1) {
 		seterr(err, errlen, "exactly one jwt key must be the signing key (found %zu)", nsign);
 		goto fail;
@@ -720,7 +754,9 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 	    (double)c->exp > JSON_INT_MAX || (double)c->org > JSON_INT_MAX ||
 	    (double)c->pv > JSON_INT_MAX || (double)c->mv > JSON_INT_MAX ||
 	    memchr(c->amr, '\0', sizeof(c->amr)) == NULL ||
-	    !word_claim_ok(c->acr, sizeof(c->acr)) || !word_claim_ok(c->scp, sizeof(c->scp)))
+	    !word_claim_ok(c->acr, sizeof(c->acr)) || !word_claim_ok(c->scp, sizeof(c->scp)) ||
+	    memchr(c->cid, '\0', sizeof(c->cid)) == NULL || (c->cid[0] != '\0' && !id_ok(c->cid)) ||
+	    memchr(c->scope, '\0', sizeof(c->scope)) == NULL || !scope_ok(c->scope))
 		return -1;
 	if ((roles = list_json("roles", c->roles, role_ok, ROLE_MAX)) == NULL ||
 	    (c->amr[0] != '\0' && (amr = list_json("amr", c->amr, word_ok, 15)) == NULL)) {
@@ -746,6 +782,8 @@ token_sign(const struct token_keyset *ks, const struct token_claims *c,
 	    (amr != NULL && jwt_add_grants_json(j, amr) != 0) ||
 	    (c->acr[0] != '\0' && jwt_add_grant(j, "acr", c->acr) != 0) ||
 	    (c->scp[0] != '\0' && jwt_add_grant(j, "scp", c->scp) != 0) ||
+	    (c->cid[0] != '\0' && jwt_add_grant(j, "client_id", c->cid) != 0) ||
+	    (c->scope[0] != '\0' && jwt_add_grant(j, "scope", c->scope) != 0) ||
 	    jwt_add_grant(j, "jti", c->jti) != 0 ||
 	    jwt_add_grant_int(j, "iat", (long)c->iat) != 0 ||
 	    (c->nbf > 0 && jwt_add_grant_int(j, "nbf", (long)c->nbf) != 0) ||
@@ -907,6 +945,14 @@ claims(const cJSON *p, const struct token_expect *e, long long now, struct token
 	    (!cJSON_IsString(it) || !word_ok(it->valuestring, strlen(it->valuestring)) ||
 	    copy(out->scp, sizeof(out->scp), it->valuestring) == -1))
 		return TOKEN_BAD_CLAIMS;
+	if ((it = cJSON_GetObjectItemCaseSensitive(p, "client_id")) != NULL &&
+	    (!cJSON_IsString(it) || !id_ok(it->valuestring) ||
+	    copy(out->cid, sizeof(out->cid), it->valuestring) == -1))
+		return TOKEN_BAD_CLAIMS;
+	if ((it = cJSON_GetObjectItemCaseSensitive(p, "scope")) != NULL &&
+	    (!cJSON_IsString(it) || !scope_ok(it->valuestring) ||
+	    copy(out->scope, sizeof(out->scope), it->valuestring) == -1))
+		return TOKEN_BAD_CLAIMS;
 	return TOKEN_OK;
 }
 
@@ -954,8 +1000,17 @@ header(const struct token_keyset *ks, const cJSON *h, const struct token_key **k
 		return TOKEN_BAD_TYPE;
 	*key = NULL;
 	if (kid == NULL) {
-		if (ks->n == 1)
-			*key = &ks->keys[0];
+		/* Only with a single key for access tokens (the ID-token key aside). */
+		const struct token_key *only = NULL;
+		size_t n = 0;
+
+		for (i = 0; i < ks->n; i++)
+			if (ks->keys[i].sign || !ks->keys[i].id) {
+				only = &ks->keys[i];
+				n++;
+			}
+		if (n == 1)
+			*key = only;
 	} else
 		for (i = 0; i < ks->n; i++)
 			if (strcmp(ks->keys[i].kid, kid->valuestring) == 0)
@@ -1085,5 +1140,100 @@ done:
 		return r;
 	}
 	cache_put(ks, slot, digest, out);
+	return r;
+}
+
+const char *
+token_id_alg(const struct token_keyset *ks)
+{
+	return ks == NULL || ks->idkey == NULL ? NULL : algs[ks->idkey->alg].name;
+}
+
+int
+token_id_sign(const struct token_keyset *ks, const char *payload, char **out)
+{
+	const struct token_key *k;
+	jwt_t *j = NULL;
+	char *tok = NULL;
+	int rc;
+
+	if (out == NULL)
+		return -1;
+	*out = NULL;
+	if (ks == NULL || (k = ks->idkey) == NULL || payload == NULL)
+		return -1;
+	if (jwt_new(&j) != 0)
+		return -1;
+	if (jwt_set_alg(j, algs[k->alg].jwt, k->secret, (int)k->secret_len) != 0)
+		goto done;
+	rc = jwt_add_header(j, "typ", "JWT");
+	if ((rc != 0 && rc != EEXIST) || jwt_add_header(j, "kid", k->kid) != 0 ||
+	    jwt_add_grants_json(j, payload) != 0)
+		goto done;
+	tok = jwt_encode_str(j);
+done:
+	jwt_free(j);
+	*out = tok;
+	return tok != NULL ? 0 : -1;
+}
+
+enum token_result
+token_verify_signature(const struct token_keyset *ks, const char *jwt, size_t len,
+    char **payload)
+{
+	char tok[TOKEN_MAX_LEN + 1];
+	unsigned char hbuf[HEADER_B64_MAX], pbuf[TOKEN_MAX_LEN];
+	const struct token_key *k = NULL;
+	size_t i, dot1 = 0, dot2 = 0, dots = 0;
+	cJSON *h, *p = NULL;
+	jwt_t *j = NULL;
+	enum token_result r;
+
+	if (payload == NULL)
+		return TOKEN_MALFORMED;
+	*payload = NULL;
+	if (ks == NULL || jwt == NULL || len == 0 || len > TOKEN_MAX_LEN)
+		return TOKEN_MALFORMED;
+	for (i = 0; i < len; i++) {
+		if (jwt[i] == '.') {
+			if (++dots == 1)
+				dot1 = i;
+			else
+				dot2 = i;
+		} else if (!isb64url((unsigned char)jwt[i]))
+			return TOKEN_MALFORMED;
+	}
+	if (dots != 2 || dot1 == 0 || dot1 > HEADER_B64_MAX || dot2 == dot1 + 1)
+		return TOKEN_MALFORMED;
+	if ((h = segment(hbuf, sizeof(hbuf), jwt, dot1)) == NULL)
+		return TOKEN_MALFORMED;
+	r = header(ks, h, &k);
+	cJSON_Delete(h);
+	if (r != TOKEN_OK)
+		return r;
+	if (k->alg == ALG_HS256)
+		return TOKEN_BAD_ALG;
+	if ((p = segment(pbuf, sizeof(pbuf), jwt + dot1 + 1, dot2 - dot1 - 1)) == NULL)
+		return TOKEN_MALFORMED;
+	if (!sig_shape_ok(jwt + dot2 + 1, len - dot2 - 1, k->sig_len)) {
+		r = TOKEN_BAD_SIGNATURE;
+		goto done;
+	}
+	memcpy(tok, jwt, len);
+	tok[len] = '\0';
+	if (jwt_decode(&j, tok, (const unsigned char *)k->pub, (int)k->pub_len) != 0 ||
+	    j == NULL) {
+		r = TOKEN_BAD_SIGNATURE;
+		goto done;
+	}
+	if (jwt_get_alg(j) != algs[k->alg].jwt) {
+		r = TOKEN_BAD_ALG;
+		goto done;
+	}
+	if ((*payload = strdup((const char *)pbuf)) == NULL)
+		r = TOKEN_MALFORMED;
+done:
+	jwt_free(j);
+	cJSON_Delete(p);
 	return r;
 }

@@ -34,6 +34,8 @@ struct token_key_conf {
 	const char *path;	/* HS: secret file; ES/RS: private-key PEM (signing, or verify-only)
 				   or public-key PEM (verify-only) */
 	int sign;		/* 1 = the active signing key; exactly one key has it */
+	int id;			/* 1 = the ID-token key (OpenID Connect): an ES/RS private key;
+				   at most one key has it */
 };
 
 struct token_keyset;
@@ -51,6 +53,8 @@ struct token_claims {
 	char amr[48];		/* authentication methods (RFC 8176) joined by ','; "" = absent */
 	char acr[16];		/* authentication context class; "" = absent */
 	char scp[16];		/* "" or a restriction: "mfa_enroll" (the token may only enroll) */
+	char cid[48];		/* "client_id": the OpenID Connect client it was issued to; "" = none */
+	char scope[160];	/* "scope": its OAuth scopes, space separated; "" = none */
 };
 
 struct token_expect {
@@ -123,6 +127,28 @@ const char *token_result_str(enum token_result r);
  * HS keys never appear. Returns a malloc'd string, or NULL when out of memory.
  */
 char *token_jwks_json(const struct token_keyset *ks);
+
+/*
+ * The algorithm of the ID-token key ("ES256" or "RS256"): the key loaded with id=1, else the
+ * signing key when it is an ES/RS key.  NULL when the keyset has no such key (then ID tokens
+ * cannot be signed).
+ */
+const char *token_id_alg(const struct token_keyset *ks);
+
+/*
+ * Sign payload (a JSON object's text, used as it is) with the ID-token key: header alg, typ
+ * "JWT", kid.  Returns 0 and a malloc'd token in *out, or -1 (no such key, bad JSON, memory).
+ */
+int token_id_sign(const struct token_keyset *ks, const char *payload, char **out);
+
+/*
+ * Check the signature of jwt (len bytes) by its kid and pinned alg, against an ES/RS key of the
+ * keyset only, and nothing else (no time, issuer or audience check: the caller's to make, as
+ * for an id_token_hint, which may have expired).  TOKEN_OK and a malloc'd copy of the payload's
+ * JSON text in *payload, or the failed check with *payload NULL.
+ */
+enum token_result token_verify_signature(const struct token_keyset *ks, const char *jwt,
+    size_t len, char **payload);
 
 /* Fill out with a new random token id: 128 bits, base64url, TOKEN_JTI_LEN chars, NUL-terminated. */
 void token_new_jti(char out[48]);

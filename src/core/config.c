@@ -103,6 +103,18 @@ const struct config_key config_keys[] = {
 	{ "jwt_kid", CONF_STR, "k1", OFF(jwt_kid), 0, 0, "kid of the signing key" },
 	{ "jwt_verify_keys", CONF_STR, NULL, OFF(jwt_verify_keys), 0, 0,
 	  "older keys still accepted, comma separated kid:alg:path (rotation)" },
+	{ "oidc_key_file", CONF_FILE, NULL, OFF(oidc_key_file), 0, 0,
+	  "OpenID Connect: PEM private key (P-256 for ES256, RSA for RS256) that signs ID tokens, "
+	  "published in the JWKS under oidc_kid; empty = the signing key when jwt_alg is ES256 or "
+	  "RS256, else the OpenID Connect endpoints answer 503 (docs/oidc.md)" },
+	{ "oidc_alg", CONF_STR, "ES256", OFF(oidc_alg), 0, 0,
+	  "algorithm of oidc_key_file: ES256 (a P-256 key) or RS256 (an RSA key)" },
+	{ "oidc_kid", CONF_STR, "oidc1", OFF(oidc_kid), 0, 0, "kid of oidc_key_file" },
+	{ "oidc_issuer", CONF_STR, NULL, OFF(oidc_issuer), 0, 0,
+	  "OpenID Connect issuer (the iss of ID tokens, the base of the discovery document's "
+	  "URLs); empty = public_url" },
+	{ "oidc_code_ttl", CONF_INT, "60", OFF(oidc_code_ttl), 1, 600,
+	  "seconds an authorization code lives (it is also single use)" },
 	{ "mfa_key_file", CONF_FILE, NULL, OFF(mfa_key_file), 0, 0,
 	  "file holding the key (64 hex digits) that seals TOTP secrets and keys recovery-code "
 	  "digests; empty = second factors cannot be enrolled (docs/mfa.md)" },
@@ -413,6 +425,10 @@ check(struct gh_config *c, char *err, size_t el)
 	if (c->jwt_alg == NULL || (strcmp(c->jwt_alg, "HS256") && strcmp(c->jwt_alg, "ES256") &&
 	    strcmp(c->jwt_alg, "RS256"))) {
 		snprintf(err, el, "key 'jwt_alg': expected HS256, ES256 or RS256");
+		return -1;
+	}
+	if (c->oidc_alg == NULL || (strcmp(c->oidc_alg, "ES256") && strcmp(c->oidc_alg, "RS256"))) {
+		snprintf(err, el, "key 'oidc_alg': expected ES256 or RS256");
 		return -1;
 	}
 	if (!rp_id_ok(c->webauthn_rp_id)) {

@@ -56,6 +56,11 @@ struct gh_config {
 	char		*jwt_audience;
 	char		*jwt_alg;
 	char		*jwt_secret_file;
+	char		*oidc_key_file;
+	char		*oidc_alg;
+	char		*oidc_kid;
+	char		*oidc_issuer;
+	long long	 oidc_code_ttl;
 	char		*mfa_key_file;
 	char		*mfa_previous_key_file;
 	char		*mfa_issuer;

@@ -224,6 +224,18 @@ req_query(struct request *req, const char *name)
 }
 
 const char *
+req_form(struct request *req, const char *name)
+{
+	const char	*saved = req->query, *v;
+
+	/* The same syntax as a query string (WHATWG application/x-www-form-urlencoded). */
+	req->query = req->body != NULL ? req->body : "";
+	v = req_query(req, name);
+	req->query = saved;
+	return v;
+}
+
+const char *
 req_param(const struct request *req, size_t i)
 {
 	return i < req->nparams ? req->params[i] : NULL;

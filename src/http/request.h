@@ -54,6 +54,9 @@ struct req_auth {
 	const char	*amr;		/* its authentication methods, comma separated ("" = pwd) */
 	const char	*acr;
 	const char	*scp;		/* "" or "mfa_enroll": only enrollment routes */
+	const char	*cid;		/* "" or the OpenID Connect client it was issued to */
+	const char	*scope;		/* "" or its OAuth scopes, space separated */
+	long long	 iat;
 	const char	*token;		/* borrowed from the Authorization header */
 };
 
@@ -109,6 +112,11 @@ const char	*req_env(const struct request *, const char *name);
 const char	*req_header(const struct request *, const char *name);
 /* A query parameter, percent-decoded, or NULL.  The first occurrence wins. */
 const char	*req_query(struct request *, const char *name);
+/*
+ * A parameter of an application/x-www-form-urlencoded body (req->body), decoded as req_query
+ * decodes ('+' is a space), or NULL.  The caller checks the Content-Type.
+ */
+const char	*req_form(struct request *, const char *name);
 /* Route parameter i as matched ({id} etc.). */
 const char	*req_param(const struct request *, size_t i);
 

@@ -645,6 +645,11 @@ const char *const kv_prefixes[KV_KEY__MAX] = {
 	[KV_WEBAUTHN] = "wa:",
 	[KV_UV] = "uv:",
 	[KV_ME_GEN] = "me:gen",
+	[KV_SSO] = "sso:",
+	[KV_OIDC_CODE] = "oc:",
+	[KV_OIDC_USED] = "ocx:",
+	[KV_OIDC_OFF] = "ocd:",
+	[KV_OIDC_GEN] = "oidc:gen",
 };
 
 const char *

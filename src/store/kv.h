@@ -18,7 +18,7 @@
 #include "core/err.h"
 
 #define KV_MAXARGS	16
-#define KV_MAXPREFIXES	8
+#define KV_MAXPREFIXES	10
 
 struct kv_cmd {
 	int		 argc;
@@ -47,6 +47,11 @@ enum kv_key {
 	KV_WEBAUTHN,		/* wa:<purpose>:...	a pending WebAuthn challenge (api/webauthn.h) */
 	KV_UV,			/* uv:<user>		version of what GET /me shows of the user */
 	KV_ME_GEN,		/* me:gen		generation of every /me (organizations, roles) */
+	KV_SSO,			/* sso:<hash>		a browser's Gatehouse session (the gh_sso cookie) */
+	KV_OIDC_CODE,		/* oc:<hash>		an authorization code, until it is exchanged */
+	KV_OIDC_USED,		/* ocx:<hash>		what an exchanged code issued (reuse revokes it) */
+	KV_OIDC_OFF,		/* ocd:<client_id>	a disabled or deleted client: its tokens refused */
+	KV_OIDC_GEN,		/* oidc:gen		generation of the clients (the workers' caches) */
 	KV_KEY__MAX
 };
 

@@ -106,7 +106,10 @@ enum user_org_col { USER_ORG_COLUMNS(DB_COL_ENUM) UORG__NCOLS };
 	X(RTC_SESSION_END, STR, session_expires_at, "session_expires_at") \
 	X(RTC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
 	    " CURRENT_TIMESTAMP(6), session_expires_at))") \
-	X(RTC_AMR, STR, amr, "amr")
+	X(RTC_AMR, STR, amr, "amr") \
+	X(RTC_CLIENT, INT, oidc_client, "IFNULL(oidc_client_id, 0)") \
+	X(RTC_SCOPE, STR, oidc_scope, "oidc_scope") \
+	X(RTC_AUTH_TIME, INT, oidc_auth_time, "IFNULL(oidc_auth_time, 0)")
 
 enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 
@@ -129,6 +132,7 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	X(RPC_REVOKED, BOOL, revoked, "rt.revoked_at IS NOT NULL") \
 	X(RPC_SESSION_END, STR, session_expires_at, "rt.session_expires_at") \
 	X(RPC_AMR, STR, amr, "rt.amr") \
+	X(RPC_CLIENT, INT, oidc_client, "IFNULL(rt.oidc_client_id, 0)") \
 	X(RPC_SESSION_LEFT, INT, session_left, "GREATEST(0, TIMESTAMPDIFF(SECOND," \
 	    " CURRENT_TIMESTAMP(6), rt.session_expires_at))") \
 	X(RPC_USER_FOUND, BOOL, user_found, "u.id IS NOT NULL") \

@@ -6,6 +6,7 @@
 #include "store/sql_email.h"
 #include "store/sql_invitations.h"
 #include "store/sql_mfa.h"
+#include "store/sql_oidc.h"
 #include "store/sql_orgs.h"
 #include "store/sql_rbac.h"
 #include "store/sql_sessions.h"
@@ -20,6 +21,7 @@
 	SQL_STATEMENTS_EMAIL \
 	SQL_STATEMENTS_INVITATIONS \
 	SQL_STATEMENTS_MFA \
+	SQL_STATEMENTS_OIDC \
 	SQL_STATEMENTS_ORGS \
 	SQL_STATEMENTS_RBAC \
 	SQL_STATEMENTS_SESSIONS \

@@ -715,10 +715,16 @@ describe('tokens signed here', () => {
 
 // ---------------------------------------------------------------------------------------------
 describe('jwks', () => {
-    test('GET /.well-known/jwks.json -> {"keys":[]} with HS256 only', async () => {
+    test('GET /.well-known/jwks.json: never the HS256 key; only the stack\'s OpenID Connect ID-token key', async () => {
+        // The stack signs access tokens with HS256 (never published) and ID tokens with the
+        // P-256 key of oidc_key_file (docs/oidc.md), which is the only key in the set.
         const res = await api('GET', '/.well-known/jwks.json');
         assert.equal(res.status, 200, show(res));
-        assert.deepEqual(res.json, { keys: [] });
+        assert.equal(res.json.keys.length, 1, show(res));
+        const [k] = res.json.keys;
+        assert.deepEqual([k.kty, k.alg, k.crv, k.use, k.kid], ['EC', 'ES256', 'P-256', 'sig', 'oidc1']);
+        assert.equal(k.d, undefined, 'no private part');
+        assert.ok(!res.json.keys.some((x) => x.kty === 'oct' || x.alg === 'HS256'));
     });
 });
 

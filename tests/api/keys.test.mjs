@@ -43,6 +43,8 @@ describe('asymmetric keys, JWKS and rotation', () => {
             GATEHOUSE_JWT_KEY_FILE: path.join(KEYS, 'es256_private.pem'),
             GATEHOUSE_JWT_KID: 'ec-2026',
             GATEHOUSE_JWT_VERIFY_KEYS: `${stackKid()}:HS256:${SECRET}`,
+            // Without the stack's OpenID Connect key, ID tokens use the ES256 signing key.
+            GATEHOUSE_OIDC_KEY_FILE: '',
         });
 
         const jwks = await api('GET', '/.well-known/jwks.json');
@@ -82,7 +84,11 @@ describe('asymmetric keys, JWKS and rotation', () => {
             GATEHOUSE_JWT_KEY_FILE: path.join(KEYS, 'rs256_private.pem'),
             GATEHOUSE_JWT_KID: 'rsa-1',
             GATEHOUSE_JWT_VERIFY_KEYS: `old-ec:ES256:${path.join(KEYS, 'es256_public.pem')}`,
+            GATEHOUSE_OIDC_KEY_FILE: '',
         });
+        const disc = await api('GET', '/.well-known/openid-configuration');
+        assert.deepEqual(disc.json.id_token_signing_alg_values_supported, ['RS256'],
+            'ID tokens are signed with the RS256 signing key when no oidc_key_file is set');
         const jwks = (await api('GET', '/.well-known/jwks.json')).json.keys;
         const kids = jwks.map((k) => k.kid).sort();
         assert.deepEqual(kids, ['old-ec', 'rsa-1']);

@@ -98,7 +98,9 @@ async function send(method, path, opts, token) {
             // Revalidate what the browser may have cached (the public theme is cacheable):
             // an ETag makes that a cheap 304.
             cache: opts.cache || 'no-cache',
-            credentials: 'omit',
+            // No ambient credentials, but for the sign-in calls, whose answer sets the browser
+            // session cookie of the OpenID Connect provider (docs/oidc.md).
+            credentials: opts.credentials || 'omit',
             redirect: 'error',
         });
     } catch (e) {
@@ -198,14 +200,14 @@ export async function listAll(path, params = {}, max = 2000) {
 export async function login(loginName, password, organization) {
     const body = { login: loginName, password };
     if (organization) body.organization = organization;
-    const r = await api('POST', '/api/v1/auth/login', { body, auth: false });
+    const r = await api('POST', '/api/v1/auth/login', { body, auth: false, credentials: 'same-origin' });
     if (r.data && r.data.mfa_required) return { mfa: r.data };
     return started(r.data);
 }
 
 /** The second step of a sign-in: method "totp" or "recovery_code" and its code. */
 export async function verifyMfa(ticket, method, code) {
-    const r = await api('POST', '/api/v1/auth/mfa/verify', { body: { mfa_ticket: ticket, method, code }, auth: false });
+    const r = await api('POST', '/api/v1/auth/mfa/verify', { body: { mfa_ticket: ticket, method, code }, auth: false, credentials: 'same-origin' });
     return started(r.data);
 }
 
@@ -213,7 +215,7 @@ export async function verifyMfa(ticket, method, code) {
 export async function verifyMfaPasskey(ticket, getAssertion) {
     const o = await api('POST', '/api/v1/auth/mfa/webauthn/options', { body: { mfa_ticket: ticket }, auth: false });
     const assertion = await getAssertion(o.data);
-    const r = await api('POST', '/api/v1/auth/mfa/verify', { body: { mfa_ticket: ticket, method: 'webauthn', assertion }, auth: false });
+    const r = await api('POST', '/api/v1/auth/mfa/verify', { body: { mfa_ticket: ticket, method: 'webauthn', assertion }, auth: false, credentials: 'same-origin' });
     return started(r.data);
 }
 
@@ -223,7 +225,7 @@ export async function loginPasskey(getAssertion, organization) {
     const assertion = await getAssertion(o.data.publicKey);
     const body = { challenge_id: o.data.challenge_id, assertion };
     if (organization) body.organization = organization;
-    const r = await api('POST', '/api/v1/auth/passkey/login', { body, auth: false });
+    const r = await api('POST', '/api/v1/auth/passkey/login', { body, auth: false, credentials: 'same-origin' });
     return started(r.data);
 }
 

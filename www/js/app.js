@@ -29,6 +29,7 @@ const PAGES = {
     '/admin/components': () => import('./pages/components.js'),
     '/admin/policies': () => import('./pages/policies.js'),
     '/admin/theme': () => import('./pages/theme.js'),
+    '/admin/clients': () => import('./pages/clients.js'),
     '/admin/audit': () => import('./pages/audit.js'),
 };
 
@@ -184,7 +185,9 @@ async function draw(seq) {
     closeMenu();
 
     if (PUBLIC[path]) {
-        if (path === '/login' && signedIn()) {
+        // A sign-in asked by an application (?return=) is shown even to a signed-in console:
+        // the login sets the browser session cookie the authorization endpoint needs.
+        if (path === '/login' && signedIn() && !query.get('return')) {
             navigate(wanted || firstRoute() || '/account/profile');
             return;
         }

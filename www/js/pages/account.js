@@ -156,6 +156,7 @@ async function security(ctx) {
     if (canEdit) ctx.main.append(await mfaSection(ctx, false));
     if (canEdit) ctx.main.append(await passkeySection(ctx));
     ctx.main.append(await sessionsSection(ctx, canEnd));
+    if (canEdit) ctx.main.append(await consentsSection());
 }
 
 // ---- Two-step sign-in: the authenticator app and recovery codes (issue 16) ---------------------
@@ -412,6 +413,44 @@ async function sessionsSection(ctx, canEnd) {
                 columns,
                 rows,
                 empty: 'No sessions.',
+            }));
+    };
+    await draw();
+    return box;
+}
+
+// ---- Connected applications (OpenID Connect consents) ---------------------------------------
+
+async function consentsSection() {
+    const box = h('section', { class: 'account-consents', 'aria-labelledby': 'consents-heading' });
+    const draw = async () => {
+        const { data } = await api('GET', '/api/v1/me/consents');
+        const revoke = (c) => h('button', {
+            type: 'button',
+            class: 'btn btn--small btn--danger',
+            'aria-label': `Remove access of ${c.client_name}`,
+            onclick: () => confirmAction({
+                title: `Remove access of ${c.client_name}?`,
+                message: 'It asks again next time you sign in to it; its sessions stop refreshing at once.',
+                confirmLabel: 'Remove access',
+                action: async () => {
+                    await api('DELETE', `/api/v1/me/consents/${encodeURIComponent(c.client_id)}`);
+                    notify(`${c.client_name} no longer has access.`);
+                    await draw();
+                },
+            }),
+        }, 'Remove access');
+        replace(box, h('h2', { id: 'consents-heading' }, 'Connected applications'),
+            table({
+                caption: 'Applications you allowed to sign you in',
+                columns: [
+                    { label: 'Application', render: (c) => c.client_name },
+                    { label: 'Access', render: (c) => c.scopes.join(', ') },
+                    { label: 'Allowed', render: (c) => fmtTime(c.granted_at) },
+                    { label: 'Actions', className: 'actions', render: revoke },
+                ],
+                rows: data.items,
+                empty: 'No applications.',
             }));
     };
     await draw();

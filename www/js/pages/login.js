@@ -1,11 +1,35 @@
 // #/login[?org=slug]: the sign-in page, branded with the organization's public theme before
 // anyone has a token.
 
-import { login, loginPasskey, verifyMfa, verifyMfaPasskey } from '../api.js';
+import { login, loginPasskey, session, verifyMfa, verifyMfaPasskey } from '../api.js';
 import { field, form, h, problemBox, replace } from '../dom.js';
 import { getAssertion, passkeysAvailable } from '../passkey.js';
 
-export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }) {
+// Where a sign-in started by an application (OpenID Connect) goes back to: only the
+// authorization endpoint of this origin, never another page or site (no open redirect).
+export function safeReturn(ret) {
+    if (typeof ret !== 'string' || !ret.startsWith('/oauth2/authorize?')) return null;
+    try {
+        const u = new URL(ret, location.origin);
+        if (u.origin !== location.origin || u.pathname !== '/oauth2/authorize') return null;
+        return u.pathname + u.search;
+    } catch {
+        return null;
+    }
+}
+
+export async function render({ main, query, brandWith, orgSlugFrom, afterLogin: consoleAfterLogin }) {
+    const back = safeReturn(query.get('return'));
+    // Signed in for an application: back to its authorization request (the login set the
+    // browser's session cookie), unless the session may only enroll a second factor.
+    const afterLogin = async () => {
+        const s = session();
+        if (back && !(s && s.enrollOnly)) {
+            location.assign(back);
+            return;
+        }
+        await consoleAfterLogin();
+    };
     const slug = orgSlugFrom(query);
     let theme = null;
     let brandProblem = null;
@@ -138,6 +162,7 @@ export async function render({ main, query, brandWith, orgSlugFrom, afterLogin }
             h('div', { class: 'auth__card' },
                 heading,
                 query.get('expired') ? h('p', { class: 'notice', role: 'status' }, 'Your session has ended. Sign in again.') : null,
+                back ? h('p', { class: 'notice', role: 'status', id: 'oidc-notice' }, 'An application asked you to sign in with your Gatehouse account.') : null,
                 brandProblem ? problemBox(brandProblem) : null,
                 f,
                 passkey,
