@@ -146,6 +146,23 @@ describe('the response check on OIDC answers', () => {
         checkResponse('GET', `${BASE}/oauth2/authorize`, fake(400, '<!doctype html>\n<html>', 'text/html; charset=utf-8'));
         assert.throws(() => checkResponse('GET', `${BASE}/oauth2/authorize`,
             fake(400, JSON.stringify({ error: 'invalid_request' }), 'application/json')), /content type 'application\/json'/);
+        // a client read never carries a secret; creation may, and nothing else unknown
+        const cl = {
+            id: 1, organization_id: 1, client_id: '0123456789abcdef01234567', name: 'n', client_type: 'confidential',
+            redirect_uris: [], post_logout_redirect_uris: [], grant_types: ['client_credentials'], scopes: [],
+            access_token_ttl: null, refresh_token_ttl: null, id_token_ttl: 300, first_party: false, enabled: true,
+            service_user_id: 2, previous_secret_expires_at: null, created_at: '2026-12-07T21:15:40.046194Z',
+            updated_at: '2026-12-07T21:15:40.046194Z',
+        };
+        const etag = { etag: '"0123456789abcdef0123456789abcdef"' };
+        const secret = 'wI5_10Pym8IeBmFY2a6Chd0SBAp071-Aji6zfqC6KPw';
+        checkResponse('GET', `${BASE}/api/v1/clients/1`, fake(200, JSON.stringify(cl), 'application/json', etag));
+        assert.throws(() => checkResponse('GET', `${BASE}/api/v1/clients/1`,
+            fake(200, JSON.stringify({ ...cl, client_secret: secret }), 'application/json', etag)), /does not match/);
+        const created = { ...etag, location: '/api/v1/clients/1' };
+        checkResponse('POST', `${BASE}/api/v1/clients`, fake(201, JSON.stringify({ ...cl, client_secret: secret }), 'application/json', created));
+        assert.throws(() => checkResponse('POST', `${BASE}/api/v1/clients`,
+            fake(201, JSON.stringify({ ...cl, client_secret: secret, secret_hash: 'x' }), 'application/json', created)), /does not match/);
         // introspection: inactive is active:false alone
         assert.throws(() => checkResponse('POST', `${BASE}/oauth2/introspect`,
             fake(200, JSON.stringify({ active: false, sub: '1' }), 'application/json')), /does not match/);
