@@ -111,7 +111,8 @@ test('`redocly lint` with the committed redocly.yaml finds no error', async () =
 
 // The check itself: fabricated answers the document does not allow are refused.
 function fake(status, body, type = 'application/json', headers = {}) {
-    const h = new Headers({ 'content-type': type, 'x-request-id': 'abc', ...headers });
+    const h = new Headers({ 'content-type': type, 'x-request-id': 'abc', 'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store', ...headers });
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
     return { status, headers: h, text, json: null };
 }
@@ -144,6 +145,17 @@ test('the response check refuses an undocumented status, a wrong body, a wrong t
     const noRid = fake(200, ok);
     noRid.headers.delete('x-request-id');
     assert.throws(() => checkResponse('GET', `${BASE}/healthz`, noRid), /X-Request-Id/);
+    // Header values: a documented header's schema, no-store where the document says nothing,
+    // nosniff everywhere.
+    const role = { id: 1, name: 'r', description: null, organization_id: 1, scope: 'organization', is_system: false,
+        permissions: [], created_at: '2026-12-07T20:00:00.000000Z', updated_at: '2026-12-07T20:00:00.000000Z' };
+    checkResponse('GET', `${BASE}/api/v1/roles/1`, fake(200, role, 'application/json', { etag: `"${'a'.repeat(32)}"` }));
+    assert.throws(() => checkResponse('GET', `${BASE}/api/v1/roles/1`, fake(200, role, 'application/json', { etag: 'W/"x"' })), /header ETag/);
+    assert.throws(() => checkResponse('GET', `${BASE}/api/v1/roles/1`, fake(200, role)), /header ETag is required/);
+    assert.throws(() => checkResponse('GET', `${BASE}/healthz`, fake(200, ok, 'application/json', { 'cache-control': 'max-age=60' })), /no-store/);
+    assert.throws(() => checkResponse('GET', `${BASE}/.well-known/jwks.json`, fake(200, { keys: [] }, 'application/jwk-set+json',
+        { 'cache-control': 'no-store' })), /Cache-Control/);
+    assert.throws(() => checkResponse('GET', `${BASE}/healthz`, fake(200, ok, 'application/json', { 'x-content-type-options': '' })), /nosniff/);
     // A 204 has no body.
     assert.throws(() => checkResponse('POST', `${BASE}/api/v1/auth/logout`, fake(204, '{}')), /a body where none is allowed/);
     // nginx's gateway problems are not an operation's answers, but they are problems.

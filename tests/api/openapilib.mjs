@@ -183,12 +183,28 @@ export function checkResponse(method, url, res, rawPath = null) {
                 `matches, yet the status is ${res.status}`);
         }
     }
-    // Headers the document says are always sent.
+    // Headers the document says are always sent, and the value of each documented one sent.
     for (const [name, h0] of Object.entries(resp.headers ?? {})) {
-        const { obj: h } = deref(st.doc, h0, []);
-        if (h?.required && !res.headers.has(name)) {
-            throw new Error(`OpenAPI: ${where}: header ${name} is required by the document and missing`);
+        const { obj: h, parts: hParts } = deref(st.doc, h0, [...respParts, 'headers', name]);
+        const value = res.headers.get(name);
+        if (value === null) {
+            if (h?.required) throw new Error(`OpenAPI: ${where}: header ${name} is required by the document and missing`);
+            continue;
         }
+        if (h?.schema) {
+            const hv = validator(st, [...hParts, 'schema']);
+            if (!hv(value)) throw new Error(`OpenAPI: ${where}: header ${name}: '${value}' ${describe(hv.errors)}`);
+        }
+    }
+    // Not cacheable unless the document says how (nginx's gateway problems say no-store too).
+    if (!('Cache-Control' in (resp.headers ?? {})) && res.headers.get('cache-control') !== 'no-store') {
+        throw new Error(`OpenAPI: ${where}: Cache-Control is '${res.headers.get('cache-control')}', not no-store`);
+    }
+    // Gatehouse's answers to its operations say nosniff. (nginx's own problems, for a path it
+    // refuses or a gateway failure, come from the nginx configuration: the test stack's error
+    // location does not add it.)
+    if (op && !gateway && res.headers.get('x-content-type-options') !== 'nosniff') {
+        throw new Error(`OpenAPI: ${where}: X-Content-Type-Options is '${res.headers.get('x-content-type-options')}', not nosniff`);
     }
     const content = resp.content ?? null;
     if (m === 'HEAD' || res.status === 204 || res.status === 304) {
