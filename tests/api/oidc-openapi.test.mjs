@@ -125,7 +125,8 @@ describe('OIDC answers checked against the document', () => {
 });
 
 describe('the response check on OIDC answers', () => {
-    const h = (type, extra = {}) => new Headers({ 'content-type': type, 'x-request-id': 'abc', ...extra });
+    const h = (type, extra = {}) => new Headers({ 'content-type': type, 'x-request-id': 'abc', 'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store', ...extra });
     const fake = (status, text, type, extra) => ({ status, headers: h(type, extra), text, json: null });
 
     test('refuses what the document does not allow on the OAuth endpoints', () => {
@@ -141,6 +142,11 @@ describe('the response check on OIDC answers', () => {
             fake(400, JSON.stringify({ error: 'invalid_token' }), 'application/json')), /does not match/);
         assert.throws(() => checkResponse('POST', `${BASE}/oauth2/token`,
             fake(401, JSON.stringify({ error: 'invalid_client' }), 'application/json')), /WWW-Authenticate is required/);
+        assert.throws(() => checkResponse('POST', `${BASE}/oauth2/token`, fake(401, JSON.stringify({ error: 'invalid_client' }),
+            'application/json', { 'www-authenticate': 'Bearer realm="gatehouse"' })), /header WWW-Authenticate/);
+        // discovery is cacheable for five minutes, and says so
+        assert.throws(() => checkResponse('GET', `${BASE}/.well-known/openid-configuration`, fake(200, '{}', 'application/json')),
+            /Cache-Control/);
         // a redirect says where; the error page is HTML
         assert.throws(() => checkResponse('GET', `${BASE}/oauth2/authorize`, fake(302, '', 'text/plain')), /Location is required/);
         checkResponse('GET', `${BASE}/oauth2/authorize`, fake(400, '<!doctype html>\n<html>', 'text/html; charset=utf-8'));
