@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { api, rawRequest } from './lib.mjs';
+import { mustLogin } from './authlib.mjs';
 import { checkResponse } from './openapilib.mjs';
 import { Browser, BYE, CB, admin, basic, codeFlow, config, form, makeClient, oc } from './oidclib.mjs';
 
@@ -121,6 +122,48 @@ describe('OIDC answers checked against the document', () => {
         assert.equal(bad.status, 400, bad.text);
         assert.equal(bad.json.code, 'validation_failed');
         assert.equal(bad.json.field, 'client_id');
+    });
+});
+
+describe('client admin and consent routes: the refusals', () => {
+    test('no token 401 on every route; a member without clients.* 403; a body not JSON 415', async () => {
+        const c = await makeClient();
+        const routes = [['GET', '/api/v1/clients'], ['POST', '/api/v1/clients', { name: 'x' }], ['GET', `/api/v1/clients/${c.id}`],
+            ['PATCH', `/api/v1/clients/${c.id}`, { name: 'x' }], ['DELETE', `/api/v1/clients/${c.id}`],
+            ['POST', `/api/v1/clients/${c.id}/secret`, {}], ['DELETE', `/api/v1/clients/${c.id}/secret/previous`]];
+        for (const [m, p, body] of [...routes, ['GET', '/api/v1/me/consents'], ['DELETE', `/api/v1/me/consents/${c.client_id}`]]) {
+            const r = await api(m, p, { body });
+            assert.equal(r.status, 401, `${m} ${p}: ${r.text}`);
+        }
+        const bob = (await mustLogin('bob')).token;
+        for (const [m, p, body] of routes) {
+            const r = await api(m, p, { token: bob, body });
+            assert.equal(r.status, 403, `${m} ${p}: ${r.text}`);
+            assert.equal(r.json.code, 'forbidden');
+        }
+        const t = await admin();
+        for (const [m, p] of [['POST', '/api/v1/clients'], ['PATCH', `/api/v1/clients/${c.id}`], ['POST', `/api/v1/clients/${c.id}/secret`]]) {
+            const r = await api(m, p, { token: t, raw: 'name=x', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+            assert.equal(r.status, 415, `${m} ${p}: ${r.text}`);
+        }
+        // nothing changed
+        const after = await api('GET', `/api/v1/clients/${c.id}`, { token: t });
+        assert.equal(after.status, 200);
+        assert.equal(after.json.name, c.name);
+    });
+
+    test('POST userinfo: 401 without a token, 403 with a console token; POST logout with a bad hint: the error page', async () => {
+        assert.equal((await form('/oauth2/userinfo', {})).status, 401);
+        const r = await api('POST', '/oauth2/userinfo', { token: await admin() });
+        assert.equal(r.status, 403);
+        assert.match(r.headers.get('www-authenticate'), /insufficient_scope/);
+        const lo = await new Browser().fetch('/oauth2/logout', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ id_token_hint: 'a.b.c', post_logout_redirect_uri: BYE }).toString(),
+        });
+        assert.equal(lo.status, 400);
+        assert.match(lo.text, /id_token_hint/);
     });
 });
 
