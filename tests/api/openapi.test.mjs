@@ -66,6 +66,9 @@ test('public routes, and only they, have no security requirement; the others nee
         // A body over body_limit is refused on every route, one that reads none included.
         assert.ok(op.responses['413'] && op.responses['414'] && op.responses['400'], `${r.method} ${r.pattern}: 400, 413, 414`);
         if (r.body) assert.ok(op.responses['415'], `${r.method} ${r.pattern}: 415`);
+        // If-Match is a parameter exactly where a mismatch answers 412.
+        const ifMatch = (op.parameters ?? []).some((x) => x.$ref === '#/components/parameters/IfMatch');
+        assert.equal(ifMatch, !!op.responses['412'], `${r.method} ${r.pattern}: If-Match and 412`);
     }
 });
 
