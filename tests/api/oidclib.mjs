@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import * as oc from 'openid-client';
 
 import { api, URL_BASE } from './lib.mjs';
+import { checkResponse } from './openapilib.mjs';
 import { mustLogin } from './authlib.mjs';
 
 export const ISSUER = URL_BASE;
@@ -33,10 +34,31 @@ export async function makeClient(over = {}) {
     return res.json;
 }
 
+/**
+ * openid-client's fetch (its customFetch): every answer it receives (discovery, token,
+ * userinfo, introspection, revocation) is checked against the OpenAPI document like api()'s,
+ * so a response the document does not allow makes the openid-client call reject.
+ */
+function jsonOf(text) {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return null;
+    }
+}
+
+export async function checkedFetch(url, options) {
+    const res = await fetch(url, options);
+    const text = await res.clone().text();
+    checkResponse(options?.method ?? 'GET', String(url), { status: res.status, headers: res.headers, json: jsonOf(text), text });
+    return res;
+}
+
 /** An openid-client configuration for c from discovery (client_secret_post unless auth given). */
 export async function config(c, auth) {
     const a = auth ?? (c.client_secret ? oc.ClientSecretPost(c.client_secret) : oc.None());
-    return oc.discovery(new URL(ISSUER), c.client_id, undefined, a, { execute: [oc.allowInsecureRequests] });
+    return oc.discovery(new URL(ISSUER), c.client_id, undefined, a,
+        { execute: [oc.allowInsecureRequests], [oc.customFetch]: checkedFetch });
 }
 
 /** A browser: a cookie jar and a fetch that sends and keeps its cookies, never following redirects. */
@@ -69,6 +91,8 @@ export class Browser {
         });
         this.keep(res);
         const text = await res.text();
+        // Checked against the OpenAPI document like api()'s answers (the console's pages are not).
+        checkResponse(opts.method ?? 'GET', abs, { status: res.status, headers: res.headers, json: jsonOf(text), text });
         return { status: res.status, location: res.headers.get('location'), text, headers: res.headers };
     }
 

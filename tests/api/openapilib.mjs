@@ -5,8 +5,8 @@
 // 2020-12) or which lacks a header the document says is always sent makes the request throw,
 // and the test that made it fails.
 //
-// Which responses are checked: those of Gatehouse's own paths (/api/, /healthz, /readyz,
-// /metrics, /.well-known/) on the stack's nginx fronts (GH_URL, GH_SPAWN_URL, GH_DIRECT_URL).
+// Which responses are checked: those of Gatehouse's own paths (/api/, /oauth2/, /healthz,
+// /readyz, /metrics, /.well-known/) on the stack's nginx fronts (GH_URL, GH_SPAWN_URL, GH_DIRECT_URL).
 // The console's static files and the protected upstream (/upstream/) are nginx's, not the API's.
 //   - the path and method match an operation: that operation's response for the status;
 //   - the path matches a path item but not the method: 405 with the problem body;
@@ -30,7 +30,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = process.env.GH_REPO ?? path.resolve(here, '..', '..');
 export const OPENAPI_JSON = path.join(REPO, 'data', 'openapi.json');
 
-const GATEHOUSE_PATH = /^\/(?:api\/|healthz$|readyz$|metrics$|\.well-known\/)/;
+const GATEHOUSE_PATH = /^\/(?:api\/|oauth2\/|healthz$|readyz$|metrics$|\.well-known\/)/;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 let state = null;
