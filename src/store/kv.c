@@ -390,18 +390,26 @@ kv_connect(struct kv *kv)
 	return GH_OK;
 }
 
-void
-kv_cmd_set(struct kv_cmd *cmd, int argc, ...)
+/* One command from argc strings in ap (at most KV_MAXARGS). */
+static void
+cmd_from(struct kv_cmd *cmd, int argc, va_list ap)
 {
-	va_list	 ap;
 	int	 i;
 
-	va_start(ap, argc);
 	cmd->argc = argc > KV_MAXARGS ? KV_MAXARGS : argc;
 	for (i = 0; i < cmd->argc; i++) {
 		cmd->argv[i] = va_arg(ap, const char *);
 		cmd->lens[i] = strlen(cmd->argv[i]);
 	}
+}
+
+void
+kv_cmd_set(struct kv_cmd *cmd, int argc, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, argc);
+	cmd_from(cmd, argc, ap);
 	va_end(ap);
 }
 
@@ -505,14 +513,9 @@ kv_run_acked(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
 {
 	struct kv_cmd	 cmd;
 	va_list		 ap;
-	int		 i;
 
 	va_start(ap, argc);
-	cmd.argc = argc > KV_MAXARGS ? KV_MAXARGS : argc;
-	for (i = 0; i < cmd.argc; i++) {
-		cmd.argv[i] = va_arg(ap, const char *);
-		cmd.lens[i] = strlen(cmd.argv[i]);
-	}
+	cmd_from(&cmd, argc, ap);
 	va_end(ap);
 	return kv_pipeline_acked(kv, a, &cmd, 1, reply);
 }
@@ -522,14 +525,9 @@ kv_run(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
 {
 	struct kv_cmd	 cmd;
 	va_list		 ap;
-	int		 i;
 
 	va_start(ap, argc);
-	cmd.argc = argc > KV_MAXARGS ? KV_MAXARGS : argc;
-	for (i = 0; i < cmd.argc; i++) {
-		cmd.argv[i] = va_arg(ap, const char *);
-		cmd.lens[i] = strlen(cmd.argv[i]);
-	}
+	cmd_from(&cmd, argc, ap);
 	va_end(ap);
 	return kv_pipeline(kv, a, &cmd, 1, reply);
 }
