@@ -126,14 +126,17 @@ api_query_int(struct request *req, const char *name, long long min, long long ma
 void
 api_page_respond(struct request *req, cJSON *items, long long next_after)
 {
+	api_page_answer(req, items, next_after > 0 ? api_cursor(req, next_after) : NULL);
+}
+
+enum gh_err
+api_page_answer(struct request *req, cJSON *items, const char *next)
+{
 	cJSON	*o = api_object(req);
 
 	cJSON_AddItemReferenceToObject(o, "items", items);
-	if (next_after > 0)
-		cJSON_AddStringToObject(o, "next_cursor", api_cursor(req, next_after));
-	else
-		cJSON_AddNullToObject(o, "next_cursor");
-	resp_json(req, 200, o);
+	api_add_str(o, "next_cursor", next);
+	return resp_json(req, 200, o);
 }
 
 enum gh_err

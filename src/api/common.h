@@ -55,6 +55,11 @@ enum gh_err	 api_query_int(struct request *, const char *name, long long min, lo
 const char	*api_cursor(struct request *, long long id);
 /* Answer {"items": items, "next_cursor": ...}; next_after 0 = last page. */
 void		 api_page_respond(struct request *, cJSON *items, long long next_after);
+/*
+ * Answer {"items": items, "next_cursor": next}, next null when NULL (the last page): a page whose
+ * cursor is not the plain id one (a sort by a text column); GH_OK, like resp_json.
+ */
+enum gh_err	 api_page_answer(struct request *, cJSON *items, const char *next);
 
 /*
  * Route parameter i as a positive id (digits, no leading zero, at most 2^63 - 1); anything else

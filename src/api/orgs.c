@@ -189,7 +189,7 @@ api_orgs_list(struct request *req)
 	const char	*sort = req_query(req, "sort"), *status = req_query(req, "status");
 	const char	*q = req_query(req, "q"), *pat = NULL;
 	enum gh_err	 err;
-	cJSON		*items, *o;
+	cJSON		*items;
 	size_t		 i, n;
 
 	memset(&ks, 0, sizeof(ks));
@@ -222,14 +222,8 @@ api_orgs_list(struct request *req)
 	items = api_array(req);
 	for (i = 0; i < n && (long long)i < ks.limit; i++)
 		cJSON_AddItemReferenceToArray(items, org_json(req, &rows[i]));
-	o = api_object(req);
-	cJSON_AddItemReferenceToObject(o, "items", items);
-	if ((long long)n > ks.limit)
-		cJSON_AddStringToObject(o, "next_cursor", make_cursor(req, sort,
-		    rows[ks.limit - 1].id, rows[ks.limit - 1].sort_key));
-	else
-		cJSON_AddNullToObject(o, "next_cursor");
-	return resp_json(req, 200, o);
+	return api_page_answer(req, items, (long long)n > ks.limit ? make_cursor(req, sort,
+	    rows[ks.limit - 1].id, rows[ks.limit - 1].sort_key) : NULL);
 }
 
 API_GET_BY_ID(api_org_get, struct organization,

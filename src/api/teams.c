@@ -117,16 +117,6 @@ keyset_cursor(struct request *req, const char *const *sorts, const struct db_key
 	return out;
 }
 
-static void
-page_respond(struct request *req, cJSON *items, const char *next)
-{
-	cJSON	*o = api_object(req);
-
-	cJSON_AddItemReferenceToObject(o, "items", items);
-	api_add_str(o, "next_cursor", next);
-	resp_json(req, 200, o);
-}
-
 API_RENDERER(team_json, struct team,
     API_F(NUM, id) API_F(NUM, organization_id) API_F(STR, name) API_F(STR, description)
     API_F(NUM, member_count) API_F_AUDIT)
@@ -244,8 +234,7 @@ api_teams_list(struct request *req)
 		cJSON_AddItemReferenceToArray(items, team_json(req, &t[i]));
 	if ((long long)n > ks.limit)
 		next = keyset_cursor(req, team_sorts, &ks, t[i - 1].id, t[i - 1].name);
-	page_respond(req, items, next);
-	return GH_OK;
+	return api_page_answer(req, items, next);
 }
 
 API_GET_BY_ID(api_team_get, struct team, team_load(req, id, 0, "teams.read", &row), team_json)
@@ -380,8 +369,7 @@ api_team_members_list(struct request *req)
 		cJSON_AddItemReferenceToArray(items, member_json(req, &m[i]));
 	if ((long long)n > ks.limit)
 		next = keyset_cursor(req, member_sorts, &ks, m[i - 1].user_id, m[i - 1].username);
-	page_respond(req, items, next);
-	return GH_OK;
+	return api_page_answer(req, items, next);
 }
 
 enum gh_err

@@ -389,7 +389,7 @@ api_users_list(struct request *req)
 	struct user	*u;
 	enum gh_err	 err;
 	size_t		 i, n;
-	cJSON		*items, *o;
+	cJSON		*items;
 	const char	*next = NULL;
 
 	if ((err = list_parse(req, &a)) != GH_OK ||
@@ -401,10 +401,7 @@ api_users_list(struct request *req)
 		cJSON_AddItemReferenceToArray(items, user_json(req, &u[i]));
 	if ((long long)n > a.ks.limit)
 		next = cursor_of(req, &a, &u[a.ks.limit - 1]);
-	o = api_object(req);
-	cJSON_AddItemReferenceToObject(o, "items", items);
-	api_add_str(o, "next_cursor", next);
-	return resp_json(req, 200, o);
+	return api_page_answer(req, items, next);
 }
 
 enum gh_err
