@@ -54,12 +54,8 @@ static const char *const scopes[] = { "openid", "profile", "email", "offline_acc
 static enum gh_err
 client_load(struct request *req, long long id, int lock, const char *perm, struct oidc_client *c)
 {
-	enum gh_err	 err;
-
-	err = store_oidc_client_get(req->w->db, req->arena, id, lock, c);
-	if (err == GH_OK && !api_in_org(req, c->organization_id, perm))
-		err = GH_ERR_NOT_FOUND;
-	return api_found(req, err, "no client %lld", id);
+	return api_found_in_org(req, store_oidc_client_get(req->w->db, req->arena, id, lock, c),
+	    &c->organization_id, perm, "no client %lld", id);
 }
 
 /* A space separated list as a JSON array. */
@@ -288,11 +284,10 @@ api_clients_list(struct request *req)
 {
 	struct api_page		 pg;
 	struct oidc_client	*rows;
-	size_t			 n, i;
-	long long		 org = 0, next = 0;
+	size_t			 n;
+	long long		 org = 0;
 	int			 platform = authn_platform_has(req, "clients.read");
 	enum gh_err		 err;
-	cJSON			*items;
 
 	if ((err = api_page_parse(req, &pg)) != GH_OK ||
 	    (err = api_query_int(req, "organization_id", 1, LLONG_MAX,
@@ -309,12 +304,7 @@ api_clients_list(struct request *req)
 	if ((err = store_oidc_client_list(req->w->db, req->arena, org, pg.after, pg.limit, &rows,
 	    &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < pg.limit; i++)
-		cJSON_AddItemReferenceToArray(items, client_json(req, &rows[i]));
-	if ((long long)n > pg.limit)
-		next = rows[pg.limit - 1].id;
-	api_page_respond(req, items, next);
+	API_PAGE_RESPOND(req, rows, n, pg.limit, client_json);
 	return GH_OK;
 }
 

@@ -337,6 +337,20 @@ api_found(struct request *req, enum gh_err err, const char *fmt, ...)
 }
 
 enum gh_err
+api_found_in_org(struct request *req, enum gh_err err, const long long *org, const char *perm,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (err == GH_OK && !api_in_org(req, *org, perm))
+		err = GH_ERR_NOT_FOUND;
+	va_start(ap, fmt);
+	err = fail_on(req, err, GH_ERR_NOT_FOUND, NULL, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+enum gh_err
 api_unique(struct request *req, enum gh_err err, const char *field, const char *fmt, ...)
 {
 	va_list	 ap;

@@ -35,20 +35,30 @@ enum gh_err	 api_limit_parse(struct request *, long long *limit);
 enum gh_err	 api_query_int(struct request *, const char *name, long long min, long long max,
 		    const char *why, long long *out);
 /*
+ * API_PAGE_ITEMS(items, req, rows, n, limit, json): items = a new array of the arena holding
+ * json(req, &rows[i]) for the first limit of the n structs at rows (all when n <= limit).  A
+ * list with its own cursor then answers
+ *	return api_page_answer(req, items, (long long)n > limit ? cursor of rows[limit - 1] : NULL);
+ */
+#define API_PAGE_ITEMS(items, req, rows, n, limit, json) do {				\
+	size_t	 i_;									\
+											\
+	(items) = api_array(req);							\
+	for (i_ = 0; i_ < (n) && (long long)i_ < (limit); i_++)				\
+		cJSON_AddItemReferenceToArray((items), json((req), &(rows)[i_]));	\
+} while (0)
+
+/*
  * Answer a page of the n structs at rows (each with an id member) of which limit are shown,
- * each rendered by json(req, &rows[i]); the next cursor continues after the last one shown when
- * there were more.
+ * each rendered by json(req, &rows[i]) (API_PAGE_ITEMS); the next cursor continues after the
+ * last one shown when there were more.
  */
 #define API_PAGE_RESPOND(req, rows, n, limit, json) do {				\
-	cJSON		*items_ = api_array(req);					\
-	long long	 last_ = 0;							\
-	size_t		 i_;								\
+	cJSON	*items_;								\
 											\
-	for (i_ = 0; i_ < (n) && (long long)i_ < (limit); i_++) {			\
-		cJSON_AddItemReferenceToArray(items_, json((req), &(rows)[i_]));	\
-		last_ = (rows)[i_].id;							\
-	}										\
-	api_page_respond((req), items_, (long long)(n) > (limit) ? last_ : 0);	\
+	API_PAGE_ITEMS(items_, (req), (rows), (n), (limit), json);			\
+	api_page_respond((req), items_,							\
+	    (long long)(n) > (limit) ? (rows)[(limit) - 1].id : 0);			\
 } while (0)
 
 /* The opaque cursor that continues after id. */
@@ -127,6 +137,16 @@ enum gh_err	 api_tx_leave(struct request *, int own, enum gh_err err);
  */
 enum gh_err	 api_found(struct request *, enum gh_err err, const char *fmt, ...)
 		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * api_found of a read of a row that belongs to organization *org: also 404 (with fmt) when the
+ * row was read but the caller does not act in *org with perm (api_in_org).  *org is read only
+ * after the read succeeded, so it may point into the row being read:
+ *	return api_found_in_org(req, store_team_get(db, a, id, lock, t), &t->organization_id,
+ *	    perm, "no team %lld", id);
+ */
+enum gh_err	 api_found_in_org(struct request *, enum gh_err err, const long long *org,
+		    const char *perm, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /*
  * Tenancy (docs/authorization.md): whether the caller acts in organization org with perm: org

@@ -86,12 +86,8 @@ member_json(struct request *req, long long org, const struct org_member *s)
 static enum gh_err
 load(struct request *req, long long id, const char *perm, int lock, struct organization *o)
 {
-	enum gh_err	 err;
-
-	err = store_organization_get(req->w->db, req->arena, id, lock, o);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !api_in_org(req, id, perm)))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no organization %lld", id);
-	return err;
+	return api_found_in_org(req, store_organization_get(req->w->db, req->arena, id, lock, o),
+	    &id, perm, "no organization %lld", id);
 }
 
 /* The membership of user in org (a user who is not deleted), or 404. */
@@ -190,7 +186,7 @@ api_orgs_list(struct request *req)
 	const char	*q = req_query(req, "q"), *pat = NULL;
 	enum gh_err	 err;
 	cJSON		*items;
-	size_t		 i, n;
+	size_t		 n;
 
 	memset(&ks, 0, sizeof(ks));
 	if ((err = api_limit_parse(req, &ks.limit)) != GH_OK)
@@ -219,9 +215,7 @@ api_orgs_list(struct request *req)
 	    authn_platform_has(req, "organizations.read"), req->auth.org_id, status, pat, &ks,
 	    &rows, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < ks.limit; i++)
-		cJSON_AddItemReferenceToArray(items, org_json(req, &rows[i]));
+	API_PAGE_ITEMS(items, req, rows, n, ks.limit, org_json);
 	return api_page_answer(req, items, (long long)n > ks.limit ? make_cursor(req, sort,
 	    rows[ks.limit - 1].id, rows[ks.limit - 1].sort_key) : NULL);
 }

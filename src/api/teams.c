@@ -130,12 +130,8 @@ API_RENDERER(member_json, struct team_member,
 static enum gh_err
 team_load(struct request *req, long long id, int lock, const char *perm, struct team *t)
 {
-	enum gh_err	 err;
-
-	err = store_team_get(req->w->db, req->arena, id, lock, t);
-	if (err == GH_ERR_NOT_FOUND || (err == GH_OK && !api_in_org(req, t->organization_id, perm)))
-		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no team %lld", id);
-	return err;
+	return api_found_in_org(req, store_team_get(req->w->db, req->arena, id, lock, t),
+	    &t->organization_id, perm, "no team %lld", id);
 }
 
 /* Read the membership of user in team; 404 when there is none. */
@@ -144,6 +140,24 @@ member_load(struct request *req, long long team, long long user, struct team_mem
 {
 	return api_found(req, store_team_member_get(req->w->db, req->arena, team, user, m),
 	    "user %lld is not a member of team %lld", user, team);
+}
+
+/*
+ * Begin the transaction of a change to user's membership in team: the team (visible to the
+ * caller, locked: its row lock serialises every membership change of the team), the membership
+ * read into m, If-Match checked against it.
+ */
+static enum gh_err
+member_begin(struct request *req, long long team, long long user, struct team *t,
+    struct team_member *m)
+{
+	enum gh_err	 err;
+
+	if ((err = db_begin(req->w->db)) != GH_OK ||
+	    (err = team_load(req, team, 1, "teams.members", t)) != GH_OK ||
+	    (err = member_load(req, team, user, m)) != GH_OK)
+		return err;
+	return api_if_match(req, member_json(req, m));
 }
 
 /*
@@ -212,9 +226,9 @@ api_teams_list(struct request *req)
 {
 	struct db_keyset ks;
 	struct team	*t;
-	const char	*q = req_query(req, "q"), *next = NULL;
+	const char	*q = req_query(req, "q");
 	long long	 org;
-	size_t		 i, n, len;
+	size_t		 n, len;
 	enum gh_err	 err;
 	cJSON		*items;
 
@@ -229,12 +243,9 @@ api_teams_list(struct request *req)
 	if ((err = store_team_list(req->w->db, req->arena, org,
 	    q ? api_like_pattern(req, q) : NULL, &ks, &t, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < ks.limit; i++)
-		cJSON_AddItemReferenceToArray(items, team_json(req, &t[i]));
-	if ((long long)n > ks.limit)
-		next = keyset_cursor(req, team_sorts, &ks, t[i - 1].id, t[i - 1].name);
-	return api_page_answer(req, items, next);
+	API_PAGE_ITEMS(items, req, t, n, ks.limit, team_json);
+	return api_page_answer(req, items, (long long)n > ks.limit ? keyset_cursor(req, team_sorts,
+	    &ks, t[ks.limit - 1].id, t[ks.limit - 1].name) : NULL);
 }
 
 API_GET_BY_ID(api_team_get, struct team, team_load(req, id, 0, "teams.read", &row), team_json)
@@ -308,18 +319,15 @@ api_team_update(struct request *req)
 		cJSON_AddItemToArray(changed, cJSON_CreateString("description"));
 		t.description = desc;
 	}
-	if (cJSON_GetArraySize(changed) > 0) {
-		if ((err = store_team_update(req->w->db, req->arena, &t, req->auth.user_id)) !=
-		    GH_OK) {
-			if (err == GH_ERR_CONFLICT)
-				req_fail(req, err, "name",
-				    "the organization already has a team named %s", t.name);
-			return err;
-		}
-		(void)audit_change(req, "team.update", "team", id, t.organization_id, details);
-		if ((err = team_load(req, id, 0, "teams.update", &t)) != GH_OK)
-			return err;
-	}
+	if (cJSON_GetArraySize(changed) == 0)
+		return api_commit_entity(req, 200, team_json(req, &t), NULL);
+	if ((err = api_unique(req, store_team_update(req->w->db, req->arena, &t,
+	    req->auth.user_id), "name", "the organization already has a team named %s",
+	    t.name)) != GH_OK)
+		return err;
+	(void)audit_change(req, "team.update", "team", id, t.organization_id, details);
+	if ((err = team_load(req, id, 0, "teams.update", &t)) != GH_OK)
+		return err;
 	return api_commit_entity(req, 200, team_json(req, &t), NULL);
 }
 
@@ -351,9 +359,9 @@ api_team_members_list(struct request *req)
 	struct db_keyset ks;
 	struct team	 t;
 	struct team_member *m;
-	const char	*role = req_query(req, "member_role"), *next = NULL;
+	const char	*role = req_query(req, "member_role");
 	long long	 id;
-	size_t		 i, n;
+	size_t		 n;
 	enum gh_err	 err;
 	cJSON		*items;
 
@@ -364,12 +372,9 @@ api_team_members_list(struct request *req)
 		return err;
 	if ((err = store_team_member_list(req->w->db, req->arena, id, role, &ks, &m, &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < ks.limit; i++)
-		cJSON_AddItemReferenceToArray(items, member_json(req, &m[i]));
-	if ((long long)n > ks.limit)
-		next = keyset_cursor(req, member_sorts, &ks, m[i - 1].user_id, m[i - 1].username);
-	return api_page_answer(req, items, next);
+	API_PAGE_ITEMS(items, req, m, n, ks.limit, member_json);
+	return api_page_answer(req, items, (long long)n > ks.limit ? keyset_cursor(req,
+	    member_sorts, &ks, m[ks.limit - 1].user_id, m[ks.limit - 1].username) : NULL);
 }
 
 enum gh_err
@@ -454,12 +459,8 @@ api_team_member_update(struct request *req)
 	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
 	    (err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "member_role", BODY_REQUIRED, 1, 20, &role)) != GH_OK ||
-	    (err = check_role(req, "member_role", role)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK ||
-	    (err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
-	    (err = member_load(req, id, user, &m)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
+	    (err = check_role(req, "member_role", role)) != GH_OK ||
+	    (err = member_begin(req, id, user, &t, &m)) != GH_OK)
 		return err;
 	old = m.member_role;
 	if (strcmp(old, role) != 0) {
@@ -482,12 +483,8 @@ api_team_member_remove(struct request *req)
 	long long	 id, user;
 	enum gh_err	 err;
 
-	if ((err = api_id_pair(req, &id, &user)) != GH_OK)
-		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK ||
-	    (err = team_load(req, id, 1, "teams.members", &t)) != GH_OK ||
-	    (err = member_load(req, id, user, &m)) != GH_OK ||
-	    (err = api_if_match(req, member_json(req, &m))) != GH_OK)
+	if ((err = api_id_pair(req, &id, &user)) != GH_OK ||
+	    (err = member_begin(req, id, user, &t, &m)) != GH_OK)
 		return err;
 	if ((err = store_team_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
 		return err;

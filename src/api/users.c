@@ -388,20 +388,16 @@ api_users_list(struct request *req)
 	struct list_args a;
 	struct user	*u;
 	enum gh_err	 err;
-	size_t		 i, n;
+	size_t		 n;
 	cJSON		*items;
-	const char	*next = NULL;
 
 	if ((err = list_parse(req, &a)) != GH_OK ||
 	    (err = store_user_search(req->w->db, req->arena, &a.f, &a.ks, a.key2, &u, &n)) !=
 	    GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n && (long long)i < a.ks.limit; i++)
-		cJSON_AddItemReferenceToArray(items, user_json(req, &u[i]));
-	if ((long long)n > a.ks.limit)
-		next = cursor_of(req, &a, &u[a.ks.limit - 1]);
-	return api_page_answer(req, items, next);
+	API_PAGE_ITEMS(items, req, u, n, a.ks.limit, user_json);
+	return api_page_answer(req, items, (long long)n > a.ks.limit ?
+	    cursor_of(req, &a, &u[a.ks.limit - 1]) : NULL);
 }
 
 enum gh_err
