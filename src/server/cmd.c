@@ -396,13 +396,15 @@ out:
 	return rc;
 }
 
-/* docs/configuration.md is this output; a test checks that they agree. */
+/* docs/configuration.md is this output; a test checks that they agree.  It reads no options. */
 static int
-cmd_config_docs(void)
+cmd_config_docs(const struct opts *o)
 {
 	const struct config_key	*k;
 	static const char *const types[CONF__MAX] = { "string", "integer", "on/off", "file path" };
 	size_t			 i;
+
+	(void)o;
 
 	printf("# Configuration\n\n"
 	    "Gatehouse reads one file of `key = value` lines (`#` starts a comment; values may be\n"
@@ -532,11 +534,27 @@ cmd_routes(const struct opts *o)
 	return rc;
 }
 
+/* The commands that take the common options (parse), by the name on the command line. */
+static const struct command {
+	const char	*name;
+	int		(*run)(const struct opts *);
+} commands[] = {
+	{ "serve",		cmd_serve },
+	{ "worker",		cmd_worker },
+	{ "migrate",		cmd_migrate },
+	{ "check-config",	cmd_check_config },
+	{ "create-admin",	cmd_create_admin },
+	{ "hash-password",	cmd_hash_password },
+	{ "config-docs",	cmd_config_docs },
+	{ "routes",		cmd_routes },
+};
+
 int
 cmd_main(int argc, char **argv)
 {
 	struct opts	 o;
 	const char	*cmd;
+	const struct command *c;
 
 	if (sodium_init() < 0) {
 		fputs("gatehouse: libsodium failed to initialise\n", stderr);
@@ -564,22 +582,9 @@ cmd_main(int argc, char **argv)
 		}
 	if (parse(argc - 1, argv + 1, &o) == -1)
 		return 2;
-	if (!strcmp(cmd, "serve"))
-		return cmd_serve(&o);
-	if (!strcmp(cmd, "worker"))
-		return cmd_worker(&o);
-	if (!strcmp(cmd, "migrate"))
-		return cmd_migrate(&o);
-	if (!strcmp(cmd, "check-config"))
-		return cmd_check_config(&o);
-	if (!strcmp(cmd, "create-admin"))
-		return cmd_create_admin(&o);
-	if (!strcmp(cmd, "hash-password"))
-		return cmd_hash_password(&o);
-	if (!strcmp(cmd, "config-docs"))
-		return cmd_config_docs();
-	if (!strcmp(cmd, "routes"))
-		return cmd_routes(&o);
+	for (c = commands; c < commands + sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(cmd, c->name))
+			return c->run(&o);
 	fprintf(stderr, "gatehouse: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return 2;
