@@ -405,7 +405,6 @@ cmd_config_docs(const struct opts *o)
 	size_t			 i;
 
 	(void)o;
-
 	printf("# Configuration\n\n"
 	    "Gatehouse reads one file of `key = value` lines (`#` starts a comment; values may be\n"
 	    "quoted). Every key can also be set by the environment variable `GATEHOUSE_<KEY>` (upper\n"
