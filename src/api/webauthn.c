@@ -394,6 +394,30 @@ api_webauthn_list(struct request *req)
 	return resp_json(req, 200, o);
 }
 
+/*
+ * The start of a change to one of the caller's passkeys: route parameter 0 as its id (404 when
+ * it is not one) and a body of fields alone.
+ */
+static enum gh_err
+passkey_param(struct request *req, const char *const *fields, long long *id)
+{
+	enum gh_err	 err;
+
+	if ((err = api_id_param(req, 0, id)) != GH_OK)
+		return req_fail(req, err, NULL, "no such passkey");
+	return body_only(req, fields);
+}
+
+/* The audit row of action on passkey id, which is (now) named name. */
+static enum gh_err
+passkey_audit(struct request *req, const char *action, long long id, const char *name)
+{
+	cJSON	*d = api_object(req);
+
+	cJSON_AddStringToObject(d, "name", name);
+	return audit_change(req, action, "webauthn_credential", id, req->auth.org_id, d);
+}
+
 enum gh_err
 api_webauthn_rename(struct request *req)
 {
@@ -401,20 +425,15 @@ api_webauthn_rename(struct request *req)
 	struct webauthn_row	 row;
 	const char		*name;
 	long long		 id;
-	cJSON			*d;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return req_fail(req, err, NULL, "no such passkey");
-	if ((err = body_only(req, fields)) != GH_OK || (err = name_parse(req, &name)) != GH_OK)
+	if ((err = passkey_param(req, fields, &id)) != GH_OK ||
+	    (err = name_parse(req, &name)) != GH_OK)
 		return err;
 	if ((err = api_found(req, store_webauthn_rename(req->w->db, req->arena, id,
 	    req->auth.user_id, name), "no such passkey")) != GH_OK)
 		return err;
-	d = api_object(req);
-	cJSON_AddStringToObject(d, "name", name);
-	(void)audit_change(req, "mfa.webauthn.rename", "webauthn_credential", id, req->auth.org_id,
-	    d);
+	(void)passkey_audit(req, "mfa.webauthn.rename", id, name);
 	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
 	    != GH_OK)
 		return err;
@@ -429,12 +448,9 @@ api_webauthn_delete(struct request *req)
 	struct account		 acct;
 	const char		*pw;
 	long long		 id;
-	cJSON			*d;
 	enum gh_err		 err;
 
-	if ((err = api_id_param(req, 0, &id)) != GH_OK)
-		return req_fail(req, err, NULL, "no such passkey");
-	if ((err = body_only(req, fields)) != GH_OK ||
+	if ((err = passkey_param(req, fields, &id)) != GH_OK ||
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK)
 		return err;
 	err = store_account_get(req->w->db, req->arena, req->auth.user_id, &acct);
@@ -446,26 +462,15 @@ api_webauthn_delete(struct request *req)
 		lockout_failure(req, req->auth.user_id, req->auth.org_id);
 		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "the password is wrong");
 	}
-	if ((err = store_webauthn_get(req->w->db, req->arena, id, req->auth.user_id, &row))
-	    == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no such passkey");
-	if (err != GH_OK)
+	if ((err = api_found(req, store_webauthn_get(req->w->db, req->arena, id,
+	    req->auth.user_id, &row), "no such passkey")) != GH_OK ||
+	    (err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = db_begin(req->w->db)) != GH_OK)
-		return err;
-	if ((err = store_webauthn_delete(req->w->db, req->arena, id, req->auth.user_id)) != GH_OK)
-		goto fail;
-	d = api_object(req);
-	cJSON_AddStringToObject(d, "name", row.name);
-	if ((err = audit_change(req, "mfa.webauthn.delete", "webauthn_credential", id,
-	    req->auth.org_id, d)) != GH_OK)
-		goto fail;
+	/* On failure the dispatcher rolls back. */
+	if ((err = store_webauthn_delete(req->w->db, req->arena, id, req->auth.user_id)) != GH_OK ||
+	    (err = passkey_audit(req, "mfa.webauthn.delete", id, row.name)) != GH_OK)
+		return api_found(req, err, "no such passkey");
 	return api_commit_status(req, 204);
-fail:
-	db_rollback(req->w->db);
-	if (err == GH_ERR_NOT_FOUND)
-		return req_fail(req, err, NULL, "no such passkey");
-	return err;
 }
 
 enum gh_err
