@@ -11,11 +11,14 @@
 #include "api/common.h"
 #include "api/routes.h"
 #include "auth/authn.h"
+#include "auth/lockout.h"
+#include "auth/password.h"
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/mail.h"
 #include "core/valid.h"
 #include "http/body.h"
+#include "store/account.h"
 #include "store/kv.h"
 #include "store/role.h"
 #include "store/user.h"
@@ -684,5 +687,21 @@ api_user_load(struct request *req, const char *perm, long long id, int lock, str
 		return err;
 	if (!member)
 		return req_fail(req, GH_ERR_NOT_FOUND, NULL, "no user %lld in your organization", id);
+	return GH_OK;
+}
+
+enum gh_err
+api_reauth(struct request *req, const char *field, const char *pw, const char *why,
+    struct account *acct)
+{
+	enum gh_err	 err;
+
+	err = store_account_get(req->w->db, req->arena, req->auth.user_id, acct);
+	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
+		return err;
+	if (err == GH_ERR_NOT_FOUND || password_verify(acct->password_hash, pw, strlen(pw)) != 1) {
+		lockout_failure(req, req->auth.user_id, req->auth.org_id);
+		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, field, "%s", why);
+	}
 	return GH_OK;
 }

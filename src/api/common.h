@@ -334,6 +334,17 @@ size_t		 api_user_patch_apply(const struct api_user_patch *p, struct user *u, cJ
 enum gh_err	 api_mail(struct request *, const char *to, const char *name,
 		    const char *const *vars);
 
+/*
+ * Re-authentication before a change of the caller's own account: whether pw, sent in field, is
+ * the caller's password.  When it is not (or the account is gone), 401 invalid_credentials
+ * naming field with the detail why, counted as a failure of the account and of the address
+ * (lockout_failure): a stolen access token must not become an unlimited password oracle.  acct
+ * gets the caller's account row.
+ */
+struct account;
+enum gh_err	 api_reauth(struct request *, const char *field, const char *pw, const char *why,
+		    struct account *acct);
+
 /* 409 conflict naming the field (username, email, phone_number) a duplicate key of users names. */
 enum gh_err	 api_user_conflict(struct request *);
 

@@ -17,8 +17,6 @@
 #include "api/email.h"
 #include "api/link_token.h"
 #include "api/routes.h"
-#include "auth/lockout.h"
-#include "auth/password.h"
 #include "auth/session.h"
 #include "core/arena.h"
 #include "core/ctx.h"
@@ -163,16 +161,9 @@ api_me_email_change(struct request *req)
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK)
 		return err;
 	if ((err = api_ident(req, "email", VALID_EMAIL, email, "email is not a valid address",
-	    &email)) != GH_OK)
+	    &email)) != GH_OK ||
+	    (err = api_reauth(req, "password", pw, "the password is wrong", &acct)) != GH_OK)
 		return err;
-	err = store_account_get(req->w->db, req->arena, uid, &acct);
-	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		return err;
-	if (err == GH_ERR_NOT_FOUND || password_verify(acct.password_hash, pw, strlen(pw)) != 1) {
-		/* As /me/password: a stolen access token is no password oracle. */
-		lockout_failure(req, uid, req->auth.org_id);
-		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "the password is wrong");
-	}
 	if (strcmp(email, acct.email) == 0)
 		return req_fail(req, GH_ERR_VALIDATION, "email", "this is already your address%s",
 		    acct.email_verified ? "" : "; ask for a verification mail instead");

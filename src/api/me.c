@@ -14,7 +14,6 @@
 #include "api/common.h"
 #include "api/routes.h"
 #include "auth/authn.h"
-#include "auth/lockout.h"
 #include "auth/password.h"
 #include "auth/policy.h"
 #include "auth/session.h"
@@ -395,16 +394,9 @@ api_me_password(struct request *req)
 	if (strcmp(cur, npw) == 0)
 		return req_fail(req, GH_ERR_PASSWORD_POLICY, "new_password",
 		    "the new password must differ from the current one");
-	err = store_account_get(req->w->db, req->arena, req->auth.user_id, &acct);
-	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
+	if ((err = api_reauth(req, "current_password", cur, "the current password is wrong",
+	    &acct)) != GH_OK)
 		return err;
-	if (err == GH_ERR_NOT_FOUND ||
-	    password_verify(acct.password_hash, cur, strlen(cur)) != 1) {
-		/* A stolen access token must not become an unlimited password oracle. */
-		lockout_failure(req, req->auth.user_id, req->auth.org_id);
-		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "current_password",
-		    "the current password is wrong");
-	}
 	if (password_hash(npw, strlen(npw), (unsigned long long)cfg->pwhash_opslimit,
 	    (size_t)cfg->pwhash_memlimit_kib * 1024, hash) != 0)
 		return GH_ERR_INTERNAL;

@@ -397,14 +397,7 @@ reauth(struct request *req)
 	if ((err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK ||
 	    (err = lockout_ip_gate(req)) != GH_OK)
 		return err;
-	err = store_account_get(req->w->db, req->arena, req->auth.user_id, &acct);
-	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		return err;
-	if (err == GH_ERR_NOT_FOUND || password_verify(acct.password_hash, pw, strlen(pw)) != 1) {
-		lockout_failure(req, req->auth.user_id, req->auth.org_id);
-		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "the password is wrong");
-	}
-	return GH_OK;
+	return api_reauth(req, "password", pw, "the password is wrong", &acct);
 }
 
 enum gh_err

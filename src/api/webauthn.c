@@ -22,8 +22,6 @@
 #include "api/common.h"
 #include "api/routes.h"
 #include "api/webauthn.h"
-#include "auth/lockout.h"
-#include "auth/password.h"
 #include "auth/webauthn.h"
 #include "core/arena.h"
 #include "core/ctx.h"
@@ -453,16 +451,8 @@ api_webauthn_delete(struct request *req)
 	if ((err = passkey_param(req, fields, &id)) != GH_OK ||
 	    (err = body_str(req, "password", BODY_REQUIRED, 1, 1024, &pw)) != GH_OK)
 		return err;
-	err = store_account_get(req->w->db, req->arena, req->auth.user_id, &acct);
-	if (err != GH_OK && err != GH_ERR_NOT_FOUND)
-		return err;
-	if (err == GH_ERR_NOT_FOUND || acct.password_hash == NULL ||
-	    password_verify(acct.password_hash, pw, strlen(pw)) != 1) {
-		/* As for a password change: a stolen token is no password oracle. */
-		lockout_failure(req, req->auth.user_id, req->auth.org_id);
-		return req_fail(req, GH_ERR_INVALID_CREDENTIALS, "password", "the password is wrong");
-	}
-	if ((err = api_found(req, store_webauthn_get(req->w->db, req->arena, id,
+	if ((err = api_reauth(req, "password", pw, "the password is wrong", &acct)) != GH_OK ||
+	    (err = api_found(req, store_webauthn_get(req->w->db, req->arena, id,
 	    req->auth.user_id, &row), "no such passkey")) != GH_OK ||
 	    (err = db_begin(req->w->db)) != GH_OK)
 		return err;
