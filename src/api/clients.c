@@ -536,30 +536,30 @@ api_client_end_previous(struct request *req)
 	return resp_status(req, 204);
 }
 
+static cJSON *
+consent_json(struct request *req, const struct oidc_consent *c)
+{
+	cJSON	*o = api_object(req);
+
+	cJSON_AddStringToObject(o, "client_id", c->client_id);
+	cJSON_AddStringToObject(o, "client_name", c->client_name);
+	cJSON_AddItemReferenceToObject(o, "scopes", words_json(req, c->scopes));
+	api_add_str(o, "granted_at", c->granted_at);
+	api_add_str(o, "updated_at", c->updated_at);
+	return o;
+}
+
 enum gh_err
 api_me_consents(struct request *req)
 {
 	struct oidc_consent	*rows;
-	size_t			 n, i;
+	size_t			 n;
 	enum gh_err		 err;
-	cJSON			*items, *o;
 
 	if ((err = store_oidc_consent_list(req->w->db, req->arena, req->auth.user_id, &rows,
 	    &n)) != GH_OK)
 		return err;
-	items = api_array(req);
-	for (i = 0; i < n; i++) {
-		o = api_object(req);
-		cJSON_AddStringToObject(o, "client_id", rows[i].client_id);
-		cJSON_AddStringToObject(o, "client_name", rows[i].client_name);
-		cJSON_AddItemReferenceToObject(o, "scopes", words_json(req, rows[i].scopes));
-		api_add_str(o, "granted_at", rows[i].granted_at);
-		api_add_str(o, "updated_at", rows[i].updated_at);
-		cJSON_AddItemReferenceToArray(items, o);
-	}
-	o = api_object(req);
-	cJSON_AddItemReferenceToObject(o, "items", items);
-	resp_json(req, 200, o);
+	API_LIST_RESPOND(req, rows, n, consent_json);
 	return GH_OK;
 }
 

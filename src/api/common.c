@@ -133,6 +133,15 @@ api_page_respond(struct request *req, cJSON *items, long long next_after)
 }
 
 enum gh_err
+api_items_respond(struct request *req, cJSON *items)
+{
+	cJSON	*o = api_object(req);
+
+	cJSON_AddItemReferenceToObject(o, "items", items);
+	return resp_json(req, 200, o);
+}
+
+enum gh_err
 api_page_answer(struct request *req, cJSON *items, const char *next)
 {
 	cJSON	*o = api_object(req);

@@ -61,6 +61,21 @@ enum gh_err	 api_query_int(struct request *, const char *name, long long min, lo
 	    (long long)(n) > (limit) ? (rows)[(limit) - 1].id : 0);			\
 } while (0)
 
+/*
+ * API_LIST_RESPOND(req, rows, n, json): answer 200 {"items": [...]} holding json(req, &rows[i])
+ * for all n structs at rows: a list that is never paged (the caller's own sessions, passkeys,
+ * consents).
+ */
+#define API_LIST_RESPOND(req, rows, n, json) do {					\
+	cJSON	*items_;								\
+											\
+	API_PAGE_ITEMS(items_, (req), (rows), (n), (long long)(n), json);		\
+	api_items_respond((req), items_);						\
+} while (0)
+
+/* Answer 200 {"items": items}; GH_OK, like resp_json. */
+enum gh_err	 api_items_respond(struct request *, cJSON *items);
+
 /* The opaque cursor that continues after id. */
 const char	*api_cursor(struct request *, long long id);
 /* Answer {"items": items, "next_cursor": ...}; next_after 0 = last page. */

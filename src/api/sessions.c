@@ -39,17 +39,13 @@ static enum gh_err
 list(struct request *req, long long user, long long org)
 {
 	struct session_row	*rows;
-	size_t			 i, n;
+	size_t			 n;
 	enum gh_err		 err;
-	cJSON			*o, *a;
 
 	if ((err = store_session_list(req->w->db, req->arena, user, org, &rows, &n)) != GH_OK)
 		return err;
-	o = api_object(req);
-	a = cJSON_AddArrayToObject(o, "items");
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, session_json(req, &rows[i]));
-	return resp_json(req, 200, o);
+	API_LIST_RESPOND(req, rows, n, session_json);
+	return GH_OK;
 }
 
 /* End session sid of user (in org when org > 0): revoke, block, audit; 204. */

@@ -378,18 +378,14 @@ enum gh_err
 api_webauthn_list(struct request *req)
 {
 	struct webauthn_row	*rows;
-	size_t			 n, i;
-	cJSON			*o, *items;
+	size_t			 n;
 	enum gh_err		 err;
 
 	if ((err = store_webauthn_list(req->w->db, req->arena, req->auth.user_id, &rows, &n))
 	    != GH_OK)
 		return err;
-	o = api_object(req);
-	items = cJSON_AddArrayToObject(o, "items");
-	for (i = 0; i < n; i++)
-		cJSON_AddItemReferenceToArray(items, cred_json(req, &rows[i]));
-	return resp_json(req, 200, o);
+	API_LIST_RESPOND(req, rows, n, cred_json);
+	return GH_OK;
 }
 
 /*
