@@ -554,23 +554,16 @@ api_user_object(struct request *req, long long id, cJSON **out)
 }
 
 cJSON *
-api_user_json(struct request *req, const struct user *p)
+api_user_json(struct request *req, const struct user *s)
 {
-	cJSON	*u;
+	cJSON	*o = api_object(req);
 
-	u = api_object(req);
-	cJSON_AddNumberToObject(u, "id", (double)p->id);
-	cJSON_AddStringToObject(u, "username", p->username);
-	cJSON_AddStringToObject(u, "email", p->email);
-	cJSON_AddStringToObject(u, "first_name", p->first_name);
-	cJSON_AddStringToObject(u, "last_name", p->last_name);
-	cJSON_AddStringToObject(u, "full_name", p->full_name);
-	api_add_str(u, "phone_number", p->phone_number);
-	api_add_str(u, "profile_image_ref", p->profile_image_ref);
-	api_add_str(u, "last_login", p->last_login);
-	cJSON_AddBoolToObject(u, "email_verified", p->email_verified_at != NULL);
-	api_add_str(u, "email_verified_at", p->email_verified_at);
-	return u;
+	API_F(NUM, id) API_F(STR, username) API_F(STR, email) API_F(STR, first_name)
+	API_F(STR, last_name) API_F(STR, full_name) API_F(STR, phone_number)
+	API_F(STR, profile_image_ref) API_F(STR, last_login)
+	cJSON_AddBoolToObject(o, "email_verified", s->email_verified_at != NULL);
+	API_F(STR, email_verified_at)
+	return o;
 }
 
 const char *const api_user_fields[UF__MAX + 1] = { "username", "email", "phone_number",
