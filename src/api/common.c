@@ -400,6 +400,18 @@ api_authz_changed(struct request *req)
 }
 
 enum gh_err
+api_commit_authz(struct request *req, const char *why)
+{
+	enum gh_err	 err;
+
+	if ((err = api_commit(req)) != GH_OK)
+		return err;
+	if ((err = api_authz_changed(req)) != GH_OK && why != NULL)
+		return req_fail(req, err, NULL, "%s", why);
+	return GH_OK;
+}
+
+enum gh_err
 api_query_bool(struct request *req, const char *name, int *out)
 {
 	const char	*v = req_query(req, name);

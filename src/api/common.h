@@ -189,6 +189,13 @@ enum gh_err	 api_unique(struct request *, enum gh_err err, const char *field, co
 /* Tell every worker to reload the authorization tables (INCR authz:gen). */
 enum gh_err	 api_authz_changed(struct request *);
 
+/*
+ * The end of a change to the authorization tables: api_commit, then api_authz_changed.  A
+ * failed announcement (the change is saved; workers reload within a minute anyway) is ignored
+ * when why is NULL, else answered as err with the detail why.
+ */
+enum gh_err	 api_commit_authz(struct request *, const char *why);
+
 /* Add id as a number member, or null when it is 0 (none). */
 void		 api_add_idv(cJSON *o, const char *k, long long id);
 

@@ -109,9 +109,9 @@ api_perm_create(struct request *req)
 	    name)) != GH_OK)
 		return err;
 	(void)audit_change(req, "permission.create", "permission", id, req->auth.org_id, NULL);
-	if ((err = perm_load(req, id, 0, &p)) != GH_OK || (err = api_commit(req)) != GH_OK)
+	if ((err = perm_load(req, id, 0, &p)) != GH_OK ||
+	    (err = api_commit_authz(req, NULL)) != GH_OK)
 		return err;
-	(void)api_authz_changed(req);
 	return api_entity(req, 201, perm_json(req, &p),
 	    arena_printf(req->arena, "/api/v1/permissions/%lld", id));
 }
@@ -169,9 +169,8 @@ api_perm_delete(struct request *req)
 	if ((err = store_permission_delete(req->w->db, req->arena, id)) != GH_OK)
 		return err;
 	(void)audit_change(req, "permission.delete", "permission", id, req->auth.org_id, NULL);
-	if ((err = api_commit(req)) != GH_OK)
+	if ((err = api_commit_authz(req, NULL)) != GH_OK)
 		return err;
-	(void)api_authz_changed(req);
 	return resp_status(req, 204);
 }
 
@@ -185,6 +184,23 @@ ep_load(struct request *req, long long id, int lock, struct endpoint *e)
 {
 	return api_found(req, store_endpoint_get(req->w->db, req->arena, id, lock, e),
 	    "no endpoint mapping %lld", id);
+}
+
+/*
+ * The end of a change to endpoint mapping id: read it again, commit and announce the change
+ * (api_commit_authz), then answer status with it (and its Location when it was created).
+ */
+static enum gh_err
+ep_commit(struct request *req, long long id, int status)
+{
+	struct endpoint	 e;
+	enum gh_err	 err;
+
+	if ((err = ep_load(req, id, 0, &e)) != GH_OK ||
+	    (err = api_commit_authz(req, "saved, but the change could not be announced")) != GH_OK)
+		return err;
+	return api_entity(req, status, ep_json(req, &e), status == 201 ?
+	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id) : NULL);
 }
 
 static enum gh_err
@@ -290,12 +306,7 @@ api_ep_create(struct request *req)
 	    perm)) != GH_OK)
 		return err;
 	(void)audit_change(req, "endpoint.create", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = api_commit(req)) != GH_OK)
-		return err;
-	if ((err = api_authz_changed(req)) != GH_OK)
-		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	return api_entity(req, 201, ep_json(req, &e),
-	    arena_printf(req->arena, "/api/v1/endpoints/%lld", id));
+	return ep_commit(req, id, 201);
 }
 
 enum gh_err
@@ -335,11 +346,7 @@ api_ep_update(struct request *req)
 	    req->auth.user_id), "api_endpoint", "that mapping already exists")) != GH_OK)
 		return err;
 	(void)audit_change(req, "endpoint.update", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = ep_load(req, id, 0, &e)) != GH_OK || (err = api_commit(req)) != GH_OK)
-		return err;
-	if ((err = api_authz_changed(req)) != GH_OK)
-		return req_fail(req, err, NULL, "saved, but the change could not be announced");
-	return api_entity(req, 200, ep_json(req, &e), NULL);
+	return ep_commit(req, id, 200);
 }
 
 enum gh_err
@@ -355,9 +362,8 @@ api_ep_delete(struct request *req)
 	    (err = store_endpoint_delete(req->w->db, req->arena, id)) != GH_OK)
 		return err;
 	(void)audit_change(req, "endpoint.delete", "endpoint", id, req->auth.org_id, NULL);
-	if ((err = api_commit(req)) != GH_OK)
+	if ((err = api_commit_authz(req, "deleted, but the change could not be announced")) !=
+	    GH_OK)
 		return err;
-	if ((err = api_authz_changed(req)) != GH_OK)
-		return req_fail(req, err, NULL, "deleted, but the change could not be announced");
 	return resp_status(req, 204);
 }

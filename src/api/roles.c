@@ -264,9 +264,8 @@ api_role_create(struct request *req)
 	    (err = grant(req, id, pl, "permissions", 1, &changed)) != GH_OK)
 		return err;
 	(void)audit_change(req, "role.create", "role", id, audit_org(req, org), NULL);
-	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit(req)) != GH_OK)
+	if ((err = load(req, id, 0, &l)) != GH_OK || (err = api_commit_authz(req, NULL)) != GH_OK)
 		return err;
-	(void)api_authz_changed(req);
 	return api_entity(req, 201, loaded_json(req, &l),
 	    arena_printf(req->arena, "/api/v1/roles/%lld", id));
 }
@@ -342,10 +341,8 @@ api_role_delete(struct request *req)
 		return err;
 	(void)audit_change(req, "role.delete", "role", id, audit_org(req, l.r.organization_id),
 	    NULL);
-	if ((err = api_commit(req)) != GH_OK)
-		return err;
-	(void)api_authz_changed(req);
-	if ((err = session_pv_publish_versions(req, &holders)) != GH_OK)
+	if ((err = api_commit_authz(req, NULL)) != GH_OK ||
+	    (err = session_pv_publish_versions(req, &holders)) != GH_OK)
 		return err;
 	return resp_status(req, 204);
 }
