@@ -49,6 +49,54 @@ fail(struct webauthn_error *e, int kind, const char *field, const char *code, co
 #define INTERNAL(e, f)		fail((e), WEBAUTHN_INTERNAL, (f), "internal", \
 				    "the verification could not be completed")
 
+/*
+ * The flags byte of authenticator data (in field) of either ceremony: the user was present,
+ * and verified when require_uv.  0, or -1 refused.
+ */
+static int
+presence(unsigned char flags, const char *field, int require_uv, struct webauthn_error *err)
+{
+	if (!(flags & WEBAUTHN_F_UP))
+		return REFUSED(err, field, "user_not_present",
+		    "the authenticator did not see the user present");
+	if (require_uv && !(flags & WEBAUTHN_F_UV))
+		return REFUSED(err, field, "user_not_verified",
+		    "the policy requires user verification and the authenticator did not verify");
+	return 0;
+}
+
+/* The base64url members of the ceremonies: the name a malformed one is reported under, and why. */
+enum part { PART_CLIENT_DATA, PART_ATT_OBJ, PART_AUTH_DATA, PART_SIG };
+static const struct {
+	const char	*field;
+	const char	*why;
+} parts[] = {
+	[PART_CLIENT_DATA] = { "clientDataJSON",
+	    "clientDataJSON is not base64url of at most 8192 bytes" },
+	[PART_ATT_OBJ] = { "attestationObject",
+	    "attestationObject is not base64url of at most 16384 bytes" },
+	[PART_AUTH_DATA] = { "authenticatorData",
+	    "authenticatorData is not base64url of at most 8192 bytes" },
+	[PART_SIG] = { "signature", "signature is not base64url of at most 1024 bytes" },
+};
+
+/* Member p, the base64url text b64, into buf of cap bytes: 0, or -1 malformed. */
+static int
+decode(enum part p, const char *b64, unsigned char *buf, size_t cap, size_t *len,
+    struct webauthn_error *err)
+{
+	if (webauthn_b64url_decode(b64, buf, cap, len) != 0)
+		return MALFORMED(err, parts[p].field, "bad_encoding", parts[p].why);
+	return 0;
+}
+
+/* The signature counter of authenticator data ad (big-endian, after the flags). */
+static uint32_t
+sign_count(const unsigned char *ad)
+{
+	return (uint32_t)ad[33] << 24 | (uint32_t)ad[34] << 16 | (uint32_t)ad[35] << 8 | ad[36];
+}
+
 int
 webauthn_b64url_decode(const char *s, unsigned char *buf, size_t cap, size_t *len)
 {
@@ -631,8 +679,7 @@ auth_data(const struct webauthn_rp *rp, const unsigned char *ad, size_t len, int
 		}
 	}
 	if (out != NULL) {
-		out->sign_count = (uint32_t)ad[33] << 24 | (uint32_t)ad[34] << 16 |
-		    (uint32_t)ad[35] << 8 | ad[36];
+		out->sign_count = sign_count(ad);
 		out->uv = !!(flags & WEBAUTHN_F_UV);
 		out->backup_eligible = !!(flags & WEBAUTHN_F_BE);
 		out->backup_state = !!(flags & WEBAUTHN_F_BS);
@@ -749,29 +796,17 @@ webauthn_register(const struct webauthn_rp *rp, const unsigned char *challenge,
 	memset(err, 0, sizeof(*err));
 	memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
-	if (webauthn_b64url_decode(client_data_json_b64url, cd, sizeof(cd), &cdl) != 0)
-		return MALFORMED(err, "clientDataJSON", "bad_encoding",
-		    "clientDataJSON is not base64url of at most 8192 bytes");
-	if (webauthn_b64url_decode(attestation_object_b64url, ao, sizeof(ao), &aol) != 0)
-		return MALFORMED(err, "attestationObject", "bad_encoding",
-		    "attestationObject is not base64url of at most 16384 bytes");
-	if (client_data(rp, cd, cdl, "webauthn.create", challenge, challenge_len, err) != 0)
+	if (decode(PART_CLIENT_DATA, client_data_json_b64url, cd, sizeof(cd), &cdl, err) != 0 ||
+	    decode(PART_ATT_OBJ, attestation_object_b64url, ao, sizeof(ao), &aol, err) != 0 ||
+	    client_data(rp, cd, cdl, "webauthn.create", challenge, challenge_len, err) != 0)
 		return -1;
 	if (sha256(cd, cdl, cdh) != 0)
 		return INTERNAL(err, "clientDataJSON");
 	if (att_parse(ao, aol, &a, err) != 0 ||
 	    auth_data(rp, a.ad, a.adl, 1, out, &pk, err) != 0)
 		goto out;
-	if (!(a.ad[32] & WEBAUTHN_F_UP)) {
-		REFUSED(err, "attestationObject", "user_not_present",
-		    "the authenticator did not see the user present");
+	if (presence(a.ad[32], "attestationObject", require_uv, err) != 0)
 		goto out;
-	}
-	if (require_uv && !(a.ad[32] & WEBAUTHN_F_UV)) {
-		REFUSED(err, "attestationObject", "user_not_verified",
-		    "the policy requires user verification and the authenticator did not verify");
-		goto out;
-	}
 	out->fmt = a.fmt;
 	if (strcmp(a.fmt, "packed") == 0) {
 		if (a.alg != out->alg) {
@@ -817,25 +852,13 @@ webauthn_assert(const struct webauthn_rp *rp, const unsigned char *challenge,
 	int			 v;
 
 	memset(err, 0, sizeof(*err));
-	if (webauthn_b64url_decode(client_data_json_b64url, cd, sizeof(cd), &cdl) != 0)
-		return MALFORMED(err, "clientDataJSON", "bad_encoding",
-		    "clientDataJSON is not base64url of at most 8192 bytes");
-	if (webauthn_b64url_decode(authenticator_data_b64url, ad, sizeof(ad), &adl) != 0)
-		return MALFORMED(err, "authenticatorData", "bad_encoding",
-		    "authenticatorData is not base64url of at most 8192 bytes");
-	if (webauthn_b64url_decode(signature_b64url, sig, sizeof(sig), &sigl) != 0)
-		return MALFORMED(err, "signature", "bad_encoding",
-		    "signature is not base64url of at most 1024 bytes");
-	if (client_data(rp, cd, cdl, "webauthn.get", challenge, challenge_len, err) != 0)
+	if (decode(PART_CLIENT_DATA, client_data_json_b64url, cd, sizeof(cd), &cdl, err) != 0 ||
+	    decode(PART_AUTH_DATA, authenticator_data_b64url, ad, sizeof(ad), &adl, err) != 0 ||
+	    decode(PART_SIG, signature_b64url, sig, sizeof(sig), &sigl, err) != 0 ||
+	    client_data(rp, cd, cdl, "webauthn.get", challenge, challenge_len, err) != 0 ||
+	    auth_data(rp, ad, adl, 0, NULL, NULL, err) != 0 ||
+	    presence(ad[32], "authenticatorData", require_uv, err) != 0)
 		return -1;
-	if (auth_data(rp, ad, adl, 0, NULL, NULL, err) != 0)
-		return -1;
-	if (!(ad[32] & WEBAUTHN_F_UP))
-		return REFUSED(err, "authenticatorData", "user_not_present",
-		    "the authenticator did not see the user present");
-	if (require_uv && !(ad[32] & WEBAUTHN_F_UV))
-		return REFUSED(err, "authenticatorData", "user_not_verified",
-		    "the policy requires user verification and the authenticator did not verify");
 	if (sha256(cd, cdl, cdh) != 0)
 		return INTERNAL(err, "clientDataJSON");
 	p = stored->public_key;
@@ -849,7 +872,7 @@ webauthn_assert(const struct webauthn_rp *rp, const unsigned char *challenge,
 		return INTERNAL(err, "signature");
 	if (v == 0)
 		return REFUSED(err, "signature", "bad_signature", "the signature does not verify");
-	count = (uint32_t)ad[33] << 24 | (uint32_t)ad[34] << 16 | (uint32_t)ad[35] << 8 | ad[36];
+	count = sign_count(ad);
 	/* WebAuthn L2 7.2 step 21: either count non-zero and the new one not greater. */
 	if ((stored->sign_count != 0 || count != 0) && count <= stored->sign_count)
 		return fail(err, WEBAUTHN_CLONED, "authenticatorData", "counter_regression",
