@@ -466,6 +466,26 @@ load(struct request *req, long long org, enum policy_kind kind, cJSON **out)
 	return GH_OK;
 }
 
+/*
+ * The strings of the array key name of the stored settings s (members of another type skipped)
+ * in an array of the arena, *n their number; NULL when s has no such array or it is empty.
+ */
+static const char **
+eff_strings(struct request *req, const cJSON *s, const char *name, size_t *n)
+{
+	const cJSON	*a = s ? cJSON_GetObjectItemCaseSensitive(s, name) : NULL, *it;
+	const char	**v;
+
+	*n = 0;
+	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) == 0)
+		return NULL;
+	v = arena_alloc(req->arena, (size_t)cJSON_GetArraySize(a) * sizeof(*v));
+	cJSON_ArrayForEach(it, a)
+		if (cJSON_IsString(it))
+			v[(*n)++] = it->valuestring;
+	return v;
+}
+
 enum gh_err
 policy_password(struct request *req, long long org, struct policy_password *p)
 {
@@ -505,10 +525,8 @@ policy_session(struct request *req, long long org, struct policy_session *p)
 enum gh_err
 policy_mfa(struct request *req, long long org, struct policy_mfa *p)
 {
-	const cJSON	*a, *it;
 	cJSON		*s;
 	enum gh_err	 err;
-	size_t		 n = 0;
 
 	if ((err = load(req, org, POLICY_MFA, &s)) != GH_OK)
 		return err;
@@ -516,14 +534,7 @@ policy_mfa(struct request *req, long long org, struct policy_mfa *p)
 	p->mode = eff_choice(pkey_find(POLICY_MFA, "mode"), s);
 	p->grace_period_days = eff_named(req, POLICY_MFA, s, "grace_period_days");
 	p->step_up_admin = eff_bool(pkey_find(POLICY_MFA, "step_up_admin"), s);
-	a = s ? cJSON_GetObjectItemCaseSensitive(s, "roles") : NULL;
-	if (!cJSON_IsArray(a))
-		return GH_OK;
-	p->roles = arena_alloc(req->arena, ((size_t)cJSON_GetArraySize(a) + 1) * sizeof(*p->roles));
-	cJSON_ArrayForEach(it, a)
-		if (cJSON_IsString(it))
-			p->roles[n++] = arena_strdup(req->arena, it->valuestring);
-	p->nroles = n;
+	p->roles = eff_strings(req, s, "roles", &p->nroles);
 	return GH_OK;
 }
 
@@ -543,25 +554,13 @@ policy_lockout(struct request *req, long long org, struct policy_lockout *p)
 enum gh_err
 policy_invitation(struct request *req, long long org, struct policy_invitation *p)
 {
-	const cJSON	*a, *it;
 	cJSON		*s;
 	enum gh_err	 err;
-	size_t		 n = 0;
 
 	if ((err = load(req, org, POLICY_INVITATION, &s)) != GH_OK)
 		return err;
-	p->allowed_domains = NULL;
-	p->ndomains = 0;
 	p->ttl = eff_named(req, POLICY_INVITATION, s, "ttl");
-	a = s ? cJSON_GetObjectItemCaseSensitive(s, "allowed_domains") : NULL;
-	if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) == 0)
-		return GH_OK;
-	p->allowed_domains = arena_alloc(req->arena,
-	    (size_t)cJSON_GetArraySize(a) * sizeof(*p->allowed_domains));
-	cJSON_ArrayForEach(it, a)
-		if (cJSON_IsString(it))
-			p->allowed_domains[n++] = it->valuestring;
-	p->ndomains = n;
+	p->allowed_domains = eff_strings(req, s, "allowed_domains", &p->ndomains);
 	return GH_OK;
 }
 
