@@ -143,6 +143,22 @@ member_load(struct request *req, long long team, long long user, struct team_mem
 }
 
 /*
+ * The end of a change to user's membership in team: read it again (who changed it and when),
+ * commit, and answer status with it (and its Location when it was added, 201).
+ */
+static enum gh_err
+member_commit(struct request *req, long long team, long long user, int status)
+{
+	struct team_member	 m;
+	enum gh_err		 err;
+
+	if ((err = member_load(req, team, user, &m)) != GH_OK)
+		return err;
+	return api_commit_entity(req, status, member_json(req, &m), status != 201 ? NULL :
+	    arena_printf(req->arena, "/api/v1/teams/%lld/members/%lld", team, user));
+}
+
+/*
  * Begin the transaction of a change to user's membership in team: the team (visible to the
  * caller, locked: its row lock serialises every membership change of the team), the membership
  * read into m, If-Match checked against it.
@@ -392,8 +408,10 @@ api_team_member_get(struct request *req)
 	return api_entity(req, 200, member_json(req, &m), NULL);
 }
 
-static cJSON *
-member_details(struct request *req, long long user, const char *role, const char *from)
+/* The audit row of action on user's membership in team t: its role (and the one before). */
+static enum gh_err
+member_audit(struct request *req, const char *action, const struct team *t, long long user,
+    const char *role, const char *from)
 {
 	cJSON	*d = api_object(req);
 
@@ -401,7 +419,7 @@ member_details(struct request *req, long long user, const char *role, const char
 	if (from != NULL)
 		cJSON_AddStringToObject(d, "from", from);
 	cJSON_AddStringToObject(d, "member_role", role);
-	return d;
+	return audit_change(req, action, "team", t->id, t->organization_id, d);
 }
 
 enum gh_err
@@ -409,7 +427,6 @@ api_team_member_add(struct request *req)
 {
 	static const char *const fields[] = { "user_id", "member_role", NULL };
 	struct team	 t;
-	struct team_member m;
 	const char	*role;
 	long long	 id, user;
 	enum gh_err	 err;
@@ -438,12 +455,8 @@ api_team_member_add(struct request *req)
 	    req->auth.user_id), "user_id", "user %lld is already a member of team %lld", user,
 	    id)) != GH_OK)
 		return err;
-	(void)audit_change(req, "team.member.add", "team", id, t.organization_id,
-	    member_details(req, user, role, NULL));
-	if ((err = member_load(req, id, user, &m)) != GH_OK)
-		return err;
-	return api_commit_entity(req, 201, member_json(req, &m),
-	    arena_printf(req->arena, "/api/v1/teams/%lld/members/%lld", id, user));
+	(void)member_audit(req, "team.member.add", &t, user, role, NULL);
+	return member_commit(req, id, user, 201);
 }
 
 enum gh_err
@@ -463,16 +476,13 @@ api_team_member_update(struct request *req)
 	    (err = member_begin(req, id, user, &t, &m)) != GH_OK)
 		return err;
 	old = m.member_role;
-	if (strcmp(old, role) != 0) {
-		if ((err = store_team_member_update(req->w->db, req->arena, id, user, role,
-		    req->auth.user_id)) != GH_OK)
-			return err;
-		(void)audit_change(req, "team.member.update", "team", id, t.organization_id,
-		    member_details(req, user, role, old));
-		if ((err = member_load(req, id, user, &m)) != GH_OK)
-			return err;
-	}
-	return api_commit_entity(req, 200, member_json(req, &m), NULL);
+	if (strcmp(old, role) == 0)
+		return api_commit_entity(req, 200, member_json(req, &m), NULL);
+	if ((err = store_team_member_update(req->w->db, req->arena, id, user, role,
+	    req->auth.user_id)) != GH_OK)
+		return err;
+	(void)member_audit(req, "team.member.update", &t, user, role, old);
+	return member_commit(req, id, user, 200);
 }
 
 enum gh_err
@@ -488,7 +498,6 @@ api_team_member_remove(struct request *req)
 		return err;
 	if ((err = store_team_member_delete(req->w->db, req->arena, id, user)) != GH_OK)
 		return err;
-	(void)audit_change(req, "team.member.remove", "team", id, t.organization_id,
-	    member_details(req, user, m.member_role, NULL));
+	(void)member_audit(req, "team.member.remove", &t, user, m.member_role, NULL);
 	return api_commit_status(req, 204);
 }
