@@ -284,16 +284,14 @@ api_team_create(struct request *req)
 		return err;
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = store_team_insert(req->w->db, req->arena, &t, req->auth.user_id, &id)) !=
-	    GH_OK) {
-		if (err == GH_ERR_NOT_FOUND)
-			err = req_fail(req, GH_ERR_VALIDATION, "organization_id",
-			    "no organization %lld", t.organization_id);
-		else if (err == GH_ERR_CONFLICT)
-			req_fail(req, err, "name", "the organization already has a team named %s",
-			    t.name);
+	/* GH_ERR_NOT_FOUND: the organization does not exist. */
+	err = store_team_insert(req->w->db, req->arena, &t, req->auth.user_id, &id);
+	if (err == GH_ERR_NOT_FOUND)
+		return req_fail(req, GH_ERR_VALIDATION, "organization_id", "no organization %lld",
+		    t.organization_id);
+	if ((err = api_unique(req, err, "name", "the organization already has a team named %s",
+	    t.name)) != GH_OK)
 		return err;
-	}
 	(void)audit_change(req, "team.create", "team", id, t.organization_id, NULL);
 	if ((err = team_load(req, id, 0, "teams.create", &t)) != GH_OK)
 		return err;
