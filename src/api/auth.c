@@ -342,6 +342,18 @@ login_finish(struct request *req, struct session_user *u, int unlock, const char
 	return GH_OK;
 }
 
+/* The ticket of a sign-in waiting for its second factor; 400 naming mfa_ticket when it is gone. */
+static enum gh_err
+ticket_get(struct request *req, const char *text, struct mfa_ticket *t)
+{
+	enum gh_err	 err;
+
+	if ((err = mfa_ticket_get(req, text, t)) == GH_ERR_MFA_TICKET_INVALID)
+		return req_fail(req, err, "mfa_ticket",
+		    "the ticket is unknown, used or expired: sign in again");
+	return err;
+}
+
 enum gh_err
 api_mfa_verify(struct request *req)
 {
@@ -356,14 +368,9 @@ api_mfa_verify(struct request *req)
 
 	if ((err = body_only(req, fields)) != GH_OK ||
 	    (err = body_str(req, "mfa_ticket", BODY_REQUIRED, 1, 64, &text)) != GH_OK ||
-	    (err = lockout_ip_gate(req)) != GH_OK)
+	    (err = lockout_ip_gate(req)) != GH_OK ||
+	    (err = ticket_get(req, text, &t)) != GH_OK)
 		return err;
-	if ((err = mfa_ticket_get(req, text, &t)) != GH_OK) {
-		if (err == GH_ERR_MFA_TICKET_INVALID)
-			return req_fail(req, err, "mfa_ticket", "the ticket is unknown, used or "
-			    "expired: sign in again");
-		return err;
-	}
 	memset(&u, 0, sizeof(u));
 	u.id = t.user_id;
 	if ((err = store_account_get(req->w->db, req->arena, u.id, &acct)) != GH_OK)
@@ -407,11 +414,9 @@ api_mfa_webauthn_options(struct request *req)
 	cJSON			*o;
 
 	if ((err = body_only(req, fields)) != GH_OK ||
-	    (err = body_str(req, "mfa_ticket", BODY_REQUIRED, 1, 64, &text)) != GH_OK)
+	    (err = body_str(req, "mfa_ticket", BODY_REQUIRED, 1, 64, &text)) != GH_OK ||
+	    (err = ticket_get(req, text, &t)) != GH_OK)
 		return err;
-	if ((err = mfa_ticket_get(req, text, &t)) != GH_OK)
-		return err == GH_ERR_MFA_TICKET_INVALID ? req_fail(req, err, "mfa_ticket",
-		    "the ticket is unknown, used or expired: sign in again") : err;
 	if (t.passkeys == 0)
 		return req_fail(req, GH_ERR_VALIDATION, "mfa_ticket", "this account has no passkey");
 	if ((err = api_webauthn_assertion_options(req, t.user_id, mfa_ticket_challenge_key(req,
