@@ -290,16 +290,10 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	session_set_roles(req, &u, pk.roles);
 	if ((err = session_refresh_new(req, &u, pk.id, &nr)) != GH_OK)
 		return err;
-	/* Begin and claim; insert and link; commit. */
-	if ((err = store_refresh_claim(req->w->db, req->arena, hash, &claimed)) != GH_OK)
-		goto fail;
-	if (!claimed) {
-		db_rollback(req->w->db);
-		return GH_OK;
-	}
-	if ((err = store_refresh_rotate_to(req->w->db, req->arena, pk.id, nr.hash, u.family,
-	    &nr.row)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	/* Claim, insert, link and commit in one call; a lost claim changed nothing. */
+	if ((err = store_refresh_rotate_live(req->w->db, req->arena, pk.id, hash, nr.hash,
+	    u.family, &nr.row, &claimed)) != GH_OK || !claimed)
+		return err;
 	*done = 1;
 	refresh = nr.token;
 	rttl = nr.ttl;
@@ -320,8 +314,6 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	prof.email_verified_at = pk.email_verified_at;
 	cJSON_AddItemReferenceToObject(o, "user", api_user_json(req, &prof));
 	return resp_json(req, 200, o);
-fail:
-	return api_rollback(req, err);
 }
 
 /*

@@ -94,33 +94,29 @@ store_refresh_peek(struct db *db, struct arena *a, const unsigned char hash[REFR
 }
 
 enum gh_err
-store_refresh_claim(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
-    int *claimed)
+store_refresh_rotate_live(struct db *db, struct arena *a, long long id,
+    const unsigned char old[REFRESH_HASH_LEN], const unsigned char new[REFRESH_HASH_LEN],
+    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, int *claimed)
 {
 	struct db_result r;
-	struct db_param	 p[1];
+	struct db_param	 p[11];
 	enum gh_err	 err;
 
-	if ((err = db_begin_read_committed(db)) != GH_OK)
+	p[0] = DB_BLOB(old, REFRESH_HASH_LEN);
+	p[1] = DB_INT(id);
+	p[2] = DB_BLOB(new, REFRESH_HASH_LEN);
+	p[3] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	p[4] = DB_INT(n->user_id);
+	p[5] = n->organization_id > 0 ? DB_INT(n->organization_id) : DB_NULL;
+	p[6] = DB_INT(n->ttl);
+	p[7] = DB_STR(n->session_end);
+	p[8] = DB_STR(n->client_ip);
+	p[9] = DB_STR(n->user_agent);
+	p[10] = DB_STR(n->amr != NULL ? n->amr : "pwd");
+	if ((err = db_exec(db, a, SQL_RT_ROTATE_CALL, p, 11, &r)) != GH_OK)
 		return err;
-	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
-	if ((err = db_exec(db, a, SQL_RT_CLAIM, p, 1, &r)) != GH_OK)
-		return err;
-	*claimed = r.affected == 1;
+	*claimed = db_int(&r, 0, 0) == 1;
 	return GH_OK;
-}
-
-enum gh_err
-store_refresh_rotate_to(struct db *db, struct arena *a, long long id,
-    const unsigned char hash[REFRESH_HASH_LEN], const unsigned char family[REFRESH_FAMILY_LEN],
-    const struct refresh_new *n)
-{
-	enum gh_err	 err;
-	long long	 next;
-
-	if ((err = store_refresh_insert(db, a, hash, family, n, &next)) != GH_OK)
-		return err;
-	return DB_RUN(db, a, SQL_RT_LINK, DB_INT(next), DB_INT(id));
 }
 
 enum gh_err

@@ -295,16 +295,13 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	    " ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
-	X(SQL_RT_LINK, "UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?") \
+	/* A rotation in one call (sql/0020): claim, insert, link, commit; answers `claimed`. */ \
+	X(SQL_RT_ROTATE_CALL, "CALL refresh_rotate(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
 	X(SQL_RT_PEEK, "SELECT " DB_SELECT(REFRESH_PEEK_COLUMNS) " FROM refresh_tokens rt" \
 	    " LEFT JOIN users u ON u.id = rt.user_id AND u.deleted_at IS NULL" \
 	    " LEFT JOIN user_organization uo ON uo.user_id = rt.user_id" \
 	    " AND uo.organization_id = rt.organization_id" \
 	    " LEFT JOIN organization o ON o.id = uo.organization_id WHERE rt.token_hash = ?") \
-	/* A rotation's claim: the token, if still live and unrotated (store_refresh_claim). */ \
-	X(SQL_RT_CLAIM, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
-	    " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
-	    " AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)") \
 	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
 	    " WHERE family_id = ? AND revoked_at IS NULL") \
 	X(SQL_RT_REVOKE_USER, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
