@@ -287,7 +287,11 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 		u.org_name = pk.org_name;
 		u.mv = pk.member_sv;
 	}
-	session_set_roles(req, &u, pk.roles);
+	/* The names kept with the token while the user's permission_version stands, else read. */
+	if (pk.roles_kept)
+		session_set_roles(req, &u, pk.roles);
+	else if ((err = session_load_roles(req, &u)) != GH_OK)
+		return err;
 	if ((err = session_refresh_new(req, &u, pk.id, &nr)) != GH_OK)
 		return err;
 	/* Claim, insert, link and commit in one call; a lost claim changed nothing. */

@@ -12,6 +12,7 @@
 
 #define REFRESH_FAMILY_LEN	16	/* bytes of a family id */
 #define REFRESH_HASH_LEN	32	/* bytes of a token's SHA-256 */
+#define REFRESH_ROLES_MAX	1024	/* characters of refresh_tokens.roles (sql/0020) */
 
 struct refresh {
 	REFRESH_COLUMNS(DB_COL_MEMBER)
@@ -27,6 +28,10 @@ struct refresh_new {
 	const char	*client_ip;
 	const char	*user_agent;		/* at most 255 bytes */
 	const char	*amr;			/* the session's methods; NULL = "pwd" */
+	const char	*roles;			/* the role names its access tokens carry, read
+						   under permission_version roles_pv; NULL =
+						   not kept (sql/0020) */
+	long long	 roles_pv;
 };
 
 /*
