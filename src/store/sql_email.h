@@ -28,8 +28,8 @@
 	X(SQL_EV_RETIRE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE purpose = 'email_verification' AND user_id = ? AND accepted_at IS NULL" \
 	    " AND revoked_at IS NULL") \
-	X(SQL_EV_BY_TOKEN, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) EV_FROM) \
-	X(SQL_EV_BY_TOKEN_LOCK, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) EV_FROM " FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_EV_BY_TOKEN, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) \
+	    EV_FROM) \
 	X(SQL_EV_CONFIRM, "UPDATE users SET email = ?, email_verified_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE id = ? AND deleted_at IS NULL") \
 	X(SQL_EV_UNVERIFY, "UPDATE users SET email_verified_at = NULL WHERE id = ?") \
