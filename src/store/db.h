@@ -177,6 +177,19 @@ name(struct db *db, struct arena *a, long long id, int lock, type *out)			\
 	return DB_GET(db, a, lock ? (get_lock) : (get), row, out, DB_INT(id));		\
 }
 
+/*
+ * DB_ROWS_ID(name, type, row, id): the store function enum gh_err name(struct db *, struct
+ * arena *, long long v, type **out, size_t *n), which reads every row of statement id with the
+ * one parameter v (a parent's id) into an array of the arena through the DB_ROW_READER row
+ * (DB_ROWS).
+ */
+#define DB_ROWS_ID(name, type, row, id)							\
+enum gh_err										\
+name(struct db *db, struct arena *a, long long v, type **out, size_t *n)		\
+{											\
+	return DB_ROWS(db, a, (id), row, out, n, DB_INT(v));				\
+}
+
 /* db_exec of an INSERT: *newid gets the row's AUTO_INCREMENT id. */
 enum gh_err	 db_insert(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, long long *newid);

@@ -59,11 +59,7 @@ store_user_primary_org(struct db *db, struct arena *a, long long id, long long *
 	return find_id(db, a, SQL_USER_PRIMARY_ORG, DB_PARAMS(DB_INT(id)), org);
 }
 
-enum gh_err
-store_user_orgs(struct db *db, struct arena *a, long long id, struct user_org **out, size_t *n)
-{
-	return DB_ROWS(db, a, SQL_USER_ORGS, user_org_row, out, n, DB_INT(id));
-}
+DB_ROWS_ID(store_user_orgs, struct user_org, user_org_row, SQL_USER_ORGS)
 
 enum gh_err
 store_user_is_platform(struct db *db, struct arena *a, long long id, int *yes)

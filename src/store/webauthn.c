@@ -29,12 +29,7 @@ store_webauthn_insert(struct db *db, struct arena *a, const struct webauthn_row 
 	    DB_BLOB(aaguid, 16), DB_STR(r->transports));
 }
 
-enum gh_err
-store_webauthn_list(struct db *db, struct arena *a, long long user, struct webauthn_row **out,
-    size_t *n)
-{
-	return DB_ROWS(db, a, SQL_WEBAUTHN_LIST_USER, cred_row, out, n, DB_INT(user));
-}
+DB_ROWS_ID(store_webauthn_list, struct webauthn_row, cred_row, SQL_WEBAUTHN_LIST_USER)
 
 enum gh_err
 store_webauthn_get_by_cred(struct db *db, struct arena *a, const unsigned char *cid, size_t len,
