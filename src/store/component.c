@@ -150,11 +150,7 @@ store_role_component_update(struct db *db, struct arena *a, long long role, long
 	    DB_INT(cp));
 }
 
-enum gh_err
-store_role_component_delete(struct db *db, struct arena *a, long long role, long long cp)
-{
-	return DB_RUN(db, a, SQL_ROLE_COMP_DELETE, DB_INT(role), DB_INT(cp));
-}
+DB_RUN_PAIR(store_role_component_delete, SQL_ROLE_COMP_DELETE)
 
 enum gh_err
 store_role_component_held(struct db *db, struct arena *a, long long cp, const char *roles,

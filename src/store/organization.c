@@ -127,12 +127,7 @@ store_organization_member_list(struct db *db, struct arena *a, long long org, lo
 	    DB_INT(limit + 1));
 }
 
-enum gh_err
-store_organization_member_get(struct db *db, struct arena *a, long long org, long long user,
-    struct org_member *out)
-{
-	return DB_GET(db, a, SQL_ORG_MEMBER_GET, member_row, out, DB_INT(org), DB_INT(user));
-}
+DB_GET_PAIR(store_organization_member_get, struct org_member, member_row, SQL_ORG_MEMBER_GET)
 
 enum gh_err
 store_organization_has_member(struct db *db, struct arena *a, long long org, long long user,

@@ -112,11 +112,7 @@ store_user_insert(struct db *db, struct arena *a, const struct user *u, const ch
 	    DB_INT(actor), DB_INT(actor));
 }
 
-enum gh_err
-store_user_join_org(struct db *db, struct arena *a, long long id, long long org)
-{
-	return DB_RUN(db, a, SQL_USER_JOIN_ORG, DB_INT(id), DB_INT(org));
-}
+DB_RUN_PAIR(store_user_join_org, SQL_USER_JOIN_ORG)
 
 enum gh_err
 store_user_grant(struct db *db, struct arena *a, long long id, long long role, long long org,
