@@ -210,6 +210,18 @@ name(struct db *db, struct arena *a, long long v, type **out, size_t *n)		\
 	return DB_ROWS(db, a, (id), row, out, n, DB_INT(v));				\
 }
 
+/*
+ * DB_GET_HASH(name, type, row, get, get_lock): DB_GET_ID for a row found by the SHA-256 of a
+ * token (a one-time link's): enum gh_err name(struct db *, struct arena *, const unsigned char
+ * hash[32], int lock, type *out).
+ */
+#define DB_GET_HASH(name, type, row, get, get_lock)					\
+enum gh_err										\
+name(struct db *db, struct arena *a, const unsigned char hash[32], int lock, type *out)	\
+{											\
+	return DB_GET(db, a, lock ? (get_lock) : (get), row, out, DB_BLOB(hash, 32));	\
+}
+
 /* db_exec of an INSERT: *newid gets the row's AUTO_INCREMENT id. */
 enum gh_err	 db_insert(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, long long *newid);

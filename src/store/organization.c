@@ -44,13 +44,8 @@ store_organization_list(struct db *db, struct arena *a, int every, long long org
 	    DB_STR(like ? "q" : ""), DB_STR(like ? like : ""), DB_STR(like ? like : ""));
 }
 
-enum gh_err
-store_organization_get(struct db *db, struct arena *a, long long id, int lock,
-    struct organization *out)
-{
-	return DB_GET(db, a, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, organization_row, out,
-	    DB_INT(id));
-}
+DB_GET_ID(store_organization_get, struct organization, organization_row, SQL_ORG_GET,
+    SQL_ORG_GET_LOCK)
 
 enum gh_err
 store_organization_insert(struct db *db, struct arena *a, const struct organization *o,

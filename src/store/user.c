@@ -34,12 +34,7 @@ find_id(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p
 	return *v == 0 ? GH_ERR_NOT_FOUND : GH_OK;
 }
 
-enum gh_err
-store_user_get(struct db *db, struct arena *a, long long id, int lock, struct user *out)
-{
-	return DB_GET(db, a, lock ? SQL_USER_GET_LOCK : SQL_USER_GET, store_user_row, out,
-	    DB_INT(id));
-}
+DB_GET_ID(store_user_get, struct user, store_user_row, SQL_USER_GET, SQL_USER_GET_LOCK)
 
 enum gh_err
 store_user_profile(struct db *db, struct arena *a, long long id, struct user *out)
