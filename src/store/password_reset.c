@@ -22,17 +22,6 @@ DB_GET_HASH(store_password_reset_get, struct password_reset, reset_row, SQL_PWR_
     SQL_PWR_BY_TOKEN_LOCK)
 
 enum gh_err
-store_password_reset_insert(struct db *db, struct arena *a, const char *email, long long user,
-    const unsigned char hash[32], long long ttl)
-{
-	return DB_RUN(db, a, SQL_PWR_INSERT, DB_STR(email), user > 0 ? DB_INT(user) : DB_NULL,
-	    DB_BLOB(hash, 32), DB_INT(ttl));
-}
-
-DB_RUN_ID(store_password_reset_retire, SQL_PWR_RETIRE)
-DB_RUN_ID(store_password_reset_use, SQL_SIGNUP_USE)
-
-enum gh_err
 store_password_reset_set_password(struct db *db, struct arena *a, long long user,
     const char *hash)
 {
