@@ -287,19 +287,17 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 		u.org_name = pk.org_name;
 		u.mv = pk.member_sv;
 	}
-	session_set_roles(req, &u, pk.roles);
+	/* The names kept with the token while the user's permission_version stands, else read. */
+	if (pk.roles_kept)
+		session_set_roles(req, &u, pk.roles);
+	else if ((err = session_load_roles(req, &u)) != GH_OK)
+		return err;
 	if ((err = session_refresh_new(req, &u, pk.id, &nr)) != GH_OK)
 		return err;
-	/* Begin and claim; insert and link; commit. */
-	if ((err = store_refresh_claim(req->w->db, req->arena, hash, &claimed)) != GH_OK)
-		goto fail;
-	if (!claimed) {
-		db_rollback(req->w->db);
-		return GH_OK;
-	}
-	if ((err = store_refresh_rotate_to(req->w->db, req->arena, pk.id, nr.hash, u.family,
-	    &nr.row)) != GH_OK || (err = db_commit(req->w->db)) != GH_OK)
-		goto fail;
+	/* Claim, insert, link and commit in one call; a lost claim changed nothing. */
+	if ((err = store_refresh_rotate_live(req->w->db, req->arena, pk.id, hash, nr.hash,
+	    u.family, &nr.row, &claimed)) != GH_OK || !claimed)
+		return err;
 	*done = 1;
 	refresh = nr.token;
 	rttl = nr.ttl;
@@ -320,8 +318,6 @@ refresh_fast(struct request *req, const unsigned char hash[32], int *done)
 	prof.email_verified_at = pk.email_verified_at;
 	cJSON_AddItemReferenceToObject(o, "user", api_user_json(req, &prof));
 	return resp_json(req, 200, o);
-fail:
-	return api_rollback(req, err);
 }
 
 /*

@@ -286,6 +286,9 @@ session_refresh_new(struct request *req, struct session_user *u, long long rotat
 		n->user_agent = valid_printable(c) ? c : NULL;
 	}
 	n->amr = u->amr;
+	/* The roles its access tokens carry, for the next rotation (sql/0020): read after pv. */
+	n->roles = u->roles;
+	n->roles_pv = u->pv;
 	if (rotated_from == 0)
 		randombytes_buf(u->family, sizeof(u->family));
 	else

@@ -459,6 +459,12 @@ exec_once(struct db *db, struct arena *a, enum sql_id id, const struct db_param 
 		mysql_stmt_store_result(st);
 		mysql_stmt_free_result(st);
 	}
+	/* A CALL answers its result sets, then its status: read what is left. */
+	while (mysql_stmt_more_results(st) && mysql_stmt_next_result(st) == 0)
+		if (mysql_stmt_field_count(st) > 0) {
+			mysql_stmt_store_result(st);
+			mysql_stmt_free_result(st);
+		}
 	return err;
 }
 

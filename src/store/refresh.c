@@ -1,6 +1,8 @@
 /*
  * refresh.c: the rows of refresh_tokens.  Contract in refresh.h.
  */
+#include <string.h>
+
 #include "core/arena.h"
 #include "store/db.h"
 #include "store/refresh.h"
@@ -25,6 +27,14 @@ one_row(struct db *db, struct arena *a, enum sql_id stmt, const unsigned char *k
 	return GH_OK;
 }
 
+/* The role names to keep with a token: NULL when unknown or too long for the column. */
+static struct db_param
+roles_param(const struct refresh_new *n)
+{
+	return n->roles != NULL && strlen(n->roles) <= REFRESH_ROLES_MAX ? DB_STR(n->roles) :
+	    DB_NULL;
+}
+
 enum gh_err
 store_refresh_get(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
     struct refresh *out)
@@ -44,7 +54,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
     const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, long long *id)
 {
 	struct db_result r;
-	struct db_param	 p[10];
+	struct db_param	 p[12];
 	enum gh_err	 err;
 
 	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
@@ -55,10 +65,12 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 	p[7] = DB_STR(n->client_ip);
 	p[8] = DB_STR(n->user_agent);
 	p[9] = DB_STR(n->amr != NULL ? n->amr : "pwd");
+	p[10] = roles_param(n);
+	p[11] = DB_INT(n->roles_pv);
 	if (n->session_end == NULL) {
 		p[5] = DB_INT(n->session_ttl);
 		p[6] = DB_INT(n->session_ttl);
-		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, 10, &r);
+		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, 12, &r);
 	} else {
 		/*
 		 * Plain values from the row the caller holds locked: an INSERT ... SELECT from the
@@ -66,7 +78,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 		 */
 		p[5] = DB_STR(n->session_end);
 		p[6] = DB_STR(n->session_end);
-		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, 10, &r);
+		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, 12, &r);
 	}
 	if (err != GH_OK)
 		return err;
@@ -94,33 +106,31 @@ store_refresh_peek(struct db *db, struct arena *a, const unsigned char hash[REFR
 }
 
 enum gh_err
-store_refresh_claim(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
-    int *claimed)
+store_refresh_rotate_live(struct db *db, struct arena *a, long long id,
+    const unsigned char old[REFRESH_HASH_LEN], const unsigned char new[REFRESH_HASH_LEN],
+    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, int *claimed)
 {
 	struct db_result r;
-	struct db_param	 p[1];
+	struct db_param	 p[13];
 	enum gh_err	 err;
 
-	if ((err = db_begin_read_committed(db)) != GH_OK)
+	p[0] = DB_BLOB(old, REFRESH_HASH_LEN);
+	p[1] = DB_INT(id);
+	p[2] = DB_BLOB(new, REFRESH_HASH_LEN);
+	p[3] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	p[4] = DB_INT(n->user_id);
+	p[5] = n->organization_id > 0 ? DB_INT(n->organization_id) : DB_NULL;
+	p[6] = DB_INT(n->ttl);
+	p[7] = DB_STR(n->session_end);
+	p[8] = DB_STR(n->client_ip);
+	p[9] = DB_STR(n->user_agent);
+	p[10] = DB_STR(n->amr != NULL ? n->amr : "pwd");
+	p[11] = roles_param(n);
+	p[12] = DB_INT(n->roles_pv);
+	if ((err = db_exec(db, a, SQL_RT_ROTATE_CALL, p, 13, &r)) != GH_OK)
 		return err;
-	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
-	if ((err = db_exec(db, a, SQL_RT_CLAIM, p, 1, &r)) != GH_OK)
-		return err;
-	*claimed = r.affected == 1;
+	*claimed = db_int(&r, 0, 0) == 1;
 	return GH_OK;
-}
-
-enum gh_err
-store_refresh_rotate_to(struct db *db, struct arena *a, long long id,
-    const unsigned char hash[REFRESH_HASH_LEN], const unsigned char family[REFRESH_FAMILY_LEN],
-    const struct refresh_new *n)
-{
-	enum gh_err	 err;
-	long long	 next;
-
-	if ((err = store_refresh_insert(db, a, hash, family, n, &next)) != GH_OK)
-		return err;
-	return DB_RUN(db, a, SQL_RT_LINK, DB_INT(next), DB_INT(id));
 }
 
 enum gh_err

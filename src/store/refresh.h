@@ -12,6 +12,7 @@
 
 #define REFRESH_FAMILY_LEN	16	/* bytes of a family id */
 #define REFRESH_HASH_LEN	32	/* bytes of a token's SHA-256 */
+#define REFRESH_ROLES_MAX	1024	/* characters of refresh_tokens.roles (sql/0020) */
 
 struct refresh {
 	REFRESH_COLUMNS(DB_COL_MEMBER)
@@ -27,6 +28,10 @@ struct refresh_new {
 	const char	*client_ip;
 	const char	*user_agent;		/* at most 255 bytes */
 	const char	*amr;			/* the session's methods; NULL = "pwd" */
+	const char	*roles;			/* the role names its access tokens carry, read
+						   under permission_version roles_pv; NULL =
+						   not kept (sql/0020) */
+	long long	 roles_pv;
 };
 
 /*
@@ -60,29 +65,25 @@ struct refresh_peek {
 /*
  * The row whose token hash is hash with its user, membership and roles (struct refresh_peek),
  * read without a lock and outside any transaction: what the rotation will be decided on, if
- * store_refresh_claim then finds the row unchanged.  GH_ERR_NOT_FOUND as store_refresh_get.
+ * store_refresh_rotate_live then finds the row still live.  GH_ERR_NOT_FOUND as store_refresh_get.
  */
 enum gh_err	 store_refresh_peek(struct db *, struct arena *,
 		    const unsigned char hash[REFRESH_HASH_LEN], struct refresh_peek *out);
 
 /*
- * Begin a transaction (READ COMMITTED, db_begin_read_committed) and claim the row of token hash
- * hash if it is still live: neither rotated nor revoked nor expired (its own lifetime or the
- * session's); two round trips (SQL_RT_CLAIM).  *claimed is 1 when the claim took the row (go on with
- * store_refresh_rotate_to, then commit), 0 when another transaction got there first or the
- * row is no longer live (roll back, and decide under the row lock, store_refresh_get).  The row
- * is locked from here on, through the hash index as store_refresh_get locks it.
+ * Rotate row id, whose token hash is old, to its successor new in family (n as for
+ * store_refresh_insert's rotation: n->session_end set), in one round trip and one transaction
+ * of its own (the procedure refresh_rotate, sql/0020): claim the row if it is still live
+ * (neither rotated nor revoked nor expired, its own lifetime or the session's), insert the
+ * successor, link the two, commit.  *claimed is 1 when all that is committed, 0 when another
+ * transaction got there first or the row is no longer live: nothing changed (decide under the
+ * row lock, store_refresh_get).  Not inside a transaction of the caller's.
  */
-enum gh_err	 store_refresh_claim(struct db *, struct arena *,
-		    const unsigned char hash[REFRESH_HASH_LEN], int *claimed);
-
-/*
- * In the claiming transaction: insert the successor (store_refresh_insert's rotation:
- * n->session_end set) and set row id's replaced_by to it (SQL_RT_LINK); two round trips.
- */
-enum gh_err	 store_refresh_rotate_to(struct db *, struct arena *, long long id,
-		    const unsigned char hash[REFRESH_HASH_LEN],
-		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n);
+enum gh_err	 store_refresh_rotate_live(struct db *, struct arena *, long long id,
+		    const unsigned char old[REFRESH_HASH_LEN],
+		    const unsigned char new[REFRESH_HASH_LEN],
+		    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n,
+		    int *claimed);
 
 /* Row id was used and replaced by row next. */
 enum gh_err	 store_refresh_rotate(struct db *, struct arena *, long long id, long long next);

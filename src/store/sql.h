@@ -204,10 +204,9 @@ enum refresh_col { REFRESH_COLUMNS(DB_COL_ENUM) RTC__NCOLS };
 	X(RPC_ORG_STATUS, STR, org_status, "o.status") \
 	X(RPC_MEMBER_STATUS, STR, member_status, "uo.status") \
 	X(RPC_MEMBER_SV, INT, member_sv, "uo.session_version") \
-	X(RPC_ROLES, STR, roles, "(SELECT GROUP_CONCAT(DISTINCT r.name ORDER BY r.name" \
-	    " SEPARATOR ',') FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
-	    " WHERE ur.user_id = rt.user_id AND (ur.organization_id = rt.organization_id" \
-	    " OR ur.organization_id IS NULL))")
+	X(RPC_ROLES, STR, roles, "rt.roles") \
+	X(RPC_ROLES_KEPT, BOOL, roles_kept, "rt.roles IS NOT NULL" \
+	    " AND rt.roles_pv = u.permission_version")
 
 enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 
@@ -290,12 +289,12 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	X(SQL_USER_ROLE_NAMES, "SELECT DISTINCT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id" \
 	    " WHERE ur.user_id = ? AND (ur.organization_id = ? OR ur.organization_id IS NULL) ORDER BY r.name") \
 	X(SQL_RT_INSERT_NEW, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
-	    " expires_at, session_expires_at, client_ip, user_agent, amr) VALUES (?, ?, ?, ?," \
-	    " CURRENT_TIMESTAMP(6) + INTERVAL LEAST(?, ?) SECOND, CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND," \
-	    " ?, ?, ?)") \
+	    " expires_at, session_expires_at, client_ip, user_agent, amr, roles, roles_pv)" \
+	    " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP(6) + INTERVAL LEAST(?, ?) SECOND," \
+	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?, ?, ?, ?, ?)") \
 	X(SQL_RT_INSERT_ROTATED, "INSERT INTO refresh_tokens (token_hash, family_id, user_id, organization_id," \
-	    " expires_at, session_expires_at, client_ip, user_agent, amr) VALUES (?, ?, ?, ?," \
-	    " LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?, ?)") \
+	    " expires_at, session_expires_at, client_ip, user_agent, amr, roles, roles_pv)" \
+	    " VALUES (?, ?, ?, ?, LEAST(CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, ?), ?, ?, ?, ?, ?, ?)") \
 	X(SQL_RT_GET_FOR_UPDATE, "SELECT " DB_SELECT(REFRESH_COLUMNS) \
 	    " FROM refresh_tokens WHERE token_hash = ? FOR UPDATE") \
 	X(SQL_RT_LIVE_IN_FAMILY, "SELECT " DB_SELECT(REFRESH_COLUMNS) \
@@ -303,16 +302,13 @@ enum refresh_peek_col { REFRESH_PEEK_COLUMNS(DB_COL_ENUM) RPC__NCOLS };
 	    " ORDER BY id DESC LIMIT 1 FOR UPDATE") \
 	X(SQL_RT_ROTATE, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6), replaced_by = ?" \
 	    " WHERE id = ? AND rotated_at IS NULL") \
-	X(SQL_RT_LINK, "UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?") \
+	/* A rotation in one call (sql/0020): insert, claim and link, commit; answers `claimed`. */ \
+	X(SQL_RT_ROTATE_CALL, "CALL refresh_rotate(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
 	X(SQL_RT_PEEK, "SELECT " DB_SELECT(REFRESH_PEEK_COLUMNS) " FROM refresh_tokens rt" \
 	    " LEFT JOIN users u ON u.id = rt.user_id AND u.deleted_at IS NULL" \
 	    " LEFT JOIN user_organization uo ON uo.user_id = rt.user_id" \
 	    " AND uo.organization_id = rt.organization_id" \
 	    " LEFT JOIN organization o ON o.id = uo.organization_id WHERE rt.token_hash = ?") \
-	/* A rotation's claim: the token, if still live and unrotated (store_refresh_claim). */ \
-	X(SQL_RT_CLAIM, "UPDATE refresh_tokens SET rotated_at = CURRENT_TIMESTAMP(6)" \
-	    " WHERE token_hash = ? AND rotated_at IS NULL AND revoked_at IS NULL" \
-	    " AND expires_at > CURRENT_TIMESTAMP(6) AND session_expires_at > CURRENT_TIMESTAMP(6)") \
 	X(SQL_RT_REVOKE_FAMILY, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
 	    " WHERE family_id = ? AND revoked_at IS NULL") \
 	X(SQL_RT_REVOKE_USER, "UPDATE refresh_tokens SET revoked_at = CURRENT_TIMESTAMP(6), revoke_reason = ?" \
