@@ -244,19 +244,20 @@ peek_account_ok(const struct refresh_peek *pk)
 
 /*
  * The rotation when nothing is wrong (docs/tokens.md, "Refresh tokens"): one read of the token
- * with its user, membership and roles, without a lock and outside a transaction
- * (store_refresh_peek); a transaction that claims the token only if it is still live and
- * unrotated (an UPDATE ... WHERE by its hash, whose affected rows say whether this request won;
- * the row locked from then on as the locked path's SELECT ... FOR UPDATE keeps it), then
- * inserts the successor and links the two, then commits.  Six round trips where the locked
- * path takes ten, five statements where it takes nine, one commit as before.  Anything else
- * (an unknown, revoked, rotated or expired token, a deleted user, an account flag, the
- * organization or membership refused, or another request that rotated it first) leaves *done
- * 0 with nothing changed, and api_refresh decides under the row lock exactly as before: reuse
- * detection is that path's.  A lost claim inserts nothing, and both paths run in READ
- * COMMITTED: under REPEATABLE READ the claim and the locked path's SELECT ... FOR UPDATE take
- * next-key locks on the hash index, and a successor whose random hash fell just before the
- * locked one deadlocked with a waiting rotation (tests/api/refresh-race.test.mjs showed both).
+ * with its user, membership and organization, without a lock and outside a transaction
+ * (store_refresh_peek); the role names kept with the token while the user's
+ * permission_version is the one they were read under (else read again); then one call that
+ * inserts the successor, claims the token only if it is still live and unrotated (an UPDATE
+ * ... WHERE by its hash, whose affected rows say whether this request won), links the two and
+ * commits (store_refresh_rotate_live).  Two round trips where the locked path takes ten, one
+ * commit as before.  Anything else (an unknown, revoked, rotated or expired token, a deleted
+ * user, an account flag, the organization or membership refused, or another request that
+ * rotated it first) leaves *done 0 with nothing changed, and api_refresh decides under the row
+ * lock exactly as before: reuse detection is that path's.  A lost claim rolls its successor
+ * back, and both paths run in READ COMMITTED: under REPEATABLE READ the claim and the locked
+ * path's SELECT ... FOR UPDATE take next-key locks on the hash index, and a successor whose
+ * random hash fell just before the locked one deadlocked with a waiting rotation
+ * (tests/api/refresh-race.test.mjs showed both).
  */
 static enum gh_err
 refresh_fast(struct request *req, const unsigned char hash[32], int *done)

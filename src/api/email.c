@@ -29,6 +29,7 @@
 #include "store/db.h"
 #include "store/email_verification.h"
 #include "store/kv.h"
+#include "store/signup.h"
 #include "store/user.h"
 
 /* Verification mails (and change requests) an account may ask for per window, in Redis. */
@@ -104,9 +105,10 @@ api_email_verification_send(struct request *req, long long uid, const char *user
 	tok = api_link_token_new(req, hash);
 	if ((err = api_tx_join(req, &own)) != GH_OK)
 		return err;
-	if ((err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK ||
-	    (err = store_email_verification_insert(req->w->db, req->arena, uid, email, hash,
-	    cfg->email_verification_ttl)) != GH_OK)
+	if ((err = store_signup_retire(req->w->db, req->arena, SIGNUP_EMAIL_VERIFICATION, uid)) !=
+	    GH_OK ||
+	    (err = store_signup_insert(req->w->db, req->arena, SIGNUP_EMAIL_VERIFICATION, email, uid,
+	    hash, cfg->email_verification_ttl)) != GH_OK)
 		return api_tx_leave(req, own, err);
 	{
 		const char	*vars[] = {
@@ -260,8 +262,9 @@ verify_apply(struct request *req, const unsigned char th[32], struct email_verif
 	if (err == GH_ERR_CONFLICT)
 		err = req_fail(req, err, "email", "another account uses this address now");
 	if (err != GH_OK ||
-	    (err = store_email_verification_use(db, req->arena, ev->id)) != GH_OK ||
-	    (err = store_email_verification_retire(db, req->arena, ev->user_id)) != GH_OK)
+	    (err = store_signup_use(db, req->arena, ev->id)) != GH_OK ||
+	    (err = store_signup_retire(db, req->arena, SIGNUP_EMAIL_VERIFICATION, ev->user_id)) !=
+	    GH_OK)
 		goto fail;
 	d = api_object(req);
 	cJSON_AddStringToObject(d, "email", ev->email);

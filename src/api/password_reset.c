@@ -33,9 +33,9 @@
 #include "http/body.h"
 #include "store/audit.h"
 #include "store/db.h"
-#include "store/email_verification.h"
 #include "store/kv.h"
 #include "store/password_reset.h"
+#include "store/signup.h"
 
 /* Password reset requests allowed per client address and per email address, in Redis. */
 #define RESET_IP_MAX		20
@@ -139,9 +139,9 @@ reset_store(struct request *req, const char *email, long long uid, const unsigne
 
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
-	if ((err = store_password_reset_retire(req->w->db, req->arena, uid)) != GH_OK ||
-	    (err = store_password_reset_insert(req->w->db, req->arena, email, uid, hash,
-	    req->w->cfg->password_reset_ttl)) != GH_OK)
+	if ((err = store_signup_retire(req->w->db, req->arena, SIGNUP_PASSWORD_RESET, uid)) != GH_OK ||
+	    (err = store_signup_insert(req->w->db, req->arena, SIGNUP_PASSWORD_RESET, email, uid,
+	    hash, req->w->cfg->password_reset_ttl)) != GH_OK)
 		goto fail;
 	if (uid > 0) {
 		if ((err = db_commit(req->w->db)) != GH_OK)
@@ -266,15 +266,16 @@ reset_apply(struct request *req, const unsigned char th[32], long long uid, long
 	if ((err = db_begin(req->w->db)) != GH_OK)
 		return err;
 	if ((err = reset_by_token(req, th, 1, &r)) != GH_OK ||
-	    (err = store_password_reset_use(req->w->db, req->arena, r.id)) != GH_OK)
+	    (err = store_signup_use(req->w->db, req->arena, r.id)) != GH_OK)
 		goto fail;
 	err = store_password_reset_set_password(req->w->db, req->arena, uid, hash);
 	if (err == GH_ERR_NOT_FOUND)
 		err = req_fail(req, GH_ERR_VALIDATION, "token", "%s", reset_why[LINK_UNKNOWN]);
 	if (err != GH_OK ||
-	    (err = store_password_reset_retire(req->w->db, req->arena, uid)) != GH_OK ||
+	    (err = store_signup_retire(req->w->db, req->arena, SIGNUP_PASSWORD_RESET, uid)) != GH_OK ||
 	    (err = store_password_reset_revoke_tokens(req->w->db, req->arena, uid)) != GH_OK ||
-	    (err = store_email_verification_retire(req->w->db, req->arena, uid)) != GH_OK)
+	    (err = store_signup_retire(req->w->db, req->arena, SIGNUP_EMAIL_VERIFICATION, uid)) !=
+	    GH_OK)
 		goto fail;
 	(void)audit_auth(req, uid, org, "auth.password_reset", NULL);
 	return api_commit(req);

@@ -45,6 +45,7 @@
 #include "store/db.h"
 #include "store/email_verification.h"
 #include "store/kv.h"
+#include "store/signup.h"
 #include "store/refresh.h"
 #include "store/user.h"
 #include "store/user_search.h"
@@ -676,7 +677,8 @@ api_user_update(struct request *req)
 		if (email_changed &&
 		    ((err = store_email_verification_unverify(req->w->db, req->arena, id)) !=
 		    GH_OK ||
-		    (err = store_email_verification_retire(req->w->db, req->arena, id)) != GH_OK))
+		    (err = store_signup_retire(req->w->db, req->arena, SIGNUP_EMAIL_VERIFICATION,
+		    id)) != GH_OK))
 			goto fail;
 		(void)audit_change(req, "user.update", "user", id,
 		    event_org(req, "users.update", id), d);

@@ -86,11 +86,7 @@ store_membership_sv(struct db *db, struct arena *a, long long user, long long or
 	return DB_VALUE(db, a, SQL_MEMBER_SV, -1, sv, DB_INT(user), DB_INT(org));
 }
 
-enum gh_err
-store_membership_bump(struct db *db, struct arena *a, long long user, long long org)
-{
-	return DB_RUN(db, a, SQL_MEMBER_BUMP, DB_INT(user), DB_INT(org));
-}
+DB_RUN_PAIR(store_membership_bump, SQL_MEMBER_BUMP)
 
 enum gh_err
 store_account_insert(struct db *db, struct arena *a, const char *username, const char *email,

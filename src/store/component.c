@@ -77,12 +77,8 @@ store_component_uses(struct db *db, struct arena *a, long long id, long long *ac
 
 DB_RUN_ID(store_component_delete, SQL_COMP_DELETE)
 
-enum gh_err
-store_component_action_list(struct db *db, struct arena *a, long long comp,
-    struct component_action **out, size_t *n)
-{
-	return DB_ROWS(db, a, SQL_COMP_ACTION_LIST, action_row, out, n, DB_INT(comp));
-}
+DB_ROWS_ID(store_component_action_list, struct component_action, action_row,
+    SQL_COMP_ACTION_LIST)
 
 enum gh_err
 store_component_action_get(struct db *db, struct arena *a, long long comp, const char *action,
@@ -135,12 +131,8 @@ store_component_action_grants(struct db *db, struct arena *a, long long id, long
 
 DB_RUN_ID(store_component_action_delete, SQL_COMP_ACTION_DELETE)
 
-enum gh_err
-store_role_component_list(struct db *db, struct arena *a, long long role,
-    struct role_component **out, size_t *n)
-{
-	return DB_ROWS(db, a, SQL_ROLE_COMP_LIST, grant_row, out, n, DB_INT(role));
-}
+DB_ROWS_ID(store_role_component_list, struct role_component, grant_row,
+    SQL_ROLE_COMP_LIST)
 
 enum gh_err
 store_role_component_insert(struct db *db, struct arena *a, long long role, long long cp,
@@ -158,11 +150,7 @@ store_role_component_update(struct db *db, struct arena *a, long long role, long
 	    DB_INT(cp));
 }
 
-enum gh_err
-store_role_component_delete(struct db *db, struct arena *a, long long role, long long cp)
-{
-	return DB_RUN(db, a, SQL_ROLE_COMP_DELETE, DB_INT(role), DB_INT(cp));
-}
+DB_RUN_PAIR(store_role_component_delete, SQL_ROLE_COMP_DELETE)
 
 enum gh_err
 store_role_component_held(struct db *db, struct arena *a, long long cp, const char *roles,

@@ -177,6 +177,51 @@ name(struct db *db, struct arena *a, long long id, int lock, type *out)			\
 	return DB_GET(db, a, lock ? (get_lock) : (get), row, out, DB_INT(id));		\
 }
 
+/*
+ * DB_RUN_PAIR(name, id) and DB_GET_PAIR(name, type, row, id): DB_RUN_ID and DB_GET_ID for a
+ * statement of two ids, bound in the order the function takes them: enum gh_err name(struct
+ * db *, struct arena *, long long x, long long y), and the same with a last argument type *out
+ * that gets the row (GH_ERR_NOT_FOUND when there is none).  A membership is read or ended so:
+ * DB_GET_PAIR(store_team_member_get, struct team_member, member_row, SQL_TEAM_MEMBER_GET).
+ */
+#define DB_RUN_PAIR(name, id)								\
+enum gh_err										\
+name(struct db *db, struct arena *a, long long x, long long y)				\
+{											\
+	return DB_RUN(db, a, (id), DB_INT(x), DB_INT(y));				\
+}
+#define DB_GET_PAIR(name, type, row, id)						\
+enum gh_err										\
+name(struct db *db, struct arena *a, long long x, long long y, type *out)		\
+{											\
+	return DB_GET(db, a, (id), row, out, DB_INT(x), DB_INT(y));			\
+}
+
+/*
+ * DB_ROWS_ID(name, type, row, id): the store function enum gh_err name(struct db *, struct
+ * arena *, long long v, type **out, size_t *n), which reads every row of statement id with the
+ * one parameter v (a parent's id) into an array of the arena through the DB_ROW_READER row
+ * (DB_ROWS).
+ */
+#define DB_ROWS_ID(name, type, row, id)							\
+enum gh_err										\
+name(struct db *db, struct arena *a, long long v, type **out, size_t *n)		\
+{											\
+	return DB_ROWS(db, a, (id), row, out, n, DB_INT(v));				\
+}
+
+/*
+ * DB_GET_HASH(name, type, row, get, get_lock): DB_GET_ID for a row found by the SHA-256 of a
+ * token (a one-time link's): enum gh_err name(struct db *, struct arena *, const unsigned char
+ * hash[32], int lock, type *out).
+ */
+#define DB_GET_HASH(name, type, row, get, get_lock)					\
+enum gh_err										\
+name(struct db *db, struct arena *a, const unsigned char hash[32], int lock, type *out)	\
+{											\
+	return DB_GET(db, a, lock ? (get_lock) : (get), row, out, DB_BLOB(hash, 32));	\
+}
+
 /* db_exec of an INSERT: *newid gets the row's AUTO_INCREMENT id. */
 enum gh_err	 db_insert(struct db *, struct arena *a, enum sql_id id,
 		    const struct db_param *params, size_t n, long long *newid);

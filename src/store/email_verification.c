@@ -10,25 +10,8 @@
 
 DB_ROW_READER(ev_row, struct email_verification, EMAIL_VERIFICATION_COLUMNS)
 
-enum gh_err
-store_email_verification_insert(struct db *db, struct arena *a, long long user,
-    const char *email, const unsigned char hash[32], long long ttl)
-{
-	return DB_RUN(db, a, SQL_EV_INSERT, DB_STR(email), DB_INT(user), DB_BLOB(hash, 32),
-	    DB_INT(ttl));
-}
-
-DB_RUN_ID(store_email_verification_retire, SQL_EV_RETIRE)
-
-enum gh_err
-store_email_verification_get(struct db *db, struct arena *a, const unsigned char hash[32],
-    int lock, struct email_verification *out)
-{
-	return DB_GET(db, a, lock ? SQL_EV_BY_TOKEN_LOCK : SQL_EV_BY_TOKEN, ev_row, out,
-	    DB_BLOB(hash, 32));
-}
-
-DB_RUN_ID(store_email_verification_use, SQL_SIGNUP_USE)
+DB_GET_HASH(store_email_verification_get, struct email_verification, ev_row, SQL_EV_BY_TOKEN,
+    SQL_EV_BY_TOKEN_LOCK)
 
 enum gh_err
 store_email_verification_confirm(struct db *db, struct arena *a, long long user,

@@ -3,9 +3,10 @@
  * 'email_verification') as structs, and the account columns a verification writes
  * (users.email, users.email_verified_at; docs/api-users.md, "Verified email").
  *
- * The columns are EMAIL_VERIFICATION_COLUMNS in store/sql_email.h.  Every function takes the
- * worker's connection and an arena, which owns whatever it returns.  Errors are those of
- * db_exec, GH_ERR_NOT_FOUND where a row is missing and GH_ERR_CONFLICT where an address is
+ * A link is made, retired and used by store/signup.h (SIGNUP_EMAIL_VERIFICATION), as a password
+ * reset's.  The columns are EMAIL_VERIFICATION_COLUMNS in store/sql_email.h.  Every function
+ * takes the worker's connection and an arena, which owns whatever it returns.  Errors are those
+ * of db_exec, GH_ERR_NOT_FOUND where a row is missing and GH_ERR_CONFLICT where an address is
  * taken; the caller words the problem.  A token is passed as its SHA-256, never in clear.
  */
 #ifndef GH_STORE_EMAIL_VERIFICATION_H
@@ -23,22 +24,12 @@
  */
 DB_STRUCT(email_verification, EMAIL_VERIFICATION_COLUMNS);
 
-/* A new link proving email for account user, whose token hashes to hash, valid ttl seconds. */
-enum gh_err	 store_email_verification_insert(struct db *, struct arena *, long long user,
-		    const char *email, const unsigned char hash[32], long long ttl);
-
-/* Retire (revoke) every unused verification link of account user. */
-enum gh_err	 store_email_verification_retire(struct db *, struct arena *, long long user);
-
 /*
  * The link whose token hashes to hash into *out, its row locked for update when lock (in the
  * caller's transaction); GH_ERR_NOT_FOUND when there is none.
  */
 enum gh_err	 store_email_verification_get(struct db *, struct arena *,
 		    const unsigned char hash[32], int lock, struct email_verification *out);
-
-/* Mark link id used now. */
-enum gh_err	 store_email_verification_use(struct db *, struct arena *, long long id);
 
 /*
  * Give account user the address email, verified now; GH_ERR_CONFLICT when another row holds

@@ -509,7 +509,7 @@ kv_pipeline_acked(struct kv *kv, struct arena *a, const struct kv_cmd *cmds, siz
 }
 
 enum gh_err
-kv_run_acked(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
+kv_command(struct kv *kv, struct arena *a, int acked, redisReply **reply, int argc, ...)
 {
 	struct kv_cmd	 cmd;
 	va_list		 ap;
@@ -517,18 +517,8 @@ kv_run_acked(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
 	va_start(ap, argc);
 	cmd_from(&cmd, argc, ap);
 	va_end(ap);
-	return kv_pipeline_acked(kv, a, &cmd, 1, reply);
-}
-
-enum gh_err
-kv_run(struct kv *kv, struct arena *a, redisReply **reply, int argc, ...)
-{
-	struct kv_cmd	 cmd;
-	va_list		 ap;
-
-	va_start(ap, argc);
-	cmd_from(&cmd, argc, ap);
-	va_end(ap);
+	if (acked)
+		return kv_pipeline_acked(kv, a, &cmd, 1, reply);
 	return kv_pipeline(kv, a, &cmd, 1, reply);
 }
 

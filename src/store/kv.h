@@ -111,8 +111,15 @@ const struct kv_cache_stats *kv_cache_stats(const struct kv *);
 enum gh_err	 kv_mget(struct kv *, struct arena *a, size_t n, const char *const *keys,
 		    const char **vals, int *hit);
 
-/* One command, printf-free: kv_run(kv, a, &reply, 3, "SET", key, value). */
-enum gh_err	 kv_run(struct kv *, struct arena *a, redisReply **reply, int argc, ...);
+/*
+ * One command, printf-free: kv_run(kv, a, &reply, 3, "SET", key, value); kv_run_acked, the
+ * same acknowledged by the replicas (kv_pipeline_acked, below).  Both are kv_command, which
+ * sends the argc strings that follow through kv_pipeline_acked when acked, else kv_pipeline.
+ */
+enum gh_err	 kv_command(struct kv *, struct arena *a, int acked, redisReply **reply,
+		    int argc, ...);
+#define kv_run(kv, a, reply, ...)	kv_command((kv), (a), 0, (reply), __VA_ARGS__)
+#define kv_run_acked(kv, a, reply, ...)	kv_command((kv), (a), 1, (reply), __VA_ARGS__)
 
 /*
  * kv_pipeline and kv_run for a revocation (a blocklist entry, a published version or
@@ -124,6 +131,5 @@ enum gh_err	 kv_run(struct kv *, struct arena *a, redisReply **reply, int argc, 
  */
 enum gh_err	 kv_pipeline_acked(struct kv *, struct arena *a, const struct kv_cmd *cmds,
 		    size_t n, redisReply **replies);
-enum gh_err	 kv_run_acked(struct kv *, struct arena *a, redisReply **reply, int argc, ...);
 
 #endif

@@ -16,11 +16,7 @@ totp_row(const struct db_result *r, size_t i, struct totp *o)
 
 DB_ROW_READER(status_row, struct mfa_status, MFA_STATUS_COLUMNS)
 
-enum gh_err
-store_totp_get(struct db *db, struct arena *a, long long user, int lock, struct totp *out)
-{
-	return DB_GET(db, a, lock ? SQL_TOTP_GET_LOCK : SQL_TOTP_GET, totp_row, out, DB_INT(user));
-}
+DB_GET_ID(store_totp_get, struct totp, totp_row, SQL_TOTP_GET, SQL_TOTP_GET_LOCK)
 
 enum gh_err
 store_totp_start(struct db *db, struct arena *a, long long user, const unsigned char *sealed,

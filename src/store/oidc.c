@@ -109,12 +109,7 @@ store_oidc_consent_put(struct db *db, struct arena *a, long long user, long long
 	return DB_RUN(db, a, SQL_OIDC_CONSENT_PUT, DB_INT(user), DB_INT(client), DB_STR(scopes));
 }
 
-enum gh_err
-store_oidc_consent_list(struct db *db, struct arena *a, long long user,
-    struct oidc_consent **out, size_t *n)
-{
-	return DB_ROWS(db, a, SQL_OIDC_CONSENT_LIST, consent_row, out, n, DB_INT(user));
-}
+DB_ROWS_ID(store_oidc_consent_list, struct oidc_consent, consent_row, SQL_OIDC_CONSENT_LIST)
 
 enum gh_err
 store_oidc_consent_delete(struct db *db, struct arena *a, long long user, const char *client_id)

@@ -44,13 +44,8 @@ store_organization_list(struct db *db, struct arena *a, int every, long long org
 	    DB_STR(like ? "q" : ""), DB_STR(like ? like : ""), DB_STR(like ? like : ""));
 }
 
-enum gh_err
-store_organization_get(struct db *db, struct arena *a, long long id, int lock,
-    struct organization *out)
-{
-	return DB_GET(db, a, lock ? SQL_ORG_GET_LOCK : SQL_ORG_GET, organization_row, out,
-	    DB_INT(id));
-}
+DB_GET_ID(store_organization_get, struct organization, organization_row, SQL_ORG_GET,
+    SQL_ORG_GET_LOCK)
 
 enum gh_err
 store_organization_insert(struct db *db, struct arena *a, const struct organization *o,
@@ -127,12 +122,7 @@ store_organization_member_list(struct db *db, struct arena *a, long long org, lo
 	    DB_INT(limit + 1));
 }
 
-enum gh_err
-store_organization_member_get(struct db *db, struct arena *a, long long org, long long user,
-    struct org_member *out)
-{
-	return DB_GET(db, a, SQL_ORG_MEMBER_GET, member_row, out, DB_INT(org), DB_INT(user));
-}
+DB_GET_PAIR(store_organization_member_get, struct org_member, member_row, SQL_ORG_MEMBER_GET)
 
 enum gh_err
 store_organization_has_member(struct db *db, struct arena *a, long long org, long long user,

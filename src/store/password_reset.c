@@ -18,24 +18,8 @@ store_password_reset_user(struct db *db, struct arena *a, const char *email,
 	return DB_GET(db, a, SQL_PWR_USER, user_row, out, DB_STR(email));
 }
 
-enum gh_err
-store_password_reset_get(struct db *db, struct arena *a, const unsigned char hash[32], int lock,
-    struct password_reset *out)
-{
-	return DB_GET(db, a, lock ? SQL_PWR_BY_TOKEN_LOCK : SQL_PWR_BY_TOKEN, reset_row, out,
-	    DB_BLOB(hash, 32));
-}
-
-enum gh_err
-store_password_reset_insert(struct db *db, struct arena *a, const char *email, long long user,
-    const unsigned char hash[32], long long ttl)
-{
-	return DB_RUN(db, a, SQL_PWR_INSERT, DB_STR(email), user > 0 ? DB_INT(user) : DB_NULL,
-	    DB_BLOB(hash, 32), DB_INT(ttl));
-}
-
-DB_RUN_ID(store_password_reset_retire, SQL_PWR_RETIRE)
-DB_RUN_ID(store_password_reset_use, SQL_SIGNUP_USE)
+DB_GET_HASH(store_password_reset_get, struct password_reset, reset_row, SQL_PWR_BY_TOKEN,
+    SQL_PWR_BY_TOKEN_LOCK)
 
 enum gh_err
 store_password_reset_set_password(struct db *db, struct arena *a, long long user,

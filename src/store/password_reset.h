@@ -2,7 +2,8 @@
  * password_reset.h: the password reset rows of signup_info (purpose 'password_reset') as
  * structs, and the account rows a reset reads and writes (docs/api-invitations.md).
  *
- * The columns are PASSWORD_RESET_COLUMNS and PASSWORD_RESET_USER_COLUMNS in
+ * A reset link is made, retired and used by store/signup.h (SIGNUP_PASSWORD_RESET), as an email
+ * verification's.  The columns are PASSWORD_RESET_COLUMNS and PASSWORD_RESET_USER_COLUMNS in
  * store/sql_invitations.h.  Every function takes the worker's connection and an arena, which owns
  * whatever it returns.  Errors are those of db_exec, and GH_ERR_NOT_FOUND where a row is missing;
  * the caller words the problem.  A token is passed as its SHA-256 (32 bytes), never in clear.
@@ -32,19 +33,6 @@ enum gh_err	 store_password_reset_user(struct db *, struct arena *, const char *
  */
 enum gh_err	 store_password_reset_get(struct db *, struct arena *,
 		    const unsigned char hash[32], int lock, struct password_reset *out);
-
-/*
- * A new reset for email and the account user (0 = none), whose token hashes to hash, valid for
- * ttl seconds.
- */
-enum gh_err	 store_password_reset_insert(struct db *, struct arena *, const char *email,
-		    long long user, const unsigned char hash[32], long long ttl);
-
-/* Retire (revoke) every unused reset of the account user. */
-enum gh_err	 store_password_reset_retire(struct db *, struct arena *, long long user);
-
-/* Mark reset id used now. */
-enum gh_err	 store_password_reset_use(struct db *, struct arena *, long long id);
 
 /*
  * Give the account user (not deleted) the password hash, unlock it and bump its

@@ -26,12 +26,7 @@ store_permission_list_all(struct db *db, struct arena *a, struct permission **ou
 	return DB_ROWS(db, a, SQL_AUTHZ_PERMS, perm_row, out, n);
 }
 
-enum gh_err
-store_permission_list_by_role(struct db *db, struct arena *a, long long role,
-    struct permission **out, size_t *n)
-{
-	return DB_ROWS(db, a, SQL_ROLE_PERMS, perm_row, out, n, DB_INT(role));
-}
+DB_ROWS_ID(store_permission_list_by_role, struct permission, perm_row, SQL_ROLE_PERMS)
 
 DB_GET_ID(store_permission_get, struct permission, perm_row, SQL_PERM_GET, SQL_PERM_GET_LOCK)
 

@@ -9,12 +9,7 @@
 
 DB_ROW_READER(policy_row, struct policy, POLICY_COLUMNS)
 
-enum gh_err
-store_policy_list(struct db *db, struct arena *a, long long org, struct policy **out,
-    size_t *n)
-{
-	return DB_ROWS(db, a, SQL_POLICY_LIST, policy_row, out, n, DB_INT(org));
-}
+DB_ROWS_ID(store_policy_list, struct policy, policy_row, SQL_POLICY_LIST)
 
 enum gh_err
 store_policy_get(struct db *db, struct arena *a, long long org, const char *kind, int lock,

@@ -35,6 +35,31 @@ roles_param(const struct refresh_new *n)
 	    DB_NULL;
 }
 
+/*
+ * The parameters of the new token n at p, in the order every statement that makes one takes
+ * them: its hash, family, user, organization and lifetime, then ns parameters of the session's
+ * end (p[5] to p[4 + ns], the caller's to set), then the client's address and agent, the amr,
+ * the role names and the permission_version they were read under.  Returns how many (10 + ns).
+ */
+static size_t
+new_params(struct db_param *p, const unsigned char hash[REFRESH_HASH_LEN],
+    const unsigned char family[REFRESH_FAMILY_LEN], const struct refresh_new *n, size_t ns)
+{
+	size_t	 k = 5 + ns;
+
+	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
+	p[1] = DB_BLOB(family, REFRESH_FAMILY_LEN);
+	p[2] = DB_INT(n->user_id);
+	p[3] = n->organization_id > 0 ? DB_INT(n->organization_id) : DB_NULL;
+	p[4] = DB_INT(n->ttl);
+	p[k++] = DB_STR(n->client_ip);
+	p[k++] = DB_STR(n->user_agent);
+	p[k++] = DB_STR(n->amr != NULL ? n->amr : "pwd");
+	p[k++] = roles_param(n);
+	p[k++] = DB_INT(n->roles_pv);
+	return k;
+}
+
 enum gh_err
 store_refresh_get(struct db *db, struct arena *a, const unsigned char hash[REFRESH_HASH_LEN],
     struct refresh *out)
@@ -55,22 +80,14 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 {
 	struct db_result r;
 	struct db_param	 p[12];
+	size_t		 np;
 	enum gh_err	 err;
 
-	p[0] = DB_BLOB(hash, REFRESH_HASH_LEN);
-	p[1] = DB_BLOB(family, REFRESH_FAMILY_LEN);
-	p[2] = DB_INT(n->user_id);
-	p[3] = n->organization_id > 0 ? DB_INT(n->organization_id) : DB_NULL;
-	p[4] = DB_INT(n->ttl);
-	p[7] = DB_STR(n->client_ip);
-	p[8] = DB_STR(n->user_agent);
-	p[9] = DB_STR(n->amr != NULL ? n->amr : "pwd");
-	p[10] = roles_param(n);
-	p[11] = DB_INT(n->roles_pv);
+	np = new_params(p, hash, family, n, 2);
 	if (n->session_end == NULL) {
 		p[5] = DB_INT(n->session_ttl);
 		p[6] = DB_INT(n->session_ttl);
-		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, 12, &r);
+		err = db_exec(db, a, SQL_RT_INSERT_NEW, p, np, &r);
 	} else {
 		/*
 		 * Plain values from the row the caller holds locked: an INSERT ... SELECT from the
@@ -78,7 +95,7 @@ store_refresh_insert(struct db *db, struct arena *a, const unsigned char hash[RE
 		 */
 		p[5] = DB_STR(n->session_end);
 		p[6] = DB_STR(n->session_end);
-		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, 12, &r);
+		err = db_exec(db, a, SQL_RT_INSERT_ROTATED, p, np, &r);
 	}
 	if (err != GH_OK)
 		return err;
@@ -112,22 +129,14 @@ store_refresh_rotate_live(struct db *db, struct arena *a, long long id,
 {
 	struct db_result r;
 	struct db_param	 p[13];
+	size_t		 np;
 	enum gh_err	 err;
 
 	p[0] = DB_BLOB(old, REFRESH_HASH_LEN);
 	p[1] = DB_INT(id);
-	p[2] = DB_BLOB(new, REFRESH_HASH_LEN);
-	p[3] = DB_BLOB(family, REFRESH_FAMILY_LEN);
-	p[4] = DB_INT(n->user_id);
-	p[5] = n->organization_id > 0 ? DB_INT(n->organization_id) : DB_NULL;
-	p[6] = DB_INT(n->ttl);
+	np = 2 + new_params(p + 2, new, family, n, 1);
 	p[7] = DB_STR(n->session_end);
-	p[8] = DB_STR(n->client_ip);
-	p[9] = DB_STR(n->user_agent);
-	p[10] = DB_STR(n->amr != NULL ? n->amr : "pwd");
-	p[11] = roles_param(n);
-	p[12] = DB_INT(n->roles_pv);
-	if ((err = db_exec(db, a, SQL_RT_ROTATE_CALL, p, 13, &r)) != GH_OK)
+	if ((err = db_exec(db, a, SQL_RT_ROTATE_CALL, p, np, &r)) != GH_OK)
 		return err;
 	*claimed = db_int(&r, 0, 0) == 1;
 	return GH_OK;

@@ -76,6 +76,14 @@
 	X(NAME##_NAME_DESC, select " AND (? = 0 OR " key " < ? OR (" key " = ? AND " id " < ?))" \
 	    " ORDER BY " key " DESC, " id " DESC LIMIT ?")
 
+/*
+ * A statement that reads a row and its locking twin, as DB_GET_ID (store/db.h) takes them: NAME
+ * runs select, NAME_LOCK runs select FOR UPDATE.
+ */
+#define DB_GET_STATEMENTS(X, NAME, select) \
+	X(NAME, select) \
+	X(NAME##_LOCK, select " FOR UPDATE")
+
 #include "store/sql_tables.h"
 
 /*

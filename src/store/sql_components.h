@@ -61,8 +61,7 @@
 	    " AND (? = '' OR c.category = ?)" \
 	    " AND (? < 0 OR (? = 0 AND c.parent_id IS NULL) OR c.parent_id = ?)" \
 	    " AND (? < 0 OR c.is_active = ?) ORDER BY c.id LIMIT ?") \
-	X(SQL_COMP_GET, "SELECT " COMP_COLS " FROM ui_components c WHERE c.id = ?") \
-	X(SQL_COMP_GET_LOCK, "SELECT " COMP_COLS " FROM ui_components c WHERE c.id = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_COMP_GET, "SELECT " COMP_COLS " FROM ui_components c WHERE c.id = ?") \
 	X(SQL_COMP_LOCK_ALL, "SELECT id FROM ui_components ORDER BY id FOR UPDATE") \
 	X(SQL_COMP_INSERT, "INSERT INTO ui_components (component_key, display_name, description," \
 	    " category, route, icon, display_order, parent_id, is_active, created_by, updated_by)" \
@@ -77,10 +76,8 @@
 	X(SQL_COMP_DELETE, "DELETE FROM ui_components WHERE id = ?") \
 	X(SQL_COMP_ACTION_LIST, "SELECT " COMP_ACTION_COLS COMP_ACTION_FROM \
 	    " WHERE cp.component_id = ? ORDER BY cp.action") \
-	X(SQL_COMP_ACTION_GET, "SELECT " COMP_ACTION_COLS COMP_ACTION_FROM \
+	DB_GET_STATEMENTS(X, SQL_COMP_ACTION_GET, "SELECT " COMP_ACTION_COLS COMP_ACTION_FROM \
 	    " WHERE cp.component_id = ? AND cp.action = ?") \
-	X(SQL_COMP_ACTION_GET_LOCK, "SELECT " COMP_ACTION_COLS COMP_ACTION_FROM \
-	    " WHERE cp.component_id = ? AND cp.action = ? FOR UPDATE") \
 	X(SQL_COMP_ACTION_INSERT, "INSERT INTO component_permissions (component_id, action," \
 	    " description, is_active, created_by, updated_by) VALUES (?, ?, ?, ?, ?, ?)") \
 	X(SQL_COMP_ACTION_UPDATE, "UPDATE component_permissions SET description = ?, is_active = ?," \

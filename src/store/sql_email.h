@@ -5,7 +5,8 @@
  * A verification link is a row of signup_info with purpose 'email_verification': user_id the
  * account, email the address it proves (the current one, or the new one of a pending change),
  * token_hash the SHA-256 of its token; its status is derived as an invitation's (INV_STATUS).
- * A link is used with SQL_SIGNUP_USE (sql_invitations.h), as a password reset is.
+ * A link is made, retired and used with SQL_SIGNUP_INSERT, SQL_SIGNUP_RETIRE and SQL_SIGNUP_USE
+ * (sql_invitations.h, store/signup.h), as a password reset is.
  */
 #ifndef GH_SQL_EMAIL_H
 #define GH_SQL_EMAIL_H
@@ -22,14 +23,8 @@
 	" WHERE s.token_hash = ? AND s.purpose = 'email_verification'"
 
 #define SQL_STATEMENTS_EMAIL \
-	X(SQL_EV_INSERT, "INSERT INTO signup_info (purpose, email, user_id, token_hash, expires_at," \
-	    " last_sent_at, send_count) VALUES ('email_verification', ?, ?, ?," \
-	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, CURRENT_TIMESTAMP(6), 1)") \
-	X(SQL_EV_RETIRE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6)" \
-	    " WHERE purpose = 'email_verification' AND user_id = ? AND accepted_at IS NULL" \
-	    " AND revoked_at IS NULL") \
-	X(SQL_EV_BY_TOKEN, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) EV_FROM) \
-	X(SQL_EV_BY_TOKEN_LOCK, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) EV_FROM " FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_EV_BY_TOKEN, "SELECT " DB_SELECT(EMAIL_VERIFICATION_COLUMNS) \
+	    EV_FROM) \
 	X(SQL_EV_CONFIRM, "UPDATE users SET email = ?, email_verified_at = CURRENT_TIMESTAMP(6)" \
 	    " WHERE id = ? AND deleted_at IS NULL") \
 	X(SQL_EV_UNVERIFY, "UPDATE users SET email_verified_at = NULL WHERE id = ?") \

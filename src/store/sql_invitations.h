@@ -138,17 +138,15 @@
 	X(SQL_INV_ROLE, "SELECT " DB_SELECT(INVITATION_GRANT_COLUMNS) " FROM roles WHERE id = ?") \
 	X(SQL_PWR_USER, "SELECT " DB_SELECT(PASSWORD_RESET_USER_COLUMNS) " FROM users" \
 	    " WHERE email = ? AND deleted_at IS NULL") \
-	X(SQL_PWR_RETIRE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6)" \
-	    " WHERE purpose = 'password_reset' AND user_id = ? AND accepted_at IS NULL" \
-	    " AND revoked_at IS NULL") \
-	X(SQL_PWR_INSERT, "INSERT INTO signup_info (purpose, email, user_id, token_hash, expires_at," \
-	    " last_sent_at, send_count) VALUES ('password_reset', ?, ?, ?," \
-	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, CURRENT_TIMESTAMP(6), 1)") \
-	X(SQL_PWR_BY_TOKEN, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) " FROM signup_info s" \
+	DB_GET_STATEMENTS(X, SQL_PWR_BY_TOKEN, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) \
+	    " FROM signup_info s" \
 	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset'") \
-	X(SQL_PWR_BY_TOKEN_LOCK, "SELECT " DB_SELECT(PASSWORD_RESET_COLUMNS) " FROM signup_info s" \
-	    " WHERE s.token_hash = ? AND s.purpose = 'password_reset' FOR UPDATE") \
-	/* A password reset or an email verification link used (store/email_verification.c too). */ \
+	/* A password reset's or an email verification's link: new, retired, used (store/signup.h). */ \
+	X(SQL_SIGNUP_INSERT, "INSERT INTO signup_info (purpose, email, user_id, token_hash, expires_at," \
+	    " last_sent_at, send_count) VALUES (?, ?, ?, ?," \
+	    " CURRENT_TIMESTAMP(6) + INTERVAL ? SECOND, CURRENT_TIMESTAMP(6), 1)") \
+	X(SQL_SIGNUP_RETIRE, "UPDATE signup_info SET revoked_at = CURRENT_TIMESTAMP(6)" \
+	    " WHERE purpose = ? AND user_id = ? AND accepted_at IS NULL AND revoked_at IS NULL") \
 	X(SQL_SIGNUP_USE, "UPDATE signup_info SET accepted_at = CURRENT_TIMESTAMP(6) WHERE id = ?") \
 	X(SQL_PWR_SET_PASSWORD, "UPDATE users SET password_hash = ?," \
 	    " password_changed_at = CURRENT_TIMESTAMP(6), is_credentials_non_expired = 1," \

@@ -23,9 +23,8 @@
 	    " WHERE w.user_id = u.id)")
 
 #define SQL_STATEMENTS_MFA \
-	X(SQL_TOTP_GET, "SELECT " DB_SELECT(TOTP_COLUMNS) " FROM user_totp WHERE user_id = ?") \
-	X(SQL_TOTP_GET_LOCK, "SELECT " DB_SELECT(TOTP_COLUMNS) " FROM user_totp WHERE user_id = ?" \
-	    " FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_TOTP_GET, "SELECT " DB_SELECT(TOTP_COLUMNS) " FROM user_totp" \
+	    " WHERE user_id = ?") \
 	X(SQL_TOTP_START, "INSERT INTO user_totp (user_id, secret) VALUES (?, ?)" \
 	    " ON DUPLICATE KEY UPDATE secret = VALUES(secret), created_at = CURRENT_TIMESTAMP(6)") \
 	X(SQL_TOTP_CONFIRM, "UPDATE user_totp SET confirmed_at = CURRENT_TIMESTAMP(6), last_step = ?" \

@@ -51,9 +51,8 @@
 	    " scopes, access_token_ttl, refresh_token_ttl, id_token_ttl, first_party, enabled," \
 	    " created_by) SELECT o.id, ?, ?, ?, UNHEX(?), ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0)," \
 	    " ?, ?, ?, ? FROM organization o WHERE o.id = ?") \
-	X(SQL_OIDC_CLIENT_GET, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c WHERE c.id = ?") \
-	X(SQL_OIDC_CLIENT_GET_LOCK, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c WHERE c.id = ?" \
-	    " FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_OIDC_CLIENT_GET, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c" \
+	    " WHERE c.id = ?") \
 	X(SQL_OIDC_CLIENT_BY_CLIENT_ID, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c" \
 	    " WHERE c.client_id = ?") \
 	X(SQL_OIDC_CLIENT_LIST, "SELECT " OIDC_CLIENT_COLS " FROM oidc_client c" \

@@ -78,8 +78,7 @@
 	    "CAST(? AS DATETIME(6))", ">", "ASC")) \
 	X(SQL_ORG_LIST_CREATED_DESC, ORG_LIST_SQL("o.created_at", ORG_CREATED_KEY, \
 	    "CAST(? AS DATETIME(6))", "<", "DESC")) \
-	X(SQL_ORG_GET, "SELECT " ORG_COLS " FROM organization o WHERE o.id = ?") \
-	X(SQL_ORG_GET_LOCK, "SELECT " ORG_COLS " FROM organization o WHERE o.id = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_ORG_GET, "SELECT " ORG_COLS " FROM organization o WHERE o.id = ?") \
 	X(SQL_ORG_INSERT, "INSERT INTO organization (slug, name, description, status, created_by," \
 	    " updated_by) VALUES (?, ?, ?, ?, ?, ?)") \
 	X(SQL_ORG_UPDATE, "UPDATE organization SET name = ?, description = ?, status = ?," \

@@ -62,8 +62,7 @@
 	X(SQL_ROLE_LIST, "SELECT " DB_SELECT(ROLE_LIST_COLUMNS) " FROM roles r WHERE r.id > ?" \
 	    " AND (? = 1 OR r.organization_id IS NULL OR r.organization_id = ?)" \
 	    " AND (? = 0 OR r.org_key = ?) AND (? = '' OR r.scope = ?) ORDER BY r.id LIMIT ?") \
-	X(SQL_ROLE_GET, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ?") \
-	X(SQL_ROLE_GET_LOCK, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_ROLE_GET, "SELECT " ROLE_COLS " FROM roles r WHERE r.id = ?") \
 	X(SQL_ROLE_PERMS, "SELECT " PERM_COLS " FROM role_permissions rp" \
 	    " JOIN permissions p ON p.id = rp.permission_id WHERE rp.role_id = ? ORDER BY p.name") \
 	X(SQL_ROLE_INSERT, "INSERT INTO roles (name, description, organization_id, scope, created_by," \
@@ -84,8 +83,7 @@
 	X(SQL_PERM_ID_BY_NAME, "SELECT id FROM permissions WHERE name = ?") \
 	X(SQL_PERM_LIST, "SELECT " PERM_COLS " FROM permissions p WHERE p.id > ?" \
 	    " AND (? = '' OR p.module = ?) ORDER BY p.id LIMIT ?") \
-	X(SQL_PERM_GET, "SELECT " PERM_COLS " FROM permissions p WHERE p.id = ?") \
-	X(SQL_PERM_GET_LOCK, "SELECT " PERM_COLS " FROM permissions p WHERE p.id = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_PERM_GET, "SELECT " PERM_COLS " FROM permissions p WHERE p.id = ?") \
 	X(SQL_PERM_INSERT, "INSERT INTO permissions (name, module, description, created_by, updated_by)" \
 	    " VALUES (?, ?, ?, ?, ?)") \
 	X(SQL_PERM_UPDATE, "UPDATE permissions SET module = ?, description = ?, updated_by = ? WHERE id = ?") \
@@ -95,10 +93,8 @@
 	X(SQL_EP_LIST, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
 	    " ON p.id = e.permission_id WHERE e.id > ? AND (? = '' OR p.name = ?)" \
 	    " AND (? = '' OR e.http_method = ?) AND (? < 0 OR e.is_active = ?) ORDER BY e.id LIMIT ?") \
-	X(SQL_EP_GET, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
-	    " ON p.id = e.permission_id WHERE e.id = ?") \
-	X(SQL_EP_GET_LOCK, "SELECT " EP_COLS " FROM permission_api_endpoints e JOIN permissions p" \
-	    " ON p.id = e.permission_id WHERE e.id = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_EP_GET, "SELECT " EP_COLS " FROM permission_api_endpoints e" \
+	    " JOIN permissions p ON p.id = e.permission_id WHERE e.id = ?") \
 	X(SQL_EP_INSERT, "INSERT INTO permission_api_endpoints (permission_id, api_endpoint, http_method," \
 	    " description, is_active, requires_mfa, created_by, updated_by)" \
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)") \

@@ -27,6 +27,7 @@
 	X(THEME_LOGO, STR, logo_ref, "t.logo_ref") \
 	X(THEME_FAVICON, STR, favicon_ref, "t.favicon_ref")
 #define THEME_COLS DB_SELECT(THEME_COLUMNS)
+#define THEME_FROM " FROM organization o LEFT JOIN org_theme t ON t.organization_id = o.id"
 
 #define AUDIT_COLUMNS(X) \
 	X(AUDIT_ID, INT, id, "id") \
@@ -52,18 +53,13 @@
 #define SQL_STATEMENTS_SETTINGS \
 	X(SQL_POLICY_SETTINGS, "SELECT settings FROM policy WHERE organization_id = ? AND kind = ?") \
 	X(SQL_POLICY_LIST, "SELECT " POLICY_COLS " FROM policy WHERE organization_id = ?") \
-	X(SQL_POLICY_GET, "SELECT " POLICY_COLS " FROM policy WHERE organization_id = ? AND kind = ?") \
-	X(SQL_POLICY_GET_LOCK, "SELECT " POLICY_COLS " FROM policy" \
-	    " WHERE organization_id = ? AND kind = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_POLICY_GET, "SELECT " POLICY_COLS " FROM policy" \
+	    " WHERE organization_id = ? AND kind = ?") \
 	X(SQL_POLICY_UPSERT, "INSERT INTO policy (organization_id, kind, settings, created_by," \
 	    " updated_by) VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE settings = VALUES(settings)," \
 	    " updated_by = VALUES(updated_by)") \
-	X(SQL_THEME_BY_SLUG, "SELECT " THEME_COLS " FROM organization o" \
-	    " LEFT JOIN org_theme t ON t.organization_id = o.id WHERE o.slug = ?") \
-	X(SQL_THEME_BY_ORG, "SELECT " THEME_COLS " FROM organization o" \
-	    " LEFT JOIN org_theme t ON t.organization_id = o.id WHERE o.id = ?") \
-	X(SQL_THEME_BY_ORG_LOCK, "SELECT " THEME_COLS " FROM organization o" \
-	    " LEFT JOIN org_theme t ON t.organization_id = o.id WHERE o.id = ? FOR UPDATE") \
+	X(SQL_THEME_BY_SLUG, "SELECT " THEME_COLS THEME_FROM " WHERE o.slug = ?") \
+	DB_GET_STATEMENTS(X, SQL_THEME_BY_ORG, "SELECT " THEME_COLS THEME_FROM " WHERE o.id = ?") \
 	X(SQL_THEME_UPSERT, "INSERT INTO org_theme (organization_id, primary_color, secondary_color," \
 	    " accent_color, background_color, text_color, logo_ref, favicon_ref, updated_by)" \
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE" \

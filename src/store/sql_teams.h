@@ -42,8 +42,7 @@
 
 #define SQL_STATEMENTS_TEAMS \
 	DB_KEYSET_STATEMENTS(X, SQL_TEAM_LIST, "SELECT " TEAM_COLS TEAM_LIST_FROM, "t.id", "t.name") \
-	X(SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ?") \
-	X(SQL_TEAM_GET_LOCK, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ? FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_TEAM_GET, "SELECT " TEAM_COLS " FROM team t WHERE t.id = ?") \
 	X(SQL_TEAM_ORG_EXISTS, "SELECT 1 FROM organization WHERE id = ?") \
 	X(SQL_TEAM_INSERT, "INSERT INTO team (organization_id, name, description, created_by," \
 	    " updated_by) VALUES (?, ?, ?, ?, ?)") \

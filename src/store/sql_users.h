@@ -240,9 +240,8 @@
 	X(SQL_USER_PROBE_SEARCH, "SELECT COUNT(*) FROM (" UP_LIKE("username") " UNION ALL " \
 	    UP_LIKE("email") " UNION ALL " UP_LIKE("first_name") " UNION ALL " \
 	    UP_LIKE("last_name") " UNION ALL " UP_LIKE("full_name") ") c") \
-	X(SQL_USER_GET, "SELECT " USER_COLS " FROM users u WHERE u.id = ? AND u.deleted_at IS NULL") \
-	X(SQL_USER_GET_LOCK, "SELECT " USER_COLS " FROM users u WHERE u.id = ?" \
-	    " AND u.deleted_at IS NULL FOR UPDATE") \
+	DB_GET_STATEMENTS(X, SQL_USER_GET, "SELECT " USER_COLS " FROM users u" \
+	    " WHERE u.id = ? AND u.deleted_at IS NULL") \
 	X(SQL_USER_IN_ORG, "SELECT 1 FROM user_organization WHERE user_id = ? AND organization_id = ?") \
 	X(SQL_USER_OTHER_ORGS, "SELECT COUNT(*) FROM user_organization WHERE user_id = ?" \
 	    " AND organization_id <> ? LOCK IN SHARE MODE") \

@@ -22,17 +22,16 @@
 	X(WAC_CREATED, TS, created_at, "c.created_at") \
 	X(WAC_LAST_USED, TS, last_used_at, "c.last_used_at")
 #define WEBAUTHN_COLS DB_SELECT(WEBAUTHN_COLUMNS)
+#define WEBAUTHN_FROM " FROM webauthn_credential c"
 
 #define SQL_STATEMENTS_WEBAUTHN \
 	X(SQL_WEBAUTHN_INSERT, "INSERT INTO webauthn_credential (user_id, credential_id," \
 	    " public_key, alg, sign_count, name, uv, backup_eligible, backup_state, aaguid," \
 	    " transports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)") \
-	X(SQL_WEBAUTHN_LIST_USER, "SELECT " WEBAUTHN_COLS " FROM webauthn_credential c" \
-	    " WHERE c.user_id = ? ORDER BY c.id") \
-	X(SQL_WEBAUTHN_GET_CRED, "SELECT " WEBAUTHN_COLS " FROM webauthn_credential c" \
-	    " WHERE c.credential_id = ?") \
-	X(SQL_WEBAUTHN_GET, "SELECT " WEBAUTHN_COLS " FROM webauthn_credential c" \
-	    " WHERE c.id = ? AND c.user_id = ?") \
+	X(SQL_WEBAUTHN_LIST_USER, "SELECT " WEBAUTHN_COLS WEBAUTHN_FROM " WHERE c.user_id = ?" \
+	    " ORDER BY c.id") \
+	X(SQL_WEBAUTHN_GET_CRED, "SELECT " WEBAUTHN_COLS WEBAUTHN_FROM " WHERE c.credential_id = ?") \
+	X(SQL_WEBAUTHN_GET, "SELECT " WEBAUTHN_COLS WEBAUTHN_FROM " WHERE c.id = ? AND c.user_id = ?") \
 	X(SQL_WEBAUTHN_USE, "UPDATE webauthn_credential SET sign_count = ?," \
 	    " last_used_at = CURRENT_TIMESTAMP(6) WHERE id = ? AND sign_count = ?") \
 	X(SQL_WEBAUTHN_RENAME, "UPDATE webauthn_credential SET name = ? WHERE id = ? AND user_id = ?") \

@@ -61,12 +61,7 @@ store_team_member_list(struct db *db, struct arena *a, long long team, const cha
 	    out, n, DB_INT(team), DB_STR(role), DB_STR(role));
 }
 
-enum gh_err
-store_team_member_get(struct db *db, struct arena *a, long long team, long long user,
-    struct team_member *out)
-{
-	return DB_GET(db, a, SQL_TEAM_MEMBER_GET, member_row, out, DB_INT(team), DB_INT(user));
-}
+DB_GET_PAIR(store_team_member_get, struct team_member, member_row, SQL_TEAM_MEMBER_GET)
 
 enum gh_err
 store_team_member_insert(struct db *db, struct arena *a, long long team, long long user,
@@ -84,8 +79,4 @@ store_team_member_update(struct db *db, struct arena *a, long long team, long lo
 	    DB_INT(user));
 }
 
-enum gh_err
-store_team_member_delete(struct db *db, struct arena *a, long long team, long long user)
-{
-	return DB_RUN(db, a, SQL_TEAM_MEMBER_DELETE, DB_INT(team), DB_INT(user));
-}
+DB_RUN_PAIR(store_team_member_delete, SQL_TEAM_MEMBER_DELETE)

@@ -9,12 +9,7 @@
 
 DB_ROW_READER(theme_row, struct theme, THEME_COLUMNS)
 
-enum gh_err
-store_theme_get(struct db *db, struct arena *a, long long org, int lock, struct theme *out)
-{
-	return DB_GET(db, a, lock ? SQL_THEME_BY_ORG_LOCK : SQL_THEME_BY_ORG, theme_row, out,
-	    DB_INT(org));
-}
+DB_GET_ID(store_theme_get, struct theme, theme_row, SQL_THEME_BY_ORG, SQL_THEME_BY_ORG_LOCK)
 
 enum gh_err
 store_theme_get_by_slug(struct db *db, struct arena *a, const char *slug, struct theme *out)

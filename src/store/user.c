@@ -34,12 +34,7 @@ find_id(struct db *db, struct arena *a, enum sql_id id, const struct db_param *p
 	return *v == 0 ? GH_ERR_NOT_FOUND : GH_OK;
 }
 
-enum gh_err
-store_user_get(struct db *db, struct arena *a, long long id, int lock, struct user *out)
-{
-	return DB_GET(db, a, lock ? SQL_USER_GET_LOCK : SQL_USER_GET, store_user_row, out,
-	    DB_INT(id));
-}
+DB_GET_ID(store_user_get, struct user, store_user_row, SQL_USER_GET, SQL_USER_GET_LOCK)
 
 enum gh_err
 store_user_profile(struct db *db, struct arena *a, long long id, struct user *out)
@@ -59,11 +54,7 @@ store_user_primary_org(struct db *db, struct arena *a, long long id, long long *
 	return find_id(db, a, SQL_USER_PRIMARY_ORG, DB_PARAMS(DB_INT(id)), org);
 }
 
-enum gh_err
-store_user_orgs(struct db *db, struct arena *a, long long id, struct user_org **out, size_t *n)
-{
-	return DB_ROWS(db, a, SQL_USER_ORGS, user_org_row, out, n, DB_INT(id));
-}
+DB_ROWS_ID(store_user_orgs, struct user_org, user_org_row, SQL_USER_ORGS)
 
 enum gh_err
 store_user_is_platform(struct db *db, struct arena *a, long long id, int *yes)
@@ -116,11 +107,7 @@ store_user_insert(struct db *db, struct arena *a, const struct user *u, const ch
 	    DB_INT(actor), DB_INT(actor));
 }
 
-enum gh_err
-store_user_join_org(struct db *db, struct arena *a, long long id, long long org)
-{
-	return DB_RUN(db, a, SQL_USER_JOIN_ORG, DB_INT(id), DB_INT(org));
-}
+DB_RUN_PAIR(store_user_join_org, SQL_USER_JOIN_ORG)
 
 enum gh_err
 store_user_grant(struct db *db, struct arena *a, long long id, long long role, long long org,

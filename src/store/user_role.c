@@ -31,8 +31,4 @@ store_user_role_delete(struct db *db, struct arena *a, long long user, long long
 	return DB_CHANGE(db, a, SQL_UR_DEL, DB_INT(user), DB_INT(role), DB_INT(org));
 }
 
-enum gh_err
-store_user_role_clear(struct db *db, struct arena *a, long long user, long long org)
-{
-	return DB_RUN(db, a, SQL_UR_CLEAR_ORG, DB_INT(user), DB_INT(org));
-}
+DB_RUN_PAIR(store_user_role_clear, SQL_UR_CLEAR_ORG)

@@ -88,16 +88,23 @@ probe_cap(void)
 	return cap;
 }
 
+/*
+ * Count the rows driver cand would start from with statement id (n parameters p, the last its
+ * cap lim): a count below lim makes cand the driver (*drv) and the count the best so far (*best).
+ */
 static enum gh_err
 probe(struct db *db, struct arena *ar, enum sql_id id, const struct db_param *p, size_t n,
-    long long *out)
+    long long lim, enum list_driver cand, long long *best, enum list_driver *drv)
 {
-	struct db_result r;
+	long long	 count;
 	enum gh_err	 err;
 
-	if ((err = db_exec(db, ar, id, p, n, &r)) != GH_OK)
+	if ((err = db_value(db, ar, id, p, n, 0, &count)) != GH_OK)
 		return err;
-	*out = db_int(&r, 0, 0);
+	if (count < lim) {
+		*best = count;
+		*drv = cand;
+	}
 	return GH_OK;
 }
 
@@ -128,7 +135,7 @@ plan(struct db *db, struct arena *ar, const struct user_filter *f, const struct 
     enum list_driver *drv, long long *budget)
 {
 	struct db_param	 p[10];
-	long long	 best = LLONG_MAX, n, lim, cap = probe_cap();
+	long long	 best = LLONG_MAX, lim, cap = probe_cap();
 	enum gh_err	 err;
 	int		 k, by_name = ks->sort / 2 == KEY_USERNAME;
 
@@ -148,12 +155,9 @@ plan(struct db *db, struct arena *ar, const struct user_filter *f, const struct 
 	if (f->org > 0) {
 		p[0] = DB_INT(f->org);
 		p[1] = DB_INT(cap);
-		if ((err = probe(db, ar, SQL_USER_PROBE_ORG, p, 2, &n)) != GH_OK)
+		if ((err = probe(db, ar, SQL_USER_PROBE_ORG, p, 2, cap, DRV_ORG, &best, drv)) !=
+		    GH_OK)
 			return err;
-		if (n < cap) {
-			best = n;
-			*drv = DRV_ORG;
-		}
 	}
 	if (f->role != NULL) {
 		lim = min_ll(cap, best);
@@ -161,12 +165,9 @@ plan(struct db *db, struct arena *ar, const struct user_filter *f, const struct 
 		p[1] = DB_INT(f->org > 0);
 		p[2] = DB_INT(f->org);
 		p[3] = DB_INT(lim);
-		if ((err = probe(db, ar, SQL_USER_PROBE_ROLE, p, 4, &n)) != GH_OK)
+		if ((err = probe(db, ar, SQL_USER_PROBE_ROLE, p, 4, lim, DRV_ROLE, &best, drv)) !=
+		    GH_OK)
 			return err;
-		if (n < lim) {
-			best = n;
-			*drv = DRV_ROLE;
-		}
 	}
 	if (f->like == NULL) {
 		/*
@@ -183,21 +184,17 @@ plan(struct db *db, struct arena *ar, const struct user_filter *f, const struct 
 			p[k] = DB_STR(f->like);
 			p[k + 1] = DB_INT(lim);
 		}
-		if ((err = probe(db, ar, SQL_USER_PROBE_SEARCH, p, 10, &n)) != GH_OK)
-			return err;
+		err = probe(db, ar, SQL_USER_PROBE_SEARCH, p, 10, lim, DRV_SEARCH, &best, drv);
 	} else {
 		lim = min_ll(cap, best);
 		if (by_name)
 			lim = min_ll(lim, SEARCH_SORT_MAX);
 		p[0] = DB_STR(f->q);
 		p[1] = DB_INT(lim);
-		if ((err = probe(db, ar, SQL_USER_PROBE_GRAM, p, 2, &n)) != GH_OK)
-			return err;
+		err = probe(db, ar, SQL_USER_PROBE_GRAM, p, 2, lim, DRV_SEARCH, &best, drv);
 	}
-	if (n < lim) {
-		*drv = DRV_SEARCH;
-		return GH_OK;
-	}
+	if (err != GH_OK || *drv == DRV_SEARCH)
+		return err;
 	if (best != LLONG_MAX)
 		return GH_OK;
 	if (f->state > USER_STATE_ENABLED) {

@@ -29,12 +29,7 @@ store_webauthn_insert(struct db *db, struct arena *a, const struct webauthn_row 
 	    DB_BLOB(aaguid, 16), DB_STR(r->transports));
 }
 
-enum gh_err
-store_webauthn_list(struct db *db, struct arena *a, long long user, struct webauthn_row **out,
-    size_t *n)
-{
-	return DB_ROWS(db, a, SQL_WEBAUTHN_LIST_USER, cred_row, out, n, DB_INT(user));
-}
+DB_ROWS_ID(store_webauthn_list, struct webauthn_row, cred_row, SQL_WEBAUTHN_LIST_USER)
 
 enum gh_err
 store_webauthn_get_by_cred(struct db *db, struct arena *a, const unsigned char *cid, size_t len,
@@ -43,12 +38,7 @@ store_webauthn_get_by_cred(struct db *db, struct arena *a, const unsigned char *
 	return DB_GET(db, a, SQL_WEBAUTHN_GET_CRED, cred_row, out, DB_BLOB(cid, len));
 }
 
-enum gh_err
-store_webauthn_get(struct db *db, struct arena *a, long long id, long long user,
-    struct webauthn_row *out)
-{
-	return DB_GET(db, a, SQL_WEBAUTHN_GET, cred_row, out, DB_INT(id), DB_INT(user));
-}
+DB_GET_PAIR(store_webauthn_get, struct webauthn_row, cred_row, SQL_WEBAUTHN_GET)
 
 enum gh_err
 store_webauthn_use(struct db *db, struct arena *a, long long id, long long old, long long count)
