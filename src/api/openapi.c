@@ -2,12 +2,17 @@
  * openapi.c: GET /api/v1/openapi.json, the OpenAPI 3.1 document of every route.
  *
  * The document's source is docs/openapi.yaml; scripts/openapi turns it into data/openapi.json,
- * which is committed and installed with the other data files.  Each worker reads it once at
+ * which is committed and installed with the other data files.  Each worker maps it once at
  * start (api_openapi_load), from data/ beside the migrations directory (the repository, or the
  * installed share directory) or else from the compiled-in share directory, the way the
- * common-password list is found.  The text and its strong ETag are worker-lifetime memory,
- * never freed; the route answers them as they are (If-None-Match gives 304).
+ * common-password list is found.  The mapping is read-only and file-backed: its pages are the
+ * page cache's, shared by every worker (counted once in their PSS, not once per worker as a
+ * copy read into each would be).  The mapping and the strong ETag are worker-lifetime, never
+ * freed; the route answers them as they are (If-None-Match gives 304).
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +30,7 @@
 #define OPENAPI_MAX	 (8L * 1024 * 1024)	/* refuse a file larger than this */
 #define OPENAPI_MAX_AGE	 "public, max-age=300"
 
-static char	*doc;		/* the file's bytes, NUL-terminated */
+static const char *doc;		/* the file's bytes, mapped */
 static size_t	 doc_len;
 static char	 doc_etag[35];	/* "<32 hex digits>" with its quotes */
 
@@ -34,9 +39,9 @@ api_openapi_load(const struct gh_config *cfg)
 {
 	char		 path[4096], hex[33];
 	unsigned char	 h[16];
+	struct stat	 st;
 	FILE		*f;
-	long		 n;
-	char		*s;
+	void		*m;
 
 	if (doc != NULL)
 		return 0;
@@ -45,26 +50,20 @@ api_openapi_load(const struct gh_config *cfg)
 		    strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > OPENAPI_MAX ||
-	    fseek(f, 0, SEEK_SET) != 0 || (s = malloc((size_t)n + 1)) == NULL) {
-		log_error("openapi: cannot read %s (larger than %ld bytes, or no memory)", path,
-		    OPENAPI_MAX);
-		fclose(f);
-		return -1;
-	}
-	if (fread(s, 1, (size_t)n, f) != (size_t)n) {
-		log_error("openapi: short read of %s", path);
-		free(s);
+	if (fstat(fileno(f), &st) != 0 || st.st_size <= 0 || st.st_size > OPENAPI_MAX ||
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(f), 0)) ==
+	    MAP_FAILED) {
+		log_error("openapi: cannot map %s (empty, larger than %ld bytes, or: %s)", path,
+		    OPENAPI_MAX, strerror(errno));
 		fclose(f);
 		return -1;
 	}
 	fclose(f);
-	s[n] = '\0';
-	crypto_generichash(h, sizeof(h), (unsigned char *)s, (size_t)n, NULL, 0);
+	crypto_generichash(h, sizeof(h), m, (size_t)st.st_size, NULL, 0);
 	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
 	snprintf(doc_etag, sizeof(doc_etag), "\"%s\"", hex);
-	doc = s;
-	doc_len = (size_t)n;
+	doc = m;
+	doc_len = (size_t)st.st_size;
 	return 0;
 }
 
