@@ -33,6 +33,7 @@
 struct kv_slot {
 	uint64_t	 hash;
 	double		 at;		/* clock_ms() when read from Redis; 0 = empty */
+	unsigned int	 gen;		/* kv->gen when kept: another one is empty */
 	int		 nil;		/* the key did not exist */
 	char		 key[KV_CKEY];
 	char		 val[KV_CVAL];
@@ -58,6 +59,7 @@ struct kv {
 	size_t			 nprefixes;
 	struct kv_slot		*slots;
 	size_t			 nslots;	/* a power of two, or 0: no cache */
+	unsigned int		 gen;		/* the slots of another generation are empty */
 	double			 max_age_ms;
 	struct kv_cache_stats	 stats;
 };
@@ -80,13 +82,29 @@ kv_new(const struct gh_config *cfg)
 	return kv;
 }
 
+/*
+ * Empty every slot by moving to the next generation, without writing to them: a worker's slots
+ * (redis_cache_slots of them, about 600 kB by default) then become resident only as keys are
+ * kept, not all at once whenever tracking starts.  Only when the counter comes round are the
+ * slots written, so that no slot of an old generation can pass for a kept one.
+ */
 static void
 cache_clear(struct kv *kv)
 {
 	size_t	 i;
 
+	if (++kv->gen != 0)
+		return;
 	for (i = 0; i < kv->nslots; i++)
 		kv->slots[i].at = 0;
+	kv->gen = 1;
+}
+
+/* Whether sl keeps a key (of this generation). */
+static int
+slot_live(const struct kv *kv, const struct kv_slot *sl)
+{
+	return sl->at != 0 && sl->gen == kv->gen;
 }
 
 /* Stop keeping keys: nothing tells us of changes any more. */
@@ -560,9 +578,10 @@ slot_at(struct kv *kv, uint64_t hash, int way)
 }
 
 static int
-slot_holds(const struct kv_slot *sl, uint64_t hash, const char *key, size_t len)
+slot_holds(const struct kv *kv, const struct kv_slot *sl, uint64_t hash, const char *key,
+    size_t len)
 {
-	return sl->at != 0 && sl->hash == hash && strncmp(sl->key, key, len) == 0 &&
+	return slot_live(kv, sl) && sl->hash == hash && strncmp(sl->key, key, len) == 0 &&
 	    sl->key[len] == '\0';
 }
 
@@ -572,9 +591,9 @@ slot_find(struct kv *kv, const char *key, size_t len, uint64_t hash)
 {
 	struct kv_slot	*a = slot_at(kv, hash, 0), *b = slot_at(kv, hash, 1);
 
-	if (slot_holds(a, hash, key, len))
+	if (slot_holds(kv, a, hash, key, len))
 		return a;
-	return slot_holds(b, hash, key, len) ? b : NULL;
+	return slot_holds(kv, b, hash, key, len) ? b : NULL;
 }
 
 /* Where to keep key: its slot if it has one, an empty place, else the place read longest ago. */
@@ -585,8 +604,8 @@ slot_victim(struct kv *kv, const char *key, size_t len, uint64_t hash)
 
 	if ((sl = slot_find(kv, key, len, hash)) != NULL)
 		return sl;
-	if (a->at == 0 || b->at == 0)
-		return a->at == 0 ? a : b;
+	if (!slot_live(kv, a) || !slot_live(kv, b))
+		return !slot_live(kv, a) ? a : b;
 	return b->at < a->at ? b : a;
 }
 
@@ -770,6 +789,7 @@ kv_mget(struct kv *kv, struct arena *a, size_t n, const char *const *keys, const
 			continue;
 		sl = slot_victim(kv, keys[miss[i]], strlen(keys[miss[i]]), hash[miss[i]]);
 		sl->hash = hash[miss[i]];
+		sl->gen = kv->gen;
 		sl->nil = v->type == REDIS_REPLY_NIL;
 		memcpy(sl->key, keys[miss[i]], strlen(keys[miss[i]]) + 1);
 		if (!sl->nil)
