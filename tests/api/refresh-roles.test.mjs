@@ -38,6 +38,13 @@ async function row(token) {
 
 const claimRoles = (s) => decodeJwt(s.token).payload.roles;
 
+/** The token's row keeps these names, under the user's permission_version of now. */
+async function expectKept(token, roles) {
+    const r = await row(token);
+    assert.equal(r.roles, roles);
+    assert.equal(r.rolesPv, r.pv, 'kept under the current permission_version');
+}
+
 async function mustRefresh(token, msg) {
     const s = await refresh(token);
     assert.equal(s.status, 200, `${msg}: ${s.text}`);
@@ -49,14 +56,10 @@ describe('POST /api/v1/auth/refresh: the role names kept with the token', () => 
         const u = await createUser(`rk-${RUN}-a`);
         made.push(u.id);
         const s = await mustLogin(u.username);
-        let r = await row(s.refresh);
-        assert.equal(r.roles, 'member');
-        assert.equal(r.rolesPv, r.pv, 'kept under the current permission_version');
+        await expectKept(s.refresh, 'member');
         const s2 = await mustRefresh(s.refresh, 'first refresh');
         assert.deepEqual(claimRoles(s2), ['member']);
-        r = await row(s2.refresh);
-        assert.equal(r.roles, 'member');
-        assert.equal(r.rolesPv, r.pv);
+        await expectKept(s2.refresh, 'member');
     });
 
     test('a role granted, renamed and taken shows in the next refreshed token', async () => {
@@ -71,9 +74,7 @@ describe('POST /api/v1/auth/refresh: the role names kept with the token', () => 
         expectStatus(await admin.post(`/api/v1/users/${u.id}/roles`, { role: name, organization_id: ORG.acme }), [200, 201]);
         s = await mustRefresh(s.refresh, 'after the grant');
         assert.deepEqual(claimRoles(s), ['member', name]);
-        let r = await row(s.refresh);
-        assert.equal(r.roles, `member,${name}`);
-        assert.equal(r.rolesPv, r.pv);
+        await expectKept(s.refresh, `member,${name}`);
 
         expectStatus(await admin.patch(`/api/v1/roles/${role.id}`, { name: `${name}2` }), 200);
         s = await mustRefresh(s.refresh, 'after the rename');
@@ -82,9 +83,7 @@ describe('POST /api/v1/auth/refresh: the role names kept with the token', () => 
         expectStatus(await admin.del(`/api/v1/users/${u.id}/roles/${role.id}?organization_id=${ORG.acme}`), [200, 204]);
         s = await mustRefresh(s.refresh, 'after the role was taken');
         assert.deepEqual(claimRoles(s), ['member']);
-        r = await row(s.refresh);
-        assert.equal(r.roles, 'member');
-        assert.equal(r.rolesPv, r.pv);
+        await expectKept(s.refresh, 'member');
     });
 
     test('names kept under an older version, or none kept, are read again', async () => {
@@ -96,16 +95,12 @@ describe('POST /api/v1/auth/refresh: the role names kept with the token', () => 
                    WHERE token_hash = UNHEX('${hashHex(s.refresh)}')`);
         s = await mustRefresh(s.refresh, 'stale names');
         assert.deepEqual(claimRoles(s), ['member'], 'the stale names are not used');
-        let r = await row(s.refresh);
-        assert.equal(r.roles, 'member');
-        assert.equal(r.rolesPv, r.pv);
+        await expectKept(s.refresh, 'member');
         // A row made before sql/0020 keeps nothing.
         await sql(`UPDATE refresh_tokens SET roles = NULL, roles_pv = NULL WHERE token_hash = UNHEX('${hashHex(s.refresh)}')`);
         s = await mustRefresh(s.refresh, 'no names kept');
         assert.deepEqual(claimRoles(s), ['member']);
-        r = await row(s.refresh);
-        assert.equal(r.roles, 'member');
-        assert.equal(r.rolesPv, r.pv);
+        await expectKept(s.refresh, 'member');
     });
 
     test('a user without roles keeps an empty list, and refreshes to no roles', async () => {
