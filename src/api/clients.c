@@ -473,7 +473,8 @@ api_client_rotate(struct request *req)
 	    (err = client_load(req, id, 1, "clients.manage", &c)) != GH_OK)
 		return err;
 	if (strcmp(c.client_type, "confidential") != 0)
-		return req_fail(req, GH_ERR_VALIDATION, NULL, "a public client has no secret");
+		return req_fail(req, GH_ERR_VALIDATION, "client_type",
+		    "a public client has no secret");
 	secret = api_oidc_new_secret(req, &hash);
 	if ((err = store_oidc_client_rotate(req->w->db, req->arena, id, hash, overlap)) != GH_OK)
 		return err;

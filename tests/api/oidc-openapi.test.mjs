@@ -13,6 +13,7 @@ import path from 'node:path';
 
 import { api, rawRequest } from './lib.mjs';
 import { mustLogin } from './authlib.mjs';
+import { namesField } from './authzlib.mjs';
 import { checkResponse } from './openapilib.mjs';
 import { Browser, BYE, CB, admin, basic, codeFlow, config, form, makeClient, oc } from './oidclib.mjs';
 
@@ -112,6 +113,7 @@ describe('OIDC answers checked against the document', () => {
         const r = await api('POST', `/api/v1/clients/${pub.id}/secret`, { token: t, body: {} });
         assert.equal(r.status, 400);
         assert.equal(r.json.code, 'validation_failed');
+        assert.ok(namesField(r.json, 'client_type'), r.text);
         // the list's cursor, a bad organization_id
         const page = await api('GET', '/api/v1/clients?limit=1', { token: t });
         assert.equal(page.status, 200);
