@@ -568,6 +568,12 @@ function slowClients(heads, bodies) {
     };
 }
 
+// The bound on the check's p99 under slow clients: twice its p99 just before, or 5 ms more,
+// whichever is larger. At sub-millisecond latencies the scheduler's noise alone on 2 shared
+// cores doubles a p99 now and then (0.96 -> 2.3 ms); a starved check takes tens of
+// milliseconds or times out, far above either bound.
+const slowBound = (base) => Math.max(2 * base.p99, base.p99 + 5);
+
 async function caseSlowloris() {
     const fault = 'slow clients (slowloris) through nginx';
     const token = (await loginAs()).json.access_token;
@@ -585,7 +591,7 @@ async function caseSlowloris() {
         const loaded = await checkLatency(token, 400);
         const open = slow.conns.filter((c) => Number.isNaN(c.t1)).length;
         attempts.push({ base, loaded, ratio: loaded.p99 / base.p99, open });
-        if (loaded.p99 <= 2 * base.p99 || a === 2) break;
+        if (loaded.p99 <= slowBound(base) || a === 2) break;
         slow.close();
         await sleep(500);
     }
@@ -615,7 +621,8 @@ async function caseSlowloris() {
     }, [
         ['every token check answered 204', !anyBad],
         ['the slow clients were connected during the measure', best.open >= HEADS, `${best.open} open`],
-        [`token check p99 under slow clients within 2x unloaded (best of ${attempts.length})`, best.loaded.p99 <= 2 * best.base.p99,
+        [`token check p99 under slow clients within 2x unloaded or +5 ms (best of ${attempts.length})`,
+            best.loaded.p99 <= slowBound(best.base),
             attempts.map((x) => `${x.base.p99.toFixed(2)} -> ${x.loaded.p99.toFixed(2)} ms`).join('; ')],
         ['slow heads closed by nginx within client_header_timeout (10 s) + 2.5 s', stillOpen === 0 && headLife <= limit,
             `longest ${fmt(headLife)} ms, ${stillOpen} still open`],
